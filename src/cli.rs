@@ -1,0 +1,62 @@
+//! The command line: what `roundtable --help` shows comes from the doc comments here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Turn weekly readings and their discussion threads into a static website.
+#[derive(Debug, Parser)]
+#[command(name = "roundtable", version, about, long_about = None)]
+pub struct Cli {
+    /// Print only errors and warnings.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (replaced only when the build succeeds).
+    Build(BuildArgs),
+    /// Check the site and report every problem, without writing anything.
+    Check(SiteArgs),
+}
+
+/// Where the site is.
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The site folder, holding content/ and site.yaml.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Include readings marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+/// Options of `build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The site and what to include.
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Where to write the site (relative to the site folder unless absolute).
+    #[arg(long, short, default_value = "public")]
+    pub output: PathBuf,
+    /// The address the site is served from, overriding site.yaml's base_url.
+    #[arg(long)]
+    pub base_url: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,232 @@
+//! `site.yaml`: every key optional, each default documented here and in the README.
+
+use std::str::FromStr;
+
+use chrono::format::{Item, StrftimeItems};
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::yaml::KeySpans;
+
+/// The deepest nesting `thread.max_depth` may ask for; deeper would make unreadable pages.
+pub const MAX_THREAD_DEPTH: u32 = 12;
+
+/// `site.yaml` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawConfig {
+    title: Option<String>,
+    description: Option<String>,
+    base_url: Option<String>,
+    language: Option<String>,
+    theme: Option<String>,
+    timezone: Option<String>,
+    date_format: Option<String>,
+    thread: RawThread,
+}
+
+/// The `thread:` block of `site.yaml` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawThread {
+    max_depth: Option<u32>,
+}
+
+/// The site's settings, checked and with defaults filled in.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    /// Shown in every page's title. Default: "Our cohort".
+    pub title: String,
+    /// One line about the site. Default: none.
+    pub description: Option<String>,
+    /// Where the site is hosted. Default: `/` (links work at a host's root; feeds get relative links).
+    pub base_url: BaseUrl,
+    /// The `lang` of every page. Default: `en`.
+    pub language: String,
+    /// The theme folder under `themes/`. Default: `default` (built in).
+    pub theme: String,
+    /// How dates without an offset are read and how all dates are shown. Default: `UTC`.
+    pub timezone: Tz,
+    /// strftime format for dates shown to people. Default: `%-d %B %Y`.
+    pub date_format: String,
+    /// Replies deeper than this are shown flat. Default: 5; 1 to 12.
+    pub max_depth: u32,
+}
+
+/// `base_url` split into the absolute form (for feeds) and the path prefix (for links).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// Scheme, host and path, ending in `/`; just the path when no host was given.
+    pub absolute: String,
+    /// The path part, starting and ending with `/`: `/cohort/`.
+    pub root: String,
+}
+
+impl BaseUrl {
+    /// Reads `https://host/path/` or `/path/`; `None` when it is neither.
+    pub fn parse(text: &str) -> Option<BaseUrl> {
+        let text = text.trim();
+        if text.starts_with('/') && !text.starts_with("//") {
+            let root = with_slashes(text);
+            return Some(BaseUrl { absolute: root.clone(), root });
+        }
+        let url = url::Url::parse(text).ok()?;
+        let usable = matches!(url.scheme(), "http" | "https")
+            && url.host().is_some()
+            && url.query().is_none()
+            && url.fragment().is_none();
+        usable.then(|| {
+            let root = with_slashes(url.path());
+            let origin = url.origin().ascii_serialization();
+            BaseUrl { absolute: format!("{origin}{root}"), root }
+        })
+    }
+}
+
+fn with_slashes(path: &str) -> String {
+    let trimmed = path.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+impl Default for SiteConfig {
+    fn default() -> SiteConfig {
+        SiteConfig {
+            title: "Our cohort".to_string(),
+            description: None,
+            base_url: BaseUrl::parse("/").expect("`/` is a base url"),
+            language: "en".to_string(),
+            theme: "default".to_string(),
+            timezone: Tz::UTC,
+            date_format: "%-d %B %Y".to_string(),
+            max_depth: 5,
+        }
+    }
+}
+
+impl SiteConfig {
+    /// Checks `raw` and fills in defaults, reporting each bad key at its line.
+    pub fn resolve(raw: RawConfig, keys: &KeySpans, problems: &mut Diagnostics) -> SiteConfig {
+        let mut config = SiteConfig::default();
+        let mut bad = |key: &str, message: String, help: &str| {
+            problems.push(Diagnostic::error(keys.of(key), message).with_help(help));
+        };
+        if let Some(title) = raw.title {
+            config.title = crate::text::clean_line(&title);
+        }
+        config.description = raw.description.map(|d| crate::text::clean_line(&d));
+        if let Some(base) = raw.base_url {
+            match BaseUrl::parse(&base) {
+                Some(url) => config.base_url = url,
+                None => bad(
+                    "base_url",
+                    format!("base_url `{base}` is not a web address"),
+                    "write the address the site will be served from, like https://example.org/cohort/",
+                ),
+            }
+        }
+        if let Some(language) = raw.language {
+            let valid = !language.is_empty() && language.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if valid {
+                config.language = language;
+            } else {
+                bad(
+                    "language",
+                    format!("language `{language}` is not a language tag"),
+                    "use a tag like en, en-CA or fr",
+                );
+            }
+        }
+        if let Some(theme) = raw.theme {
+            let valid = !theme.is_empty() && theme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
+            if valid {
+                config.theme = theme;
+            } else {
+                bad(
+                    "theme",
+                    format!("theme `{theme}` is not a folder name"),
+                    "name a folder under themes/ (letters, digits, - and _), or leave it out for the built-in theme",
+                );
+            }
+        }
+        if let Some(zone) = raw.timezone {
+            match Tz::from_str(zone.trim()) {
+                Ok(tz) => config.timezone = tz,
+                Err(_) => {
+                    let nearest = chrono_tz::TZ_VARIANTS
+                        .iter()
+                        .map(|tz| (strsim::levenshtein(tz.name(), zone.trim()), tz.name()))
+                        .min()
+                        .filter(|(distance, _)| *distance <= 3)
+                        .map(|(_, name)| format!("did you mean {name}? "))
+                        .unwrap_or_default();
+                    bad(
+                        "timezone",
+                        format!("timezone `{zone}` is not a known time zone"),
+                        &format!("{nearest}use a name from the tz database, like America/Toronto or Europe/London"),
+                    )
+                }
+            }
+        }
+        if let Some(format) = raw.date_format {
+            if StrftimeItems::new(&format).any(|item| matches!(item, Item::Error)) {
+                bad(
+                    "date_format",
+                    format!("date_format `{format}` is not a valid strftime format"),
+                    "for example \"%-d %B %Y\" shows 8 August 2011",
+                );
+            } else {
+                config.date_format = format;
+            }
+        }
+        if let Some(depth) = raw.thread.max_depth {
+            if (1..=MAX_THREAD_DEPTH).contains(&depth) {
+                config.max_depth = depth;
+            } else {
+                bad(
+                    "thread",
+                    format!("thread.max_depth {depth} is out of range"),
+                    &format!("use a number from 1 to {MAX_THREAD_DEPTH}"),
+                );
+            }
+        }
+        config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_keeps_its_sub_path() {
+        let url = BaseUrl::parse("https://example.org/cohort").unwrap();
+        assert_eq!(url.absolute, "https://example.org/cohort/");
+        assert_eq!(url.root, "/cohort/");
+        assert_eq!(BaseUrl::parse("/").unwrap().root, "/");
+        assert_eq!(BaseUrl::parse("http://h:8080/").unwrap().absolute, "http://h:8080/");
+    }
+
+    #[test]
+    fn base_url_refuses_other_schemes() {
+        assert_eq!(BaseUrl::parse("javascript:alert(1)"), None);
+        assert_eq!(BaseUrl::parse("ftp://host/"), None);
+        assert_eq!(BaseUrl::parse("//host/"), None);
+        assert_eq!(BaseUrl::parse("https://host/?q=1"), None);
+    }
+
+    #[test]
+    fn bad_values_are_reported_and_defaults_kept() {
+        let text = "timezone: Mars/Olympus\ndate_format: \"%Q\"\nthread:\n  max_depth: 0\n";
+        let raw: RawConfig = crate::load::yaml::parse(std::path::Path::new("site.yaml"), text, 1).unwrap();
+        let mut problems = Diagnostics::new();
+        let config = SiteConfig::resolve(raw, &KeySpans::default(), &mut problems);
+        assert_eq!(problems.error_count(), 3);
+        assert_eq!(config.max_depth, 5);
+        assert_eq!(config.timezone, Tz::UTC);
+    }
+}

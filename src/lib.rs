@@ -1,0 +1,208 @@
+//! roundtable: weekly readings and their threaded discussions, as a static site.
+//!
+//! A build is a one-way pipeline, one module per stage:
+//!
+//! 1. [`load`] reads the site folder into a `SourceSite` (YAML, front matter, positions);
+//! 2. [`model`] resolves it into an immutable [`model::Site`] (authors, threads, tags, weeks), checking everything;
+//! 3. [`render`] turns Markdown into sanitized HTML once per text, then renders every page with Tera;
+//! 4. [`write`] puts the pages in a staging folder and swaps it in only when all succeeded.
+//!
+//! Each stage returns its problems as [`Diagnostics`], so one run reports them all.
+//! `check` runs the same stages and stops before writing.
+
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod config;
+pub mod diagnostics;
+pub mod load;
+pub mod model;
+pub mod render;
+pub mod text;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{relative, Diagnostic, Diagnostics, Severity, Span};
+use crate::load::raw::Asset;
+use crate::render::{PageJob, Renderer};
+
+pub use diagnostics::Diagnostics as Problems;
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site folder (holding `content/`).
+    pub root: PathBuf,
+    /// Where the site is written (replaced whole).
+    pub output: PathBuf,
+    /// Overrides `base_url` of `site.yaml`.
+    pub base_url: Option<String>,
+    /// Include readings marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// What a successful run made, for the summary line.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Readings published.
+    pub readings: usize,
+    /// Comments in their threads.
+    pub comments: usize,
+    /// People with a page.
+    pub people: usize,
+    /// Tags.
+    pub tags: usize,
+    /// Pages and feeds rendered.
+    pub pages: usize,
+    /// Files copied (theme and bundle files).
+    pub files: usize,
+    /// Problems that did not stop the run.
+    pub warnings: Vec<Diagnostic>,
+    /// How long it took.
+    pub elapsed: Duration,
+}
+
+/// Builds the site and replaces the output folder; on any error the old output stays.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let started = Instant::now();
+    check_output_folder(options)?;
+    let staging = write::Staging::new(&options.output).map_err(|e| io_problem(&options.output, &e))?;
+    let report = run(options, Some(&staging), started)?;
+    staging.commit().map_err(|e| io_problem(&options.output, &e))?;
+    Ok(BuildReport { elapsed: started.elapsed(), ..report })
+}
+
+/// Runs every stage but writing and reports every problem.
+pub fn check(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    run(options, None, Instant::now())
+}
+
+fn run(options: &BuildOptions, staging: Option<&write::Staging>, started: Instant) -> Result<BuildReport, Diagnostics> {
+    let (mut source, theme, mut problems) = load::load(&options.root);
+    if let Some(url) = &options.base_url {
+        match config::BaseUrl::parse(url) {
+            Some(base) => source.config.base_url = base,
+            None => problems.push(
+                Diagnostic::error(Span::file("--base-url"), format!("`{url}` is not a web address"))
+                    .with_help("write the address the site will be served from, like https://example.org/cohort/"),
+            ),
+        }
+    }
+    let resolve_options = model::ResolveOptions { drafts: options.drafts };
+    let site = match model::resolve(source, resolve_options) {
+        Ok(site) if !problems.has_errors() => site,
+        Ok(_) => return Err(problems),
+        Err(found) => {
+            problems.extend(found);
+            return Err(problems);
+        }
+    };
+    let bodies = render::bodies::render(&site).map_err(|found| merged(&problems, found))?;
+    let renderer = Renderer::new(&site, &bodies, &theme).map_err(|found| merged(&problems, found))?;
+    let jobs = render::plan(&site);
+    let files = files_to_copy(&site, &theme, &jobs, &mut problems);
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    let failures = Mutex::new(Diagnostics::new());
+    let fail = |problem: Diagnostic| failures.lock().expect("no panics while locked").push(problem);
+    jobs.par_iter().for_each(|&job| match renderer.render(job) {
+        Ok(output) => {
+            if let Some(staging) = staging {
+                if let Err(error) = staging.put(&output.path, &output.bytes) {
+                    fail(io_problem(&options.output.join(&output.path), &error).sorted().remove(0));
+                }
+            }
+        }
+        Err(problem) => fail(problem),
+    });
+    if let Some(staging) = staging {
+        files.par_iter().for_each(|asset| {
+            if let Err(error) = staging.copy(&asset.target, &asset.source) {
+                fail(io_problem(&options.output.join(&asset.target), &error).sorted().remove(0));
+            }
+        });
+    }
+    problems.extend(failures.into_inner().expect("no panics while locked"));
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    Ok(BuildReport {
+        readings: site.readings.len(),
+        comments: site.readings.iter().map(|r| r.thread.comments.len()).sum(),
+        people: site.people.len(),
+        tags: site.tags.len(),
+        pages: jobs.len(),
+        files: files.len(),
+        warnings: problems.sorted().into_iter().filter(|d| d.severity == Severity::Warning).collect(),
+        elapsed: started.elapsed(),
+    })
+}
+
+fn merged(before: &Diagnostics, found: Diagnostics) -> Diagnostics {
+    let mut all = before.clone();
+    all.extend(found);
+    all
+}
+
+/// Theme static files and bundle files, each at its output path; clashes with pages are errors.
+fn files_to_copy(site: &model::Site, theme: &load::Theme, jobs: &[PageJob], problems: &mut Diagnostics) -> Vec<Asset> {
+    let mut taken: std::collections::HashMap<String, String> =
+        jobs.iter().map(|job| (job.output_path(site), "a page of the site".to_string())).collect();
+    let mut files = Vec::new();
+    let mut claim = |asset: Asset, owner: String, span: Span, problems: &mut Diagnostics| {
+        if let Some(other) = taken.get(&asset.target) {
+            problems.push(
+                Diagnostic::error(span, format!("`{}` would be written where {other} goes", asset.target))
+                    .with_help("rename or remove this file"),
+            );
+            return;
+        }
+        taken.insert(asset.target.clone(), owner);
+        files.push(asset);
+    };
+    for reading in &site.readings {
+        for asset in &reading.assets {
+            let target = format!("{}/{}", reading.path, asset.target);
+            let span = Span::file(reading.span.path.with_file_name(&asset.target));
+            let owner = format!("a file of {}", reading.span.path.display());
+            claim(Asset { target, source: asset.source.clone() }, owner, span, problems);
+        }
+    }
+    for asset in theme.static_files.values() {
+        let span = Span::file(format!("static/{}", asset.target));
+        claim(asset.clone(), format!("static/{}", asset.target), span, problems);
+    }
+    files
+}
+
+/// Refuses an output folder that would swallow the site or someone's files.
+fn check_output_folder(options: &BuildOptions) -> Result<(), Diagnostics> {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let root = absolute(&options.root);
+    let output = absolute(&options.output);
+    let shown = Span::file(relative(&root, &output));
+    let protected = ["content", "templates", "static", "themes"];
+    if root.starts_with(&output) || protected.iter().any(|p| output.starts_with(root.join(p))) {
+        return Err(Diagnostic::error(shown, "the output folder would replace the site's own files")
+            .with_help("choose an output folder of its own, like public/")
+            .into());
+    }
+    if let Some(reason) = write::refuse_output(&output) {
+        return Err(Diagnostic::error(shown, reason)
+            .with_help("choose another --output, or empty that folder first")
+            .into());
+    }
+    Ok(())
+}
+
+fn io_problem(path: &Path, error: &std::io::Error) -> Diagnostics {
+    Diagnostic::error(Span::file(path), format!("cannot write here: {error}"))
+        .with_help("check that the disk has space and that you may write to this folder")
+        .into()
+}

@@ -1,0 +1,249 @@
+//! Stage 1, load: reads the site folder into a `SourceSite`, with no meaning given yet.
+//!
+//! Everything that touches the disk to read content happens here: walking
+//! `content/`, decoding files, splitting front matter, parsing YAML (only in
+//! `yaml.rs`) and reading the theme. Positions are kept for every value, so the
+//! next stage can point at the line that is wrong.
+
+pub mod front_matter;
+pub mod raw;
+pub mod theme;
+pub mod walk;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::{RawConfig, SiteConfig};
+use crate::diagnostics::{relative, Diagnostic, Diagnostics, Span};
+use raw::{Asset, AssetSource, FrontMatter, RawComment, RawPerson, RawReading, RawSection, RawSectionIndex};
+pub use theme::Theme;
+
+/// The largest file roundtable reads: far above any real thread, small enough to stay safe.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Everything the files of a site say.
+#[derive(Debug)]
+pub struct SourceSite {
+    /// `site.yaml`, checked.
+    pub config: SiteConfig,
+    /// `authors.yaml`, in file order.
+    pub people: Vec<RawPerson>,
+    /// Folders of `content/` that hold readings or an `_index.md`, by path.
+    pub sections: Vec<RawSection>,
+    /// Every reading with its thread and assets, by path.
+    pub readings: Vec<RawReading>,
+}
+
+/// Reads the site and its theme at `root`; problems are collected, not returned early.
+pub fn load(root: &Path) -> (SourceSite, Theme, Diagnostics) {
+    let mut problems = Diagnostics::new();
+    let config = load_config(root, &mut problems);
+    let people = load_people(root, &mut problems);
+    let content = root.join("content");
+    let files = if content.is_dir() {
+        walk::walk(root, &content, &mut problems)
+    } else {
+        problems.push(
+            Diagnostic::error(Span::file("content"), "this site has no content/ folder")
+                .with_help("run roundtable in the site's folder, or point to it with --root"),
+        );
+        walk::ContentFiles::default()
+    };
+    let sections = files
+        .sections
+        .into_iter()
+        .map(|(path, index)| RawSection {
+            index: index.and_then(|file| load_section_index(root, &file, &mut problems)),
+            path,
+        })
+        .collect();
+    let results: Vec<(Option<RawReading>, Diagnostics)> = files
+        .readings
+        .into_par_iter()
+        .map(|reading| {
+            let mut found = Diagnostics::new();
+            (load_reading(root, reading, &mut found), found)
+        })
+        .collect();
+    let mut readings = Vec::new();
+    for (reading, found) in results {
+        problems.extend(found);
+        readings.extend(reading);
+    }
+    let theme = theme::load(root, &config.theme, &mut problems);
+    let site = SourceSite { config, people, sections, readings };
+    (site, theme, problems)
+}
+
+/// Reads a text file: size limit, UTF-8, no byte-order mark, no control characters.
+pub fn read_source(root: &Path, path: &Path, problems: &mut Diagnostics) -> Option<String> {
+    let shown = relative(root, path);
+    let fail = |problems: &mut Diagnostics, message: String, help: &str| {
+        problems.push(Diagnostic::error(Span::file(shown.clone()), message).with_help(help));
+        None
+    };
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
+            return fail(
+                problems,
+                format!("this file is {} MiB, over the limit of {} MiB", meta.len() >> 20, MAX_FILE_BYTES >> 20),
+                "split the thread into a comments/ folder of one file per comment",
+            )
+        }
+        Err(error) => {
+            return fail(problems, format!("cannot read this file: {error}"), "check that it exists and is readable")
+        }
+        Ok(_) => {}
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => return fail(problems, format!("cannot read this file: {error}"), "check that it is readable"),
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+            problems.push(
+                Diagnostic::error(Span::new(shown, line, column), "this file is not valid UTF-8 text").with_help(
+                    "save the file as UTF-8 in your editor (it may have been saved as Windows-1252 or Latin-1)",
+                ),
+            );
+            return None;
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    Some(crate::text::strip_controls(text).into_owned())
+}
+
+fn find_yaml(root: &Path, stem: &str) -> Option<PathBuf> {
+    ["yaml", "yml"].iter().map(|ext| root.join(format!("{stem}.{ext}"))).find(|p| p.is_file())
+}
+
+fn load_config(root: &Path, problems: &mut Diagnostics) -> SiteConfig {
+    let Some(path) = find_yaml(root, "site") else {
+        return SiteConfig::default();
+    };
+    let Some(text) = read_source(root, &path, problems) else {
+        return SiteConfig::default();
+    };
+    let shown = relative(root, &path);
+    if yaml::is_empty(&text) {
+        return SiteConfig::default();
+    }
+    let parsed = yaml::parse_mapping::<RawConfig>(&shown, &text, 1);
+    parsed.problems.into_iter().for_each(|p| problems.push(p));
+    match parsed.value {
+        Some(raw) => SiteConfig::resolve(raw, &parsed.keys, problems),
+        None => SiteConfig::default(),
+    }
+}
+
+fn load_people(root: &Path, problems: &mut Diagnostics) -> Vec<RawPerson> {
+    let Some(path) = find_yaml(root, "authors") else {
+        return Vec::new();
+    };
+    let Some(text) = read_source(root, &path, problems) else {
+        return Vec::new();
+    };
+    let shown = relative(root, &path);
+    let entries = match yaml::parse_map(&shown, &text) {
+        Ok(entries) => entries,
+        Err(problem) => {
+            problems.push(problem);
+            return Vec::new();
+        }
+    };
+    let mut people = Vec::new();
+    for entry in entries {
+        match entry.value {
+            Ok((key, fields)) => people.push(RawPerson { key, span: entry.span, keys: entry.keys, fields }),
+            Err(found) => found.into_iter().for_each(|p| problems.push(p)),
+        }
+    }
+    people
+}
+
+fn load_section_index(root: &Path, path: &Path, problems: &mut Diagnostics) -> Option<RawSectionIndex> {
+    let text = read_source(root, path, problems)?;
+    let shown = relative(root, path);
+    let split = front_matter::split(&shown, &text).map_err(|p| problems.push(p)).ok()?;
+    let parsed = yaml::parse_mapping(&shown, split.yaml, split.yaml_line);
+    parsed.problems.into_iter().for_each(|p| problems.push(p));
+    let front = parsed.value?;
+    Some(RawSectionIndex { span: Span::file(shown), keys: parsed.keys, front, body: split.body.to_string() })
+}
+
+fn load_reading(root: &Path, files: walk::ReadingFiles, problems: &mut Diagnostics) -> Option<RawReading> {
+    let shown = relative(root, &files.markdown);
+    let comments = load_thread(root, &files, problems);
+    let text = read_source(root, &files.markdown, problems)?;
+    let split = front_matter::split(&shown, &text).map_err(|p| problems.push(p)).ok()?;
+    let (front, keys) = if yaml::is_empty(split.yaml) {
+        (FrontMatter::default(), Default::default())
+    } else {
+        // Every bad key is reported; the reading itself is left out, since a typo in
+        // one key would otherwise also be reported as that key missing.
+        let parsed = yaml::parse_mapping::<FrontMatter>(&shown, split.yaml, split.yaml_line);
+        let failed = !parsed.problems.is_empty();
+        parsed.problems.into_iter().for_each(|p| problems.push(p));
+        match parsed.value {
+            Some(front) if !failed => (front, parsed.keys),
+            Some(_) | None => return None,
+        }
+    };
+    let assets =
+        files.assets.into_iter().map(|(target, path)| Asset { target, source: AssetSource::File(path) }).collect();
+    Some(RawReading {
+        span: Span::file(shown),
+        section: files.section,
+        name: files.name,
+        keys,
+        front,
+        body: split.body.to_string(),
+        comments,
+        assets,
+    })
+}
+
+/// Reads every thread file of a reading: lists first, then the `comments/` folder, in name order.
+fn load_thread(root: &Path, files: &walk::ReadingFiles, problems: &mut Diagnostics) -> Vec<RawComment> {
+    let mut comments = Vec::new();
+    for path in &files.thread_lists {
+        let Some(text) = read_source(root, path, problems) else {
+            continue;
+        };
+        if yaml::is_empty(&text) {
+            continue;
+        }
+        let shown = relative(root, path);
+        match yaml::parse_list(&shown, &text) {
+            Ok(entries) => {
+                for entry in entries {
+                    match entry.value {
+                        Ok(fields) => comments.push(RawComment { span: entry.span, keys: entry.keys, fields }),
+                        Err(found) => found.into_iter().for_each(|p| problems.push(p)),
+                    }
+                }
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
+    for path in &files.thread_singles {
+        let Some(text) = read_source(root, path, problems) else {
+            continue;
+        };
+        let shown = relative(root, path);
+        let parsed = yaml::parse_mapping(&shown, &text, 1);
+        match parsed.value {
+            Some(fields) if parsed.problems.is_empty() => {
+                comments.push(RawComment { span: Span::new(shown, 1, 1), keys: parsed.keys, fields })
+            }
+            _ => parsed.problems.into_iter().for_each(|p| problems.push(p)),
+        }
+    }
+    comments
+}

@@ -1,0 +1,139 @@
+//! The theme: built-in templates and static files, overridden file by file by the site's.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use walkdir::WalkDir;
+
+use super::raw::{Asset, AssetSource};
+use super::read_source;
+use crate::diagnostics::{relative, Diagnostic, Diagnostics, Span};
+
+/// Templates and static files after every override was applied.
+#[derive(Debug, Default)]
+pub struct Theme {
+    /// Template name (`reading.html`) to its text and the file it came from.
+    pub templates: BTreeMap<String, Template>,
+    /// Static files, by their path in the output.
+    pub static_files: BTreeMap<String, Asset>,
+}
+
+/// One template's source.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// The file it came from, relative to the site root (or `(built-in)/…`).
+    pub origin: String,
+    /// Its text.
+    pub text: String,
+}
+
+macro_rules! builtin {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../themes/default/templates/", $name)))),*]
+    };
+}
+
+/// The default theme's templates, compiled into the binary so a site needs no `themes/` folder.
+pub const BUILTIN_TEMPLATES: &[(&str, &str)] = builtin![
+    "404.html",
+    "atom.xml",
+    "author.html",
+    "authors.html",
+    "base.html",
+    "comments.xml",
+    "components.html",
+    "index.html",
+    "reading.html",
+    "section.html",
+    "sitemap.xml",
+    "tag.html",
+    "tags.html",
+];
+
+/// The default theme's static files.
+pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../themes/default/static/style.css"))];
+
+/// Reads the theme: built-in files, then `themes/<name>/`, then the site's `templates/` and `static/`.
+pub fn load(root: &Path, theme: &str, problems: &mut Diagnostics) -> Theme {
+    let mut loaded = Theme::default();
+    for (name, text) in BUILTIN_TEMPLATES {
+        let template = Template { origin: format!("(built-in theme)/templates/{name}"), text: text.to_string() };
+        loaded.templates.insert(name.to_string(), template);
+    }
+    for (name, bytes) in BUILTIN_STATIC {
+        let asset = Asset { target: name.to_string(), source: AssetSource::Embedded(bytes) };
+        loaded.static_files.insert(name.to_string(), asset);
+    }
+    let theme_dir = root.join("themes").join(theme);
+    if theme != "default" && !theme_dir.is_dir() {
+        problems.push(
+            Diagnostic::error(Span::file("site.yaml"), format!("theme `{theme}` has no folder themes/{theme}/"))
+                .with_help("create the folder, or remove `theme:` to use the built-in theme"),
+        );
+    }
+    for dir in [theme_dir, root.to_path_buf()] {
+        overlay_templates(root, &dir.join("templates"), &mut loaded, problems);
+        overlay_static(root, &dir.join("static"), &mut loaded, problems);
+    }
+    loaded
+}
+
+fn overlay_templates(root: &Path, dir: &Path, theme: &mut Theme, problems: &mut Diagnostics) {
+    for (name, path) in files_under(root, dir, problems) {
+        if let Some(text) = read_source(root, &path, problems) {
+            let origin = relative(root, &path).display().to_string();
+            theme.templates.insert(name, Template { origin, text });
+        }
+    }
+}
+
+fn overlay_static(root: &Path, dir: &Path, theme: &mut Theme, problems: &mut Diagnostics) {
+    for (name, path) in files_under(root, dir, problems) {
+        let asset = Asset { target: name.clone(), source: AssetSource::File(path) };
+        theme.static_files.insert(name, asset);
+    }
+}
+
+/// Every file under `dir` with its `/`-separated name relative to `dir`, sorted.
+fn files_under(root: &Path, dir: &Path, problems: &mut Diagnostics) -> Vec<(String, std::path::PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    for entry in WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error.path().map(|p| relative(root, p)).unwrap_or_default();
+                problems.error(Span::file(path), format!("cannot read this folder: {error}"));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() || super::walk::is_hidden(entry.path(), dir) {
+            continue;
+        }
+        if !super::walk::inside_root(root, entry.path(), problems) {
+            continue;
+        }
+        match super::walk::slash_path(entry.path().strip_prefix(dir).expect("walked under dir")) {
+            Some(name) => files.push((name, entry.path().to_path_buf())),
+            None => super::walk::report_bad_name(root, entry.path(), problems),
+        }
+    }
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_file_of_the_default_theme_is_built_in() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+        let mut on_disk: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        on_disk.sort();
+        let built_in: Vec<String> = BUILTIN_TEMPLATES.iter().map(|(n, _)| n.to_string()).collect();
+        assert_eq!(on_disk, built_in, "list every template of themes/default in BUILTIN_TEMPLATES");
+    }
+}

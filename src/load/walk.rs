@@ -1,0 +1,228 @@
+//! Walks `content/` and sorts its files into sections, readings, threads and bundle assets.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostics::{relative, Diagnostic, Diagnostics, Span};
+
+/// The files of `content/`, sorted by role. Paths are absolute; names use `/`.
+#[derive(Debug, Default)]
+pub struct ContentFiles {
+    /// Section folders (relative to `content/`, `""` for the top) to their `_index.md`, if any.
+    pub sections: BTreeMap<String, Option<PathBuf>>,
+    /// Every reading found, in path order.
+    pub readings: Vec<ReadingFiles>,
+}
+
+/// The files that make up one reading.
+#[derive(Debug)]
+pub struct ReadingFiles {
+    /// The section folder, relative to `content/`.
+    pub section: String,
+    /// The file or bundle name without `.md`.
+    pub name: String,
+    /// The Markdown file.
+    pub markdown: PathBuf,
+    /// Thread files holding a list of comments (`x.comments.yaml`, a bundle's `comments.yaml`).
+    pub thread_lists: Vec<PathBuf>,
+    /// One-comment files of a bundle's `comments/` folder.
+    pub thread_singles: Vec<PathBuf>,
+    /// Other bundle files, with their path relative to the bundle.
+    pub assets: Vec<(String, PathBuf)>,
+}
+
+/// Sorts every file under `content` by its role, reporting files that fit none.
+pub fn walk(root: &Path, content: &Path, problems: &mut Diagnostics) -> ContentFiles {
+    let mut files = Vec::new();
+    let mut bundles = BTreeSet::new();
+    for entry in WalkDir::new(content).follow_links(true).sort_by_file_name() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error.path().map(|p| relative(root, p)).unwrap_or_default();
+                problems.push(
+                    Diagnostic::error(Span::file(path), format!("cannot read this: {error}"))
+                        .with_help("check that the file exists and that links in content/ do not loop"),
+                );
+                continue;
+            }
+        };
+        let path = entry.path();
+        if is_hidden(path, content) || !inside_root(root, path, problems) {
+            continue;
+        }
+        let Some(rel) = slash_path(path.strip_prefix(content).expect("walked under content")) else {
+            report_bad_name(root, path, problems);
+            continue;
+        };
+        if entry.file_type().is_file() {
+            if let Some(bundle) = rel.strip_suffix("/index.md").or((rel == "index.md").then_some("")) {
+                bundles.insert(bundle.to_string());
+            }
+            files.push((rel, path.to_path_buf()));
+        }
+    }
+    let mut sorted = ContentFiles::default();
+    let mut readings: BTreeMap<String, ReadingFiles> = BTreeMap::new();
+    let mut threads: Vec<(String, PathBuf)> = Vec::new();
+    for (rel, path) in files {
+        if let Some(bundle) = bundle_of(&rel, &bundles) {
+            let reading = readings.entry(bundle.clone()).or_insert_with(|| new_reading(&bundle));
+            let inner = if bundle.is_empty() { rel.as_str() } else { &rel[bundle.len() + 1..] };
+            match inner {
+                "index.md" => reading.markdown = path,
+                "comments.yaml" | "comments.yml" => reading.thread_lists.push(path),
+                _ if inner.starts_with("comments/") => {
+                    if is_yaml(inner) {
+                        reading.thread_singles.push(path);
+                    } else {
+                        unused(
+                            root,
+                            &path,
+                            problems,
+                            "only .yaml files, one comment each, belong in a comments/ folder",
+                        );
+                    }
+                }
+                _ => reading.assets.push((inner.to_string(), path)),
+            }
+            continue;
+        }
+        let (folder, file) = rel.rsplit_once('/').unwrap_or(("", rel.as_str()));
+        if file == "_index.md" {
+            sorted.sections.insert(folder.to_string(), Some(path));
+        } else if let Some(stem) = file.strip_suffix(".md") {
+            let key = join(folder, stem);
+            let mut reading = new_reading(&key);
+            reading.markdown = path;
+            readings.insert(key, reading);
+        } else if let Some(stem) = thread_stem(file) {
+            threads.push((join(folder, stem), path));
+        } else {
+            unused(
+                root,
+                &path,
+                problems,
+                "put pictures and other files in a bundle folder beside its index.md, or in static/",
+            );
+        }
+    }
+    for (key, path) in threads {
+        match readings.get_mut(&key) {
+            Some(reading) => reading.thread_lists.push(path),
+            None => problems.push(
+                Diagnostic::error(Span::file(relative(root, &path)), "this thread file has no reading beside it")
+                    .with_help(format!(
+                        "a thread belongs to the reading of the same name: add content/{key}.md, or rename this file"
+                    )),
+            ),
+        }
+    }
+    for reading in readings.into_values() {
+        if reading.thread_lists.len() > 1 {
+            let names: Vec<String> =
+                reading.thread_lists.iter().map(|p| relative(root, p).display().to_string()).collect();
+            problems.push(
+                Diagnostic::error(
+                    Span::file(relative(root, &reading.thread_lists[1])),
+                    "this reading has two thread files",
+                )
+                .with_help(format!("merge {} into one file", names.join(" and "))),
+            );
+        }
+        sorted.sections.entry(reading.section.clone()).or_insert(None);
+        sorted.readings.push(reading);
+    }
+    sorted
+}
+
+fn new_reading(key: &str) -> ReadingFiles {
+    let (section, name) = key.rsplit_once('/').unwrap_or(("", key));
+    ReadingFiles {
+        section: section.to_string(),
+        name: name.to_string(),
+        markdown: PathBuf::new(),
+        thread_lists: Vec::new(),
+        thread_singles: Vec::new(),
+        assets: Vec::new(),
+    }
+}
+
+/// The bundle folder a file belongs to, if any.
+fn bundle_of(rel: &str, bundles: &BTreeSet<String>) -> Option<String> {
+    let mut folder = rel;
+    while let Some((parent, _)) = folder.rsplit_once('/') {
+        if bundles.contains(parent) {
+            return Some(parent.to_string());
+        }
+        folder = parent;
+    }
+    bundles.contains("").then(String::new)
+}
+
+fn join(folder: &str, name: &str) -> String {
+    if folder.is_empty() {
+        name.to_string()
+    } else {
+        format!("{folder}/{name}")
+    }
+}
+
+fn thread_stem(file: &str) -> Option<&str> {
+    file.strip_suffix(".comments.yaml").or_else(|| file.strip_suffix(".comments.yml"))
+}
+
+fn is_yaml(name: &str) -> bool {
+    name.ends_with(".yaml") || name.ends_with(".yml")
+}
+
+fn unused(root: &Path, path: &Path, problems: &mut Diagnostics, help: &str) {
+    problems.push(
+        Diagnostic::warning(Span::file(relative(root, path)), "this file is not used by the site").with_help(help),
+    );
+}
+
+/// True for names starting with `.` (editor and system files) anywhere below `base`.
+pub fn is_hidden(path: &Path, base: &Path) -> bool {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .components()
+        .any(|c| matches!(c, Component::Normal(name) if name.to_string_lossy().starts_with('.')))
+}
+
+/// Reports a path (reached through a link) that lies outside the site root.
+pub fn inside_root(root: &Path, path: &Path, problems: &mut Diagnostics) -> bool {
+    let Ok(real) = path.canonicalize() else {
+        return true;
+    };
+    let Ok(real_root) = root.canonicalize() else {
+        return true;
+    };
+    if real.starts_with(&real_root) {
+        return true;
+    }
+    problems.push(
+        Diagnostic::error(
+            Span::file(relative(root, path)),
+            format!("this links to {}, outside the site folder", real.display()),
+        )
+        .with_help("roundtable reads only files inside the site: copy the file in instead of linking to it"),
+    );
+    false
+}
+
+/// A relative path with `/` separators, or `None` when a part is not valid UTF-8.
+pub fn slash_path(path: &Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = path.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+/// Reports a file whose name is not valid UTF-8.
+pub fn report_bad_name(root: &Path, path: &Path, problems: &mut Diagnostics) {
+    problems.push(
+        Diagnostic::error(Span::file(relative(root, path)), "this file's name is not valid UTF-8 text")
+            .with_help("rename the file using letters, digits and dashes"),
+    );
+}

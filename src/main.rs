@@ -1,0 +1,79 @@
+//! The `roundtable` command: parses arguments, runs a stage pipeline, maps the result to an exit code.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use roundtable::cli::{Cli, Command};
+use roundtable::diagnostics::Diagnostic;
+use roundtable::{BuildOptions, BuildReport, Problems};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (options, building) = match cli.command {
+        Command::Build(args) => {
+            let output = args.site.root.join(&args.output);
+            let options =
+                BuildOptions { root: args.site.root, output, base_url: args.base_url, drafts: args.site.drafts };
+            (options, true)
+        }
+        Command::Check(args) => {
+            let options =
+                BuildOptions { output: args.root.join("public"), root: args.root, base_url: None, drafts: args.drafts };
+            (options, false)
+        }
+    };
+    let result = if building { roundtable::build(&options) } else { roundtable::check(&options) };
+    match result {
+        Ok(report) => {
+            print_problems(&report.warnings);
+            if !cli.quiet {
+                println!("{}", summary(&report, building.then_some(&options)));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            report_failure(problems, building);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn summary(report: &BuildReport, built: Option<&BuildOptions>) -> String {
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let what = format!(
+        "{}, {}, {}, {}",
+        plural(report.readings, "reading", "readings"),
+        plural(report.comments, "comment", "comments"),
+        plural(report.people, "person", "people"),
+        plural(report.tags, "tag", "tags"),
+    );
+    let seconds = report.elapsed.as_secs_f64();
+    match built {
+        Some(options) => format!(
+            "Built {what}: {} written to {} in {seconds:.2} s",
+            plural(report.pages + report.files, "file", "files"),
+            options.output.display()
+        ),
+        None => format!(
+            "Checked {what}: {} would be written, no problems found ({seconds:.2} s)",
+            plural(report.pages + report.files, "file", "files")
+        ),
+    }
+}
+
+fn print_problems(problems: &[Diagnostic]) {
+    let mut err = std::io::stderr().lock();
+    for problem in problems {
+        let _ = writeln!(err, "{problem}");
+    }
+}
+
+fn report_failure(problems: Problems, building: bool) {
+    let errors = problems.error_count();
+    let sorted = problems.sorted();
+    print_problems(&sorted);
+    let kept = if building { "; the previous output was left as it was" } else { "" };
+    let count = if errors == 1 { "1 error".to_string() } else { format!("{errors} errors") };
+    eprintln!("roundtable: {count} found{kept}");
+}

@@ -1,0 +1,63 @@
+//! Dates as written in front matter and threads: a day, or an RFC 3339 date-time.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+
+/// Reads `text` as a date or date-time; times without an offset are read in `zone`.
+pub fn parse(text: &str, zone: Tz) -> Option<DateTime<FixedOffset>> {
+    let text = text.trim();
+    if let Ok(exact) = DateTime::parse_from_rfc3339(text) {
+        return Some(exact);
+    }
+    if let Ok(exact) = DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%:z") {
+        return Some(exact);
+    }
+    const LOCAL: [&str; 4] = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"];
+    let naive = LOCAL
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+        .or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().and_then(|day| day.and_hms_opt(0, 0, 0)))?;
+    in_zone(naive, zone)
+}
+
+/// A wall-clock time in `zone`; in a daylight-saving gap, the first valid time after it.
+fn in_zone(naive: NaiveDateTime, zone: Tz) -> Option<DateTime<FixedOffset>> {
+    (0..=3)
+        .map(|hours| naive + chrono::Duration::hours(hours))
+        .find_map(|t| zone.from_local_datetime(&t).earliest())
+        .map(|t| t.fixed_offset())
+}
+
+/// The help shown under a date that could not be read.
+pub const HELP: &str = "write a date like 2011-08-08, or a date and time like 2011-08-08T07:35:00-04:00";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_days_and_times_in_the_site_zone() {
+        let zone: Tz = "America/Toronto".parse().unwrap();
+        assert_eq!(parse("2011-08-08", zone).unwrap().to_rfc3339(), "2011-08-08T00:00:00-04:00");
+        assert_eq!(parse("2011-12-08 09:30", zone).unwrap().to_rfc3339(), "2011-12-08T09:30:00-05:00");
+        assert_eq!(
+            parse("2011-08-08T07:35:00+02:00", zone).unwrap().to_rfc3339(),
+            "2011-08-08T07:35:00+02:00",
+            "an explicit offset wins"
+        );
+        assert_eq!(parse("2011-08-08T07:35:00Z", zone).unwrap().to_rfc3339(), "2011-08-08T07:35:00+00:00");
+    }
+
+    #[test]
+    fn a_time_in_a_daylight_saving_gap_moves_forward() {
+        let zone: Tz = "America/Toronto".parse().unwrap();
+        assert_eq!(parse("2011-03-13T02:30:00", zone).unwrap().to_rfc3339(), "2011-03-13T03:30:00-04:00");
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_date() {
+        for text in ["yesterday", "2011-13-01", "08/08/2011", ""] {
+            assert!(parse(text, Tz::UTC).is_none(), "{text}");
+        }
+    }
+}

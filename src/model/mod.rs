@@ -1,0 +1,609 @@
+//! Stage 2, resolve: gives the files meaning and checks them, into an immutable `Site`.
+//!
+//! Authors are matched, threads become trees, tags and weeks are gathered, and
+//! URLs are fixed. Every problem is collected; a `Site` is returned only when
+//! there was no error, so later stages never see invalid content.
+
+pub mod dates;
+pub mod people;
+pub mod slug;
+pub mod thread;
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::load::raw::{Asset, CommentsMode, RawComment, RawReading, RawSection, RawSource};
+use crate::load::SourceSite;
+use crate::text::clean_line;
+
+/// Index of a person in `Site::people`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PersonId(pub usize);
+
+/// Index of a reading in `Site::readings`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ReadingId(pub usize);
+
+/// A whole site, checked: what render turns into pages.
+#[derive(Debug)]
+pub struct Site {
+    /// The settings.
+    pub config: SiteConfig,
+    /// Sections by path.
+    pub sections: Vec<Section>,
+    /// Published readings, newest first.
+    pub readings: Vec<Reading>,
+    /// Everyone: `authors.yaml` first, then others in the order met.
+    pub people: Vec<Person>,
+    /// Tags by slug.
+    pub tags: Vec<Tag>,
+    /// What each person wrote, by `PersonId`.
+    pub contributions: Vec<Contributions>,
+}
+
+/// A folder of readings.
+#[derive(Debug)]
+pub struct Section {
+    /// Its folder under `content/`, `/`-separated: also its URL path.
+    pub path: String,
+    /// Its title: from `_index.md`, else the folder name.
+    pub title: String,
+    /// One line about it.
+    pub description: Option<String>,
+    /// Its introduction (Markdown), from `_index.md`.
+    pub intro: Option<String>,
+    /// True for a folder directly under `content/`.
+    pub top_level: bool,
+}
+
+/// One reading with its thread.
+#[derive(Debug)]
+pub struct Reading {
+    /// The Markdown file, for messages.
+    pub span: Span,
+    /// Its section's path (`""` when directly in `content/`).
+    pub section: String,
+    /// Its path under the site root, without slashes at the ends: `readings/trust`.
+    pub path: String,
+    /// Its title.
+    pub title: String,
+    /// When it was published.
+    pub date: DateTime<FixedOffset>,
+    /// Who wrote it, if anyone is named.
+    pub author: Option<PersonId>,
+    /// The cohort week.
+    pub week: Option<u32>,
+    /// Tags, as indexes into `Site::tags`.
+    pub tags: Vec<usize>,
+    /// The front matter summary (Markdown), if given.
+    pub summary: Option<String>,
+    /// The body (Markdown).
+    pub body: String,
+    /// The book or article the excerpt comes from.
+    pub source: Option<Source>,
+    /// Built only with `--drafts`.
+    pub draft: bool,
+    /// False when `comments: closed`.
+    pub comments_open: bool,
+    /// Its discussion.
+    pub thread: Thread,
+    /// Bundle files to copy beside its page.
+    pub assets: Vec<Asset>,
+}
+
+/// A citation, checked.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Title of the book or article.
+    pub title: String,
+    /// Its authors.
+    pub authors: Vec<String>,
+    /// Its publisher.
+    pub publisher: Option<String>,
+    /// Its year.
+    pub year: Option<u32>,
+    /// An http(s) link to it.
+    pub url: Option<String>,
+}
+
+/// A reading's comments as a tree.
+#[derive(Debug, Default)]
+pub struct Thread {
+    /// Every comment, in file order.
+    pub comments: Vec<Comment>,
+    /// Top-level comments, in date order.
+    pub roots: Vec<usize>,
+    /// Each comment's direct replies, in date order.
+    pub children: Vec<Vec<usize>>,
+}
+
+/// One comment.
+#[derive(Debug, Clone)]
+pub struct Comment {
+    /// Unique in its thread.
+    pub id: String,
+    /// Its writer; `None` when anonymous.
+    pub author: Option<PersonId>,
+    /// When it was written.
+    pub date: DateTime<FixedOffset>,
+    /// Its body (Markdown, untrusted).
+    pub body: String,
+    /// The comment it answers, as an index into `Thread::comments`.
+    pub parent: Option<usize>,
+    /// 0 for a top-level comment, 1 for a reply to one, ...
+    pub depth: u32,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A person who wrote, or is listed in `authors.yaml`.
+#[derive(Debug, Clone)]
+pub struct Person {
+    /// Their page's slug: the `authors.yaml` key, or the slug of their name.
+    pub slug: String,
+    /// Their display name.
+    pub name: String,
+    /// facilitator, member, guest or other text.
+    pub role: Option<String>,
+    /// Markdown about them (untrusted).
+    pub bio: Option<String>,
+    /// Their http(s) web page.
+    pub website: Option<String>,
+    /// True when listed in `authors.yaml`.
+    pub in_directory: bool,
+}
+
+/// A topic.
+#[derive(Debug)]
+pub struct Tag {
+    /// Its URL segment.
+    pub slug: String,
+    /// Its name, as first written.
+    pub name: String,
+    /// Readings with it, newest first.
+    pub readings: Vec<ReadingId>,
+}
+
+/// Everything one person wrote.
+#[derive(Debug, Default, Clone)]
+pub struct Contributions {
+    /// Readings they wrote, newest first.
+    pub readings: Vec<ReadingId>,
+    /// Comments they wrote (reading, index in its thread), newest first.
+    pub comments: Vec<(ReadingId, usize)>,
+}
+
+/// What to include beyond published readings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ResolveOptions {
+    /// Include readings marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// Names the site's own pages use at the top level; no section or reading may take them.
+const RESERVED: [&str; 2] = ["authors", "tags"];
+
+/// Checks everything and builds the `Site`; every problem found is returned.
+pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diagnostics> {
+    let mut problems = Diagnostics::new();
+    let config = source.config;
+    let mut directory = people::Directory::new(source.people, &mut problems);
+    let sections = resolve_sections(source.sections, &config, &mut problems);
+    let weeks_start: HashMap<&str, NaiveDate> =
+        sections.iter().filter_map(|(section, start)| start.map(|s| (section.path.as_str(), s))).collect();
+    let mut readings = Vec::new();
+    let mut tag_names: Vec<Vec<String>> = Vec::new();
+    for raw in source.readings {
+        if raw.front.draft && !options.drafts {
+            continue;
+        }
+        let start = find_weeks_start(&raw.section, &weeks_start);
+        if let Some((reading, tags)) = resolve_reading(raw, &config, start, &mut directory, &mut problems) {
+            readings.push(reading);
+            tag_names.push(tags);
+        }
+    }
+    check_paths(&readings, &sections, &mut problems);
+    let mut order: Vec<usize> = (0..readings.len()).collect();
+    order.sort_by(|&a, &b| {
+        readings[b].date.cmp(&readings[a].date).then_with(|| readings[a].path.cmp(&readings[b].path))
+    });
+    let mut slots: Vec<Option<(Reading, Vec<String>)>> = readings.into_iter().zip(tag_names).map(Some).collect();
+    let (mut readings, tag_names): (Vec<Reading>, Vec<Vec<String>>) =
+        order.into_iter().map(|i| slots[i].take().expect("each reading once")).unzip();
+    let tags = gather_tags(&mut readings, &tag_names);
+    let contributions = gather_contributions(&readings, directory.people.len());
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    Ok(Site {
+        config,
+        sections: sections.into_iter().map(|(section, _)| section).collect(),
+        readings,
+        people: directory.people,
+        tags,
+        contributions,
+    })
+}
+
+fn find_weeks_start(section: &str, starts: &HashMap<&str, NaiveDate>) -> Option<NaiveDate> {
+    let mut path = section;
+    loop {
+        if let Some(start) = starts.get(path) {
+            return Some(*start);
+        }
+        path = path.rsplit_once('/')?.0;
+    }
+}
+
+fn resolve_sections(
+    raw: Vec<RawSection>,
+    config: &SiteConfig,
+    problems: &mut Diagnostics,
+) -> Vec<(Section, Option<NaiveDate>)> {
+    let mut paths: BTreeMap<String, Option<crate::load::raw::RawSectionIndex>> = BTreeMap::new();
+    for section in raw {
+        let mut parent = section.path.as_str();
+        while let Some((up, _)) = parent.rsplit_once('/') {
+            paths.entry(up.to_string()).or_insert(None);
+            parent = up;
+        }
+        paths.insert(section.path, section.index);
+    }
+    let mut sections = Vec::new();
+    for (path, index) in paths {
+        if path.is_empty() {
+            if let Some(index) = index {
+                problems.push(Diagnostic::warning(index.span, "content/_index.md is not used").with_help(
+                    "describe the site with `description:` in site.yaml; _index.md belongs in a section folder",
+                ));
+            }
+            continue;
+        }
+        let bad_segment = path.split('/').find(|segment| !slug::is_valid(segment));
+        if let Some(segment) = bad_segment {
+            problems.push(
+                Diagnostic::error(
+                    Span::file(format!("content/{path}")),
+                    format!("the folder name `{segment}` cannot be used in a page address"),
+                )
+                .with_help(format!(
+                    "rename it with lowercase letters, digits and dashes, like `{}`",
+                    slug::of(segment)
+                )),
+            );
+            continue;
+        }
+        if RESERVED.contains(&path.as_str()) {
+            problems.push(
+                Diagnostic::error(
+                    Span::file(format!("content/{path}")),
+                    format!("the section `{path}` would replace the site's own /{path}/ page"),
+                )
+                .with_help("rename the folder"),
+            );
+            continue;
+        }
+        let name = path.rsplit('/').next().unwrap_or(&path);
+        let mut section = Section {
+            title: title_case(name),
+            description: None,
+            intro: None,
+            top_level: !path.contains('/'),
+            path: path.clone(),
+        };
+        let mut start = None;
+        if let Some(index) = index {
+            if let Some(title) = index.front.title {
+                section.title = clean_line(&title);
+            }
+            section.description = index.front.description.map(|d| clean_line(&d));
+            section.intro = Some(index.body).filter(|b| !b.trim().is_empty());
+            if let Some(text) = index.front.weeks_start {
+                match dates::parse(&text, config.timezone) {
+                    Some(date) => start = Some(date.date_naive()),
+                    None => problems.push(
+                        Diagnostic::error(index.keys.of("weeks_start"), format!("weeks_start `{text}` is not a date"))
+                            .with_help(dates::HELP),
+                    ),
+                }
+            }
+        }
+        sections.push((section, start));
+    }
+    sections
+}
+
+/// `leader-rounding` becomes `Leader rounding`.
+fn title_case(name: &str) -> String {
+    let spaced = name.replace(['-', '_'], " ");
+    let mut chars = spaced.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+fn resolve_reading(
+    raw: RawReading,
+    config: &SiteConfig,
+    weeks_start: Option<NaiveDate>,
+    directory: &mut people::Directory,
+    problems: &mut Diagnostics,
+) -> Option<(Reading, Vec<String>)> {
+    let front = raw.front;
+    let keys = &raw.keys;
+    let mut ok = true;
+    let mut missing = |key: &str, help: &str| {
+        problems.push(
+            Diagnostic::error(Span::new(raw.span.path.clone(), 1, 1), format!("this reading has no `{key}`"))
+                .with_help(help),
+        );
+    };
+    let title = front.title.as_deref().map(clean_line).filter(|t| !t.is_empty());
+    if title.is_none() {
+        missing("title", "add a line `title: ...` to the front matter");
+        ok = false;
+    }
+    let date = match &front.date {
+        None => {
+            missing("date", "add a line like `date: 2011-08-08` to the front matter");
+            None
+        }
+        Some(text) => {
+            let date = dates::parse(text, config.timezone);
+            if date.is_none() {
+                problems
+                    .push(Diagnostic::error(keys.of("date"), format!("`{text}` is not a date")).with_help(dates::HELP));
+            }
+            date
+        }
+    };
+    let slug = match &front.slug {
+        Some(slug) if !slug::is_valid(slug) => {
+            problems.push(
+                Diagnostic::error(keys.of("slug"), format!("the slug `{slug}` cannot be used in a page address"))
+                    .with_help(format!("use lowercase letters, digits and dashes, like `{}`", slug::of(slug))),
+            );
+            None
+        }
+        Some(slug) => Some(slug.clone()),
+        None => match slug::from_file_name(&raw.name) {
+            s if s.is_empty() => {
+                problems.push(
+                    Diagnostic::error(raw.span.clone(), format!("the name `{}` gives no page address", raw.name))
+                        .with_help("rename the file with letters or digits, or add `slug:` to its front matter"),
+                );
+                None
+            }
+            s => Some(s),
+        },
+    };
+    let source = front.source.and_then(|s| resolve_source(s, keys.of("source"), problems));
+    for tag in &front.tags {
+        if slug::of(tag).is_empty() {
+            problems.push(
+                Diagnostic::error(keys.of("tags"), format!("the tag `{tag}` has no letters or digits"))
+                    .with_help("give each tag a word, like `trust`"),
+            );
+            ok = false;
+        }
+    }
+    if let Some(0) = front.week {
+        problems.push(
+            Diagnostic::error(keys.of("week"), "weeks are counted from 1")
+                .with_help("write `week: 1` for the first week"),
+        );
+        ok = false;
+    }
+    let author = front.author.as_deref().and_then(|name| directory.find_or_add(name));
+    let thread = resolve_thread(raw.comments, config, directory, problems);
+    let (Some(title), Some(date), Some(slug), true) = (title, date, slug, ok) else {
+        return None;
+    };
+    let week = front.week.or_else(|| {
+        let start = weeks_start?;
+        let days = (date.date_naive() - start).num_days();
+        (days >= 0).then(|| (days / 7 + 1) as u32)
+    });
+    let path = if raw.section.is_empty() { slug } else { format!("{}/{slug}", raw.section) };
+    let reading = Reading {
+        span: raw.span,
+        section: raw.section,
+        path,
+        title,
+        date,
+        author,
+        week,
+        tags: Vec::new(),
+        summary: front.summary.filter(|s| !s.trim().is_empty()),
+        body: raw.body,
+        source,
+        draft: front.draft,
+        comments_open: front.comments != Some(CommentsMode::Closed),
+        thread,
+        assets: raw.assets,
+    };
+    Some((reading, front.tags.iter().map(|t| clean_line(t)).collect()))
+}
+
+fn resolve_source(raw: RawSource, span: Span, problems: &mut Diagnostics) -> Option<Source> {
+    let url = raw.url.map(|u| u.trim().to_string());
+    if let Some(url) = &url {
+        if !people::is_web_address(url) {
+            problems.push(
+                Diagnostic::error(span.clone(), format!("source url `{url}` is not an http or https address"))
+                    .with_help("write the full address, starting with https://"),
+            );
+            return None;
+        }
+    }
+    let Some(title) = raw.title.as_deref().map(clean_line).filter(|t| !t.is_empty()) else {
+        problems.push(
+            Diagnostic::error(span, "the source has no `title`")
+                .with_help("add `title:` under `source:`, the book's or article's title"),
+        );
+        return None;
+    };
+    Some(Source {
+        title,
+        authors: raw.authors.iter().map(|a| clean_line(a)).filter(|a| !a.is_empty()).collect(),
+        publisher: raw.publisher.as_deref().map(clean_line).filter(|p| !p.is_empty()),
+        year: raw.year,
+        url,
+    })
+}
+
+fn resolve_thread(
+    raw: Vec<RawComment>,
+    config: &SiteConfig,
+    directory: &mut people::Directory,
+    problems: &mut Diagnostics,
+) -> Thread {
+    let mut pending = Vec::with_capacity(raw.len());
+    for item in raw {
+        let fields = item.fields;
+        let mut found = Vec::new();
+        let id = fields.id.as_deref().map(str::trim).unwrap_or_default().to_string();
+        if id.is_empty() {
+            found.push(
+                Diagnostic::error(item.span.clone(), "this comment has no `id`")
+                    .with_help("give it an id unique in the thread, like `id: c7`"),
+            );
+        } else if !thread::is_valid_id(&id) {
+            found.push(
+                Diagnostic::error(
+                    item.keys.of("id"),
+                    format!("the id `{id}` has characters other than letters, digits, - and _"),
+                )
+                .with_help("use an id like c7 or 2011-08-08-ana"),
+            );
+        }
+        if fields.author.is_none() {
+            found.push(
+                Diagnostic::error(item.span.clone(), "this comment has no `author`")
+                    .with_help("name who wrote it, or write `author: Anonymous`"),
+            );
+        }
+        if fields.body.is_none() {
+            found.push(
+                Diagnostic::error(item.span.clone(), "this comment has no `body`")
+                    .with_help("add the comment's text after `body: |` on the following lines, indented"),
+            );
+        }
+        let date = match &fields.date {
+            None => {
+                found.push(
+                    Diagnostic::error(item.span.clone(), "this comment has no `date`")
+                        .with_help("add when it was written, like `date: 2011-08-08T07:35:00-04:00`"),
+                );
+                None
+            }
+            Some(text) => {
+                let date = dates::parse(text, config.timezone);
+                if date.is_none() {
+                    found.push(
+                        Diagnostic::error(item.keys.of("date"), format!("`{text}` is not a date"))
+                            .with_help(dates::HELP),
+                    );
+                }
+                date
+            }
+        };
+        let complete = found.is_empty();
+        found.into_iter().for_each(|problem| problems.push(problem));
+        let (Some(date), true) = (date, complete) else {
+            continue;
+        };
+        let author = directory.find_or_add(fields.author.as_deref().unwrap_or_default());
+        let reply_to = fields.reply_to.map(|parent| (parent.trim().to_string(), item.keys.of("reply_to")));
+        pending.push(thread::Pending {
+            comment: Comment {
+                id,
+                author,
+                date,
+                body: fields.body.unwrap_or_default(),
+                parent: None,
+                depth: 0,
+                span: item.span,
+            },
+            reply_to,
+        });
+    }
+    thread::build(pending, problems)
+}
+
+/// Two readings at one address, or a reading where a section or the site's pages are.
+fn check_paths(readings: &[Reading], sections: &[(Section, Option<NaiveDate>)], problems: &mut Diagnostics) {
+    let mut taken: HashMap<&str, &Span> = HashMap::new();
+    let section_spans: Vec<(String, Span)> =
+        sections.iter().map(|(s, _)| (s.path.clone(), Span::file(format!("content/{}", s.path)))).collect();
+    for (path, span) in &section_spans {
+        taken.insert(path, span);
+    }
+    for reading in readings {
+        if RESERVED.contains(&reading.path.as_str()) {
+            problems.push(
+                Diagnostic::error(
+                    reading.span.clone(),
+                    format!("this reading's address /{}/ is the site's own page", reading.path),
+                )
+                .with_help("give the reading another `slug:`"),
+            );
+        } else if let Some(first) = taken.get(reading.path.as_str()) {
+            problems.push(
+                Diagnostic::error(
+                    reading.span.clone(),
+                    format!("this reading's address /{}/ is also used by {}", reading.path, first.path.display()),
+                )
+                .with_help("give one of them another `slug:`"),
+            );
+        } else {
+            taken.insert(&reading.path, &reading.span);
+        }
+    }
+}
+
+/// Gathers tags by slug (the first spelling names the tag) and points readings at them.
+fn gather_tags(readings: &mut [Reading], names: &[Vec<String>]) -> Vec<Tag> {
+    let mut by_slug: BTreeMap<String, Tag> = BTreeMap::new();
+    for (index, tags) in names.iter().enumerate() {
+        for name in tags {
+            let slug = slug::of(name);
+            let tag =
+                by_slug.entry(slug.clone()).or_insert_with(|| Tag { slug, name: name.clone(), readings: Vec::new() });
+            if !tag.readings.contains(&ReadingId(index)) {
+                tag.readings.push(ReadingId(index));
+            }
+        }
+    }
+    let tags: Vec<Tag> = by_slug.into_values().collect();
+    for (tag_index, tag) in tags.iter().enumerate() {
+        for reading in &tag.readings {
+            readings[reading.0].tags.push(tag_index);
+        }
+    }
+    tags
+}
+
+fn gather_contributions(readings: &[Reading], people: usize) -> Vec<Contributions> {
+    let mut all = vec![Contributions::default(); people];
+    for (index, reading) in readings.iter().enumerate() {
+        let id = ReadingId(index);
+        if let Some(author) = reading.author {
+            all[author.0].readings.push(id);
+        }
+        for (position, comment) in reading.thread.comments.iter().enumerate() {
+            if let Some(author) = comment.author {
+                all[author.0].comments.push((id, position));
+            }
+        }
+    }
+    for person in &mut all {
+        person.comments.sort_by(|a, b| {
+            let date = |(r, c): &(ReadingId, usize)| readings[r.0].thread.comments[*c].date;
+            date(b).cmp(&date(a)).then(a.cmp(b))
+        });
+    }
+    all
+}

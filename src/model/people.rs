@@ -1,0 +1,186 @@
+//! Who wrote what: `authors.yaml` entries, and names that match nobody.
+//!
+//! A name matches a key, a name or an alias without regard to case or repeated
+//! spaces. A name that matches nobody still becomes a person with a page. Two
+//! different names that slug the same ("Zoë Ng", "Zoe Ng") stay two people,
+//! the second with a numbered slug, in the order they are first met.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{slug, Person, PersonId};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::raw::RawPerson;
+use crate::text::clean_line;
+
+/// Everyone known so far, and how their names are matched.
+#[derive(Debug, Default)]
+pub struct Directory {
+    /// Everyone, directory entries first, in the order met.
+    pub people: Vec<Person>,
+    by_name: HashMap<String, PersonId>,
+    slugs: HashSet<String>,
+}
+
+impl Directory {
+    /// Builds the directory from `authors.yaml`, reporting bad entries.
+    pub fn new(raw: Vec<RawPerson>, problems: &mut Diagnostics) -> Directory {
+        let mut directory = Directory::default();
+        for entry in raw {
+            let key = entry.key.trim().to_string();
+            if !slug::is_valid(&key) {
+                let suggestion = slug::of(&key);
+                problems.push(
+                    Diagnostic::error(entry.span.clone(), format!("`{key}` cannot be used as a page address"))
+                        .with_help(format!("use lowercase letters, digits and dashes, like `{suggestion}`")),
+                );
+                continue;
+            }
+            let fields = entry.fields;
+            let name = fields.name.as_deref().map(clean_line).filter(|n| !n.is_empty()).unwrap_or_else(|| key.clone());
+            let website = fields.website.map(|w| w.trim().to_string());
+            if let Some(site) = &website {
+                if !is_web_address(site) {
+                    problems.push(
+                        Diagnostic::error(
+                            entry.keys.of("website"),
+                            format!("website `{site}` is not an http or https address"),
+                        )
+                        .with_help("write the full address, starting with https://"),
+                    );
+                }
+            }
+            let id = PersonId(directory.people.len());
+            let names = [key.clone(), name.clone()].into_iter().map(|n| (n, entry.keys.of("name")));
+            let aliases = fields.aliases.iter().map(|a| (clean_line(a), entry.keys.of("aliases")));
+            for (spelling, span) in names.chain(aliases) {
+                let folded = fold(&spelling);
+                if folded.is_empty() || is_anonymous(&folded) {
+                    continue;
+                }
+                if let Some(&other) = directory.by_name.get(&folded) {
+                    if other != id {
+                        let owner = &directory.people[other.0].slug;
+                        problems.push(
+                            Diagnostic::error(span, format!("`{spelling}` already names `{owner}`"))
+                                .with_help("each name and alias may belong to one person only"),
+                        );
+                    }
+                    continue;
+                }
+                directory.by_name.insert(folded, id);
+            }
+            directory.slugs.insert(key.clone());
+            directory.people.push(Person {
+                slug: key,
+                name,
+                role: fields.role.as_deref().map(clean_line).filter(|r| !r.is_empty()),
+                bio: fields.bio,
+                website: website.filter(|w| is_web_address(w)),
+                in_directory: true,
+            });
+        }
+        directory
+    }
+
+    /// The person `name` refers to, created when unknown; `None` for anonymous.
+    pub fn find_or_add(&mut self, name: &str) -> Option<PersonId> {
+        let name = clean_line(name);
+        let folded = fold(&name);
+        if folded.is_empty() || is_anonymous(&folded) {
+            return None;
+        }
+        if let Some(&id) = self.by_name.get(&folded) {
+            return Some(id);
+        }
+        let base = match slug::of(&name) {
+            s if s.is_empty() => "person".to_string(),
+            s => s,
+        };
+        let slug = (1..)
+            .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
+            .find(|s| !self.slugs.contains(s))
+            .expect("some numbered slug is free");
+        let id = PersonId(self.people.len());
+        self.slugs.insert(slug.clone());
+        self.by_name.insert(folded, id);
+        self.people.push(Person {
+            slug,
+            name: name.split_whitespace().collect::<Vec<_>>().join(" "),
+            role: None,
+            bio: None,
+            website: None,
+            in_directory: false,
+        });
+        Some(id)
+    }
+}
+
+/// Lowercase with runs of white space made one space, for matching.
+fn fold(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+fn is_anonymous(folded: &str) -> bool {
+    folded == "anonymous"
+}
+
+/// True for absolute http and https addresses.
+pub fn is_web_address(text: &str) -> bool {
+    url::Url::parse(text).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Span;
+    use crate::load::raw::PersonFields;
+
+    fn person(key: &str, name: &str, aliases: &[&str]) -> RawPerson {
+        RawPerson {
+            key: key.into(),
+            span: Span::new("authors.yaml", 1, 1),
+            keys: Default::default(),
+            fields: PersonFields {
+                name: Some(name.into()),
+                aliases: aliases.iter().map(|a| a.to_string()).collect(),
+                ..Default::default()
+            },
+        }
+    }
+
+    #[test]
+    fn matches_key_name_and_alias_without_regard_to_case() {
+        let mut problems = Diagnostics::new();
+        let mut dir = Directory::new(vec![person("athena-loopstra", "Athena Loopstra", &["Athena"])], &mut problems);
+        assert!(problems.is_empty());
+        let id = dir.find_or_add("athena-loopstra");
+        assert_eq!(dir.find_or_add("ATHENA  loopstra"), id);
+        assert_eq!(dir.find_or_add("athena"), id);
+        assert_eq!(dir.people.len(), 1);
+    }
+
+    #[test]
+    fn anonymous_and_empty_names_have_no_person() {
+        let mut dir = Directory::default();
+        assert_eq!(dir.find_or_add("Anonymous"), None);
+        assert_eq!(dir.find_or_add("  "), None);
+    }
+
+    #[test]
+    fn different_names_with_the_same_slug_stay_apart() {
+        let mut dir = Directory::default();
+        let zoe = dir.find_or_add("Zoë Ng").unwrap();
+        let zoe_plain = dir.find_or_add("Zoe Ng").unwrap();
+        assert_ne!(zoe, zoe_plain);
+        assert_eq!(dir.people[zoe.0].slug, "zoe-ng");
+        assert_eq!(dir.people[zoe_plain.0].slug, "zoe-ng-2");
+        assert_eq!(dir.find_or_add("zoë ng"), Some(zoe));
+    }
+
+    #[test]
+    fn an_alias_claimed_twice_is_an_error() {
+        let mut problems = Diagnostics::new();
+        Directory::new(vec![person("ben-a", "Ben A", &["Ben"]), person("ben-b", "Ben B", &["ben"])], &mut problems);
+        assert_eq!(problems.error_count(), 1);
+    }
+}

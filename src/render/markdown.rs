@@ -1,0 +1,176 @@
+//! The only place Markdown is parsed: pulldown-cmark options and the event loop.
+//!
+//! Extensions are named one by one (never "all"): some have had inputs that
+//! take exponential time. Heading attributes and heading ids are for readings
+//! only. The HTML made here is not safe yet: `sanitize` cleans it.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+
+/// Whose Markdown this is, which decides the extensions and the ids it gets.
+#[derive(Debug, Clone, Copy)]
+pub enum Author<'a> {
+    /// A reading or section introduction written by the facilitator.
+    Facilitator,
+    /// A comment or bio: footnote ids start with this prefix so two comments never collide.
+    Member {
+        /// Unique on the page, like `ugc-c7-`.
+        id_prefix: &'a str,
+    },
+}
+
+/// Markdown turned into HTML (not yet sanitized).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Converted {
+    /// The whole text.
+    pub html: String,
+    /// The first top-level paragraph, for summaries.
+    pub first_paragraph: Option<String>,
+}
+
+fn options(author: Author) -> Options {
+    let mut options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION;
+    if let Author::Facilitator = author {
+        options |= Options::ENABLE_HEADING_ATTRIBUTES;
+    }
+    options
+}
+
+/// Converts `markdown` to HTML, with ids for headings (readings) and footnotes.
+pub fn to_html(markdown: &str, author: Author) -> Converted {
+    let mut events: Vec<Event> = Parser::new_ext(markdown, options(author)).collect();
+    match author {
+        Author::Facilitator => add_heading_ids(&mut events),
+        Author::Member { id_prefix } => rename_footnotes(&mut events, id_prefix),
+    }
+    let first_paragraph = first_paragraph(&events);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    Converted { html, first_paragraph }
+}
+
+/// Gives every heading without an `{#id}` one made from its text, unique on the page.
+fn add_heading_ids(events: &mut [Event]) {
+    let mut used: HashMap<String, usize> = HashMap::new();
+    for event in events.iter() {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
+            used.insert(id.to_string(), 1);
+        }
+    }
+    let mut index = 0;
+    while index < events.len() {
+        if let Event::Start(Tag::Heading { id: None, .. }) = &events[index] {
+            let mut text = String::new();
+            for event in &events[index + 1..] {
+                match event {
+                    Event::End(TagEnd::Heading(_)) => break,
+                    Event::Text(t) | Event::Code(t) => text.push_str(t),
+                    _ => {}
+                }
+            }
+            let base = match slug::slugify(&text) {
+                s if s.is_empty() => "section".to_string(),
+                s => s,
+            };
+            let count = used.entry(base.clone()).or_insert(0);
+            *count += 1;
+            let id = if *count == 1 { base } else { format!("{base}-{}", *count - 1) };
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[index] {
+                *slot = Some(CowStr::from(id));
+            }
+        }
+        index += 1;
+    }
+}
+
+/// Renames footnote labels to `<prefix>fn-<n>`, numbered in order of first use.
+fn rename_footnotes(events: &mut [Event], prefix: &str) {
+    let mut names: HashMap<String, String> = HashMap::new();
+    let mut rename = |label: &CowStr| -> CowStr<'static> {
+        let next = names.len() + 1;
+        let name = names.entry(label.to_string()).or_insert_with(|| format!("{prefix}fn-{next}"));
+        CowStr::from(name.clone())
+    };
+    for event in events.iter_mut() {
+        match event {
+            Event::FootnoteReference(label) => *label = rename(label),
+            Event::Start(Tag::FootnoteDefinition(label)) => *label = rename(label),
+            _ => {}
+        }
+    }
+}
+
+/// The HTML of the first paragraph outside any block (footnote references left out).
+fn first_paragraph(events: &[Event]) -> Option<String> {
+    let mut depth = 0usize;
+    let mut start = None;
+    for (index, event) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::Paragraph) if depth == 0 => start = Some(index),
+            Event::End(TagEnd::Paragraph) if depth == 1 && start.is_some() => {
+                let inside =
+                    events[start? + 1..index].iter().filter(|e| !matches!(e, Event::FootnoteReference(_))).cloned();
+                let mut html = String::from("<p>");
+                pulldown_cmark::html::push_html(&mut html, inside);
+                html.push_str("</p>");
+                return Some(html);
+            }
+            _ => {}
+        }
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MEMBER: Author = Author::Member { id_prefix: "ugc-c1-" };
+
+    #[test]
+    fn readings_get_unique_heading_ids() {
+        let html = to_html("# Trust\n\n## Trust\n\n## Own {#mine}\n", Author::Facilitator).html;
+        assert!(html.contains("<h1 id=\"trust\">Trust</h1>"), "{html}");
+        assert!(html.contains("<h2 id=\"trust-1\">Trust</h2>"), "{html}");
+        assert!(html.contains("<h2 id=\"mine\">Own</h2>"), "{html}");
+    }
+
+    #[test]
+    fn comments_get_no_heading_ids_or_attributes() {
+        let html = to_html("## Hi {#comment-c2}\n", MEMBER).html;
+        assert!(!html.contains("id="), "{html}");
+    }
+
+    #[test]
+    fn comment_footnotes_are_prefixed_and_numbered() {
+        let html = to_html("Claim.[^note]\n\n[^note]: Source.\n", MEMBER).html;
+        assert!(html.contains("href=\"#ugc-c1-fn-1\""), "{html}");
+        assert!(html.contains("id=\"ugc-c1-fn-1\""), "{html}");
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let html = to_html("| a | b |\n|:-|-:|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ \"quoted\"\n", MEMBER).html;
+        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("text-align: right"), "{html}");
+        assert!(html.contains("type=\"checkbox\""), "{html}");
+        assert!(html.contains("<del>old</del>"), "{html}");
+        assert!(html.contains("\u{201c}quoted\u{201d}"), "{html}");
+    }
+
+    #[test]
+    fn first_paragraph_skips_headings_and_quotes() {
+        let converted = to_html("# Title\n\n> quoted\n\nFirst *one*.[^1]\n\nSecond.\n\n[^1]: x\n", Author::Facilitator);
+        assert_eq!(converted.first_paragraph.as_deref(), Some("<p>First <em>one</em>.</p>"));
+    }
+}

@@ -1,0 +1,52 @@
+//! Stage 3, render: the `Site` becomes pages and feeds, with no file I/O.
+//!
+//! Markdown is converted and sanitized once per text (`bodies`), then each
+//! page of the `plan` is rendered with Tera from a typed context (`context`).
+
+pub mod bodies;
+pub mod context;
+pub mod markdown;
+pub mod pages;
+pub mod sanitize;
+pub mod templates;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::Theme;
+use crate::model::Site;
+pub use bodies::Bodies;
+pub use pages::{plan, PageJob};
+
+/// A finished page or feed.
+#[derive(Debug)]
+pub struct Output {
+    /// Where it goes, relative to the output folder, `/`-separated.
+    pub path: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Renders pages of one site with one theme; shared by the threads that render.
+pub struct Renderer<'a> {
+    views: context::Views<'a>,
+    templates: templates::Templates,
+}
+
+impl<'a> Renderer<'a> {
+    /// Compiles the theme and prepares the views of `site`.
+    pub fn new(site: &'a Site, bodies: &'a Bodies, theme: &Theme) -> Result<Renderer<'a>, Diagnostics> {
+        let mut templates = templates::Templates::new(theme)?;
+        let views = context::Views::new(site, bodies);
+        templates.tera.global_context().insert("site", &views.site());
+        Ok(Renderer { views, templates })
+    }
+
+    /// Renders one page or feed.
+    pub fn render(&self, job: PageJob) -> Result<Output, Diagnostic> {
+        let path = job.output_path(self.views.site);
+        let context = job.context(&self.views);
+        match self.templates.tera.render(job.template(), &context) {
+            Ok(text) => Ok(Output { path, bytes: text.into_bytes() }),
+            Err(error) => Err(self.templates.problem(&error, Some(&format!("/{path}")))),
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! The only place HTML is cleaned: one ammonia policy for what members write, one for readings.
+//!
+//! `Html` can be made only here, and it is the only kind of string templates
+//! receive unescaped. A policy change is one edit in this file.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use ammonia::{Builder, UrlRelative};
+use serde::{Serialize, Serializer};
+
+/// HTML that went through a policy: safe to print unescaped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Html(String);
+
+impl Html {
+    /// The HTML text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for Html {
+    /// Reaches Tera as a string marked safe, so templates print it without `| safe`.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        tera::Value::safe_string(&self.0).serialize(serializer)
+    }
+}
+
+/// The deepest HTML nesting a text may have: parsing HTML costs time that grows with depth squared.
+pub const MAX_NESTING: usize = 100;
+
+/// Prefix of every id a member's text can produce, so it can never take a page's own ids.
+pub const MEMBER_ID_PREFIX: &str = "ugc-";
+
+/// The `rel` of every link in a member's text.
+pub const MEMBER_LINK_REL: &str = "nofollow ugc noopener noreferrer";
+
+const MEMBER_TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "div",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "input",
+    "kbd",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+];
+
+const READING_EXTRA_TAGS: &[&str] = &[
+    "img",
+    "figure",
+    "figcaption",
+    "section",
+    "span",
+    "mark",
+    "details",
+    "summary",
+    "dl",
+    "dt",
+    "dd",
+    "cite",
+    "caption",
+    "small",
+    "ins",
+];
+
+/// Comments and bios: text, lists, quotes, tables, footnotes, task lists; no images or media.
+static MEMBER: LazyLock<Builder<'static>> = LazyLock::new(|| {
+    let mut builder = common(MEMBER_TAGS);
+    builder.link_rel(Some(MEMBER_LINK_REL)).id_prefix(Some(MEMBER_ID_PREFIX));
+    builder
+});
+
+/// Readings: the member policy plus images, figures and heading ids.
+static READING: LazyLock<Builder<'static>> = LazyLock::new(|| {
+    let tags: Vec<&str> = MEMBER_TAGS.iter().chain(READING_EXTRA_TAGS).copied().collect();
+    let mut builder = common(&tags);
+    builder.add_tag_attributes("img", ["src", "alt", "title", "width", "height"]);
+    for heading in ["h1", "h2", "h3", "h4", "h5", "h6"] {
+        builder.add_tag_attributes(heading, ["id"]);
+    }
+    builder
+});
+
+fn common<'a>(tags: &[&'a str]) -> Builder<'a> {
+    let mut builder = Builder::empty();
+    builder
+        .tags(tags.iter().copied().collect())
+        .clean_content_tags(HashSet::from(["script", "style"]))
+        .url_schemes(HashSet::from(["http", "https", "mailto"]))
+        .url_relative(UrlRelative::PassThrough)
+        .strip_comments(true)
+        .add_generic_attributes(["title", "lang"])
+        .add_tag_attributes("a", ["href"])
+        .add_tag_attributes("abbr", ["title"])
+        .add_tag_attributes("ol", ["start"])
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"])
+        .add_tag_attributes("input", ["checked", "disabled"])
+        .add_tag_attributes("div", ["id"])
+        .add_tag_attributes("sup", ["id"])
+        .add_tag_attributes("li", ["id"])
+        .filter_style_properties(HashSet::from(["text-align"]))
+        .allowed_classes(HashMap::from([
+            ("sup", HashSet::from(["footnote-reference", "footnote-definition-label"])),
+            ("div", HashSet::from(["footnote-definition"])),
+        ]))
+        .add_tag_attribute_values("input", "type", ["checkbox"])
+        .set_tag_attribute_value("input", "disabled", "");
+    builder
+}
+
+/// Cleans HTML made from a member's Markdown (a comment or a bio).
+pub fn member(html: &str) -> Html {
+    Html(MEMBER.clean(html).to_string())
+}
+
+/// Cleans HTML made from a reading's Markdown.
+pub fn reading(html: &str) -> Html {
+    Html(READING.clean(html).to_string())
+}
+
+/// How deep the elements of `html` nest, counted cheaply before any parsing.
+///
+/// It over-counts rather than under-counts (unclosed tags count as open), so a
+/// text it passes is safe to hand to the HTML parser.
+pub fn nesting_depth(html: &str) -> usize {
+    const VOID: &[&str] =
+        &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"];
+    let bytes = html.as_bytes();
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    while let Some(offset) = bytes[i..].iter().position(|&b| b == b'<') {
+        i += offset + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = if closing { i + 1 } else { i };
+        let end = bytes[start..].iter().position(|b| !b.is_ascii_alphanumeric()).map_or(bytes.len(), |p| start + p);
+        if end == start || !bytes[start].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = html[start..end].to_ascii_lowercase();
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !VOID.contains(&name.as_str()) {
+            let self_closing =
+                bytes[end..].iter().position(|&b| b == b'>').is_some_and(|p| p > 0 && bytes[end + p - 1] == b'/');
+            if !self_closing {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+        }
+    }
+    deepest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_text_loses_scripts_handlers_and_bad_urls() {
+        let html = member(
+            "<p>Hi<script>alert(1)</script><img src=x onerror=alert(1)><a href=\"javascript:alert(1)\">x</a>\
+             <a href=\"https://example.org\" onclick=\"x()\">ok</a><iframe src=\"https://e\"></iframe>\
+             <span style=\"color:red\">s</span></p>",
+        );
+        let out = html.as_str();
+        for banned in ["script", "onerror", "javascript", "onclick", "iframe", "<img", "style="] {
+            assert!(!out.contains(banned), "{banned} survived in {out}");
+        }
+        assert!(
+            out.contains("<a href=\"https://example.org\" rel=\"nofollow ugc noopener noreferrer\">ok</a>"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn member_ids_cannot_take_the_page_ids() {
+        let out = member("<div id=\"comment-c1\">x</div>");
+        assert_eq!(out.as_str(), "<div id=\"ugc-comment-c1\">x</div>");
+    }
+
+    #[test]
+    fn task_lists_alignment_and_footnotes_survive() {
+        let out = member(
+            "<ul><li><input disabled=\"\" type=\"checkbox\" checked=\"\"/>done</li></ul>\
+             <table><tr><td style=\"text-align: right\">1</td></tr></table>\
+             <sup class=\"footnote-reference\"><a href=\"#ugc-c1-fn-1\">1</a></sup>\
+             <div class=\"footnote-definition\" id=\"ugc-c1-fn-1\"><sup class=\"footnote-definition-label\">1</sup></div>\
+             <input type=\"text\">",
+        );
+        let out = out.as_str();
+        assert!(out.contains("type=\"checkbox\""), "{out}");
+        assert!(out.contains("checked"), "{out}");
+        assert!(!out.contains("type=\"text\""), "{out}");
+        assert!(out.contains("style=\"text-align:right\""), "{out}");
+        assert!(out.contains("href=\"#ugc-c1-fn-1\""), "{out}");
+        assert!(out.contains("id=\"ugc-c1-fn-1\""), "{out}");
+    }
+
+    #[test]
+    fn readings_keep_images_and_heading_ids() {
+        let out = reading("<h2 id=\"trust\">Trust</h2><img src=\"chart.png\" alt=\"a\" onload=\"x()\">");
+        assert_eq!(out.as_str(), "<h2 id=\"trust\">Trust</h2><img src=\"chart.png\" alt=\"a\">");
+    }
+
+    #[test]
+    fn nesting_depth_counts_open_elements() {
+        assert_eq!(nesting_depth("<p>a<br>b<img src=x/></p>"), 1);
+        assert_eq!(nesting_depth("<div><div><p>x</p></div></div>"), 3);
+        assert_eq!(nesting_depth(&"<div>".repeat(500)), 500);
+        assert_eq!(nesting_depth("a < b and 1<2"), 0);
+    }
+}

@@ -1,0 +1,168 @@
+//! Stage 4, write: pages go to a staging folder beside the output, swapped in only when all succeeded.
+//!
+//! A failed or interrupted build leaves the previous site as it was, and files
+//! that no longer belong disappear with the old folder.
+
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use crate::load::raw::AssetSource;
+
+/// The file that marks a folder as roundtable's output, so a build never replaces anything else.
+pub const MARKER: &str = ".roundtable-output";
+
+const MARKER_TEXT: &str = "This folder is written by `roundtable build` and replaced whole on every build.\n";
+
+/// A folder being filled beside the output; dropped without `commit`, it is removed.
+pub struct Staging {
+    output: PathBuf,
+    staging: PathBuf,
+    committed: bool,
+}
+
+/// Why the output folder cannot be used.
+pub fn refuse_output(output: &Path) -> Option<String> {
+    let Ok(mut entries) = fs::read_dir(output) else {
+        return None;
+    };
+    let empty = entries.next().is_none();
+    if empty || output.join(MARKER).is_file() {
+        None
+    } else {
+        Some(format!(
+            "{} already holds files that roundtable did not write, and a build replaces the whole folder",
+            output.display()
+        ))
+    }
+}
+
+impl Staging {
+    /// Creates an empty staging folder beside `output`.
+    pub fn new(output: &Path) -> io::Result<Staging> {
+        let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        fs::create_dir_all(parent)?;
+        let staging = parent.join(format!(".{name}.roundtable-new-{}", std::process::id()));
+        if staging.exists() {
+            fs::remove_dir_all(&staging)?;
+        }
+        fs::create_dir(&staging)?;
+        fs::write(staging.join(MARKER), MARKER_TEXT)?;
+        Ok(Staging { output: output.to_path_buf(), staging, committed: false })
+    }
+
+    /// The staging file for `relative`, refusing any path that would leave the folder.
+    fn target(&self, relative: &str) -> io::Result<PathBuf> {
+        let path = Path::new(relative);
+        let inside = !relative.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)));
+        if !inside {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("`{relative}` is not a path inside the output folder"),
+            ));
+        }
+        let target = self.staging.join(path);
+        if let Some(folder) = target.parent() {
+            fs::create_dir_all(folder)?;
+        }
+        Ok(target)
+    }
+
+    /// Writes one file.
+    pub fn put(&self, relative: &str, bytes: &[u8]) -> io::Result<()> {
+        fs::write(self.target(relative)?, bytes)
+    }
+
+    /// Copies one asset.
+    pub fn copy(&self, relative: &str, source: &AssetSource) -> io::Result<()> {
+        let target = self.target(relative)?;
+        match source {
+            AssetSource::File(path) => fs::copy(path, target).map(|_| ()),
+            AssetSource::Embedded(bytes) => fs::write(target, bytes),
+        }
+    }
+
+    /// Swaps the staging folder in place of the output, then removes the old output.
+    pub fn commit(mut self) -> io::Result<()> {
+        let old = self.staging.with_file_name(
+            self.staging.file_name().expect("named").to_string_lossy().replace("roundtable-new", "roundtable-old"),
+        );
+        let had_output = self.output.exists();
+        if had_output {
+            fs::rename(&self.output, &old)?;
+        }
+        if let Err(error) = fs::rename(&self.staging, &self.output) {
+            if had_output {
+                fs::rename(&old, &self.output)?;
+            }
+            return Err(error);
+        }
+        self.committed = true;
+        if had_output {
+            fs::remove_dir_all(&old)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_replaces_the_old_output_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let first = Staging::new(&output).unwrap();
+        first.put("old/index.html", b"old").unwrap();
+        first.commit().unwrap();
+        let second = Staging::new(&output).unwrap();
+        second.put("index.html", b"new").unwrap();
+        second.commit().unwrap();
+        assert!(!output.join("old").exists());
+        assert_eq!(fs::read(output.join("index.html")).unwrap(), b"new");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no staging folder is left");
+    }
+
+    #[test]
+    fn a_dropped_staging_leaves_the_output_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let first = Staging::new(&output).unwrap();
+        first.put("index.html", b"kept").unwrap();
+        first.commit().unwrap();
+        let failed = Staging::new(&output).unwrap();
+        failed.put("index.html", b"half").unwrap();
+        drop(failed);
+        assert_eq!(fs::read(output.join("index.html")).unwrap(), b"kept");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn paths_cannot_leave_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = Staging::new(&dir.path().join("public")).unwrap();
+        for bad in ["../x", "/etc/x", "a/../../x", ""] {
+            assert!(staging.put(bad, b"x").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn refuses_a_folder_it_did_not_write() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(refuse_output(dir.path()).is_none(), "an empty folder is fine");
+        fs::write(dir.path().join("thesis.docx"), b"x").unwrap();
+        assert!(refuse_output(dir.path()).is_some());
+        fs::write(dir.path().join(MARKER), b"x").unwrap();
+        assert!(refuse_output(dir.path()).is_none());
+    }
+}

@@ -1,0 +1,50 @@
+//! People: names matched by key, name or alias; unknown names get pages; anonymous gets none.
+
+mod common;
+
+use common::{build, fixture, page, select, site};
+
+#[test]
+fn names_and_aliases_lead_to_one_page_each() {
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("public");
+    build(&fixture("basic"), &output, &[]);
+    let people: Vec<String> = std::fs::read_dir(output.join("authors"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n != "index.html")
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(people, ["athena-loopstra", "benjamin-ortiz", "guest-principal-rao"], "no page for Anonymous");
+    let ben = page(&output, "authors/benjamin-ortiz/index.html");
+    let links: Vec<&str> = select(&ben, "a[href*=\"#comment-\"]").iter().map(|a| a.attr("href").unwrap()).collect();
+    // "Benjamin Ortiz", "ben" and "Ben" are one person; newest comment first.
+    assert_eq!(
+        links.iter().filter(|l| l.contains("#comment-")).collect::<std::collections::BTreeSet<_>>().len(),
+        3,
+        "{links:?}"
+    );
+    let first = links.iter().position(|l| l.ends_with("#comment-t2")).unwrap();
+    let last = links.iter().position(|l| l.ends_with("#comment-c1")).unwrap();
+    assert!(first < last, "newest first: {links:?}");
+    assert!(links.iter().all(|l| l.starts_with("/cohort/week/")), "{links:?}");
+}
+
+#[test]
+fn different_names_with_the_same_slug_are_told_apart() {
+    let dir = site(&[
+        ("content/r/a.md", "---\ntitle: A\ndate: 2011-08-08\n---\n"),
+        (
+            "content/r/a.comments.yaml",
+            "- id: c1\n  author: Zoë Ng\n  date: 2011-08-08\n  body: one\n- id: c2\n  author: Zoe Ng\n  date: 2011-08-09\n  body: two\n- id: c3\n  author: ZOË NG\n  date: 2011-08-10\n  body: three\n",
+        ),
+    ]);
+    let output = dir.path().join("public");
+    build(dir.path(), &output, &[]);
+    let first = page(&output, "authors/zoe-ng/index.html");
+    let second = page(&output, "authors/zoe-ng-2/index.html");
+    assert_eq!(select(&first, "a[href$=\"#comment-c1\"]").len(), 1);
+    assert_eq!(select(&first, "a[href$=\"#comment-c3\"]").len(), 1, "case does not make a new person");
+    assert_eq!(select(&second, "a[href$=\"#comment-c2\"]").len(), 1);
+}

@@ -1,0 +1,202 @@
+//! `roundtable build`: whole output, determinism, links under a sub-path, atomic replacement.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{assert_matches_file, build, copy_fixture, fixture, page, read_tree, roundtable, select};
+
+#[test]
+fn the_basic_site_matches_its_golden_copy() {
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("public");
+    build(&fixture("basic"), &output, &[]);
+    let golden = fixture("golden-basic");
+    let files = read_tree(&output);
+    if std::env::var(common::BLESS).is_ok_and(|v| v == "1") {
+        let _ = fs::remove_dir_all(&golden);
+        for (path, bytes) in &files {
+            let target = golden.join(path);
+            fs::create_dir_all(target.parent().unwrap()).unwrap();
+            fs::write(target, bytes).unwrap();
+        }
+    }
+    let expected = read_tree(&golden);
+    assert_eq!(files.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>(), "the same files are written");
+    for (path, bytes) in &files {
+        let text = String::from_utf8_lossy(bytes);
+        assert_matches_file(&text, &golden.join(path));
+    }
+}
+
+#[test]
+fn two_builds_and_a_single_threaded_build_write_the_same_bytes() {
+    let out = tempfile::tempdir().unwrap();
+    build(&fixture("basic"), &out.path().join("a"), &[]);
+    build(&fixture("basic"), &out.path().join("b"), &[]);
+    let serial = std::process::Command::new(env!("CARGO_BIN_EXE_roundtable"))
+        .env("RAYON_NUM_THREADS", "1")
+        .args(["build", "--root", fixture("basic").to_str().unwrap(), "--output"])
+        .arg(out.path().join("c"))
+        .output()
+        .unwrap();
+    assert!(serial.status.success());
+    let first = read_tree(&out.path().join("a"));
+    assert_eq!(first, read_tree(&out.path().join("b")));
+    assert_eq!(first, read_tree(&out.path().join("c")));
+}
+
+/// Every `href` and `src` that points into the site must name a file that was written.
+#[test]
+fn every_internal_link_resolves_under_the_sub_path() {
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("public");
+    build(&fixture("basic"), &output, &[]);
+    let files = read_tree(&output);
+    let mut checked = 0;
+    for path in files.keys().filter(|p| p.ends_with(".html")) {
+        let html = page(&output, path);
+        for element in select(&html, "[href], [src]") {
+            let target = element.attr("href").or(element.attr("src")).unwrap();
+            let target = target.split('#').next().unwrap();
+            if target.is_empty()
+                || target.starts_with("https://example.org/") && !target.starts_with("https://example.org/cohort/")
+            {
+                continue;
+            }
+            if target.starts_with("mailto:")
+                || (target.starts_with("http") && !target.starts_with("https://example.org/cohort/"))
+            {
+                continue;
+            }
+            let local = target.strip_prefix("https://example.org").unwrap_or(target);
+            let resolved = if local.starts_with('/') {
+                local
+                    .strip_prefix("/cohort/")
+                    .unwrap_or_else(|| panic!("{path}: `{target}` is outside /cohort/"))
+                    .to_string()
+            } else {
+                let folder = Path::new(path).parent().unwrap();
+                folder.join(local).to_string_lossy().into_owned()
+            };
+            let file =
+                if resolved.is_empty() || resolved.ends_with('/') { format!("{resolved}index.html") } else { resolved };
+            assert!(files.contains_key(&file), "{path}: link `{target}` names no file ({file})");
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} links were checked");
+}
+
+#[test]
+fn a_failed_build_leaves_the_old_output_and_no_staging_folder() {
+    let site = copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("public");
+    build(site.path(), &output, &[]);
+    let before = read_tree(&output);
+    // A template that fails while rendering the last pages: the site's override of tag.html.
+    fs::create_dir_all(site.path().join("templates")).unwrap();
+    fs::write(site.path().join("templates/tag.html"), "{{ tag.name | no_such_filter }}").unwrap();
+    let result = roundtable(["build", "--root", site.path().to_str().unwrap(), "--output", output.to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.contains("templates/tag.html:1:"), "{stderr}");
+    assert!(stderr.contains("the previous output was left as it was"), "{stderr}");
+    assert_eq!(read_tree(&output), before, "the old site is intact");
+    let left: Vec<_> = fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, ["public"], "no staging folder is left behind");
+}
+
+#[test]
+fn a_content_error_leaves_the_old_output() {
+    let site = copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("public");
+    build(site.path(), &output, &[]);
+    let before = read_tree(&output);
+    fs::write(site.path().join("content/week/broken.md"), "---\ntitle: Broken\ndate: someday\n---\n").unwrap();
+    let result = roundtable(["build", "--root", site.path().to_str().unwrap(), "--output", output.to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&result.stderr)
+        .starts_with("content/week/broken.md:3:1: error: `someday` is not a date"));
+    assert_eq!(read_tree(&output), before);
+}
+
+#[test]
+fn files_that_no_longer_belong_are_gone_after_a_build() {
+    let site = copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("public");
+    build(site.path(), &output, &[]);
+    assert!(output.join("week/trust/cycle.svg").is_file());
+    fs::remove_dir_all(site.path().join("content/week/2011-08-15-trust")).unwrap();
+    build(site.path(), &output, &[]);
+    assert!(!output.join("week/trust").exists());
+    assert!(!output.join("tags/trust").exists());
+}
+
+#[test]
+fn a_folder_roundtable_did_not_write_is_never_replaced() {
+    let out = tempfile::tempdir().unwrap();
+    fs::write(out.path().join("thesis.docx"), "years of work").unwrap();
+    let result =
+        roundtable(["build", "--root", fixture("basic").to_str().unwrap(), "--output", out.path().to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("did not write"));
+    assert_eq!(fs::read_to_string(out.path().join("thesis.docx")).unwrap(), "years of work");
+    let site = copy_fixture("basic");
+    let result = roundtable(["build", "--root", site.path().to_str().unwrap(), "--output", "content"]);
+    assert_eq!(result.status.code(), Some(1), "the output may not replace the site's own files");
+    assert!(site.path().join("content/week/_index.md").is_file());
+}
+
+#[test]
+fn drafts_are_built_only_when_asked() {
+    let out = tempfile::tempdir().unwrap();
+    build(&fixture("basic"), &out.path().join("plain"), &[]);
+    assert!(!out.path().join("plain/week/draft").exists());
+    build(&fixture("basic"), &out.path().join("drafts"), &["--drafts"]);
+    assert!(out.path().join("drafts/week/draft/index.html").is_file());
+}
+
+#[test]
+fn check_writes_nothing() {
+    let site = copy_fixture("basic");
+    let before = read_tree(site.path());
+    let result = roundtable(["check", "--root", site.path().to_str().unwrap()]);
+    assert!(result.status.success());
+    assert_eq!(read_tree(site.path()), before);
+    assert!(!site.path().join("public").exists());
+}
+
+#[test]
+fn hostile_html_in_a_comment_is_cleaned() {
+    let out = tempfile::tempdir().unwrap();
+    build(&fixture("basic"), &out.path().join("public"), &[]);
+    let html = page(&out.path().join("public"), "week/client-focus/index.html");
+    let comment = select(&html, "[id=\"comment-c5\"]");
+    let text = comment[0].html();
+    assert!(!text.contains("<script"), "{text}");
+    assert!(!text.contains("javascript:"), "{text}");
+    assert!(text.contains("<b>bold</b>"), "{text}");
+    for link in select(&html, "[id=\"comment-c1\"] a[href^=\"http\"]") {
+        assert_eq!(link.attr("rel"), Some("nofollow ugc noopener noreferrer"));
+    }
+}
+
+#[test]
+fn feeds_and_sitemap_use_absolute_addresses() {
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("public");
+    build(&fixture("basic"), &output, &[]);
+    let atom = fs::read_to_string(output.join("atom.xml")).unwrap();
+    assert!(atom.starts_with("<?xml"), "{atom}");
+    assert!(atom.contains("https://example.org/cohort/week/client-focus/"));
+    let comments = fs::read_to_string(output.join("comments.xml")).unwrap();
+    assert!(comments.contains("https://example.org/cohort/week/client-focus/#comment-c4"));
+    assert!(!comments.contains("<script"), "comment HTML is escaped inside the feed");
+    let sitemap = fs::read_to_string(output.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>https://example.org/cohort/authors/guest-principal-rao/</loc>"), "{sitemap}");
+}

@@ -1,0 +1,88 @@
+//! Every kind of content error, reported all at once, each at its exact file, line and column.
+//!
+//! Each folder under `tests/fixtures/errors/` is a site full of mistakes; its
+//! `expected-stderr.txt` is what `roundtable check` must print.
+
+mod common;
+
+use common::{assert_matches_file, fixture, roundtable};
+
+fn check_case(case: &str) {
+    let root = fixture(&format!("errors/{case}"));
+    let result = roundtable(["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(1), "content errors exit with 1");
+    assert!(result.stdout.is_empty(), "errors go to stderr only");
+    let stderr = String::from_utf8(result.stderr).unwrap();
+    assert_matches_file(&stderr, &root.join("expected-stderr.txt"));
+}
+
+#[test]
+fn front_matter_errors_name_file_line_and_key() {
+    check_case("front-matter");
+}
+
+#[test]
+fn thread_errors_name_the_comment() {
+    check_case("threads");
+}
+
+#[test]
+fn every_bad_site_setting_is_reported() {
+    check_case("site-config");
+}
+
+#[test]
+fn authors_file_errors_name_the_entry() {
+    check_case("authors");
+}
+
+#[test]
+fn clashing_addresses_are_refused() {
+    check_case("paths");
+}
+
+#[test]
+fn text_nested_too_deeply_is_refused_before_parsing() {
+    check_case("nesting");
+}
+
+#[test]
+fn invalid_utf8_is_reported_with_its_line() {
+    let site = common::site(&[("content/r/a.md", "---\ntitle: A\ndate: 2011-08-08\n---\n")]);
+    std::fs::write(site.path().join("content/r/a.comments.yaml"), b"- id: c1\n  author: Ana\n  body: caf\xe9\n")
+        .unwrap();
+    let result = roundtable(["check", "--root", site.path().to_str().unwrap()]);
+    let stderr = String::from_utf8(result.stderr).unwrap();
+    assert_eq!(result.status.code(), Some(1));
+    assert!(stderr.starts_with("content/r/a.comments.yaml:3:12: error: this file is not valid UTF-8 text"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_out_of_the_site_is_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.md"), "---\ntitle: S\ndate: 2011-08-08\n---\nsecret\n").unwrap();
+    let site = common::site(&[("content/r/a.md", "---\ntitle: A\ndate: 2011-08-08\n---\n")]);
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), site.path().join("content/r/leak.md")).unwrap();
+    let result = roundtable(["check", "--root", site.path().to_str().unwrap()]);
+    let stderr = String::from_utf8(result.stderr).unwrap();
+    assert_eq!(result.status.code(), Some(1));
+    assert!(stderr.starts_with("content/r/leak.md: error: this links to"), "{stderr}");
+    assert!(stderr.contains("outside the site folder"), "{stderr}");
+}
+
+#[test]
+fn bom_crlf_and_an_empty_thread_build() {
+    let site = common::site(&[
+        ("content/r/a.md", "\u{feff}---\r\ntitle: A\r\ndate: 2011-08-08\r\n---\r\nBody\r\n"),
+        ("content/r/a.comments.yaml", "# no comments yet\n"),
+        ("content/r/b.md", "---\ntitle: B\ndate: 2011-08-09\n---\n"),
+        (
+            "content/r/b.comments.yaml",
+            "\u{feff}- id: c1\r\n  author: Ana\r\n  date: 2011-08-09\r\n  body: |\r\n    Hi\r\n",
+        ),
+    ]);
+    let result = roundtable(["check", "--root", site.path().to_str().unwrap()]);
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    assert!(String::from_utf8_lossy(&result.stdout).contains("2 readings, 1 comment"));
+}

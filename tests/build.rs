@@ -96,17 +96,30 @@ fn a_failed_build_leaves_the_old_output_and_no_staging_folder() {
     let output = out.path().join("public");
     build(site.path(), &output, &[]);
     let before = read_tree(&output);
-    // A template that fails while rendering the last pages: the site's override of tag.html.
+    // A template that fails while rendering one of the last pages, after others were staged.
     fs::create_dir_all(site.path().join("templates")).unwrap();
-    fs::write(site.path().join("templates/tag.html"), "{{ tag.name | no_such_filter }}").unwrap();
+    let failing = "{% if tag.slug == \"trust\" %}{{ tag.missing.deeper }}{% endif %}{{ tag.name }}";
+    fs::write(site.path().join("templates/tag.html"), failing).unwrap();
     let result = roundtable(["build", "--root", site.path().to_str().unwrap(), "--output", output.to_str().unwrap()]);
     assert_eq!(result.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(stderr.contains("templates/tag.html:1:"), "{stderr}");
+    assert!(stderr.contains("while making /tags/trust/index.html"), "{stderr}");
     assert!(stderr.contains("the previous output was left as it was"), "{stderr}");
     assert_eq!(read_tree(&output), before, "the old site is intact");
     let left: Vec<_> = fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(left, ["public"], "no staging folder is left behind");
+}
+
+#[test]
+fn an_unknown_filter_is_reported_at_its_line() {
+    let site = copy_fixture("basic");
+    fs::create_dir_all(site.path().join("templates")).unwrap();
+    fs::write(site.path().join("templates/tags.html"), "\n{{ tags | no_such_filter }}").unwrap();
+    let result = roundtable(["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.starts_with("templates/tags.html:2:11: error: Unknown filter `no_such_filter`"), "{stderr}");
 }
 
 #[test]

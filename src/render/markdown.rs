@@ -45,7 +45,10 @@ fn options(author: Author) -> Options {
 pub fn to_html(markdown: &str, author: Author) -> Converted {
     let mut events: Vec<Event> = Parser::new_ext(markdown, options(author)).collect();
     match author {
-        Author::Facilitator => add_heading_ids(&mut events),
+        Author::Facilitator => {
+            add_heading_ids(&mut events);
+            rename_footnotes(&mut events, "");
+        }
         Author::Member { id_prefix } => rename_footnotes(&mut events, id_prefix),
     }
     let first_paragraph = first_paragraph(&events);
@@ -149,6 +152,12 @@ mod tests {
     fn comments_get_no_heading_ids_or_attributes() {
         let html = to_html("## Hi {#comment-c2}\n", MEMBER).html;
         assert!(!html.contains("id="), "{html}");
+    }
+
+    #[test]
+    fn reading_footnotes_get_readable_ids() {
+        let html = to_html("Claim.[^source]\n\n[^source]: Book.\n", Author::Facilitator).html;
+        assert!(html.contains("href=\"#fn-1\"") && html.contains("id=\"fn-1\""), "{html}");
     }
 
     #[test]

@@ -104,7 +104,7 @@ static MEMBER: LazyLock<Builder<'static>> = LazyLock::new(|| {
 static READING: LazyLock<Builder<'static>> = LazyLock::new(|| {
     let tags: Vec<&str> = MEMBER_TAGS.iter().chain(READING_EXTRA_TAGS).copied().collect();
     let mut builder = common(&tags);
-    builder.add_tag_attributes("img", ["src", "alt", "title", "width", "height"]);
+    builder.link_rel(None).add_tag_attributes("img", ["src", "alt", "title", "width", "height"]);
     for heading in ["h1", "h2", "h3", "h4", "h5", "h6"] {
         builder.add_tag_attributes(heading, ["id"]);
     }

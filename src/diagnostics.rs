@@ -143,39 +143,11 @@ impl Diagnostics {
         self.0.dedup();
         self.0
     }
-
-    /// The problems in the order they were found.
-    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.0.iter()
-    }
 }
 
 impl From<Diagnostic> for Diagnostics {
     fn from(diagnostic: Diagnostic) -> Diagnostics {
         Diagnostics(vec![diagnostic])
-    }
-}
-
-/// Turns 0-based byte offsets into 1-based line and column (columns count characters).
-pub struct LineIndex<'a> {
-    text: &'a str,
-    line_starts: Vec<usize>,
-}
-
-impl<'a> LineIndex<'a> {
-    /// Indexes the line starts of `text`.
-    pub fn new(text: &'a str) -> LineIndex<'a> {
-        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        LineIndex { text, line_starts }
-    }
-
-    /// The 1-based line and column of byte `offset`.
-    pub fn position(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset);
-        let start = self.line_starts[line - 1];
-        let column = self.text[start..offset].chars().count() + 1;
-        (line, column)
     }
 }
 
@@ -187,17 +159,6 @@ pub fn relative(root: &Path, path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_index_counts_from_one() {
-        let index = LineIndex::new("ab\ncdé\n\nx");
-        assert_eq!(index.position(0), (1, 1));
-        assert_eq!(index.position(1), (1, 2));
-        assert_eq!(index.position(3), (2, 1));
-        assert_eq!(index.position(7), (2, 4), "columns count characters, not bytes");
-        assert_eq!(index.position(8), (3, 1));
-        assert_eq!(index.position(9), (4, 1));
-    }
 
     #[test]
     fn diagnostic_prints_place_message_and_help() {

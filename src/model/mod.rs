@@ -152,8 +152,8 @@ pub struct Person {
     pub bio: Option<String>,
     /// Their http(s) web page.
     pub website: Option<String>,
-    /// True when listed in `authors.yaml`.
-    pub in_directory: bool,
+    /// Their entry in `authors.yaml`; none for names met only in threads.
+    pub span: Option<Span>,
 }
 
 /// A topic.

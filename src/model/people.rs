@@ -76,7 +76,7 @@ impl Directory {
                 role: fields.role.as_deref().map(clean_line).filter(|r| !r.is_empty()),
                 bio: fields.bio,
                 website: website.filter(|w| is_web_address(w)),
-                in_directory: true,
+                span: Some(entry.keys.of("bio")),
             });
         }
         directory
@@ -109,7 +109,7 @@ impl Directory {
             role: None,
             bio: None,
             website: None,
-            in_directory: false,
+            span: None,
         });
         Some(id)
     }

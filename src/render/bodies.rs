@@ -62,7 +62,7 @@ pub fn render(site: &Site) -> Result<Bodies, Diagnostics> {
         .people
         .par_iter()
         .map(|person| {
-            let span = Span::file("authors.yaml");
+            let span = person.span.clone().unwrap_or_else(|| Span::file("authors.yaml"));
             person.bio.as_ref().map(|bio| member(bio, &format!("{MEMBER_ID_PREFIX}bio-"), &span))
         })
         .collect();

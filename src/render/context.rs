@@ -214,9 +214,9 @@ pub struct ReplyTarget<'a> {
     pub name: &'a str,
 }
 
-/// A comment in a thread, with its replies nested.
+/// What every view of a comment shows.
 #[derive(Debug, Serialize)]
-pub struct CommentView<'a> {
+pub struct CommentBase<'a> {
     /// Its id.
     pub id: &'a str,
     /// Its element id.
@@ -231,6 +231,14 @@ pub struct CommentView<'a> {
     pub date: DateView,
     /// Its text.
     pub body: &'a Html,
+}
+
+/// A comment in a thread, with its replies nested.
+#[derive(Debug, Serialize)]
+pub struct CommentView<'a> {
+    /// Its id, address, writer, date and text.
+    #[serde(flatten)]
+    pub base: CommentBase<'a>,
     /// 1 for top-level; never above `thread.max_depth`.
     pub level: u32,
     /// The parent's id.
@@ -248,20 +256,9 @@ pub struct CommentView<'a> {
 /// A comment on its own, with its reading.
 #[derive(Debug, Serialize)]
 pub struct CommentCard<'a> {
-    /// Its id.
-    pub id: &'a str,
-    /// Its element id.
-    pub anchor: String,
-    /// Root-relative address.
-    pub url: String,
-    /// Absolute address.
-    pub permalink: String,
-    /// Its writer.
-    pub author: PersonLink<'a>,
-    /// When it was written.
-    pub date: DateView,
-    /// Its text.
-    pub body: &'a Html,
+    /// Its id, address, writer, date and text.
+    #[serde(flatten)]
+    pub base: CommentBase<'a>,
     /// What it answers.
     pub reply_to: Option<ReplyTarget<'a>>,
     /// The reading it belongs to.
@@ -490,12 +487,12 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// One comment of a reading's thread, with no replies yet.
-    fn comment(&self, id: ReadingId, index: usize, level: u32, flat: bool) -> CommentView<'a> {
+    /// The parts every view of a comment shares.
+    fn comment_base(&self, id: ReadingId, index: usize) -> CommentBase<'a> {
         let reading: &'a Reading = &self.site.readings[id.0];
         let comment = &reading.thread.comments[index];
         let url = self.comment_url(reading, comment);
-        CommentView {
+        CommentBase {
             id: &comment.id,
             anchor: format!("comment-{}", comment.id),
             permalink: self.permalink(&url),
@@ -503,6 +500,15 @@ impl<'a> Views<'a> {
             author: self.person_link(comment.author),
             date: self.date(&comment.date),
             body: &self.bodies.comments[id.0][index],
+        }
+    }
+
+    /// One comment of a reading's thread, with no replies yet.
+    fn comment(&self, id: ReadingId, index: usize, level: u32, flat: bool) -> CommentView<'a> {
+        let reading: &'a Reading = &self.site.readings[id.0];
+        let comment = &reading.thread.comments[index];
+        CommentView {
+            base: self.comment_base(id, index),
             level,
             reply_to: comment.parent.map(|p| reading.thread.comments[p].id.as_str()),
             in_reply_to: comment.parent.filter(|_| flat).map(|p| self.reply_target(reading, p)),
@@ -550,16 +556,9 @@ impl<'a> Views<'a> {
     pub fn comment_card(&self, id: ReadingId, index: usize) -> CommentCard<'a> {
         let reading: &'a Reading = &self.site.readings[id.0];
         let comment = &reading.thread.comments[index];
-        let url = self.comment_url(reading, comment);
         let reading_url = self.url(&reading.path);
         CommentCard {
-            id: &comment.id,
-            anchor: format!("comment-{}", comment.id),
-            permalink: self.permalink(&url),
-            url,
-            author: self.person_link(comment.author),
-            date: self.date(&comment.date),
-            body: &self.bodies.comments[id.0][index],
+            base: self.comment_base(id, index),
             reply_to: comment.parent.map(|p| self.reply_target(reading, p)),
             reading: ReadingRef { title: &reading.title, permalink: self.permalink(&reading_url), url: reading_url },
         }

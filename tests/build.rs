@@ -213,3 +213,38 @@ fn feeds_and_sitemap_use_absolute_addresses() {
     let sitemap = fs::read_to_string(output.join("sitemap.xml")).unwrap();
     assert!(sitemap.contains("<loc>https://example.org/cohort/authors/guest-principal-rao/</loc>"), "{sitemap}");
 }
+
+#[test]
+fn a_site_without_settings_links_from_the_host_root() {
+    let dir = common::site(&[("content/r/2011-08-08-a.md", "---\ntitle: A\ndate: 2011-08-08\n---\nHello.\n")]);
+    let output = dir.path().join("public");
+    build(dir.path(), &output, &[]);
+    let html = page(&output, "index.html");
+    let links: Vec<&str> = select(&html, ".card-title a").iter().map(|a| a.attr("href").unwrap()).collect();
+    assert_eq!(links, ["/r/a/"]);
+    assert_eq!(select(&html, "html")[0].attr("lang"), Some("en"), "the default language");
+}
+
+#[test]
+fn base_url_on_the_command_line_wins() {
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("public");
+    build(&fixture("basic"), &output, &["--base-url", "https://preview.example.net/try/"]);
+    let html = page(&output, "index.html");
+    let canonical = select(&html, "link[rel=canonical]")[0].attr("href").unwrap();
+    assert_eq!(canonical, "https://preview.example.net/try/");
+    assert!(select(&html, ".card-title a").iter().all(|a| a.attr("href").unwrap().starts_with("/try/")));
+    let refused = roundtable([
+        "build",
+        "--root",
+        fixture("basic").to_str().unwrap(),
+        "--output",
+        output.to_str().unwrap(),
+        "--base-url",
+        "javascript:x",
+    ]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).starts_with("--base-url: error: `javascript:x` is not a web address")
+    );
+}

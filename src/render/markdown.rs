@@ -57,9 +57,12 @@ pub fn to_html(markdown: &str, author: Author) -> Converted {
     Converted { html, first_paragraph }
 }
 
+/// Ids the page itself uses: headings never take them, nor any `comment-…` id.
+pub const PAGE_IDS: &[&str] = &["main", "discussion", "discussion-heading"];
+
 /// Gives every heading without an `{#id}` one made from its text, unique on the page.
 fn add_heading_ids(events: &mut [Event]) {
-    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut used: HashMap<String, usize> = PAGE_IDS.iter().map(|id| (id.to_string(), 1)).collect();
     for event in events.iter() {
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
             used.insert(id.to_string(), 1);
@@ -78,6 +81,7 @@ fn add_heading_ids(events: &mut [Event]) {
             }
             let base = match slug::slugify(&text) {
                 s if s.is_empty() => "section".to_string(),
+                s if s.starts_with("comment-") => format!("about-{s}"),
                 s => s,
             };
             let count = used.entry(base.clone()).or_insert(0);
@@ -146,6 +150,13 @@ mod tests {
         assert!(html.contains("<h1 id=\"trust\">Trust</h1>"), "{html}");
         assert!(html.contains("<h2 id=\"trust-1\">Trust</h2>"), "{html}");
         assert!(html.contains("<h2 id=\"mine\">Own</h2>"), "{html}");
+    }
+
+    #[test]
+    fn heading_ids_keep_clear_of_the_page_ids() {
+        let html = to_html("## Discussion\n\n## Comment c1\n", Author::Facilitator).html;
+        assert!(html.contains("<h2 id=\"discussion-1\">"), "{html}");
+        assert!(html.contains("<h2 id=\"about-comment-c1\">"), "{html}");
     }
 
     #[test]

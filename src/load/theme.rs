@@ -3,8 +3,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use walkdir::WalkDir;
-
 use super::raw::{Asset, AssetSource};
 use super::read_source;
 use crate::diagnostics::{relative, Diagnostic, Diagnostics, Span};
@@ -94,33 +92,12 @@ fn overlay_static(root: &Path, dir: &Path, theme: &mut Theme, problems: &mut Dia
     }
 }
 
-/// Every file under `dir` with its `/`-separated name relative to `dir`, sorted.
 fn files_under(root: &Path, dir: &Path, problems: &mut Diagnostics) -> Vec<(String, std::path::PathBuf)> {
-    if !dir.is_dir() {
-        return Vec::new();
+    if dir.is_dir() {
+        super::walk::files_under(root, dir, problems)
+    } else {
+        Vec::new()
     }
-    let mut files = Vec::new();
-    for entry in WalkDir::new(dir).follow_links(true).sort_by_file_name() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                let path = error.path().map(|p| relative(root, p)).unwrap_or_default();
-                problems.error(Span::file(path), format!("cannot read this folder: {error}"));
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() || super::walk::is_hidden(entry.path(), dir) {
-            continue;
-        }
-        if !super::walk::inside_root(root, entry.path(), problems) {
-            continue;
-        }
-        match super::walk::slash_path(entry.path().strip_prefix(dir).expect("walked under dir")) {
-            Some(name) => files.push((name, entry.path().to_path_buf())),
-            None => super::walk::report_bad_name(root, entry.path(), problems),
-        }
-    }
-    files
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Walks `content/` and sorts its files into sections, readings, threads and bundle assets.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
@@ -35,42 +35,16 @@ pub struct ReadingFiles {
 
 /// Sorts every file under `content` by its role, reporting files that fit none.
 pub fn walk(root: &Path, content: &Path, problems: &mut Diagnostics) -> ContentFiles {
-    let mut files = Vec::new();
-    let mut bundles = BTreeSet::new();
-    for entry in WalkDir::new(content).follow_links(true).sort_by_file_name() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                let path = error.path().map(|p| relative(root, p)).unwrap_or_default();
-                problems.push(
-                    Diagnostic::error(Span::file(path), format!("cannot read this: {error}"))
-                        .with_help("check that the file exists and that links in content/ do not loop"),
-                );
-                continue;
-            }
-        };
-        let path = entry.path();
-        if is_hidden(path, content) || !inside_root(root, path, problems) {
-            continue;
-        }
-        let Some(rel) = slash_path(path.strip_prefix(content).expect("walked under content")) else {
-            report_bad_name(root, path, problems);
-            continue;
-        };
-        if entry.file_type().is_file() {
-            if let Some(bundle) = rel.strip_suffix("/index.md").or((rel == "index.md").then_some("")) {
-                bundles.insert(bundle.to_string());
-            }
-            files.push((rel, path.to_path_buf()));
-        }
-    }
+    let files = files_under(root, content, problems);
+    let bundles: BTreeSet<String> =
+        files.iter().filter_map(|(rel, _)| rel.strip_suffix("/index.md")).map(str::to_string).collect();
     let mut sorted = ContentFiles::default();
     let mut readings: BTreeMap<String, ReadingFiles> = BTreeMap::new();
     let mut threads: Vec<(String, PathBuf)> = Vec::new();
     for (rel, path) in files {
         if let Some(bundle) = bundle_of(&rel, &bundles) {
             let reading = readings.entry(bundle.clone()).or_insert_with(|| new_reading(&bundle));
-            let inner = if bundle.is_empty() { rel.as_str() } else { &rel[bundle.len() + 1..] };
+            let inner = &rel[bundle.len() + 1..];
             match inner {
                 "index.md" => reading.markdown = path,
                 "comments.yaml" | "comments.yml" => reading.thread_lists.push(path),
@@ -159,7 +133,7 @@ fn bundle_of(rel: &str, bundles: &BTreeSet<String>) -> Option<String> {
         }
         folder = parent;
     }
-    bundles.contains("").then(String::new)
+    None
 }
 
 fn join(folder: &str, name: &str) -> String {
@@ -184,23 +158,54 @@ fn unused(root: &Path, path: &Path, problems: &mut Diagnostics, help: &str) {
     );
 }
 
-/// True for names starting with `.` (editor and system files) anywhere below `base`.
-pub fn is_hidden(path: &Path, base: &Path) -> bool {
-    path.strip_prefix(base)
-        .unwrap_or(path)
-        .components()
-        .any(|c| matches!(c, Component::Normal(name) if name.to_string_lossy().starts_with('.')))
+/// Every file under `dir`, sorted, with its `/`-separated path relative to `dir`.
+///
+/// Names starting with `.` (editor and system files) are skipped. A link is
+/// followed only when it stays inside the site root; one that leads out is reported.
+pub fn files_under(root: &Path, dir: &Path, problems: &mut Diagnostics) -> Vec<(String, PathBuf)> {
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut files = Vec::new();
+    let mut entries = WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter();
+    while let Some(entry) = entries.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error.path().map(|p| relative(root, p)).unwrap_or_default();
+                problems.push(
+                    Diagnostic::error(Span::file(path), format!("cannot read this: {error}"))
+                        .with_help("check that the file exists and that links in the site do not loop"),
+                );
+                continue;
+            }
+        };
+        let path = entry.path();
+        let hidden = entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
+        if hidden || (entry.path_is_symlink() && !inside(&real_root, root, path, problems)) {
+            if entry.file_type().is_dir() {
+                entries.skip_current_dir();
+            }
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        match slash_path(path.strip_prefix(dir).expect("walked under dir")) {
+            Some(name) => files.push((name, path.to_path_buf())),
+            None => problems.push(
+                Diagnostic::error(Span::file(relative(root, path)), "this file's name is not valid UTF-8 text")
+                    .with_help("rename the file using letters, digits and dashes"),
+            ),
+        }
+    }
+    files
 }
 
-/// Reports a path (reached through a link) that lies outside the site root.
-pub fn inside_root(root: &Path, path: &Path, problems: &mut Diagnostics) -> bool {
+/// Reports a link that leads outside the site root.
+fn inside(real_root: &Path, root: &Path, path: &Path, problems: &mut Diagnostics) -> bool {
     let Ok(real) = path.canonicalize() else {
         return true;
     };
-    let Ok(real_root) = root.canonicalize() else {
-        return true;
-    };
-    if real.starts_with(&real_root) {
+    if real.starts_with(real_root) {
         return true;
     }
     problems.push(
@@ -214,15 +219,7 @@ pub fn inside_root(root: &Path, path: &Path, problems: &mut Diagnostics) -> bool
 }
 
 /// A relative path with `/` separators, or `None` when a part is not valid UTF-8.
-pub fn slash_path(path: &Path) -> Option<String> {
+fn slash_path(path: &Path) -> Option<String> {
     let parts: Option<Vec<&str>> = path.components().map(|c| c.as_os_str().to_str()).collect();
     Some(parts?.join("/"))
-}
-
-/// Reports a file whose name is not valid UTF-8.
-pub fn report_bad_name(root: &Path, path: &Path, problems: &mut Diagnostics) {
-    problems.push(
-        Diagnostic::error(Span::file(relative(root, path)), "this file's name is not valid UTF-8 text")
-            .with_help("rename the file using letters, digits and dashes"),
-    );
 }

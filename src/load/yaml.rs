@@ -147,7 +147,7 @@ pub fn parse_list<T: DeserializeOwned>(path: &Path, text: &str) -> Result<Vec<En
 
 /// Parses a file whose top level is a map of `key:` entries, each on its own.
 pub fn parse_map<T: DeserializeOwned>(path: &Path, text: &str) -> Result<Vec<Entry<(String, T)>>, Diagnostic> {
-    split_entries(path, text, |line| !line.starts_with([' ', '\t', '-', '[', '{']) && line.contains(':'))
+    split_entries(path, text, |line| !line.starts_with([' ', '\t', '-', '[', '{', '#']) && line.contains(':'))
         .map(|entries| {
             entries
                 .into_iter()
@@ -161,8 +161,13 @@ pub fn parse_map<T: DeserializeOwned>(path: &Path, text: &str) -> Result<Vec<Ent
                         Err(problem) => Err(vec![problem]),
                         // `ana: {name: Ana}` on one line: parsed whole, first problem only.
                         Ok(_) if inline => parse::<std::collections::BTreeMap<String, T>>(path, slice, span.line)
-                            .map(|one| one.into_iter().next().expect("an entry line holds one key"))
-                            .map_err(|p| vec![p]),
+                            .map_err(|p| vec![p])
+                            .and_then(|one| {
+                                one.into_iter().next().ok_or_else(|| {
+                                    vec![Diagnostic::error(span.clone(), "this entry has no key")
+                                        .with_help("start each entry with its key and a colon, like `ana-silva:`")]
+                                })
+                            }),
                         Ok(key) if is_empty(inner) => {
                             parse::<T>(path, "{}", span.line).map(|v| (key, v)).map_err(|p| vec![p])
                         }
@@ -400,10 +405,10 @@ mod tests {
         struct Person {
             name: String,
         }
-        let text = "ana:\n  name: Ana\n# comment\nben:\n  name: Ben\n";
+        let text = "# authors.yaml: key -> person\nana:\n  name: Ana\n# comment: here\nben:\n  name: Ben\n";
         let entries = parse_map::<Person>(path(), text).unwrap();
-        assert_eq!(entries[1].span.line, 4);
-        assert_eq!(entries[1].keys.of("name").line, 5);
+        assert_eq!(entries[1].span.line, 5);
+        assert_eq!(entries[1].keys.of("name").line, 6);
         let (key, person) = entries[1].value.as_ref().unwrap();
         assert_eq!((key.as_str(), person.name.as_str()), ("ben", "Ben"));
     }

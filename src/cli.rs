@@ -48,6 +48,9 @@ pub struct BuildArgs {
     /// The address the site is served from, overriding site.yaml's base_url.
     #[arg(long)]
     pub base_url: Option<String>,
+    /// Clean every text afresh, neither reading nor writing the build cache in .roundtable/cache/.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 
 #![warn(missing_docs)]
 
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
@@ -27,6 +28,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::cache::BodyCache;
 use crate::diagnostics::{relative, Diagnostic, Diagnostics, Severity, Span};
 use crate::load::raw::Asset;
 use crate::render::{PageJob, Renderer};
@@ -44,6 +46,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include readings marked `draft: true`.
     pub drafts: bool,
+    /// Reuse cleaned texts from earlier builds (`.roundtable/cache/`) and keep this build's.
+    pub cache: bool,
 }
 
 /// What a successful run made, for the summary line.
@@ -61,6 +65,10 @@ pub struct BuildReport {
     pub pages: usize,
     /// Files copied (theme and bundle files).
     pub files: usize,
+    /// Members' texts (comments and bios).
+    pub texts: usize,
+    /// Of those, how many were converted and cleaned; the others came from the build cache.
+    pub cleaned: usize,
     /// Problems that did not stop the run.
     pub warnings: Vec<Diagnostic>,
     /// How long it took.
@@ -72,18 +80,41 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     check_output_folder(options)?;
     let staging = write::Staging::new(&options.output).map_err(|e| io_problem(&options.output, &e))?;
-    let report = run(options, Some(&staging), started)?;
+    let (mut report, cache) = run(options, Some(&staging), started)?;
     staging.commit().map_err(|e| io_problem(&options.output, &e))?;
+    if let Some(cache) = cache.filter(|_| options.cache) {
+        if let Err(error) = cache.save(&options.root) {
+            let warning =
+                Diagnostic::warning(Span::file(cache::CACHE_FILE), format!("cannot save the build cache: {error}"))
+                    .with_help("the site was built; the next build will just take longer");
+            report.warnings.push(warning);
+        }
+    }
     Ok(BuildReport { elapsed: started.elapsed(), ..report })
 }
 
 /// Runs every stage but writing and reports every problem.
 pub fn check(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
-    run(options, None, Instant::now())
+    run(options, None, Instant::now()).map(|(report, _)| report)
 }
 
-fn run(options: &BuildOptions, staging: Option<&write::Staging>, started: Instant) -> Result<BuildReport, Diagnostics> {
+/// Runs the stages; the cache comes back when this build changed what it should hold.
+fn run(
+    options: &BuildOptions,
+    staging: Option<&write::Staging>,
+    started: Instant,
+) -> Result<(BuildReport, Option<BodyCache>), Diagnostics> {
     let (mut source, theme, mut problems) = load::load(&options.root);
+    let cache = match options.cache {
+        true => {
+            let (cache, damaged) = BodyCache::load(&options.root);
+            if let Some(warning) = damaged {
+                problems.push(warning);
+            }
+            cache
+        }
+        false => BodyCache::default(),
+    };
     if let Some(url) = &options.base_url {
         match config::BaseUrl::parse(url) {
             Some(base) => source.config.base_url = base,
@@ -102,7 +133,9 @@ fn run(options: &BuildOptions, staging: Option<&write::Staging>, started: Instan
             return Err(problems);
         }
     };
-    let bodies = render::bodies::render(&site).map_err(|found| merged(&problems, found))?;
+    let bodies = render::bodies::render(&site, &cache).map_err(|found| merged(&problems, found))?;
+    let cache_changed = bodies.cleaned > 0 || bodies.cache.len() != cache.len();
+    drop(cache);
     let renderer = Renderer::new(&site, &bodies, &theme).map_err(|found| merged(&problems, found))?;
     let jobs = render::plan(&site);
     let files = files_to_copy(&site, &theme, &jobs, &mut problems);
@@ -132,16 +165,19 @@ fn run(options: &BuildOptions, staging: Option<&write::Staging>, started: Instan
     if problems.has_errors() {
         return Err(problems);
     }
-    Ok(BuildReport {
+    let report = BuildReport {
         readings: site.readings.len(),
         comments: site.readings.iter().map(|r| r.thread.comments.len()).sum(),
         people: site.people.len(),
         tags: site.tags.len(),
         pages: jobs.len(),
         files: files.len(),
+        texts: bodies.cache.len(),
+        cleaned: bodies.cleaned,
         warnings: problems.sorted().into_iter().filter(|d| d.severity == Severity::Warning).collect(),
         elapsed: started.elapsed(),
-    })
+    };
+    Ok((report, cache_changed.then_some(bodies.cache)))
 }
 
 fn merged(before: &Diagnostics, found: Diagnostics) -> Diagnostics {

@@ -13,13 +13,23 @@ fn main() -> ExitCode {
     let (options, building) = match cli.command {
         Command::Build(args) => {
             let output = args.site.root.join(&args.output);
-            let options =
-                BuildOptions { root: args.site.root, output, base_url: args.base_url, drafts: args.site.drafts };
+            let options = BuildOptions {
+                root: args.site.root,
+                output,
+                base_url: args.base_url,
+                drafts: args.site.drafts,
+                cache: !args.no_cache,
+            };
             (options, true)
         }
         Command::Check(args) => {
-            let options =
-                BuildOptions { output: args.root.join("public"), root: args.root, base_url: None, drafts: args.drafts };
+            let options = BuildOptions {
+                output: args.root.join("public"),
+                root: args.root,
+                base_url: None,
+                drafts: args.drafts,
+                cache: true,
+            };
             (options, false)
         }
     };
@@ -49,9 +59,14 @@ fn summary(report: &BuildReport, built: Option<&BuildOptions>) -> String {
         plural(report.tags, "tag", "tags"),
     );
     let seconds = report.elapsed.as_secs_f64();
+    let reused = report.texts - report.cleaned;
+    let cached = match reused {
+        0 => String::new(),
+        _ => format!(" ({reused} of {} texts from the build cache)", report.texts),
+    };
     match built {
         Some(options) => format!(
-            "Built {what}: {} written to {} in {seconds:.2} s",
+            "Built {what}: {} written to {} in {seconds:.2} s{cached}",
             plural(report.pages + report.files, "file", "files"),
             options.output.display()
         ),

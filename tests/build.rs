@@ -37,7 +37,7 @@ fn two_builds_and_a_single_threaded_build_write_the_same_bytes() {
     build(&fixture("basic"), &out.path().join("b"), &[]);
     let serial = std::process::Command::new(env!("CARGO_BIN_EXE_roundtable"))
         .env("RAYON_NUM_THREADS", "1")
-        .args(["build", "--root", fixture("basic").to_str().unwrap(), "--output"])
+        .args(["build", "--no-cache", "--root", fixture("basic").to_str().unwrap(), "--output"])
         .arg(out.path().join("c"))
         .output()
         .unwrap();

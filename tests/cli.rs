@@ -25,12 +25,21 @@ fn build_prints_one_summary_line_unless_quiet() {
     let out = tempfile::tempdir().unwrap();
     let output = out.path().join("public");
     let root = fixture("basic");
-    let loud = roundtable(["build", "--root", root.to_str().unwrap(), "--output", output.to_str().unwrap()]);
+    let loud =
+        roundtable(["build", "--no-cache", "--root", root.to_str().unwrap(), "--output", output.to_str().unwrap()]);
     let text = String::from_utf8(loud.stdout).unwrap();
     assert_eq!(text.lines().count(), 1, "{text}");
     assert!(text.starts_with("Built 2 readings, 7 comments, 3 people, 3 tags: "), "{text}");
     assert!(text.contains(" s"), "{text}");
-    let quiet = roundtable(["build", "-q", "--root", root.to_str().unwrap(), "--output", output.to_str().unwrap()]);
+    let quiet = roundtable([
+        "build",
+        "-q",
+        "--no-cache",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        output.to_str().unwrap(),
+    ]);
     assert!(quiet.status.success());
     assert!(quiet.stdout.is_empty());
 }

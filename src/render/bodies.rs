@@ -1,12 +1,17 @@
 //! Every Markdown text of the site, converted and cleaned once, in parallel.
 //!
 //! Thread pages, author pages and feeds all print the same `Html`, so a
-//! comment is sanitized exactly once per build.
+//! comment is sanitized exactly once per build, and not at all when the
+//! build cache already holds its text.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use super::markdown::{self, Author};
 use super::sanitize::{self, Html, MAX_NESTING, MEMBER_ID_PREFIX};
+use crate::cache::{BodyCache, Key};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::model::Site;
 
@@ -21,6 +26,10 @@ pub struct Bodies {
     pub bios: Vec<Option<Html>>,
     /// By section index: the `_index.md` introduction.
     pub sections: Vec<Option<Html>>,
+    /// Every member's text of this build, for the next build.
+    pub cache: BodyCache,
+    /// How many members' texts were cleaned rather than found in the cache.
+    pub cleaned: usize,
 }
 
 /// A reading's HTML.
@@ -32,8 +41,9 @@ pub struct ReadingBody {
     pub summary: Html,
 }
 
-/// Converts and cleans every text; texts nested too deeply are reported, not parsed.
-pub fn render(site: &Site) -> Result<Bodies, Diagnostics> {
+/// Converts and cleans every text not in `cache`; texts nested too deeply are reported, not parsed.
+pub fn render(site: &Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
+    let members = Members { cache, seen: Mutex::default(), cleaned: AtomicUsize::new(0) };
     let readings: Vec<Result<ReadingBody, Diagnostic>> = site
         .readings
         .par_iter()
@@ -54,7 +64,9 @@ pub fn render(site: &Site) -> Result<Bodies, Diagnostics> {
                 .thread
                 .comments
                 .par_iter()
-                .map(|comment| member(&comment.body, &format!("{MEMBER_ID_PREFIX}{}-", comment.id), &comment.span))
+                .map(|comment| {
+                    members.render(&comment.body, &format!("{MEMBER_ID_PREFIX}{}-", comment.id), &comment.span)
+                })
                 .collect()
         })
         .collect();
@@ -63,7 +75,7 @@ pub fn render(site: &Site) -> Result<Bodies, Diagnostics> {
         .par_iter()
         .map(|person| {
             let span = person.span.clone().unwrap_or_else(|| Span::file("authors.yaml"));
-            person.bio.as_ref().map(|bio| member(bio, &format!("{MEMBER_ID_PREFIX}bio-"), &span))
+            person.bio.as_ref().map(|bio| members.render(bio, &format!("{MEMBER_ID_PREFIX}bio-"), &span))
         })
         .collect();
     let sections: Vec<Option<Result<Html, Diagnostic>>> = site
@@ -92,12 +104,32 @@ pub fn render(site: &Site) -> Result<Bodies, Diagnostics> {
     if problems.has_errors() {
         return Err(problems);
     }
-    Ok(Bodies { readings, comments, bios, sections })
+    let cleaned = members.cleaned.into_inner();
+    let cache = BodyCache::from_entries(members.seen.into_inner().expect("no panics while locked"));
+    Ok(Bodies { readings, comments, bios, sections, cache, cleaned })
 }
 
-fn member(markdown: &str, id_prefix: &str, span: &Span) -> Result<Html, Diagnostic> {
-    let converted = checked(markdown, Author::Member { id_prefix }, span)?;
-    Ok(sanitize::member(&converted.html))
+/// Members' texts, looked up in the cache before they are converted and cleaned.
+struct Members<'a> {
+    cache: &'a BodyCache,
+    seen: Mutex<Vec<(Key, Html)>>,
+    cleaned: AtomicUsize,
+}
+
+impl Members<'_> {
+    fn render(&self, markdown: &str, id_prefix: &str, span: &Span) -> Result<Html, Diagnostic> {
+        let key = Key::of(id_prefix, b"", markdown);
+        let html = match self.cache.get(&key) {
+            Some(html) => html,
+            None => {
+                let converted = checked(markdown, Author::Member { id_prefix }, span)?;
+                self.cleaned.fetch_add(1, Ordering::Relaxed);
+                sanitize::member(&converted.html)
+            }
+        };
+        self.seen.lock().expect("no panics while locked").push((key, html.clone()));
+        Ok(html)
+    }
 }
 
 /// Converts, then refuses HTML nested deeper than the limit before any HTML parser sees it.

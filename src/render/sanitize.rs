@@ -4,19 +4,28 @@
 //! receive unescaped. A policy change is one edit in this file.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use ammonia::{Builder, UrlRelative};
 use serde::{Serialize, Serializer};
 
 /// HTML that went through a policy: safe to print unescaped.
+///
+/// Shared, not copied: the build cache and every page that prints a text hold the same allocation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Html(String);
+pub struct Html(Arc<str>);
 
 impl Html {
     /// The HTML text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// HTML this policy cleaned in an earlier build, read back from the build cache.
+    ///
+    /// The cache lives in the site's own `.roundtable/` folder, which is as trusted as its templates.
+    pub(crate) fn from_cache(html: String) -> Html {
+        Html(html.into())
     }
 }
 
@@ -141,12 +150,12 @@ fn common<'a>(tags: &[&'a str]) -> Builder<'a> {
 
 /// Cleans HTML made from a member's Markdown (a comment or a bio).
 pub fn member(html: &str) -> Html {
-    Html(MEMBER.clean(html).to_string())
+    Html(MEMBER.clean(html).to_string().into())
 }
 
 /// Cleans HTML made from a reading's Markdown.
 pub fn reading(html: &str) -> Html {
-    Html(READING.clean(html).to_string())
+    Html(READING.clean(html).to_string().into())
 }
 
 /// How deep the elements of `html` nest, counted cheaply before any parsing.

@@ -23,10 +23,16 @@ where
     Command::new(env!("CARGO_BIN_EXE_roundtable")).args(args).output().expect("the binary runs")
 }
 
-/// Builds `root` into `output`, asserting success.
+/// Builds `root` into `output` without the build cache (fixtures stay unwritten), asserting success.
 pub fn build(root: &Path, output: &Path, extra: &[&str]) -> Output {
-    let mut args: Vec<&std::ffi::OsStr> =
-        vec!["build".as_ref(), "--root".as_ref(), root.as_os_str(), "--output".as_ref(), output.as_os_str()];
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        "build".as_ref(),
+        "--no-cache".as_ref(),
+        "--root".as_ref(),
+        root.as_os_str(),
+        "--output".as_ref(),
+        output.as_os_str(),
+    ];
     args.extend(extra.iter().map(std::ffi::OsStr::new));
     let result = roundtable(args);
     assert!(result.status.success(), "build failed:\n{}", String::from_utf8_lossy(&result.stderr));

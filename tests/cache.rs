@@ -1,0 +1,79 @@
+//! The build cache: a warm build writes exactly what a cold one does, and stale or damaged entries are never used.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{copy_fixture, read_tree, roundtable};
+
+const CACHE: &str = ".roundtable/cache/bodies.bin";
+const THREAD: &str = "content/week/2011-08-08-client-focus.comments.yaml";
+
+/// Builds with the cache; returns stdout and stderr.
+fn build(root: &Path, output: &Path, extra: &[&str]) -> (String, String) {
+    let mut args = vec!["build", "--root", root.to_str().unwrap(), "--output", output.to_str().unwrap()];
+    args.extend(extra);
+    let result = roundtable(args);
+    let stderr = String::from_utf8(result.stderr).unwrap();
+    assert!(result.status.success(), "build failed:\n{stderr}");
+    (String::from_utf8(result.stdout).unwrap(), stderr)
+}
+
+#[test]
+fn a_warm_build_writes_the_same_site_as_a_cold_one() {
+    let site = copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    let (cold, _) = build(site.path(), &out.path().join("cold"), &[]);
+    assert!(!cold.contains("build cache"), "{cold}");
+    assert!(site.path().join(CACHE).is_file());
+    let (warm, _) = build(site.path(), &out.path().join("warm"), &[]);
+    assert!(warm.contains("(8 of 8 texts from the build cache)"), "{warm}");
+    build(site.path(), &out.path().join("uncached"), &["--no-cache"]);
+    let cold = read_tree(&out.path().join("cold"));
+    assert_eq!(cold, read_tree(&out.path().join("warm")));
+    assert_eq!(cold, read_tree(&out.path().join("uncached")));
+}
+
+#[test]
+fn a_changed_comment_is_cleaned_again() {
+    let site = copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    build(site.path(), &out.path().join("first"), &[]);
+    let thread = site.path().join(THREAD);
+    let text = fs::read_to_string(&thread).unwrap().replace("Time is always short.", "Time is *never* enough.");
+    fs::write(&thread, text).unwrap();
+    let (summary, _) = build(site.path(), &out.path().join("second"), &[]);
+    assert!(summary.contains("(7 of 8 texts from the build cache)"), "{summary}");
+    let page = fs::read_to_string(out.path().join("second/week/client-focus/index.html")).unwrap();
+    assert!(page.contains("Time is <em>never</em> enough."));
+    assert!(!page.contains("Time is always short."));
+}
+
+#[test]
+fn a_damaged_cache_is_a_warning_and_a_cold_build() {
+    let site = copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    build(site.path(), &out.path().join("first"), &[]);
+    let cache = site.path().join(CACHE);
+    let mut bytes = fs::read(&cache).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x20;
+    fs::write(&cache, &bytes).unwrap();
+    let (summary, warnings) = build(site.path(), &out.path().join("second"), &[]);
+    assert!(warnings.contains(".roundtable/cache/bodies.bin: warning: the build cache is damaged"), "{warnings}");
+    assert!(!summary.contains("build cache"), "{summary}");
+    assert_eq!(read_tree(&out.path().join("first")), read_tree(&out.path().join("second")));
+    let (again, warnings) = build(site.path(), &out.path().join("third"), &[]);
+    assert!(warnings.is_empty(), "the damaged cache was replaced: {warnings}");
+    assert!(again.contains("(8 of 8 texts from the build cache)"), "{again}");
+}
+
+#[test]
+fn no_cache_and_check_leave_no_cache_behind() {
+    let site = copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    build(site.path(), &out.path().join("public"), &["--no-cache"]);
+    assert!(roundtable(["check", "--root", site.path().to_str().unwrap()]).status.success());
+    assert!(!site.path().join(".roundtable").exists());
+}

@@ -34,7 +34,7 @@ struct RawThread {
 }
 
 /// The site's settings, checked and with defaults filled in.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SiteConfig {
     /// Shown in every page's title. Default: "Our cohort".
     pub title: String,

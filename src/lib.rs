@@ -19,6 +19,7 @@ pub mod diagnostics;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod serve;
 pub mod text;
 pub mod write;
 
@@ -104,7 +105,7 @@ fn run(
     staging: Option<&write::Staging>,
     started: Instant,
 ) -> Result<(BuildReport, Option<BodyCache>), Diagnostics> {
-    let (mut source, theme, mut problems) = load::load(&options.root);
+    let (source, theme, mut problems) = load::load(&options.root);
     let cache = match options.cache {
         true => {
             let (cache, damaged) = BodyCache::load(&options.root);
@@ -115,24 +116,7 @@ fn run(
         }
         false => BodyCache::default(),
     };
-    if let Some(url) = &options.base_url {
-        match config::BaseUrl::parse(url) {
-            Some(base) => source.config.base_url = base,
-            None => problems.push(
-                Diagnostic::error(Span::file("--base-url"), format!("`{url}` is not a web address"))
-                    .with_help("write the address the site will be served from, like https://example.org/cohort/"),
-            ),
-        }
-    }
-    let resolve_options = model::ResolveOptions { drafts: options.drafts };
-    let site = match model::resolve(source, resolve_options) {
-        Ok(site) if !problems.has_errors() => site,
-        Ok(_) => return Err(problems),
-        Err(found) => {
-            problems.extend(found);
-            return Err(problems);
-        }
-    };
+    let site = resolve_site(options, source, &mut problems)?;
     let bodies = render::bodies::render(&site, &cache).map_err(|found| merged(&problems, found))?;
     let cache_changed = bodies.cleaned > 0 || bodies.cache.len() != cache.len();
     drop(cache);
@@ -148,7 +132,7 @@ fn run(
         Ok(output) => {
             if let Some(staging) = staging {
                 if let Err(error) = staging.put(&output.path, &output.bytes) {
-                    fail(io_problem(&options.output.join(&output.path), &error).sorted().remove(0));
+                    fail(io_problem(&options.output.join(&output.path), &error));
                 }
             }
         }
@@ -157,7 +141,7 @@ fn run(
     if let Some(staging) = staging {
         files.par_iter().for_each(|asset| {
             if let Err(error) = staging.copy(&asset.target, &asset.source) {
-                fail(io_problem(&options.output.join(&asset.target), &error).sorted().remove(0));
+                fail(io_problem(&options.output.join(&asset.target), &error));
             }
         });
     }
@@ -180,14 +164,42 @@ fn run(
     Ok((report, cache_changed.then_some(bodies.cache)))
 }
 
-fn merged(before: &Diagnostics, found: Diagnostics) -> Diagnostics {
+/// Applies the command line's `--base-url` and resolves the model; `problems` holds the load's findings.
+pub(crate) fn resolve_site(
+    options: &BuildOptions,
+    mut source: load::SourceSite,
+    problems: &mut Diagnostics,
+) -> Result<model::Site, Diagnostics> {
+    if let Some(url) = &options.base_url {
+        match config::BaseUrl::parse(url) {
+            Some(base) => source.config.base_url = base,
+            None => problems.push(
+                Diagnostic::error(Span::file("--base-url"), format!("`{url}` is not a web address"))
+                    .with_help("write the address the site will be served from, like https://example.org/cohort/"),
+            ),
+        }
+    }
+    let resolve_options = model::ResolveOptions { drafts: options.drafts };
+    match model::resolve(source, resolve_options) {
+        Ok(site) if !problems.has_errors() => Ok(site),
+        Ok(_) => Err(problems.clone()),
+        Err(found) => Err(merged(problems, found)),
+    }
+}
+
+pub(crate) fn merged(before: &Diagnostics, found: Diagnostics) -> Diagnostics {
     let mut all = before.clone();
     all.extend(found);
     all
 }
 
 /// Theme static files and bundle files, each at its output path; clashes with pages are errors.
-fn files_to_copy(site: &model::Site, theme: &load::Theme, jobs: &[PageJob], problems: &mut Diagnostics) -> Vec<Asset> {
+pub(crate) fn files_to_copy(
+    site: &model::Site,
+    theme: &load::Theme,
+    jobs: &[PageJob],
+    problems: &mut Diagnostics,
+) -> Vec<Asset> {
     let mut taken: std::collections::HashMap<String, String> =
         jobs.iter().map(|job| (job.output_path(site), "a page of the site".to_string())).collect();
     let mut files = Vec::new();
@@ -237,8 +249,7 @@ fn check_output_folder(options: &BuildOptions) -> Result<(), Diagnostics> {
     Ok(())
 }
 
-fn io_problem(path: &Path, error: &std::io::Error) -> Diagnostics {
+pub(crate) fn io_problem(path: &Path, error: &std::io::Error) -> Diagnostic {
     Diagnostic::error(Span::file(path), format!("cannot write here: {error}"))
         .with_help("check that the disk has space and that you may write to this folder")
-        .into()
 }

@@ -54,19 +54,7 @@ impl Staging {
 
     /// The staging file for `relative`, refusing any path that would leave the folder.
     fn target(&self, relative: &str) -> io::Result<PathBuf> {
-        let path = Path::new(relative);
-        let inside = !relative.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)));
-        if !inside {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("`{relative}` is not a path inside the output folder"),
-            ));
-        }
-        let target = self.staging.join(path);
-        if let Some(folder) = target.parent() {
-            fs::create_dir_all(folder)?;
-        }
-        Ok(target)
+        inside(&self.staging, relative)
     }
 
     /// Writes one file.
@@ -104,6 +92,61 @@ impl Staging {
         }
         Ok(())
     }
+}
+
+/// `folder/relative`, with its folders made, refusing any path that would leave `folder`.
+fn inside(folder: &Path, relative: &str) -> io::Result<PathBuf> {
+    let path = Path::new(relative);
+    let inside = !relative.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)));
+    if !inside {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("`{relative}` is not a path inside the output folder"),
+        ));
+    }
+    let target = folder.join(path);
+    if let Some(parent) = target.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    Ok(target)
+}
+
+/// Replaces one file of a live output folder (`serve`'s), unless it already holds `bytes`.
+///
+/// The new file is written beside the old one and renamed over it, so a reader
+/// sees either the old page or the new one, never half of one. Returns whether it wrote.
+pub fn update(output: &Path, relative: &str, bytes: &[u8]) -> io::Result<bool> {
+    let target = inside(output, relative)?;
+    if fs::read(&target).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    let name = target.file_name().expect("a file").to_string_lossy();
+    let temporary = target.with_file_name(format!(".{name}.{}.roundtable-tmp", std::process::id()));
+    fs::write(&temporary, bytes).and_then(|()| fs::rename(&temporary, &target)).inspect_err(|_| {
+        let _ = fs::remove_file(&temporary);
+    })?;
+    Ok(true)
+}
+
+/// Copies an asset into a live output folder, like [`update`].
+pub fn update_copy(output: &Path, relative: &str, source: &AssetSource) -> io::Result<bool> {
+    match source {
+        AssetSource::File(path) => update(output, relative, &fs::read(path)?),
+        AssetSource::Embedded(bytes) => update(output, relative, bytes),
+    }
+}
+
+/// Removes one file of a live output folder, and its folder if that is left empty.
+pub fn remove(output: &Path, relative: &str) -> io::Result<()> {
+    let target = inside(output, relative)?;
+    match fs::remove_file(&target) {
+        Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
+        _ => {}
+    }
+    if let Some(folder) = target.parent().filter(|f| *f != output) {
+        let _ = fs::remove_dir(folder);
+    }
+    Ok(())
 }
 
 impl Drop for Staging {

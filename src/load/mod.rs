@@ -11,7 +11,9 @@ pub mod theme;
 pub mod walk;
 pub mod yaml;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 
@@ -38,6 +40,44 @@ pub struct SourceSite {
 
 /// Reads the site and its theme at `root`; problems are collected, not returned early.
 pub fn load(root: &Path) -> (SourceSite, Theme, Diagnostics) {
+    let (site, theme, problems, _) = load_with(root, None);
+    (site, theme, problems)
+}
+
+/// Like [`load`], but takes readings whose files are unchanged since `memo` was made from it,
+/// and returns the memo for the next time. `serve` calls this after every edit.
+pub fn reload(root: &Path, memo: &Memo) -> (SourceSite, Theme, Diagnostics, Memo) {
+    let (site, theme, problems, memo) = load_with(root, Some(memo));
+    (site, theme, problems, memo.unwrap_or_default())
+}
+
+/// Readings as an earlier load found them, with the size and time of each of their files.
+#[derive(Debug, Default)]
+pub struct Memo {
+    readings: HashMap<PathBuf, Remembered>,
+}
+
+#[derive(Debug)]
+struct Remembered {
+    files: walk::ReadingFiles,
+    stamps: Vec<Option<(u64, SystemTime)>>,
+    reading: Option<RawReading>,
+    problems: Diagnostics,
+}
+
+impl Memo {
+    /// Forgets what it knew about `paths`, whatever their stamps say.
+    pub fn forget(&mut self, paths: &[PathBuf]) {
+        self.readings.retain(|_, kept| !kept.files.all().any(|file| paths.iter().any(|p| p == file)));
+    }
+}
+
+fn stamps(files: &walk::ReadingFiles) -> Vec<Option<(u64, SystemTime)>> {
+    let stamp = |path: &Path| std::fs::metadata(path).and_then(|m| Ok((m.len(), m.modified()?))).ok();
+    files.all().map(|path| stamp(path)).collect()
+}
+
+fn load_with(root: &Path, memo: Option<&Memo>) -> (SourceSite, Theme, Diagnostics, Option<Memo>) {
     let mut problems = Diagnostics::new();
     let config = load_config(root, &mut problems);
     let people = load_people(root, &mut problems);
@@ -59,22 +99,39 @@ pub fn load(root: &Path) -> (SourceSite, Theme, Diagnostics) {
             path,
         })
         .collect();
-    let results: Vec<(Option<RawReading>, Diagnostics)> = files
+    let results: Vec<(Option<RawReading>, Diagnostics, Option<Remembered>)> = files
         .readings
         .into_par_iter()
-        .map(|reading| {
-            let mut found = Diagnostics::new();
-            (load_reading(root, reading, &mut found), found)
+        .map(|files| {
+            let Some(memo) = memo else {
+                let mut found = Diagnostics::new();
+                return (load_reading(root, files, &mut found), found, None);
+            };
+            let stamps = stamps(&files);
+            let kept = memo.readings.get(&files.markdown).filter(|k| k.files == files && k.stamps == stamps);
+            let (reading, found) = match kept {
+                Some(kept) => (kept.reading.clone(), kept.problems.clone()),
+                None => {
+                    let mut found = Diagnostics::new();
+                    (load_reading(root, files.clone(), &mut found), found)
+                }
+            };
+            let remembered = Remembered { files, stamps, reading: reading.clone(), problems: found.clone() };
+            (reading, found, Some(remembered))
         })
         .collect();
     let mut readings = Vec::new();
-    for (reading, found) in results {
+    let mut next = memo.map(|_| Memo::default());
+    for (reading, found, remembered) in results {
         problems.extend(found);
         readings.extend(reading);
+        if let (Some(next), Some(remembered)) = (&mut next, remembered) {
+            next.readings.insert(remembered.files.markdown.clone(), remembered);
+        }
     }
     let theme = theme::load(root, &config.theme, &mut problems);
     let site = SourceSite { config, people, sections, readings };
-    (site, theme, problems)
+    (site, theme, problems, next)
 }
 
 /// Reads a text file: size limit, UTF-8, no byte-order mark, no control characters.

@@ -10,7 +10,7 @@ use super::yaml::KeySpans;
 use crate::diagnostics::Span;
 
 /// A reading's front matter, as written.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     /// Required; checked in resolve so that every missing key is reported.
@@ -48,7 +48,7 @@ pub enum CommentsMode {
 }
 
 /// A reading's `source:` block, as written.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
     /// The book's or article's title.
@@ -65,7 +65,7 @@ pub struct RawSource {
 }
 
 /// A section's `_index.md` front matter, as written.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SectionFront {
     /// The section's title; default: its folder name.
@@ -77,7 +77,7 @@ pub struct SectionFront {
 }
 
 /// One comment of a thread file or `comments/` folder, as written.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommentFields {
     /// Unique in the thread.
@@ -93,7 +93,7 @@ pub struct CommentFields {
 }
 
 /// One person of `authors.yaml`, as written.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PersonFields {
     /// Their display name; default: the key.
@@ -110,7 +110,7 @@ pub struct PersonFields {
 }
 
 /// A comment with where it was written.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RawComment {
     /// The comment's first line.
     pub span: Span,
@@ -121,7 +121,7 @@ pub struct RawComment {
 }
 
 /// A person from `authors.yaml` with where they were written.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RawPerson {
     /// The key, which is also their page's slug.
     pub key: String,
@@ -134,7 +134,7 @@ pub struct RawPerson {
 }
 
 /// A folder under `content/` that holds readings.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RawSection {
     /// The folder relative to `content/`, with `/` separators: `readings`, `2011/summer`.
     pub path: String,
@@ -143,7 +143,7 @@ pub struct RawSection {
 }
 
 /// A section's `_index.md`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RawSectionIndex {
     /// The file.
     pub span: Span,
@@ -156,7 +156,7 @@ pub struct RawSectionIndex {
 }
 
 /// A reading: its front matter, body, thread and bundle files.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RawReading {
     /// The Markdown file.
     pub span: Span,
@@ -177,7 +177,7 @@ pub struct RawReading {
 }
 
 /// A file to copy into the output as it is.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Asset {
     /// Where it goes, relative to its page's folder (bundles) or to the output root (static files).
     pub target: String,
@@ -186,7 +186,7 @@ pub struct Asset {
 }
 
 /// Where an asset's bytes come from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum AssetSource {
     /// A file of the site.
     File(PathBuf),

@@ -17,7 +17,7 @@ pub struct ContentFiles {
 }
 
 /// The files that make up one reading.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadingFiles {
     /// The section folder, relative to `content/`.
     pub section: String,
@@ -31,6 +31,13 @@ pub struct ReadingFiles {
     pub thread_singles: Vec<PathBuf>,
     /// Other bundle files, with their path relative to the bundle.
     pub assets: Vec<(String, PathBuf)>,
+}
+
+impl ReadingFiles {
+    /// The Markdown and thread files: what the reading's text comes from.
+    pub fn all(&self) -> impl Iterator<Item = &PathBuf> {
+        std::iter::once(&self.markdown).chain(&self.thread_lists).chain(&self.thread_singles)
+    }
 }
 
 /// Sorts every file under `content` by its role, reporting files that fit none.

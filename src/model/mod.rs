@@ -45,7 +45,7 @@ pub struct Site {
 }
 
 /// A folder of readings.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Section {
     /// Its folder under `content/`, `/`-separated: also its URL path.
     pub path: String,
@@ -60,7 +60,7 @@ pub struct Section {
 }
 
 /// One reading with its thread.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Reading {
     /// The Markdown file, for messages.
     pub span: Span,
@@ -95,7 +95,7 @@ pub struct Reading {
 }
 
 /// A citation, checked.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Source {
     /// Title of the book or article.
     pub title: String,
@@ -110,7 +110,7 @@ pub struct Source {
 }
 
 /// A reading's comments as a tree.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Thread {
     /// Every comment, in file order.
     pub comments: Vec<Comment>,
@@ -121,7 +121,7 @@ pub struct Thread {
 }
 
 /// One comment.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Comment {
     /// Unique in its thread.
     pub id: String,
@@ -140,7 +140,7 @@ pub struct Comment {
 }
 
 /// A person who wrote, or is listed in `authors.yaml`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Person {
     /// Their page's slug: the `authors.yaml` key, or the slug of their name.
     pub slug: String,

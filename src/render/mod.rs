@@ -5,6 +5,7 @@
 
 pub mod bodies;
 pub mod context;
+pub mod deps;
 pub mod markdown;
 pub mod pages;
 pub mod sanitize;

@@ -1,0 +1,188 @@
+//! Rebuilds for `serve`: after an edit, only what changed is read, cleaned, rendered and written.
+//!
+//! A session keeps three things from its last good build: the parsed readings
+//! (`load::Memo`, by file size and time), the cleaned texts (`BodyCache`, by
+//! content hash) and the `Site` itself, which `render::deps` compares with the
+//! new one to find the pages that show something different. A change to
+//! anything site-wide (settings, people, theme) rebuilds the whole folder
+//! through the same atomic staging as `roundtable build`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime};
+
+use rayon::prelude::*;
+
+use crate::cache::BodyCache;
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::load::raw::{Asset, AssetSource};
+use crate::model::Site;
+use crate::render::deps::{self, Change};
+use crate::render::{self, Output, Renderer};
+use crate::{files_to_copy, io_problem, load, merged, resolve_site, write, BuildOptions};
+
+/// What one rebuild did, for the line `serve` prints.
+#[derive(Debug)]
+pub struct Rebuilt {
+    /// Pages and feeds rendered again.
+    pub rendered: usize,
+    /// Pages and feeds the site has.
+    pub pages: usize,
+    /// Files whose bytes changed on disk (pages, feeds, copies and removals).
+    pub written: usize,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<Diagnostic>,
+    /// How long it took.
+    pub elapsed: Duration,
+}
+
+/// The state `serve` keeps between rebuilds of one site.
+pub struct Session {
+    options: BuildOptions,
+    memo: load::Memo,
+    last: Option<LastBuild>,
+}
+
+/// What the output folder holds now, and the model it was made from.
+struct LastBuild {
+    site: Site,
+    cache: BodyCache,
+    pages: Vec<String>,
+    assets: HashMap<String, Option<SystemTime>>,
+}
+
+impl Session {
+    /// A session that builds `options.root` into `options.output`; nothing is read until the first rebuild.
+    pub fn new(options: BuildOptions) -> Session {
+        Session { options, memo: load::Memo::default(), last: None }
+    }
+
+    /// Rebuilds after `changed` files (empty for the first build); on error the output stays as it was.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuilt, Diagnostics> {
+        let started = Instant::now();
+        let root = &self.options.root;
+        self.memo.forget(changed);
+        let (source, theme, mut problems, memo) = load::reload(root, &self.memo);
+        self.memo = memo;
+        let site = resolve_site(&self.options, source, &mut problems)?;
+        let cache = self.last.as_ref().map(|last| &last.cache);
+        let bodies = render::bodies::render(&site, cache.unwrap_or(&BodyCache::default()))
+            .map_err(|found| merged(&problems, found))?;
+        let renderer = Renderer::new(&site, &bodies, &theme).map_err(|found| merged(&problems, found))?;
+        let plan = render::plan(&site);
+        let assets = files_to_copy(&site, &theme, &plan, &mut problems);
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        let content = root.join("content");
+        let site_wide = changed.iter().any(|path| !path.starts_with(&content));
+        let change = match &self.last {
+            Some(last) if !site_wide => deps::change(&last.site, &site),
+            _ => Change::Everything,
+        };
+        let (rendered, written) = match (&change, &self.last) {
+            (Change::Readings(_), Some(last)) => {
+                let jobs = deps::pages(&last.site, &site, &change);
+                let written = self.patch(last, &site, &renderer, &jobs, &assets)?;
+                (jobs.len(), written)
+            }
+            _ => {
+                self.replace(&renderer, &plan, &assets)?;
+                (plan.len(), plan.len() + assets.len())
+            }
+        };
+        let pages = plan.iter().map(|job| job.output_path(&site)).collect();
+        drop(renderer);
+        self.last = Some(LastBuild { cache: bodies.cache, site, pages, assets: stamps(&assets) });
+        Ok(Rebuilt {
+            rendered,
+            pages: plan.len(),
+            written,
+            warnings: problems.sorted().into_iter().filter(|d| d.severity == Severity::Warning).collect(),
+            elapsed: started.elapsed(),
+        })
+    }
+
+    /// Builds the whole site into a staging folder and swaps it in, as `roundtable build` does.
+    fn replace(&self, renderer: &Renderer, plan: &[render::PageJob], assets: &[Asset]) -> Result<(), Diagnostics> {
+        let output = &self.options.output;
+        let staging = write::Staging::new(output).map_err(|e| io_problem(output, &e))?;
+        let failures = Mutex::new(Diagnostics::new());
+        plan.par_iter().for_each(|&job| {
+            let result = renderer.render(job).and_then(|page| {
+                staging.put(&page.path, &page.bytes).map_err(|e| io_problem(&output.join(&page.path), &e))
+            });
+            if let Err(problem) = result {
+                failures.lock().expect("no panics while locked").push(problem);
+            }
+        });
+        for asset in assets {
+            if let Err(error) = staging.copy(&asset.target, &asset.source) {
+                failures.lock().expect("no panics while locked").push(io_problem(&output.join(&asset.target), &error));
+            }
+        }
+        let failures = failures.into_inner().expect("no panics while locked");
+        if failures.has_errors() {
+            return Err(failures);
+        }
+        staging.commit().map_err(|e| io_problem(output, &e).into())
+    }
+
+    /// Renders `jobs` in memory, and only when all succeeded updates the live folder file by file.
+    fn patch(
+        &self,
+        last: &LastBuild,
+        site: &Site,
+        renderer: &Renderer,
+        jobs: &[render::PageJob],
+        assets: &[Asset],
+    ) -> Result<usize, Diagnostics> {
+        let output = &self.options.output;
+        let rendered: Vec<Result<Output, Diagnostic>> = jobs.par_iter().map(|&job| renderer.render(job)).collect();
+        let mut problems = Diagnostics::new();
+        let pages: Vec<Output> = rendered.into_iter().filter_map(|r| r.map_err(|p| problems.push(p)).ok()).collect();
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        let mut written = 0;
+        let mut count = |result: std::io::Result<bool>, path: &str| match result {
+            Ok(wrote) => written += usize::from(wrote),
+            Err(error) => problems.push(io_problem(&output.join(path), &error)),
+        };
+        for page in &pages {
+            count(write::update(output, &page.path, &page.bytes), &page.path);
+        }
+        let now = stamps(assets);
+        for asset in assets {
+            if last.assets.get(&asset.target) != now.get(&asset.target) || now[&asset.target].is_none() {
+                count(write::update_copy(output, &asset.target, &asset.source), &asset.target);
+            }
+        }
+        let kept: std::collections::HashSet<String> =
+            render::plan(site).iter().map(|job| job.output_path(site)).collect();
+        let gone = last.pages.iter().filter(|path| !kept.contains(*path));
+        let gone_assets = last.assets.keys().filter(|path| !now.contains_key(*path));
+        for path in gone.chain(gone_assets) {
+            count(write::remove(output, path).map(|()| true), path);
+        }
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        Ok(written)
+    }
+}
+
+/// When each asset's source last changed; embedded theme files never do.
+fn stamps(assets: &[Asset]) -> HashMap<String, Option<SystemTime>> {
+    let stamp = |source: &AssetSource| match source {
+        AssetSource::File(path) => std::fs::metadata(path).and_then(|m| m.modified()).ok(),
+        AssetSource::Embedded(_) => Some(SystemTime::UNIX_EPOCH),
+    };
+    assets.iter().map(|asset| (asset.target.clone(), stamp(&asset.source))).collect()
+}
+
+/// The output folder `serve` writes to: inside the site's own `.roundtable/`, never `public/`.
+pub fn output_folder(root: &Path) -> PathBuf {
+    root.join(".roundtable/serve")
+}

@@ -1,0 +1,135 @@
+//! `serve`'s rebuilds redo only some pages: after every kind of edit, the folder must equal a full build's.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::{copy_tree, read_tree};
+use roundtable::serve::session::{Rebuilt, Session};
+use roundtable::BuildOptions;
+
+const THREAD: &str = "content/readings/2011-08-29-trust-in-teams.comments.yaml";
+const READING: &str = "content/readings/2011-08-29-trust-in-teams.md";
+const NEW_READING: &str = "content/readings/2011-10-03-a-new-week.md";
+const BUNDLE_FILE: &str = "content/readings/2011-08-22-leader-rounding/rounding-cycle.svg";
+
+/// The example site of the repository, copied so it can be edited.
+fn example_site() -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_tree(&repository.join("content"), &site.path().join("content"));
+    for file in ["site.yaml", "authors.yaml"] {
+        fs::copy(repository.join(file), site.path().join(file)).unwrap();
+    }
+    site
+}
+
+fn options(root: &Path, output: PathBuf) -> BuildOptions {
+    BuildOptions { root: root.to_path_buf(), output, base_url: None, drafts: false, cache: false }
+}
+
+/// Edits one file of the site by a function of its text.
+fn edit(root: &Path, file: &str, change: impl FnOnce(String) -> String) -> PathBuf {
+    let path = root.join(file);
+    let text = fs::read_to_string(&path).unwrap_or_default();
+    fs::write(&path, change(text)).unwrap();
+    path
+}
+
+/// Replaces the first line starting with `key: `.
+fn set_line(text: String, key: &str, line: &str) -> String {
+    let prefix = format!("{key}: ");
+    let mut done = false;
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| match !done && l.starts_with(&prefix) {
+            true => {
+                done = true;
+                line.to_string()
+            }
+            false => l.to_string(),
+        })
+        .collect();
+    assert!(done, "no `{key}:` line");
+    lines.join("\n") + "\n"
+}
+
+/// Rebuilds after `changed` and compares the live folder with a fresh full build.
+fn assert_rebuild_matches(session: &mut Session, root: &Path, live: &Path, changed: &[PathBuf]) -> Rebuilt {
+    let rebuilt = session.rebuild(changed).unwrap_or_else(|p| panic!("rebuild failed: {:?}", p.sorted()));
+    let fresh = tempfile::tempdir().unwrap();
+    roundtable::build(&options(root, fresh.path().join("full"))).unwrap();
+    let want = read_tree(&fresh.path().join("full"));
+    let got = read_tree(live);
+    let differ: Vec<&String> = want.keys().chain(got.keys()).filter(|path| want.get(*path) != got.get(*path)).collect();
+    assert!(differ.is_empty(), "after {changed:?} these files differ from a full build: {differ:?}");
+    rebuilt
+}
+
+#[test]
+fn every_kind_of_edit_leaves_what_a_full_build_writes() {
+    let site = example_site();
+    let root = site.path();
+    let out = tempfile::tempdir().unwrap();
+    let live = out.path().join("live");
+    let mut session = Session::new(options(root, live.clone()));
+    let all = assert_rebuild_matches(&mut session, root, &live, &[]).rendered;
+    let again = assert_rebuild_matches(&mut session, root, &live, &[]);
+    assert_eq!((again.rendered, again.written), (0, 0), "nothing changed, nothing rendered");
+
+    let thread = edit(root, THREAD, |t| t.replacen("  body: |\n", "  body: |\n    An edited first line.\n", 1));
+    let rendered = assert_rebuild_matches(&mut session, root, &live, &[thread.clone()]).rendered;
+    assert!(rendered < all, "a one-comment edit rendered all {all} pages");
+
+    let reply = "- id: late-1\n  author: Athena Loopstra\n  date: 2011-09-20T10:00:00-04:00\n  reply_to: c1\n  body: A reply.\n";
+    edit(root, THREAD, |t| t + reply);
+    assert_rebuild_matches(&mut session, root, &live, &[thread.clone()]);
+
+    let stranger = "- id: late-2\n  author: Zed Newcomer\n  date: 2011-09-21T10:00:00-04:00\n  body: Hello, all.\n";
+    edit(root, THREAD, |t| t + stranger);
+    assert_rebuild_matches(&mut session, root, &live, &[thread.clone()]);
+    edit(root, THREAD, |t| t.replace(stranger, "").replace(reply, ""));
+    assert_rebuild_matches(&mut session, root, &live, &[thread.clone()]);
+
+    let reading = edit(root, READING, |t| set_line(t, "title", "title: Trust, Renamed"));
+    assert_rebuild_matches(&mut session, root, &live, &[reading.clone()]);
+    edit(root, READING, |t| set_line(t, "date", "date: 2011-09-30"));
+    assert_rebuild_matches(&mut session, root, &live, &[reading.clone()]);
+    edit(root, READING, |t| set_line(t, "tags", "tags: [trust, a-brand-new-tag]"));
+    assert_rebuild_matches(&mut session, root, &live, &[reading.clone()]);
+    edit(root, READING, |t| set_line(t, "tags", "tags: [trust]"));
+    assert_rebuild_matches(&mut session, root, &live, &[reading.clone()]);
+
+    let added = edit(root, NEW_READING, |_| {
+        "---\ntitle: A New Week\ndate: 2011-10-03\nweek: 9\ntags: [trust]\n---\n\nText.\n".into()
+    });
+    assert_rebuild_matches(&mut session, root, &live, &[added.clone()]);
+    fs::remove_file(&added).unwrap();
+    assert_rebuild_matches(&mut session, root, &live, &[added]);
+
+    let picture = edit(root, BUNDLE_FILE, |t| t.replace("</svg>", "<!-- edited --></svg>"));
+    assert_rebuild_matches(&mut session, root, &live, &[picture]);
+
+    let settings = edit(root, "site.yaml", |t| set_line(t, "title", "title: Renamed Cohort"));
+    let everything = assert_rebuild_matches(&mut session, root, &live, &[settings]);
+    assert_eq!(everything.rendered, everything.pages, "site-wide edits redo everything");
+}
+
+#[test]
+fn a_failed_rebuild_leaves_the_last_good_site() {
+    let site = example_site();
+    let root = site.path();
+    let out = tempfile::tempdir().unwrap();
+    let live = out.path().join("live");
+    let mut session = Session::new(options(root, live.clone()));
+    assert_rebuild_matches(&mut session, root, &live, &[]);
+    let before = read_tree(&live);
+    let good = fs::read_to_string(root.join(THREAD)).unwrap();
+    let thread = edit(root, THREAD, |t| t + "- id: broken\n  reply_to: nobody\n  body: [\n");
+    let problems = session.rebuild(&[thread.clone()]).unwrap_err();
+    assert!(problems.has_errors());
+    assert_eq!(read_tree(&live), before);
+    fs::write(&thread, good.replacen("  body: |\n", "  body: |\n    Fixed.\n", 1)).unwrap();
+    assert_rebuild_matches(&mut session, root, &live, &[thread]);
+}

@@ -56,8 +56,9 @@ fn set_line(text: String, key: &str, line: &str) -> String {
 }
 
 /// Rebuilds after `changed` and compares the live folder with a fresh full build.
-fn assert_rebuild_matches(session: &mut Session, root: &Path, live: &Path, changed: &[PathBuf]) -> Rebuilt {
-    let rebuilt = session.rebuild(changed).unwrap_or_else(|p| panic!("rebuild failed: {:?}", p.sorted()));
+fn assert_rebuild_matches(session: &mut Session, root: &Path, live: &Path, changed: &[&Path]) -> Rebuilt {
+    let changed: Vec<PathBuf> = changed.iter().map(|p| p.to_path_buf()).collect();
+    let rebuilt = session.rebuild(&changed).unwrap_or_else(|p| panic!("rebuild failed: {:?}", p.sorted()));
     let fresh = tempfile::tempdir().unwrap();
     roundtable::build(&options(root, fresh.path().join("full"))).unwrap();
     let want = read_tree(&fresh.path().join("full"));
@@ -79,40 +80,40 @@ fn every_kind_of_edit_leaves_what_a_full_build_writes() {
     assert_eq!((again.rendered, again.written), (0, 0), "nothing changed, nothing rendered");
 
     let thread = edit(root, THREAD, |t| t.replacen("  body: |\n", "  body: |\n    An edited first line.\n", 1));
-    let rendered = assert_rebuild_matches(&mut session, root, &live, &[thread.clone()]).rendered;
+    let rendered = assert_rebuild_matches(&mut session, root, &live, &[&thread]).rendered;
     assert!(rendered < all, "a one-comment edit rendered all {all} pages");
 
     let reply = "- id: late-1\n  author: Athena Loopstra\n  date: 2011-09-20T10:00:00-04:00\n  reply_to: c1\n  body: A reply.\n";
     edit(root, THREAD, |t| t + reply);
-    assert_rebuild_matches(&mut session, root, &live, &[thread.clone()]);
+    assert_rebuild_matches(&mut session, root, &live, &[&thread]);
 
     let stranger = "- id: late-2\n  author: Zed Newcomer\n  date: 2011-09-21T10:00:00-04:00\n  body: Hello, all.\n";
     edit(root, THREAD, |t| t + stranger);
-    assert_rebuild_matches(&mut session, root, &live, &[thread.clone()]);
+    assert_rebuild_matches(&mut session, root, &live, &[&thread]);
     edit(root, THREAD, |t| t.replace(stranger, "").replace(reply, ""));
-    assert_rebuild_matches(&mut session, root, &live, &[thread.clone()]);
+    assert_rebuild_matches(&mut session, root, &live, &[&thread]);
 
     let reading = edit(root, READING, |t| set_line(t, "title", "title: Trust, Renamed"));
-    assert_rebuild_matches(&mut session, root, &live, &[reading.clone()]);
+    assert_rebuild_matches(&mut session, root, &live, &[&reading]);
     edit(root, READING, |t| set_line(t, "date", "date: 2011-09-30"));
-    assert_rebuild_matches(&mut session, root, &live, &[reading.clone()]);
+    assert_rebuild_matches(&mut session, root, &live, &[&reading]);
     edit(root, READING, |t| set_line(t, "tags", "tags: [trust, a-brand-new-tag]"));
-    assert_rebuild_matches(&mut session, root, &live, &[reading.clone()]);
+    assert_rebuild_matches(&mut session, root, &live, &[&reading]);
     edit(root, READING, |t| set_line(t, "tags", "tags: [trust]"));
-    assert_rebuild_matches(&mut session, root, &live, &[reading.clone()]);
+    assert_rebuild_matches(&mut session, root, &live, &[&reading]);
 
     let added = edit(root, NEW_READING, |_| {
         "---\ntitle: A New Week\ndate: 2011-10-03\nweek: 9\ntags: [trust]\n---\n\nText.\n".into()
     });
-    assert_rebuild_matches(&mut session, root, &live, &[added.clone()]);
+    assert_rebuild_matches(&mut session, root, &live, &[&added]);
     fs::remove_file(&added).unwrap();
-    assert_rebuild_matches(&mut session, root, &live, &[added]);
+    assert_rebuild_matches(&mut session, root, &live, &[&added]);
 
     let picture = edit(root, BUNDLE_FILE, |t| t.replace("</svg>", "<!-- edited --></svg>"));
-    assert_rebuild_matches(&mut session, root, &live, &[picture]);
+    assert_rebuild_matches(&mut session, root, &live, &[&picture]);
 
     let settings = edit(root, "site.yaml", |t| set_line(t, "title", "title: Renamed Cohort"));
-    let everything = assert_rebuild_matches(&mut session, root, &live, &[settings]);
+    let everything = assert_rebuild_matches(&mut session, root, &live, &[&settings]);
     assert_eq!(everything.rendered, everything.pages, "site-wide edits redo everything");
 }
 
@@ -127,9 +128,9 @@ fn a_failed_rebuild_leaves_the_last_good_site() {
     let before = read_tree(&live);
     let good = fs::read_to_string(root.join(THREAD)).unwrap();
     let thread = edit(root, THREAD, |t| t + "- id: broken\n  reply_to: nobody\n  body: [\n");
-    let problems = session.rebuild(&[thread.clone()]).unwrap_err();
+    let problems = session.rebuild(std::slice::from_ref(&thread)).unwrap_err();
     assert!(problems.has_errors());
     assert_eq!(read_tree(&live), before);
     fs::write(&thread, good.replacen("  body: |\n", "  body: |\n    Fixed.\n", 1)).unwrap();
-    assert_rebuild_matches(&mut session, root, &live, &[thread]);
+    assert_rebuild_matches(&mut session, root, &live, &[&thread]);
 }

@@ -8,6 +8,10 @@ use roundtable::cli::{Cli, Command};
 use roundtable::diagnostics::Diagnostic;
 use roundtable::{BuildOptions, BuildReport, Problems};
 
+/// Builds allocate millions of small strings from many threads; mimalloc does that about twice as fast as the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (options, building) = match cli.command {

@@ -23,6 +23,25 @@ pub enum Command {
     Build(BuildArgs),
     /// Check the site and report every problem, without writing anything.
     Check(SiteArgs),
+    /// Preview the site: serve it on this computer, rebuild on every edit, reload the browser.
+    Serve(ServeArgs),
+}
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site and what to include.
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The port to listen on (0 picks a free one).
+    #[arg(long, short, default_value_t = 1111)]
+    pub port: u16,
+    /// The address to listen on; the default lets only this computer in.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// Where the site is.

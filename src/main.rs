@@ -15,6 +15,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (options, building) = match cli.command {
+        Command::Serve(args) => return serve(args, cli.quiet),
         Command::Build(args) => {
             let output = args.site.root.join(&args.output);
             let options = BuildOptions {
@@ -48,6 +49,24 @@ fn main() -> ExitCode {
         }
         Err(problems) => {
             report_failure(problems, building);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn serve(args: roundtable::cli::ServeArgs, quiet: bool) -> ExitCode {
+    let options = roundtable::serve::ServeOptions {
+        root: args.site.root,
+        bind: args.bind,
+        port: args.port,
+        open: args.open,
+        drafts: args.site.drafts,
+        quiet,
+    };
+    match roundtable::serve::serve(&options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(problem) => {
+            print_problems(&[problem]);
             ExitCode::from(1)
         }
     }

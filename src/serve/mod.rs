@@ -1,3 +1,148 @@
 //! `roundtable serve`: a live preview that rebuilds what changed and reloads the browser.
+//!
+//! One thread watches the site folder and rebuilds (`session`), another serves
+//! the output folder over HTTP (`http`). They share only `http::Live`, which
+//! tells open pages to reload and holds the problems of a failed rebuild.
 
+pub mod http;
 pub mod session;
+pub mod watch;
+
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify::{RecursiveMode, Watcher};
+
+use crate::diagnostics::Diagnostic;
+use crate::BuildOptions;
+use session::{Rebuilt, Session};
+
+/// How long the watcher waits for a burst of saves to end before rebuilding.
+const SETTLE: Duration = Duration::from_millis(50);
+
+/// What `serve` needs to know.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The site folder.
+    pub root: PathBuf,
+    /// The address to listen on: loopback unless the user asks otherwise.
+    pub bind: IpAddr,
+    /// The port; 0 picks a free one.
+    pub port: u16,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Print only problems.
+    pub quiet: bool,
+}
+
+/// Serves the site and rebuilds it on every edit until the process is stopped.
+///
+/// Returns only when it cannot start: an unreadable site folder, a port in use, a failed watcher.
+pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
+    let root = options.root.canonicalize().map_err(|error| {
+        Diagnostic::error(crate::diagnostics::Span::file(&options.root), format!("cannot open the site folder: {error}"))
+            .with_help("run roundtable in the site's folder, or point to it with --root")
+    })?;
+    let address = SocketAddr::new(options.bind, options.port);
+    let listener = TcpListener::bind(address).map_err(|error| {
+        Diagnostic::error(crate::diagnostics::Span::file(address.to_string()), format!("cannot listen here: {error}"))
+            .with_help("another program may use this port: choose another with --port, like --port 1112")
+    })?;
+    let bound = listener.local_addr().map_err(|e| watch_problem(&root, &e.to_string()))?;
+    let host = if bound.ip().is_unspecified() { SocketAddr::new([127, 0, 0, 1].into(), bound.port()) } else { bound };
+    let url = format!("http://{host}/");
+    let output = session::output_folder(&root);
+    let build = BuildOptions {
+        root: root.clone(),
+        output: output.clone(),
+        base_url: Some(url.clone()),
+        drafts: options.drafts,
+        cache: true,
+    };
+    let mut session = Session::new(build);
+    let live = http::Live::new();
+    rebuild(&mut session, &live, &[], options.quiet);
+    http::spawn(listener, output, live.clone()).map_err(|e| watch_problem(&root, &e.to_string()))?;
+    println!("Serving {url} (edits show at once; press Ctrl+C to stop)");
+    if options.open {
+        open_browser(&url);
+    }
+    let (events, edits) = mpsc::channel();
+    let mut watcher = notify_debouncer_mini::new_debouncer(SETTLE, events)
+        .map_err(|error| watch_problem(&root, &error.to_string()))?;
+    watcher.watcher().watch(&root, RecursiveMode::Recursive).map_err(|e| watch_problem(&root, &e.to_string()))?;
+    for batch in edits {
+        match batch {
+            Ok(events) => {
+                let changed = watch::edits(&root, events.into_iter().map(|event| event.path));
+                if !changed.is_empty() {
+                    rebuild(&mut session, &live, &changed, options.quiet);
+                }
+            }
+            Err(error) => eprintln!("{}", watch_problem(&root, &error.to_string())),
+        }
+    }
+    Ok(())
+}
+
+/// Rebuilds, prints what happened, and tells the open pages.
+fn rebuild(session: &mut Session, live: &http::Live, changed: &[PathBuf], quiet: bool) {
+    match session.rebuild(changed) {
+        Ok(rebuilt) => {
+            for warning in &rebuilt.warnings {
+                eprintln!("{warning}");
+            }
+            if !quiet {
+                println!("{}", summary(&rebuilt, changed, session.root()));
+            }
+            live.rebuilt();
+        }
+        Err(problems) => {
+            let problems = problems.sorted();
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            let errors = problems.iter().filter(|p| p.severity == crate::diagnostics::Severity::Error).count();
+            let count = if errors == 1 { "1 error".to_string() } else { format!("{errors} errors") };
+            eprintln!("roundtable: {count} found; still serving the last good site, with the problems shown on it");
+            live.failed(problems);
+        }
+    }
+}
+
+/// `rebuilt 12 of 1220 pages in 38 ms (9 files written): content/x.comments.yaml`
+fn summary(rebuilt: &Rebuilt, changed: &[PathBuf], root: &std::path::Path) -> String {
+    let ms = rebuilt.elapsed.as_secs_f64() * 1000.0;
+    let what = match changed {
+        [] => String::new(),
+        [one] => format!(": {}", crate::diagnostics::relative(root, one).display()),
+        [one, rest @ ..] => format!(": {} and {} more", crate::diagnostics::relative(root, one).display(), rest.len()),
+    };
+    format!(
+        "rebuilt {} of {} pages in {ms:.0} ms ({} files written){what}",
+        rebuilt.rendered, rebuilt.pages, rebuilt.written
+    )
+}
+
+fn watch_problem(root: &std::path::Path, error: &str) -> Diagnostic {
+    Diagnostic::error(crate::diagnostics::Span::file(root), format!("cannot watch the site folder: {error}"))
+        .with_help("check that the folder exists and that you may read it")
+}
+
+/// Asks the desktop to open `url`; a failure only means the user opens it by hand.
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open").arg(url).spawn()
+    } else if cfg!(windows) {
+        std::process::Command::new("cmd").args(["/C", "start", "", url]).spawn()
+    } else {
+        std::process::Command::new("xdg-open").arg(url).spawn()
+    };
+    if command.is_err() {
+        eprintln!("roundtable: could not open a browser; open {url} yourself");
+    }
+}

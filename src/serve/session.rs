@@ -58,6 +58,11 @@ impl Session {
         Session { options, memo: load::Memo::default(), last: None }
     }
 
+    /// The site folder.
+    pub fn root(&self) -> &Path {
+        &self.options.root
+    }
+
     /// Rebuilds after `changed` files (empty for the first build); on error the output stays as it was.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuilt, Diagnostics> {
         let started = Instant::now();
@@ -66,9 +71,21 @@ impl Session {
         let (source, theme, mut problems, memo) = load::reload(root, &self.memo);
         self.memo = memo;
         let site = resolve_site(&self.options, source, &mut problems)?;
-        let cache = self.last.as_ref().map(|last| &last.cache);
-        let bodies = render::bodies::render(&site, cache.unwrap_or(&BodyCache::default()))
-            .map_err(|found| merged(&problems, found))?;
+        let loaded;
+        let cache = match &self.last {
+            Some(last) => &last.cache,
+            None if self.options.cache => {
+                let (cache, damaged) = BodyCache::load(root);
+                problems.extend(damaged.map(Diagnostics::from).unwrap_or_default());
+                loaded = cache;
+                &loaded
+            }
+            None => {
+                loaded = BodyCache::default();
+                &loaded
+            }
+        };
+        let bodies = render::bodies::render(&site, cache).map_err(|found| merged(&problems, found))?;
         let renderer = Renderer::new(&site, &bodies, &theme).map_err(|found| merged(&problems, found))?;
         let plan = render::plan(&site);
         let assets = files_to_copy(&site, &theme, &plan, &mut problems);

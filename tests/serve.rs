@@ -1,0 +1,145 @@
+//! `roundtable serve` end to end: the real binary, real HTTP, real file edits.
+
+mod common;
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::copy_fixture;
+
+const THREAD: &str = "content/week/2011-08-08-client-focus.comments.yaml";
+const PAGE: &str = "/week/client-focus/";
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// A running `roundtable serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(root: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_roundtable"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (send, lines) = mpsc::channel();
+        for stream in [Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>, Box::new(child.stderr.take().unwrap())] {
+            let send = send.clone();
+            std::thread::spawn(move || BufReader::new(stream).lines().map_while(Result::ok).for_each(|l| drop(send.send(l))));
+        }
+        let mut server = Server { child, port: 0, lines };
+        let serving = server.wait_for("Serving http://127.0.0.1:");
+        let port = serving.split(':').nth(2).unwrap().trim_end_matches(|c: char| !c.is_ascii_digit()).split('/').next();
+        server.port = port.unwrap().parse().unwrap();
+        server
+    }
+
+    /// The next output line containing `text`.
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        panic!("serve never printed `{text}`");
+    }
+
+    /// GET over a fresh connection: (status, body).
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).unwrap();
+        let response = String::from_utf8_lossy(&response).into_owned();
+        let status = response.split(' ').nth(1).unwrap().parse().unwrap();
+        let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+        (status, body)
+    }
+}
+
+#[test]
+fn an_edit_is_rebuilt_served_and_announced() {
+    let site = copy_fixture("basic");
+    let server = Server::start(site.path());
+    let (status, page) = server.get(PAGE);
+    assert_eq!(status, 200);
+    assert!(page.contains("Time is always short."));
+    assert!(page.contains("/__roundtable/live.js"), "serve injects the reload script");
+
+    let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    events.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(events, "GET /__roundtable/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut events = BufReader::new(events);
+    let mut line = String::new();
+    while events.read_line(&mut line).unwrap() > 0 && line.trim() != "" {
+        line.clear();
+    }
+
+    let thread = site.path().join(THREAD);
+    let text = fs::read_to_string(&thread).unwrap().replace("Time is always short.", "Time is what we make.");
+    fs::write(&thread, text).unwrap();
+    let rebuilt = server.wait_for("rebuilt ");
+    assert!(rebuilt.contains("client-focus.comments.yaml"), "{rebuilt}");
+    let (_, page) = server.get(PAGE);
+    assert!(page.contains("Time is what we make."));
+    let mut stream = String::new();
+    while !stream.contains("reload") {
+        let mut line = String::new();
+        assert!(events.read_line(&mut line).unwrap() > 0, "the event stream ended");
+        stream.push_str(&line);
+    }
+}
+
+#[test]
+fn an_error_is_shown_over_the_last_good_site_until_fixed() {
+    let site = copy_fixture("basic");
+    let server = Server::start(site.path());
+    let thread = site.path().join(THREAD);
+    let good = fs::read_to_string(&thread).unwrap();
+    fs::write(&thread, format!("{good}- id: c1\n  author: X\n  date: 2011-08-09\n  body: <script>alert(1)</script>\n"))
+        .unwrap();
+    server.wait_for("still serving the last good site");
+    let (status, page) = server.get(PAGE);
+    assert_eq!(status, 200);
+    assert!(page.contains("Time is always short."), "the last good page is still served");
+    assert!(page.contains("client-focus.comments.yaml:"), "the overlay names the file and line");
+    assert!(!page.contains("<script>alert(1)</script>"), "the overlay escapes what it quotes");
+    fs::write(&thread, good).unwrap();
+    server.wait_for("rebuilt ");
+    let (_, page) = server.get(PAGE);
+    assert!(!page.contains("client-focus.comments.yaml:"));
+}
+
+#[test]
+fn nothing_outside_the_site_is_served() {
+    let site = copy_fixture("basic");
+    let server = Server::start(site.path());
+    for path in ["/../site.yaml", "/%2e%2e/site.yaml", "/week/..%2f..%2fsite.yaml", "/..\\site.yaml"] {
+        let (status, body) = server.get(path);
+        assert!(status == 400 || status == 404, "{path} gave {status}");
+        assert!(!body.contains("base_url"), "{path} leaked site.yaml");
+    }
+    assert_eq!(server.get("/no-such-page/").0, 404);
+    assert!(!site.path().join("public").exists(), "serve never writes the published output");
+}

@@ -57,6 +57,21 @@ pub struct Stats {
     pub bytes: u64,
 }
 
+impl std::fmt::Display for Stats {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(
+            f,
+            "{} readings, {} comments ({:.1}% replies, deepest reply {}, {} hostile), {:.1} MB",
+            self.readings,
+            self.comments,
+            100.0 * self.replies as f64 / self.comments.max(1) as f64,
+            self.max_depth,
+            self.hostile,
+            self.bytes as f64 / 1e6
+        )
+    }
+}
+
 /// Readings per cohort section.
 const COHORT_READINGS: usize = 50;
 /// Share of comments that are replies, across a thread.

@@ -35,16 +35,7 @@ fn main() -> ExitCode {
     };
     match cohort::generate(&out, size, seed) {
         Ok(stats) => {
-            println!(
-                "{}: {} readings, {} comments ({:.1}% replies, deepest reply {}, {} hostile), {:.1} MB",
-                out.display(),
-                stats.readings,
-                stats.comments,
-                100.0 * stats.replies as f64 / stats.comments.max(1) as f64,
-                stats.max_depth,
-                stats.hostile,
-                stats.bytes as f64 / 1e6
-            );
+            println!("{}: {stats}", out.display());
             ExitCode::SUCCESS
         }
         Err(error) => {

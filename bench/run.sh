@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Times roundtable on synthetic cohort sites and prints a Markdown table (also written to
+# Times roundtable on synthetic cohort sites and prints a Markdown table (also appended to
 # bench/results-<date>.md).
 #
 #   bench/run.sh [S|M|L|tiny|<readings>x<comments> ...]     (default: S M)
@@ -53,6 +53,8 @@ HAS_CACHE=no
 "$BIN" build --help | grep -q -- --no-cache && HAS_CACHE=yes
 HAS_SERVE=no
 "$BIN" serve --help >/dev/null 2>&1 && HAS_SERVE=yes
+# Other work on the machine slows wall time (not CPU time much): say how busy it was.
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 STAMP="$(cat examples/gen_cohort/*.rs | sha256sum | cut -c1-16) seed $SEED"
 
 median() { sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
@@ -177,10 +179,14 @@ MODEL=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
 REPORT="## Benchmark results, $(date -u '+%Y-%m-%d %H:%M UTC')
 
 roundtable $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with local changes)'); \
-$(nproc) cores ($MODEL), $MEMORY of memory; median of $RUNS runs, $EDITS edits; seed $SEED.
+$(nproc) cores ($MODEL), $MEMORY of memory; median of $RUNS runs, $EDITS edits; seed $SEED;
+load average $LOAD_BEFORE before and $(cut -d' ' -f1 /proc/loadavg) after.
 $SITES
 
 $TABLE"
 echo "$REPORT"
 mkdir -p bench
-echo "$REPORT" >"bench/results-$(date -u +%F).md"
+# Appended, so that runs of different sizes on one day stay side by side.
+RESULTS=bench/results-$(date -u +%F).md
+[ -s "$RESULTS" ] && echo >>"$RESULTS"
+echo "$REPORT" >>"$RESULTS"

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# Times roundtable on synthetic cohort sites and prints a Markdown table (also appended to
+# bench/results-<date>.md).
+#
+#   bench/run.sh [S|M|L|tiny|<readings>x<comments> ...]     (default: S M)
+#
+# Environment: RUNS (timed runs per build kind, default 5), EDITS (one-comment edits timed in
+# `serve`, default 5), SEED (generator seed, default 1).
+#
+# For each size the site is generated once into target/bench-sites/<size> (again only when the
+# generator's source or the seed changed), then these are timed, median of RUNS:
+#   cold       no cache, no output: the first build of a fresh checkout
+#   warm       cache present, output folder removed: every page rendered and written again
+#   no-change  cache and output present, nothing edited since the last build
+#   edit       `roundtable serve`: one comment's body edited, time from its "rebuilt N of M pages
+#              in X ms" line
+# warm and no-change need `build --no-cache` and edit needs `serve`; with an older roundtable
+# they are reported as n/a. Wall and CPU time (user + sys) and peak memory come from /usr/bin/time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS=${RUNS:-5}
+EDITS=${EDITS:-5}
+SEED=${SEED:-1}
+if [ $# -gt 0 ]; then SIZES=("$@"); else SIZES=(S M); fi
+
+if [ ! -x /usr/bin/time ]; then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get install -y -qq time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+    else
+        echo "bench/run.sh: /usr/bin/time is missing; install the 'time' package" >&2
+        exit 2
+    fi
+fi
+
+cargo build --quiet --release --bin roundtable --example gen_cohort
+# ROUNDTABLE=path times another roundtable binary, such as a build of another branch.
+BIN=${ROUNDTABLE:-$PWD/target/release/roundtable}
+GEN=$PWD/target/release/examples/gen_cohort
+WORK=$(mktemp -d)
+SERVE_PID=
+EDITED=
+# Stops the serve this script started and puts back the thread file it edited.
+stop_serve() {
+    if [ -n "$SERVE_PID" ]; then kill "$SERVE_PID" 2>/dev/null || true; wait "$SERVE_PID" 2>/dev/null || true; fi
+    if [ -n "$EDITED" ]; then cp -p "$WORK/edited.bak" "$EDITED"; fi
+    SERVE_PID=
+    EDITED=
+}
+trap 'stop_serve; rm -rf "$WORK"' EXIT
+
+HAS_CACHE=no
+"$BIN" build --help | grep -q -- --no-cache && HAS_CACHE=yes
+HAS_SERVE=no
+"$BIN" serve --help >/dev/null 2>&1 && HAS_SERVE=yes
+# Other work on the machine slows wall time (not CPU time much): say how busy it was.
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
+STAMP="$(cat examples/gen_cohort/*.rs | sha256sum | cut -c1-16) seed $SEED"
+
+median() { sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+# Runs one build under /usr/bin/time and appends "wall cpu rss_kib" to $WORK/<kind>.
+timed() {
+    local kind=$1
+    shift
+    if ! /usr/bin/time -f '%e %U %S %M' -o "$WORK/time" "$BIN" build "$@" >"$WORK/summary" 2>"$WORK/stderr"; then
+        echo "bench/run.sh: the $kind build failed:" >&2
+        cat "$WORK/stderr" "$WORK/time" >&2
+        exit 1
+    fi
+    awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$WORK/time" >>"$WORK/$kind"
+}
+
+# Prints one table row from $WORK/<kind>: wall, CPU, peak memory, pages/s, input MB/s.
+row() {
+    local size=$1 kind=$2 label=$3
+    if [ ! -s "$WORK/$kind" ]; then
+        echo "| $size | $label | n/a | n/a | n/a | n/a | n/a |"
+        return
+    fi
+    local wall cpu rss
+    wall=$(cut -d' ' -f1 "$WORK/$kind" | median)
+    cpu=$(cut -d' ' -f2 "$WORK/$kind" | median)
+    rss=$(cut -d' ' -f3 "$WORK/$kind" | median)
+    awk -v s="$size" -v l="$label" -v w="$wall" -v c="$cpu" -v r="$rss" -v p="$PAGES" -v b="$INPUT_BYTES" \
+        'BEGIN {w0 = (w > 0.005) ? w : 0.005;
+                printf "| %s | %s | %.2f s | %.2f s | %.0f MiB | %.0f | %.1f |\n", s, l, w, c, r / 1024, p / w0, b / 1e6 / w0}'
+}
+
+# Times EDITS one-comment edits in `serve`; prints the median and the slowest, in ms.
+serve_edits() {
+    local site=$1 log=$WORK/serve.log port thread
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "$BIN" serve --root "$site" --port "$port" >/dev/null 2>"$log" &
+    SERVE_PID=$!
+    wait_rebuilt "$log" 1 600 || return 1
+    thread=$(find "$site/content" -name '*.comments.yaml' | sort | awk '{f[NR] = $0} END {print f[int((NR + 1) / 2)]}')
+    cp -p "$thread" "$WORK/edited.bak"
+    EDITED=$thread
+    local seen k
+    for k in $(seq "$EDITS"); do
+        sleep 1 # let the watcher settle, so each edit is one change
+        seen=$(rebuilt_lines "$log" | wc -l)
+        # The thread file ends inside its last comment's body, so this line extends that body.
+        printf '    Edited for the benchmark, round %d.\n' "$k" >>"$thread"
+        wait_rebuilt "$log" $((seen + 1)) 60 || return 1
+        rebuilt_lines "$log" | sed -n "$((seen + 1))p" | sed -E 's/.* in ([0-9.]+) ms.*/\1/' >>"$WORK/edit"
+    done
+}
+
+rebuilt_lines() { grep -E 'rebuilt [0-9]+ of [0-9]+ pages in [0-9.]+ ms' "$1" || true; }
+
+# Waits until the serve log holds at least $2 "rebuilt" lines, for at most $3 seconds.
+wait_rebuilt() {
+    local log=$1 want=$2 limit=$3 waited=0
+    while [ "$(rebuilt_lines "$log" | wc -l)" -lt "$want" ]; do
+        if ! kill -0 "$SERVE_PID" 2>/dev/null; then
+            echo "bench/run.sh: serve stopped:" >&2
+            cat "$log" >&2
+            return 1
+        fi
+        if [ "$waited" -ge $((limit * 10)) ]; then
+            echo "bench/run.sh: no 'rebuilt' line from serve after $limit s" >&2
+            return 1
+        fi
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+}
+
+TABLE="| size | build | wall (median) | CPU user+sys | peak memory | pages/s | input MB/s |
+|---|---|---|---|---|---|---|"
+SITES=""
+for size in "${SIZES[@]}"; do
+    site=$PWD/target/bench-sites/$size
+    out=$PWD/target/bench-out/$size
+    if [ "$(cat "$site/.gen-stamp" 2>/dev/null)" != "$STAMP" ]; then
+        rm -rf "$site" "$site.tmp"
+        "$GEN" --size "$size" --seed "$SEED" --out "$site.tmp" >&2
+        echo "$STAMP" >"$site.tmp/.gen-stamp"
+        mv "$site.tmp" "$site"
+    fi
+    rm -f "$WORK"/cold "$WORK"/warm "$WORK"/nochange "$WORK"/edit
+    INPUT_BYTES=$(find "$site/content" "$site/site.yaml" "$site/authors.yaml" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
+    no_cache=()
+    [ "$HAS_CACHE" = yes ] && no_cache=(--no-cache)
+    for _ in $(seq "$RUNS"); do
+        rm -rf "$site/.roundtable" "$out"
+        timed cold --root "$site" --output "$out" "${no_cache[@]}"
+    done
+    PAGES=$(find "$out" -type f \( -name '*.html' -o -name '*.xml' \) | wc -l)
+    if [ "$HAS_CACHE" = yes ]; then
+        "$BIN" -q build --root "$site" --output "$out" # fills the cache
+        for _ in $(seq "$RUNS"); do
+            rm -rf "$out"
+            timed warm --root "$site" --output "$out"
+        done
+        for _ in $(seq "$RUNS"); do
+            timed nochange --root "$site" --output "$out"
+        done
+    fi
+    edit_row="| $size | one-comment edit in serve | n/a | | | | |"
+    if [ "$HAS_SERVE" = yes ] && serve_edits "$site"; then
+        edit_row="| $size | one-comment edit in serve | $(median <"$WORK/edit") ms (slowest $(sort -g "$WORK/edit" | tail -1) ms) | | | | |"
+    fi
+    stop_serve
+    SITES="$SITES
+- $size: $(sed -E 's/^Built ([^:]*):.*/\1/' "$WORK/summary"), $(awk -v b="$INPUT_BYTES" 'BEGIN {printf "%.1f", b / 1e6}') MB of input, $PAGES pages and feeds"
+    TABLE="$TABLE
+$(row "$size" cold cold)
+$(row "$size" warm warm)
+$(row "$size" nochange no-change)
+$edit_row"
+    rm -rf "$out"
+done
+
+MEMORY=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
+MODEL=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
+REPORT="## Benchmark results, $(date -u '+%Y-%m-%d %H:%M UTC')
+
+roundtable $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with local changes)'); \
+$(nproc) cores ($MODEL), $MEMORY of memory; median of $RUNS runs, $EDITS edits; seed $SEED;
+load average $LOAD_BEFORE before and $(cut -d' ' -f1 /proc/loadavg) after.
+$SITES
+
+$TABLE"
+echo "$REPORT"
+mkdir -p bench
+# Appended, so that runs of different sizes on one day stay side by side.
+RESULTS=bench/results-$(date -u +%F).md
+[ -s "$RESULTS" ] && echo >>"$RESULTS"
+echo "$REPORT" >>"$RESULTS"

@@ -91,7 +91,7 @@ row() {
 serve_edits() {
     local site=$1 log=$WORK/serve.log port thread
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    "$BIN" serve --root "$site" --port "$port" >/dev/null 2>"$log" &
+    "$BIN" serve --root "$site" --port "$port" >"$log" 2>&1 &
     SERVE_PID=$!
     wait_rebuilt "$log" 1 600 || return 1
     thread=$(find "$site/content" -name '*.comments.yaml' | sort | awk '{f[NR] = $0} END {print f[int((NR + 1) / 2)]}')

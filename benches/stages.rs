@@ -10,6 +10,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use roundtable::cache::BodyCache;
 use roundtable::load::{self, raw::CommentFields, yaml};
 use roundtable::model::{self, ResolveOptions};
 use roundtable::render::{bodies, markdown, sanitize};
@@ -78,7 +79,13 @@ fn first_thread(root: &Path) -> std::path::PathBuf {
 
 /// Each stage of a whole build of the S site, and the whole build.
 fn site_stages(c: &mut Criterion, root: &Path) {
-    let options = BuildOptions { root: root.to_path_buf(), output: root.join("public"), base_url: None, drafts: false };
+    let options = BuildOptions {
+        root: root.to_path_buf(),
+        output: root.join("public"),
+        base_url: None,
+        drafts: false,
+        cache: false,
+    };
     let mut group = c.benchmark_group("S site");
     group.sample_size(10).measurement_time(Duration::from_secs(8)).warm_up_time(Duration::from_secs(1));
     group.bench_function("load", |b| b.iter(|| load::load(root).0.readings.len()));
@@ -90,8 +97,13 @@ fn site_stages(c: &mut Criterion, root: &Path) {
         )
     });
     let site = model::resolve(load::load(root).0, ResolveOptions::default()).expect("the site resolves");
+    let cold = BodyCache::default();
     group.bench_function("bodies (markdown + sanitize, parallel)", |b| {
-        b.iter(|| bodies::render(&site).expect("the bodies render").comments.len())
+        b.iter(|| bodies::render(&site, &cold).expect("the bodies render").comments.len())
+    });
+    let warm = bodies::render(&site, &cold).expect("the bodies render").cache;
+    group.bench_function("bodies from the build cache", |b| {
+        b.iter(|| bodies::render(&site, &warm).expect("the bodies render").comments.len())
     });
     group.bench_function("check", |b| b.iter(|| roundtable::check(&options).expect("no errors").pages));
     group.bench_function("build", |b| b.iter(|| roundtable::build(&options).expect("the site builds").pages));

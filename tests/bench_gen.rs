@@ -65,7 +65,8 @@ fn sizes_are_readings_by_comments() {
 #[test]
 fn the_s_site_checks_clean_and_has_the_promised_shape() {
     let (_dir, root, stats) = generate("S", 1);
-    let options = BuildOptions { root: root.clone(), output: root.join("public"), base_url: None, drafts: false };
+    let options =
+        BuildOptions { root: root.clone(), output: root.join("public"), base_url: None, drafts: false, cache: false };
     let report = roundtable::check(&options).unwrap_or_else(|problems| panic!("{:?}", problems.sorted()));
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
     assert_eq!((report.readings, report.comments), (100, 3_000));

@@ -40,9 +40,13 @@ impl Server {
             .spawn()
             .unwrap();
         let (send, lines) = mpsc::channel();
-        for stream in [Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>, Box::new(child.stderr.take().unwrap())] {
+        for stream in
+            [Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>, Box::new(child.stderr.take().unwrap())]
+        {
             let send = send.clone();
-            std::thread::spawn(move || BufReader::new(stream).lines().map_while(Result::ok).for_each(|l| drop(send.send(l))));
+            std::thread::spawn(move || {
+                BufReader::new(stream).lines().map_while(Result::ok).for_each(|l| drop(send.send(l)))
+            });
         }
         let mut server = Server { child, port: 0, lines };
         let serving = server.wait_for("Serving http://127.0.0.1:");
@@ -78,6 +82,13 @@ impl Server {
     }
 }
 
+/// Saves as most editors do, in one step, so the server never sees a half-written file.
+fn save(path: &Path, text: &str) {
+    let temporary = path.with_file_name(".saving.tmp");
+    fs::write(&temporary, text).unwrap();
+    fs::rename(&temporary, path).unwrap();
+}
+
 #[test]
 fn an_edit_is_rebuilt_served_and_announced() {
     let site = copy_fixture("basic");
@@ -98,7 +109,7 @@ fn an_edit_is_rebuilt_served_and_announced() {
 
     let thread = site.path().join(THREAD);
     let text = fs::read_to_string(&thread).unwrap().replace("Time is always short.", "Time is what we make.");
-    fs::write(&thread, text).unwrap();
+    save(&thread, &text);
     let rebuilt = server.wait_for("rebuilt ");
     assert!(rebuilt.contains("client-focus.comments.yaml"), "{rebuilt}");
     let (_, page) = server.get(PAGE);
@@ -117,15 +128,14 @@ fn an_error_is_shown_over_the_last_good_site_until_fixed() {
     let server = Server::start(site.path());
     let thread = site.path().join(THREAD);
     let good = fs::read_to_string(&thread).unwrap();
-    fs::write(&thread, format!("{good}- id: c1\n  author: X\n  date: 2011-08-09\n  body: <script>alert(1)</script>\n"))
-        .unwrap();
+    save(&thread, &format!("{good}- id: c1\n  author: X\n  date: 2011-08-09\n  body: <script>alert(1)</script>\n"));
     server.wait_for("still serving the last good site");
     let (status, page) = server.get(PAGE);
     assert_eq!(status, 200);
     assert!(page.contains("Time is always short."), "the last good page is still served");
     assert!(page.contains("client-focus.comments.yaml:"), "the overlay names the file and line");
     assert!(!page.contains("<script>alert(1)</script>"), "the overlay escapes what it quotes");
-    fs::write(&thread, good).unwrap();
+    save(&thread, &good);
     server.wait_for("rebuilt ");
     let (_, page) = server.get(PAGE);
     assert!(!page.contains("client-focus.comments.yaml:"));

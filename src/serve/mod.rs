@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use notify::{RecursiveMode, Watcher};
+use notify::RecursiveMode;
 
 use crate::diagnostics::Diagnostic;
 use crate::BuildOptions;
@@ -44,8 +44,11 @@ pub struct ServeOptions {
 /// Returns only when it cannot start: an unreadable site folder, a port in use, a failed watcher.
 pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     let root = options.root.canonicalize().map_err(|error| {
-        Diagnostic::error(crate::diagnostics::Span::file(&options.root), format!("cannot open the site folder: {error}"))
-            .with_help("run roundtable in the site's folder, or point to it with --root")
+        Diagnostic::error(
+            crate::diagnostics::Span::file(&options.root),
+            format!("cannot open the site folder: {error}"),
+        )
+        .with_help("run roundtable in the site's folder, or point to it with --root")
     })?;
     let address = SocketAddr::new(options.bind, options.port);
     let listener = TcpListener::bind(address).map_err(|error| {
@@ -66,15 +69,18 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     let mut session = Session::new(build);
     let live = http::Live::new();
     rebuild(&mut session, &live, &[], options.quiet);
-    http::spawn(listener, output, live.clone()).map_err(|e| watch_problem(&root, &e.to_string()))?;
-    println!("Serving {url} (edits show at once; press Ctrl+C to stop)");
-    if options.open {
-        open_browser(&url);
-    }
     let (events, edits) = mpsc::channel();
     let mut watcher = notify_debouncer_mini::new_debouncer(SETTLE, events)
         .map_err(|error| watch_problem(&root, &error.to_string()))?;
     watcher.watcher().watch(&root, RecursiveMode::Recursive).map_err(|e| watch_problem(&root, &e.to_string()))?;
+    http::spawn(listener, output, live.clone()).map_err(|e| watch_problem(&root, &e.to_string()))?;
+    println!("Serving {url} (edits show at once; press Ctrl+C to stop)");
+    if !options.bind.is_loopback() {
+        eprintln!("roundtable: listening on {bound}: other computers on your network can see this preview");
+    }
+    if options.open {
+        open_browser(&url);
+    }
     for batch in edits {
         match batch {
             Ok(events) => {
@@ -89,27 +95,27 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// Rebuilds, prints what happened, and tells the open pages.
+/// Rebuilds, tells the open pages, then prints what happened (in that order, so what is printed is served).
 fn rebuild(session: &mut Session, live: &http::Live, changed: &[PathBuf], quiet: bool) {
     match session.rebuild(changed) {
         Ok(rebuilt) => {
+            live.rebuilt();
             for warning in &rebuilt.warnings {
                 eprintln!("{warning}");
             }
             if !quiet {
                 println!("{}", summary(&rebuilt, changed, session.root()));
             }
-            live.rebuilt();
         }
         Err(problems) => {
+            let errors = problems.error_count();
             let problems = problems.sorted();
+            live.failed(problems.clone());
             for problem in &problems {
                 eprintln!("{problem}");
             }
-            let errors = problems.iter().filter(|p| p.severity == crate::diagnostics::Severity::Error).count();
             let count = if errors == 1 { "1 error".to_string() } else { format!("{errors} errors") };
             eprintln!("roundtable: {count} found; still serving the last good site, with the problems shown on it");
-            live.failed(problems);
         }
     }
 }

@@ -4,11 +4,11 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::write::MARKER;
 
-/// The edited files among `paths`, in order, without repeats.
+/// The edited files among `paths`, in order, without repeats; folders are left out (their files are reported).
 pub fn edits(root: &Path, paths: impl IntoIterator<Item = PathBuf>) -> Vec<PathBuf> {
     let mut edits: Vec<PathBuf> = Vec::new();
     for path in paths {
-        if is_edit(root, &path) && !edits.contains(&path) {
+        if is_edit(root, &path) && !path.is_dir() && !edits.contains(&path) {
             edits.push(path);
         }
     }
@@ -59,7 +59,7 @@ mod tests {
         ];
         let all = kept.iter().chain(&dropped).map(|p| root.join(p));
         let outside = PathBuf::from("/elsewhere/site.yaml");
-        let found = edits(root, all.chain([outside, root.join("site.yaml")]));
+        let found = edits(root, all.chain([outside, root.join("site.yaml"), root.join("public"), root.to_path_buf()]));
         assert_eq!(found, kept.iter().map(|p| root.join(p)).collect::<Vec<_>>());
     }
 }

@@ -5,7 +5,7 @@
 //! shows may differ. Anything site-wide (settings, people, tags, sections)
 //! redoes everything; it changes rarely and the rules stay simple.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::pages::{plan, PageJob};
 use crate::model::{PersonId, Reading, Site};
@@ -45,10 +45,27 @@ pub fn pages(old: &Site, new: &Site, change: &Change) -> Vec<PageJob> {
         return Vec::new();
     }
     let mut touched = Touched::default();
-    for site in [old, new] {
-        for (index, reading) in site.readings.iter().enumerate() {
-            if changed.contains(&reading.path) {
-                touched.add(site, index);
+    let find = |site: &Site, path: &str| site.readings.iter().position(|r| r.path == path);
+    for path in changed {
+        let (before, after) = (find(old, path), find(new, path));
+        for (site, index) in [(old, before), (new, after)] {
+            if let Some(index) = index {
+                touched.around(site, index);
+            }
+        }
+        match (before, after) {
+            (Some(b), Some(a)) if same_but_thread(&old.readings[b], &new.readings[a]) => {
+                touched.thread_changes(old, &old.readings[b], new, &new.readings[a]);
+            }
+            _ => {
+                for (site, index) in [(old, before), (new, after)] {
+                    if let Some(index) = index {
+                        let reading = &site.readings[index];
+                        let people =
+                            reading.author.into_iter().chain(reading.thread.comments.iter().filter_map(|c| c.author));
+                        touched.people.extend(people.map(|id| site.people[id.0].slug.clone()));
+                    }
+                }
             }
         }
     }
@@ -70,6 +87,57 @@ pub fn pages(old: &Site, new: &Site, change: &Change) -> Vec<PageJob> {
         .collect()
 }
 
+/// Whether two versions of a reading differ at most in their thread.
+///
+/// Destructured whole, so a new field of `Reading` cannot be forgotten here.
+fn same_but_thread(a: &Reading, b: &Reading) -> bool {
+    let Reading {
+        span,
+        section,
+        path,
+        title,
+        date,
+        author,
+        week,
+        tags,
+        summary,
+        body,
+        source,
+        draft,
+        comments_open,
+        thread: _,
+        assets,
+    } = a;
+    *span == b.span
+        && *section == b.section
+        && *path == b.path
+        && *title == b.title
+        && *date == b.date
+        && *author == b.author
+        && *week == b.week
+        && *tags == b.tags
+        && *summary == b.summary
+        && *body == b.body
+        && *source == b.source
+        && *draft == b.draft
+        && *comments_open == b.comments_open
+        && *assets == b.assets
+}
+
+/// What a comment shows on its author's page, by the ids of itself and its parent (indexes shift).
+type Shown<'a> = (Option<PersonId>, &'a chrono::DateTime<chrono::FixedOffset>, &'a str, Option<&'a str>);
+
+fn shown(reading: &Reading) -> HashMap<&str, Shown<'_>> {
+    let comments = &reading.thread.comments;
+    comments
+        .iter()
+        .map(|c| {
+            let parent = c.parent.map(|p| comments[p].id.as_str());
+            (c.id.as_str(), (c.author, &c.date, c.body.as_str(), parent))
+        })
+        .collect()
+}
+
 /// Everything that shows a changed reading, by stable name (indexes differ between builds).
 #[derive(Debug, Default)]
 struct Touched {
@@ -80,8 +148,8 @@ struct Touched {
 }
 
 impl Touched {
-    /// A reading's own page, its neighbours' pages (they link to it), its section, tags and people.
-    fn add(&mut self, site: &Site, index: usize) {
+    /// A reading's own page, its neighbours' pages (they show its title and counts), its sections and tags.
+    fn around(&mut self, site: &Site, index: usize) {
         let reading = &site.readings[index];
         let neighbours = [index.checked_sub(1), Some(index + 1)].into_iter().flatten();
         for near in neighbours.filter(|&i| i < site.readings.len()) {
@@ -99,11 +167,24 @@ impl Touched {
             }
         }
         self.tags.extend(reading.tags.iter().map(|&t| site.tags[t].slug.clone()));
-        self.people.extend(people_of(reading).map(|id| site.people[id.0].slug.clone()));
+        if let Some(author) = reading.author {
+            // Their page lists the reading with its comment count.
+            self.people.insert(site.people[author.0].slug.clone());
+        }
     }
-}
 
-/// Everyone whose page lists something of `reading`.
-fn people_of(reading: &Reading) -> impl Iterator<Item = PersonId> + '_ {
-    reading.author.into_iter().chain(reading.thread.comments.iter().filter_map(|c| c.author))
+    /// Only comments changed: the pages of their writers, and of the writers who answer them.
+    fn thread_changes(&mut self, old_site: &Site, old: &Reading, new_site: &Site, new: &Reading) {
+        let (before, after) = (shown(old), shown(new));
+        let differs: HashSet<&str> =
+            before.keys().chain(after.keys()).copied().filter(|id| before.get(id) != after.get(id)).collect();
+        for (site, comments) in [(old_site, &before), (new_site, &after)] {
+            for (id, (author, _, _, parent)) in comments {
+                let answers_a_change = parent.is_some_and(|p| differs.contains(p));
+                if differs.contains(id) || answers_a_change {
+                    self.people.extend(author.map(|a| site.people[a.0].slug.clone()));
+                }
+            }
+        }
+    }
 }

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use notify::RecursiveMode;
+use notify::{RecursiveMode, Watcher};
 
 use crate::diagnostics::Diagnostic;
 use crate::BuildOptions;
@@ -70,9 +70,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     let live = http::Live::new();
     rebuild(&mut session, &live, &[], options.quiet);
     let (events, edits) = mpsc::channel();
-    let mut watcher = notify_debouncer_mini::new_debouncer(SETTLE, events)
-        .map_err(|error| watch_problem(&root, &error.to_string()))?;
-    watcher.watcher().watch(&root, RecursiveMode::Recursive).map_err(|e| watch_problem(&root, &e.to_string()))?;
+    let mut watcher = notify::recommended_watcher(events).map_err(|e| watch_problem(&root, &e.to_string()))?;
+    watcher.watch(&root, RecursiveMode::Recursive).map_err(|e| watch_problem(&root, &e.to_string()))?;
     http::spawn(listener, output, live.clone()).map_err(|e| watch_problem(&root, &e.to_string()))?;
     println!("Serving {url} (edits show at once; press Ctrl+C to stop)");
     if !options.bind.is_loopback() {
@@ -81,18 +80,45 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     if options.open {
         open_browser(&url);
     }
-    for batch in edits {
-        match batch {
-            Ok(events) => {
-                let changed = watch::edits(&root, events.into_iter().map(|event| event.path));
-                if !changed.is_empty() {
-                    rebuild(&mut session, &live, &changed, options.quiet);
-                }
-            }
-            Err(error) => eprintln!("{}", watch_problem(&root, &error.to_string())),
+    while let Some(paths) = next_burst(&edits) {
+        let changed = watch::edits(&root, paths);
+        if !changed.is_empty() {
+            rebuild(&mut session, &live, &changed, options.quiet);
         }
     }
     Ok(())
+}
+
+/// Waits for a change, then for the burst it starts to end; `None` once the watcher is gone.
+///
+/// Only writes, creations, removals and renames count: the watcher also reports
+/// files being opened, and every rebuild opens every file of the site.
+fn next_burst(events: &mpsc::Receiver<notify::Result<notify::Event>>) -> Option<Vec<PathBuf>> {
+    let mut paths = Vec::new();
+    let mut wait = None;
+    loop {
+        let event = match wait {
+            None => events.recv().ok()?,
+            Some(settle) => match events.recv_timeout(settle) {
+                Ok(event) => event,
+                Err(mpsc::RecvTimeoutError::Timeout) => return Some(paths),
+                Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+            },
+        };
+        match event {
+            Ok(event) if is_change(&event.kind) => {
+                paths.extend(event.paths);
+                wait = Some(SETTLE);
+            }
+            Ok(_) => {}
+            Err(error) => eprintln!("roundtable: the file watcher reported a problem: {error}"),
+        }
+    }
+}
+
+fn is_change(kind: &notify::EventKind) -> bool {
+    use notify::EventKind;
+    matches!(kind, EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_))
 }
 
 /// Rebuilds, tells the open pages, then prints what happened (in that order, so what is printed is served).

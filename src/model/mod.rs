@@ -5,6 +5,7 @@
 //! there was no error, so later stages never see invalid content.
 
 pub mod dates;
+pub mod mentions;
 pub mod people;
 pub mod slug;
 pub mod thread;
@@ -42,6 +43,8 @@ pub struct Site {
     pub tags: Vec<Tag>,
     /// What each person wrote, by `PersonId`.
     pub contributions: Vec<Contributions>,
+    /// How `@Name` in a comment finds a person.
+    pub mention_names: mentions::MentionNames,
 }
 
 /// A folder of readings.
@@ -152,6 +155,8 @@ pub struct Person {
     pub bio: Option<String>,
     /// Their http(s) web page.
     pub website: Option<String>,
+    /// Other spellings of their name, from `authors.yaml`.
+    pub aliases: Vec<String>,
     /// Their entry in `authors.yaml`; none for names met only in threads.
     pub span: Option<Span>,
 }
@@ -184,7 +189,7 @@ pub struct ResolveOptions {
 }
 
 /// Names the site's own pages use at the top level; no section or reading may take them.
-const RESERVED: [&str; 2] = ["authors", "tags"];
+const RESERVED: [&str; 4] = ["authors", "tags", "search", "report"];
 
 /// Checks everything and builds the `Site`; every problem found is returned.
 pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diagnostics> {
@@ -219,7 +224,9 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
     if problems.has_errors() {
         return Err(problems);
     }
+    let mention_names = mentions::MentionNames::new(&directory.people, &config.base_url.root);
     Ok(Site {
+        mention_names,
         config,
         sections: sections.into_iter().map(|(section, _)| section).collect(),
         readings,
@@ -600,10 +607,15 @@ fn gather_contributions(readings: &[Reading], people: usize) -> Vec<Contribution
         }
     }
     for person in &mut all {
-        person.comments.sort_by(|a, b| {
-            let date = |(r, c): &(ReadingId, usize)| readings[r.0].thread.comments[*c].date;
-            date(b).cmp(&date(a)).then(a.cmp(b))
-        });
+        newest_first(readings, &mut person.comments);
     }
     all
+}
+
+/// Sorts comments (reading, index in its thread) newest first; the same date falls back to their places.
+pub fn newest_first(readings: &[Reading], comments: &mut [(ReadingId, usize)]) {
+    comments.sort_by(|a, b| {
+        let date = |(r, c): &(ReadingId, usize)| readings[r.0].thread.comments[*c].date;
+        date(b).cmp(&date(a)).then(a.cmp(b))
+    });
 }

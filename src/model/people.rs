@@ -76,6 +76,7 @@ impl Directory {
                 role: fields.role.as_deref().map(clean_line).filter(|r| !r.is_empty()),
                 bio: fields.bio,
                 website: website.filter(|w| is_web_address(w)),
+                aliases: fields.aliases.iter().map(|a| clean_line(a)).filter(|a| !a.is_empty()).collect(),
                 span: Some(entry.keys.of("bio")),
             });
         }
@@ -109,6 +110,7 @@ impl Directory {
             role: None,
             bio: None,
             website: None,
+            aliases: Vec::new(),
             span: None,
         });
         Some(id)

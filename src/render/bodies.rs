@@ -8,7 +8,8 @@ use rayon::prelude::*;
 use super::markdown::{self, Author};
 use super::sanitize::{self, Html, MAX_NESTING, MEMBER_ID_PREFIX};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
-use crate::model::Site;
+use crate::model::mentions::MentionNames;
+use crate::model::{PersonId, ReadingId, Site};
 
 /// The HTML of every text, indexed like the model.
 #[derive(Debug)]
@@ -21,6 +22,9 @@ pub struct Bodies {
     pub bios: Vec<Option<Html>>,
     /// By section index: the `_index.md` introduction.
     pub sections: Vec<Option<Html>>,
+    /// By person index: comments that link them with `@Name` (reading, comment index), newest first.
+    /// Their own comments are left out.
+    pub mentioned_in: Vec<Vec<(ReadingId, usize)>>,
 }
 
 /// A reading's HTML.
@@ -46,7 +50,8 @@ pub fn render(site: &Site) -> Result<Bodies, Diagnostics> {
             Ok(ReadingBody { content: sanitize::reading(&converted.html), summary: sanitize::reading(&summary) })
         })
         .collect();
-    let comments: Vec<Vec<Result<Html, Diagnostic>>> = site
+    let names = Some(&site.mention_names);
+    let comments: Vec<Vec<Result<MemberText, Diagnostic>>> = site
         .readings
         .par_iter()
         .map(|reading| {
@@ -54,7 +59,10 @@ pub fn render(site: &Site) -> Result<Bodies, Diagnostics> {
                 .thread
                 .comments
                 .par_iter()
-                .map(|comment| member(&comment.body, &format!("{MEMBER_ID_PREFIX}{}-", comment.id), &comment.span))
+                .map(|comment| {
+                    let prefix = format!("{MEMBER_ID_PREFIX}{}-", comment.id);
+                    member(&comment.body, &prefix, names, &comment.span)
+                })
                 .collect()
         })
         .collect();
@@ -63,7 +71,8 @@ pub fn render(site: &Site) -> Result<Bodies, Diagnostics> {
         .par_iter()
         .map(|person| {
             let span = person.span.clone().unwrap_or_else(|| Span::file("authors.yaml"));
-            person.bio.as_ref().map(|bio| member(bio, &format!("{MEMBER_ID_PREFIX}bio-"), &span))
+            let prefix = format!("{MEMBER_ID_PREFIX}bio-");
+            person.bio.as_ref().map(|bio| member(bio, &prefix, None, &span).map(|(html, _)| html))
         })
         .collect();
     let sections: Vec<Option<Result<Html, Diagnostic>>> = site
@@ -78,8 +87,24 @@ pub fn render(site: &Site) -> Result<Bodies, Diagnostics> {
         })
         .collect();
     let mut problems = Diagnostics::new();
+    let mut mentioned_in = vec![Vec::new(); site.people.len()];
+    let mut comment_html = Vec::with_capacity(comments.len());
+    for (r, thread) in comments.into_iter().enumerate() {
+        let mut htmls = Vec::with_capacity(thread.len());
+        for (c, result) in thread.into_iter().enumerate() {
+            let (html, mentions) = result.map_err(|p| problems.push(p)).unwrap_or_default();
+            let writer = site.readings[r].thread.comments[c].author;
+            for person in mentions.into_iter().filter(|&p| Some(p) != writer) {
+                mentioned_in[person.0].push((ReadingId(r), c));
+            }
+            htmls.push(html);
+        }
+        comment_html.push(htmls);
+    }
+    for list in &mut mentioned_in {
+        crate::model::newest_first(&site.readings, list);
+    }
     let mut keep = |result: Result<Html, Diagnostic>| result.map_err(|p| problems.push(p)).unwrap_or_default();
-    let comments = comments.into_iter().map(|thread| thread.into_iter().map(&mut keep).collect()).collect();
     let bios = bios.into_iter().map(|bio| bio.map(&mut keep)).collect();
     let sections = sections.into_iter().map(|intro| intro.map(&mut keep)).collect();
     let readings = readings
@@ -92,12 +117,21 @@ pub fn render(site: &Site) -> Result<Bodies, Diagnostics> {
     if problems.has_errors() {
         return Err(problems);
     }
-    Ok(Bodies { readings, comments, bios, sections })
+    Ok(Bodies { readings, comments: comment_html, bios, sections, mentioned_in })
 }
 
-fn member(markdown: &str, id_prefix: &str, span: &Span) -> Result<Html, Diagnostic> {
-    let converted = checked(markdown, Author::Member { id_prefix }, span)?;
-    Ok(sanitize::member(&converted.html))
+/// A member's text as clean HTML, and who it mentions.
+type MemberText = (Html, Vec<PersonId>);
+
+/// A member's text as clean HTML, with the people it mentions (none when `mentions` is `None`).
+fn member(
+    markdown: &str,
+    id_prefix: &str,
+    mentions: Option<&MentionNames>,
+    span: &Span,
+) -> Result<MemberText, Diagnostic> {
+    let converted = checked(markdown, Author::Member { id_prefix, mentions }, span)?;
+    Ok((sanitize::member(&converted.html), converted.mentions))
 }
 
 /// Converts, then refuses HTML nested deeper than the limit before any HTML parser sees it.

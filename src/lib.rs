@@ -18,6 +18,7 @@ pub mod diagnostics;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod report;
 pub mod text;
 pub mod write;
 
@@ -83,25 +84,7 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 }
 
 fn run(options: &BuildOptions, staging: Option<&write::Staging>, started: Instant) -> Result<BuildReport, Diagnostics> {
-    let (mut source, theme, mut problems) = load::load(&options.root);
-    if let Some(url) = &options.base_url {
-        match config::BaseUrl::parse(url) {
-            Some(base) => source.config.base_url = base,
-            None => problems.push(
-                Diagnostic::error(Span::file("--base-url"), format!("`{url}` is not a web address"))
-                    .with_help("write the address the site will be served from, like https://example.org/cohort/"),
-            ),
-        }
-    }
-    let resolve_options = model::ResolveOptions { drafts: options.drafts };
-    let site = match model::resolve(source, resolve_options) {
-        Ok(site) if !problems.has_errors() => site,
-        Ok(_) => return Err(problems),
-        Err(found) => {
-            problems.extend(found);
-            return Err(problems);
-        }
-    };
+    let (site, theme, mut problems) = load_and_resolve(options)?;
     let bodies = render::bodies::render(&site).map_err(|found| merged(&problems, found))?;
     let renderer = Renderer::new(&site, &bodies, &theme).map_err(|found| merged(&problems, found))?;
     let jobs = render::plan(&site);
@@ -142,6 +125,33 @@ fn run(options: &BuildOptions, staging: Option<&write::Staging>, started: Instan
         warnings: problems.sorted().into_iter().filter(|d| d.severity == Severity::Warning).collect(),
         elapsed: started.elapsed(),
     })
+}
+
+/// Loads and resolves the site: stages 1 and 2, shared by `build`, `check` and `report`.
+/// On success the problems hold only warnings.
+pub fn load_and_resolve(options: &BuildOptions) -> Result<(model::Site, load::Theme, Diagnostics), Diagnostics> {
+    let (mut source, theme, mut problems) = load::load(&options.root);
+    if let Some(url) = &options.base_url {
+        match config::BaseUrl::parse(url) {
+            Some(base) => source.config.base_url = base,
+            None => problems.push(
+                Diagnostic::error(Span::file("--base-url"), format!("`{url}` is not a web address"))
+                    .with_help("write the address the site will be served from, like https://example.org/cohort/"),
+            ),
+        }
+    }
+    let resolve_options = model::ResolveOptions { drafts: options.drafts };
+    match model::resolve(source, resolve_options) {
+        Ok(site) if !problems.has_errors() => {
+            site.warnings.iter().for_each(|w| problems.push(w.clone()));
+            Ok((site, theme, problems))
+        }
+        Ok(_) => Err(problems),
+        Err(found) => {
+            problems.extend(found);
+            Err(problems)
+        }
+    }
 }
 
 fn merged(before: &Diagnostics, found: Diagnostics) -> Diagnostics {

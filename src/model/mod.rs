@@ -45,6 +45,10 @@ pub struct Site {
     pub contributions: Vec<Contributions>,
     /// How `@Name` in a comment finds a person.
     pub mention_names: mentions::MentionNames,
+    /// `cohort.members` of `site.yaml`, each once, in the order written.
+    pub members: Vec<PersonId>,
+    /// Problems that did not stop the resolve.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A folder of readings.
@@ -212,6 +216,7 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
         }
     }
     check_paths(&readings, &sections, &mut problems);
+    let members = resolve_members(&config, &mut directory, &mut problems);
     let mut order: Vec<usize> = (0..readings.len()).collect();
     order.sort_by(|&a, &b| {
         readings[b].date.cmp(&readings[a].date).then_with(|| readings[a].path.cmp(&readings[b].path))
@@ -227,6 +232,8 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
     let mention_names = mentions::MentionNames::new(&directory.people, &config.base_url.root);
     Ok(Site {
         mention_names,
+        members,
+        warnings: problems.sorted(),
         config,
         sections: sections.into_iter().map(|(section, _)| section).collect(),
         readings,
@@ -234,6 +241,34 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
         tags,
         contributions,
     })
+}
+
+/// The roster: each name of `cohort.members` as a person; a name no one has is added, with a warning.
+fn resolve_members(
+    config: &SiteConfig,
+    directory: &mut people::Directory,
+    problems: &mut Diagnostics,
+) -> Vec<PersonId> {
+    let mut members = Vec::new();
+    for name in &config.members {
+        if directory.find(name).is_none() {
+            problems.push(
+                Diagnostic::warning(
+                    config.members_span.clone(),
+                    format!("cohort member `{name}` is not in authors.yaml and has written nothing"),
+                )
+                .with_help(
+                    "check the spelling, or add them to authors.yaml; they are counted as not having written yet",
+                ),
+            );
+        }
+        if let Some(id) = directory.find_or_add(name) {
+            if !members.contains(&id) {
+                members.push(id);
+            }
+        }
+    }
+    members
 }
 
 fn find_weeks_start(section: &str, starts: &HashMap<&str, NaiveDate>) -> Option<NaiveDate> {

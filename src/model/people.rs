@@ -83,6 +83,11 @@ impl Directory {
         directory
     }
 
+    /// The person `name` refers to, if anyone is known by it.
+    pub fn find(&self, name: &str) -> Option<PersonId> {
+        self.by_name.get(&fold(&clean_line(name))).copied()
+    }
+
     /// The person `name` refers to, created when unknown; `None` for anonymous.
     pub fn find_or_add(&mut self, name: &str) -> Option<PersonId> {
         let name = clean_line(name);

@@ -48,7 +48,7 @@
       }
       var author = name(c.author);
       all.push({
-        kind: "Reflection",
+        kind: "Comment",
         title: author + " on " + reading.title,
         url: reading.url + "#comment-" + c.id,
         author: author,

@@ -51,3 +51,18 @@ fn each_reading_has_an_atom_feed_of_its_comments() {
     }
     assert_eq!(feeds, 2);
 }
+
+#[test]
+fn a_reading_without_comments_has_an_empty_feed_dated_like_the_reading() {
+    let dir = common::site(&[(
+        "content/r/2024-03-05-quiet.md",
+        "---\ntitle: Quiet\ndate: 2024-03-05T09:00:00Z\n---\nNo one yet.\n",
+    )]);
+    let output = dir.path().join("public");
+    build(dir.path(), &output, &[]);
+    let text = fs::read_to_string(output.join("r/quiet/comments.xml")).unwrap();
+    let xml = roxmltree::Document::parse(&text).unwrap();
+    let feed = xml.root_element();
+    assert_eq!(child(feed, "updated").text(), Some("2024-03-05T09:00:00+00:00"));
+    assert_eq!(feed.children().filter(|n| n.has_tag_name((ATOM, "entry"))).count(), 0);
+}

@@ -261,6 +261,29 @@ mod tests {
     }
 
     #[test]
+    fn mentions_survive_text_split_by_punctuation() {
+        let people = [crate::model::Person {
+            slug: "ben-ode".into(),
+            name: "Ben Ode".into(),
+            role: None,
+            bio: None,
+            website: None,
+            aliases: Vec::new(),
+            span: None,
+        }];
+        let names = MentionNames::new(&people, "/c/");
+        let converted =
+            to_html("\"@Ben's\" idea, `@Ben`", Author::Member { id_prefix: "ugc-c1-", mentions: Some(&names) });
+        assert!(
+            converted.html.contains("\u{201c}<a class=\"mention\" href=\"/c/authors/ben-ode/\">@Ben</a>\u{2019}s"),
+            "{}",
+            converted.html
+        );
+        assert!(converted.html.contains("<code>@Ben</code>"), "{}", converted.html);
+        assert_eq!(converted.mentions, [crate::model::PersonId(0)]);
+    }
+
+    #[test]
     fn first_paragraph_skips_headings_and_quotes() {
         let converted = to_html("# Title\n\n> quoted\n\nFirst *one*.[^1]\n\nSecond.\n\n[^1]: x\n", Author::Facilitator);
         assert_eq!(converted.first_paragraph.as_deref(), Some("<p>First <em>one</em>.</p>"));

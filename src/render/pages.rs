@@ -58,7 +58,7 @@ pub fn plan(site: &Site) -> Vec<PageJob> {
 }
 
 impl PageJob {
-    /// The template that renders it.
+    /// The template that renders it (`search.json` is written without one).
     pub fn template(self) -> &'static str {
         match self {
             PageJob::Index => "index.html",
@@ -198,7 +198,11 @@ impl PageJob {
                 format!("Comments on {}", site.config.title)
             }
             PageJob::ReadingComments(id) => {
-                comments_feed(&mut context, views, newest_comments(site, Some(id)));
+                let newest = newest_comments(site, Some(id));
+                if newest.is_empty() {
+                    context.insert("updated", &views.date(&site.readings[id.0].date));
+                }
+                comments_feed(&mut context, views, newest);
                 context.insert("reading", &views.reading(id, false));
                 format!("Comments on {}", site.readings[id.0].title)
             }
@@ -230,10 +234,14 @@ impl PageJob {
     }
 }
 
-/// `updated` and `comments` of a comments feed.
+/// `updated` (unless already set) and `comments` of a comments feed.
 fn comments_feed(context: &mut Context, views: &Views, newest: Vec<(ReadingId, usize)>) {
     let site = views.site;
-    context.insert("updated", &newest.first().map(|&(r, c)| views.date(&site.readings[r.0].thread.comments[c].date)));
+    if let Some(&(r, c)) = newest.first() {
+        context.insert("updated", &views.date(&site.readings[r.0].thread.comments[c].date));
+    } else if !context.contains_key("updated") {
+        context.insert("updated", &None::<()>);
+    }
     let cards: Vec<_> = newest.into_iter().map(|(r, c)| views.comment_card(r, c)).collect();
     context.insert("comments", &cards);
 }

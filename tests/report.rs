@@ -161,3 +161,10 @@ fn the_report_is_private_unless_published() {
     let leftovers: Vec<_> = fs::read_dir(site.path().join("public/report")).unwrap().collect();
     assert_eq!(leftovers.len(), 1, "no temporary file is left");
 }
+
+#[test]
+fn a_private_folder_and_publish_cannot_both_be_asked() {
+    let result = roundtable(["report", "--out", "somewhere", "--publish"]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("cannot be used with"));
+}

@@ -216,7 +216,7 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
         }
     }
     check_paths(&readings, &sections, &mut problems);
-    let members = resolve_members(&config, &mut directory, &mut problems);
+    let members = directory.roster(&config.members, &config.members_span, &mut problems);
     let mut order: Vec<usize> = (0..readings.len()).collect();
     order.sort_by(|&a, &b| {
         readings[b].date.cmp(&readings[a].date).then_with(|| readings[a].path.cmp(&readings[b].path))
@@ -241,34 +241,6 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
         tags,
         contributions,
     })
-}
-
-/// The roster: each name of `cohort.members` as a person; a name no one has is added, with a warning.
-fn resolve_members(
-    config: &SiteConfig,
-    directory: &mut people::Directory,
-    problems: &mut Diagnostics,
-) -> Vec<PersonId> {
-    let mut members = Vec::new();
-    for name in &config.members {
-        if directory.find(name).is_none() {
-            problems.push(
-                Diagnostic::warning(
-                    config.members_span.clone(),
-                    format!("cohort member `{name}` is not in authors.yaml and has written nothing"),
-                )
-                .with_help(
-                    "check the spelling, or add them to authors.yaml; they are counted as not having written yet",
-                ),
-            );
-        }
-        if let Some(id) = directory.find_or_add(name) {
-            if !members.contains(&id) {
-                members.push(id);
-            }
-        }
-    }
-    members
 }
 
 fn find_weeks_start(section: &str, starts: &HashMap<&str, NaiveDate>) -> Option<NaiveDate> {

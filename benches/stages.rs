@@ -33,7 +33,7 @@ fn comment_stages(c: &mut Criterion, root: &Path) {
     let texts: Vec<String> =
         source.readings.iter().flat_map(|r| &r.comments).filter_map(|c| c.fields.body.clone()).take(COMMENTS).collect();
     let bytes: usize = texts.iter().map(String::len).sum();
-    let author = markdown::Author::Member { id_prefix: "ugc-c1-" };
+    let author = markdown::Author::Member { id_prefix: "ugc-c1-", mentions: None };
     let converted: Vec<String> = texts.iter().map(|t| markdown::to_html(t, author).html).collect();
     let mut group = c.benchmark_group(format!("comment ({COMMENTS} of ~{} B)", bytes / COMMENTS));
     group.throughput(Throughput::Bytes(bytes as u64));

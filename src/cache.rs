@@ -12,12 +12,13 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Span};
+use crate::model::PersonId;
 use crate::render::sanitize::Html;
 
 /// Where the cache lives, relative to the site folder.
 pub const CACHE_FILE: &str = ".roundtable/cache/bodies.bin";
 
-const MAGIC: &[u8] = b"roundtable body cache 1\n";
+const MAGIC: &[u8] = b"roundtable body cache 2\n";
 
 /// The code whose behaviour decides what a cached text looks like.
 ///
@@ -28,6 +29,7 @@ const POLICY_SOURCES: &[&str] = &[
     include_str!("render/markdown.rs"),
     include_str!("render/sanitize.rs"),
     include_str!("render/bodies.rs"),
+    include_str!("model/mentions.rs"),
     include_str!("../Cargo.lock"),
 ];
 
@@ -47,20 +49,29 @@ impl Key {
     }
 }
 
+/// A member's text as converted and cleaned, with the people it mentions.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cleaned {
+    /// The clean HTML.
+    pub html: Html,
+    /// Who it names with `@`, in order.
+    pub mentions: Vec<PersonId>,
+}
+
 /// Cleaned texts by key.
 #[derive(Debug, Default)]
 pub struct BodyCache {
-    entries: HashMap<Key, Html>,
+    entries: HashMap<Key, Cleaned>,
 }
 
 impl BodyCache {
     /// A cache from texts cleaned in this process.
-    pub fn from_entries(entries: impl IntoIterator<Item = (Key, Html)>) -> BodyCache {
+    pub fn from_entries(entries: impl IntoIterator<Item = (Key, Cleaned)>) -> BodyCache {
         BodyCache { entries: entries.into_iter().collect() }
     }
 
     /// The cleaned text of `key`, if an earlier build made it.
-    pub fn get(&self, key: &Key) -> Option<Html> {
+    pub fn get(&self, key: &Key) -> Option<Cleaned> {
         self.entries.get(key).cloned()
     }
 
@@ -114,10 +125,15 @@ impl BodyCache {
         };
         put(MAGIC)?;
         put(&fingerprint())?;
-        for (key, html) in &self.entries {
+        for (key, cleaned) in &self.entries {
+            let html = cleaned.html.as_str();
             put(&key.0)?;
-            put(&(html.as_str().len() as u64).to_le_bytes())?;
-            put(html.as_str().as_bytes())?;
+            put(&(html.len() as u64).to_le_bytes())?;
+            put(html.as_bytes())?;
+            put(&(cleaned.mentions.len() as u64).to_le_bytes())?;
+            for person in &cleaned.mentions {
+                put(&(person.0 as u64).to_le_bytes())?;
+            }
         }
         let sum = *checksum.finalize().as_bytes();
         file.write_all(&sum)?;
@@ -135,12 +151,13 @@ fn fingerprint() -> [u8; 32] {
 }
 
 enum Decoded {
-    Entries(HashMap<Key, Html>),
+    Entries(HashMap<Key, Cleaned>),
     Outdated,
     Damaged,
 }
 
-/// Layout: magic, fingerprint, then (key, length, UTF-8 text) entries, then a checksum of all before it.
+/// Layout: magic, fingerprint, then (key, length, UTF-8 text, count, person ids) entries, then a checksum
+/// of all before it. Numbers are little-endian u64.
 fn decode(bytes: &[u8]) -> Decoded {
     let Some(body_len) = bytes.len().checked_sub(32) else { return Decoded::Damaged };
     let (body, sum) = bytes.split_at(body_len);
@@ -155,16 +172,32 @@ fn decode(bytes: &[u8]) -> Decoded {
     let mut entries = HashMap::new();
     while !rest.is_empty() {
         let Some((key, after)) = rest.split_first_chunk::<32>() else { return Decoded::Damaged };
-        let Some((len, after)) = after.split_first_chunk::<8>() else { return Decoded::Damaged };
-        let Some(len) = usize::try_from(u64::from_le_bytes(*len)).ok().filter(|&n| n <= after.len()) else {
+        let Some((text, after)) = take_text(after) else { return Decoded::Damaged };
+        let Some((count, mut after)) = take_number(after) else { return Decoded::Damaged };
+        let mut mentions = Vec::new();
+        for _ in 0..count.min(after.len() / 8) {
+            let Some((person, next)) = take_number(after) else { return Decoded::Damaged };
+            mentions.push(PersonId(person));
+            after = next;
+        }
+        if mentions.len() != count {
             return Decoded::Damaged;
-        };
-        let (text, after) = after.split_at(len);
-        let Ok(text) = std::str::from_utf8(text) else { return Decoded::Damaged };
-        entries.insert(Key(*key), Html::from_cache(text.to_owned()));
+        }
+        entries.insert(Key(*key), Cleaned { html: Html::from_cache(text.to_owned()), mentions });
         rest = after;
     }
     Decoded::Entries(entries)
+}
+
+fn take_number(bytes: &[u8]) -> Option<(usize, &[u8])> {
+    let (number, rest) = bytes.split_first_chunk::<8>()?;
+    Some((usize::try_from(u64::from_le_bytes(*number)).ok()?, rest))
+}
+
+fn take_text(bytes: &[u8]) -> Option<(&str, &[u8])> {
+    let (len, rest) = take_number(bytes)?;
+    let (text, rest) = rest.split_at_checked(len)?;
+    Some((std::str::from_utf8(text).ok()?, rest))
 }
 
 #[cfg(test)]
@@ -172,10 +205,10 @@ mod tests {
     use super::*;
 
     fn sample() -> BodyCache {
-        let html = |s: &str| Html::from_cache(s.to_owned());
+        let cleaned = |s: &str, mentions: Vec<PersonId>| Cleaned { html: Html::from_cache(s.to_owned()), mentions };
         BodyCache::from_entries([
-            (Key::of("ugc-c1-", b"", "Hello"), html("<p>Hello</p>")),
-            (Key::of("ugc-c2-", b"", "Bonjour"), html("<p>Bonjour ü</p>")),
+            (Key::of("ugc-c1-", b"", "Hello"), cleaned("<p>Hello</p>", vec![])),
+            (Key::of("ugc-c2-", b"", "Bonjour @Ann"), cleaned("<p>Bonjour ü @Ann</p>", vec![PersonId(3), PersonId(0)])),
         ])
     }
 
@@ -197,8 +230,10 @@ mod tests {
         let (loaded, warning) = BodyCache::load(root.path());
         assert!(warning.is_none());
         assert_eq!(loaded.len(), 2);
-        let key = Key::of("ugc-c2-", b"", "Bonjour");
-        assert_eq!(loaded.get(&key).unwrap().as_str(), "<p>Bonjour ü</p>");
+        let key = Key::of("ugc-c2-", b"", "Bonjour @Ann");
+        let cleaned = loaded.get(&key).unwrap();
+        assert_eq!(cleaned.html.as_str(), "<p>Bonjour ü @Ann</p>");
+        assert_eq!(cleaned.mentions, [PersonId(3), PersonId(0)]);
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub enum Command {
     Check(SiteArgs),
     /// Preview the site: serve it on this computer, rebuild on every edit, reload the browser.
     Serve(ServeArgs),
+    /// Write the facilitator's participation report (private: outside the site unless --publish).
+    Report(ReportArgs),
 }
 
 /// Options of `serve`.
@@ -42,6 +44,26 @@ pub struct ServeArgs {
     /// Open the site in the default browser.
     #[arg(long)]
     pub open: bool,
+}
+
+/// Options of `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The site and what to include.
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Folder to write the report in (relative to the site folder unless absolute).
+    #[arg(long, default_value = "reports", conflicts_with = "publish")]
+    pub out: PathBuf,
+    /// html (one page with a sortable grid), csv (for a spreadsheet) or json (for scripts).
+    #[arg(long, value_enum, default_value = "html")]
+    pub format: crate::report::Format,
+    /// Put the report into the built site, as <output>/report/, where anyone with the address can read it.
+    #[arg(long)]
+    pub publish: bool,
+    /// The built site that --publish adds the report to (it must have been built already).
+    #[arg(long, short, default_value = "public", requires = "publish")]
+    pub output: PathBuf,
 }
 
 /// Where the site is.

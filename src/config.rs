@@ -6,7 +6,7 @@ use chrono::format::{Item, StrftimeItems};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::load::yaml::KeySpans;
 
 /// The deepest nesting `thread.max_depth` may ask for; deeper would make unreadable pages.
@@ -24,6 +24,14 @@ pub struct RawConfig {
     timezone: Option<String>,
     date_format: Option<String>,
     thread: RawThread,
+    cohort: RawCohort,
+}
+
+/// The `cohort:` block of `site.yaml` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawCohort {
+    members: Vec<String>,
 }
 
 /// The `thread:` block of `site.yaml` as written.
@@ -52,6 +60,11 @@ pub struct SiteConfig {
     pub date_format: String,
     /// Replies deeper than this are shown flat. Default: 5; 1 to 12.
     pub max_depth: u32,
+    /// `cohort.members`: the people the participation report expects to hear from. Default: none
+    /// (then everyone in `authors.yaml`).
+    pub members: Vec<String>,
+    /// Where `cohort:` is written, for messages about its members.
+    pub members_span: Span,
 }
 
 /// `base_url` split into the absolute form (for feeds) and the path prefix (for links).
@@ -104,6 +117,8 @@ impl Default for SiteConfig {
             timezone: Tz::UTC,
             date_format: "%-d %B %Y".to_string(),
             max_depth: 5,
+            members: Vec::new(),
+            members_span: Span::file("site.yaml"),
         }
     }
 }
@@ -194,6 +209,9 @@ impl SiteConfig {
                 );
             }
         }
+        config.members =
+            raw.cohort.members.iter().map(|m| crate::text::clean_line(m)).filter(|m| !m.is_empty()).collect();
+        config.members_span = keys.of("cohort");
         config
     }
 }

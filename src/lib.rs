@@ -19,6 +19,7 @@ pub mod diagnostics;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod report;
 pub mod serve;
 pub mod text;
 pub mod write;
@@ -156,7 +157,7 @@ fn run(
         tags: site.tags.len(),
         pages: jobs.len(),
         files: files.len(),
-        texts: bodies.cache.len(),
+        texts: bodies.texts,
         cleaned: bodies.cleaned,
         warnings: problems.sorted().into_iter().filter(|d| d.severity == Severity::Warning).collect(),
         elapsed: started.elapsed(),
@@ -164,7 +165,16 @@ fn run(
     Ok((report, cache_changed.then_some(bodies.cache)))
 }
 
-/// Applies the command line's `--base-url` and resolves the model; `problems` holds the load's findings.
+/// Loads and resolves the site: stages 1 and 2, shared by `build`, `check` and `report`.
+/// On success the problems hold only warnings.
+pub fn load_and_resolve(options: &BuildOptions) -> Result<(model::Site, load::Theme, Diagnostics), Diagnostics> {
+    let (source, theme, mut problems) = load::load(&options.root);
+    let site = resolve_site(options, source, &mut problems)?;
+    Ok((site, theme, problems))
+}
+
+/// Applies the command line's `--base-url` and resolves the model; `problems` holds the load's findings
+/// and gains the model's warnings.
 pub(crate) fn resolve_site(
     options: &BuildOptions,
     mut source: load::SourceSite,
@@ -181,7 +191,10 @@ pub(crate) fn resolve_site(
     }
     let resolve_options = model::ResolveOptions { drafts: options.drafts };
     match model::resolve(source, resolve_options) {
-        Ok(site) if !problems.has_errors() => Ok(site),
+        Ok(site) if !problems.has_errors() => {
+            site.warnings.iter().for_each(|w| problems.push(w.clone()));
+            Ok(site)
+        }
         Ok(_) => Err(problems.clone()),
         Err(found) => Err(merged(problems, found)),
     }

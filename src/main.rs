@@ -4,8 +4,9 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use roundtable::cli::{Cli, Command};
+use roundtable::cli::{Cli, Command, ReportArgs};
 use roundtable::diagnostics::Diagnostic;
+use roundtable::report::{Destination, ReportOptions};
 use roundtable::{BuildOptions, BuildReport, Problems};
 
 /// Builds allocate millions of small strings from many threads; mimalloc does that about twice as fast as the system allocator.
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
             };
             (options, true)
         }
+        Command::Report(args) => return report(args, cli.quiet),
         Command::Check(args) => {
             let options = BuildOptions {
                 output: args.root.join("public"),
@@ -67,6 +69,36 @@ fn serve(args: roundtable::cli::ServeArgs, quiet: bool) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(problem) => {
             print_problems(&[problem]);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn report(args: ReportArgs, quiet: bool) -> ExitCode {
+    let root = args.site.root;
+    let destination = if args.publish {
+        Destination::Publish(root.join(args.output))
+    } else {
+        Destination::Folder(root.join(args.out))
+    };
+    let options = ReportOptions { root, drafts: args.site.drafts, format: args.format, destination };
+    match roundtable::report::run(&options) {
+        Ok(made) => {
+            print_problems(&made.warnings);
+            if !quiet {
+                let p = &made.participation;
+                let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+                println!(
+                    "Wrote the participation report of {} and {} to {}",
+                    count(p.members.len(), "member"),
+                    count(p.facilitators.len(), "facilitator"),
+                    made.path.display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            report_failure(problems, false);
             ExitCode::from(1)
         }
     }

@@ -42,6 +42,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = builtin![
     "components.html",
     "index.html",
     "reading.html",
+    "search.html",
     "section.html",
     "sitemap.xml",
     "tag.html",
@@ -49,7 +50,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = builtin![
 ];
 
 /// The default theme's static files.
-pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../themes/default/static/style.css"))];
+pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
+    ("search.js", include_bytes!("../../themes/default/static/search.js")),
+    ("style.css", include_bytes!("../../themes/default/static/style.css")),
+];
 
 /// Reads the theme: built-in files, then `themes/<name>/`, then the site's `templates/` and `static/`.
 pub fn load(root: &Path, theme: &str, problems: &mut Diagnostics) -> Theme {

@@ -5,6 +5,7 @@
 //! there was no error, so later stages never see invalid content.
 
 pub mod dates;
+pub mod mentions;
 pub mod people;
 pub mod slug;
 pub mod thread;
@@ -42,6 +43,12 @@ pub struct Site {
     pub tags: Vec<Tag>,
     /// What each person wrote, by `PersonId`.
     pub contributions: Vec<Contributions>,
+    /// How `@Name` in a comment finds a person.
+    pub mention_names: mentions::MentionNames,
+    /// `cohort.members` of `site.yaml`, each once, in the order written.
+    pub members: Vec<PersonId>,
+    /// Problems that did not stop the resolve.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A folder of readings.
@@ -152,6 +159,8 @@ pub struct Person {
     pub bio: Option<String>,
     /// Their http(s) web page.
     pub website: Option<String>,
+    /// Other spellings of their name, from `authors.yaml`.
+    pub aliases: Vec<String>,
     /// Their entry in `authors.yaml`; none for names met only in threads.
     pub span: Option<Span>,
 }
@@ -184,7 +193,7 @@ pub struct ResolveOptions {
 }
 
 /// Names the site's own pages use at the top level; no section or reading may take them.
-const RESERVED: [&str; 2] = ["authors", "tags"];
+const RESERVED: [&str; 4] = ["authors", "tags", "search", "report"];
 
 /// Checks everything and builds the `Site`; every problem found is returned.
 pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diagnostics> {
@@ -207,6 +216,7 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
         }
     }
     check_paths(&readings, &sections, &mut problems);
+    let members = directory.roster(&config.members, &config.members_span, &mut problems);
     let mut order: Vec<usize> = (0..readings.len()).collect();
     order.sort_by(|&a, &b| {
         readings[b].date.cmp(&readings[a].date).then_with(|| readings[a].path.cmp(&readings[b].path))
@@ -219,7 +229,11 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
     if problems.has_errors() {
         return Err(problems);
     }
+    let mention_names = mentions::MentionNames::new(&directory.people, &config.base_url.root);
     Ok(Site {
+        mention_names,
+        members,
+        warnings: problems.sorted(),
         config,
         sections: sections.into_iter().map(|(section, _)| section).collect(),
         readings,
@@ -600,10 +614,15 @@ fn gather_contributions(readings: &[Reading], people: usize) -> Vec<Contribution
         }
     }
     for person in &mut all {
-        person.comments.sort_by(|a, b| {
-            let date = |(r, c): &(ReadingId, usize)| readings[r.0].thread.comments[*c].date;
-            date(b).cmp(&date(a)).then(a.cmp(b))
-        });
+        newest_first(readings, &mut person.comments);
     }
     all
+}
+
+/// Sorts comments (reading, index in its thread) newest first; the same date falls back to their places.
+pub fn newest_first(readings: &[Reading], comments: &mut [(ReadingId, usize)]) {
+    comments.sort_by(|a, b| {
+        let date = |(r, c): &(ReadingId, usize)| readings[r.0].thread.comments[*c].date;
+        date(b).cmp(&date(a)).then(a.cmp(b))
+    });
 }

@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{slug, Person, PersonId};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::load::raw::RawPerson;
 use crate::text::clean_line;
 
@@ -76,10 +76,40 @@ impl Directory {
                 role: fields.role.as_deref().map(clean_line).filter(|r| !r.is_empty()),
                 bio: fields.bio,
                 website: website.filter(|w| is_web_address(w)),
+                aliases: fields.aliases.iter().map(|a| clean_line(a)).filter(|a| !a.is_empty()).collect(),
                 span: Some(entry.keys.of("bio")),
             });
         }
         directory
+    }
+
+    /// The person `name` refers to, if anyone is known by it.
+    pub fn find(&self, name: &str) -> Option<PersonId> {
+        self.by_name.get(&fold(&clean_line(name))).copied()
+    }
+
+    /// The roster (`cohort.members`): each name as a person, once; a name no one has is added, with a warning.
+    pub fn roster(&mut self, names: &[String], span: &Span, problems: &mut Diagnostics) -> Vec<PersonId> {
+        let mut members = Vec::new();
+        for name in names {
+            if self.find(name).is_none() {
+                problems.push(
+                    Diagnostic::warning(
+                        span.clone(),
+                        format!("cohort member `{name}` is not in authors.yaml and has written nothing"),
+                    )
+                    .with_help(
+                        "check the spelling, or add them to authors.yaml; they are counted as not having written yet",
+                    ),
+                );
+            }
+            if let Some(id) = self.find_or_add(name) {
+                if !members.contains(&id) {
+                    members.push(id);
+                }
+            }
+        }
+        members
     }
 
     /// The person `name` refers to, created when unknown; `None` for anonymous.
@@ -109,6 +139,7 @@ impl Directory {
             role: None,
             bio: None,
             website: None,
+            aliases: Vec::new(),
             span: None,
         });
         Some(id)

@@ -11,9 +11,10 @@ use rayon::prelude::*;
 
 use super::markdown::{self, Author};
 use super::sanitize::{self, Html, MAX_NESTING, MEMBER_ID_PREFIX};
-use crate::cache::{BodyCache, Key};
+use crate::cache::{BodyCache, Cleaned, Key};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
-use crate::model::Site;
+use crate::model::mentions::MentionNames;
+use crate::model::{ReadingId, Site};
 
 /// The HTML of every text, indexed like the model.
 #[derive(Debug)]
@@ -28,8 +29,13 @@ pub struct Bodies {
     pub sections: Vec<Option<Html>>,
     /// Every member's text of this build, for the next build.
     pub cache: BodyCache,
-    /// How many members' texts were cleaned rather than found in the cache.
+    /// How many members' texts there are (comments and bios).
+    pub texts: usize,
+    /// How many of them were cleaned rather than found in the cache.
     pub cleaned: usize,
+    /// By person index: comments that link them with `@Name` (reading, comment index), newest first.
+    /// Their own comments are left out.
+    pub mentioned_in: Vec<Vec<(ReadingId, usize)>>,
 }
 
 /// A reading's HTML.
@@ -43,7 +49,12 @@ pub struct ReadingBody {
 
 /// Converts and cleans every text not in `cache`; texts nested too deeply are reported, not parsed.
 pub fn render(site: &Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
-    let members = Members { cache, seen: Mutex::default(), cleaned: AtomicUsize::new(0) };
+    let members = Members {
+        cache,
+        mention_names: site.mention_names.fingerprint(),
+        seen: Mutex::default(),
+        cleaned: AtomicUsize::new(0),
+    };
     let readings: Vec<Result<ReadingBody, Diagnostic>> = site
         .readings
         .par_iter()
@@ -56,7 +67,8 @@ pub fn render(site: &Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
             Ok(ReadingBody { content: sanitize::reading(&converted.html), summary: sanitize::reading(&summary) })
         })
         .collect();
-    let comments: Vec<Vec<Result<Html, Diagnostic>>> = site
+    let names = Some(&site.mention_names);
+    let comments: Vec<Vec<Result<Cleaned, Diagnostic>>> = site
         .readings
         .par_iter()
         .map(|reading| {
@@ -65,7 +77,8 @@ pub fn render(site: &Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
                 .comments
                 .par_iter()
                 .map(|comment| {
-                    members.render(&comment.body, &format!("{MEMBER_ID_PREFIX}{}-", comment.id), &comment.span)
+                    let prefix = format!("{MEMBER_ID_PREFIX}{}-", comment.id);
+                    members.render(&comment.body, &prefix, names, &comment.span)
                 })
                 .collect()
         })
@@ -75,7 +88,8 @@ pub fn render(site: &Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
         .par_iter()
         .map(|person| {
             let span = person.span.clone().unwrap_or_else(|| Span::file("authors.yaml"));
-            person.bio.as_ref().map(|bio| members.render(bio, &format!("{MEMBER_ID_PREFIX}bio-"), &span))
+            let prefix = format!("{MEMBER_ID_PREFIX}bio-");
+            person.bio.as_ref().map(|bio| members.render(bio, &prefix, None, &span).map(|cleaned| cleaned.html))
         })
         .collect();
     let sections: Vec<Option<Result<Html, Diagnostic>>> = site
@@ -90,8 +104,24 @@ pub fn render(site: &Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
         })
         .collect();
     let mut problems = Diagnostics::new();
+    let mut mentioned_in = vec![Vec::new(); site.people.len()];
+    let mut comment_html = Vec::with_capacity(comments.len());
+    for (r, thread) in comments.into_iter().enumerate() {
+        let mut htmls = Vec::with_capacity(thread.len());
+        for (c, result) in thread.into_iter().enumerate() {
+            let Cleaned { html, mentions } = result.map_err(|p| problems.push(p)).unwrap_or_default();
+            let writer = site.readings[r].thread.comments[c].author;
+            for person in mentions.into_iter().filter(|&p| Some(p) != writer) {
+                mentioned_in[person.0].push((ReadingId(r), c));
+            }
+            htmls.push(html);
+        }
+        comment_html.push(htmls);
+    }
+    for list in &mut mentioned_in {
+        crate::model::newest_first(&site.readings, list);
+    }
     let mut keep = |result: Result<Html, Diagnostic>| result.map_err(|p| problems.push(p)).unwrap_or_default();
-    let comments = comments.into_iter().map(|thread| thread.into_iter().map(&mut keep).collect()).collect();
     let bios = bios.into_iter().map(|bio| bio.map(&mut keep)).collect();
     let sections = sections.into_iter().map(|intro| intro.map(&mut keep)).collect();
     let readings = readings
@@ -105,30 +135,42 @@ pub fn render(site: &Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
         return Err(problems);
     }
     let cleaned = members.cleaned.into_inner();
-    let cache = BodyCache::from_entries(members.seen.into_inner().expect("no panics while locked"));
-    Ok(Bodies { readings, comments, bios, sections, cache, cleaned })
+    let seen = members.seen.into_inner().expect("no panics while locked");
+    let texts = seen.len();
+    let cache = BodyCache::from_entries(seen);
+    Ok(Bodies { readings, comments: comment_html, bios, sections, mentioned_in, cache, texts, cleaned })
 }
 
 /// Members' texts, looked up in the cache before they are converted and cleaned.
 struct Members<'a> {
     cache: &'a BodyCache,
-    seen: Mutex<Vec<(Key, Html)>>,
+    /// What decides how mentions are linked, hashed into each comment's key.
+    mention_names: Vec<u8>,
+    seen: Mutex<Vec<(Key, Cleaned)>>,
     cleaned: AtomicUsize,
 }
 
 impl Members<'_> {
-    fn render(&self, markdown: &str, id_prefix: &str, span: &Span) -> Result<Html, Diagnostic> {
-        let key = Key::of(id_prefix, b"", markdown);
-        let html = match self.cache.get(&key) {
-            Some(html) => html,
+    /// A member's text as clean HTML, with the people it mentions (none when `mentions` is `None`).
+    fn render(
+        &self,
+        markdown: &str,
+        id_prefix: &str,
+        mentions: Option<&MentionNames>,
+        span: &Span,
+    ) -> Result<Cleaned, Diagnostic> {
+        let context = if mentions.is_some() { self.mention_names.as_slice() } else { b"" };
+        let key = Key::of(id_prefix, context, markdown);
+        let cleaned = match self.cache.get(&key) {
+            Some(cleaned) => cleaned,
             None => {
-                let converted = checked(markdown, Author::Member { id_prefix }, span)?;
+                let converted = checked(markdown, Author::Member { id_prefix, mentions }, span)?;
                 self.cleaned.fetch_add(1, Ordering::Relaxed);
-                sanitize::member(&converted.html)
+                Cleaned { html: sanitize::member(&converted.html), mentions: converted.mentions }
             }
         };
-        self.seen.lock().expect("no panics while locked").push((key, html.clone()));
-        Ok(html)
+        self.seen.lock().expect("no panics while locked").push((key, cleaned.clone()));
+        Ok(cleaned)
     }
 }
 

@@ -31,6 +31,8 @@ pub struct SiteView<'a> {
     pub authors_url: String,
     /// The list of tags.
     pub tags_url: String,
+    /// The search page.
+    pub search_url: String,
     /// Top-level sections, for navigation.
     pub sections: Vec<SectionLink<'a>>,
 }
@@ -162,6 +164,8 @@ pub struct ReadingView<'a> {
     pub url: String,
     /// Its absolute address.
     pub permalink: String,
+    /// The feed of its discussion.
+    pub comments_feed_url: String,
     /// When it was published.
     pub date: DateView,
     /// Who wrote it.
@@ -336,6 +340,7 @@ impl<'a> Views<'a> {
             comments_feed_url: self.file_url("comments.xml"),
             authors_url: self.url("authors"),
             tags_url: self.url("tags"),
+            search_url: self.url("search"),
             sections: self
                 .site
                 .sections
@@ -411,6 +416,7 @@ impl<'a> Views<'a> {
         let url = self.url(&reading.path);
         ReadingView {
             title: &reading.title,
+            comments_feed_url: self.file_url(&format!("{}/comments.xml", reading.path)),
             permalink: self.permalink(&url),
             url,
             date: self.date(&reading.date),

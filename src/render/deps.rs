@@ -7,6 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::markdown::{self, Author};
 use super::pages::{plan, PageJob};
 use crate::model::{PersonId, Reading, Site};
 
@@ -72,17 +73,18 @@ pub fn pages(old: &Site, new: &Site, change: &Change) -> Vec<PageJob> {
     plan(new)
         .into_iter()
         .filter(|job| match *job {
-            PageJob::Reading(id) => touched.readings.contains(&new.readings[id.0].path),
+            PageJob::Reading(id) | PageJob::ReadingComments(id) => touched.readings.contains(&new.readings[id.0].path),
             PageJob::Section(i) => touched.sections.contains(&new.sections[i].path),
             PageJob::Author(id) => touched.people.contains(&new.people[id.0].slug),
             PageJob::Tag(i) => touched.tags.contains(&new.tags[i].slug),
-            PageJob::NotFound => false,
+            PageJob::NotFound | PageJob::Search => false,
             PageJob::Index
             | PageJob::Authors
             | PageJob::Tags
             | PageJob::ReadingsFeed
             | PageJob::CommentsFeed
-            | PageJob::Sitemap => true,
+            | PageJob::Sitemap
+            | PageJob::SearchIndex => true,
         })
         .collect()
 }
@@ -124,6 +126,12 @@ fn same_but_thread(a: &Reading, b: &Reading) -> bool {
         && *assets == b.assets
 }
 
+/// Whom a comment names with `@`: their pages list it under "mentioned in".
+fn mentioned(site: &Site, body: &str) -> Vec<PersonId> {
+    let author = Author::Member { id_prefix: "", mentions: Some(&site.mention_names) };
+    markdown::to_html(body, author).mentions
+}
+
 /// What a comment shows on its author's page, by the ids of itself and its parent (indexes shift).
 type Shown<'a> = (Option<PersonId>, &'a chrono::DateTime<chrono::FixedOffset>, &'a str, Option<&'a str>);
 
@@ -148,6 +156,12 @@ struct Touched {
 }
 
 impl Touched {
+    /// The pages a comment appears on besides its thread: its writer's and those of the people it names.
+    fn comment(&mut self, site: &Site, author: Option<PersonId>, body: &str) {
+        let people = author.into_iter().chain(mentioned(site, body));
+        self.people.extend(people.map(|id| site.people[id.0].slug.clone()));
+    }
+
     /// A reading's own page, its neighbours' pages (they show its title and counts), its sections and tags.
     fn around(&mut self, site: &Site, index: usize) {
         let reading = &site.readings[index];
@@ -179,9 +193,11 @@ impl Touched {
         let differs: HashSet<&str> =
             before.keys().chain(after.keys()).copied().filter(|id| before.get(id) != after.get(id)).collect();
         for (site, comments) in [(old_site, &before), (new_site, &after)] {
-            for (id, (author, _, _, parent)) in comments {
-                let answers_a_change = parent.is_some_and(|p| differs.contains(p));
-                if differs.contains(id) || answers_a_change {
+            for (id, (author, _, body, parent)) in comments {
+                if differs.contains(id) {
+                    self.comment(site, *author, body);
+                } else if parent.is_some_and(|p| differs.contains(p)) {
+                    // Its card says whom it answers.
                     self.people.extend(author.map(|a| site.people[a.0].slug.clone()));
                 }
             }

@@ -8,6 +8,9 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
+use crate::model::mentions::MentionNames;
+use crate::model::PersonId;
+
 /// Whose Markdown this is, which decides the extensions and the ids it gets.
 #[derive(Debug, Clone, Copy)]
 pub enum Author<'a> {
@@ -17,6 +20,8 @@ pub enum Author<'a> {
     Member {
         /// Unique on the page, like `ugc-c7-`.
         id_prefix: &'a str,
+        /// For comments: the names `@Name` may link to (bios link no one).
+        mentions: Option<&'a MentionNames>,
     },
 }
 
@@ -27,6 +32,8 @@ pub struct Converted {
     pub html: String,
     /// The first top-level paragraph, for summaries.
     pub first_paragraph: Option<String>,
+    /// The people linked by `@Name`, in order of first mention.
+    pub mentions: Vec<PersonId>,
 }
 
 fn options(author: Author) -> Options {
@@ -44,17 +51,82 @@ fn options(author: Author) -> Options {
 /// Converts `markdown` to HTML, with ids for headings (readings) and footnotes.
 pub fn to_html(markdown: &str, author: Author) -> Converted {
     let mut events: Vec<Event> = Parser::new_ext(markdown, options(author)).collect();
+    let mut mentions = Vec::new();
     match author {
         Author::Facilitator => {
             add_heading_ids(&mut events);
             rename_footnotes(&mut events, "");
         }
-        Author::Member { id_prefix } => rename_footnotes(&mut events, id_prefix),
+        Author::Member { id_prefix, mentions: names } => {
+            rename_footnotes(&mut events, id_prefix);
+            if let Some(names) = names {
+                events = link_mentions(events, names, &mut mentions);
+            }
+        }
     }
     let first_paragraph = first_paragraph(&events);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Converted { html, first_paragraph }
+    Converted { html, first_paragraph, mentions }
+}
+
+/// Links each `@Name` of plain text to the person's page, and records who was named.
+///
+/// Text inside code, links and images is left alone. Adjacent text events are
+/// joined first, since the parser may split a line at punctuation.
+fn link_mentions<'e>(events: Vec<Event<'e>>, names: &MentionNames, found: &mut Vec<PersonId>) -> Vec<Event<'e>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut pending = String::new();
+    let mut inside = 0usize;
+    for event in events {
+        if let Event::Text(text) = &event {
+            if inside == 0 {
+                pending.push_str(text);
+                continue;
+            }
+        }
+        mention_text(&std::mem::take(&mut pending), names, found, &mut out);
+        match &event {
+            Event::Start(Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. }) => inside += 1,
+            Event::End(TagEnd::CodeBlock | TagEnd::Link | TagEnd::Image) => inside = inside.saturating_sub(1),
+            _ => {}
+        }
+        out.push(event);
+    }
+    mention_text(&pending, names, found, &mut out);
+    out
+}
+
+/// Pushes `text` as text events, with a link around each `@Name` it holds.
+fn mention_text(text: &str, names: &MentionNames, found: &mut Vec<PersonId>, out: &mut Vec<Event>) {
+    let mut plain_from = 0;
+    let mut search_from = 0;
+    while let Some(offset) = text[search_from..].find('@') {
+        let at = search_from + offset;
+        search_from = at + 1;
+        // `a@b.org` and `x@Name` are not mentions: an `@` must start a word.
+        let starts_word =
+            text[..at].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || "_.+-@/&=%".contains(c)));
+        let Some((person, length)) = starts_word.then(|| names.find(&text[at + 1..])).flatten() else {
+            continue;
+        };
+        let end = at + 1 + length;
+        if plain_from < at {
+            out.push(Event::Text(CowStr::from(text[plain_from..at].to_string())));
+        }
+        let href = names.href(person).replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
+        out.push(Event::InlineHtml(CowStr::from(format!("<a class=\"mention\" href=\"{href}\">"))));
+        out.push(Event::Text(CowStr::from(text[at..end].to_string())));
+        out.push(Event::InlineHtml(CowStr::from("</a>")));
+        if !found.contains(&person) {
+            found.push(person);
+        }
+        plain_from = end;
+        search_from = end;
+    }
+    if plain_from < text.len() {
+        out.push(Event::Text(CowStr::from(text[plain_from..].to_string())));
+    }
 }
 
 /// Ids the page itself uses: headings never take them, nor any `comment-…` id.
@@ -142,7 +214,7 @@ fn first_paragraph(events: &[Event]) -> Option<String> {
 mod tests {
     use super::*;
 
-    const MEMBER: Author = Author::Member { id_prefix: "ugc-c1-" };
+    const MEMBER: Author = Author::Member { id_prefix: "ugc-c1-", mentions: None };
 
     #[test]
     fn readings_get_unique_heading_ids() {
@@ -186,6 +258,29 @@ mod tests {
         assert!(html.contains("type=\"checkbox\""), "{html}");
         assert!(html.contains("<del>old</del>"), "{html}");
         assert!(html.contains("\u{201c}quoted\u{201d}"), "{html}");
+    }
+
+    #[test]
+    fn mentions_survive_text_split_by_punctuation() {
+        let people = [crate::model::Person {
+            slug: "ben-ode".into(),
+            name: "Ben Ode".into(),
+            role: None,
+            bio: None,
+            website: None,
+            aliases: Vec::new(),
+            span: None,
+        }];
+        let names = MentionNames::new(&people, "/c/");
+        let converted =
+            to_html("\"@Ben's\" idea, `@Ben`", Author::Member { id_prefix: "ugc-c1-", mentions: Some(&names) });
+        assert!(
+            converted.html.contains("\u{201c}<a class=\"mention\" href=\"/c/authors/ben-ode/\">@Ben</a>\u{2019}s"),
+            "{}",
+            converted.html
+        );
+        assert!(converted.html.contains("<code>@Ben</code>"), "{}", converted.html);
+        assert_eq!(converted.mentions, [crate::model::PersonId(0)]);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod deps;
 pub mod markdown;
 pub mod pages;
 pub mod sanitize;
+pub mod search;
 pub mod templates;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -44,6 +45,9 @@ impl<'a> Renderer<'a> {
     /// Renders one page or feed.
     pub fn render(&self, job: PageJob) -> Result<Output, Diagnostic> {
         let path = job.output_path(self.views.site);
+        if job == PageJob::SearchIndex {
+            return Ok(Output { path, bytes: search::index(&self.views) });
+        }
         let context = job.context(&self.views);
         match self.templates.tera.render(job.template(), &context) {
             Ok(text) => Ok(Output { path, bytes: text.into_bytes() }),

@@ -36,6 +36,12 @@ pub enum PageJob {
     CommentsFeed,
     /// `/sitemap.xml`.
     Sitemap,
+    /// `/<section>/<slug>/comments.xml`: one reading's discussion as a feed.
+    ReadingComments(ReadingId),
+    /// `/search/`: the search page.
+    Search,
+    /// `/search.json`: what the search page searches (made without a template).
+    SearchIndex,
 }
 
 /// Every page and feed of `site`, in a stable order.
@@ -46,11 +52,13 @@ pub fn plan(site: &Site) -> Vec<PageJob> {
     jobs.extend((0..site.people.len()).map(|i| PageJob::Author(PersonId(i))));
     jobs.extend((0..site.tags.len()).map(PageJob::Tag));
     jobs.extend([PageJob::ReadingsFeed, PageJob::CommentsFeed, PageJob::Sitemap]);
+    jobs.extend((0..site.readings.len()).map(|i| PageJob::ReadingComments(ReadingId(i))));
+    jobs.extend([PageJob::Search, PageJob::SearchIndex]);
     jobs
 }
 
 impl PageJob {
-    /// The template that renders it.
+    /// The template that renders it (`search.json` is written without one).
     pub fn template(self) -> &'static str {
         match self {
             PageJob::Index => "index.html",
@@ -64,6 +72,9 @@ impl PageJob {
             PageJob::ReadingsFeed => "atom.xml",
             PageJob::CommentsFeed => "comments.xml",
             PageJob::Sitemap => "sitemap.xml",
+            PageJob::ReadingComments(_) => "comments.xml",
+            PageJob::Search => "search.html",
+            PageJob::SearchIndex => "search.json",
         }
     }
 
@@ -81,6 +92,9 @@ impl PageJob {
             PageJob::ReadingsFeed => ("atom.xml".into(), true),
             PageJob::CommentsFeed => ("comments.xml".into(), true),
             PageJob::Sitemap => ("sitemap.xml".into(), true),
+            PageJob::ReadingComments(id) => (format!("{}/comments.xml", site.readings[id.0].path), true),
+            PageJob::Search => ("search".into(), false),
+            PageJob::SearchIndex => (super::search::INDEX_FILE.into(), true),
         }
     }
 
@@ -155,6 +169,9 @@ impl PageJob {
                 context.insert("readings", &work.readings.iter().map(|&r| views.reading(r, false)).collect::<Vec<_>>());
                 let cards: Vec<_> = work.comments.iter().map(|&(r, c)| views.comment_card(r, c)).collect();
                 context.insert("comments", &cards);
+                let mentioned_in = &views.bodies.mentioned_in[id.0];
+                let cards: Vec<_> = mentioned_in.iter().map(|&(r, c)| views.comment_card(r, c)).collect();
+                context.insert("mentioned_in", &cards);
                 site.people[id.0].name.clone()
             }
             PageJob::Tags => {
@@ -177,15 +194,20 @@ impl PageJob {
                 site.config.title.clone()
             }
             PageJob::CommentsFeed => {
-                let newest = newest_comments(site);
-                context.insert(
-                    "updated",
-                    &newest.first().map(|&(r, c)| views.date(&site.readings[r.0].thread.comments[c].date)),
-                );
-                let cards: Vec<_> = newest.into_iter().map(|(r, c)| views.comment_card(r, c)).collect();
-                context.insert("comments", &cards);
+                comments_feed(&mut context, views, newest_comments(site, None));
                 format!("Comments on {}", site.config.title)
             }
+            PageJob::ReadingComments(id) => {
+                let newest = newest_comments(site, Some(id));
+                if newest.is_empty() {
+                    context.insert("updated", &views.date(&site.readings[id.0].date));
+                }
+                comments_feed(&mut context, views, newest);
+                context.insert("reading", &views.reading(id, false));
+                format!("Comments on {}", site.readings[id.0].title)
+            }
+            PageJob::Search => "Search".to_string(),
+            PageJob::SearchIndex => "Search index".to_string(),
             PageJob::Sitemap => {
                 context.insert("entries", &sitemap(site, views));
                 "Sitemap".to_string()
@@ -203,18 +225,34 @@ impl PageJob {
             PageJob::ReadingsFeed => "atom",
             PageJob::CommentsFeed => "comments",
             PageJob::Sitemap => "sitemap",
+            PageJob::ReadingComments(_) => "reading-comments",
+            PageJob::Search => "search",
+            PageJob::SearchIndex => "search-index",
         };
         context.insert("page", &views.page(kind, title, url));
         context
     }
 }
 
-/// The newest comments of the whole site, newest first.
-fn newest_comments(site: &Site) -> Vec<(ReadingId, usize)> {
+/// `updated` (unless already set) and `comments` of a comments feed.
+fn comments_feed(context: &mut Context, views: &Views, newest: Vec<(ReadingId, usize)>) {
+    let site = views.site;
+    if let Some(&(r, c)) = newest.first() {
+        context.insert("updated", &views.date(&site.readings[r.0].thread.comments[c].date));
+    } else if !context.contains_key("updated") {
+        context.insert("updated", &None::<()>);
+    }
+    let cards: Vec<_> = newest.into_iter().map(|(r, c)| views.comment_card(r, c)).collect();
+    context.insert("comments", &cards);
+}
+
+/// The newest comments of the whole site, or of one reading, newest first.
+fn newest_comments(site: &Site, only: Option<ReadingId>) -> Vec<(ReadingId, usize)> {
     let mut all: Vec<(DateTime<FixedOffset>, ReadingId, usize)> = site
         .readings
         .iter()
         .enumerate()
+        .filter(|(r, _)| only.is_none_or(|id| id.0 == *r))
         .flat_map(|(r, reading)| {
             reading.thread.comments.iter().enumerate().map(move |(c, comment)| (comment.date, ReadingId(r), c))
         })

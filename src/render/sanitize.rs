@@ -27,6 +27,49 @@ impl Html {
     pub(crate) fn from_cache(html: String) -> Html {
         Html(html.into())
     }
+
+    /// The text a reader sees, tags dropped and entities decoded, white space made single spaces.
+    ///
+    /// It reads only what the policies here write: quoted attribute values and
+    /// the few entities the serializer makes.
+    pub fn plain_text(&self) -> String {
+        let mut text = String::with_capacity(self.0.len());
+        let mut rest: &str = &self.0;
+        while let Some(start) = rest.find(['<', '&']) {
+            text.push_str(&rest[..start]);
+            rest = &rest[start..];
+            if rest.starts_with('<') {
+                text.push(' ');
+                rest = skip_tag(rest);
+            } else {
+                let (decoded, used) = ENTITIES
+                    .iter()
+                    .find(|(entity, _)| rest.starts_with(entity))
+                    .map_or(('&', 1), |(entity, c)| (*c, entity.len()));
+                text.push(decoded);
+                rest = &rest[used..];
+            }
+        }
+        text.push_str(rest);
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+const ENTITIES: [(&str, char); 6] =
+    [("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>'), ("&quot;", '"'), ("&#39;", '\''), ("&nbsp;", '\u{a0}')];
+
+/// What follows the tag that `html` starts with; a `>` inside a quoted value does not end it.
+fn skip_tag(html: &str) -> &str {
+    let mut quote = None;
+    for (index, c) in html.char_indices().skip(1) {
+        match (quote, c) {
+            (None, '>') => return &html[index + 1..],
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            _ => {}
+        }
+    }
+    ""
 }
 
 impl Serialize for Html {
@@ -142,6 +185,7 @@ fn common<'a>(tags: &[&'a str]) -> Builder<'a> {
         .allowed_classes(HashMap::from([
             ("sup", HashSet::from(["footnote-reference", "footnote-definition-label"])),
             ("div", HashSet::from(["footnote-definition"])),
+            ("a", HashSet::from(["mention"])),
         ]))
         .add_tag_attribute_values("input", "type", ["checkbox"])
         .set_tag_attribute_value("input", "disabled", "");
@@ -239,6 +283,12 @@ mod tests {
     fn readings_keep_images_and_heading_ids() {
         let out = reading("<h2 id=\"trust\">Trust</h2><img src=\"chart.png\" alt=\"a\" onload=\"x()\">");
         assert_eq!(out.as_str(), "<h2 id=\"trust\">Trust</h2><img src=\"chart.png\" alt=\"a\">");
+    }
+
+    #[test]
+    fn plain_text_drops_tags_and_decodes_entities() {
+        let html = member("<p>Fish &amp; <em>chips</em></p><p title=\"a>b\">1 &lt; 2</p><pre><code>x</code></pre>");
+        assert_eq!(html.plain_text(), "Fish & chips 1 < 2 x");
     }
 
     #[test]

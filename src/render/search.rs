@@ -1,0 +1,126 @@
+//! `search.json`: the readings and comments the search page looks through, kept small.
+//!
+//! The index is made from the sanitized bodies (so it holds nothing a page
+//! would not show), as plain text cut to `TEXT_LIMIT` characters. People are
+//! listed once and named by index; a comment names its reading by index and
+//! its own id, from which the search page builds the comment's permalink.
+
+use serde::Serialize;
+
+use super::context::Views;
+use super::sanitize::Html;
+use crate::model::PersonId;
+
+/// The index's file name at the root of the output.
+pub const INDEX_FILE: &str = "search.json";
+
+/// The most characters of a text the index keeps; words past it are not found.
+pub const TEXT_LIMIT: usize = 300;
+
+/// The version of the index format, bumped when a field changes meaning.
+const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Index<'a> {
+    version: u32,
+    text_limit: usize,
+    people: Vec<Person<'a>>,
+    readings: Vec<Reading<'a>>,
+    comments: Vec<Comment<'a>>,
+}
+
+#[derive(Serialize)]
+struct Person<'a> {
+    name: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Reading<'a> {
+    title: &'a str,
+    url: String,
+    author: Option<usize>,
+    date: String,
+    tags: Vec<&'a str>,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Comment<'a> {
+    reading: usize,
+    id: &'a str,
+    author: Option<usize>,
+    date: String,
+    text: String,
+}
+
+/// The JSON of the search index: one line, readings newest first, comments in thread order.
+pub fn index(views: &Views) -> Vec<u8> {
+    let site = views.site;
+    let person = |id: Option<PersonId>| id.map(|p| p.0);
+    let index = Index {
+        version: VERSION,
+        text_limit: TEXT_LIMIT,
+        people: site
+            .people
+            .iter()
+            .map(|p| Person { name: &p.name, url: views.url(&format!("authors/{}", p.slug)) })
+            .collect(),
+        readings: site
+            .readings
+            .iter()
+            .enumerate()
+            .map(|(r, reading)| Reading {
+                title: &reading.title,
+                url: views.url(&reading.path),
+                author: person(reading.author),
+                date: views.date(&reading.date).day,
+                tags: reading.tags.iter().map(|&t| site.tags[t].name.as_str()).collect(),
+                text: cut(&views.bodies.readings[r].content),
+            })
+            .collect(),
+        comments: site
+            .readings
+            .iter()
+            .enumerate()
+            .flat_map(|(r, reading)| {
+                reading.thread.comments.iter().enumerate().map(move |(c, comment)| Comment {
+                    reading: r,
+                    id: &comment.id,
+                    author: person(comment.author),
+                    date: views.date(&comment.date).day,
+                    text: cut(&views.bodies.comments[r][c]),
+                })
+            })
+            .collect(),
+    };
+    serde_json::to_vec(&index).expect("the index is plain data")
+}
+
+/// The text of `html`, cut after `TEXT_LIMIT` characters at the last word that fits.
+fn cut(html: &Html) -> String {
+    let text = html.plain_text();
+    match text.char_indices().nth(TEXT_LIMIT) {
+        None => text,
+        Some((end, _)) => {
+            let kept = &text[..end];
+            let at_word = if text[end..].starts_with(' ') { kept } else { kept.rsplit_once(' ').map_or(kept, |p| p.0) };
+            format!("{}…", at_word.trim_end())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::sanitize;
+
+    #[test]
+    fn long_texts_are_cut_at_a_word() {
+        let long = format!("<p>{}</p>", "word ".repeat(100));
+        let text = cut(&sanitize::member(&long));
+        assert!(text.chars().count() <= TEXT_LIMIT + 1, "{text}");
+        assert!(text.ends_with("word…"), "{text}");
+        assert_eq!(cut(&sanitize::member("<p>short <b>one</b></p>")), "short one");
+    }
+}

@@ -1,0 +1,16 @@
+//! The report as one self-contained HTML page: styles and the sorting script are inside it.
+//!
+//! Names and titles are typed by members, so the page is made by Tera with
+//! escaping on, from a template compiled into the binary.
+
+use super::Participation;
+
+const TEMPLATE: &str = include_str!("report.html");
+
+/// The page.
+pub fn render(participation: &Participation) -> Vec<u8> {
+    let mut tera = tera::Tera::new();
+    tera.add_raw_template("report.html", TEMPLATE).expect("the report template is valid");
+    let context = tera::Context::from_serialize(participation).expect("the report is plain data");
+    tera.render("report.html", &context).expect("the report template renders any report").into_bytes()
+}

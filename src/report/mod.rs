@@ -1,0 +1,387 @@
+//! `roundtable report`: the facilitator's round, who wrote, who answered, who has not been heard yet.
+//!
+//! [`participation`] computes a plain [`Participation`] value from the resolved
+//! `Site`; `html`, `csv` and `json` write it. The report is private: it is
+//! written outside the public site unless `--publish` asks otherwise.
+//!
+//! A comment counts in the week of the reading it answers. "This week" is the
+//! highest week number among the readings included. A reflection is a
+//! top-level comment; a reply counts as given (and received by the other
+//! person) only when it answers someone else.
+
+mod csv;
+mod html;
+mod json;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::model::{PersonId, ReadingId, Site};
+
+/// How many comments "most replied to" lists.
+pub const MOST_REPLIED: usize = 10;
+
+/// The whole report.
+#[derive(Debug, Serialize)]
+pub struct Participation {
+    /// The site's title.
+    pub site_title: String,
+    /// Every week number of the readings, oldest first.
+    pub weeks: Vec<u32>,
+    /// The latest week, if any reading has a week.
+    pub this_week: Option<u32>,
+    /// True when `cohort.members` of `site.yaml` listed the members.
+    pub roster: bool,
+    /// Members (everyone who is not a facilitator), by name.
+    pub members: Vec<Row>,
+    /// Facilitators, counted apart, by name.
+    pub facilitators: Vec<Row>,
+    /// Members who wrote nothing on this week's readings.
+    pub not_written_this_week: Vec<String>,
+    /// Open readings with no comment yet, newest first.
+    pub unanswered_readings: Vec<ReadingRef>,
+    /// Reflections no one else has replied to, oldest first.
+    pub unanswered_comments: Vec<CommentRef>,
+    /// People whose first comment ever is in this week, with that comment.
+    pub first_time_contributors: Vec<CommentRef>,
+    /// The comments with the most direct replies, at most `MOST_REPLIED`.
+    pub most_replied: Vec<CommentRef>,
+    /// Comments without a named writer (they count for no one).
+    pub anonymous_comments: usize,
+}
+
+/// One person's counts.
+#[derive(Debug, Serialize)]
+pub struct Row {
+    /// Display name.
+    pub name: String,
+    /// Their page's slug.
+    pub slug: String,
+    /// facilitator, member, guest or other text.
+    pub role: Option<String>,
+    /// Listed in `cohort.members` (or in `authors.yaml` when there is no such list).
+    pub expected: bool,
+    /// By week, in the order of `Participation::weeks`.
+    pub weeks: Vec<Counts>,
+    /// All comments, including those on readings without a week.
+    pub total: Counts,
+    /// The day of their first comment.
+    pub first_comment: Option<String>,
+}
+
+/// What one person did in one week (or in all).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Comments of any kind they wrote.
+    pub comments: usize,
+    /// Top-level comments.
+    pub reflections: usize,
+    /// Replies to someone else's comment.
+    pub replies_given: usize,
+    /// Replies others wrote to their comments.
+    pub replies_received: usize,
+}
+
+/// A reading named in the report.
+#[derive(Debug, Serialize)]
+pub struct ReadingRef {
+    /// Its title.
+    pub title: String,
+    /// Its absolute address.
+    pub url: String,
+    /// Its week.
+    pub week: Option<u32>,
+    /// Its day of publication.
+    pub date: String,
+}
+
+/// A comment named in the report.
+#[derive(Debug, Serialize)]
+pub struct CommentRef {
+    /// Its writer ("Anonymous" when none).
+    pub author: String,
+    /// The reading it belongs to.
+    pub reading: String,
+    /// Its week (its reading's).
+    pub week: Option<u32>,
+    /// Its absolute address.
+    pub url: String,
+    /// The day it was written.
+    pub date: String,
+    /// Its direct replies.
+    pub replies: usize,
+}
+
+/// The report's three forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One self-contained page with a sortable member x week grid.
+    Html,
+    /// One row per person and week, for a spreadsheet.
+    Csv,
+    /// The whole report, for scripts.
+    Json,
+}
+
+impl Format {
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Csv => "csv",
+            Format::Json => "json",
+        }
+    }
+}
+
+/// The report in `format`.
+pub fn render(participation: &Participation, format: Format) -> Vec<u8> {
+    match format {
+        Format::Html => html::render(participation),
+        Format::Csv => csv::render(participation).into_bytes(),
+        Format::Json => json::render(participation),
+    }
+}
+
+/// Writes the report as `participation.<format>` in `folder`, whole or not at all.
+pub fn write(folder: &Path, participation: &Participation, format: Format) -> Result<PathBuf, Diagnostics> {
+    let target = folder.join(format!("participation.{}", format.extension()));
+    let temporary = folder.join(format!(".participation.{}.{}.tmp", format.extension(), std::process::id()));
+    let written = std::fs::create_dir_all(folder)
+        .and_then(|()| std::fs::write(&temporary, render(participation, format)))
+        .and_then(|()| std::fs::rename(&temporary, &target));
+    match written {
+        Ok(()) => Ok(target),
+        Err(error) => {
+            let _ = std::fs::remove_file(&temporary);
+            Err(Diagnostic::error(Span::file(&target), format!("cannot write the report: {error}"))
+                .with_help("check that the disk has space and that you may write to this folder")
+                .into())
+        }
+    }
+}
+
+/// Where `roundtable report` puts the report.
+#[derive(Debug, Clone)]
+pub enum Destination {
+    /// A private folder, `reports/` of the site by default.
+    Folder(PathBuf),
+    /// `report/` inside this built site, which must exist.
+    Publish(PathBuf),
+}
+
+/// What `roundtable report` was asked.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    /// The site folder.
+    pub root: PathBuf,
+    /// Count readings marked `draft: true` too.
+    pub drafts: bool,
+    /// html, csv or json.
+    pub format: Format,
+    /// Where it goes.
+    pub destination: Destination,
+}
+
+/// What a report run made: the file, the report, and warnings about the site.
+#[derive(Debug)]
+pub struct Made {
+    /// The file written.
+    pub path: PathBuf,
+    /// What it says.
+    pub participation: Participation,
+    /// Problems that did not stop the run.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Loads and checks the site like `check`, tallies it, and writes the report.
+pub fn run(options: &ReportOptions) -> Result<Made, Diagnostics> {
+    let folder = match &options.destination {
+        Destination::Folder(folder) => folder.clone(),
+        Destination::Publish(output) if output.join(crate::write::MARKER).is_file() => output.join("report"),
+        Destination::Publish(output) => return Err(Diagnostic::error(
+            Span::file(output),
+            "there is no built site here to add the report to",
+        )
+        .with_help(
+            "run `roundtable build` first; the report is removed by the next build, so publish it again after each",
+        )
+        .into()),
+    };
+    let build = crate::BuildOptions {
+        root: options.root.clone(),
+        output: options.root.join("public"),
+        base_url: None,
+        drafts: options.drafts,
+        cache: false,
+    };
+    let (site, _, warnings) = crate::load_and_resolve(&build)?;
+    let participation = participation(&site);
+    let path = write(&folder, &participation, options.format)?;
+    Ok(Made { path, participation, warnings: warnings.sorted() })
+}
+
+/// Tallies who wrote what, week by week.
+pub fn participation(site: &Site) -> Participation {
+    let mut weeks: Vec<u32> = site.readings.iter().filter_map(|r| r.week).collect();
+    weeks.sort_unstable();
+    weeks.dedup();
+    let this_week = weeks.last().copied();
+    let column: BTreeMap<u32, usize> = weeks.iter().enumerate().map(|(i, &w)| (w, i)).collect();
+    let mut counts: BTreeMap<PersonId, (Vec<Counts>, Counts)> = BTreeMap::new();
+    let roster = !site.members.is_empty();
+    let expected: Vec<PersonId> = if roster {
+        site.members.clone()
+    } else {
+        (0..site.people.len()).map(PersonId).filter(|p| site.people[p.0].span.is_some()).collect()
+    };
+    for person in &expected {
+        counts.insert(*person, (vec![Counts::default(); weeks.len()], Counts::default()));
+    }
+    let mut anonymous_comments = 0;
+    let mut first: BTreeMap<PersonId, (ReadingId, usize)> = BTreeMap::new();
+    let mut answered = Vec::new();
+    for (r, reading) in site.readings.iter().enumerate() {
+        let week = reading.week.and_then(|w| column.get(&w).copied());
+        let mut tally = |person: PersonId, add: &dyn Fn(&mut Counts)| {
+            let (by_week, total) =
+                counts.entry(person).or_insert_with(|| (vec![Counts::default(); weeks.len()], Counts::default()));
+            add(total);
+            if let Some(week) = week {
+                add(&mut by_week[week]);
+            }
+        };
+        let comments = &reading.thread.comments;
+        let mut replied_by_other = vec![false; comments.len()];
+        for (c, comment) in comments.iter().enumerate() {
+            let parent_author = comment.parent.map(|p| comments[p].author);
+            let to_other = parent_author.is_some_and(|a| a.is_none() || a != comment.author);
+            if let Some(p) = comment.parent.filter(|_| to_other) {
+                replied_by_other[p] = true;
+            }
+            let Some(author) = comment.author else {
+                anonymous_comments += 1;
+                if let Some(Some(parent)) = parent_author {
+                    tally(parent, &|c| c.replies_received += 1);
+                }
+                continue;
+            };
+            let is_root = comment.parent.is_none();
+            tally(author, &|c| {
+                c.comments += 1;
+                c.reflections += usize::from(is_root);
+                c.replies_given += usize::from(to_other);
+            });
+            if let Some(Some(parent)) = parent_author.filter(|_| to_other) {
+                tally(parent, &|c| c.replies_received += 1);
+            }
+            let earlier = first.get(&author).is_none_or(|&(fr, fc)| {
+                let known = &site.readings[fr.0].thread.comments[fc];
+                (comment.date, r, c) < (known.date, fr.0, fc)
+            });
+            if earlier {
+                first.insert(author, (ReadingId(r), c));
+            }
+        }
+        answered.push(replied_by_other);
+    }
+    let reference = |(r, c): (ReadingId, usize)| comment_ref(site, r, c);
+    let mut members = Vec::new();
+    let mut facilitators = Vec::new();
+    for (person, (by_week, total)) in counts {
+        let info = &site.people[person.0];
+        let row = Row {
+            name: info.name.clone(),
+            slug: info.slug.clone(),
+            role: info.role.clone(),
+            expected: expected.contains(&person),
+            weeks: by_week,
+            total,
+            first_comment: first.get(&person).map(|&(r, c)| reference((r, c)).date),
+        };
+        if is_facilitator(info.role.as_deref()) {
+            facilitators.push(row);
+        } else {
+            members.push(row);
+        }
+    }
+    let by_name = |a: &Row, b: &Row| (a.name.to_lowercase(), &a.slug).cmp(&(b.name.to_lowercase(), &b.slug));
+    members.sort_by(by_name);
+    facilitators.sort_by(by_name);
+    let not_written_this_week = match this_week.and_then(|w| column.get(&w)) {
+        Some(&last) => members.iter().filter(|m| m.weeks[last].comments == 0).map(|m| m.name.clone()).collect(),
+        None => Vec::new(),
+    };
+    let mut first_time: Vec<(ReadingId, usize)> =
+        first.values().copied().filter(|(r, _)| this_week.is_some() && site.readings[r.0].week == this_week).collect();
+    first_time.sort_by_key(|&(r, c)| (site.readings[r.0].thread.comments[c].date, r, c));
+    let mut unanswered: Vec<(ReadingId, usize)> = Vec::new();
+    let mut replied: Vec<(usize, ReadingId, usize)> = Vec::new();
+    for (r, reading) in site.readings.iter().enumerate() {
+        for (c, comment) in reading.thread.comments.iter().enumerate() {
+            if comment.parent.is_none() && !answered[r][c] {
+                unanswered.push((ReadingId(r), c));
+            }
+            let replies = reading.thread.children[c].len();
+            if replies > 0 {
+                replied.push((replies, ReadingId(r), c));
+            }
+        }
+    }
+    let date = |&(r, c): &(ReadingId, usize)| site.readings[r.0].thread.comments[c].date;
+    unanswered.sort_by(|a, b| date(a).cmp(&date(b)).then(a.cmp(b)));
+    replied.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| date(&(a.1, a.2)).cmp(&date(&(b.1, b.2)))).then(a.cmp(b)));
+    Participation {
+        site_title: site.config.title.clone(),
+        weeks,
+        this_week,
+        roster,
+        members,
+        facilitators,
+        not_written_this_week,
+        unanswered_readings: site
+            .readings
+            .iter()
+            .filter(|r| r.comments_open && r.thread.comments.is_empty())
+            .map(|r| ReadingRef {
+                title: r.title.clone(),
+                url: permalink(site, &r.path, None),
+                week: r.week,
+                date: day(site, &r.date),
+            })
+            .collect(),
+        unanswered_comments: unanswered.into_iter().map(reference).collect(),
+        first_time_contributors: first_time.into_iter().map(reference).collect(),
+        most_replied: replied.into_iter().take(MOST_REPLIED).map(|(_, r, c)| reference((r, c))).collect(),
+        anonymous_comments,
+    }
+}
+
+/// Facilitators are named by role, in any case.
+fn is_facilitator(role: Option<&str>) -> bool {
+    role.is_some_and(|r| r.eq_ignore_ascii_case("facilitator"))
+}
+
+fn comment_ref(site: &Site, reading: ReadingId, index: usize) -> CommentRef {
+    let r = &site.readings[reading.0];
+    let comment = &r.thread.comments[index];
+    CommentRef {
+        author: comment.author.map_or_else(|| "Anonymous".to_string(), |p| site.people[p.0].name.clone()),
+        reading: r.title.clone(),
+        week: r.week,
+        url: permalink(site, &r.path, Some(&comment.id)),
+        date: day(site, &comment.date),
+        replies: r.thread.children[index].len(),
+    }
+}
+
+fn permalink(site: &Site, path: &str, comment: Option<&str>) -> String {
+    let anchor = comment.map(|id| format!("#comment-{id}")).unwrap_or_default();
+    format!("{}{path}/{anchor}", site.config.base_url.absolute)
+}
+
+fn day(site: &Site, date: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    date.with_timezone(&site.config.timezone).format("%Y-%m-%d").to_string()
+}

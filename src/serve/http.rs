@@ -1,279 +1,257 @@
-//! The preview server: the output folder over HTTP, plus live reload and the problem overlay.
+//! The HTTP half of `roundtable serve`: the built site, a reload stream and an error overlay.
 //!
-//! Only what this server sends carries the reload script and the overlay; the
-//! files on disk are exactly what `build` writes. Every request path is decoded
-//! once and must name a file inside the output folder, or it gets 400 or 404.
+//! Only this server adds the reload script and the overlay to pages, so `build` output never holds them.
+//! Every request path is decoded once and checked segment by segment, and every file is checked, after
+//! symlinks are followed, to lie inside the site folder: nothing outside it is ever served.
 
-use std::fs;
+use std::fs::File;
 use std::io::{self, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex};
-use std::thread;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use tiny_http::{Header, Method, Request, Response};
+use percent_encoding::percent_decode_str;
+use tiny_http::{Header, Method, Request, Response, ResponseBox, Server};
 
 use crate::diagnostics::Diagnostic;
 
-/// Where pages find the reload script.
-pub const LIVE_SCRIPT: &str = "/__roundtable/live.js";
-/// The server-sent events stream that tells pages to reload.
-pub const EVENTS: &str = "/__roundtable/events";
-
-const SCRIPT: &str = "// Added by `roundtable serve` only: reload this page after every rebuild.\n\
-new EventSource(\"/__roundtable/events\").addEventListener(\"reload\", () => location.reload());\n";
-
-/// How often an idle event stream sends a comment, so a closed tab is noticed.
-const HEARTBEAT: Duration = Duration::from_secs(15);
-/// Open event streams allowed at once: each holds a thread.
+/// The server-sent events stream that tells tabs to reload.
+const EVENTS_PATH: &str = "/__roundtable/events";
+/// The script, injected into every page, that listens to [`EVENTS_PATH`].
+const SCRIPT_PATH: &str = "/__roundtable/live.js";
+const LIVE_JS: &str = include_str!("live.js");
+/// Threads answering page requests; event streams get threads of their own.
+const PAGE_WORKERS: usize = 4;
+/// More open tabs than this get 503 on the stream, so a runaway client cannot exhaust threads.
 const MAX_STREAMS: usize = 64;
+/// A comment sent this often on an idle stream: writing to a closed connection ends its thread.
+const HEARTBEAT: Duration = Duration::from_secs(15);
 
-/// What the browser should see besides the site; shared by the rebuild loop and the server.
-#[derive(Debug, Default)]
+/// What the browser should see besides the site: bumped after every rebuild.
 pub struct Live {
     state: Mutex<State>,
     changed: Condvar,
 }
 
-#[derive(Debug, Default)]
 struct State {
+    /// Counts rebuilds; a stream that saw another value sends `reload`.
     generation: u64,
-    problems: Vec<Diagnostic>,
-    streams: usize,
+    /// The error overlay of the last failed rebuild, as HTML; `None` after a good one.
+    overlay: Option<Arc<str>>,
 }
 
 impl Live {
-    /// A new, problem-free state.
+    /// A fresh state: generation 0, no problems.
     pub fn new() -> Arc<Live> {
-        Arc::new(Live::default())
+        Arc::new(Live { state: Mutex::new(State { generation: 0, overlay: None }), changed: Condvar::new() })
     }
 
-    /// After a good rebuild: clears the problems and tells every open page to reload.
+    /// After a good rebuild: clears problems, bumps the generation, wakes every event stream (tabs reload).
     pub fn rebuilt(&self) {
-        self.update(Vec::new());
+        self.publish(None);
     }
 
-    /// After a failed rebuild: shows `problems` over every page of the last good site and reloads them.
+    /// After a failed rebuild: keeps serving the last good site but shows these problems over every page, and tells tabs to reload.
     pub fn failed(&self, problems: Vec<Diagnostic>) {
-        self.update(problems);
+        self.publish(Some(overlay(&problems).into()));
     }
 
-    fn update(&self, problems: Vec<Diagnostic>) {
-        let mut state = self.state.lock().expect("no panics while locked");
+    fn publish(&self, overlay: Option<Arc<str>>) {
+        let mut state = self.lock();
         state.generation += 1;
-        state.problems = problems;
+        state.overlay = overlay;
         self.changed.notify_all();
+    }
+
+    fn snapshot(&self) -> (u64, Option<Arc<str>>) {
+        let state = self.lock();
+        (state.generation, state.overlay.clone())
+    }
+
+    /// Waits up to `timeout` for a generation other than `seen`, and returns the current one.
+    fn wait_past(&self, seen: u64, timeout: Duration) -> u64 {
+        let state = self.lock();
+        let (state, _) = self
+            .changed
+            .wait_timeout_while(state, timeout, |state| state.generation == seen)
+            .unwrap_or_else(PoisonError::into_inner);
+        state.generation
+    }
+
+    /// The state is replaced whole under the lock, so a panicking holder cannot leave it half-written.
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
-/// Serves `site` (the output folder) on `listener` from a thread of its own, one thread per request.
-pub fn spawn(listener: TcpListener, site: PathBuf, live: Arc<Live>) -> io::Result<thread::JoinHandle<()>> {
-    let server = tiny_http::Server::from_listener(listener, None).map_err(io::Error::other)?;
-    thread::Builder::new().name("roundtable-http".into()).spawn(move || {
-        for request in server.incoming_requests() {
-            let (site, live) = (site.clone(), live.clone());
-            let _ =
-                thread::Builder::new().name("roundtable-request".into()).spawn(move || handle(request, &site, &live));
+/// Serves `site_dir` (the built output folder) on `listener`; returns once the accept thread runs.
+///
+/// The returned thread ends only when the listener fails (for example, out of file descriptors),
+/// with the error that stopped it.
+pub fn spawn(listener: TcpListener, site_dir: PathBuf, live: Arc<Live>) -> io::Result<JoinHandle<io::Error>> {
+    let server = Server::from_listener(listener, None).map_err(io::Error::other)?;
+    let shared = Arc::new(Shared { site_dir, live, streams: AtomicUsize::new(0) });
+    let (pages, queue) = mpsc::channel::<Request>();
+    let queue = Arc::new(Mutex::new(queue));
+    for _ in 0..PAGE_WORKERS {
+        let (shared, queue) = (Arc::clone(&shared), Arc::clone(&queue));
+        thread::Builder::new().name("roundtable-http".into()).spawn(move || serve_pages(&shared, &queue))?;
+    }
+    thread::Builder::new().name("roundtable-accept".into()).spawn(move || loop {
+        let request = match server.recv() {
+            Ok(request) => request,
+            Err(error) => return error,
+        };
+        let (path, query) = split_target(request.url());
+        if *request.method() == Method::Get && path == EVENTS_PATH {
+            let since = query.split('&').find_map(|pair| pair.strip_prefix("since=")?.parse().ok());
+            open_stream(&shared, request, since);
+        } else if let Err(mpsc::SendError(request)) = pages.send(request) {
+            // Every page worker is gone (only a bug could do that): say so rather than hang.
+            let _ = request.respond(text(500, "the server's page workers stopped; restart `roundtable serve`"));
         }
     })
 }
 
-fn handle(request: Request, site: &Path, live: &Live) {
+struct Shared {
+    site_dir: PathBuf,
+    live: Arc<Live>,
+    /// Event streams open now, for [`MAX_STREAMS`].
+    streams: AtomicUsize,
+}
+
+fn serve_pages(shared: &Shared, queue: &Mutex<Receiver<Request>>) {
+    loop {
+        let next = queue.lock().unwrap_or_else(PoisonError::into_inner).recv();
+        let Ok(request) = next else { return };
+        let response = answer(&request, &shared.site_dir, &shared.live);
+        // A client that left before its answer is no problem of the server's.
+        let _ = request.respond(response);
+    }
+}
+
+/// The response to any request but the event stream.
+fn answer(request: &Request, site_dir: &Path, live: &Live) -> ResponseBox {
     if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(text(405, "only GET and HEAD are served here"));
-        return;
+        let allow = Header::from_bytes("Allow", "GET, HEAD").expect("a valid header");
+        return text(405, "only GET and HEAD are served here").with_header(allow);
     }
-    let path = request.url().split(['?', '#']).next().unwrap_or_default().to_string();
-    let response = match path.as_str() {
-        EVENTS => return stream_events(request, live),
-        LIVE_SCRIPT => respond(200, "text/javascript; charset=utf-8", SCRIPT.as_bytes().to_vec()),
-        _ => match locate(site, &path) {
-            Ok(Found::File(file)) => page(&file, 200, live),
-            Ok(Found::Folder) => redirect(&format!("{path}/")),
-            Err(Refused::BadPath) => text(400, "this address is not a path inside the site"),
-            Err(Refused::Missing) => match site.join("404.html") {
-                page_404 if page_404.is_file() => page(&page_404, 404, live),
-                _ => text(404, "no such page"),
-            },
+    let (path, _) = split_target(request.url());
+    if path == SCRIPT_PATH {
+        return finish(Response::from_string(LIVE_JS).boxed(), "text/javascript; charset=utf-8");
+    }
+    let segments = match segments(path) {
+        Ok(segments) => segments,
+        Err(reason) => return text(400, reason),
+    };
+    let Ok(root) = site_dir.canonicalize() else {
+        return text(404, "the site has not been built yet");
+    };
+    let mut wanted = root.clone();
+    wanted.extend(&segments);
+    match inside(&root, &wanted) {
+        Some(found) if found.is_dir() && !path.ends_with('/') => redirect(path),
+        Some(found) if found.is_dir() => match inside(&root, &found.join("index.html")) {
+            Some(index) if index.is_file() => file(&index, 200, live),
+            _ => not_found(&root, live),
         },
-    };
-    let _ = request.respond(response);
+        Some(found) if found.is_file() => file(&found, 200, live),
+        _ => not_found(&root, live),
+    }
 }
 
-/// Where a request path leads.
-#[derive(Debug, PartialEq)]
-enum Found {
-    File(PathBuf),
-    /// A folder asked for without its final `/`: relative links need it.
-    Folder,
+/// The path and the query of a request target; a fragment is never sent, but is dropped if it is.
+fn split_target(url: &str) -> (&str, &str) {
+    let url = url.split('#').next().unwrap_or_default();
+    url.split_once('?').unwrap_or((url, ""))
 }
 
-#[derive(Debug, PartialEq)]
-enum Refused {
-    BadPath,
-    Missing,
-}
-
-/// The file of `site` that `path` names: decoded once, no `.`/`..` or hidden segments, never outside `site`.
-fn locate(site: &Path, path: &str) -> Result<Found, Refused> {
-    let lower = path.to_ascii_lowercase();
-    if !path.starts_with('/') || lower.contains("%2f") || lower.contains("%5c") || path.contains('\\') {
-        return Err(Refused::BadPath);
-    }
-    let decoded = percent_decode(path).ok_or(Refused::BadPath)?;
-    if decoded.contains(['\\', '\0']) {
-        return Err(Refused::BadPath);
-    }
-    let mut file = site.to_path_buf();
-    for segment in decoded.split('/').filter(|s| !s.is_empty()) {
-        match segment {
-            "." | ".." => return Err(Refused::BadPath),
-            hidden if hidden.starts_with('.') => return Err(Refused::Missing),
-            name => file.push(name),
-        }
-    }
-    if file.is_dir() {
-        if !decoded.ends_with('/') {
-            return Ok(Found::Folder);
-        }
-        file.push("index.html");
-    }
-    let real = file.canonicalize().map_err(|_| Refused::Missing)?;
-    let home = site.canonicalize().map_err(|_| Refused::Missing)?;
-    if !real.starts_with(&home) || !real.is_file() {
-        return Err(Refused::Missing);
-    }
-    Ok(Found::File(real))
-}
-
-/// `%XX` escapes decoded to UTF-8 text; any malformed escape or invalid UTF-8 refuses the path.
-fn percent_decode(path: &str) -> Option<String> {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-/// A file of the site; HTML pages get the reload script and, after a failed rebuild, the problems.
-fn page(file: &Path, status: u16, live: &Live) -> Response<io::Cursor<Vec<u8>>> {
-    let Ok(bytes) = fs::read(file) else { return text(404, "no such page") };
-    let kind = content_type(file);
-    if !kind.starts_with("text/html") {
-        return respond(status, kind, bytes);
-    }
-    let html = String::from_utf8_lossy(&bytes);
-    let problems = live.state.lock().expect("no panics while locked").problems.clone();
-    respond(status, kind, with_live_reload(&html, &problems).into_bytes())
-}
-
-/// Adds the overlay right after `<body ...>` and the script right before `</body>`.
-fn with_live_reload(html: &str, problems: &[Diagnostic]) -> String {
-    let script = format!("<script src=\"{LIVE_SCRIPT}\"></script>");
-    let mut out = String::with_capacity(html.len() + 200);
-    let body_open = html.find("<body").and_then(|at| html[at..].find('>').map(|end| at + end + 1));
-    let (head, rest) = match (body_open, problems.is_empty()) {
-        (Some(at), false) => html.split_at(at),
-        _ => ("", html),
-    };
-    out.push_str(head);
-    if !problems.is_empty() {
-        out.push_str(&overlay(problems));
-    }
-    match rest.rfind("</body>") {
-        Some(at) => {
-            out.push_str(&rest[..at]);
-            out.push_str(&script);
-            out.push_str(&rest[at..]);
-        }
-        None => {
-            out.push_str(rest);
-            out.push_str(&script);
-        }
-    }
-    out
-}
-
-/// The panel listing what is wrong; every character of the problems is escaped, since they quote the site.
-fn overlay(problems: &[Diagnostic]) -> String {
-    let listed: String = problems.iter().map(|p| escape(&p.to_string()) + "\n").collect();
-    format!(
-        "<div id=\"roundtable-problems\" role=\"alert\" style=\"position:sticky;top:0;z-index:2147483647;\
-         margin:0;padding:1rem 1.25rem;background:#fff4f4;color:#1a1a1a;border-bottom:4px solid #b00020;\
-         font:16px/1.5 system-ui,sans-serif;max-height:60vh;overflow:auto\">\
-         <p style=\"margin:0 0 .5rem\"><strong>roundtable could not rebuild the site.</strong> \
-         Below is the last version that built. Fix these problems and save; this page reloads by itself.</p>\
-         <pre style=\"margin:0;white-space:pre-wrap;font:14px/1.4 ui-monospace,monospace\">{listed}</pre></div>"
-    )
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Holds the connection open and writes `reload` after each rebuild, with a heartbeat between.
+/// The decoded path segments, or why the path is refused.
 ///
-/// Written by hand on the raw connection: tiny_http buffers chunked bodies, which would hold events back.
-fn stream_events(request: Request, live: &Live) {
-    {
-        let mut state = live.state.lock().expect("no panics while locked");
-        if state.streams >= MAX_STREAMS {
-            drop(state);
-            let _ = request.respond(text(503, "too many open pages"));
-            return;
+/// Decoding happens once, per segment, so `%2f` cannot make a new segment and `%2e%2e` is seen as `..`.
+fn segments(path: &str) -> Result<Vec<String>, &'static str> {
+    if !path.starts_with('/') {
+        return Err("the address must start with /");
+    }
+    let mut segments = Vec::new();
+    for raw in path.split('/').filter(|raw| !raw.is_empty()) {
+        let decoded = percent_decode_str(raw).decode_utf8().map_err(|_| "the address is not valid UTF-8")?;
+        if decoded.contains(['/', '\\', '\0']) {
+            return Err("the address holds an encoded slash, a backslash or a NUL");
         }
-        state.streams += 1;
+        if decoded == "." || decoded == ".." {
+            return Err("the address may not hold `.` or `..` segments");
+        }
+        segments.push(decoded.into_owned());
     }
-    let mut writer = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\
-                X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 1000\n\n";
-    let mut sent = writer.write_all(head.as_bytes()).and_then(|()| writer.flush());
-    let mut seen = live.state.lock().expect("no panics while locked").generation;
-    while sent.is_ok() {
-        let state = live.state.lock().expect("no panics while locked");
-        let (state, _) = live
-            .changed
-            .wait_timeout_while(state, HEARTBEAT, |state| state.generation == seen)
-            .expect("no panics while locked");
-        let message = if state.generation == seen { ": still here\n\n" } else { "event: reload\ndata: reload\n\n" };
-        seen = state.generation;
-        drop(state);
-        sent = writer.write_all(message.as_bytes()).and_then(|()| writer.flush());
-    }
-    live.state.lock().expect("no panics while locked").streams -= 1;
+    Ok(segments)
 }
 
-fn content_type(file: &Path) -> &'static str {
-    let extension = file.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+/// `path` with symlinks followed, when it exists and still lies inside `root` (itself canonical).
+fn inside(root: &Path, path: &Path) -> Option<PathBuf> {
+    path.canonicalize().ok().filter(|real| real.starts_with(root))
+}
+
+/// A folder asked for without its slash: relative links in its `index.html` need the slash.
+fn redirect(path: &str) -> ResponseBox {
+    // Rebuilt from the non-empty segments, so `//host` can never become a redirect to another site.
+    let location = format!("/{}/", path.split('/').filter(|raw| !raw.is_empty()).collect::<Vec<_>>().join("/"));
+    match Header::from_bytes("Location", location.as_bytes()) {
+        Ok(header) => text(301, &format!("moved to {location}")).with_header(header),
+        Err(()) => text(400, "the address holds characters that cannot be sent back"),
+    }
+}
+
+/// The site's own `404.html` with status 404, or a plain message when the site has none.
+fn not_found(root: &Path, live: &Live) -> ResponseBox {
+    match inside(root, &root.join("404.html")) {
+        Some(page) if page.is_file() => file(&page, 404, live),
+        _ => text(404, "nothing here"),
+    }
+}
+
+/// A file of the site; HTML pages get the reload script and, after a failed rebuild, the overlay.
+fn file(path: &Path, status: u16, live: &Live) -> ResponseBox {
+    let kind = content_type(path);
+    let response = if kind.starts_with("text/html") {
+        match std::fs::read(path) {
+            Ok(html) => {
+                let (generation, overlay) = live.snapshot();
+                Response::from_data(inject(html, generation, overlay.as_deref())).boxed()
+            }
+            Err(error) => return unreadable(path, &error),
+        }
+    } else {
+        match File::open(path) {
+            Ok(opened) => Response::from_file(opened).boxed(),
+            Err(error) => return unreadable(path, &error),
+        }
+    };
+    finish(response.with_status_code(status), kind)
+}
+
+/// A file that vanished or turned unreadable between lookup and open (say, mid-rebuild).
+fn unreadable(path: &Path, error: &io::Error) -> ResponseBox {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    text(500, &format!("could not read {name}: {error}; reload the page"))
+}
+
+/// The content type for a file, by extension; text types say they are UTF-8.
+fn content_type(path: &Path) -> &'static str {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
     match extension.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
+        // Feeds too: browsers show `application/xml` but download `application/atom+xml`,
+        // and a preview server is for looking at them.
+        "xml" => "application/xml; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
         "json" => "application/json",
-        "xml" if file.ends_with("sitemap.xml") => "application/xml; charset=utf-8",
-        "xml" => "application/atom+xml; charset=utf-8",
-        "txt" | "md" => "text/plain; charset=utf-8",
         "svg" => "image/svg+xml",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
@@ -282,85 +260,160 @@ fn content_type(file: &Path) -> &'static str {
         "avif" => "image/avif",
         "ico" => "image/x-icon",
         "pdf" => "application/pdf",
-        "woff2" => "font/woff2",
         "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "mp3" => "audio/mpeg",
+        "mp4" => "video/mp4",
         _ => "application/octet-stream",
     }
 }
 
-fn respond(status: u16, kind: &str, bytes: Vec<u8>) -> Response<io::Cursor<Vec<u8>>> {
-    let header = |name: &str, value: &str| Header::from_bytes(name, value).expect("a valid header");
-    Response::from_data(bytes)
-        .with_status_code(status)
-        .with_header(header("Content-Type", kind))
+/// Adds the reload script before `</body>` and the overlay, if any, right after `<body …>`.
+fn inject(mut html: Vec<u8>, generation: u64, overlay: Option<&str>) -> Vec<u8> {
+    let script = format!("<script src=\"{SCRIPT_PATH}\" data-generation=\"{generation}\"></script>");
+    let end = rfind_ignoring_case(&html, b"</body").unwrap_or(html.len());
+    html.splice(end..end, script.bytes());
+    if let Some(overlay) = overlay {
+        // Fixed in place, so it shows wherever it lands; first in the body, a screen reader meets it first.
+        let start = body_start(&html).unwrap_or(end);
+        html.splice(start..start, overlay.bytes());
+    }
+    html
+}
+
+/// Where the content of `<body …>` begins.
+fn body_start(html: &[u8]) -> Option<usize> {
+    let tag = (0..html.len()).find(|&at| {
+        html[at..].get(..5).is_some_and(|w| w.eq_ignore_ascii_case(b"<body"))
+            && html.get(at + 5).is_some_and(|&next| next == b'>' || next == b'/' || next.is_ascii_whitespace())
+    })?;
+    html[tag..].iter().position(|&b| b == b'>').map(|close| tag + close + 1)
+}
+
+fn rfind_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|window| window.eq_ignore_ascii_case(needle))
+}
+
+/// The overlay listing every problem of a failed rebuild; all their text is escaped.
+fn overlay(problems: &[Diagnostic]) -> String {
+    let items: String = problems.iter().map(|problem| format!("<li>{}</li>", escape(&problem.to_string()))).collect();
+    let count = match problems.len() {
+        1 => "1 problem".to_string(),
+        n => format!("{n} problems"),
+    };
+    format!(
+        "<style>{OVERLAY_CSS}</style>\
+         <section id=\"roundtable-problems\" role=\"alert\" aria-labelledby=\"roundtable-problems-title\">\
+         <h2 id=\"roundtable-problems-title\">roundtable could not rebuild the site</h2>\
+         <p>{count} to fix. The page below is the last good build; \
+         this tab reloads by itself once the files are saved again.</p><ol>{items}</ol></section>"
+    )
+}
+
+/// Scoped to the overlay's id and reset first, so the site's own styles cannot hide it.
+const OVERLAY_CSS: &str = "#roundtable-problems,#roundtable-problems *{all:revert;box-sizing:border-box}\
+#roundtable-problems{position:fixed;inset:0 0 auto 0;z-index:2147483647;max-height:70vh;overflow:auto;\
+margin:0;padding:1rem 1.5rem;background:#fff;color:#111;border-bottom:6px solid #b00020;\
+box-shadow:0 4px 16px rgba(0,0,0,.4);font:16px/1.5 system-ui,sans-serif}\
+#roundtable-problems h2{margin:0 0 .5rem;font-size:1.25rem;color:#b00020}\
+#roundtable-problems ol{margin:.5rem 0 0;padding-left:1.5rem}\
+#roundtable-problems li{margin:.5rem 0;white-space:pre-wrap;font-family:ui-monospace,monospace}";
+
+fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+/// A short plain-text answer, for errors and redirects.
+fn text(status: u16, message: &str) -> ResponseBox {
+    finish(Response::from_string(format!("{message}\n")).with_status_code(status).boxed(), "text/plain; charset=utf-8")
+}
+
+/// The headers every answer carries: its type, no caching (pages change on rebuild), no type sniffing.
+fn finish(response: ResponseBox, content_type: &str) -> ResponseBox {
+    let header = |name: &str, value: &str| Header::from_bytes(name, value).expect("valid header");
+    response
+        .with_header(header("Content-Type", content_type))
         .with_header(header("Cache-Control", "no-cache"))
         .with_header(header("X-Content-Type-Options", "nosniff"))
 }
 
-fn text(status: u16, message: &str) -> Response<io::Cursor<Vec<u8>>> {
-    respond(status, "text/plain; charset=utf-8", format!("{message}\n").into_bytes())
+/// Starts a thread that tells one tab to reload after each rebuild, if fewer than [`MAX_STREAMS`] are open.
+fn open_stream(shared: &Arc<Shared>, request: Request, since: Option<u64>) {
+    if shared.streams.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
+        shared.streams.fetch_sub(1, Ordering::SeqCst);
+        let _ = request.respond(text(503, "too many open tabs; close some and reload"));
+        return;
+    }
+    let stream_shared = Arc::clone(shared);
+    let started = thread::Builder::new().name("roundtable-events".into()).spawn(move || {
+        stream(request, since, &stream_shared.live);
+        stream_shared.streams.fetch_sub(1, Ordering::SeqCst);
+    });
+    // Without a thread the request is dropped, which answers 500; the tab stays as it is.
+    if started.is_err() {
+        shared.streams.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
-fn redirect(to: &str) -> Response<io::Cursor<Vec<u8>>> {
-    let location =
-        Header::from_bytes("Location", to).unwrap_or_else(|()| Header::from_bytes("Location", "/").expect("valid"));
-    text(301, "this page has moved").with_header(location)
+/// Sends `reload` whenever the generation moves past the one the page was served at, until the tab goes.
+fn stream(request: Request, since: Option<u64>, live: &Live) {
+    let mut seen = since.unwrap_or_else(|| live.snapshot().0);
+    // tiny_http would buffer an endless body, so the stream writes its own head and ends with the connection.
+    let mut writer = request.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\
+                X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 1000\n\n";
+    let mut message = head.to_string();
+    loop {
+        if writer.write_all(message.as_bytes()).and_then(|()| writer.flush()).is_err() {
+            return;
+        }
+        let now = live.wait_past(seen, HEARTBEAT);
+        message = if now == seen { ": still here\n\n".into() } else { "event: reload\ndata: reload\n\n".into() };
+        seen = now;
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostics::Span;
-
-    fn site() -> tempfile::TempDir {
-        let site = tempfile::tempdir().unwrap();
-        fs::create_dir_all(site.path().join("week/trust")).unwrap();
-        fs::write(site.path().join("week/trust/index.html"), "<html><body class=\"x\"><p>Hi</p></body></html>")
-            .unwrap();
-        fs::write(site.path().join(".roundtable-output"), "").unwrap();
-        site
-    }
 
     #[test]
-    fn paths_lead_to_files_inside_the_site_only() {
-        let site = site();
-        let root = site.path();
-        let file = root.join("week/trust/index.html").canonicalize().unwrap();
-        assert_eq!(locate(root, "/week/trust/"), Ok(Found::File(file.clone())));
-        assert_eq!(locate(root, "/week/trust/index.html"), Ok(Found::File(file.clone())));
-        assert_eq!(locate(root, "/week/%74rust/"), Ok(Found::File(file)));
-        assert_eq!(locate(root, "/week/trust"), Ok(Found::Folder));
-        for bad in
-            ["/../x", "/week/../week/trust/", "/%2e%2e/x", "/week%2ftrust/", "/a\\b", "/%zz", "/%ff", "/%00", "x"]
-        {
-            assert_eq!(locate(root, bad), Err(Refused::BadPath), "{bad}");
-        }
-        for missing in ["/nothing/", "/.roundtable-output", "/week/trust/x.html"] {
-            assert_eq!(locate(root, missing), Err(Refused::Missing), "{missing}");
+    fn segments_refuse_dots_slashes_and_bad_bytes() {
+        assert_eq!(segments("/week/1/").unwrap(), ["week", "1"]);
+        assert_eq!(segments("/a%20b//c").unwrap(), ["a b", "c"]);
+        for bad in ["/..", "/a/./b", "/%2e%2e/x", "/%2E/x", "/..%2fx", "/a%5cb", "/a\\b", "/%00", "/%ff", "x"] {
+            assert!(segments(bad).is_err(), "{bad} should be refused");
         }
     }
 
-    #[cfg(unix)]
     #[test]
-    fn a_symlink_out_of_the_site_is_not_followed() {
-        let site = site();
-        let outside = tempfile::tempdir().unwrap();
-        fs::write(outside.path().join("secret.txt"), "secret").unwrap();
-        std::os::unix::fs::symlink(outside.path().join("secret.txt"), site.path().join("secret.txt")).unwrap();
-        assert_eq!(locate(site.path(), "/secret.txt"), Err(Refused::Missing));
-    }
-
-    #[test]
-    fn pages_get_the_script_and_escaped_problems() {
-        let html = "<html><body class=\"x\"><p>Hi</p></body></html>";
+    fn script_goes_before_the_last_body_end_and_overlay_after_body_start() {
+        let html = b"<html><BODY class=\"x\"><p>hi</p></Body></html>".to_vec();
+        let out = String::from_utf8(inject(html, 7, Some("<aside>!</aside>"))).unwrap();
         assert_eq!(
-            with_live_reload(html, &[]),
-            "<html><body class=\"x\"><p>Hi</p><script src=\"/__roundtable/live.js\"></script></body></html>"
+            out,
+            "<html><BODY class=\"x\"><aside>!</aside><p>hi</p>\
+             <script src=\"/__roundtable/live.js\" data-generation=\"7\"></script></Body></html>"
         );
-        let problem = Diagnostic::error(Span::new("content/a.yaml", 3, 5), "bad <script>alert(1)</script>");
-        let shown = with_live_reload(html, &[problem]);
-        assert!(shown.starts_with("<html><body class=\"x\"><div id=\"roundtable-problems\""));
-        assert!(shown.contains("content/a.yaml:3:5: error: bad &lt;script&gt;alert(1)&lt;/script&gt;"));
-        assert!(!shown.contains("<script>alert"));
+        let bare = String::from_utf8(inject(b"<p>no body".to_vec(), 0, None)).unwrap();
+        assert!(bare.ends_with("<p>no body<script src=\"/__roundtable/live.js\" data-generation=\"0\"></script>"));
+        assert_eq!(body_start(b"<bodyguard><body>"), Some(17));
+    }
+
+    #[test]
+    fn targets_split_off_query_and_fragment() {
+        assert_eq!(split_target("/a/?since=3#top"), ("/a/", "since=3"));
+        assert_eq!(split_target("/a"), ("/a", ""));
     }
 }

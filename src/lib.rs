@@ -18,6 +18,7 @@ pub mod diagnostics;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod scaffold;
 pub mod text;
 pub mod write;
 
@@ -44,6 +45,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include readings marked `draft: true`.
     pub drafts: bool,
+    /// Include readings dated in the future.
+    pub future: bool,
 }
 
 /// What a successful run made, for the summary line.
@@ -61,6 +64,8 @@ pub struct BuildReport {
     pub pages: usize,
     /// Files copied (theme and bundle files).
     pub files: usize,
+    /// Dates of readings not published yet (scheduled), earliest first.
+    pub scheduled: Vec<chrono::DateTime<chrono::FixedOffset>>,
     /// Problems that did not stop the run.
     pub warnings: Vec<Diagnostic>,
     /// How long it took.
@@ -93,7 +98,8 @@ fn run(options: &BuildOptions, staging: Option<&write::Staging>, started: Instan
             ),
         }
     }
-    let resolve_options = model::ResolveOptions { drafts: options.drafts };
+    let resolve_options =
+        model::ResolveOptions { drafts: options.drafts, future: options.future, now: chrono::Utc::now() };
     let site = match model::resolve(source, resolve_options) {
         Ok(site) if !problems.has_errors() => site,
         Ok(_) => return Err(problems),
@@ -139,6 +145,7 @@ fn run(options: &BuildOptions, staging: Option<&write::Staging>, started: Instan
         tags: site.tags.len(),
         pages: jobs.len(),
         files: files.len(),
+        scheduled: site.scheduled.clone(),
         warnings: problems.sorted().into_iter().filter(|d| d.severity == Severity::Warning).collect(),
         elapsed: started.elapsed(),
     })

@@ -181,3 +181,29 @@ fn a_thread_the_new_comment_would_not_read_back_from_is_left_alone() {
     assert!(stderr.contains("error: the new comment would not read back as it was given"), "{stderr}");
     assert_eq!(fs::read_to_string(root.path().join(THREAD)).unwrap(), "[]\n");
 }
+
+#[test]
+fn a_facilitators_week_as_the_readme_walks_through_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("leading-every-day");
+    assert!(common::roundtable(["init", root.to_str().unwrap()]).status.success());
+    let new = ["new", "reading", "Trust in Teams", "--tags", "trust,teams", "--root", root.to_str().unwrap()];
+    assert!(common::roundtable(new).status.success());
+    let claire = root.join("claire.md");
+    fs::write(&claire, "Trust is built in small moments.\n").unwrap();
+    let first =
+        reply(&root, &["trust-in-teams", "--author", "Claire Dufresne", "--file", claire.to_str().unwrap()], "");
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let second = reply(&root, &["trust-in-teams", "--author", "Alex", "--to", "c1"], "Agreed.\n");
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    assert!(second.stderr.is_empty(), "Alex is an alias in the starter authors.yaml");
+    let output = root.join("public");
+    let built = build(&root, &output, &[]);
+    assert!(
+        text(&built.stdout).starts_with("Built 2 readings, 4 comments, 3 people, 3 tags"),
+        "{}",
+        text(&built.stdout)
+    );
+    let html = page(&output, "readings/trust-in-teams/index.html");
+    assert_eq!(select(&html, "#comment-c1 #comment-c2").len(), 1);
+}

@@ -157,19 +157,19 @@ fn no_such_comment(to: &str, ids: &[String], reading: &Path) -> Diagnostics {
 
 /// Where a reading's next comment goes: a new `comments/` file of a bundle, or the reading's thread file.
 fn target(root: &Path, markdown: &Path, id: &str, day: &str) -> Result<Target, Diagnostics> {
-    let shown = if markdown.file_name().is_some_and(|n| n == "index.md") {
+    if markdown.file_name().is_some_and(|n| n == "index.md") {
         let file = markdown.with_file_name("comments").join(format!("{day}-{id}.yaml"));
         if root.join(&file).exists() {
             return Err(Diagnostic::error(Span::file(&file), "a comment file of this name already exists")
-                .with_help("run the command again in a minute, or rename that file")
+                .with_help("that file holds a comment roundtable could not read: `roundtable check` says why")
                 .into());
         }
         return Ok(Target { path: root.join(&file), shown: file, old: None });
-    } else {
-        let stem = markdown.with_extension("");
-        let yaml = |ext: &str| PathBuf::from(format!("{}.comments.{ext}", stem.display()));
-        [yaml("yaml"), yaml("yml")].into_iter().find(|p| root.join(p).is_file()).unwrap_or_else(|| yaml("yaml"))
-    };
+    }
+    let stem = markdown.with_extension("");
+    let yaml = |ext: &str| PathBuf::from(format!("{}.comments.{ext}", stem.display()));
+    let shown =
+        [yaml("yaml"), yaml("yml")].into_iter().find(|p| root.join(p).is_file()).unwrap_or_else(|| yaml("yaml"));
     let path = root.join(&shown);
     let old = match std::fs::read(&path) {
         Ok(bytes) => bytes,

@@ -128,7 +128,7 @@ fn new_reading_refuses_a_reading_that_exists_and_keeps_it() {
     let same_address = new_reading(&root, &["Welcome", "--date", "2020-01-06"]);
     assert_eq!(same_address.status.code(), Some(1));
     let stderr = text(&same_address.stderr);
-    assert!(stderr.contains("the address /readings/welcome is already used by content/readings/"), "{stderr}");
+    assert!(stderr.contains("the address /readings/welcome/ is already used by content/readings/"), "{stderr}");
     assert_eq!(read_tree(&root), before, "nothing was written");
 }
 

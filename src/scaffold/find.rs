@@ -56,12 +56,13 @@ fn files_of(root: &Path, reading: &RawReading) -> Vec<PathBuf> {
         return Vec::new();
     };
     let mut files = Vec::new();
-    let text = markdown.to_string_lossy();
-    if let Some(folder) = markdown.parent().filter(|_| text.ends_with("/index.md")) {
-        files.push(folder.to_path_buf());
-    } else if let Some(stem) = text.strip_suffix(".md") {
-        files.push(PathBuf::from(format!("{stem}.comments.yaml")));
-        files.push(PathBuf::from(format!("{stem}.comments.yml")));
+    let bundle = markdown.file_name().is_some_and(|name| name == "index.md");
+    match markdown.parent() {
+        Some(folder) if bundle => files.push(folder.to_path_buf()),
+        _ => {
+            let stem = markdown.with_extension("");
+            files.extend(["yaml", "yml"].map(|ext| PathBuf::from(format!("{}.comments.{ext}", stem.display()))));
+        }
     }
     files.push(markdown);
     files

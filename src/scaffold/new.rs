@@ -14,6 +14,7 @@ pub fn new_reading(args: &NewReadingArgs) -> Result<Done, Diagnostics> {
     super::require_content(root)?;
     let (source, _theme, _problems) = load::load(root);
     let zone = source.config.timezone;
+    let base = source.config.base_url.root.clone();
     let usage = |flag: &str, message: String, help: &str| Err(super::usage(flag, message, help));
     let title = clean_line(&args.title);
     let slug = slug::of(&title);
@@ -35,14 +36,14 @@ pub fn new_reading(args: &NewReadingArgs) -> Result<Done, Diagnostics> {
     if args.week == Some(0) {
         return usage("--week", "weeks are counted from 1".into(), "write --week 1 for the first week");
     }
-    let (day, date_text) = match &args.date {
+    let (day, date_text, scheduled) = match &args.date {
         Some(text) => match dates::parse(text, zone) {
-            Some(date) => (date.date_naive(), text.trim().to_string()),
+            Some(date) => (date.date_naive(), text.trim().to_string(), date > chrono::Utc::now()),
             None => return usage("--date", format!("--date `{text}` is not a date"), dates::HELP),
         },
         None => {
             let today = now_in(zone).date_naive();
-            (today, today.to_string())
+            (today, today.to_string(), false)
         }
     };
     let section = choose_section(&source, args.section.as_deref())?;
@@ -58,7 +59,7 @@ pub fn new_reading(args: &NewReadingArgs) -> Result<Done, Diagnostics> {
     if let Some(other) = source.readings.iter().find(|r| r.section == section && slug_of(r) == slug) {
         return Err(Diagnostic::error(
             Span::file(&shown),
-            format!("the address /{} is already used by {}", join(&section, &slug), other.span.path.display()),
+            format!("the address /{}/ is already used by {}", join(&section, &slug), other.span.path.display()),
         )
         .with_help("give the new reading another title")
         .into());
@@ -69,8 +70,8 @@ pub fn new_reading(args: &NewReadingArgs) -> Result<Done, Diagnostics> {
     crate::write::write_atomically(&file, text.as_bytes()).map_err(|e| cannot_write(&shown, &e))?;
     let week_note = week.map(|w| format!(", week {w}")).unwrap_or_default();
     let mut summary =
-        format!("Created {}{week_note}: it will be published at /{}/", shown.display(), join(&section, &slug));
-    if dates::parse(&date_text, zone).is_some_and(|date| date > chrono::Utc::now()) {
+        format!("Created {}{week_note}: it will be published at {base}{}/", shown.display(), join(&section, &slug));
+    if scheduled {
         summary.push_str(&format!("\nIt is scheduled: it stays off the site until {day} (preview it with --future)"));
     }
     Ok(Done { summary, notes: Vec::new() })

@@ -44,7 +44,6 @@ struct Target {
 pub fn reply(args: &ReplyArgs) -> Result<Done, Diagnostics> {
     let root = &args.root;
     super::require_content(root)?;
-    let body = read_body(args)?;
     let author = clean_line(&args.author);
     if author.contains(['\n', '\r']) {
         return Err(usage("--author", "the author's name must be on one line".into(), "give just the name"));
@@ -63,6 +62,8 @@ pub fn reply(args: &ReplyArgs) -> Result<Done, Diagnostics> {
     if let Some(to) = reply_to.as_deref().filter(|to| !ids.iter().any(|id| id == to)) {
         return Err(no_such_comment(to, &ids, &reading.span.path));
     }
+    // Read only now, so that nobody types a comment for a reading that cannot take it.
+    let body = read_body(args)?;
     let now = now_in(source.config.timezone);
     let entry = Entry {
         id: fresh_id(&ids),
@@ -128,8 +129,10 @@ fn read_body(args: &ReplyArgs) -> Result<String, Diagnostics> {
 }
 
 /// Line ends made `\n`, blank lines at the ends and spaces on blank lines removed, one final newline.
+///
+/// YAML also reads the Unicode line and paragraph separators as line ends, so they become `\n` too.
 fn tidy(text: &str) -> String {
-    let text = load::cleaned(text).replace("\r\n", "\n").replace('\r', "\n");
+    let text = load::cleaned(text).replace("\r\n", "\n").replace(['\r', '\u{2028}', '\u{2029}'], "\n");
     let lines: Vec<&str> = text.lines().map(|l| if l.trim().is_empty() { "" } else { l }).collect();
     let first = lines.iter().position(|l| !l.is_empty());
     let last = lines.iter().rposition(|l| !l.is_empty());
@@ -311,6 +314,7 @@ mod tests {
     fn bodies_are_tidied_but_keep_their_inner_layout() {
         assert_eq!(tidy("\r\n  \r\n  code\r\nhard  \r\n\r\n\t\n"), "  code\nhard  \n");
         assert_eq!(tidy(" \n\t\n"), "");
+        assert_eq!(tidy("a\u{2028}b\u{feff}c"), "a\nb\u{feff}c\n");
     }
 
     #[test]

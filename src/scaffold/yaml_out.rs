@@ -17,7 +17,7 @@ pub fn quoted(text: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }
             c => out.push(c),
@@ -30,11 +30,11 @@ pub fn quoted(text: &str) -> String {
 /// `body: |` and its lines, for a mapping whose keys stand at `indent` spaces.
 ///
 /// `body` must end with one newline and have no blank lines at its ends. When
-/// its first line starts with a space, the indentation is given explicitly
-/// (`|2`), since the parser would otherwise take that space as indentation.
+/// its first line starts with a space or a tab, the indentation is given
+/// explicitly (`|2`), since the parser would otherwise take it as indentation.
 pub fn block(key: &str, body: &str, indent: usize) -> String {
     let pad = " ".repeat(indent + 2);
-    let header = if body.starts_with(' ') { "|2" } else { "|" };
+    let header = if body.starts_with([' ', '\t']) { "|2" } else { "|" };
     let mut out = format!("{}{key}: {header}\n", " ".repeat(indent));
     for line in body.lines() {
         if !line.is_empty() {
@@ -56,7 +56,9 @@ mod tests {
     fn quoted_strings_escape_what_yaml_would_misread() {
         assert_eq!(quoted("Ana \"A\" Silva"), r#""Ana \"A\" Silva""#);
         assert_eq!(quoted("a\\b\tc\u{7}"), r#""a\\b\tc\u0007""#);
-        for text in ["- not a list", "#not a comment", "yes", "null", "key: value", "'single'", "@x", "Zoë"] {
+        for text in
+            ["- not a list", "#not a comment", "yes", "null", "key: value", "'single'", "@x", "Zoë", "a\u{2028}b"]
+        {
             let parsed: String = parse(Path::new("t"), &quoted(text), 1).unwrap();
             assert_eq!(parsed, text);
         }
@@ -68,7 +70,15 @@ mod tests {
         struct One {
             body: String,
         }
-        let bodies = ["plain\n", "  indented code\nthen text\n", "---\n...\n# heading\n", "hard  \nbreak\n\n- list\n"];
+        let bodies = [
+            "plain\n",
+            "\ttab first\n",
+            "then\n\ttab\n",
+            "zero\u{feff}width\n",
+            "  indented code\nthen text\n",
+            "---\n...\n# heading\n",
+            "hard  \nbreak\n\n- list\n",
+        ];
         for body in bodies {
             let top: One = parse(Path::new("t"), &block("body", body, 0), 1).unwrap();
             assert_eq!(top.body, body);

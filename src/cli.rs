@@ -19,6 +19,13 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Start a new site in an empty folder: settings, people and an example reading with its thread.
+    Init(InitArgs),
+    /// Add something new to the site.
+    #[command(subcommand)]
+    New(NewCommand),
+    /// Add a comment (a reflection or a reply) to a reading's thread.
+    Reply(ReplyArgs),
     /// Build the site into the output folder (replaced only when the build succeeds).
     Build(BuildArgs),
     /// Check the site and report every problem, without writing anything.
@@ -75,6 +82,9 @@ pub struct SiteArgs {
     /// Include readings marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Include readings dated in the future (scheduled, not published yet).
+    #[arg(long)]
+    pub future: bool,
 }
 
 /// Options of `build`.
@@ -92,6 +102,64 @@ pub struct BuildArgs {
     /// Clean every text afresh, neither reading nor writing the build cache in .roundtable/cache/.
     #[arg(long)]
     pub no_cache: bool,
+}
+
+/// Options of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create the site in (new, or empty).
+    pub dir: PathBuf,
+    /// Also copy the built-in theme into templates/ and static/, ready to edit.
+    #[arg(long)]
+    pub with_theme: bool,
+}
+
+/// What `new` can create.
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// Create this week's reading: a Markdown file with its front matter filled in.
+    Reading(NewReadingArgs),
+}
+
+/// Options of `new reading`.
+#[derive(Debug, Args)]
+pub struct NewReadingArgs {
+    /// The reading's title (its file name and address are made from it).
+    pub title: String,
+    /// The site folder, holding content/ and site.yaml.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The section folder under content/ (needed when the site has more than one).
+    #[arg(long)]
+    pub section: Option<String>,
+    /// The cohort week; default: the section's latest week plus one.
+    #[arg(long)]
+    pub week: Option<u32>,
+    /// Topic tags, separated by commas: `--tags trust,teams`.
+    #[arg(long, value_delimiter = ',')]
+    pub tags: Vec<String>,
+    /// The publication date (YYYY-MM-DD); default: today. A later date schedules the reading.
+    #[arg(long)]
+    pub date: Option<String>,
+}
+
+/// Options of `reply`.
+#[derive(Debug, Args)]
+pub struct ReplyArgs {
+    /// The reading: its slug, its address (/readings/trust/) or its file.
+    pub reading: String,
+    /// The site folder, holding content/ and site.yaml.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The id of the comment this one answers; without it, a new top-level comment.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Who wrote it: a name, key or alias from authors.yaml, or any name.
+    #[arg(long)]
+    pub author: String,
+    /// A file holding the comment's text (Markdown); without it, the text is read from standard input.
+    #[arg(long)]
+    pub file: Option<PathBuf>,
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ pub mod load;
 pub mod model;
 pub mod render;
 pub mod report;
+pub mod scaffold;
 pub mod serve;
 pub mod text;
 pub mod write;
@@ -38,7 +39,7 @@ use crate::render::{PageJob, Renderer};
 pub use diagnostics::Diagnostics as Problems;
 
 /// What to build and how.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     /// The site folder (holding `content/`).
     pub root: PathBuf,
@@ -50,6 +51,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Reuse cleaned texts from earlier builds (`.roundtable/cache/`) and keep this build's.
     pub cache: bool,
+    /// Include readings dated in the future.
+    pub future: bool,
 }
 
 /// What a successful run made, for the summary line.
@@ -71,6 +74,8 @@ pub struct BuildReport {
     pub texts: usize,
     /// Of those, how many were converted and cleaned; the others came from the build cache.
     pub cleaned: usize,
+    /// Dates of readings not published yet (scheduled), earliest first.
+    pub scheduled: Vec<chrono::DateTime<chrono::FixedOffset>>,
     /// Problems that did not stop the run.
     pub warnings: Vec<Diagnostic>,
     /// How long it took.
@@ -159,6 +164,7 @@ fn run(
         files: files.len(),
         texts: bodies.texts,
         cleaned: bodies.cleaned,
+        scheduled: site.scheduled.clone(),
         warnings: problems.sorted().into_iter().filter(|d| d.severity == Severity::Warning).collect(),
         elapsed: started.elapsed(),
     };
@@ -189,7 +195,8 @@ pub(crate) fn resolve_site(
             ),
         }
     }
-    let resolve_options = model::ResolveOptions { drafts: options.drafts };
+    let resolve_options =
+        model::ResolveOptions { drafts: options.drafts, future: options.future, now: chrono::Utc::now() };
     match model::resolve(source, resolve_options) {
         Ok(site) if !problems.has_errors() => {
             site.warnings.iter().for_each(|w| problems.push(w.clone()));

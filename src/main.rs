@@ -4,7 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use roundtable::cli::{Cli, Command, ReportArgs};
+use roundtable::cli::{Cli, Command, NewCommand, ReportArgs};
 use roundtable::diagnostics::Diagnostic;
 use roundtable::report::{Destination, ReportOptions};
 use roundtable::{BuildOptions, BuildReport, Problems};
@@ -25,6 +25,7 @@ fn main() -> ExitCode {
                 base_url: args.base_url,
                 drafts: args.site.drafts,
                 cache: !args.no_cache,
+                future: args.site.future,
             };
             (options, true)
         }
@@ -36,9 +37,13 @@ fn main() -> ExitCode {
                 base_url: None,
                 drafts: args.drafts,
                 cache: true,
+                future: args.future,
             };
             (options, false)
         }
+        Command::Init(args) => return finish(roundtable::scaffold::init(&args), cli.quiet),
+        Command::New(NewCommand::Reading(args)) => return finish(roundtable::scaffold::new_reading(&args), cli.quiet),
+        Command::Reply(args) => return finish(roundtable::scaffold::reply(&args), cli.quiet),
     };
     let result = if building { roundtable::build(&options) } else { roundtable::check(&options) };
     match result {
@@ -50,7 +55,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(problems) => {
-            report_failure(problems, building);
+            let kept = if building { "; the previous output was left as it was" } else { "" };
+            report_failure(problems, kept);
             ExitCode::from(1)
         }
     }
@@ -63,6 +69,7 @@ fn serve(args: roundtable::cli::ServeArgs, quiet: bool) -> ExitCode {
         port: args.port,
         open: args.open,
         drafts: args.site.drafts,
+        future: args.site.future,
         quiet,
     };
     match roundtable::serve::serve(&options) {
@@ -81,7 +88,8 @@ fn report(args: ReportArgs, quiet: bool) -> ExitCode {
     } else {
         Destination::Folder(root.join(args.out))
     };
-    let options = ReportOptions { root, drafts: args.site.drafts, format: args.format, destination };
+    let options =
+        ReportOptions { root, drafts: args.site.drafts, future: args.site.future, format: args.format, destination };
     match roundtable::report::run(&options) {
         Ok(made) => {
             print_problems(&made.warnings);
@@ -98,7 +106,7 @@ fn report(args: ReportArgs, quiet: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(problems) => {
-            report_failure(problems, false);
+            report_failure(problems, "; no report was written");
             ExitCode::from(1)
         }
     }
@@ -119,16 +127,41 @@ fn summary(report: &BuildReport, built: Option<&BuildOptions>) -> String {
         0 => String::new(),
         _ => format!(" ({reused} of {} texts from the build cache)", report.texts),
     };
+    let scheduled = match report.scheduled.first() {
+        Some(next) => format!(
+            "; {} not published yet (next on {}, --future to include)",
+            plural(report.scheduled.len(), "scheduled reading", "scheduled readings"),
+            next.date_naive()
+        ),
+        None => String::new(),
+    };
     match built {
         Some(options) => format!(
-            "Built {what}: {} written to {} in {seconds:.2} s{cached}",
+            "Built {what}: {} written to {} in {seconds:.2} s{cached}{scheduled}",
             plural(report.pages + report.files, "file", "files"),
             options.output.display()
         ),
         None => format!(
-            "Checked {what}: {} would be written, no problems found ({seconds:.2} s)",
+            "Checked {what}: {} would be written, no problems found ({seconds:.2} s){scheduled}",
             plural(report.pages + report.files, "file", "files")
         ),
+    }
+}
+
+/// Prints what `init`, `new` or `reply` did, or why it wrote nothing.
+fn finish(result: Result<roundtable::scaffold::Done, Problems>, quiet: bool) -> ExitCode {
+    match result {
+        Ok(done) => {
+            print_problems(&done.notes);
+            if !quiet {
+                println!("{}", done.summary);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            report_failure(problems, "; nothing was written");
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -139,11 +172,10 @@ fn print_problems(problems: &[Diagnostic]) {
     }
 }
 
-fn report_failure(problems: Problems, building: bool) {
+fn report_failure(problems: Problems, after: &str) {
     let errors = problems.error_count();
     let sorted = problems.sorted();
     print_problems(&sorted);
-    let kept = if building { "; the previous output was left as it was" } else { "" };
     let count = if errors == 1 { "1 error".to_string() } else { format!("{errors} errors") };
-    eprintln!("roundtable: {count} found{kept}");
+    eprintln!("roundtable: {count} found{after}");
 }

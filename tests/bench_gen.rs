@@ -65,15 +65,15 @@ fn sizes_are_readings_by_comments() {
 #[test]
 fn the_s_site_checks_clean_and_has_the_promised_shape() {
     let (_dir, root, stats) = generate("S", 1);
-    let options =
-        BuildOptions { root: root.clone(), output: root.join("public"), base_url: None, drafts: false, cache: false };
+    let options = BuildOptions { root: root.clone(), output: root.join("public"), ..Default::default() };
     let report = roundtable::check(&options).unwrap_or_else(|problems| panic!("{:?}", problems.sorted()));
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
     assert_eq!((report.readings, report.comments), (100, 3_000));
     assert_eq!((stats.readings, stats.comments), (100, 3_000));
 
     let (source, _, _) = load::load(&root);
-    let site = model::resolve(source, ResolveOptions::default()).unwrap();
+    let site =
+        model::resolve(source, ResolveOptions { drafts: false, future: false, now: chrono::Utc::now() }).unwrap();
     let comments: Vec<&model::Comment> = site.readings.iter().flat_map(|r| &r.thread.comments).collect();
     let replies = comments.iter().filter(|c| c.parent.is_some()).count();
     assert_eq!(replies, stats.replies);

@@ -26,7 +26,7 @@ fn example_site() -> tempfile::TempDir {
 }
 
 fn options(root: &Path, output: PathBuf) -> BuildOptions {
-    BuildOptions { root: root.to_path_buf(), output, base_url: None, drafts: false, cache: false }
+    BuildOptions { root: root.to_path_buf(), output, ..Default::default() }
 }
 
 /// Edits one file of the site by a function of its text.

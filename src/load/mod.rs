@@ -172,8 +172,13 @@ pub fn read_source(root: &Path, path: &Path, problems: &mut Diagnostics) -> Opti
             return None;
         }
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    Some(crate::text::strip_controls(text).into_owned())
+    Some(cleaned(&text))
+}
+
+/// A file's text as the parsers see it: without a byte-order mark or control characters.
+pub fn cleaned(text: &str) -> String {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    crate::text::strip_controls(text).into_owned()
 }
 
 fn find_yaml(root: &Path, stem: &str) -> Option<PathBuf> {
@@ -273,34 +278,47 @@ fn load_thread(root: &Path, files: &walk::ReadingFiles, problems: &mut Diagnosti
         let Some(text) = read_source(root, path, problems) else {
             continue;
         };
-        if yaml::is_empty(&text) {
-            continue;
-        }
-        let shown = relative(root, path);
-        match yaml::parse_list(&shown, &text) {
-            Ok(entries) => {
-                for entry in entries {
-                    match entry.value {
-                        Ok(fields) => comments.push(RawComment { span: entry.span, keys: entry.keys, fields }),
-                        Err(found) => found.into_iter().for_each(|p| problems.push(p)),
-                    }
-                }
-            }
-            Err(problem) => problems.push(problem),
-        }
+        comments.extend(thread_list(&relative(root, path), &text, problems));
     }
     for path in &files.thread_singles {
         let Some(text) = read_source(root, path, problems) else {
             continue;
         };
-        let shown = relative(root, path);
-        let parsed = yaml::parse_mapping(&shown, &text, 1);
-        match parsed.value {
-            Some(fields) if parsed.problems.is_empty() => {
-                comments.push(RawComment { span: Span::new(shown, 1, 1), keys: parsed.keys, fields })
-            }
-            _ => parsed.problems.into_iter().for_each(|p| problems.push(p)),
-        }
+        comments.extend(thread_single(&relative(root, path), &text, problems));
     }
     comments
+}
+
+/// The comments of a thread file's text (a list), shown as `shown` in messages.
+pub fn thread_list(shown: &Path, text: &str, problems: &mut Diagnostics) -> Vec<RawComment> {
+    if yaml::is_empty(text) {
+        return Vec::new();
+    }
+    let mut comments = Vec::new();
+    match yaml::parse_list(shown, text) {
+        Ok(entries) => {
+            for entry in entries {
+                match entry.value {
+                    Ok(fields) => comments.push(RawComment { span: entry.span, keys: entry.keys, fields }),
+                    Err(found) => found.into_iter().for_each(|p| problems.push(p)),
+                }
+            }
+        }
+        Err(problem) => problems.push(problem),
+    }
+    comments
+}
+
+/// The comment of a `comments/` file's text (one mapping), shown as `shown` in messages.
+pub fn thread_single(shown: &Path, text: &str, problems: &mut Diagnostics) -> Option<RawComment> {
+    let parsed = yaml::parse_mapping(shown, text, 1);
+    match parsed.value {
+        Some(fields) if parsed.problems.is_empty() => {
+            Some(RawComment { span: Span::new(shown, 1, 1), keys: parsed.keys, fields })
+        }
+        _ => {
+            parsed.problems.into_iter().for_each(|p| problems.push(p));
+            None
+        }
+    }
 }

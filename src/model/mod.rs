@@ -12,7 +12,7 @@ pub mod thread;
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
@@ -49,6 +49,8 @@ pub struct Site {
     pub members: Vec<PersonId>,
     /// Problems that did not stop the resolve.
     pub warnings: Vec<Diagnostic>,
+    /// Dates of readings left out because they are not published yet, earliest first.
+    pub scheduled: Vec<DateTime<FixedOffset>>,
 }
 
 /// A folder of readings.
@@ -186,10 +188,14 @@ pub struct Contributions {
 }
 
 /// What to include beyond published readings.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct ResolveOptions {
     /// Include readings marked `draft: true`.
     pub drafts: bool,
+    /// Include readings dated after `now` (scheduled readings).
+    pub future: bool,
+    /// The moment that decides which readings are published yet; a parameter so tests can fix it.
+    pub now: DateTime<Utc>,
 }
 
 /// Names the site's own pages use at the top level; no section or reading may take them.
@@ -205,8 +211,15 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
         sections.iter().filter_map(|(section, start)| start.map(|s| (section.path.as_str(), s))).collect();
     let mut readings = Vec::new();
     let mut tag_names: Vec<Vec<String>> = Vec::new();
+    let mut scheduled = Vec::new();
     for raw in source.readings {
         if raw.front.draft && !options.drafts {
+            continue;
+        }
+        // Like a draft, a scheduled reading is left out whole: its thread, tags and people too.
+        let date = raw.front.date.as_deref().and_then(|text| dates::parse(text, config.timezone));
+        if let Some(date) = date.filter(|date| *date > options.now && !options.future) {
+            scheduled.push(date);
             continue;
         }
         let start = find_weeks_start(&raw.section, &weeks_start);
@@ -226,6 +239,7 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
         order.into_iter().map(|i| slots[i].take().expect("each reading once")).unzip();
     let tags = gather_tags(&mut readings, &tag_names);
     let contributions = gather_contributions(&readings, directory.people.len());
+    scheduled.sort();
     if problems.has_errors() {
         return Err(problems);
     }
@@ -240,6 +254,7 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
         people: directory.people,
         tags,
         contributions,
+        scheduled,
     })
 }
 

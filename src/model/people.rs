@@ -147,11 +147,11 @@ impl Directory {
 }
 
 /// Lowercase with runs of white space made one space, for matching.
-fn fold(name: &str) -> String {
+pub(crate) fn fold(name: &str) -> String {
     name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
-fn is_anonymous(folded: &str) -> bool {
+pub(crate) fn is_anonymous(folded: &str) -> bool {
     folded == "anonymous"
 }
 

@@ -179,6 +179,8 @@ pub struct ReportOptions {
     pub root: PathBuf,
     /// Count readings marked `draft: true` too.
     pub drafts: bool,
+    /// Count readings dated in the future too.
+    pub future: bool,
     /// html, csv or json.
     pub format: Format,
     /// Where it goes.
@@ -215,6 +217,7 @@ pub fn run(options: &ReportOptions) -> Result<Made, Diagnostics> {
         output: options.root.join("public"),
         base_url: None,
         drafts: options.drafts,
+        future: options.future,
         cache: false,
     };
     let (site, _, warnings) = crate::load_and_resolve(&build)?;

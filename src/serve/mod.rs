@@ -35,6 +35,8 @@ pub struct ServeOptions {
     pub open: bool,
     /// Include drafts.
     pub drafts: bool,
+    /// Include readings dated in the future.
+    pub future: bool,
     /// Print only problems.
     pub quiet: bool,
 }
@@ -64,6 +66,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
         output: output.clone(),
         base_url: Some(url.clone()),
         drafts: options.drafts,
+        future: options.future,
         cache: true,
     };
     let mut session = Session::new(build);

@@ -16,6 +16,7 @@ pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
+pub mod fresh;
 pub mod load;
 pub mod model;
 pub mod render;
@@ -80,12 +81,20 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     /// How long it took.
     pub elapsed: Duration,
+    /// Nothing changed since the last build, so nothing was built.
+    pub up_to_date: bool,
 }
 
 /// Builds the site and replaces the output folder; on any error the old output stays.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     check_output_folder(options)?;
+    let inputs = options.cache.then(|| fresh::inputs(options));
+    if let Some(inputs) = &inputs {
+        if let Some(report) = fresh::Record::read(options).and_then(|last| last.still_fresh(options, inputs)) {
+            return Ok(BuildReport { elapsed: started.elapsed(), ..report });
+        }
+    }
     let staging = write::Staging::new(&options.output).map_err(|e| io_problem(&options.output, &e))?;
     let (mut report, cache) = run(options, Some(&staging), started)?;
     staging.commit().map_err(|e| io_problem(&options.output, &e))?;
@@ -96,6 +105,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                     .with_help("the site was built; the next build will just take longer");
             report.warnings.push(warning);
         }
+    }
+    if let Some(inputs) = inputs {
+        // With warnings, building again is how they are shown again.
+        let record = report.warnings.is_empty().then(|| fresh::Record::of(options, inputs, &report));
+        fresh::Record::save(options, record.as_ref());
     }
     Ok(BuildReport { elapsed: started.elapsed(), ..report })
 }
@@ -167,6 +181,7 @@ fn run(
         scheduled: site.scheduled.clone(),
         warnings: problems.sorted().into_iter().filter(|d| d.severity == Severity::Warning).collect(),
         elapsed: started.elapsed(),
+        up_to_date: false,
     };
     Ok((report, cache_changed.then_some(bodies.cache)))
 }

@@ -136,6 +136,10 @@ fn summary(report: &BuildReport, built: Option<&BuildOptions>) -> String {
         None => String::new(),
     };
     match built {
+        Some(options) if report.up_to_date => format!(
+            "Nothing changed since the last build: {} is up to date ({seconds:.2} s{scheduled})",
+            options.output.display()
+        ),
         Some(options) => format!(
             "Built {what}: {} written to {} in {seconds:.2} s{cached}{scheduled}",
             plural(report.pages + report.files, "file", "files"),

@@ -77,3 +77,30 @@ fn no_cache_and_check_leave_no_cache_behind() {
     assert!(roundtable(["check", "--root", site.path().to_str().unwrap()]).status.success());
     assert!(!site.path().join(".roundtable").exists());
 }
+
+#[test]
+fn an_unchanged_site_is_not_built_again() {
+    let site = copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("public");
+    build(site.path(), &output, &[]);
+    let (again, _) = build(site.path(), &output, &[]);
+    assert!(again.starts_with("Nothing changed since the last build"), "{again}");
+
+    let thread = site.path().join(THREAD);
+    let text = fs::read_to_string(&thread).unwrap().replace("Time is always short.", "Time flies.");
+    fs::write(&thread, text).unwrap();
+    let (edited, _) = build(site.path(), &output, &[]);
+    assert!(edited.starts_with("Built "), "an edited thread is built: {edited}");
+    assert!(fs::read_to_string(output.join("week/client-focus/index.html")).unwrap().contains("Time flies."));
+
+    fs::remove_file(output.join("week/client-focus/index.html")).unwrap();
+    let (repaired, _) = build(site.path(), &output, &[]);
+    assert!(repaired.starts_with("Built "), "a changed output folder is built again: {repaired}");
+    assert!(output.join("week/client-focus/index.html").is_file());
+
+    let (other, _) = build(site.path(), &output, &["--drafts"]);
+    assert!(other.starts_with("Built "), "other options build: {other}");
+    let (forced, _) = build(site.path(), &output, &["--drafts", "--no-cache"]);
+    assert!(forced.starts_with("Built "), "--no-cache always builds: {forced}");
+}

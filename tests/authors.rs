@@ -51,3 +51,39 @@ fn different_names_with_the_same_slug_are_told_apart() {
     assert_eq!(select(&first, "a[href$=\"#comment-c3\"]").len(), 1, "case does not make a new person");
     assert_eq!(select(&second, "a[href$=\"#comment-c2\"]").len(), 1);
 }
+
+#[test]
+fn a_busy_writer_gets_pages_of_a_hundred_reflections() {
+    let mut thread = String::new();
+    for i in 0..250 {
+        thread += &format!(
+            "- id: c{i}\n  author: Busy Bee\n  date: 2011-08-08T{:02}:{:02}:00Z\n  body: Note {i}.\n",
+            i / 60,
+            i % 60
+        );
+    }
+    let reading = "---\ntitle: One\ndate: 2011-08-08\n---\nText.\n";
+    let root = site(&[("content/r/2011-08-08-one.md", reading), ("content/r/2011-08-08-one.comments.yaml", &thread)]);
+    let out = tempfile::tempdir().unwrap();
+    build(root.path(), &out.path().join("public"), &[]);
+    let output = out.path().join("public");
+    let notes = |path: &str| select(&page(&output, path), "[aria-labelledby=reflections-heading] article").len();
+    assert_eq!(
+        [
+            notes("authors/busy-bee/index.html"),
+            notes("authors/busy-bee/page/2/index.html"),
+            notes("authors/busy-bee/page/3/index.html")
+        ],
+        [100, 100, 50]
+    );
+    assert!(!output.join("authors/busy-bee/page/4").exists());
+    let middle = page(&output, "authors/busy-bee/page/2/index.html");
+    let link =
+        |rel: &str| select(&middle, &format!("nav.pagination a[rel={rel}]"))[0].attr("href").unwrap().to_string();
+    assert_eq!((link("prev"), link("next")), ("/authors/busy-bee/".into(), "/authors/busy-bee/page/3/".into()));
+    let first = page(&output, "authors/busy-bee/index.html");
+    assert!(
+        select(&first, "article").iter().any(|a| a.text().collect::<String>().contains("Note 249.")),
+        "newest first"
+    );
+}

@@ -75,7 +75,7 @@ pub fn pages(old: &Site, new: &Site, change: &Change) -> Vec<PageJob> {
         .filter(|job| match *job {
             PageJob::Reading(id) | PageJob::ReadingComments(id) => touched.readings.contains(&new.readings[id.0].path),
             PageJob::Section(i) => touched.sections.contains(&new.sections[i].path),
-            PageJob::Author(id) => touched.people.contains(&new.people[id.0].slug),
+            PageJob::Author(id, _) => touched.people.contains(&new.people[id.0].slug),
             PageJob::Tag(i) => touched.tags.contains(&new.tags[i].slug),
             PageJob::NotFound | PageJob::Search => false,
             PageJob::Index

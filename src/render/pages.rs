@@ -10,6 +10,8 @@ use crate::model::{PersonId, ReadingId, Site};
 pub const FEED_READINGS: usize = 20;
 /// How many comments the comments feed holds.
 pub const FEED_COMMENTS: usize = 50;
+/// How many reflections a person's page shows; more go on further pages, so no page grows without bound.
+pub const AUTHOR_PAGE_SIZE: usize = 100;
 
 /// One page or feed to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,8 +24,9 @@ pub enum PageJob {
     Reading(ReadingId),
     /// `/authors/`.
     Authors,
-    /// `/authors/<slug>/`.
-    Author(PersonId),
+    /// `/authors/<slug>/`, then `/authors/<slug>/page/2/` and on: a person and a page of their reflections,
+    /// counted from 0.
+    Author(PersonId, usize),
     /// `/tags/`.
     Tags,
     /// `/tags/<slug>/`, by tag index.
@@ -49,7 +52,10 @@ pub fn plan(site: &Site) -> Vec<PageJob> {
     let mut jobs = vec![PageJob::Index, PageJob::Authors, PageJob::Tags, PageJob::NotFound];
     jobs.extend((0..site.sections.len()).map(PageJob::Section));
     jobs.extend((0..site.readings.len()).map(|i| PageJob::Reading(ReadingId(i))));
-    jobs.extend((0..site.people.len()).map(|i| PageJob::Author(PersonId(i))));
+    for (i, work) in site.contributions.iter().enumerate() {
+        let pages = work.comments.len().div_ceil(AUTHOR_PAGE_SIZE).max(1);
+        jobs.extend((0..pages).map(|page| PageJob::Author(PersonId(i), page)));
+    }
     jobs.extend((0..site.tags.len()).map(PageJob::Tag));
     jobs.extend([PageJob::ReadingsFeed, PageJob::CommentsFeed, PageJob::Sitemap]);
     jobs.extend((0..site.readings.len()).map(|i| PageJob::ReadingComments(ReadingId(i))));
@@ -65,7 +71,7 @@ impl PageJob {
             PageJob::Section(_) => "section.html",
             PageJob::Reading(_) => "reading.html",
             PageJob::Authors => "authors.html",
-            PageJob::Author(_) => "author.html",
+            PageJob::Author(..) => "author.html",
             PageJob::Tags => "tags.html",
             PageJob::Tag(_) => "tag.html",
             PageJob::NotFound => "404.html",
@@ -85,7 +91,8 @@ impl PageJob {
             PageJob::Section(i) => (site.sections[i].path.clone(), false),
             PageJob::Reading(id) => (site.readings[id.0].path.clone(), false),
             PageJob::Authors => ("authors".into(), false),
-            PageJob::Author(id) => (format!("authors/{}", site.people[id.0].slug), false),
+            PageJob::Author(id, 0) => (format!("authors/{}", site.people[id.0].slug), false),
+            PageJob::Author(id, page) => (format!("authors/{}/page/{}", site.people[id.0].slug, page + 1), false),
             PageJob::Tags => ("tags".into(), false),
             PageJob::Tag(i) => (format!("tags/{}", site.tags[i].slug), false),
             PageJob::NotFound => ("404.html".into(), true),
@@ -163,16 +170,31 @@ impl PageJob {
                 context.insert("people", &people.into_iter().map(|p| views.person(p)).collect::<Vec<_>>());
                 "People".to_string()
             }
-            PageJob::Author(id) => {
+            PageJob::Author(id, page) => {
                 let work = &site.contributions[id.0];
+                let first_page = page == 0;
                 context.insert("person", &views.person(id));
-                context.insert("readings", &work.readings.iter().map(|&r| views.reading(r, false)).collect::<Vec<_>>());
-                let cards: Vec<_> = work.comments.iter().map(|&(r, c)| views.comment_card(r, c)).collect();
-                context.insert("comments", &cards);
+                let readings = work.readings.iter().filter(|_| first_page).map(|&r| views.reading(r, false));
+                context.insert("readings", &readings.collect::<Vec<_>>());
+                let shown = work.comments.iter().skip(page * AUTHOR_PAGE_SIZE).take(AUTHOR_PAGE_SIZE);
+                context.insert("comments", &shown.map(|&(r, c)| views.comment_card(r, c)).collect::<Vec<_>>());
                 let mentioned_in = &views.bodies.mentioned_in[id.0];
-                let cards: Vec<_> = mentioned_in.iter().map(|&(r, c)| views.comment_card(r, c)).collect();
-                context.insert("mentioned_in", &cards);
-                site.people[id.0].name.clone()
+                let newest = mentioned_in.iter().filter(|_| first_page).take(AUTHOR_PAGE_SIZE);
+                context.insert("mentioned_in", &newest.map(|&(r, c)| views.comment_card(r, c)).collect::<Vec<_>>());
+                context.insert("mentioned_count", &mentioned_in.len());
+                let pages = work.comments.len().div_ceil(AUTHOR_PAGE_SIZE).max(1);
+                let address = |page: usize| PageJob::Author(id, page).path(site).0;
+                let pagination = Pagination {
+                    page: page + 1,
+                    pages,
+                    previous: page.checked_sub(1).map(|p| views.url(&address(p))),
+                    next: (page + 1 < pages).then(|| views.url(&address(page + 1))),
+                };
+                context.insert("pagination", &pagination);
+                match page {
+                    0 => site.people[id.0].name.clone(),
+                    _ => format!("{}, page {}", site.people[id.0].name, page + 1),
+                }
             }
             PageJob::Tags => {
                 let mut tags: Vec<usize> = (0..site.tags.len()).collect();
@@ -218,7 +240,7 @@ impl PageJob {
             PageJob::Section(_) => "section",
             PageJob::Reading(_) => "reading",
             PageJob::Authors => "authors",
-            PageJob::Author(_) => "author",
+            PageJob::Author(..) => "author",
             PageJob::Tags => "tags",
             PageJob::Tag(_) => "tag",
             PageJob::NotFound => "404",
@@ -232,6 +254,19 @@ impl PageJob {
         context.insert("page", &views.page(kind, title, url));
         context
     }
+}
+
+/// `pagination` of a person's page: which page of their reflections this is, and links to its neighbours.
+#[derive(Debug, serde::Serialize)]
+pub struct Pagination {
+    /// This page, counted from 1.
+    pub page: usize,
+    /// How many pages there are.
+    pub pages: usize,
+    /// The page before, if any.
+    pub previous: Option<String>,
+    /// The page after, if any.
+    pub next: Option<String>,
 }
 
 /// `updated` (unless already set) and `comments` of a comments feed.

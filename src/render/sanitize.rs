@@ -134,7 +134,8 @@ fn common<'a>(tags: &[&'a str]) -> Builder<'a> {
             ("sup", HashSet::from(["footnote-reference", "footnote-definition-label"])),
             ("div", HashSet::from(["footnote-definition"])),
         ]))
-        .add_tag_attribute_values("input", "type", ["checkbox"])
+        // Every input is a disabled checkbox, the only kind task lists make: no text box comes through.
+        .set_tag_attribute_value("input", "type", "checkbox")
         .set_tag_attribute_value("input", "disabled", "");
     builder
 }
@@ -221,6 +222,7 @@ mod tests {
         assert!(out.contains("type=\"checkbox\""), "{out}");
         assert!(out.contains("checked"), "{out}");
         assert!(!out.contains("type=\"text\""), "{out}");
+        assert_eq!(member("<input autofocus>").as_str(), "<input type=\"checkbox\" disabled=\"\">");
         assert!(out.contains("style=\"text-align:right\""), "{out}");
         assert!(out.contains("href=\"#ugc-c1-fn-1\""), "{out}");
         assert!(out.contains("id=\"ugc-c1-fn-1\""), "{out}");

@@ -1,5 +1,6 @@
 //! Every hostile input of `fixtures/hostile/vectors.txt` in every untrusted field, built by the real
-//! binary; every page is parsed with html5ever and must hold nothing that runs.
+//! binary; every page is parsed with html5ever and must hold nothing that runs, and so must the HTML
+//! that the feeds carry escaped.
 //!
 //! Two sites per input: one puts it in a reading and its thread (title, author, summary, tag, slug,
 //! source fields, comment author and body), one in `authors.yaml` (alias, bio, website), since a
@@ -206,6 +207,10 @@ fn every_vector_in(generate: Generator, fields: &'static [Field], reading_page: 
             let found = violations(html, &allowed);
             assert!(found.is_empty(), "{name} in {path}:\n{}", found.join("\n"));
         }
+        for (path, xml) in common::read_tree(&output).into_iter().filter(|(p, _)| p.ends_with(".xml")) {
+            let found = safety::feed_violations(&String::from_utf8(xml).unwrap(), path == "comments.xml");
+            assert!(found.is_empty(), "{name} in {path}:\n{}", found.join("\n"));
+        }
         let html = page(&output, reading_page);
         assert_eq!(select(&html, "[id^=\"comment-\"] .comment-body").len(), 2, "{name}: both comments are shown");
     }
@@ -247,6 +252,19 @@ fn the_checker_finds_an_injected_script_but_not_the_theme_s_own() {
     );
     let found = violations(&injected, &allowed);
     assert_eq!(found.len(), 5, "script, script in members' text, rel, onclick, URL: {found:#?}");
+}
+
+#[test]
+fn the_checker_reads_feeds_as_a_feed_reader_does() {
+    let safe = "<feed><link rel=\"self\" href=\"x\"/><entry><title>&lt;script&gt;</title>\
+                <content type=\"html\">&lt;p&gt;&lt;a href=&quot;https://e.org&quot; rel=&quot;nofollow ugc noopener&quot;&gt;\
+                x&lt;/a&gt;&lt;/p&gt;</content></entry></feed>";
+    assert!(safety::feed_violations(safe, true).is_empty(), "{:?}", safety::feed_violations(safe, true));
+    let raw = "<feed><entry><title></title><script>alert(1)</script></entry></feed>";
+    assert_eq!(safety::feed_violations(raw, false).len(), 1);
+    let escaped = "<feed><entry><content type=\"html\">&lt;img src=x onerror=alert(1)&gt;</content></entry></feed>";
+    assert_eq!(safety::feed_violations(escaped, false).len(), 1, "the handler");
+    assert_eq!(safety::feed_violations(escaped, true).len(), 2, "the handler and the image in members' text");
 }
 
 #[test]

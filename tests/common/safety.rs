@@ -137,6 +137,38 @@ pub fn violations(html: &Html, allowed: &Allowed) -> Vec<String> {
     found
 }
 
+/// Every way a feed breaks the rules: raw markup where only escaped text belongs, or escaped HTML
+/// (`<content type="html">`, `<summary type="html">`) that is unsafe once a feed reader decodes it.
+pub fn feed_violations(xml: &str, members: bool) -> Vec<String> {
+    let mut found = Vec::new();
+    let lower = xml.to_ascii_lowercase();
+    // Atom has elements of its own named `link` and `source`; every other guarded name is injected markup.
+    for name in GUARDED.iter().filter(|n| !matches!(**n, "link" | "source")) {
+        if lower.contains(&format!("<{name}")) {
+            found.push(format!("the feed holds a raw <{name}>"));
+        }
+    }
+    for element in ["content", "summary"] {
+        let open = format!("<{element} type=\"html\">");
+        for block in xml.split(open.as_str()).skip(1) {
+            let escaped = block.split(&format!("</{element}>")).next().unwrap_or_default();
+            let decoded = escaped
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&apos;", "'")
+                .replace("&amp;", "&");
+            let html = Html::parse_fragment(&decoded);
+            found.extend(violations(&html, &Allowed::default()));
+            if members {
+                found.extend(member_text_violations(html.root_element()));
+            }
+        }
+    }
+    found
+}
+
 /// The stricter rules for what members wrote: no images, and every link marked as theirs.
 pub fn member_text_violations(container: ElementRef) -> Vec<String> {
     let mut found = Vec::new();

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{build, copy_fixture, fixture, page, read_tree, roundtable, select, site};
+use common::{build, copy_fixture, fixture, read_tree, roundtable, site};
 
 /// A built copy of the basic site: change it, build again, and compare with what was there.
 struct Built {
@@ -240,8 +240,9 @@ fn a_thread_of_twenty_thousand_comments_builds() {
     let output = dir.path().join("public");
     let result = build(dir.path(), &output, &[]);
     assert!(String::from_utf8_lossy(&result.stdout).contains("1 reading, 20000 comments, 10 people"));
-    let html = page(&output, "r/big/index.html");
-    assert_eq!(select(&html, "[id^=\"comment-c\"]").len(), 20_000);
+    // Counted in the text: parsing a page this size with a debug build of html5ever takes seconds.
+    let html = fs::read_to_string(output.join("r/big/index.html")).unwrap();
+    assert_eq!(html.matches(" id=\"comment-c").count(), 20_000);
 }
 
 #[test]
@@ -258,10 +259,10 @@ fn a_comment_of_five_megabytes_builds() {
     ]);
     let output = dir.path().join("public");
     build(dir.path(), &output, &[]);
-    let html = page(&output, "r/long/index.html");
-    let links = select(&html, "[id=\"comment-c1\"] .comment-body a");
-    assert_eq!(links.len(), body.matches("[a link]").count());
-    assert!(links.iter().all(|a| a.attr("rel") == Some("nofollow ugc noopener noreferrer")));
+    let html = fs::read_to_string(output.join("r/long/index.html")).unwrap();
+    let marked = html.matches("<a href=\"https://example.org/\" rel=\"nofollow ugc noopener noreferrer\">").count();
+    assert_eq!(marked, body.matches("[a link]").count(), "every link is kept, with its rel");
+    assert_eq!(html.matches("href=\"https://example.org/\"").count(), marked);
 }
 
 #[cfg(unix)]

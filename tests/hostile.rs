@@ -214,6 +214,12 @@ fn every_vector_in(generate: Generator, fields: &'static [Field], reading_page: 
         let html = page(&output, reading_page);
         assert_eq!(select(&html, "[id^=\"comment-\"] .comment-body").len(), 2, "{name}: both comments are shown");
     }
+    println!(
+        "{} hostile inputs x {} fields = {} placements",
+        vectors.len(),
+        fields.len(),
+        vectors.len() * fields.len()
+    );
     vectors.len() * fields.len()
 }
 

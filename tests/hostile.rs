@@ -236,6 +236,37 @@ fn no_hostile_input_in_authors_yaml_reaches_a_page_alive() {
     assert!(placements >= 60 * PEOPLE_FIELDS.len());
 }
 
+/// Cleaning must not depend on hash order or threads: every input at once, built three times.
+#[test]
+fn hostile_input_builds_to_the_same_bytes_every_time() {
+    let thread: String = safety::vectors()
+        .iter()
+        .enumerate()
+        .map(|(i, (_, v))| format!("- id: c{i}\n  author: {}\n  date: 2011-08-08\n  body: {}\n", quoted(v), quoted(v)))
+        .collect();
+    let dir = site(
+        &[(READING, "---\ntitle: A\ndate: 2011-08-08\n---\n".to_string()), (THREAD, thread)]
+            .iter()
+            .map(|(p, t)| (*p, t.as_str()))
+            .collect::<Vec<_>>(),
+    );
+    let runs: Vec<_> = ["2", "2", "1"]
+        .iter()
+        .enumerate()
+        .map(|(i, threads)| {
+            let output = dir.path().join(format!("public-{i}"));
+            let result = std::process::Command::new(env!("CARGO_BIN_EXE_roundtable"))
+                .env("RAYON_NUM_THREADS", threads)
+                .args(["build", "--root", dir.path().to_str().unwrap(), "--output", output.to_str().unwrap()])
+                .output()
+                .unwrap();
+            assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+            common::read_tree(&output)
+        })
+        .collect();
+    assert!(runs[0] == runs[1] && runs[1] == runs[2], "the builds differ");
+}
+
 #[test]
 fn the_corpus_has_sixty_distinct_inputs_in_fourteen_fields() {
     let vectors = safety::vectors();

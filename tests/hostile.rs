@@ -309,7 +309,7 @@ fn urls_are_read_as_a_browser_reads_them() {
     for bad in ["javascript:x", " JaVa\tScRiPt:x", "\u{1}data:text/html,x", "vbscript:x", "java\nscript:x"] {
         assert!(!safety::is_safe_url(bad), "{bad:?}");
     }
-    for good in ["https://e.org/a:b", "/x/y", "#c1", "mailto:a@b.c", "../x:y", "?q=a:b", "plain"] {
+    for good in ["https://e.org/a:b", "/x/y", "#c1", "mailto:a@b.c", "../x:y", "?q=a:b", "plain", "0;u=javascript:x"] {
         assert!(safety::is_safe_url(good), "{good:?}");
     }
 }

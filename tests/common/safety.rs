@@ -240,13 +240,14 @@ fn is_url_attribute(name: &str) -> bool {
 pub fn is_safe_url(value: &str) -> bool {
     let squeezed: String = value.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
     let squeezed = squeezed.to_ascii_lowercase();
-    let scheme_end = squeezed.find(':');
-    let path_start = squeezed.find(['/', '?', '#']);
-    match (scheme_end, path_start) {
-        (Some(colon), Some(slash)) if slash < colon => true,
-        (Some(colon), _) => SAFE_SCHEMES.contains(&&squeezed[..colon]),
-        (None, _) => true,
-    }
+    // A scheme is a letter then letters, digits, `+`, `-` or `.`; before anything else, a `:` is part
+    // of a relative path (`0;url=javascript:x` is a file name, not a script).
+    let Some((scheme, _)) = squeezed.split_once(':') else {
+        return true;
+    };
+    let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    !is_scheme || SAFE_SCHEMES.contains(&scheme)
 }
 
 /// The one `style` members' tables may keep: `text-align`.

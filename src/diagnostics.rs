@@ -89,12 +89,24 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}: {kind}: {}", self.span, self.message)?;
+        write!(f, "{}: {kind}: {}", one_line(&self.span.to_string()), one_line(&self.message))?;
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", one_line(help))?;
         }
         Ok(())
     }
+}
+
+/// `text` with control and text-direction characters written as escapes (`\n`, `\u{1b}`).
+///
+/// Messages quote what people typed: a newline would forge a second diagnostic line,
+/// and an escape sequence or a right-to-left override would change what the terminal shows.
+fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !text.contains(hidden) {
+        return text.into();
+    }
+    text.chars().map(|c| if hidden(c) { c.escape_default().to_string() } else { c.to_string() }).collect()
 }
 
 /// Every problem a run found, in a stable order.
@@ -166,6 +178,12 @@ mod tests {
             .with_help("did you mean `title`?");
         assert_eq!(d.to_string(), "content/a.md:3:1: error: unknown key `tittle`\n  help: did you mean `title`?");
         assert_eq!(Diagnostic::warning(Span::file("site.yaml"), "x").to_string(), "site.yaml: warning: x");
+    }
+
+    #[test]
+    fn typed_text_cannot_break_a_diagnostic_line() {
+        let d = Diagnostic::error(Span::new("a\nb.md", 2, 1), "slug `x\ncontent/c.md:1:1: error: \u{1b}[2J\u{202e}`");
+        assert_eq!(d.to_string(), "a\\nb.md:2:1: error: slug `x\\ncontent/c.md:1:1: error: \\u{1b}[2J\\u{202e}`");
     }
 
     #[test]

@@ -77,6 +77,7 @@ impl Staging {
         let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
         let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         fs::create_dir_all(parent)?;
+        remove_leftovers(parent, &name);
         let staging = parent.join(format!(".{name}.roundtable-new-{}", std::process::id()));
         if staging.exists() {
             fs::remove_dir_all(&staging)?;
@@ -147,18 +148,14 @@ fn inside(folder: &Path, relative: &str) -> io::Result<PathBuf> {
 
 /// Replaces one file of a live output folder (`serve`'s), unless it already holds `bytes`.
 ///
-/// The new file is written beside the old one and renamed over it, so a reader
-/// sees either the old page or the new one, never half of one. Returns whether it wrote.
+/// Written with [`write_atomically`], so a reader sees either the old page or the
+/// new one, never half of one. Returns whether it wrote.
 pub fn update(output: &Path, relative: &str, bytes: &[u8]) -> io::Result<bool> {
     let target = inside(output, relative)?;
     if fs::read(&target).is_ok_and(|old| old == bytes) {
         return Ok(false);
     }
-    let name = target.file_name().expect("a file").to_string_lossy();
-    let temporary = target.with_file_name(format!(".{name}.{}.roundtable-tmp", std::process::id()));
-    fs::write(&temporary, bytes).and_then(|()| fs::rename(&temporary, &target)).inspect_err(|_| {
-        let _ = fs::remove_file(&temporary);
-    })?;
+    write_atomically(&target, bytes)?;
     Ok(true)
 }
 
@@ -181,6 +178,35 @@ pub fn remove(output: &Path, relative: &str) -> io::Result<()> {
         let _ = fs::remove_dir(folder);
     }
     Ok(())
+}
+
+/// Removes the folders a killed build left beside the output (its process is gone, so nothing
+/// else can finish or clean them). Only folders roundtable marked as its own are touched.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [format!(".{name}.roundtable-new-"), format!(".{name}.roundtable-old-")];
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let pid = prefixes
+            .iter()
+            .find_map(|prefix| file_name.to_str()?.strip_prefix(prefix.as_str()))
+            .and_then(|pid| pid.parse::<u32>().ok());
+        if pid.is_some_and(|pid| pid != std::process::id() && !is_running(pid)) && entry.path().join(MARKER).is_file() {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// True when process `pid` may still be running.
+fn is_running(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        // Without /proc there is no cheap portable answer: keep the folder rather than risk another build's.
+        true
+    }
 }
 
 impl Drop for Staging {
@@ -222,6 +248,21 @@ mod tests {
         drop(failed);
         assert_eq!(fs::read(output.join("index.html")).unwrap(), b"kept");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn folders_left_by_a_killed_build_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        // No process has this id: Linux process ids stop at 4194304.
+        let left = dir.path().join(".public.roundtable-new-999999999");
+        fs::create_dir(&left).unwrap();
+        fs::write(left.join(MARKER), MARKER_TEXT).unwrap();
+        let unmarked = dir.path().join(".public.roundtable-old-999999998");
+        fs::create_dir(&unmarked).unwrap();
+        Staging::new(&dir.path().join("public")).unwrap().commit().unwrap();
+        assert!(!left.exists());
+        assert!(unmarked.exists(), "a folder without the marker is not roundtable's to remove");
     }
 
     #[test]

@@ -82,7 +82,13 @@ fn bom_crlf_and_an_empty_thread_build() {
             "\u{feff}- id: c1\r\n  author: Ana\r\n  date: 2011-08-09\r\n  body: |\r\n    Hi\r\n",
         ),
     ]);
-    let result = roundtable(["check", "--root", site.path().to_str().unwrap()]);
-    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    let output = site.path().join("public");
+    let result = common::build(site.path(), &output, &[]);
     assert!(String::from_utf8_lossy(&result.stdout).contains("2 readings, 1 comment"));
+    let a = common::page(&output, "r/a/index.html");
+    assert_eq!(common::select(&a, "h1")[0].text().collect::<String>(), "A", "no BOM before the title");
+    assert!(common::select(&a, "[id^=\"comment-\"]").is_empty(), "the empty thread has no comments");
+    let b = common::page(&output, "r/b/index.html");
+    let body: String = common::select(&b, "[id=\"comment-c1\"] .comment-body")[0].text().collect();
+    assert_eq!(body.trim(), "Hi", "no carriage return is left in the text");
 }

@@ -145,7 +145,7 @@ pub fn read_source(root: &Path, path: &Path, problems: &mut Diagnostics) -> Opti
         Ok(meta) if meta.len() > MAX_FILE_BYTES => {
             return fail(
                 problems,
-                format!("this file is {} MiB, over the limit of {} MiB", meta.len() >> 20, MAX_FILE_BYTES >> 20),
+                format!("this file is {} bytes, over the limit of {} MiB", meta.len(), MAX_FILE_BYTES >> 20),
                 "split the thread into a comments/ folder of one file per comment",
             )
         }

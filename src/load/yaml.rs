@@ -318,6 +318,10 @@ fn explain(message: &str) -> (String, Option<String>) {
             Some("indent YAML with spaces, not tabs, and quote values that start with a symbol".into()),
         );
     }
+    if ["anchor", "alias", "recursion limit", "repetition limit"].iter().any(|m| message.contains(m)) {
+        let help = "write the value out in full instead of using YAML anchors (&name) and aliases (*name)";
+        return (message.to_string(), Some(help.into()));
+    }
     if message.starts_with("invalid type") || message.contains(": invalid type") {
         return (message.to_string(), Some("check the value's form: text, a number, or a list in [brackets]".into()));
     }
@@ -411,6 +415,14 @@ mod tests {
         assert_eq!(entries[1].keys.of("name").line, 6);
         let (key, person) = entries[1].value.as_ref().unwrap();
         assert_eq!((key.as_str(), person.name.as_str()), ("ben", "Ben"));
+    }
+
+    #[test]
+    fn anchors_and_aliases_get_a_help_line() {
+        let err = parse::<Item>(path(), "id: *laughs\n", 3).unwrap_err();
+        assert_eq!(err.span.line, 3);
+        assert!(err.message.contains("unknown anchor"), "{}", err.message);
+        assert!(err.help.unwrap().contains("aliases (*name)"));
     }
 
     #[test]

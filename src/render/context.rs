@@ -70,6 +70,8 @@ pub struct PersonLink<'a> {
     pub role: Option<&'a str>,
     /// One or two letters for an avatar.
     pub initials: String,
+    /// 0 to 5, the same for the same name on every build: a colour for the avatar.
+    pub tint: u32,
     /// True when no one is named.
     pub anonymous: bool,
 }
@@ -229,6 +231,8 @@ pub struct CommentBase<'a> {
     pub author: PersonLink<'a>,
     /// When it was written.
     pub date: DateView,
+    /// When it was written, counted in the site's days from its reading: "2 days after the reading".
+    pub after_reading: String,
     /// Its text.
     pub body: &'a Html,
 }
@@ -243,6 +247,8 @@ pub struct CommentView<'a> {
     pub level: u32,
     /// The parent's id.
     pub reply_to: Option<&'a str>,
+    /// The parent, for every reply.
+    pub parent: Option<ReplyTarget<'a>>,
     /// The parent, when shown away from it.
     pub in_reply_to: Option<ReplyTarget<'a>>,
     /// Direct replies.
@@ -362,6 +368,16 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// Calendar days from `from` to `to` in the site's timezone (negative when `to` is earlier).
+    fn days_between(
+        &self,
+        from: &chrono::DateTime<chrono::FixedOffset>,
+        to: &chrono::DateTime<chrono::FixedOffset>,
+    ) -> i64 {
+        let zone = &self.site.config.timezone;
+        (to.with_timezone(zone).date_naive() - from.with_timezone(zone).date_naive()).num_days()
+    }
+
     /// A link to `person`, or to an anonymous writer.
     pub fn person_link(&self, person: Option<PersonId>) -> PersonLink<'a> {
         match person {
@@ -372,10 +388,18 @@ impl<'a> Views<'a> {
                     url: Some(self.url(&format!("authors/{}", person.slug))),
                     role: person.role.as_deref(),
                     initials: initials(&person.name),
+                    tint: tint(&person.slug),
                     anonymous: false,
                 }
             }
-            None => PersonLink { name: "Anonymous", url: None, role: None, initials: "?".to_string(), anonymous: true },
+            None => PersonLink {
+                name: "Anonymous",
+                url: None,
+                role: None,
+                initials: "?".to_string(),
+                tint: 0,
+                anonymous: true,
+            },
         }
     }
 
@@ -499,6 +523,7 @@ impl<'a> Views<'a> {
             url,
             author: self.person_link(comment.author),
             date: self.date(&comment.date),
+            after_reading: after_reading(self.days_between(&reading.date, &comment.date)),
             body: &self.bodies.comments[id.0][index],
         }
     }
@@ -511,6 +536,7 @@ impl<'a> Views<'a> {
             base: self.comment_base(id, index),
             level,
             reply_to: comment.parent.map(|p| reading.thread.comments[p].id.as_str()),
+            parent: comment.parent.map(|p| self.reply_target(reading, p)),
             in_reply_to: comment.parent.filter(|_| flat).map(|p| self.reply_target(reading, p)),
             reply_count: reading.thread.children[index].len(),
             descendant_count: self.descendants[id.0][index],
@@ -592,6 +618,20 @@ fn participants(reading: &Reading) -> Vec<PersonId> {
     seen
 }
 
+/// A comment's date in words, relative to its reading's day. Counted at build time from the two
+/// dates, never from today, so a page reads the same on every build and needs no script.
+fn after_reading(days: i64) -> String {
+    match days {
+        ..=-2 => format!("{} days before the reading", -days),
+        -1 => "the day before the reading".to_string(),
+        0 => "the day of the reading".to_string(),
+        1 => "the day after the reading".to_string(),
+        2..=13 => format!("{days} days after the reading"),
+        14..=59 => format!("{} weeks after the reading", days / 7),
+        _ => format!("{} months after the reading", days / 30),
+    }
+}
+
 /// "A", "A and B", "A, B and C".
 fn join_names(names: &[String]) -> Option<String> {
     match names {
@@ -599,6 +639,14 @@ fn join_names(names: &[String]) -> Option<String> {
         [one] => Some(one.clone()),
         [rest @ .., last] => Some(format!("{} and {last}", rest.join(", "))),
     }
+}
+
+/// How many avatar colours `tint` chooses from.
+const TINTS: u32 = 6;
+
+/// A colour index from a person's slug: a sum of its bytes, so it never changes between builds.
+fn tint(slug: &str) -> u32 {
+    slug.bytes().map(u32::from).sum::<u32>() % TINTS
 }
 
 /// The first letters of the first and last words of a name, uppercased.
@@ -624,6 +672,17 @@ mod tests {
         assert_eq!(initials("Guest Principal Rao"), "GR");
         assert_eq!(initials("¿?"), "?");
         assert_eq!(initials("élodie (Montréal) roy"), "ÉR");
+    }
+
+    #[test]
+    fn comment_dates_read_relative_to_the_reading() {
+        assert_eq!(after_reading(-3), "3 days before the reading");
+        assert_eq!(after_reading(-1), "the day before the reading");
+        assert_eq!(after_reading(0), "the day of the reading");
+        assert_eq!(after_reading(1), "the day after the reading");
+        assert_eq!(after_reading(13), "13 days after the reading");
+        assert_eq!(after_reading(20), "2 weeks after the reading");
+        assert_eq!(after_reading(95), "3 months after the reading");
     }
 
     #[test]

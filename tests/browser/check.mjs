@@ -135,12 +135,52 @@ for (const [name, path] of Object.entries(pages)) {
   await page.close();
 }
 
-// Phones: no horizontal scroll at 360 px on any page, and deep replies name who they answer.
-for (const path of [...Object.values(pages), readingWithDeepThread, "authors/", "tags/"]) {
-  const { page } = await open(path, { width: 360, height: 740 });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  check(`/${path} has no horizontal scroll at 360 px`, overflow <= 0, `${overflow}px too wide`);
+// Print: no navigation, every reply printed even in a collapsed subthread, link addresses written out.
+{
+  const { page } = await open(pages.reading);
+  await page.locator("#comment-c3 > details.replies > summary").click();
+  await page.emulateMedia({ media: "print" });
+  const print = await page.evaluate(() => {
+    const shown = (el) => el.checkVisibility();
+    const link = document.querySelector(".source a[href^='http'], .comment-body a[href^='http']");
+    return {
+      nav: shown(document.querySelector("body > header nav")),
+      footer: shown(document.querySelector("body > footer")),
+      folded: shown(document.querySelector("#comment-c3 > details.replies > article")),
+      address: link ? getComputedStyle(link, "::after").content : "no external link",
+    };
+  });
+  check("print hides the navigation and footer", !print.nav && !print.footer, JSON.stringify(print));
+  check("print shows the replies of a collapsed subthread", print.folded);
+  check("print writes out link addresses", print.address.includes("http"), print.address);
   await page.close();
+}
+
+// Keyboard: the skip link is the first stop and shows a visible focus ring.
+{
+  const { page } = await open(pages.reading);
+  await page.keyboard.press("Tab");
+  const focus = await page.evaluate(() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    return { skip: el.classList.contains("skip-link"), onScreen: box.top >= 0 && box.bottom > 0, outline: style.outlineStyle };
+  });
+  check("Tab first reaches a visible skip link", focus.skip && focus.onScreen, JSON.stringify(focus));
+  await page.keyboard.press("Tab");
+  const ring = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  check("focused links show an outline", ring !== "none", ring);
+  await page.close();
+}
+
+// Phones: no horizontal scroll at 360 px on any page, and deep replies name who they answer.
+for (const width of [320, 360]) {
+  for (const path of [...Object.values(pages), readingWithDeepThread, "authors/", "tags/", "404.html"]) {
+    const { page } = await open(path, { width, height: 740 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(`/${path} has no horizontal scroll at ${width} px`, overflow <= 0, `${overflow}px too wide`);
+    await page.close();
+  }
 }
 {
   const { page } = await open(readingWithDeepThread, { width: 360, height: 740 });

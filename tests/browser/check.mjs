@@ -1,7 +1,7 @@
 // Checks the built example site in headless Chromium as a reader would meet it.
 // Usage: node check.mjs <base address of the served site> <screenshot folder>
 // Prints one line per check and "N passed, N failed"; exits 1 if any check failed.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,7 +36,9 @@ function check(name, ok, detail = "") {
   }
 }
 
-const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "roundtable-chromium-")), {
+// A fresh profile each run, so nothing from an earlier run (or from a person's own Chromium) leaks in.
+const profile = mkdtempSync(join(tmpdir(), "roundtable-chromium-"));
+const browser = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
   headless: true,
   args: [
@@ -216,5 +218,6 @@ for (const [file, path, width, height, scheme] of [
 
 check("no request left the site's own host", foreign.length === 0, foreign.join(", "));
 await browser.close();
+rmSync(profile, { recursive: true, force: true });
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use super::bodies::Bodies;
+use super::phrases::{after_reading, initials, join_names, tint};
 use super::sanitize::Html;
 use crate::model::{Comment, Person, PersonId, Reading, ReadingId, Site};
 
@@ -72,6 +73,8 @@ pub struct PersonLink<'a> {
     pub role: Option<&'a str>,
     /// One or two letters for an avatar.
     pub initials: String,
+    /// 0 to 5, the same for the same name on every build: a colour for the avatar.
+    pub tint: u32,
     /// True when no one is named.
     pub anonymous: bool,
 }
@@ -233,6 +236,8 @@ pub struct CommentBase<'a> {
     pub author: PersonLink<'a>,
     /// When it was written.
     pub date: DateView,
+    /// When it was written, counted in the site's days from its reading: "2 days after the reading".
+    pub after_reading: String,
     /// Its text.
     pub body: &'a Html,
 }
@@ -247,6 +252,8 @@ pub struct CommentView<'a> {
     pub level: u32,
     /// The parent's id.
     pub reply_to: Option<&'a str>,
+    /// The parent, for every reply.
+    pub parent: Option<ReplyTarget<'a>>,
     /// The parent, when shown away from it.
     pub in_reply_to: Option<ReplyTarget<'a>>,
     /// Direct replies.
@@ -367,6 +374,16 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// Calendar days from `from` to `to` in the site's timezone (negative when `to` is earlier).
+    fn days_between(
+        &self,
+        from: &chrono::DateTime<chrono::FixedOffset>,
+        to: &chrono::DateTime<chrono::FixedOffset>,
+    ) -> i64 {
+        let zone = &self.site.config.timezone;
+        (to.with_timezone(zone).date_naive() - from.with_timezone(zone).date_naive()).num_days()
+    }
+
     /// A link to `person`, or to an anonymous writer.
     pub fn person_link(&self, person: Option<PersonId>) -> PersonLink<'a> {
         match person {
@@ -377,10 +394,18 @@ impl<'a> Views<'a> {
                     url: Some(self.url(&format!("authors/{}", person.slug))),
                     role: person.role.as_deref(),
                     initials: initials(&person.name),
+                    tint: tint(&person.slug),
                     anonymous: false,
                 }
             }
-            None => PersonLink { name: "Anonymous", url: None, role: None, initials: "?".to_string(), anonymous: true },
+            None => PersonLink {
+                name: "Anonymous",
+                url: None,
+                role: None,
+                initials: "?".to_string(),
+                tint: 0,
+                anonymous: true,
+            },
         }
     }
 
@@ -505,6 +530,7 @@ impl<'a> Views<'a> {
             url,
             author: self.person_link(comment.author),
             date: self.date(&comment.date),
+            after_reading: after_reading(self.days_between(&reading.date, &comment.date)),
             body: &self.bodies.comments[id.0][index],
         }
     }
@@ -517,6 +543,7 @@ impl<'a> Views<'a> {
             base: self.comment_base(id, index),
             level,
             reply_to: comment.parent.map(|p| reading.thread.comments[p].id.as_str()),
+            parent: comment.parent.map(|p| self.reply_target(reading, p)),
             in_reply_to: comment.parent.filter(|_| flat).map(|p| self.reply_target(reading, p)),
             reply_count: reading.thread.children[index].len(),
             descendant_count: self.descendants[id.0][index],
@@ -596,47 +623,4 @@ fn participants(reading: &Reading) -> Vec<PersonId> {
         }
     }
     seen
-}
-
-/// "A", "A and B", "A, B and C".
-fn join_names(names: &[String]) -> Option<String> {
-    match names {
-        [] => None,
-        [one] => Some(one.clone()),
-        [rest @ .., last] => Some(format!("{} and {last}", rest.join(", "))),
-    }
-}
-
-/// The first letters of the first and last words of a name, uppercased.
-fn initials(name: &str) -> String {
-    let words: Vec<&str> =
-        name.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_alphanumeric)).collect();
-    let first = |w: &&str| w.chars().next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
-    match words.as_slice() {
-        [] => "?".to_string(),
-        [only] => first(only),
-        [a, .., b] => format!("{}{}", first(a), first(b)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn initials_use_first_and_last_words() {
-        assert_eq!(initials("Athena Loopstra"), "AL");
-        assert_eq!(initials("benjamin"), "B");
-        assert_eq!(initials("Guest Principal Rao"), "GR");
-        assert_eq!(initials("¿?"), "?");
-        assert_eq!(initials("élodie (Montréal) roy"), "ÉR");
-    }
-
-    #[test]
-    fn names_join_like_a_sentence() {
-        let names = |n: &[&str]| join_names(&n.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-        assert_eq!(names(&[]), None);
-        assert_eq!(names(&["A", "B"]).unwrap(), "A and B");
-        assert_eq!(names(&["A", "B", "C"]).unwrap(), "A, B and C");
-    }
 }

@@ -8,6 +8,7 @@ pub mod context;
 pub mod deps;
 pub mod markdown;
 pub mod pages;
+pub mod phrases;
 pub mod sanitize;
 pub mod search;
 pub mod templates;

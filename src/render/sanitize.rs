@@ -196,7 +196,28 @@ fn common<'a>(tags: &[&'a str]) -> Builder<'a> {
 
 /// Cleans HTML made from a member's Markdown (a comment or a bio).
 pub fn member(html: &str) -> Html {
-    Html(MEMBER.clean(html).to_string().into())
+    Html(drop_rel_without_href(MEMBER.clean(html).to_string()).into())
+}
+
+/// ammonia gives every `<a>` the member `rel`, even one whose unsafe `href` it removed; HTML allows
+/// `rel` only on links, so a link left without an address becomes a plain `<a>` again.
+fn drop_rel_without_href(html: String) -> String {
+    let rel = format!(" rel=\"{MEMBER_LINK_REL}\"");
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html.as_str();
+    while let Some(start) = rest.find("<a ") {
+        let end = rest[start..].find('>').map_or(rest.len(), |e| start + e + 1);
+        let tag = &rest[start..end];
+        out.push_str(&rest[..start]);
+        if tag.contains(" href=") {
+            out.push_str(tag);
+        } else {
+            out.push_str(&tag.replacen(&rel, "", 1));
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Cleans HTML made from a reading's Markdown.
@@ -254,6 +275,16 @@ mod tests {
         assert!(
             out.contains("<a href=\"https://example.org\" rel=\"nofollow ugc noopener noreferrer\">ok</a>"),
             "{out}"
+        );
+    }
+
+    #[test]
+    fn links_that_lost_their_address_lose_their_rel() {
+        let out =
+            member("<p><a href=\"javascript:x()\">a</a> <a href=\"https://e.org/\">b</a> <a title=\"t\">c</a></p>");
+        assert_eq!(
+            out.as_str(),
+            "<p><a>a</a> <a href=\"https://e.org/\" rel=\"nofollow ugc noopener noreferrer\">b</a> <a title=\"t\">c</a></p>"
         );
     }
 

@@ -1,0 +1,223 @@
+// Checks the built example site in headless Chromium as a reader would meet it.
+// Usage: node check.mjs <base address of the served site> <screenshot folder>
+// Prints one line per check and "N passed, N failed"; exits 1 if any check failed.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+const [base, shots] = process.argv.slice(2);
+if (!base || !shots) {
+  console.error("usage: node check.mjs <site address ending in /> <screenshot folder>");
+  process.exit(2);
+}
+
+const pages = {
+  index: "",
+  reading: "readings/trust-in-teams/",
+  author: "authors/claire-dufresne/",
+  tag: "tags/trust/",
+};
+const readingWithDeepThread = "readings/leader-rounding/";
+
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail = "") {
+  if (ok) {
+    passed += 1;
+    console.log(`ok   ${name}`);
+  } else {
+    failed += 1;
+    console.log(`FAIL ${name}${detail ? `: ${detail}` : ""}`);
+  }
+}
+
+// A fresh profile each run, so nothing from an earlier run (or from a person's own Chromium) leaks in.
+const profile = mkdtempSync(join(tmpdir(), "roundtable-chromium-"));
+const browser = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  headless: true,
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
+});
+
+// Every request must stay on the site's own host: the theme makes no third-party requests.
+const origin = new URL(base).origin;
+const foreign = [];
+browser.on("request", (request) => {
+  const url = request.url();
+  if (!url.startsWith(origin) && !url.startsWith("data:")) foreign.push(url);
+});
+
+async function open(path, { width = 1280, height = 900, scheme = "light" } = {}) {
+  const page = await browser.newPage();
+  await page.setViewportSize({ width, height });
+  await page.emulateMedia({ colorScheme: scheme });
+  const errors = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(String(error)));
+  const response = await page.goto(base + path, { waitUntil: "load" });
+  return { page, errors, status: response.status() };
+}
+
+async function axe(page) {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+}
+
+// Each page in both colour schemes: loads, no console errors, axe-core finds nothing serious.
+for (const [name, path] of Object.entries(pages)) {
+  for (const scheme of ["light", "dark"]) {
+    const { page, errors, status } = await open(path, { scheme });
+    check(`${name} (${scheme}) loads`, status === 200, `status ${status}`);
+    check(`${name} (${scheme}) has no console errors`, errors.length === 0, errors.join("; "));
+    const violations = await axe(page);
+    check(`${name} (${scheme}) has no serious or critical axe-core violations`, violations.length === 0, violations.join("; "));
+    await page.close();
+  }
+}
+
+// A permalink scrolls to its comment and highlights it.
+{
+  const target = "comment-c3";
+  const { page } = await open(`${pages.reading}#${target}`, { height: 700 });
+  const state = await page.evaluate((id) => {
+    const element = document.getElementById(id);
+    const box = element.getBoundingClientRect();
+    return {
+      matchesTarget: element.matches(":target"),
+      inView: box.top >= 0 && box.top < window.innerHeight,
+      scrolled: window.scrollY > 0,
+      background: getComputedStyle(element.querySelector(":scope > .comment-body")).backgroundColor,
+      reply: getComputedStyle(element.querySelector(".replies .comment-body")).backgroundColor,
+      pageBackground: getComputedStyle(document.body).backgroundColor,
+    };
+  }, target);
+  check("a permalink targets its comment", state.matchesTarget);
+  check("a permalink scrolls its comment into view", state.scrolled && state.inView, JSON.stringify(state));
+  check(
+    "the targeted comment is highlighted",
+    state.background !== state.pageBackground && state.background !== "rgba(0, 0, 0, 0)",
+    state.background,
+  );
+  check("its replies are not highlighted", state.reply !== state.background, state.reply);
+  await page.close();
+}
+
+// A subthread collapses (its replies are hidden) and expands again, with no script on the page.
+{
+  const { page } = await open(pages.reading);
+  const scripts = await page.locator("script").count();
+  check("pages carry no script", scripts === 0, `${scripts} script elements`);
+  const details = page.locator("#comment-c3 > details.replies");
+  const firstReply = page.locator("#comment-c3 > details.replies > article").first();
+  check("a subthread starts open", (await details.getAttribute("open")) !== null && (await firstReply.isVisible()));
+  await details.locator("> summary").click();
+  check("clicking its summary collapses the replies", !(await firstReply.isVisible()));
+  check("a collapsed subthread says how many replies it hides", /\d+ repl/.test(await details.locator("> summary").innerText()));
+  await details.locator("> summary").click();
+  check("clicking again expands the replies", await firstReply.isVisible());
+  await page.close();
+}
+
+// Print: no navigation, every reply printed even in a collapsed subthread, link addresses written out.
+{
+  const { page } = await open(pages.reading);
+  await page.locator("#comment-c3 > details.replies > summary").click();
+  await page.emulateMedia({ media: "print" });
+  const print = await page.evaluate(() => {
+    const shown = (el) => el.checkVisibility();
+    const link = document.querySelector(".source a[href^='http'], .comment-body a[href^='http']");
+    return {
+      nav: shown(document.querySelector("body > header nav")),
+      footer: shown(document.querySelector("body > footer")),
+      folded: shown(document.querySelector("#comment-c3 > details.replies > article")),
+      address: link ? getComputedStyle(link, "::after").content : "no external link",
+    };
+  });
+  check("print hides the navigation and footer", !print.nav && !print.footer, JSON.stringify(print));
+  check("print shows the replies of a collapsed subthread", print.folded);
+  check("print writes out link addresses", print.address.includes("http"), print.address);
+  await page.close();
+}
+
+// Keyboard: the skip link is the first stop and shows a visible focus ring.
+{
+  const { page } = await open(pages.reading);
+  await page.keyboard.press("Tab");
+  const focus = await page.evaluate(() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    return { skip: el.classList.contains("skip-link"), onScreen: box.top >= 0 && box.bottom > 0, outline: style.outlineStyle };
+  });
+  check("Tab first reaches a visible skip link", focus.skip && focus.onScreen, JSON.stringify(focus));
+  await page.keyboard.press("Tab");
+  const ring = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  check("focused links show an outline", ring !== "none", ring);
+  await page.close();
+}
+
+// Phones: no horizontal scroll at 360 px on any page, and deep replies name who they answer.
+for (const width of [320, 360]) {
+  for (const path of [...Object.values(pages), readingWithDeepThread, "authors/", "tags/", "404.html"]) {
+    const { page } = await open(path, { width, height: 740 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(`/${path} has no horizontal scroll at ${width} px`, overflow <= 0, `${overflow}px too wide`);
+    await page.close();
+  }
+}
+{
+  const { page } = await open(readingWithDeepThread, { width: 360, height: 740 });
+  const deep = await page.evaluate(() => {
+    const comments = [...document.querySelectorAll("article.comment.level-4, article.comment.level-5")];
+    const left = (el) => el.getBoundingClientRect().left;
+    return {
+      count: comments.length,
+      named: comments.every((c) => {
+        const note = c.querySelector(":scope > header .in-reply-to");
+        return note && note.checkVisibility() && /in reply to \S/.test(note.innerText);
+      }),
+      indentStops: comments.every((c) => Math.abs(left(c) - left(c.closest(".level-3"))) < 1),
+    };
+  });
+  check("the example has replies deeper than level 3", deep.count > 0);
+  check("on a phone, deep replies say whom they answer", deep.named);
+  check("on a phone, deep replies stop indenting", deep.indentStops);
+  await page.close();
+}
+
+// Screenshots for the README (docs/screenshots/): phone and desktop, light and dark.
+for (const [file, path, width, height, scheme] of [
+  ["reading-desktop-light.png", `${pages.reading}#discussion`, 1280, 900, "light"],
+  ["index-desktop-dark.png", pages.index, 1280, 900, "dark"],
+  ["reading-phone-light.png", `${pages.reading}#discussion`, 390, 844, "light"],
+  ["thread-phone-dark.png", `${readingWithDeepThread}#comment-c3`, 390, 844, "dark"],
+]) {
+  const { page } = await open(path, { width, height, scheme });
+  await page.screenshot({ path: join(shots, file) });
+  await page.close();
+}
+
+check("no request left the site's own host", foreign.length === 0, foreign.join(", "));
+await browser.close();
+rmSync(profile, { recursive: true, force: true });
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -204,6 +204,23 @@ for (const width of [320, 360]) {
   await page.close();
 }
 
+// Search works from the static index alone and leads to a comment's permalink; it passes axe-core too.
+{
+  const { page, errors } = await open("search/?q=staircase");
+  await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0, null, { timeout: 10000 });
+  const first = await page.locator("#search-results li a").first().getAttribute("href");
+  check("search finds a word of the example", first !== null, first ?? "no result");
+  await page.fill("#search-input", "Athena Loopstra");
+  await page.press("#search-input", "Enter");
+  await page.waitForFunction(() => /result/.test(document.querySelector("#search-status").innerText), null, { timeout: 10000 });
+  const links = await page.locator("#search-results li a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  check("search by a person's name links to comment permalinks", links.some((h) => /#comment-/.test(h)), links.join(" "));
+  check("the search page has no console errors", errors.length === 0, errors.join("; "));
+  const violations = await axe(page);
+  check("the search page has no serious or critical axe-core violations", violations.length === 0, violations.join("; "));
+  await page.close();
+}
+
 // Screenshots for the README (docs/screenshots/): phone and desktop, light and dark.
 for (const [file, path, width, height, scheme] of [
   ["reading-desktop-light.png", `${pages.reading}#discussion`, 1280, 900, "light"],

@@ -93,6 +93,32 @@ fn every_kind_of_edit_leaves_what_a_full_build_writes() {
     edit(root, THREAD, |t| t.replace(stranger, "").replace(reply, ""));
     assert_rebuild_matches(&mut session, root, &live, &[&thread]);
 
+    // Enough reflections by one person for three pages; then an edit to one on the last page.
+    let many: String = (0..210)
+        .map(|i| {
+            format!(
+                "- id: many-{i}\n  author: Athena Loopstra\n  date: 2011-09-0{}T10:{:02}:00-04:00\n  body: Note {i}.\n",
+                1 + i / 60,
+                i % 60
+            )
+        })
+        .collect();
+    edit(root, THREAD, |t| t + &many);
+    assert_rebuild_matches(&mut session, root, &live, &[&thread]);
+    let edited = assert_rebuild_matches(
+        &mut session,
+        root,
+        &live,
+        &[&edit(root, THREAD, |t| t.replace("Note 3.", "Note three."))],
+    );
+    assert!(edited.rendered < all, "an edit on a later page renders {} pages", edited.rendered);
+    edit(root, THREAD, |t| t.replace("Note 150.", "Note 150, with @Claire Dufresne."));
+    assert_rebuild_matches(&mut session, root, &live, &[&thread]);
+    edit(root, THREAD, |t| {
+        t.replace(&many.replace("Note 3.", "Note three.").replace("Note 150.", "Note 150, with @Claire Dufresne."), "")
+    });
+    assert_rebuild_matches(&mut session, root, &live, &[&thread]);
+
     let reading = edit(root, READING, |t| set_line(t, "title", "title: Trust, Renamed"));
     assert_rebuild_matches(&mut session, root, &live, &[&reading]);
     edit(root, READING, |t| set_line(t, "date", "date: 2011-09-30"));

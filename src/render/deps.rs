@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::markdown::{self, Author};
-use super::pages::{plan, PageJob};
+use super::pages::{plan, PageJob, AUTHOR_PAGE_SIZE};
 use crate::model::{PersonId, Reading, Site};
 
 /// What differs between two builds of a site.
@@ -62,9 +62,11 @@ pub fn pages(old: &Site, new: &Site, change: &Change) -> Vec<PageJob> {
                 for (site, index) in [(old, before), (new, after)] {
                     if let Some(index) = index {
                         let reading = &site.readings[index];
-                        let people =
-                            reading.author.into_iter().chain(reading.thread.comments.iter().filter_map(|c| c.author));
-                        touched.people.extend(people.map(|id| site.people[id.0].slug.clone()));
+                        touched.all_pages(site, reading.author);
+                        for comment in &reading.thread.comments {
+                            touched.all_pages(site, comment.author);
+                            touched.mentions(site, &comment.body);
+                        }
                     }
                 }
             }
@@ -75,7 +77,11 @@ pub fn pages(old: &Site, new: &Site, change: &Change) -> Vec<PageJob> {
         .filter(|job| match *job {
             PageJob::Reading(id) | PageJob::ReadingComments(id) => touched.readings.contains(&new.readings[id.0].path),
             PageJob::Section(i) => touched.sections.contains(&new.sections[i].path),
-            PageJob::Author(id, _) => touched.people.contains(&new.people[id.0].slug),
+            PageJob::Author(id, page) => match touched.people.get(&new.people[id.0].slug) {
+                Some(Pages::All) => true,
+                Some(Pages::Only(pages)) => pages.contains(&page),
+                None => false,
+            },
             PageJob::Tag(i) => touched.tags.contains(&new.tags[i].slug),
             PageJob::NotFound | PageJob::Search => false,
             PageJob::Index
@@ -151,15 +157,40 @@ fn shown(reading: &Reading) -> HashMap<&str, Shown<'_>> {
 struct Touched {
     readings: HashSet<String>,
     sections: HashSet<String>,
-    people: HashSet<String>,
+    people: HashMap<String, Pages>,
     tags: HashSet<String>,
 }
 
+/// Which pages of a person's reflections show a change.
+#[derive(Debug)]
+enum Pages {
+    /// Their reflections were added, removed or moved: every page shifts.
+    All,
+    /// Only these pages, counted from 0.
+    Only(HashSet<usize>),
+}
+
 impl Touched {
-    /// The pages a comment appears on besides its thread: its writer's and those of the people it names.
-    fn comment(&mut self, site: &Site, author: Option<PersonId>, body: &str) {
-        let people = author.into_iter().chain(mentioned(site, body));
-        self.people.extend(people.map(|id| site.people[id.0].slug.clone()));
+    fn all_pages(&mut self, site: &Site, person: Option<PersonId>) {
+        if let Some(person) = person {
+            self.people.insert(site.people[person.0].slug.clone(), Pages::All);
+        }
+    }
+
+    fn page(&mut self, site: &Site, person: Option<PersonId>, page: usize) {
+        let Some(person) = person else { return };
+        let entry =
+            self.people.entry(site.people[person.0].slug.clone()).or_insert_with(|| Pages::Only(HashSet::new()));
+        if let Pages::Only(pages) = entry {
+            pages.insert(page);
+        }
+    }
+
+    /// The people a text names: their first page lists it under "mentioned in".
+    fn mentions(&mut self, site: &Site, body: &str) {
+        for person in mentioned(site, body) {
+            self.page(site, Some(person), 0);
+        }
     }
 
     /// A reading's own page, its neighbours' pages (they show its title and counts), its sections and tags.
@@ -181,26 +212,52 @@ impl Touched {
             }
         }
         self.tags.extend(reading.tags.iter().map(|&t| site.tags[t].slug.clone()));
-        if let Some(author) = reading.author {
-            // Their page lists the reading with its comment count.
-            self.people.insert(site.people[author.0].slug.clone());
-        }
+        // Their first page lists the reading with its comment count.
+        self.page(site, reading.author, 0);
     }
 
-    /// Only comments changed: the pages of their writers, and of the writers who answer them.
+    /// Only comments changed: the pages that show them, and the cards of the replies whose parent changed hands.
     fn thread_changes(&mut self, old_site: &Site, old: &Reading, new_site: &Site, new: &Reading) {
         let (before, after) = (shown(old), shown(new));
         let differs: HashSet<&str> =
             before.keys().chain(after.keys()).copied().filter(|id| before.get(id) != after.get(id)).collect();
-        for (site, comments) in [(old_site, &before), (new_site, &after)] {
-            for (id, (author, _, body, parent)) in comments {
-                if differs.contains(id) {
-                    self.comment(site, *author, body);
-                } else if parent.is_some_and(|p| differs.contains(p)) {
-                    // Its card says whom it answers.
-                    self.people.extend(author.map(|a| site.people[a.0].slug.clone()));
+        let mut new_parent_writer: HashSet<&str> = HashSet::new();
+        for id in &differs {
+            let (was, is) = (before.get(id), after.get(id));
+            for (site, comment) in [(old_site, was), (new_site, is)] {
+                if let Some((_, _, body, _)) = comment {
+                    self.mentions(site, body);
+                }
+            }
+            match (was, is) {
+                // Same writer, same date: the comment keeps its place on its writer's pages.
+                (Some(w), Some(i)) if w.0 == i.0 && w.1 == i.1 => {
+                    let page = page_of(new_site, new, id, i.0);
+                    self.page(new_site, i.0, page);
+                }
+                _ => {
+                    self.all_pages(old_site, was.and_then(|w| w.0));
+                    self.all_pages(new_site, is.and_then(|i| i.0));
+                    new_parent_writer.insert(id);
                 }
             }
         }
+        // A reply's card says whom it answers.
+        for (id, (author, _, _, parent)) in &after {
+            if parent.is_some_and(|p| new_parent_writer.contains(p)) {
+                let page = page_of(new_site, new, id, *author);
+                self.page(new_site, *author, page);
+            }
+        }
     }
+}
+
+/// Which page of its writer's reflections comment `id` of `reading` is on.
+fn page_of(site: &Site, reading: &Reading, id: &str, author: Option<PersonId>) -> usize {
+    let Some(author) = author else { return 0 };
+    let reading_id = site.readings.iter().position(|r| r.path == reading.path);
+    let index = reading.thread.comments.iter().position(|c| c.id == id);
+    let place =
+        site.contributions[author.0].comments.iter().position(|&(r, c)| Some(r.0) == reading_id && Some(c) == index);
+    place.map_or(0, |place| place / AUTHOR_PAGE_SIZE)
 }

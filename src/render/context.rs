@@ -367,11 +367,12 @@ impl<'a> Views<'a> {
     pub fn date(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> DateView {
         let config = &self.site.config;
         let local = date.with_timezone(&config.timezone);
-        DateView {
-            iso: date.to_rfc3339(),
-            day: local.format("%Y-%m-%d").to_string(),
-            display: local.format(&config.date_format).to_string(),
-        }
+        DateView { iso: date.to_rfc3339(), day: self.day(date), display: local.format(&config.date_format).to_string() }
+    }
+
+    /// The calendar day of `date` in the site's timezone, as `YYYY-MM-DD`.
+    pub fn day(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> String {
+        date.with_timezone(&self.site.config.timezone).format("%Y-%m-%d").to_string()
     }
 
     /// Calendar days from `from` to `to` in the site's timezone (negative when `to` is earlier).

@@ -5,6 +5,7 @@
 //! listed once and named by index; a comment names its reading by index and
 //! its own id, from which the search page builds the comment's permalink.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::context::Views;
@@ -68,27 +69,27 @@ pub fn index(views: &Views) -> Vec<u8> {
             .collect(),
         readings: site
             .readings
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(r, reading)| Reading {
                 title: &reading.title,
                 url: views.url(&reading.path),
                 author: person(reading.author),
-                date: views.date(&reading.date).day,
+                date: views.day(&reading.date),
                 tags: reading.tags.iter().map(|&t| site.tags[t].name.as_str()).collect(),
                 text: cut(&views.bodies.readings[r].content),
             })
             .collect(),
         comments: site
             .readings
-            .iter()
+            .par_iter()
             .enumerate()
-            .flat_map(|(r, reading)| {
+            .flat_map_iter(|(r, reading)| {
                 reading.thread.comments.iter().enumerate().map(move |(c, comment)| Comment {
                     reading: r,
                     id: &comment.id,
                     author: person(comment.author),
-                    date: views.date(&comment.date).day,
+                    date: views.day(&comment.date),
                     text: cut(&views.bodies.comments[r][c]),
                 })
             })

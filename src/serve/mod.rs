@@ -53,11 +53,12 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
         .with_help("run roundtable in the site's folder, or point to it with --root")
     })?;
     let address = SocketAddr::new(options.bind, options.port);
-    let listener = TcpListener::bind(address).map_err(|error| {
+    let cannot_listen = |error: std::io::Error| {
         Diagnostic::error(crate::diagnostics::Span::file(address.to_string()), format!("cannot listen here: {error}"))
             .with_help("another program may use this port: choose another with --port, like --port 1112")
-    })?;
-    let bound = listener.local_addr().map_err(|e| watch_problem(&root, &e.to_string()))?;
+    };
+    let listener = TcpListener::bind(address).map_err(cannot_listen)?;
+    let bound = listener.local_addr().map_err(cannot_listen)?;
     let host = if bound.ip().is_unspecified() { SocketAddr::new([127, 0, 0, 1].into(), bound.port()) } else { bound };
     let url = format!("http://{host}/");
     let output = session::output_folder(&root);
@@ -75,7 +76,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     let (events, edits) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(events).map_err(|e| watch_problem(&root, &e.to_string()))?;
     watcher.watch(&root, RecursiveMode::Recursive).map_err(|e| watch_problem(&root, &e.to_string()))?;
-    http::spawn(listener, output, live.clone()).map_err(|e| watch_problem(&root, &e.to_string()))?;
+    http::spawn(listener, output, live.clone()).map_err(cannot_listen)?;
     println!("Serving {url} (edits show at once; press Ctrl+C to stop)");
     if !options.bind.is_loopback() {
         eprintln!("roundtable: listening on {bound}: other computers on your network can see this preview");

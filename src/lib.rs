@@ -146,26 +146,7 @@ fn run(
     if problems.has_errors() {
         return Err(problems);
     }
-    let failures = Mutex::new(Diagnostics::new());
-    let fail = |problem: Diagnostic| failures.lock().expect("no panics while locked").push(problem);
-    jobs.par_iter().for_each(|&job| match renderer.render(job) {
-        Ok(output) => {
-            if let Some(staging) = staging {
-                if let Err(error) = staging.put(&output.path, &output.bytes) {
-                    fail(io_problem(&options.output.join(&output.path), &error));
-                }
-            }
-        }
-        Err(problem) => fail(problem),
-    });
-    if let Some(staging) = staging {
-        files.par_iter().for_each(|asset| {
-            if let Err(error) = staging.copy(&asset.target, &asset.source) {
-                fail(io_problem(&options.output.join(&asset.target), &error));
-            }
-        });
-    }
-    problems.extend(failures.into_inner().expect("no panics while locked"));
+    problems.extend(render_all(&renderer, &jobs, &files, staging, &options.output));
     if problems.has_errors() {
         return Err(problems);
     }
@@ -192,6 +173,36 @@ pub fn load_and_resolve(options: &BuildOptions) -> Result<(model::Site, load::Th
     let (source, theme, mut problems) = load::load(&options.root);
     let site = resolve_site(options, source, &mut problems)?;
     Ok((site, theme, problems))
+}
+
+/// Renders every page, in parallel, into `staging` with the `files` (or nowhere, for `check`); returns what failed.
+pub(crate) fn render_all(
+    renderer: &Renderer,
+    jobs: &[PageJob],
+    files: &[Asset],
+    staging: Option<&write::Staging>,
+    output: &Path,
+) -> Diagnostics {
+    let failures = Mutex::new(Diagnostics::new());
+    let fail = |problem: Diagnostic| failures.lock().expect("no panics while locked").push(problem);
+    jobs.par_iter().for_each(|&job| match renderer.render(job) {
+        Ok(page) => {
+            if let Some(staging) = staging {
+                if let Err(error) = staging.put(&page.path, &page.bytes) {
+                    fail(io_problem(&output.join(&page.path), &error));
+                }
+            }
+        }
+        Err(problem) => fail(problem),
+    });
+    if let Some(staging) = staging {
+        files.par_iter().for_each(|asset| {
+            if let Err(error) = staging.copy(&asset.target, &asset.source) {
+                fail(io_problem(&output.join(&asset.target), &error));
+            }
+        });
+    }
+    failures.into_inner().expect("no panics while locked")
 }
 
 /// Applies the command line's `--base-url` and resolves the model; `problems` holds the load's findings

@@ -9,7 +9,6 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
@@ -20,7 +19,7 @@ use crate::load::raw::{Asset, AssetSource};
 use crate::model::Site;
 use crate::render::deps::{self, Change};
 use crate::render::{self, Output, Renderer};
-use crate::{files_to_copy, io_problem, load, merged, resolve_site, write, BuildOptions};
+use crate::{files_to_copy, io_problem, load, merged, render_all, resolve_site, write, BuildOptions};
 
 /// What one rebuild did, for the line `serve` prints.
 #[derive(Debug)]
@@ -98,10 +97,13 @@ impl Session {
             Some(last) if !site_wide => deps::change(&last.site, &site),
             _ => Change::Everything,
         };
+        let pages: Vec<String> = plan.iter().map(|job| job.output_path(&site)).collect();
+        let asset_stamps = stamps(&assets);
         let (rendered, written) = match (&change, &self.last) {
             (Change::Readings(_), Some(last)) => {
                 let jobs = deps::pages(&last.site, &site, &change);
-                let written = self.patch(last, &site, &renderer, &jobs, &assets)?;
+                let now = Now { pages: &pages, assets: &assets, stamps: &asset_stamps };
+                let written = self.patch(last, &renderer, &jobs, now)?;
                 (jobs.len(), written)
             }
             _ => {
@@ -109,9 +111,8 @@ impl Session {
                 (plan.len(), plan.len() + assets.len())
             }
         };
-        let pages = plan.iter().map(|job| job.output_path(&site)).collect();
         drop(renderer);
-        self.last = Some(LastBuild { cache: bodies.cache, site, pages, assets: stamps(&assets) });
+        self.last = Some(LastBuild { cache: bodies.cache, site, pages, assets: asset_stamps });
         Ok(Rebuilt {
             rendered,
             pages: plan.len(),
@@ -125,21 +126,7 @@ impl Session {
     fn replace(&self, renderer: &Renderer, plan: &[render::PageJob], assets: &[Asset]) -> Result<(), Diagnostics> {
         let output = &self.options.output;
         let staging = write::Staging::new(output).map_err(|e| io_problem(output, &e))?;
-        let failures = Mutex::new(Diagnostics::new());
-        plan.par_iter().for_each(|&job| {
-            let result = renderer.render(job).and_then(|page| {
-                staging.put(&page.path, &page.bytes).map_err(|e| io_problem(&output.join(&page.path), &e))
-            });
-            if let Err(problem) = result {
-                failures.lock().expect("no panics while locked").push(problem);
-            }
-        });
-        for asset in assets {
-            if let Err(error) = staging.copy(&asset.target, &asset.source) {
-                failures.lock().expect("no panics while locked").push(io_problem(&output.join(&asset.target), &error));
-            }
-        }
-        let failures = failures.into_inner().expect("no panics while locked");
+        let failures = render_all(renderer, plan, assets, Some(&staging), output);
         if failures.has_errors() {
             return Err(failures);
         }
@@ -150,10 +137,9 @@ impl Session {
     fn patch(
         &self,
         last: &LastBuild,
-        site: &Site,
         renderer: &Renderer,
         jobs: &[render::PageJob],
-        assets: &[Asset],
+        now: Now,
     ) -> Result<usize, Diagnostics> {
         let output = &self.options.output;
         let rendered: Vec<Result<Output, Diagnostic>> = jobs.par_iter().map(|&job| renderer.render(job)).collect();
@@ -170,16 +156,15 @@ impl Session {
         for page in &pages {
             count(write::update(output, &page.path, &page.bytes), &page.path);
         }
-        let now = stamps(assets);
-        for asset in assets {
-            if last.assets.get(&asset.target) != now.get(&asset.target) || now[&asset.target].is_none() {
+        for asset in now.assets {
+            let stamp = &now.stamps[&asset.target];
+            if last.assets.get(&asset.target) != Some(stamp) || stamp.is_none() {
                 count(write::update_copy(output, &asset.target, &asset.source), &asset.target);
             }
         }
-        let kept: std::collections::HashSet<String> =
-            render::plan(site).iter().map(|job| job.output_path(site)).collect();
-        let gone = last.pages.iter().filter(|path| !kept.contains(*path));
-        let gone_assets = last.assets.keys().filter(|path| !now.contains_key(*path));
+        let kept: std::collections::HashSet<&String> = now.pages.iter().collect();
+        let gone = last.pages.iter().filter(|path| !kept.contains(path));
+        let gone_assets = last.assets.keys().filter(|path| !now.stamps.contains_key(*path));
         for path in gone.chain(gone_assets) {
             count(write::remove(output, path).map(|()| true), path);
         }
@@ -188,6 +173,13 @@ impl Session {
         }
         Ok(written)
     }
+}
+
+/// What the new build holds: its page paths, its files to copy and when each file last changed.
+struct Now<'a> {
+    pages: &'a [String],
+    assets: &'a [Asset],
+    stamps: &'a HashMap<String, Option<SystemTime>>,
 }
 
 /// When each asset's source last changed; embedded theme files never do.

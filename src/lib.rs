@@ -21,6 +21,7 @@ pub mod load;
 pub mod model;
 pub mod render;
 pub mod report;
+pub mod routes;
 pub mod scaffold;
 pub mod serve;
 pub mod text;

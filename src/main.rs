@@ -102,6 +102,9 @@ fn report(args: ReportArgs, quiet: bool) -> ExitCode {
                     count(p.facilitators.len(), "facilitator"),
                     made.path.display()
                 );
+                if let Some(address) = &made.address {
+                    println!("Anyone with its address can read it: {address}");
+                }
             }
             ExitCode::SUCCESS
         }

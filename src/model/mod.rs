@@ -198,9 +198,6 @@ pub struct ResolveOptions {
     pub now: DateTime<Utc>,
 }
 
-/// Names the site's own pages use at the top level; no section or reading may take them.
-const RESERVED: [&str; 4] = ["authors", "tags", "search", "report"];
-
 /// Checks everything and builds the `Site`; every problem found is returned.
 pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diagnostics> {
     let mut problems = Diagnostics::new();
@@ -243,7 +240,7 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
     if problems.has_errors() {
         return Err(problems);
     }
-    let mention_names = mentions::MentionNames::new(&directory.people, &config.base_url.root);
+    let mention_names = mentions::MentionNames::new(&directory.people, &config.base_url);
     Ok(Site {
         mention_names,
         members,
@@ -306,7 +303,7 @@ fn resolve_sections(
             );
             continue;
         }
-        if RESERVED.contains(&path.as_str()) {
+        if crate::routes::RESERVED.contains(&path.as_str()) {
             problems.push(
                 Diagnostic::error(
                     Span::file(format!("content/{path}")),
@@ -571,7 +568,7 @@ fn check_paths(readings: &[Reading], sections: &[(Section, Option<NaiveDate>)], 
         taken.insert(path, span);
     }
     for reading in readings {
-        if RESERVED.contains(&reading.path.as_str()) {
+        if crate::routes::RESERVED.contains(&reading.path.as_str()) {
             problems.push(
                 Diagnostic::error(
                     reading.span.clone(),

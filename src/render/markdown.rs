@@ -271,7 +271,7 @@ mod tests {
             aliases: Vec::new(),
             span: None,
         }];
-        let names = MentionNames::new(&people, "/c/");
+        let names = MentionNames::new(&people, &crate::config::BaseUrl::parse("/c/").expect("a root"));
         let converted =
             to_html("\"@Ben's\" idea, `@Ben`", Author::Member { id_prefix: "ugc-c1-", mentions: Some(&names) });
         assert!(

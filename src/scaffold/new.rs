@@ -6,6 +6,7 @@ use crate::cli::NewReadingArgs;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::load::{self, SourceSite};
 use crate::model::{dates, slug};
+use crate::routes::Route;
 use crate::text::clean_line;
 
 /// Creates `content/<section>/<date>-<slug>.md` and says where it is published.
@@ -14,7 +15,7 @@ pub fn new_reading(args: &NewReadingArgs) -> Result<Done, Diagnostics> {
     super::require_content(root)?;
     let (source, _theme, _problems) = load::load(root);
     let zone = source.config.timezone;
-    let base = source.config.base_url.root.clone();
+    let base = source.config.base_url.clone();
     let usage = |flag: &str, message: String, help: &str| Err(super::usage(flag, message, help));
     let title = clean_line(&args.title);
     let slug = slug::of(&title);
@@ -59,7 +60,11 @@ pub fn new_reading(args: &NewReadingArgs) -> Result<Done, Diagnostics> {
     if let Some(other) = source.readings.iter().find(|r| r.section == section && slug_of(r) == slug) {
         return Err(Diagnostic::error(
             Span::file(&shown),
-            format!("the address /{}/ is already used by {}", join(&section, &slug), other.span.path.display()),
+            format!(
+                "the address {} is already used by {}",
+                Route::reading(&join(&section, &slug)).url(&base),
+                other.span.path.display()
+            ),
         )
         .with_help("give the new reading another title")
         .into());
@@ -69,8 +74,11 @@ pub fn new_reading(args: &NewReadingArgs) -> Result<Done, Diagnostics> {
     std::fs::create_dir_all(&folder).map_err(|e| cannot_write(&folder, &e))?;
     crate::write::write_atomically(&file, text.as_bytes()).map_err(|e| cannot_write(&shown, &e))?;
     let week_note = week.map(|w| format!(", week {w}")).unwrap_or_default();
-    let mut summary =
-        format!("Created {}{week_note}: it will be published at {base}{}/", shown.display(), join(&section, &slug));
+    let mut summary = format!(
+        "Created {}{week_note}: it will be published at {}",
+        shown.display(),
+        Route::reading(&join(&section, &slug)).url(&base)
+    );
     if scheduled {
         summary.push_str(&format!("\nIt is scheduled: it stays off the site until {day} (preview it with --future)"));
     }

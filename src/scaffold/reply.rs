@@ -75,12 +75,8 @@ pub fn reply(args: &ReplyArgs) -> Result<Done, Diagnostics> {
     let target = target(root, &reading.span.path, &entry.id, &now.date_naive().to_string())?;
     let bytes = with_entry(target.old.as_deref(), &entry);
     let reading_span = reading.span.clone();
-    let address = format!(
-        "{}{}/#comment-{}",
-        source.config.base_url.root,
-        super::new::join(&reading.section, &super::new::slug_of(reading)),
-        entry.id
-    );
+    let path = super::new::join(&reading.section, &super::new::slug_of(reading));
+    let address = crate::routes::Route::comment(&path, &entry.id).url(&source.config.base_url);
     let mut notes = author_note(&source, &author);
     let before = site_problems(source, load_problems);
     notes.extend(check(root, &reading_span, &target, &bytes, &entry, &before)?);

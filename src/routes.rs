@@ -5,9 +5,13 @@
 //! points at. Everything else is computed from it: the address links use
 //! ([`Route::url`]), the absolute one feeds and the sitemap use
 //! ([`Route::permalink`]) and the file that holds it ([`Route::output_path`]).
-//! Because every link is made from a `Route` and the site's [`BaseUrl`] in that
-//! one method, making links relative to the page that holds them (so that a
-//! site opened from the disk works) is a change to `url` alone.
+//!
+//! Links are root-relative today. Every link a page shows is made by
+//! `render::context::Views::url` from a `Route`, so making links relative to
+//! the page that holds them (a site that works from `file://`) is one change
+//! there: give `Views` the route of the page being rendered and compute the
+//! link from the two paths. (`site`'s addresses, set once for every page, and
+//! mentions, baked into cleaned comments, would then move to the page too.)
 //!
 //! Nothing here knows the model: callers pass the slugs and paths they have,
 //! so the scaffold commands (which never resolve a site) ask the same book.

@@ -202,3 +202,36 @@ impl PageJob {
 fn typed<T: Serialize>(page: &T) -> Context {
     Context::from_serialize(page).expect("a page context is a struct of plain data")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_of_page_is_documented_for_themes() {
+        let objects = include_str!("objects.rs");
+        let documented = objects.split("pub struct PageView").nth(1).and_then(|s| s.split("pub title").next()).unwrap();
+        let jobs = [
+            PageJob::Index,
+            PageJob::Section(0),
+            PageJob::Reading(ReadingId(0)),
+            PageJob::Authors,
+            PageJob::Author(PersonId(0), 0),
+            PageJob::Tags,
+            PageJob::Tag(0),
+            PageJob::NotFound,
+            PageJob::ReadingsFeed,
+            PageJob::CommentsFeed,
+            PageJob::Sitemap,
+            PageJob::ReadingComments(ReadingId(0)),
+            PageJob::Search,
+        ];
+        for job in jobs {
+            assert!(
+                documented.contains(&format!("`{}`", job.kind())),
+                "`page.kind` {} is not in PageView's doc",
+                job.kind()
+            );
+        }
+    }
+}

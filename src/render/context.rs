@@ -26,7 +26,7 @@ impl<'a> Views<'a> {
         Views { site, bodies, descendants }
     }
 
-    /// The address of `route` in links.
+    /// The address of `route` in links: every link a page shows is made here (see `routes` for relative links).
     pub fn url(&self, route: &Route) -> String {
         route.url(&self.site.config.base_url)
     }

@@ -23,6 +23,7 @@ pub mod render;
 pub mod report;
 pub mod routes;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod text;
 pub mod write;
@@ -151,6 +152,10 @@ fn run(
     if problems.has_errors() {
         return Err(problems);
     }
+    if let Some(staging) = staging {
+        let index = search::SearchIndex::of(renderer.views());
+        stage_search_index(&index, staging, &options.output)?;
+    }
     let report = BuildReport {
         readings: site.readings.len(),
         comments: site.readings.iter().map(|r| r.thread.comments.len()).sum(),
@@ -204,6 +209,23 @@ pub(crate) fn render_all(
         });
     }
     failures.into_inner().expect("no panics while locked")
+}
+
+/// Puts the search index of this build into `staging`, made again only when what it indexes changed
+/// since the build in `output`.
+pub(crate) fn stage_search_index(
+    index: &search::SearchIndex,
+    staging: &write::Staging,
+    output: &Path,
+) -> Result<(), Diagnostics> {
+    let files = index.files(output).map_err(|error| search_problem(output, &error))?;
+    search::put(&files, staging).map_err(|e| io_problem(output, &e).into())
+}
+
+/// The search index could not be made: a problem of roundtable's, not of the site.
+pub(crate) fn search_problem(output: &Path, error: &str) -> Diagnostic {
+    Diagnostic::error(Span::file(output), format!("cannot make the search index: {error}"))
+        .with_help("this is a fault in roundtable, not in your site: please report it with this message")
 }
 
 /// Applies the command line's `--base-url` and resolves the model; `problems` holds the load's findings

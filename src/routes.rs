@@ -19,11 +19,12 @@
 use crate::config::BaseUrl;
 
 /// The top-level names the site's own pages take; no section or reading may use them.
-pub const RESERVED: [&str; 4] = [PEOPLE, TAGS, SEARCH, REPORT];
+pub const RESERVED: [&str; 5] = [PEOPLE, TAGS, SEARCH, SEARCH_INDEX, REPORT];
 
 const PEOPLE: &str = "authors";
 const TAGS: &str = "tags";
 const SEARCH: &str = "search";
+const SEARCH_INDEX: &str = "pagefind";
 const REPORT: &str = "report";
 const COMMENT_ANCHOR: &str = "comment-";
 const COMMENTS_FEED: &str = "comments.xml";
@@ -105,9 +106,10 @@ impl Route {
         Route::folder(SEARCH)
     }
 
-    /// `/search.json`: what the search page searches.
-    pub fn search_index() -> Route {
-        Route::file(&format!("{SEARCH}.json"))
+    /// `/pagefind/<name>`: a file of the search index (`pagefind.js`, what the search page loads, and
+    /// the fragments it fetches).
+    pub fn search_file(name: &str) -> Route {
+        Route::file(&format!("{SEARCH_INDEX}/{name}"))
     }
 
     /// `/atom.xml`: the readings feed.
@@ -204,8 +206,10 @@ mod tests {
         let feed = Route::reading_feed("readings/trust");
         assert_eq!(feed.url(&cohort), "/cohort/readings/trust/comments.xml");
         assert_eq!(feed.output_path(), "readings/trust/comments.xml");
-        assert!(!feed.is_page() && !Route::not_found().is_page() && !Route::search_index().is_page());
-        assert_eq!(Route::search_index().output_path(), "search.json");
+        let script = Route::search_file("pagefind.js");
+        assert!(!feed.is_page() && !Route::not_found().is_page() && !script.is_page());
+        assert_eq!(script.output_path(), "pagefind/pagefind.js");
+        assert_eq!(script.url(&cohort), "/cohort/pagefind/pagefind.js");
         assert_eq!(Route::search().output_path(), "search/index.html");
     }
 

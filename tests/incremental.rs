@@ -59,6 +59,7 @@ fn set_line(text: String, key: &str, line: &str) -> String {
 fn assert_rebuild_matches(session: &mut Session, root: &Path, live: &Path, changed: &[&Path]) -> Rebuilt {
     let changed: Vec<PathBuf> = changed.iter().map(|p| p.to_path_buf()).collect();
     let rebuilt = session.rebuild(&changed).unwrap_or_else(|p| panic!("rebuild failed: {:?}", p.sorted()));
+    session.index_search().unwrap_or_else(|p| panic!("indexing failed: {:?}", p.sorted()));
     let fresh = tempfile::tempdir().unwrap();
     roundtable::build(&options(root, fresh.path().join("full"))).unwrap();
     let want = read_tree(&fresh.path().join("full"));

@@ -50,7 +50,7 @@ impl<'a> Views<'a> {
             authors_url: self.url(&Route::people()),
             tags_url: self.url(&Route::tags()),
             search_url: self.url(&Route::search()),
-            search_index_url: self.url(&Route::search_index()),
+            search_index_url: self.url(&Route::search_file("pagefind.js")),
             sections: self
                 .site
                 .sections

@@ -89,8 +89,7 @@ pub fn pages(old: &Site, new: &Site, change: &Change) -> Vec<PageJob> {
             | PageJob::Tags
             | PageJob::ReadingsFeed
             | PageJob::CommentsFeed
-            | PageJob::Sitemap
-            | PageJob::SearchIndex => true,
+            | PageJob::Sitemap => true,
         })
         .collect()
 }

@@ -13,7 +13,6 @@ pub mod page_context;
 pub mod pages;
 pub mod phrases;
 pub mod sanitize;
-pub mod search;
 pub mod templates;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -46,12 +45,14 @@ impl<'a> Renderer<'a> {
         Ok(Renderer { views, templates })
     }
 
+    /// The views the pages are made from.
+    pub fn views(&self) -> &context::Views<'a> {
+        &self.views
+    }
+
     /// Renders one page or feed.
     pub fn render(&self, job: PageJob) -> Result<Output, Diagnostic> {
         let path = job.output_path(self.views.site);
-        if job == PageJob::SearchIndex {
-            return Ok(Output { path, bytes: search::index(&self.views) });
-        }
         let context = job.context(&self.views);
         match self.templates.tera.render(job.template(), &context) {
             Ok(text) => Ok(Output { path, bytes: text.into_bytes() }),

@@ -34,7 +34,7 @@ pub struct SiteView<'a> {
     pub tags_url: String,
     /// The search page.
     pub search_url: String,
-    /// The search index, `search.json`, that the search page's script reads.
+    /// The search index's script, `pagefind/pagefind.js`, that the search page's script loads.
     pub search_index_url: String,
     /// Top-level sections, for navigation.
     pub sections: Vec<SectionLink<'a>>,

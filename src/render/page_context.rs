@@ -118,7 +118,7 @@ pub struct TagPage<'a> {
     pub readings: Vec<ReadingView<'a>>,
 }
 
-/// `404.html` (`/404.html`) and `search.html` (`/search/`, whose script reads `search.json`).
+/// `404.html` (`/404.html`) and `search.html` (`/search/`, whose script loads the index in `pagefind/`).
 #[derive(Debug, Serialize)]
 pub struct PlainPage {
     /// What this page is.

@@ -47,8 +47,6 @@ pub enum PageJob {
     ReadingComments(ReadingId),
     /// `/search/`: the search page.
     Search,
-    /// `/search.json`: what the search page searches (made without a template).
-    SearchIndex,
 }
 
 /// Every page and feed of `site`, in a stable order.
@@ -62,12 +60,12 @@ pub fn plan(site: &Site) -> Vec<PageJob> {
     jobs.extend((0..site.tags.len()).map(PageJob::Tag));
     jobs.extend([PageJob::ReadingsFeed, PageJob::CommentsFeed, PageJob::Sitemap]);
     jobs.extend((0..site.readings.len()).map(|i| PageJob::ReadingComments(ReadingId(i))));
-    jobs.extend([PageJob::Search, PageJob::SearchIndex]);
+    jobs.push(PageJob::Search);
     jobs
 }
 
 impl PageJob {
-    /// The template that renders it (`search.json` is written without one).
+    /// The template that renders it.
     pub fn template(self) -> &'static str {
         match self {
             PageJob::Index => "index.html",
@@ -83,7 +81,6 @@ impl PageJob {
             PageJob::Sitemap => "sitemap.xml",
             PageJob::ReadingComments(_) => "comments.xml",
             PageJob::Search => "search.html",
-            PageJob::SearchIndex => "search.json",
         }
     }
 
@@ -103,7 +100,6 @@ impl PageJob {
             PageJob::Sitemap => Route::sitemap(),
             PageJob::ReadingComments(id) => Route::reading_feed(&site.readings[id.0].path),
             PageJob::Search => Route::search(),
-            PageJob::SearchIndex => Route::search_index(),
         }
     }
 
@@ -128,7 +124,6 @@ impl PageJob {
             PageJob::Sitemap => "sitemap",
             PageJob::ReadingComments(_) => "reading-comments",
             PageJob::Search => "search",
-            PageJob::SearchIndex => "search-index",
         }
     }
 
@@ -147,7 +142,6 @@ impl PageJob {
             PageJob::CommentsFeed => format!("Comments on {}", site.config.title),
             PageJob::ReadingComments(id) => format!("Comments on {}", site.readings[id.0].title),
             PageJob::Search => "Search".to_string(),
-            PageJob::SearchIndex => "Search index".to_string(),
             PageJob::Sitemap => "Sitemap".to_string(),
         }
     }
@@ -186,7 +180,7 @@ impl PageJob {
                 let readings = site.tags[i].readings.iter().map(|&r| views.reading(r, false)).collect();
                 typed(&TagPage { page, tag: views.tag(i), readings })
             }
-            PageJob::NotFound | PageJob::Search | PageJob::SearchIndex => typed(&PlainPage { page }),
+            PageJob::NotFound | PageJob::Search => typed(&PlainPage { page }),
             PageJob::ReadingsFeed => typed(&page_context::readings_feed(views, page)),
             PageJob::CommentsFeed => typed(&page_context::comments_feed(views, page, None)),
             PageJob::ReadingComments(id) => typed(&ReadingCommentsFeed {

@@ -136,6 +136,7 @@ fn rebuild(session: &mut Session, live: &http::Live, changed: &[PathBuf], quiet:
             if !quiet {
                 println!("{}", summary(&rebuilt, changed, session.root()));
             }
+            index_search(session, quiet);
         }
         Err(problems) => {
             let errors = problems.error_count();
@@ -147,6 +148,20 @@ fn rebuild(session: &mut Session, live: &http::Live, changed: &[PathBuf], quiet:
             let count = if errors == 1 { "1 error".to_string() } else { format!("{errors} errors") };
             eprintln!("roundtable: {count} found; still serving the last good site, with the problems shown on it");
         }
+    }
+}
+
+/// Updates the search index after the pages are served; a failure leaves the last index in place.
+fn index_search(session: &mut Session, quiet: bool) {
+    let started = std::time::Instant::now();
+    match session.index_search() {
+        Ok(0) => {}
+        Ok(files) if !quiet => {
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            println!("search index updated in {ms:.0} ms ({files} files written)");
+        }
+        Ok(_) => {}
+        Err(problems) => problems.sorted().iter().for_each(|problem| eprintln!("{problem}")),
     }
 }
 

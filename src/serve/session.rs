@@ -6,6 +6,10 @@
 //! new one to find the pages that show something different. A change to
 //! anything site-wide (settings, people, theme) rebuilds the whole folder
 //! through the same atomic staging as `roundtable build`.
+//!
+//! The search index is left for [`Session::index_search`], called once the open pages have
+//! reloaded: a rebuild keeps the last index, and indexing (skipped when no indexed text changed)
+//! finishes just after.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,7 +23,8 @@ use crate::load::raw::{Asset, AssetSource};
 use crate::model::Site;
 use crate::render::deps::{self, Change};
 use crate::render::{self, Output, Renderer};
-use crate::{files_to_copy, io_problem, load, merged, render_all, resolve_site, write, BuildOptions};
+use crate::search::{self, SearchIndex};
+use crate::{files_to_copy, io_problem, load, merged, render_all, resolve_site, search_problem, write, BuildOptions};
 
 /// What one rebuild did, for the line `serve` prints.
 #[derive(Debug)]
@@ -41,6 +46,8 @@ pub struct Session {
     options: BuildOptions,
     memo: load::Memo,
     last: Option<LastBuild>,
+    /// The index of the last good rebuild, until it is in the output folder.
+    search: Option<SearchIndex>,
 }
 
 /// What the output folder holds now, and the model it was made from.
@@ -54,7 +61,7 @@ struct LastBuild {
 impl Session {
     /// A session that builds `options.root` into `options.output`; nothing is read until the first rebuild.
     pub fn new(options: BuildOptions) -> Session {
-        Session { options, memo: load::Memo::default(), last: None }
+        Session { options, memo: load::Memo::default(), last: None, search: None }
     }
 
     /// The site folder.
@@ -111,6 +118,7 @@ impl Session {
                 (plan.len(), plan.len() + assets.len())
             }
         };
+        self.search = Some(SearchIndex::of(renderer.views()));
         drop(renderer);
         self.last = Some(LastBuild { cache: bodies.cache, site, pages, assets: asset_stamps });
         Ok(Rebuilt {
@@ -122,6 +130,18 @@ impl Session {
         })
     }
 
+    /// Brings the output's search index up to date with the last good rebuild, if its indexed texts
+    /// changed; returns how many files changed.
+    pub fn index_search(&mut self) -> Result<usize, Diagnostics> {
+        let output = &self.options.output;
+        let Some(index) = self.search.take() else { return Ok(0) };
+        if index.is_in(output) {
+            return Ok(0);
+        }
+        let files = index.files(output).map_err(|error| search_problem(output, &error))?;
+        search::update(&files, output).map_err(|e| io_problem(output, &e).into())
+    }
+
     /// Builds the whole site into a staging folder and swaps it in, as `roundtable build` does.
     fn replace(&self, renderer: &Renderer, plan: &[render::PageJob], assets: &[Asset]) -> Result<(), Diagnostics> {
         let output = &self.options.output;
@@ -130,6 +150,7 @@ impl Session {
         if failures.has_errors() {
             return Err(failures);
         }
+        search::carry_over(output, &staging).map_err(|e| io_problem(output, &e))?;
         staging.commit().map_err(|e| io_problem(output, &e).into())
     }
 

@@ -83,6 +83,8 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     /// How long it took.
     pub elapsed: Duration,
+    /// Of that, how long making the search index took (zero when the last one was kept).
+    pub indexing: Duration,
     /// Nothing changed since the last build, so nothing was built.
     pub up_to_date: bool,
 }
@@ -152,10 +154,10 @@ fn run(
     if problems.has_errors() {
         return Err(problems);
     }
-    if let Some(staging) = staging {
-        let index = search::SearchIndex::of(renderer.views());
-        stage_search_index(&index, staging, &options.output)?;
-    }
+    let indexing = match staging {
+        Some(staging) => stage_search_index(&search::SearchIndex::of(renderer.views()), staging, &options.output)?,
+        None => Duration::ZERO,
+    };
     let report = BuildReport {
         readings: site.readings.len(),
         comments: site.readings.iter().map(|r| r.thread.comments.len()).sum(),
@@ -168,6 +170,7 @@ fn run(
         scheduled: site.scheduled.clone(),
         warnings: problems.sorted().into_iter().filter(|d| d.severity == Severity::Warning).collect(),
         elapsed: started.elapsed(),
+        indexing,
         up_to_date: false,
     };
     Ok((report, cache_changed.then_some(bodies.cache)))
@@ -212,14 +215,17 @@ pub(crate) fn render_all(
 }
 
 /// Puts the search index of this build into `staging`, made again only when what it indexes changed
-/// since the build in `output`.
+/// since the build in `output`; returns how long making it took.
 pub(crate) fn stage_search_index(
     index: &search::SearchIndex,
     staging: &write::Staging,
     output: &Path,
-) -> Result<(), Diagnostics> {
+) -> Result<Duration, Diagnostics> {
+    let started = Instant::now();
+    let made = !index.is_in(output);
     let files = index.files(output).map_err(|error| search_problem(output, &error))?;
-    search::put(&files, staging).map_err(|e| io_problem(output, &e).into())
+    search::put(&files, staging).map_err(|e| io_problem(output, &e))?;
+    Ok(if made { started.elapsed() } else { Duration::ZERO })
 }
 
 /// The search index could not be made: a problem of roundtable's, not of the site.

@@ -148,11 +148,8 @@ fn the_search_page_loads_pagefind_from_the_site() {
     });
     assert!(wasm, "Pagefind's WebAssembly is written, not fetched from elsewhere");
     assert_eq!(select(&html, "form[role=search] input[name=q]").len(), 1);
-    let noscript = select(&html, "noscript").iter().map(|n| n.inner_html()).collect::<String>();
-    assert!(
-        noscript.contains("href=\"/cohort/authors/\"") && noscript.contains("href=\"/cohort/tags/\""),
-        "{noscript}"
-    );
+    let without = select(&html, "#search-status a").iter().map(|a| a.attr("href").unwrap()).collect::<Vec<_>>();
+    assert_eq!(without, ["/cohort/authors/", "/cohort/tags/"], "without JavaScript or a server: people and topics");
     assert_eq!(select(&html, "[aria-live=polite]").len(), 1, "results are announced");
     let home = page(&output, "index.html");
     assert_eq!(select(&home, "nav a[href=\"/cohort/search/\"]").len(), 1, "the navigation links to search");

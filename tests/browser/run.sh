@@ -32,6 +32,17 @@ trap cleanup EXIT
 
 # The example's base_url has the sub-path /cohort/: serve the output under it, so links are tested as deployed.
 (cd "$repo" && cargo run --quiet --release -- build --output "$work/site/cohort")
+# A copy with a hostile comment, under /hostile/, for the search results' escaping.
+mkdir -p "$work/hostile"
+cp -r "$repo/content" "$repo/site.yaml" "$repo/authors.yaml" "$work/hostile/"
+cat >>"$work/hostile/content/readings/2011-08-29-trust-in-teams.comments.yaml" <<'YAML'
+
+- id: hostile
+  author: "<i>Mallory</i>"
+  date: 2011-08-30 09:00
+  body: "zebracorn `<img src=x onerror=window.__pwned=true>` `</mark><img src=x onerror=window.__pwned=true>` 5 < 6 &lt;b&gt;"
+YAML
+(cd "$repo" && cargo run --quiet --release -- build --root "$work/hostile" --base-url /hostile/ --output "$work/site/hostile")
 
 echo "Nu HTML Checker on every page:"
 pages="$(find "$work/site" -name '*.html' | wc -l)"
@@ -51,4 +62,4 @@ for _ in $(seq 50); do
 done
 
 mkdir -p "$shots"
-node "$here/check.mjs" "http://127.0.0.1:$port/cohort/" "$shots"
+node "$here/check.mjs" "http://127.0.0.1:$port/cohort/" "$shots" "http://127.0.0.1:$port/hostile/" "$work/site/cohort"

@@ -170,6 +170,8 @@
     });
   }
 
+  // The page says what to do without JavaScript or a web server; from here on, this script speaks.
+  say("");
   if (window.location.protocol === "file:") {
     say("Search needs the site to be served by a web server: browsers do not let a page opened from " +
       "the disk load the index. Browse by person or by topic instead, or preview with roundtable serve.");

@@ -4,6 +4,8 @@
 //! `pagefind_dcd` + JSON record of one indexed text (its address, text, meta and filters).
 
 mod common;
+#[path = "common/safety.rs"]
+mod safety;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -199,4 +201,41 @@ fn serve_swaps_in_the_pages_first_and_indexes_just_after_only_when_texts_changed
     session.rebuild(&[root.join("site.yaml")]).unwrap();
     assert_eq!(index(&live), index(&fresh.path().join("full")), "a whole rebuild keeps the index");
     assert_eq!(session.index_search().unwrap(), 0, "no indexed text changed: nothing indexed");
+}
+
+/// The index holds exactly the text a page shows of each hostile comment, and no word that Pagefind
+/// would read as an instruction.
+#[test]
+fn hostile_comments_are_indexed_as_the_text_their_page_shows() {
+    let vectors = safety::vectors();
+    let thread: String = vectors
+        .iter()
+        .enumerate()
+        .map(|(i, (_, v))| {
+            let (author, body) = (safety::quoted(v), safety::quoted(&format!("{v} ___PAGEFIND_WEIGHT___9")));
+            format!("- id: c{i}\n  author: {author}\n  date: 2011-08-08\n  body: {body}\n")
+        })
+        .collect();
+    let dir = site(&[
+        ("content/r/2011-08-08-a.md", "---\ntitle: A\ndate: 2011-08-08\n---\n"),
+        ("content/r/2011-08-08-a.comments.yaml", &thread),
+    ]);
+    let output = dir.path().join("public");
+    build(dir.path(), &output, &[]);
+    let all = records(&output);
+    let html = page(&output, "r/a/index.html");
+    // Pagefind drops zero-width spaces (its excerpts would split words at them).
+    let squeezed = |text: &str| text.split_whitespace().collect::<String>().replace('\u{200b}', "");
+    for i in 0..vectors.len() {
+        let body = select(&html, &format!("#comment-c{i} > .comment-body"));
+        let shown = body[0].text().collect::<String>();
+        let url = format!("/r/a/#comment-c{i}");
+        let Some(indexed) = all.iter().find(|r| r["url"] == url.as_str()) else {
+            assert_eq!(squeezed(&shown), "", "vector {}: only a text with no words is left out", vectors[i].0);
+            continue;
+        };
+        let indexed = indexed["content"].as_str().unwrap();
+        assert_eq!(squeezed(indexed), squeezed(&shown.replace("___PAGEFIND", "PAGEFIND")), "vector {}", vectors[i].0);
+        assert!(!indexed.split_whitespace().any(|w| w.starts_with("___PAGEFIND")), "vector {}", vectors[i].0);
+    }
 }

@@ -13,16 +13,18 @@
 #![warn(missing_docs)]
 
 pub mod cache;
-pub mod cli;
+pub mod clean;
 pub mod config;
 pub mod diagnostics;
 pub mod fresh;
 pub mod load;
 pub mod model;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod scaffold;
 pub mod serve;
+pub mod terminal;
 pub mod text;
 pub mod write;
 
@@ -39,6 +41,12 @@ use crate::render::{PageJob, Renderer};
 
 pub use diagnostics::Diagnostics as Problems;
 
+// The front door: each command's library function with its own options.
+pub use clean::{clean, CleanOptions};
+pub use report::{run as report, ReportOptions};
+pub use scaffold::{init, new_reading, reply, require_site, InitOptions, NewReadingOptions, ReplyOptions};
+pub use serve::{serve, ServeOptions};
+
 /// What to build and how.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -54,6 +62,8 @@ pub struct BuildOptions {
     pub cache: bool,
     /// Include readings dated in the future.
     pub future: bool,
+    /// Who hears what each stage did, and how far rendering has got.
+    pub progress: progress::Progress,
 }
 
 /// What a successful run made, for the summary line.
@@ -125,6 +135,8 @@ fn run(
     staging: Option<&write::Staging>,
     started: Instant,
 ) -> Result<(BuildReport, Option<BodyCache>), Diagnostics> {
+    let progress = &options.progress;
+    let mut stage = Stage::begin(progress, "load");
     let (source, theme, mut problems) = load::load(&options.root);
     let cache = match options.cache {
         true => {
@@ -136,23 +148,32 @@ fn run(
         }
         false => BodyCache::default(),
     };
+    stage.next("resolve", format!("{} reading files", source.readings.len()));
     let site = resolve_site(options, source, &mut problems)?;
+    let comments: usize = site.readings.iter().map(|r| r.thread.comments.len()).sum();
+    stage.next(
+        "clean texts",
+        format!("{} readings, {comments} comments, {} people", site.readings.len(), site.people.len()),
+    );
     let bodies = render::bodies::render(&site, &cache).map_err(|found| merged(&problems, found))?;
     let cache_changed = bodies.cleaned > 0 || bodies.cache.len() != cache.len();
     drop(cache);
+    stage.next("render", format!("{} of {} texts converted and cleaned", bodies.cleaned, bodies.texts));
     let renderer = Renderer::new(&site, &bodies, &theme).map_err(|found| merged(&problems, found))?;
     let jobs = render::plan(&site);
     let files = files_to_copy(&site, &theme, &jobs, &mut problems);
     if problems.has_errors() {
         return Err(problems);
     }
-    problems.extend(render_all(&renderer, &jobs, &files, staging, &options.output));
+    problems.extend(render_all(&renderer, &jobs, &files, staging, &options.output, progress));
     if problems.has_errors() {
         return Err(problems);
     }
+    let written = if staging.is_some() { "rendered and written" } else { "rendered" };
+    stage.end(format!("{} pages and feeds {written}, {} files copied", jobs.len(), files.len()));
     let report = BuildReport {
         readings: site.readings.len(),
-        comments: site.readings.iter().map(|r| r.thread.comments.len()).sum(),
+        comments,
         people: site.people.len(),
         tags: site.tags.len(),
         pages: jobs.len(),
@@ -182,15 +203,22 @@ pub(crate) fn render_all(
     files: &[Asset],
     staging: Option<&write::Staging>,
     output: &Path,
+    progress: &progress::Progress,
 ) -> Diagnostics {
     let failures = Mutex::new(Diagnostics::new());
     let fail = |problem: Diagnostic| failures.lock().expect("no panics while locked").push(problem);
+    let rendered = std::sync::atomic::AtomicUsize::new(0);
+    let total = jobs.len();
     jobs.par_iter().for_each(|&job| match renderer.render(job) {
         Ok(page) => {
             if let Some(staging) = staging {
                 if let Err(error) = staging.put(&page.path, &page.bytes) {
                     fail(io_problem(&output.join(&page.path), &error));
                 }
+            }
+            if progress.is_heard() {
+                let done = rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress.report(progress::Step::Count { what: "pages rendered", done, total });
             }
         }
         Err(problem) => fail(problem),
@@ -216,7 +244,7 @@ pub(crate) fn resolve_site(
         match config::BaseUrl::parse(url) {
             Some(base) => source.config.base_url = base,
             None => problems.push(
-                Diagnostic::error(Span::file("--base-url"), format!("`{url}` is not a web address"))
+                Diagnostic::command("--base-url", format!("`{url}` is not a web address"))
                     .with_help("write the address the site will be served from, like https://example.org/cohort/"),
             ),
         }
@@ -293,6 +321,30 @@ fn check_output_folder(options: &BuildOptions) -> Result<(), Diagnostics> {
             .into());
     }
     Ok(())
+}
+
+/// The stage running now, reported to `progress` when the next begins.
+struct Stage<'p> {
+    progress: &'p progress::Progress,
+    name: &'static str,
+    started: Instant,
+}
+
+impl<'p> Stage<'p> {
+    fn begin(progress: &'p progress::Progress, name: &'static str) -> Stage<'p> {
+        progress.report(progress::Step::Begin(name));
+        Stage { progress, name, started: Instant::now() }
+    }
+
+    /// Ends this stage, having done `did`, and begins `next`.
+    fn next(&mut self, next: &'static str, did: String) {
+        self.end(did);
+        *self = Stage::begin(self.progress, next);
+    }
+
+    fn end(&self, did: String) {
+        self.progress.report(progress::Step::Done { stage: self.name, did, took: self.started.elapsed() });
+    }
 }
 
 pub(crate) fn io_problem(path: &Path, error: &std::io::Error) -> Diagnostic {

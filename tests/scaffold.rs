@@ -39,6 +39,42 @@ fn init_writes_a_site_that_builds_without_a_warning() {
 }
 
 #[test]
+fn init_keeps_generated_and_private_folders_out_of_git_and_lists_the_cohort() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join(".git")).unwrap();
+    fs::write(dir.path().join(".gitignore"), "*.log").unwrap();
+    let made = init(dir.path(), &[]);
+    assert!(made.status.success(), "a folder holding only dotfiles is as good as empty: {}", text(&made.stderr));
+    let ignored = fs::read_to_string(dir.path().join(".gitignore")).unwrap();
+    assert!(ignored.starts_with("*.log\n"), "the old lines stay: {ignored}");
+    for folder in ["public/", ".roundtable/", "reports/"] {
+        assert!(ignored.lines().any(|l| l == folder), "{folder} is not ignored: {ignored}");
+    }
+    let settings = fs::read_to_string(dir.path().join("site.yaml")).unwrap();
+    assert!(settings.contains("\ncohort:\n  members: ["), "{settings}");
+    let report = roundtable(["report", "--root", dir.path().to_str().unwrap()]);
+    assert!(report.status.success() && report.stderr.is_empty(), "{}", text(&report.stderr));
+}
+
+#[test]
+fn init_force_writes_into_a_used_folder_and_keeps_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("site.yaml"), "title: Mine\n").unwrap();
+    let refused = init(dir.path(), &[]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(text(&refused.stderr).contains("or add --force"), "{}", text(&refused.stderr));
+    let forced = init(dir.path(), &["--force"]);
+    assert!(forced.status.success(), "{}", text(&forced.stderr));
+    assert!(
+        text(&forced.stderr).contains("warning: kept the files already here: site.yaml"),
+        "{}",
+        text(&forced.stderr)
+    );
+    assert_eq!(fs::read_to_string(dir.path().join("site.yaml")).unwrap(), "title: Mine\n");
+    assert!(dir.path().join("authors.yaml").is_file());
+}
+
+#[test]
 fn init_comments_every_setting_of_site_yaml() {
     let dir = tempfile::tempdir().unwrap();
     assert!(init(dir.path(), &[]).status.success(), "an empty existing folder is fine");
@@ -152,17 +188,19 @@ fn new_reading_asks_which_section_when_there_are_several() {
     assert_eq!(bad.status.code(), Some(1));
     let no_site = tempfile::tempdir().unwrap();
     let refused = new_reading(no_site.path(), &["E"]);
-    assert!(text(&refused.stderr).contains("error: this site has no content/ folder"));
+    assert!(text(&refused.stderr).contains("--root: error: "), "{}", text(&refused.stderr));
+    assert!(text(&refused.stderr).contains(" has no content/ folder, so it is not a site"));
+    assert_eq!(refused.status.code(), Some(2), "a folder that is not a site is a mistake in the command");
 }
 
 #[test]
 fn new_reading_refuses_a_bad_date_or_title() {
     let root = site(&[("content/r/2011-03-01-a.md", "---\ntitle: A\ndate: 2011-03-01\n---\n")]);
     let date = new_reading(root.path(), &["B", "--date", "next tuesday"]);
-    assert_eq!(date.status.code(), Some(1));
+    assert_eq!(date.status.code(), Some(2), "a mistake in the command");
     assert!(text(&date.stderr).contains("--date: error: --date `next tuesday` is not a date"));
-    assert_eq!(new_reading(root.path(), &["?!"]).status.code(), Some(1));
-    assert_eq!(new_reading(root.path(), &["B", "--week", "0"]).status.code(), Some(1));
+    assert_eq!(new_reading(root.path(), &["?!"]).status.code(), Some(2));
+    assert_eq!(new_reading(root.path(), &["B", "--week", "0"]).status.code(), Some(2));
     assert_eq!(read_tree(root.path()).len(), 1);
 }
 

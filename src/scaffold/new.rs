@@ -2,16 +2,32 @@
 
 use super::yaml_out::quoted;
 use super::{cannot_write, now_in, Done};
-use crate::cli::NewReadingArgs;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::load::{self, SourceSite};
 use crate::model::{dates, slug};
 use crate::text::clean_line;
 
+/// What `new reading` makes.
+#[derive(Debug, Clone, Default)]
+pub struct NewReadingOptions {
+    /// The reading's title (its file name and address are made from it).
+    pub title: String,
+    /// The site folder.
+    pub root: std::path::PathBuf,
+    /// The section folder under `content/`; needed when the site has more than one.
+    pub section: Option<String>,
+    /// The cohort week; default: the section's latest week plus one.
+    pub week: Option<u32>,
+    /// Topic tags.
+    pub tags: Vec<String>,
+    /// The publication date as typed (YYYY-MM-DD); default: today.
+    pub date: Option<String>,
+}
+
 /// Creates `content/<section>/<date>-<slug>.md` and says where it is published.
-pub fn new_reading(args: &NewReadingArgs) -> Result<Done, Diagnostics> {
+pub fn new_reading(args: &NewReadingOptions) -> Result<Done, Diagnostics> {
     let root = &args.root;
-    super::require_content(root)?;
+    super::require_site(root)?;
     let (source, _theme, _problems) = load::load(root);
     let zone = source.config.timezone;
     let base = source.config.base_url.root.clone();

@@ -54,7 +54,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     })?;
     let address = SocketAddr::new(options.bind, options.port);
     let cannot_listen = |error: std::io::Error| {
-        Diagnostic::error(crate::diagnostics::Span::file(address.to_string()), format!("cannot listen here: {error}"))
+        Diagnostic::command(address.to_string(), format!("cannot listen here: {error}"))
             .with_help("another program may use this port: choose another with --port, like --port 1112")
     };
     let listener = TcpListener::bind(address).map_err(cannot_listen)?;
@@ -69,6 +69,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
         drafts: options.drafts,
         future: options.future,
         cache: true,
+        progress: Default::default(),
     };
     let mut session = Session::new(build);
     let live = http::Live::new();

@@ -126,7 +126,7 @@ impl Session {
     fn replace(&self, renderer: &Renderer, plan: &[render::PageJob], assets: &[Asset]) -> Result<(), Diagnostics> {
         let output = &self.options.output;
         let staging = write::Staging::new(output).map_err(|e| io_problem(output, &e))?;
-        let failures = render_all(renderer, plan, assets, Some(&staging), output);
+        let failures = render_all(renderer, plan, assets, Some(&staging), output, &Default::default());
         if failures.has_errors() {
             return Err(failures);
         }

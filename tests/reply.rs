@@ -154,16 +154,17 @@ fn refusals_write_nothing() {
         ("content/r/2011-08-15-closed.md", "---\ntitle: Closed\ndate: 2011-08-15\ncomments: closed\n---\n"),
     ]);
     let before = read_tree(root.path());
-    let cases: [(&[&str], &str, &str); 5] = [
-        (&["trust", "--to", "c9", "--author", "Ben"], "Hi.", "--to: error: no comment `c9` in the thread of content/r/2011-08-08-trust.md\n  help: ids in this thread are `c1`"),
-        (&["trust", "--author", "Ben"], " \n\t\n", "standard input: error: the comment is empty"),
-        (&["trust", "--author", "Ben", "--file", "no-such-file.md"], "", "no-such-file.md: error: cannot read this file"),
-        (&["closed", "--author", "Ben"], "Hi.", "content/r/2011-08-15-closed.md:4:1: error: the discussion of this reading is closed"),
-        (&["trust", "--author", "Ben\nSmith"], "Hi.", "--author: error: the author's name must be on one line"),
+    // Each case: arguments, standard input, the start of stderr, and the exit code (2: a mistake in the command).
+    let cases: [(&[&str], &str, &str, i32); 5] = [
+        (&["trust", "--to", "c9", "--author", "Ben"], "Hi.", "--to: error: no comment `c9` in the thread of content/r/2011-08-08-trust.md\n  help: ids in this thread are `c1`", 2),
+        (&["trust", "--author", "Ben"], " \n\t\n", "standard input: error: the comment is empty", 2),
+        (&["trust", "--author", "Ben", "--file", "no-such-file.md"], "", "no-such-file.md: error: cannot read this file", 2),
+        (&["closed", "--author", "Ben"], "Hi.", "content/r/2011-08-15-closed.md:4:1: error: the discussion of this reading is closed", 1),
+        (&["trust", "--author", "Ben\nSmith"], "Hi.", "--author: error: the author's name must be on one line", 2),
     ];
-    for (args, input, expected) in cases {
+    for (args, input, expected, code) in cases {
         let refused = reply(root.path(), args, input);
-        assert_eq!(refused.status.code(), Some(1), "{args:?}");
+        assert_eq!(refused.status.code(), Some(code), "{args:?}");
         let stderr = text(&refused.stderr);
         assert!(stderr.starts_with(expected), "{args:?}:\n{stderr}");
         assert!(stderr.ends_with("roundtable: 1 error found; nothing was written\n"), "{stderr}");

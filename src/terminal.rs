@@ -168,13 +168,17 @@ fn capitalised(word: &str) -> String {
 fn shown_line(line: &str, column: usize) -> (String, std::ops::Range<usize>) {
     let mut text = String::with_capacity(line.len());
     let mut at: Option<std::ops::Range<usize>> = None;
+    let mut word = true;
     for (index, c) in line.chars().enumerate() {
         let start = text.len();
         match c {
             '\t' => text.push(c),
             c => text.push_str(&one_line(c.encode_utf8(&mut [0; 4]))),
         }
-        let in_word = !c.is_whitespace() && c != ':' && at.as_ref().is_some_and(|at| at.end == start);
+        if index + 1 == column {
+            word = !c.is_whitespace() && c != ':';
+        }
+        let in_word = word && !c.is_whitespace() && c != ':' && at.as_ref().is_some_and(|at| at.end == start);
         if index + 1 == column || in_word && index >= column {
             at = Some(at.map_or(start, |at| at.start)..text.len());
         }
@@ -290,6 +294,8 @@ mod tests {
         assert_eq!(&text[at], "Jb");
         let (text, at) = shown_line("  autor: Ana", 3);
         assert_eq!(&text[at], "autor");
+        let (text, at) = shown_line("\ttimezone: UTC", 1);
+        assert_eq!(&text[at], "\t");
         assert_eq!(shown_line("  x", 0).1, 2..3);
         assert_eq!(shown_line("x:", 9).1, 2..2);
     }

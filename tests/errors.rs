@@ -42,6 +42,21 @@ fn clashing_addresses_are_refused() {
 }
 
 #[test]
+fn yaml_syntax_errors_are_in_plain_words_at_the_line_at_fault() {
+    check_case("yaml-syntax");
+}
+
+#[test]
+fn every_id_problem_of_a_thread_is_found_in_one_run() {
+    check_case("thread-ids");
+}
+
+#[test]
+fn keys_of_other_generators_get_a_hint_and_repeats_are_grouped() {
+    check_case("migration");
+}
+
+#[test]
 fn text_nested_too_deeply_is_refused_before_parsing() {
     check_case("nesting");
 }

@@ -18,8 +18,10 @@ pub struct Entry<T> {
     pub span: Span,
     /// The positions of the entry's own keys.
     pub keys: KeySpans,
-    /// The parsed value, or every reason it could not be parsed.
-    pub value: Result<T, Vec<Diagnostic>>,
+    /// The parsed value: whole, or without the keys that were refused (see [`KeySpans::refused`]).
+    pub value: Option<T>,
+    /// Every problem found in the entry.
+    pub problems: Vec<Diagnostic>,
 }
 
 /// Where each key of one mapping stands, so a later error can point at it.
@@ -27,6 +29,7 @@ pub struct Entry<T> {
 pub struct KeySpans {
     start: Option<Span>,
     keys: Vec<(String, Span)>,
+    refused: Vec<String>,
 }
 
 impl KeySpans {
@@ -39,11 +42,19 @@ impl KeySpans {
             .or_else(|| self.start.clone())
             .unwrap_or_else(|| Span::file(""))
     }
+
+    /// The keys left out of the value because they were unknown or held a bad value.
+    ///
+    /// A value parsed without them is still good for some checks (a comment's id), but
+    /// not for others: a misspelt key would also be reported as the right one missing.
+    pub fn refused(&self) -> &[String] {
+        &self.refused
+    }
 }
 
 /// Parses all of `text` (which starts at `first_line` of `path`) as one `T`.
 pub fn parse<T: DeserializeOwned>(path: &Path, text: &str, first_line: usize) -> Result<T, Diagnostic> {
-    serde_yaml::from_str(text).map_err(|e| to_diagnostic(path, first_line, &e))
+    serde_yaml::from_str(text).map_err(|e| to_diagnostic(path, first_line, text, &e))
 }
 
 /// Parses a mapping, reporting every bad key at once, and returns where its keys stand.
@@ -52,19 +63,23 @@ pub fn parse<T: DeserializeOwned>(path: &Path, text: &str, first_line: usize) ->
 /// blanked (line numbers stay) and the rest is parsed again: every bad key is
 /// reported, and the value is returned without them, for further checks.
 pub fn parse_mapping<T: DeserializeOwned>(path: &Path, text: &str, first_line: usize) -> Parsed<T> {
-    let keys = key_spans(path, text, first_line);
+    let mut keys = key_spans(path, text, first_line);
     let mut problems = Vec::new();
+    let original = text;
     let mut text = text.to_string();
     loop {
         match serde_yaml::from_str::<T>(&text) {
             Ok(value) => return Parsed { value: Some(value), problems, keys },
             Err(error) => {
-                let problem = to_diagnostic(path, first_line, &error);
+                let problem = to_diagnostic(path, first_line, original, &error);
                 let blanked =
                     error.location().and_then(|at| blank_key_at(&text, &keys, at.line() + first_line - 1, first_line));
                 problems.push(problem);
                 match blanked {
-                    Some(shorter) => text = shorter,
+                    Some((shorter, key)) => {
+                        text = shorter;
+                        keys.refused.push(key);
+                    }
                     None => return Parsed { value: None, problems, keys },
                 }
             }
@@ -82,8 +97,8 @@ pub struct Parsed<T> {
     pub keys: KeySpans,
 }
 
-/// `text` with the lines of the key whose block holds file line `line` made blank.
-fn blank_key_at(text: &str, keys: &KeySpans, line: usize, first_line: usize) -> Option<String> {
+/// `text` with the lines of the key whose block holds file line `line` made blank, and that key.
+fn blank_key_at(text: &str, keys: &KeySpans, line: usize, first_line: usize) -> Option<(String, String)> {
     let starts: Vec<usize> = keys.keys.iter().map(|(_, span)| span.line).collect();
     let position = starts.iter().rposition(|&start| start <= line)?;
     let from = starts[position] - first_line;
@@ -102,7 +117,7 @@ fn blank_key_at(text: &str, keys: &KeySpans, line: usize, first_line: usize) -> 
             out.push_str(piece);
         }
     }
-    (out != text).then_some(out)
+    (out != text).then(|| (out, keys.keys[position].0.clone()))
 }
 
 /// True when `text` holds no YAML content at all (only blank lines, comments or `---`).
@@ -110,39 +125,135 @@ pub fn is_empty(text: &str) -> bool {
     text.lines().all(is_trivia)
 }
 
-/// Parses a file whose top level is a list: each `- ` entry on its own.
+/// Parses a file whose top level is a list: each `- ` entry on its own, or a list in brackets.
 pub fn parse_list<T: DeserializeOwned>(path: &Path, text: &str) -> Result<Vec<Entry<T>>, Diagnostic> {
-    split_entries(path, text, |line| {
+    let block = split_entries(path, text, |line| {
         line.starts_with('-') && !line.starts_with("---") && line[1..].starts_with([' ', '\t', '\r']) || line == "-"
-    })
-    .map(|entries| {
+    });
+    let Ok(block) = block else {
+        return parse_flow_list(path, text);
+    };
+    Ok(block).map(|entries| {
         entries
             .into_iter()
             .map(|(span, slice)| {
                 let parsed = parse_mapping::<Vec<T>>(path, slice, span.line);
                 let keys = parsed.keys;
                 let mut problems = parsed.problems;
+                problems.iter_mut().for_each(|p| {
+                    p.message = p.message.trim_start_matches(".[0].").trim_start_matches(".[0]: ").to_string()
+                });
                 let value = match parsed.value {
-                    Some(mut one) if one.len() == 1 && problems.is_empty() => Ok(one.remove(0)),
-                    Some(_) if problems.is_empty() => {
-                        Err(vec![Diagnostic::error(span.clone(), "this list entry is not one mapping")
-                            .with_help("start each entry with `- ` and indent its keys under it")])
+                    Some(mut one) if one.len() == 1 => Some(one.remove(0)),
+                    Some(_) => {
+                        problems.push(
+                            Diagnostic::error(span.clone(), "this list entry is not one mapping")
+                                .with_help("start each entry with `- ` and indent its keys under it"),
+                        );
+                        None
                     }
-                    _ => {
-                        problems.iter_mut().for_each(|p| {
-                            p.message = p.message.trim_start_matches(".[0].").trim_start_matches(".[0]: ").to_string()
-                        });
-                        Err(problems)
-                    }
+                    None => None,
                 };
-                Entry { span, keys, value }
+                Entry { span, keys, value, problems }
             })
             .collect()
     })
-    .map_err(|()| {
+}
+
+/// A list written in YAML's flow style (`[]`, `[{id: c1, ...}, ...]`): parsed whole, each entry
+/// converted on its own and placed at the line where it starts.
+fn parse_flow_list<T: DeserializeOwned>(path: &Path, text: &str) -> Result<Vec<Entry<T>>, Diagnostic> {
+    let not_a_list = || {
         Diagnostic::error(Span::new(path, 1, 1), "this file should be a list, one entry per `- ` line")
             .with_help("write each entry as `- id: c1` with its other keys indented below it")
-    })
+    };
+    let values = match serde_yaml::from_str::<serde_yaml::Value>(text) {
+        Ok(serde_yaml::Value::Sequence(values)) => values,
+        Ok(_) => return Err(not_a_list()),
+        Err(error) => return Err(to_diagnostic(path, 1, text, &error)),
+    };
+    let starts = flow_items(text, 1);
+    let key_starts = flow_items(text, 2);
+    let at = |offset: usize| {
+        let (line, column) = line_column(text, offset);
+        Span::new(path, line, column)
+    };
+    Ok(values
+        .into_iter()
+        .enumerate()
+        .map(|(index, value)| {
+            let from = starts.get(index).copied().unwrap_or(0);
+            let to = starts.get(index + 1).copied().unwrap_or(text.len());
+            let span = at(from);
+            let mut keys = KeySpans { start: Some(span.clone()), ..KeySpans::default() };
+            for &offset in key_starts.iter().filter(|&&o| (from..to).contains(&o)) {
+                if let Some(key) = key_of(&text[offset..]) {
+                    keys.keys.push((key.to_string(), at(offset)));
+                }
+            }
+            let (value, problems) = match serde_yaml::from_value::<T>(value) {
+                Ok(value) => (Some(value), Vec::new()),
+                Err(error) => {
+                    let message = without_positions(&error.to_string());
+                    let (message, help) = explain(&message);
+                    let name = message.split('`').nth(1).unwrap_or_default();
+                    let place = if message.starts_with("unknown key") { keys.of(name) } else { span.clone() };
+                    let problem = Diagnostic::error(place, message);
+                    (None, vec![if let Some(help) = help { problem.with_help(help) } else { problem }])
+                }
+            };
+            Entry { span, keys, value, problems }
+        })
+        .collect())
+}
+
+/// Where each item nested `depth` brackets deep in a flow collection starts, as byte offsets:
+/// depth 1 gives the entries of `[a, {b: c}]`, depth 2 the keys of its mappings.
+///
+/// A small scan of brackets, quotes and comments: the parser keeps no positions for values.
+fn flow_items(text: &str, depth: usize) -> Vec<usize> {
+    let mut items = Vec::new();
+    let (mut level, mut quote, mut comment, mut expecting) = (0usize, None, false, false);
+    let mut previous = ' ';
+    for (offset, c) in text.char_indices() {
+        if c == '\n' {
+            comment = false;
+        } else if comment {
+        } else if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+        } else if c == '#' && previous.is_whitespace() {
+            comment = true;
+        } else if !c.is_whitespace() {
+            if level == depth && expecting {
+                items.push(offset);
+                expecting = false;
+            }
+            match c {
+                '[' | '{' => {
+                    level += 1;
+                    expecting = level == depth;
+                }
+                ']' | '}' => {
+                    level = level.saturating_sub(1);
+                    expecting = false;
+                }
+                ',' => expecting = level == depth,
+                '"' | '\'' => quote = Some(c),
+                _ => {}
+            }
+        }
+        previous = c;
+    }
+    items
+}
+
+/// The 1-based line and column of byte `offset` in `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
 }
 
 /// Parses a file whose top level is a map of `key:` entries, each on its own.
@@ -180,7 +291,11 @@ pub fn parse_map<T: DeserializeOwned>(path: &Path, text: &str) -> Result<Vec<Ent
                         }
                     };
                     let keys = key_spans(path, inner, span.line + 1);
-                    Entry { span, keys, value }
+                    let (value, problems) = match value {
+                        Ok(value) => (Some(value), Vec::new()),
+                        Err(problems) => (None, problems),
+                    };
+                    Entry { span, keys, value, problems }
                 })
                 .collect()
         })
@@ -259,15 +374,110 @@ fn key_of(line: &str) -> Option<&str> {
 }
 
 /// Turns a parser error into a diagnostic with the file's own line and column.
-fn to_diagnostic(path: &Path, first_line: usize, error: &serde_yaml::Error) -> Diagnostic {
-    let (line, column) = error.location().map_or((first_line, 0), |loc| (loc.line() + first_line - 1, loc.column()));
-    let message = without_positions(&error.to_string());
-    let (message, help) = explain(&message);
-    let diagnostic = Diagnostic::error(Span::new(path, line, column), message);
+///
+/// `text` is what was parsed (starting at `first_line`), to look at the character at fault.
+fn to_diagnostic(path: &Path, first_line: usize, text: &str, error: &serde_yaml::Error) -> Diagnostic {
+    let raw = error.to_string();
+    let (mut line, mut column) = error.location().map_or((1, 0), |loc| (loc.line(), loc.column()));
+    let message = without_positions(&raw);
+    let found = |line: usize, column: usize| {
+        text.split('\n').nth(line.saturating_sub(1)).and_then(|l| l.chars().nth(column.saturating_sub(1)))
+    };
+    let (message, help) = match syntax(&message, found(line, column), context_position(&raw)) {
+        Some(plain) => {
+            if let Some((at_line, at_column)) = plain.at {
+                (line, column) = (at_line, at_column);
+            }
+            (plain.message.to_string(), Some(plain.help.to_string()))
+        }
+        None => explain(&message),
+    };
+    let diagnostic = Diagnostic::error(Span::new(path, line + first_line - 1, column), message);
     match help {
         Some(help) => diagnostic.with_help(help),
         None => diagnostic,
     }
+}
+
+/// A YAML syntax error in plain words, and where it really is when that is not where the parser stopped.
+struct Plain {
+    message: &'static str,
+    help: &'static str,
+    at: Option<(usize, usize)>,
+}
+
+/// Rewords the YAML parser's syntax errors for people who have never read the YAML specification.
+///
+/// `found` is the character at the error; `context` is where the construct the parser was
+/// reading began (its "while scanning ... at line N column M").
+fn syntax(message: &str, found: Option<char>, context: Option<(usize, usize)>) -> Option<Plain> {
+    let plain = |message, help| Some(Plain { message, help, at: None });
+    if found == Some('\t') || message.contains("tab character") {
+        return plain(
+            "a tab character is used here, and YAML allows only spaces to indent",
+            "replace the tab with spaces, lined up with the line above (most editors can show tabs)",
+        );
+    }
+    if message.starts_with("mapping values are not allowed") {
+        return plain(
+            "a colon followed by a space here makes YAML read a second `key: value` on this line",
+            "put the whole value in quotes (\"like: this\"), or, for a comment's text, write `body: |` and the text on the lines below it, indented",
+        );
+    }
+    if message.starts_with("could not find expected ':'") {
+        return Some(Plain {
+            message: "this line is not indented like the lines above it, so YAML reads it as a new key, which needs a colon",
+            help: "if it belongs to the text above, indent it by as many spaces as that text; if it is a key, add a `:` after it",
+            at: context,
+        });
+    }
+    if message.starts_with("found character that cannot start any token") {
+        return plain(
+            "a value cannot start with this character (` @ % | > are kept by YAML for itself)",
+            "put the whole value in quotes, like \"@Claire said...\"",
+        );
+    }
+    if message.starts_with("did not find expected key") {
+        return plain(
+            "this line is indented differently from the keys around it",
+            "line each key up with the other keys of its entry, using spaces (two more than the `- ` above)",
+        );
+    }
+    if message.starts_with("did not find expected '-' indicator") {
+        return plain(
+            "this line is indented differently from the list entries around it",
+            "start each entry with `- ` at the beginning of the line, and indent its keys by two spaces",
+        );
+    }
+    if message.contains("while scanning a quoted scalar") {
+        return Some(Plain {
+            message: "a quote opened here is never closed",
+            help: "add the closing quote at the end of the value, or remove the opening one",
+            at: context,
+        });
+    }
+    if message.contains("unknown escape character") || message.contains("while parsing a quoted scalar") {
+        return plain(
+            "in double quotes, a backslash starts an escape such as \\n",
+            "write \\\\ for a backslash, or use single quotes ('like this') around the value",
+        );
+    }
+    if message.starts_with("block sequence entries are not allowed") {
+        return plain(
+            "a `- ` list entry cannot follow a key's value on the same line",
+            "put each `- ` entry on a line of its own, indented under its key",
+        );
+    }
+    None
+}
+
+/// Where the construct being read began: the `at line N column M` after the parser's ", while ...".
+fn context_position(raw: &str) -> Option<(usize, usize)> {
+    let context = &raw[raw.find(", while ")?..];
+    let at = &context[context.find(" at line ")? + " at line ".len()..];
+    let (line, rest) = at.split_once(" column ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.parse().ok()?, column.parse().ok()?))
 }
 
 /// Removes the ` at line N column M` that the parser writes into its messages.
@@ -291,18 +501,45 @@ fn without_positions(message: &str) -> String {
     out
 }
 
+/// Keys of other site generators (Jekyll, Hugo, Zola, WordPress exports): roundtable's name for
+/// each, or `""` and the reason it has none.
+fn elsewhere(key: &str) -> Option<(&'static str, &'static str)> {
+    Some(match key {
+        "excerpt" | "description" | "abstract" => ("summary", ""),
+        "categories" | "category" | "keywords" | "taxonomies" => ("tags", ""),
+        "permalink" | "url" | "path" => ("slug", ""),
+        "authors" | "creator" => ("author", ""),
+        "published" => {
+            ("", "write `draft: true` instead of `published: false`, and nothing instead of `published: true`")
+        }
+        "layout" | "template" => ("", "each kind of page has its own template in roundtable: remove this line"),
+        "image" | "cover" | "header" | "thumbnail" | "featured_image" => {
+            ("", "a reading has no cover picture (put one in its text instead): remove this line")
+        }
+        "comments_enabled" | "allow_comments" => ("comments", ""),
+        "lastmod" | "updated" | "modified" | "last_modified_at" | "toc" | "weight" | "aliases" | "redirect_from" => {
+            ("", "roundtable has no such setting: remove this line")
+        }
+        _ => return None,
+    })
+}
+
 /// Rewords serde's messages for people who do not read Rust, and suggests a fix.
 fn explain(message: &str) -> (String, Option<String>) {
     if let Some(rest) = message.split("unknown field `").nth(1) {
         let name = rest.split('`').next().unwrap_or_default();
         let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
-        let suggestion = expected
-            .iter()
-            .map(|e| (strsim::levenshtein(name, e), *e))
-            .filter(|(distance, _)| *distance <= 2)
-            .min()
-            .map(|(_, e)| format!("did you mean `{e}`? "))
-            .unwrap_or_default();
+        let suggestion = match elsewhere(name).filter(|(ours, _)| ours.is_empty() || expected.contains(ours)) {
+            Some(("", why)) => format!("{why}; "),
+            Some((ours, _)) => format!("roundtable calls this `{ours}`: rename the key; "),
+            None => expected
+                .iter()
+                .map(|e| (strsim::levenshtein(name, e), *e))
+                .filter(|(distance, _)| *distance <= 2)
+                .min()
+                .map(|(_, e)| format!("did you mean `{e}`? "))
+                .unwrap_or_default(),
+        };
         let prefix = message.split("unknown field").next().unwrap_or_default();
         return (
             format!("{prefix}unknown key `{name}`"),
@@ -311,12 +548,6 @@ fn explain(message: &str) -> (String, Option<String>) {
     }
     if message.contains("control characters are not allowed") {
         return (message.to_string(), Some("remove the invisible character at this place".into()));
-    }
-    if message.contains("found character that cannot start any token") || message.contains("tab") {
-        return (
-            message.to_string(),
-            Some("indent YAML with spaces, not tabs, and quote values that start with a symbol".into()),
-        );
     }
     if ["anchor", "alias", "recursion limit", "repetition limit"].iter().any(|m| message.contains(m)) {
         let help = "write the value out in full instead of using YAML anchors (&name) and aliases (*name)";
@@ -361,12 +592,12 @@ mod tests {
     fn an_error_in_one_entry_names_its_line_and_spares_the_others() {
         let text = "- id: c1\n  autor: x\n- id: c2\n  reply_to: [c1]\n- id: c3\n";
         let entries = parse_list::<Item>(path(), text).unwrap();
-        let first = &entries[0].value.as_ref().unwrap_err()[0];
+        let first = &entries[0].problems[0];
         assert_eq!((first.span.line, first.span.column), (2, 3));
         assert!(first.message.contains("unknown key `autor`"), "{}", first.message);
-        let second = &entries[1].value.as_ref().unwrap_err()[0];
+        let second = &entries[1].problems[0];
         assert_eq!(second.span.line, 4);
-        assert!(entries[2].value.is_ok());
+        assert!(entries[2].value.is_some() && entries[2].problems.is_empty());
     }
 
     #[test]
@@ -423,6 +654,51 @@ mod tests {
         assert_eq!(err.span.line, 3);
         assert!(err.message.contains("unknown anchor"), "{}", err.message);
         assert!(err.help.unwrap().contains("aliases (*name)"));
+    }
+
+    #[test]
+    fn a_list_in_flow_style_keeps_each_entrys_line() {
+        assert!(parse_list::<Item>(path(), "[]\n").unwrap().is_empty());
+        let text = "# flow\n[{id: c1},\n  {id: 'c2, [x]', reply_to: c1}, # a comment, with [brackets]\n\n  {id: c3, autor: x}]\n";
+        let entries = parse_list::<Item>(path(), text).unwrap();
+        let places: Vec<(usize, usize)> = entries.iter().map(|e| (e.span.line, e.span.column)).collect();
+        assert_eq!(places, [(2, 2), (3, 3), (5, 3)]);
+        assert_eq!(entries[1].value.as_ref().unwrap().id, "c2, [x]");
+        assert_eq!(entries[1].keys.of("reply_to"), Span::new(path(), 3, 19));
+        assert!(entries[2].problems[0].to_string().starts_with("t.yaml:5:12: error: unknown key `autor`"));
+        assert_eq!(flow_items("[a,\n b]", 1), [1, 5]);
+    }
+
+    #[test]
+    fn syntax_errors_are_in_plain_words_at_the_right_line() {
+        let colon = parse::<Item>(path(), "id: c1\nreply_to: I think: yes\n", 1).unwrap_err();
+        assert_eq!((colon.span.line, colon.span.column), (2, 18), "at the colon");
+        assert!(colon.message.starts_with("a colon followed by a space"), "{}", colon.message);
+        let text = "- id: c1\n  body: |\n    one\ntwo\n";
+        let entries = parse_list::<serde_yaml::Value>(path(), text);
+        let lost = entries.map(|mut e| e.remove(0).problems.remove(0)).unwrap_or_else(|p| p);
+        assert_eq!(lost.span.line, 4, "{lost}");
+        assert!(lost.message.starts_with("this line is not indented like the lines above"), "{lost}");
+        let tab = parse::<Item>(path(), "id: c1\n\treply_to: c2\n", 3).unwrap_err();
+        assert_eq!(tab.span.line, 4);
+        assert!(tab.message.starts_with("a tab character"), "{tab}");
+        assert!(tab.help.is_some());
+    }
+
+    #[test]
+    fn keys_of_other_generators_get_a_hint() {
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Front {
+            summary: Option<String>,
+            tags: Option<Vec<String>>,
+        }
+        let hint = |text: &str| parse::<Front>(path(), text, 1).unwrap_err().help.unwrap();
+        assert!(hint("excerpt: x\n").starts_with("roundtable calls this `summary`: rename the key;"));
+        assert!(hint("categories: [a]\n").starts_with("roundtable calls this `tags`"));
+        assert!(hint("layout: post\n").starts_with("each kind of page has its own template"));
+        assert!(hint("permalink: /x/\n").starts_with("the keys allowed here"), "no `slug` here, so no hint");
     }
 
     #[test]

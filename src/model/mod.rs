@@ -490,10 +490,18 @@ fn resolve_thread(
     problems: &mut Diagnostics,
 ) -> Thread {
     let mut pending = Vec::with_capacity(raw.len());
+    let mut left_out = Vec::new();
     for item in raw {
         let fields = item.fields;
         let mut found = Vec::new();
         let id = fields.id.as_deref().map(str::trim).unwrap_or_default().to_string();
+        if !item.keys.refused().is_empty() {
+            // Its bad keys were reported; a misspelt one would also be "missing", so only its id counts.
+            if thread::is_valid_id(&id) {
+                left_out.push((id, item.span));
+            }
+            continue;
+        }
         if id.is_empty() {
             found.push(
                 Diagnostic::error(item.span.clone(), "this comment has no `id`")
@@ -542,6 +550,9 @@ fn resolve_thread(
         let complete = found.is_empty();
         found.into_iter().for_each(|problem| problems.push(problem));
         let (Some(date), true) = (date, complete) else {
+            if thread::is_valid_id(&id) {
+                left_out.push((id, item.span));
+            }
             continue;
         };
         let author = directory.find_or_add(fields.author.as_deref().unwrap_or_default());
@@ -559,7 +570,7 @@ fn resolve_thread(
             reply_to,
         });
     }
-    thread::build(pending, problems)
+    thread::build(pending, left_out, problems)
 }
 
 /// Two readings at one address, or a reading where a section or the site's pages are.

@@ -5,6 +5,7 @@
 //! there was no error, so later stages never see invalid content.
 
 pub mod dates;
+pub mod lookalike;
 pub mod mentions;
 pub mod people;
 pub mod slug;
@@ -425,7 +426,8 @@ fn resolve_reading(
         );
         ok = false;
     }
-    let author = front.author.as_deref().and_then(|name| directory.find_or_add(name));
+    let author =
+        front.author.as_deref().and_then(|name| lookalike::find_or_add(directory, name, keys.of("author"), problems));
     let thread = resolve_thread(raw.comments, config, directory, problems);
     let (Some(title), Some(date), Some(slug), true) = (title, date, slug, ok) else {
         return None;
@@ -555,7 +557,8 @@ fn resolve_thread(
             }
             continue;
         };
-        let author = directory.find_or_add(fields.author.as_deref().unwrap_or_default());
+        let name = fields.author.as_deref().unwrap_or_default();
+        let author = lookalike::find_or_add(directory, name, item.keys.of("author"), problems);
         let reply_to = fields.reply_to.map(|parent| (parent.trim().to_string(), item.keys.of("reply_to")));
         pending.push(thread::Pending {
             comment: Comment {

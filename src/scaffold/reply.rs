@@ -17,7 +17,7 @@ use super::{cannot_write, now_in, usage, Done};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, Span};
 use crate::load::raw::{CommentsMode, RawComment};
 use crate::load::{self, SourceSite};
-use crate::model::{self, people};
+use crate::model::{self, lookalike, people};
 use crate::text::clean_line;
 
 /// The comment to add, as it will be written.
@@ -251,18 +251,17 @@ fn author_note(source: &SourceSite, author: &str) -> Vec<Diagnostic> {
     if spellings.iter().any(|s| people::fold(s) == folded) {
         return Vec::new();
     }
-    let nearest = spellings
-        .iter()
-        .map(|s| (strsim::levenshtein(&people::fold(s), &folded), s))
-        .filter(|(distance, _)| *distance <= 3)
-        .min()
-        .map(|(_, s)| format!("did you mean `{s}`? "))
-        .unwrap_or_default();
+    let listed =
+        source.people.iter().map(|p| (p.fields.name.as_deref().unwrap_or(&p.key), p.fields.aliases.as_slice()));
+    if lookalike::nearest(listed, author).is_some() {
+        // Resolving the new thread warns of it, with a "did you mean", at the comment's line.
+        return Vec::new();
+    }
     vec![Diagnostic::warning(
         Span::file("authors.yaml"),
         format!("`{author}` is not in authors.yaml, so they will get a page of their own"),
     )
-    .with_help(format!("{nearest}if they are listed under another spelling, add this one to their `aliases:`"))]
+    .with_help("if they are listed under another spelling, add this one to their `aliases:`")]
 }
 
 /// Every problem the site has now, drafts and scheduled readings included.

@@ -141,6 +141,17 @@ fn new_reading_fills_in_front_matter_and_takes_the_next_week() {
     assert!(front.contains("\nweek: 2\n"), "the example reading is week 1: {front}");
     assert!(front.contains("\ntags: [\"trust\", \"teams\"]\n"), "{front}");
     assert!(text(&made.stdout).contains("/readings/trust-in-teams-part-1/"), "{}", text(&made.stdout));
+    let draft = build(&root, &root.join("public"), &[]);
+    assert_eq!(
+        text(&draft.stderr),
+        format!("content/readings/{today}-trust-in-teams-part-1.md: warning: this reading still holds the placeholder text of `new reading`, so it is a draft\n  help: replace the line \"Paste or write the reading here, in Markdown.\" with the reading's text to publish it\n")
+    );
+    assert!(!root.join("public/readings/trust-in-teams-part-1/index.html").exists(), "not published yet");
+    fs::write(
+        &file,
+        front.replace("Paste or write the reading here, in Markdown.", "Trust is built in small moments."),
+    )
+    .unwrap();
     let built = build(&root, &root.join("public"), &[]);
     assert!(built.stderr.is_empty(), "{}", text(&built.stderr));
     assert!(root.join("public/readings/trust-in-teams-part-1/index.html").is_file());
@@ -244,6 +255,11 @@ fn new_reading_with_a_later_date_is_scheduled() {
     let made = new_reading(root.path(), &["Much Later", "--date", "2999-02-01"]);
     assert!(made.status.success(), "{}", text(&made.stderr));
     assert!(text(&made.stdout).contains("It is scheduled: it stays off the site until 2999-02-01"));
+    let unfinished = roundtable(["check", "--root", root.path().to_str().unwrap()]);
+    assert!(text(&unfinished.stderr).contains("placeholder text"), "{}", text(&unfinished.stderr));
+    let file = root.path().join("content/r/2999-02-01-much-later.md");
+    let written = fs::read_to_string(&file).unwrap();
+    fs::write(&file, written.replace("Paste or write the reading here, in Markdown.", "The text.")).unwrap();
     let checked = roundtable(["check", "--root", root.path().to_str().unwrap()]);
     assert!(text(&checked.stdout).contains("2 scheduled readings not published yet (next on 2999-01-04"));
 }

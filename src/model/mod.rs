@@ -202,6 +202,9 @@ pub struct ResolveOptions {
 /// Names the site's own pages use at the top level; no section or reading may take them.
 const RESERVED: [&str; 4] = ["authors", "tags", "search", "report"];
 
+/// The text `new reading` puts in a new reading's body: while it is there, the reading is a draft.
+pub const PLACEHOLDER: &str = "Paste or write the reading here, in Markdown.";
+
 /// Checks everything and builds the `Site`; every problem found is returned.
 pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diagnostics> {
     let mut problems = Diagnostics::new();
@@ -214,7 +217,18 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
     let mut tag_names: Vec<Vec<String>> = Vec::new();
     let mut scheduled = Vec::new();
     for raw in source.readings {
-        if raw.front.draft && !options.drafts {
+        // A reading made by `new reading` is a draft until its placeholder text is replaced.
+        let unfinished = raw.body.contains(PLACEHOLDER);
+        if unfinished {
+            problems.push(
+                Diagnostic::warning(
+                    Span::file(&raw.span.path),
+                    "this reading still holds the placeholder text of `new reading`, so it is a draft",
+                )
+                .with_help(format!("replace the line \"{PLACEHOLDER}\" with the reading's text to publish it")),
+            );
+        }
+        if (raw.front.draft || unfinished) && !options.drafts {
             continue;
         }
         // Like a draft, a scheduled reading is left out whole: its thread, tags and people too.

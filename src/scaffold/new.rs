@@ -160,7 +160,8 @@ fn front_matter(title: &str, date: &str, week: Option<u32>, tags: &[String]) -> 
         "#   authors: [Its Author]\n",
         "#   year: 2011\n",
         "---\n\n",
-        "Paste or write the reading here, in Markdown.\n",
     ));
+    text.push_str(crate::model::PLACEHOLDER);
+    text.push('\n');
     text
 }

@@ -136,6 +136,13 @@ impl Diagnostics {
         self.push(Diagnostic::error(span, message));
     }
 
+    /// These problems and then those of `found`, as a new value.
+    pub fn merged(&self, found: Diagnostics) -> Diagnostics {
+        let mut all = self.clone();
+        all.extend(found);
+        all
+    }
+
     /// Adds every problem of `other`.
     pub fn extend(&mut self, other: Diagnostics) {
         self.0.extend(other.0);

@@ -8,6 +8,7 @@ pub mod dates;
 pub mod lookalike;
 pub mod mentions;
 pub mod people;
+pub mod prepare;
 pub mod slug;
 pub mod thread;
 

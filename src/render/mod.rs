@@ -3,6 +3,7 @@
 //! Markdown is converted and sanitized once per text (`bodies`), then each
 //! page of the `plan` is rendered with Tera from a typed context (`context`).
 
+pub mod all;
 pub mod bodies;
 pub mod context;
 pub mod deps;

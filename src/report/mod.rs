@@ -221,7 +221,7 @@ pub fn run(options: &ReportOptions) -> Result<Made, Diagnostics> {
         cache: false,
         progress: Default::default(),
     };
-    let (site, _, warnings) = crate::load_and_resolve(&build)?;
+    let (site, _, warnings) = crate::model::prepare::load_and_resolve(&build)?;
     let participation = participation(&site);
     let path = write(&folder, &participation, options.format)?;
     Ok(Made { path, participation, warnings: warnings.sorted() })

@@ -8,9 +8,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::{cannot_write, now_in, Done};
+use super::{now_in, Done};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::load::theme::{BUILTIN_STATIC, BUILTIN_TEMPLATES};
+use crate::write::cannot_write;
 
 /// The starter site: path (with `TODAY` for today's date) and text (with `TODAY` and `NOW`).
 const STARTER: &[(&str, &str)] = &[

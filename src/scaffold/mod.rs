@@ -15,7 +15,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 
 pub use init::{init, InitOptions};
 pub use new::{new_reading, NewReadingOptions};
@@ -38,13 +38,6 @@ fn now_in(zone: Tz) -> DateTime<Tz> {
 /// A mistake in the command itself, shown at the flag or argument it concerns.
 fn usage(flag: &str, message: String, help: &str) -> Diagnostics {
     Diagnostic::command(flag, message).with_help(help).into()
-}
-
-/// A problem writing `path`, for the user.
-fn cannot_write(path: &Path, error: &std::io::Error) -> Diagnostics {
-    Diagnostic::error(Span::file(path), format!("cannot write here: {error}"))
-        .with_help("check that the disk has space and that you may write to this folder")
-        .into()
 }
 
 /// Refuses a folder that is not a site (no `content/` in it), before anything is read: a mistake in the command.

@@ -1,11 +1,12 @@
 //! `roundtable new reading "Title"`: this week's reading, with its front matter filled in.
 
 use super::yaml_out::quoted;
-use super::{cannot_write, now_in, Done};
+use super::{now_in, Done};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::load::{self, SourceSite};
 use crate::model::{dates, slug};
 use crate::text::clean_line;
+use crate::write::cannot_write;
 
 /// What `new reading` makes.
 #[derive(Debug, Clone, Default)]

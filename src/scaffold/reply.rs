@@ -13,12 +13,13 @@ use std::path::{Path, PathBuf};
 use chrono::SecondsFormat;
 
 use super::yaml_out::{block, quoted};
-use super::{cannot_write, now_in, usage, Done};
+use super::{now_in, usage, Done};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, Span};
 use crate::load::raw::{CommentsMode, RawComment};
 use crate::load::{self, SourceSite};
 use crate::model::{self, lookalike, people};
 use crate::text::clean_line;
+use crate::write::cannot_write;
 
 /// The comment to add, as it will be written.
 struct Entry {

@@ -134,12 +134,12 @@ fn a_reading_is_found_by_its_file_address_or_slug_and_an_unknown_one_gets_a_sugg
     assert!(by_url.status.success(), "{}", text(&by_url.stderr));
     assert!(root.path().join("content/s/2011-08-08-trust.comments.yaml").is_file());
     let ambiguous = reply(root.path(), &["trust", "--author", "Ana"], "Three.");
-    assert_eq!(ambiguous.status.code(), Some(1));
+    assert_eq!(ambiguous.status.code(), Some(2));
     let stderr = text(&ambiguous.stderr);
     assert!(stderr.contains("error: `trust` names more than one reading"), "{stderr}");
     assert!(stderr.contains("/r/trust/ (content/r/2011-08-08-trust.md), /s/trust/"), "{stderr}");
     let unknown = reply(root.path(), &["feedbak", "--author", "Ana"], "Four.");
-    assert_eq!(unknown.status.code(), Some(1));
+    assert_eq!(unknown.status.code(), Some(2));
     let stderr = text(&unknown.stderr);
     assert!(stderr.starts_with("reply: error: no reading is called `feedbak`\n  help: did you mean `feedback`?"));
     assert!(stderr.contains("nothing was written"), "{stderr}");
@@ -190,6 +190,12 @@ fn a_facilitators_week_as_the_readme_walks_through_it() {
     assert!(common::roundtable(["init", root.to_str().unwrap()]).status.success());
     let new = ["new", "reading", "Trust in Teams", "--tags", "trust,teams", "--root", root.to_str().unwrap()];
     assert!(common::roundtable(new).status.success());
+    // Step 1 ends with pasting the excerpt in place of the placeholder line.
+    let today = chrono::Utc::now().date_naive();
+    let reading = root.join(format!("content/readings/{today}-trust-in-teams.md"));
+    let text_now = fs::read_to_string(&reading).unwrap();
+    fs::write(&reading, text_now.replace("Paste or write the reading here, in Markdown.", "Trust is a practice."))
+        .unwrap();
     let claire = root.join("claire.md");
     fs::write(&claire, "Trust is built in small moments.\n").unwrap();
     let first =

@@ -61,7 +61,7 @@ fn init_force_writes_into_a_used_folder_and_keeps_its_files() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("site.yaml"), "title: Mine\n").unwrap();
     let refused = init(dir.path(), &[]);
-    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(refused.status.code(), Some(2));
     assert!(text(&refused.stderr).contains("or add --force"), "{}", text(&refused.stderr));
     let forced = init(dir.path(), &["--force"]);
     assert!(forced.status.success(), "{}", text(&forced.stderr));
@@ -117,13 +117,13 @@ fn init_with_theme_copies_every_template_and_a_copy_overrides_the_built_in_one()
 fn init_refuses_a_folder_that_is_not_empty_and_writes_nothing() {
     let dir = site(&[("notes.txt", "mine")]);
     let refused = init(dir.path(), &[]);
-    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(refused.status.code(), Some(2));
     let stderr = text(&refused.stderr);
     assert!(stderr.contains("error: this folder is not empty"), "{stderr}");
     assert!(stderr.contains("help: "), "{stderr}");
     assert_eq!(read_tree(dir.path()).len(), 1, "nothing was added");
     let file = dir.path().join("notes.txt");
-    assert_eq!(init(&file, &[]).status.code(), Some(1), "a file is not a folder");
+    assert_eq!(init(&file, &[]).status.code(), Some(2), "a file is not a folder");
 }
 
 #[test]
@@ -170,10 +170,10 @@ fn new_reading_refuses_a_reading_that_exists_and_keeps_it() {
     assert!(new_reading(&root, &["Trust"]).status.success());
     let before = read_tree(&root);
     let again = new_reading(&root, &["Trust"]);
-    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(again.status.code(), Some(2));
     assert!(text(&again.stderr).contains("error: this reading already exists"), "{}", text(&again.stderr));
     let same_address = new_reading(&root, &["Welcome", "--date", "2020-01-06"]);
-    assert_eq!(same_address.status.code(), Some(1));
+    assert_eq!(same_address.status.code(), Some(2));
     let stderr = text(&same_address.stderr);
     assert!(stderr.contains("the address /readings/welcome/ is already used by content/readings/"), "{stderr}");
     assert_eq!(read_tree(&root), before, "nothing was written");
@@ -187,7 +187,7 @@ fn new_reading_asks_which_section_when_there_are_several() {
         ("content/summer/2011-07-04-b.md", "---\ntitle: B\ndate: 2011-07-04\n---\n"),
     ]);
     let unsure = new_reading(root.path(), &["C"]);
-    assert_eq!(unsure.status.code(), Some(1));
+    assert_eq!(unsure.status.code(), Some(2));
     assert!(text(&unsure.stderr).contains("help: say which with --section, one of: spring, summer"));
     assert!(new_reading(root.path(), &["C", "--section", "spring", "--date", "2011-03-08"]).status.success());
     let spring = fs::read_to_string(root.path().join("content/spring/2011-03-08-c.md")).unwrap();
@@ -196,7 +196,7 @@ fn new_reading_asks_which_section_when_there_are_several() {
     let summer = fs::read_to_string(root.path().join("content/summer/2011-07-11-d.md")).unwrap();
     assert!(!summer.contains("week:"), "weeks_start numbers this section's weeks from the date: {summer}");
     let bad = new_reading(root.path(), &["E", "--section", "../x"]);
-    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(bad.status.code(), Some(2));
     let no_site = tempfile::tempdir().unwrap();
     let refused = new_reading(no_site.path(), &["E"]);
     assert!(text(&refused.stderr).contains("--root: error: "), "{}", text(&refused.stderr));

@@ -515,7 +515,7 @@ fn resolve_thread(
         if !item.keys.refused().is_empty() {
             // Its bad keys were reported; a misspelt one would also be "missing", so only its id counts.
             if thread::is_valid_id(&id) {
-                left_out.push((id, item.span));
+                left_out.push((pending.len(), id, item.span));
             }
             continue;
         }
@@ -568,7 +568,7 @@ fn resolve_thread(
         found.into_iter().for_each(|problem| problems.push(problem));
         let (Some(date), true) = (date, complete) else {
             if thread::is_valid_id(&id) {
-                left_out.push((id, item.span));
+                left_out.push((pending.len(), id, item.span));
             }
             continue;
         };

@@ -21,19 +21,23 @@ pub struct Pending {
 ///
 /// Comments with such problems are left out so the rest can still be checked. `left_out` holds
 /// the ids (and places) of comments already left out for a problem of their own, such as a bad
-/// date: their ids still count, so that a duplicate of one is found, a reply to one is not
-/// called a reply to nothing, and the list of ids in a help line names them.
-pub fn build(pending: Vec<Pending>, left_out: Vec<(String, Span)>, problems: &mut Diagnostics) -> Thread {
+/// date, each with the number of `pending` comments before it in the file: their ids still count,
+/// so that a duplicate of one is found, a reply to one is not called a reply to nothing, and the
+/// list of ids in a help line names them.
+pub fn build(pending: Vec<Pending>, left_out: Vec<(usize, String, Span)>, problems: &mut Diagnostics) -> Thread {
     let mut seen: HashMap<String, Span> = HashMap::with_capacity(pending.len() + left_out.len());
     let mut all_ids: Vec<(Span, String)> = Vec::with_capacity(pending.len() + left_out.len());
-    let mut places: Vec<(Span, Option<Pending>, String)> = pending
-        .into_iter()
-        .map(|item| (item.comment.span.clone(), item.comment.id.clone(), item))
-        .map(|(span, id, item)| (span, Some(item), id))
-        .chain(left_out.into_iter().map(|(id, span)| (span, None, id)))
-        .collect();
     // In file order, so that the second use of an id is the one reported.
-    places.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut left_out = left_out.into_iter().peekable();
+    let mut places: Vec<(Span, Option<Pending>, String)> = Vec::with_capacity(pending.len() + left_out.len());
+    for (index, item) in pending.into_iter().enumerate() {
+        while let Some((_, id, span)) = left_out.next_if(|(before, _, _)| *before <= index) {
+            places.push((span, None, id));
+        }
+        let (span, id) = (item.comment.span.clone(), item.comment.id.clone());
+        places.push((span, Some(item), id));
+    }
+    places.extend(left_out.map(|(_, id, span)| (span, None, id)));
     let mut by_id: HashMap<String, usize> = HashMap::with_capacity(places.len());
     let mut kept: Vec<Pending> = Vec::with_capacity(places.len());
     for (span, item, id) in places {

@@ -109,10 +109,9 @@ fn with_lines(old: &[u8], new: &[u8]) -> Vec<u8> {
 
 fn refuse_used_folder(dir: &Path) -> Result<(), Diagnostics> {
     let problem = |message: String| {
-        Err(Diagnostic::error(Span::file(dir), message)
-            .with_help(
-                "name a new folder, like `roundtable init my-cohort`, or add --force to write the starter files over",
-            )
+        Err(Diagnostic::command(dir, message).with_help(
+            "name a new folder, like `roundtable init my-cohort`, or add --force to add the starter files (keeping those here)",
+        )
             .into())
     };
     // A folder holding only dotfiles (`.git`, `.editorconfig`) is as good as empty: init writes none.

@@ -2,7 +2,7 @@
 
 use super::yaml_out::quoted;
 use super::{now_in, Done};
-use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{self, SourceSite};
 use crate::model::{dates, slug};
 use crate::text::clean_line;
@@ -69,13 +69,13 @@ pub fn new_reading(args: &NewReadingOptions) -> Result<Done, Diagnostics> {
     let file = folder.join(format!("{name}.md"));
     let shown = crate::diagnostics::relative(root, &file);
     if file.exists() || folder.join(&name).exists() {
-        return Err(Diagnostic::error(Span::file(&shown), "this reading already exists")
+        return Err(Diagnostic::command(&shown, "this reading already exists")
             .with_help("open it in your editor, or give the new reading another title")
             .into());
     }
     if let Some(other) = source.readings.iter().find(|r| r.section == section && slug_of(r) == slug) {
-        return Err(Diagnostic::error(
-            Span::file(&shown),
+        return Err(Diagnostic::command(
+            &shown,
             format!("the address /{}/ is already used by {}", join(&section, &slug), other.span.path.display()),
         )
         .with_help("give the new reading another title")
@@ -113,8 +113,8 @@ fn choose_section(source: &SourceSite, wanted: Option<&str>) -> Result<String, D
     let known: Vec<&str> = source.sections.iter().map(|s| s.path.as_str()).filter(|p| !p.is_empty()).collect();
     match wanted.map(|w| w.trim_matches('/')) {
         Some(path) if path.split('/').all(slug::is_valid) => Ok(path.to_string()),
-        Some(path) => Err(Diagnostic::error(
-            Span::file(format!("content/{path}")),
+        Some(path) => Err(Diagnostic::command(
+            format!("content/{path}"),
             format!("the section `{path}` cannot be used in a page address"),
         )
         .with_help("name the section folder with lowercase letters, digits and dashes, like `readings`")
@@ -122,7 +122,7 @@ fn choose_section(source: &SourceSite, wanted: Option<&str>) -> Result<String, D
         None => match known.as_slice() {
             [] => Ok("readings".to_string()),
             [only] => Ok(only.to_string()),
-            many => Err(Diagnostic::error(Span::file("content"), "this site has more than one section")
+            many => Err(Diagnostic::command("--section", "this site has more than one section")
                 .with_help(format!("say which with --section, one of: {}", many.join(", ")))
                 .into()),
         },

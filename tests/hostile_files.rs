@@ -139,7 +139,7 @@ const REFUSED: &[(&[Add], &str)] = &[
             Add::Reuse("threads/content/r/b.md", "content/week/b.md"),
             Add::Reuse("threads/content/r/b.comments.yaml", "content/week/b.comments.yaml"),
         ],
-        "content/week/b.comments.yaml:3:1: error: found a tab character",
+        "content/week/b.comments.yaml:3:1: error: a tab character is used here",
     ),
     (
         &[Add::Reuse("front-matter/content/r/unclosed.md", "content/week/unclosed.md")],

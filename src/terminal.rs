@@ -246,7 +246,7 @@ pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);
@@ -283,7 +283,7 @@ mod tests {
     fn colour_only_when_asked() {
         let root = site(&[("a.yaml", "x\n")]);
         let problem = Diagnostic::warning(Span::new("a.yaml", 1, 1), "w");
-        assert!(Terminal::with_colour(root.path(), true).show(&[problem.clone()]).contains('\u{1b}'));
+        assert!(Terminal::with_colour(root.path(), true).show(std::slice::from_ref(&problem)).contains('\u{1b}'));
         assert!(!Terminal::with_colour(root.path(), false).show(&[problem]).contains('\u{1b}'));
     }
 

@@ -107,7 +107,9 @@ fn blank_key_at(text: &str, keys: &KeySpans, line: usize, first_line: usize) -> 
     for (index, piece) in text.split_inclusive('\n').enumerate() {
         if (from..to).contains(&index) {
             // An entry's `- ` must stay, or its other keys would change meaning.
-            if piece.starts_with("- ") {
+            let bare = piece.trim_start();
+            if bare.starts_with("- ") {
+                out.push_str(&piece[..piece.len() - bare.len()]);
                 out.push('-');
             }
             if piece.ends_with('\n') {
@@ -127,7 +129,11 @@ pub fn is_empty(text: &str) -> bool {
 
 /// Parses a file whose top level is a list: each `- ` entry on its own, or a list in brackets.
 pub fn parse_list<T: DeserializeOwned>(path: &Path, text: &str) -> Result<Vec<Entry<T>>, Diagnostic> {
+    // A top-level list may be indented: its entries start at the first entry's indentation.
+    let first = text.lines().find(|line| !is_trivia(line)).unwrap_or_default();
+    let indent = &first[..first.len() - first.trim_start_matches(' ').len()];
     let block = split_entries(path, text, |line| {
+        let Some(line) = line.strip_prefix(indent) else { return false };
         line.starts_with('-') && !line.starts_with("---") && line[1..].starts_with([' ', '\t', '\r']) || line == "-"
     });
     let Ok(block) = block else {
@@ -345,9 +351,11 @@ fn key_spans(path: &Path, text: &str, first_line: usize) -> KeySpans {
     let mut indent = None;
     for (index, line) in text.lines().enumerate() {
         let line_no = first_line + index;
-        let (lead, rest) = match line.strip_prefix("- ") {
-            Some(rest) => (2 + rest.len() - rest.trim_start().len(), rest.trim_start()),
-            None => (line.len() - line.trim_start().len(), line.trim_start()),
+        let trimmed = line.trim_start();
+        let pad = line.len() - trimmed.len();
+        let (lead, rest) = match trimmed.strip_prefix("- ") {
+            Some(rest) => (pad + 2 + rest.len() - rest.trim_start().len(), rest.trim_start()),
+            None => (pad, trimmed),
         };
         if is_trivia(rest) {
             continue;
@@ -667,6 +675,16 @@ mod tests {
         assert_eq!(entries[1].keys.of("reply_to"), Span::new(path(), 3, 19));
         assert!(entries[2].problems[0].to_string().starts_with("t.yaml:5:12: error: unknown key `autor`"));
         assert_eq!(flow_items("[a,\n b]", 1), [1, 5]);
+    }
+
+    #[test]
+    fn an_indented_list_keeps_each_entrys_line_and_key_places() {
+        let text = "  - id: c1\n    autor: x\n\n  - id: c2\n    reply_to: c1\n";
+        let entries = parse_list::<Item>(path(), text).unwrap();
+        assert_eq!(entries.iter().map(|e| e.span.line).collect::<Vec<_>>(), [1, 4]);
+        assert_eq!(entries[1].keys.of("reply_to"), Span::new(path(), 5, 5));
+        assert_eq!(entries[0].problems[0].span, Span::new(path(), 2, 5));
+        assert_eq!(entries[0].value.as_ref().unwrap().id, "c1", "the bad key is left out, the rest kept");
     }
 
     #[test]

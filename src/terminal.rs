@@ -301,6 +301,22 @@ mod tests {
     }
 
     #[test]
+    fn the_progress_line_shows_on_long_builds_only_redraws_sparingly_and_clears_itself() {
+        let mut out = Vec::new();
+        let short = Instant::now();
+        Line { started: short, drawn: None, stage: "render" }.draw(&mut out, "pages rendered", 1, 4);
+        assert!(out.is_empty(), "a build shorter than half a second shows no progress line");
+        let mut line = Line { started: short - Duration::from_secs(1), drawn: None, stage: "render" };
+        line.draw(&mut out, "pages rendered", 1, 4);
+        let first = String::from_utf8(out.clone()).unwrap();
+        assert_eq!(first, format!("\r\u{1b}[2K      Render [{}>{}] 1/4 pages rendered", "=".repeat(7), " ".repeat(23)));
+        line.draw(&mut out, "pages rendered", 2, 4);
+        assert_eq!(out.len(), first.len(), "not redrawn within a tenth of a second");
+        line.draw(&mut out, "pages rendered", 4, 4);
+        assert!(String::from_utf8(out).unwrap().ends_with("4/4 pages rendered\r\u{1b}[2K"), "the last is drawn, then cleared");
+    }
+
+    #[test]
     fn many_identical_problems_are_shown_once_with_a_count() {
         let problems: Vec<Diagnostic> = (0..1005)
             .map(|i| Diagnostic::error(Span::file(format!("p{i:04}.md")), "unknown key `excerpt`"))

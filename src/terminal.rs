@@ -21,21 +21,23 @@ const GROUP_AFTER: usize = 3;
 pub struct Terminal {
     root: PathBuf,
     colour: bool,
+    live: bool,
     sources: RefCell<HashMap<PathBuf, Option<String>>>,
 }
 
 impl Terminal {
     /// Problems of the site in `root`, coloured when standard error is a terminal (and `NO_COLOR` is unset).
     pub fn new(root: &Path) -> Terminal {
-        let colour = std::io::stderr().is_terminal()
+        let live = std::io::stderr().is_terminal();
+        let colour = live
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             && std::env::var("TERM").map_or(true, |t| t != "dumb");
-        Terminal::with_colour(root, colour)
+        Terminal { live, ..Terminal::with_colour(root, colour) }
     }
 
-    /// Problems of the site in `root`, in colour or not.
+    /// Problems of the site in `root`, in colour or not, as if standard error were not a terminal.
     pub fn with_colour(root: &Path, colour: bool) -> Terminal {
-        Terminal { root: root.to_path_buf(), colour, sources: RefCell::default() }
+        Terminal { root: root.to_path_buf(), colour, live: false, sources: RefCell::default() }
     }
 
     /// Prints `problems` to standard error, in their order.
@@ -43,7 +45,9 @@ impl Terminal {
         if problems.is_empty() {
             return;
         }
-        let _ = std::io::stderr().lock().write_all(self.show(problems).as_bytes());
+        // A progress line a failed stage left is cleared first.
+        let clear = if self.live { "\r\u{1b}[2K" } else { "" };
+        let _ = std::io::stderr().lock().write_all(format!("{clear}{}", self.show(problems)).as_bytes());
     }
 
     /// `problems` as printed: each with its line, a caret and its help; repeats grouped.
@@ -112,12 +116,12 @@ impl Terminal {
             let mut line = line.lock().unwrap_or_else(|e| e.into_inner());
             let mut err = std::io::stderr().lock();
             match step {
-                Step::Begin(stage) => line.stage = stage,
+                Step::Begin(stage) => line.begin(&mut err, stage, live),
                 Step::Done { stage, did, took } if verbose => {
                     line.clear(&mut err);
                     let _ = writeln!(err, "{stage:>14}: {did} ({:.0} ms)", took.as_secs_f64() * 1000.0);
                 }
-                Step::Done { .. } => {}
+                Step::Done { .. } => line.clear(&mut err),
                 Step::Count { what, done, total } if live => line.draw(&mut err, what, done, total),
                 Step::Count { .. } => {}
             }
@@ -133,6 +137,16 @@ struct Line {
 }
 
 impl Line {
+    /// Notes that `stage` begins; once the build has run for half a second, shows it (`Render ...`).
+    fn begin(&mut self, err: &mut impl Write, stage: &'static str, live: bool) {
+        self.stage = stage;
+        if live && self.started.elapsed() >= Duration::from_millis(500) {
+            let _ = write!(err, "\r\u{1b}[2K{:>12} ...", capitalised(stage));
+            let _ = err.flush();
+            self.drawn = Some(Instant::now());
+        }
+    }
+
     /// Draws `[=====>    ] 512/3081 pages rendered`, once the build has run for half a second.
     fn draw(&mut self, err: &mut impl Write, what: &str, done: usize, total: usize) {
         let now = Instant::now();
@@ -304,6 +318,8 @@ mod tests {
     fn the_progress_line_shows_on_long_builds_only_redraws_sparingly_and_clears_itself() {
         let mut out = Vec::new();
         let short = Instant::now();
+        Line { started: short - Duration::from_secs(1), drawn: None, stage: "" }.begin(&mut out, "load", true);
+        assert_eq!(String::from_utf8(out.split_off(0)).unwrap(), "\r\u{1b}[2K        Load ...");
         Line { started: short, drawn: None, stage: "render" }.draw(&mut out, "pages rendered", 1, 4);
         assert!(out.is_empty(), "a build shorter than half a second shows no progress line");
         let mut line = Line { started: short - Duration::from_secs(1), drawn: None, stage: "render" };
@@ -313,7 +329,10 @@ mod tests {
         line.draw(&mut out, "pages rendered", 2, 4);
         assert_eq!(out.len(), first.len(), "not redrawn within a tenth of a second");
         line.draw(&mut out, "pages rendered", 4, 4);
-        assert!(String::from_utf8(out).unwrap().ends_with("4/4 pages rendered\r\u{1b}[2K"), "the last is drawn, then cleared");
+        assert!(
+            String::from_utf8(out).unwrap().ends_with("4/4 pages rendered\r\u{1b}[2K"),
+            "the last is drawn, then cleared"
+        );
     }
 
     #[test]

@@ -135,6 +135,8 @@ fn an_error_is_shown_over_the_last_good_site_until_fixed() {
     assert!(page.contains("Time is always short."), "the last good page is still served");
     assert!(page.contains("client-focus.comments.yaml:"), "the overlay names the file and line");
     assert!(!page.contains("<script>alert(1)</script>"), "the overlay escapes what it quotes");
+    assert!(page.contains("<details open><summary><h2 "), "the overlay folds away without a script");
+    assert!(page.contains("@media (max-width:30em){#roundtable-problems{max-height:50vh"), "and fits a phone");
     save(&thread, &good);
     server.wait_for("roundtable: all problems fixed");
     let (_, page) = server.get(PAGE);

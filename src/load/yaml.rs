@@ -470,6 +470,24 @@ fn syntax(message: &str, found: Option<char>, context: Option<(usize, usize)>) -
             "write \\\\ for a backslash, or use single quotes ('like this') around the value",
         );
     }
+    if message.starts_with("did not find expected ',' or ']'")
+        || message.starts_with("did not find expected ',' or '}'")
+    {
+        return Some(Plain {
+            message: "a list in [brackets] or a mapping in {braces} that starts here is not closed, or two of its items have no comma between them",
+            help: "put a comma between the items and close the bracket; quote an item that holds a comma, a bracket or a colon",
+            at: context,
+        });
+    }
+    if message.contains("found unexpected end of stream") {
+        return plain(
+            "the file ends in the middle of a value",
+            "close the quote or bracket that is still open, or remove it",
+        );
+    }
+    if message.contains("found undefined tag handle") || message.contains("did not find expected tag URI") {
+        return plain("`!` at the start of a value is kept by YAML for itself", "put the whole value in quotes");
+    }
     if message.starts_with("block sequence entries are not allowed") {
         return plain(
             "a `- ` list entry cannot follow a key's value on the same line",
@@ -697,6 +715,12 @@ mod tests {
         let lost = entries.map(|mut e| e.remove(0).problems.remove(0)).unwrap_or_else(|p| p);
         assert_eq!(lost.span.line, 4, "{lost}");
         assert!(lost.message.starts_with("this line is not indented like the lines above"), "{lost}");
+        let quote = parse::<Item>(path(), "id: c1\nreply_to: \"c2\n", 1).unwrap_err();
+        assert_eq!((quote.span.line, quote.span.column), (2, 11), "where the quote opens: {quote}");
+        assert_eq!(quote.message, "a quote opened here is never closed");
+        let bracket = parse::<serde_yaml::Value>(path(), "id: c1\ntags: [a, b\nbody: x\n", 1).unwrap_err();
+        assert_eq!(bracket.span.line, 2, "where the list opens: {bracket}");
+        assert!(bracket.message.starts_with("a list in [brackets]"), "{bracket}");
         let tab = parse::<Item>(path(), "id: c1\n\treply_to: c2\n", 3).unwrap_err();
         assert_eq!(tab.span.line, 4);
         assert!(tab.message.starts_with("a tab character"), "{tab}");

@@ -132,7 +132,7 @@ fn run(
     started: Instant,
 ) -> Result<(BuildReport, Option<BodyCache>), Diagnostics> {
     let progress = &options.progress;
-    let mut stage = Stage::begin(progress, "load");
+    let mut stage = progress::Stage::begin(progress, "load");
     let (source, theme, mut problems) = load::load(&options.root);
     let cache = match options.cache {
         true => {
@@ -202,28 +202,4 @@ fn check_output_folder(options: &BuildOptions) -> Result<(), Diagnostics> {
             .into());
     }
     Ok(())
-}
-
-/// The stage running now, reported to `progress` when the next begins.
-struct Stage<'p> {
-    progress: &'p progress::Progress,
-    name: &'static str,
-    started: Instant,
-}
-
-impl<'p> Stage<'p> {
-    fn begin(progress: &'p progress::Progress, name: &'static str) -> Stage<'p> {
-        progress.report(progress::Step::Begin(name));
-        Stage { progress, name, started: Instant::now() }
-    }
-
-    /// Ends this stage, having done `did`, and begins `next`.
-    fn next(&mut self, next: &'static str, did: String) {
-        self.end(did);
-        *self = Stage::begin(self.progress, next);
-    }
-
-    fn end(&self, did: String) {
-        self.progress.report(progress::Step::Done { stage: self.name, did, took: self.started.elapsed() });
-    }
 }

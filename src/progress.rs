@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// One thing a running build reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,5 +56,29 @@ impl Progress {
 impl fmt::Debug for Progress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(if self.0.is_some() { "Progress(listened)" } else { "Progress(none)" })
+    }
+}
+
+/// The stage running now, reported to `progress` when the next begins.
+pub(crate) struct Stage<'p> {
+    progress: &'p Progress,
+    name: &'static str,
+    started: Instant,
+}
+
+impl<'p> Stage<'p> {
+    pub(crate) fn begin(progress: &'p Progress, name: &'static str) -> Stage<'p> {
+        progress.report(Step::Begin(name));
+        Stage { progress, name, started: Instant::now() }
+    }
+
+    /// Ends this stage, having done `did`, and begins `next`.
+    pub(crate) fn next(&mut self, next: &'static str, did: String) {
+        self.end(did);
+        *self = Stage::begin(self.progress, next);
+    }
+
+    pub(crate) fn end(&self, did: String) {
+        self.progress.report(Step::Done { stage: self.name, did, took: self.started.elapsed() });
     }
 }

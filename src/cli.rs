@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 /// Turn weekly readings and their discussion threads into a static website.
 #[derive(Debug, Parser)]
@@ -70,7 +70,7 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub site: SiteArgs,
     /// Folder to write the report in (relative to the site folder unless absolute).
-    #[arg(long, default_value = "reports", conflicts_with = "publish")]
+    #[arg(long, default_value = "reports", conflicts_with = "publish", value_hint = ValueHint::DirPath)]
     pub out: PathBuf,
     /// The report's form.
     #[arg(long, value_enum, default_value = "html")]
@@ -79,7 +79,7 @@ pub struct ReportArgs {
     #[arg(long)]
     pub publish: bool,
     /// The built site that --publish adds the report to (it must have been built already).
-    #[arg(long, short, default_value = "public", requires = "publish")]
+    #[arg(long, short, default_value = "public", requires = "publish", value_hint = ValueHint::DirPath)]
     pub output: PathBuf,
 }
 
@@ -98,7 +98,7 @@ pub enum ReportFormat {
 #[derive(Debug, Args)]
 pub struct SiteArgs {
     /// The site folder, holding content/ and site.yaml.
-    #[arg(long, short, default_value = ".")]
+    #[arg(long, short, default_value = ".", value_hint = ValueHint::DirPath)]
     pub root: PathBuf,
     /// Include readings marked `draft: true`.
     #[arg(long, short = 'D')]
@@ -115,7 +115,7 @@ pub struct BuildArgs {
     #[command(flatten)]
     pub site: SiteArgs,
     /// Where to write the site (relative to the site folder unless absolute).
-    #[arg(long, short, default_value = "public")]
+    #[arg(long, short, default_value = "public", value_hint = ValueHint::DirPath)]
     pub output: PathBuf,
     /// The address the site is served from, overriding site.yaml's base_url.
     #[arg(long, short = 'u')]
@@ -129,10 +129,10 @@ pub struct BuildArgs {
 #[derive(Debug, Args)]
 pub struct CleanArgs {
     /// The site folder, holding content/ and site.yaml.
-    #[arg(long, short, default_value = ".")]
+    #[arg(long, short, default_value = ".", value_hint = ValueHint::DirPath)]
     pub root: PathBuf,
     /// The built site to remove (relative to the site folder unless absolute).
-    #[arg(long, short, default_value = "public")]
+    #[arg(long, short, default_value = "public", value_hint = ValueHint::DirPath)]
     pub output: PathBuf,
 }
 
@@ -147,6 +147,7 @@ pub struct CompletionsArgs {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// The folder to create the site in (new, empty, or holding only dotfiles such as .git).
+    #[arg(value_hint = ValueHint::DirPath)]
     pub dir: PathBuf,
     /// Also copy the built-in theme into templates/ and static/, ready to edit.
     #[arg(long)]
@@ -169,7 +170,7 @@ pub struct NewReadingArgs {
     /// The reading's title (its file name and address are made from it).
     pub title: String,
     /// The site folder, holding content/ and site.yaml.
-    #[arg(long, short, default_value = ".")]
+    #[arg(long, short, default_value = ".", value_hint = ValueHint::DirPath)]
     pub root: PathBuf,
     /// The section folder under content/ (needed when the site has more than one).
     #[arg(long, short)]
@@ -191,7 +192,7 @@ pub struct ReplyArgs {
     /// The reading: its slug, its address (/readings/trust/) or its file.
     pub reading: String,
     /// The site folder, holding content/ and site.yaml.
-    #[arg(long, short, default_value = ".")]
+    #[arg(long, short, default_value = ".", value_hint = ValueHint::DirPath)]
     pub root: PathBuf,
     /// The id of the comment this one answers; without it, a new top-level comment.
     #[arg(long, short)]
@@ -200,7 +201,7 @@ pub struct ReplyArgs {
     #[arg(long, short)]
     pub author: String,
     /// A file holding the comment's text (Markdown); without it, the text is read from standard input.
-    #[arg(long, short)]
+    #[arg(long, short, value_hint = ValueHint::FilePath)]
     pub file: Option<PathBuf>,
 }
 

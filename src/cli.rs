@@ -25,7 +25,7 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Start a new site in an empty folder: settings, people and an example reading with its thread.
+    /// Start a new site in a new or empty folder: settings, people and an example reading with its thread.
     Init(InitArgs),
     /// Add something new to the site.
     #[command(subcommand)]
@@ -42,7 +42,7 @@ pub enum Command {
     Report(ReportArgs),
     /// Remove the built site and .roundtable/ (the build cache and the preview); both are made again.
     Clean(CleanArgs),
-    /// Print a shell's completion script: `roundtable completions bash > ~/.local/share/bash-completion/completions/roundtable`.
+    /// Print a completion script for bash, zsh, fish, elvish or powershell (see the README).
     Completions(CompletionsArgs),
 }
 

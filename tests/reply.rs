@@ -174,12 +174,17 @@ fn refusals_write_nothing() {
 
 #[test]
 fn a_thread_the_new_comment_would_not_read_back_from_is_left_alone() {
-    // A flow list: appending a `- ` entry to it cannot give a thread with the new comment.
+    // A flow list: a `- ` entry appended to it would not make a thread with the new comment, so it is refused.
     let root = site(&[("content/r/2011-08-08-trust.md", READING), (THREAD, "[]\n")]);
     let refused = reply(root.path(), &["trust", "--author", "Ana"], "Hi.");
     assert_eq!(refused.status.code(), Some(1));
     let stderr = text(&refused.stderr);
-    assert!(stderr.contains("error: the new comment would not read back as it was given"), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "{THREAD}:1:1: error: this thread is not written as `- ` entries at the start of each line"
+        )),
+        "{stderr}"
+    );
     assert_eq!(fs::read_to_string(root.path().join(THREAD)).unwrap(), "[]\n");
 }
 

@@ -88,6 +88,9 @@ pub fn reply(args: &ReplyOptions) -> Result<Done, Diagnostics> {
         body,
     };
     let target = target(root, &reading.span.path, &entry.id, &now.date_naive().to_string())?;
+    if let Some(old) = &target.old {
+        appendable(&target.shown, old)?;
+    }
     let bytes = with_entry(target.old.as_deref(), &entry);
     let reading_span = reading.span.clone();
     let address = format!(
@@ -222,6 +225,21 @@ fn with_entry(old: Option<&[u8]>, entry: &Entry) -> Vec<u8> {
         bytes.extend_from_slice(newline);
     }
     bytes
+}
+
+/// Refuses a thread file `reply` cannot add to without rewriting it: one in brackets (flow
+/// style) or indented, since the new `- ` entry goes at its end and every old byte stays.
+fn appendable(shown: &Path, old: &[u8]) -> Result<(), Diagnostics> {
+    let text = String::from_utf8_lossy(old);
+    match text.lines().enumerate().find(|(_, line)| !load::yaml::is_empty(line)) {
+        Some((index, line)) if !line.starts_with('-') => Err(Diagnostic::error(
+            Span::new(shown, index + 1, 1),
+            "this thread is not written as `- ` entries at the start of each line, so reply cannot add to its end",
+        )
+        .with_help("write each comment as a `- id:` line with its keys indented below (as `roundtable init` does), or add this one by hand")
+        .into()),
+        _ => Ok(()),
+    }
 }
 
 /// The entry as YAML: a list item in a thread file, a mapping in a `comments/` file.

@@ -5,8 +5,10 @@
 //! there was no error, so later stages never see invalid content.
 
 pub mod dates;
+pub mod lookalike;
 pub mod mentions;
 pub mod people;
+pub mod prepare;
 pub mod slug;
 pub mod thread;
 
@@ -198,6 +200,9 @@ pub struct ResolveOptions {
     pub now: DateTime<Utc>,
 }
 
+/// The text `new reading` puts in a new reading's body: while it is there, the reading is a draft.
+pub const PLACEHOLDER: &str = "Paste or write the reading here, in Markdown.";
+
 /// Checks everything and builds the `Site`; every problem found is returned.
 pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diagnostics> {
     let mut problems = Diagnostics::new();
@@ -210,7 +215,18 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
     let mut tag_names: Vec<Vec<String>> = Vec::new();
     let mut scheduled = Vec::new();
     for raw in source.readings {
-        if raw.front.draft && !options.drafts {
+        // A reading made by `new reading` is a draft until its placeholder text is replaced.
+        let unfinished = raw.body.contains(PLACEHOLDER);
+        if unfinished {
+            problems.push(
+                Diagnostic::warning(
+                    Span::file(&raw.span.path),
+                    "this reading still holds the placeholder text of `new reading`, so it is a draft",
+                )
+                .with_help(format!("replace the line \"{PLACEHOLDER}\" with the reading's text to publish it")),
+            );
+        }
+        if (raw.front.draft || unfinished) && !options.drafts {
             continue;
         }
         // Like a draft, a scheduled reading is left out whole: its thread, tags and people too.
@@ -422,7 +438,8 @@ fn resolve_reading(
         );
         ok = false;
     }
-    let author = front.author.as_deref().and_then(|name| directory.find_or_add(name));
+    let author =
+        front.author.as_deref().and_then(|name| lookalike::find_or_add(directory, name, keys.of("author"), problems));
     let thread = resolve_thread(raw.comments, config, directory, problems);
     let (Some(title), Some(date), Some(slug), true) = (title, date, slug, ok) else {
         return None;
@@ -487,10 +504,18 @@ fn resolve_thread(
     problems: &mut Diagnostics,
 ) -> Thread {
     let mut pending = Vec::with_capacity(raw.len());
+    let mut left_out = Vec::new();
     for item in raw {
         let fields = item.fields;
         let mut found = Vec::new();
         let id = fields.id.as_deref().map(str::trim).unwrap_or_default().to_string();
+        if !item.keys.refused().is_empty() {
+            // Its bad keys were reported; a misspelt one would also be "missing", so only its id counts.
+            if thread::is_valid_id(&id) {
+                left_out.push((pending.len(), id, item.span));
+            }
+            continue;
+        }
         if id.is_empty() {
             found.push(
                 Diagnostic::error(item.span.clone(), "this comment has no `id`")
@@ -539,9 +564,13 @@ fn resolve_thread(
         let complete = found.is_empty();
         found.into_iter().for_each(|problem| problems.push(problem));
         let (Some(date), true) = (date, complete) else {
+            if thread::is_valid_id(&id) {
+                left_out.push((pending.len(), id, item.span));
+            }
             continue;
         };
-        let author = directory.find_or_add(fields.author.as_deref().unwrap_or_default());
+        let name = fields.author.as_deref().unwrap_or_default();
+        let author = lookalike::find_or_add(directory, name, item.keys.of("author"), problems);
         let reply_to = fields.reply_to.map(|parent| (parent.trim().to_string(), item.keys.of("reply_to")));
         pending.push(thread::Pending {
             comment: Comment {
@@ -556,7 +585,7 @@ fn resolve_thread(
             reply_to,
         });
     }
-    thread::build(pending, problems)
+    thread::build(pending, left_out, problems)
 }
 
 /// Two readings at one address, or a reading where a section or the site's pages are.

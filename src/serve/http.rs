@@ -301,23 +301,30 @@ fn overlay(problems: &[Diagnostic]) -> String {
         1 => "1 problem".to_string(),
         n => format!("{n} problems"),
     };
+    // <details> folds the list away with no script: the page stays usable on a phone.
     format!(
         "<style>{OVERLAY_CSS}</style>\
          <section id=\"roundtable-problems\" role=\"alert\" aria-labelledby=\"roundtable-problems-title\">\
-         <h2 id=\"roundtable-problems-title\">roundtable could not rebuild the site</h2>\
-         <p>{count} to fix. The page below is the last good build; \
-         this tab reloads by itself once the files are saved again.</p><ol>{items}</ol></section>"
+         <details open><summary><h2 id=\"roundtable-problems-title\">roundtable could not rebuild the site: \
+         {count}</h2></summary>\
+         <p>The page below is the last good build; \
+         this tab reloads by itself once the files are saved again. Tap the title to fold this away.</p>\
+         <ol>{items}</ol></details></section>"
     )
 }
 
-/// Scoped to the overlay's id and reset first, so the site's own styles cannot hide it.
+/// Scoped to the overlay's id and reset first, so the site's own styles cannot hide it; on a
+/// narrow screen (360 px) it takes at most half the height, and long paths wrap.
 const OVERLAY_CSS: &str = "#roundtable-problems,#roundtable-problems *{all:revert;box-sizing:border-box}\
 #roundtable-problems{position:fixed;inset:0 0 auto 0;z-index:2147483647;max-height:70vh;overflow:auto;\
-margin:0;padding:1rem 1.5rem;background:#fff;color:#111;border-bottom:6px solid #b00020;\
-box-shadow:0 4px 16px rgba(0,0,0,.4);font:16px/1.5 system-ui,sans-serif}\
-#roundtable-problems h2{margin:0 0 .5rem;font-size:1.25rem;color:#b00020}\
+margin:0;padding:.75rem 1.5rem;background:#fff;color:#111;border-bottom:6px solid #b00020;\
+box-shadow:0 4px 16px rgba(0,0,0,.4);font:16px/1.5 system-ui,sans-serif;overflow-wrap:anywhere}\
+#roundtable-problems summary{cursor:pointer}\
+#roundtable-problems h2{display:inline;margin:0;font-size:1.25rem;color:#b00020}\
 #roundtable-problems ol{margin:.5rem 0 0;padding-left:1.5rem}\
-#roundtable-problems li{margin:.5rem 0;white-space:pre-wrap;font-family:ui-monospace,monospace}";
+#roundtable-problems li{margin:.5rem 0;white-space:pre-wrap;font-family:ui-monospace,monospace}\
+@media (max-width:30em){#roundtable-problems{max-height:50vh;padding:.5rem .75rem;font-size:14px}\
+#roundtable-problems h2{font-size:1rem}#roundtable-problems ol{padding-left:1.25rem}}";
 
 fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());

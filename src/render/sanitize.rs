@@ -3,10 +3,16 @@
 //! `Html` can be made only here, and it is the only kind of string templates
 //! receive unescaped. A policy change is one edit in this file.
 
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, LazyLock};
 
 use ammonia::{Builder, UrlRelative};
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
+use html5ever::LocalName;
+use html5ever::TokenizerResult;
 use serde::{Serialize, Serializer};
 
 /// HTML that went through a policy: safe to print unescaped.
@@ -82,7 +88,8 @@ impl Serialize for Html {
 /// The deepest HTML nesting a text may have: parsing HTML costs time that grows with depth squared.
 pub const MAX_NESTING: usize = 100;
 
-/// Prefix of every id a member's text can produce, so it can never take a page's own ids.
+/// How every id a member's text can produce begins (then the text's own part, `c7-`), so it can
+/// never take a page's own ids.
 pub const MEMBER_ID_PREFIX: &str = "ugc-";
 
 /// The `rel` of every link in a member's text.
@@ -148,7 +155,7 @@ const READING_EXTRA_TAGS: &[&str] = &[
 /// Comments and bios: text, lists, quotes, tables, footnotes, task lists; no images or media.
 static MEMBER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     let mut builder = common(MEMBER_TAGS);
-    builder.link_rel(Some(MEMBER_LINK_REL)).id_prefix(Some(MEMBER_ID_PREFIX));
+    builder.link_rel(Some(MEMBER_LINK_REL));
     builder
 });
 
@@ -177,7 +184,7 @@ fn common<'a>(tags: &[&'a str]) -> Builder<'a> {
         .add_tag_attributes("ol", ["start"])
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
-        .add_tag_attributes("input", ["checked", "disabled"])
+        .add_tag_attributes("input", ["checked"])
         .add_tag_attributes("div", ["id"])
         .add_tag_attributes("sup", ["id"])
         .add_tag_attributes("li", ["id"])
@@ -187,74 +194,156 @@ fn common<'a>(tags: &[&'a str]) -> Builder<'a> {
             ("div", HashSet::from(["footnote-definition"])),
             ("a", HashSet::from(["mention"])),
         ]))
-        // Every input is a checkbox, the only kind task lists make (disabled, as Markdown writes them):
-        // no text box comes through. Only one value is forced: ammonia adds forced attributes in hash
-        // order, so two would come out in a different order from one run to the next.
+        // Every input is a checkbox, the only kind task lists make: no text box comes through. Only one
+        // value is forced: ammonia adds forced attributes in hash order, so two would come out in a
+        // different order from one run to the next. Members' checkboxes are disabled after cleaning.
         .set_tag_attribute_value("input", "type", "checkbox");
     builder
 }
 
-/// Cleans HTML made from a member's Markdown (a comment or a bio).
-pub fn member(html: &str) -> Html {
-    Html(drop_rel_without_href(MEMBER.clean(html).to_string()).into())
+/// Cleans HTML made from a member's Markdown (a comment or a bio); every id gets `id_prefix`,
+/// which is unique per text on a page (`ugc-c7-`), so no text can take another's ids or the page's.
+pub fn member(html: &str, id_prefix: &str) -> Html {
+    Html(xml_safe(&finish_member_tags(&MEMBER.clean(html).to_string(), id_prefix)).into())
 }
 
-/// ammonia gives every `<a>` the member `rel`, even one whose unsafe `href` it removed; HTML allows
-/// `rel` only on links, so a link left without an address becomes a plain `<a>` again.
-fn drop_rel_without_href(html: String) -> String {
-    let rel = format!(" rel=\"{MEMBER_LINK_REL}\"");
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html.as_str();
-    while let Some(start) = rest.find("<a ") {
-        let end = rest[start..].find('>').map_or(rest.len(), |e| start + e + 1);
-        let tag = &rest[start..end];
+/// What ammonia cannot do per text: prefix every id with this text's own prefix, drop the `rel`
+/// of a link whose unsafe `href` was removed (HTML allows `rel` only on links), and disable every
+/// checkbox (ammonia can force one attribute per element in a stable order, and that is `type`).
+///
+/// It reads only what ammonia's serializer writes: `<name attr="value" …>`, with `"` inside a value
+/// written as `&quot;` and `<` in text as `&lt;`, so every `<` starts a tag and every `"` ends a value.
+fn finish_member_tags(html: &str, id_prefix: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
         out.push_str(&rest[..start]);
-        if tag.contains(" href=") {
-            out.push_str(tag);
-        } else {
-            out.push_str(&tag.replacen(&rel, "", 1));
+        rest = &rest[start..];
+        let tag_len = rest.len() - skip_tag(rest).len();
+        let tag = &rest[..tag_len];
+        match tag.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
+            Some(inner) if !inner.starts_with(['/', '!']) => rewrite_tag(inner, id_prefix, &mut out),
+            _ => out.push_str(tag),
         }
-        rest = &rest[end..];
+        rest = &rest[tag_len..];
     }
     out.push_str(rest);
     out
 }
 
-/// Cleans HTML made from a reading's Markdown.
-pub fn reading(html: &str) -> Html {
-    Html(READING.clean(html).to_string().into())
-}
-
-/// How deep the elements of `html` nest, counted cheaply before any parsing.
-///
-/// It over-counts rather than under-counts (unclosed tags count as open), so a
-/// text it passes is safe to hand to the HTML parser.
-pub fn nesting_depth(html: &str) -> usize {
-    const VOID: &[&str] =
-        &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"];
-    let bytes = html.as_bytes();
-    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
-    while let Some(offset) = bytes[i..].iter().position(|&b| b == b'<') {
-        i += offset + 1;
-        let closing = bytes.get(i) == Some(&b'/');
-        let start = if closing { i + 1 } else { i };
-        let end = bytes[start..].iter().position(|b| !b.is_ascii_alphanumeric()).map_or(bytes.len(), |p| start + p);
-        if end == start || !bytes[start].is_ascii_alphabetic() {
-            continue;
-        }
-        let name = html[start..end].to_ascii_lowercase();
-        if closing {
-            depth = depth.saturating_sub(1);
-        } else if !VOID.contains(&name.as_str()) {
-            let self_closing =
-                bytes[end..].iter().position(|&b| b == b'>').is_some_and(|p| p > 0 && bytes[end + p - 1] == b'/');
-            if !self_closing {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
+/// Writes one start tag (`inner` is what lies between `<` and `>`) with its attributes fixed.
+fn rewrite_tag(inner: &str, id_prefix: &str, out: &mut String) {
+    let (name, mut attrs) = inner.split_once(' ').unwrap_or((inner, ""));
+    let mut list = Vec::new();
+    while let Some((key, after)) = attrs.split_once("=\"") {
+        let Some((value, next)) = after.split_once('"') else { break };
+        list.push((key, value));
+        attrs = next.strip_prefix(' ').unwrap_or(next);
+    }
+    out.push('<');
+    out.push_str(name);
+    if name == "input" {
+        out.push_str(" disabled=\"\"");
+    }
+    let has_href = list.iter().any(|(key, _)| *key == "href");
+    for (key, value) in list {
+        match key {
+            "rel" if name == "a" && !has_href => continue,
+            "id" => out.push_str(&format!(" id=\"{id_prefix}{value}\"")),
+            _ => out.push_str(&format!(" {key}=\"{value}\"")),
         }
     }
-    deepest
+    out.push('>');
+}
+
+/// Drops the characters XML 1.0 forbids (controls but tab and line ends, U+FFFE, U+FFFF), which a
+/// character reference such as `&#1;` can still make after decoding: feeds carry this HTML.
+fn xml_safe(html: &str) -> String {
+    html.chars().filter(|&c| crate::text::allowed_in_xml(c)).collect()
+}
+
+/// Cleans HTML made from a reading's Markdown.
+pub fn reading(html: &str) -> Html {
+    Html(xml_safe(&READING.clean(html).to_string()).into())
+}
+
+/// How deep the elements of `html` may nest once the HTML parser has built its tree, never less.
+///
+/// It reads `html` with html5ever's own tokenizer (so comments, quoted attributes and the raw text
+/// of `<textarea>` or `<style>` are read as the parser reads them) and keeps a stack the way the tree
+/// builder does, erring towards deeper: an end tag closes only the element it names when that
+/// element is the innermost open one; a start tag's `/>` is ignored outside SVG and MathML; a table
+/// cell counts the row and body the parser adds around it. Its cost is linear in the text, whatever
+/// the nesting, so a text it refuses costs the parser nothing.
+pub fn nesting_depth(html: &str) -> usize {
+    let tokenizer = Tokenizer::new(DepthSink::default(), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    while let TokenizerResult::Script(()) = tokenizer.feed(&input) {}
+    tokenizer.end();
+    tokenizer.sink.deepest.get()
+}
+
+/// The open elements of [`nesting_depth`], by name and the levels each one adds.
+#[derive(Default)]
+struct DepthSink {
+    open: RefCell<Vec<(LocalName, usize)>>,
+    depth: Cell<usize>,
+    deepest: Cell<usize>,
+    /// Open `svg` and `math` elements: inside them `/>` closes an element and `<style>` holds tags.
+    foreign: Cell<usize>,
+}
+
+impl TokenSink for DepthSink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        const VOID: &[&str] = &[
+            "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img", "input",
+            "keygen", "link", "meta", "param", "source", "track", "wbr",
+        ];
+        let Token::TagToken(tag) = token else { return TokenSinkResult::Continue };
+        let foreign = self.foreign.get() > 0;
+        let name: &str = &tag.name;
+        let mut open = self.open.borrow_mut();
+        if tag.kind == TagKind::EndTag {
+            if open.last().is_some_and(|(last, _)| *last == tag.name) {
+                let (_, levels) = open.pop().expect("just looked");
+                self.depth.set(self.depth.get() - levels);
+                if matches!(name, "svg" | "math") {
+                    self.foreign.set(self.foreign.get() - 1);
+                }
+            } else {
+                // A stray `</p>` or `</br>` makes an empty element where it stands.
+                self.deepest.set(self.deepest.get().max(self.depth.get() + 1));
+            }
+            return TokenSinkResult::Continue;
+        }
+        if VOID.contains(&name) || (foreign && tag.self_closing) {
+            self.deepest.set(self.deepest.get().max(self.depth.get() + 1));
+            return TokenSinkResult::Continue;
+        }
+        let levels = match name {
+            "td" | "th" => 3,
+            "tr" => 2,
+            _ => 1,
+        };
+        open.push((tag.name.clone(), levels));
+        self.depth.set(self.depth.get() + levels);
+        self.deepest.set(self.deepest.get().max(self.depth.get()));
+        match name {
+            "svg" | "math" => self.foreign.set(self.foreign.get() + 1),
+            _ if foreign => {}
+            "title" | "textarea" => return TokenSinkResult::RawData(RawKind::Rcdata),
+            "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+                return TokenSinkResult::RawData(RawKind::Rawtext)
+            }
+            "script" => return TokenSinkResult::RawData(RawKind::ScriptData),
+            "plaintext" => return TokenSinkResult::Plaintext,
+            _ => {}
+        }
+        TokenSinkResult::Continue
+    }
 }
 
 #[cfg(test)]
@@ -267,6 +356,7 @@ mod tests {
             "<p>Hi<script>alert(1)</script><img src=x onerror=alert(1)><a href=\"javascript:alert(1)\">x</a>\
              <a href=\"https://example.org\" onclick=\"x()\">ok</a><iframe src=\"https://e\"></iframe>\
              <span style=\"color:red\">s</span></p>",
+            "ugc-c1-",
         );
         let out = html.as_str();
         for banned in ["script", "onerror", "javascript", "onclick", "iframe", "<img", "style="] {
@@ -280,8 +370,10 @@ mod tests {
 
     #[test]
     fn links_that_lost_their_address_lose_their_rel() {
-        let out =
-            member("<p><a href=\"javascript:x()\">a</a> <a href=\"https://e.org/\">b</a> <a title=\"t\">c</a></p>");
+        let out = member(
+            "<p><a href=\"javascript:x()\">a</a> <a href=\"https://e.org/\">b</a> <a title=\"t\">c</a></p>",
+            "ugc-c1-",
+        );
         assert_eq!(
             out.as_str(),
             "<p><a>a</a> <a href=\"https://e.org/\" rel=\"nofollow ugc noopener noreferrer\">b</a> <a title=\"t\">c</a></p>"
@@ -289,9 +381,31 @@ mod tests {
     }
 
     #[test]
-    fn member_ids_cannot_take_the_page_ids() {
-        let out = member("<div id=\"comment-c1\">x</div>");
-        assert_eq!(out.as_str(), "<div id=\"ugc-comment-c1\">x</div>");
+    fn member_ids_cannot_take_the_page_ids_or_another_texts() {
+        let out = member("<div id=\"comment-c1\">x</div>", "ugc-c1-");
+        assert_eq!(out.as_str(), "<div id=\"ugc-c1-comment-c1\">x</div>");
+        // Comment c2 cannot take the id of c1's first footnote, even spelled out.
+        let out = member("<div id=\"ugc-c1-fn-1\" title=\"a &quot;id=&quot; b>c\">x</div>", "ugc-c2-");
+        assert_eq!(out.as_str(), "<div id=\"ugc-c2-ugc-c1-fn-1\" title=\"a &quot;id=&quot; b&gt;c\">x</div>");
+    }
+
+    #[test]
+    fn every_member_checkbox_is_disabled() {
+        for input in ["<input type=checkbox>", "<input checked>", "<input type=checkbox disabled=no checked>"] {
+            let out = member(input, "ugc-c1-");
+            assert!(out.as_str().starts_with("<input disabled=\"\" "), "{input}: {}", out.as_str());
+            assert_eq!(out.as_str().matches("disabled").count(), 1, "{}", out.as_str());
+        }
+        // A tag's text inside an attribute value is not a tag.
+        let out = member("<p title=\"<input x>\">t</p>", "ugc-c1-");
+        assert_eq!(out.as_str(), "<p title=\"&lt;input x&gt;\">t</p>");
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_dropped_after_decoding() {
+        let out = member("<p>a&#1;b&#xFFFF;c&#xfffe;d\u{fffe}e&#x1F600;</p>", "ugc-c1-");
+        assert_eq!(out.as_str(), "<p>abcde\u{1f600}</p>");
+        assert_eq!(reading("<p>&#8;x</p>").as_str(), "<p>x</p>");
     }
 
     #[test]
@@ -302,15 +416,16 @@ mod tests {
              <sup class=\"footnote-reference\"><a href=\"#ugc-c1-fn-1\">1</a></sup>\
              <div class=\"footnote-definition\" id=\"ugc-c1-fn-1\"><sup class=\"footnote-definition-label\">1</sup></div>\
              <input type=\"text\">",
+            "ugc-c1-",
         );
         let out = out.as_str();
         assert!(out.contains("type=\"checkbox\""), "{out}");
         assert!(out.contains("checked"), "{out}");
         assert!(!out.contains("type=\"text\""), "{out}");
-        assert_eq!(member("<input autofocus disabled>").as_str(), "<input disabled=\"\" type=\"checkbox\">");
+        assert_eq!(member("<input autofocus disabled>", "ugc-c1-").as_str(), "<input disabled=\"\" type=\"checkbox\">");
         assert!(out.contains("style=\"text-align:right\""), "{out}");
         assert!(out.contains("href=\"#ugc-c1-fn-1\""), "{out}");
-        assert!(out.contains("id=\"ugc-c1-fn-1\""), "{out}");
+        assert!(out.contains("id=\"ugc-c1-ugc-c1-fn-1\""), "{out}");
     }
 
     #[test]
@@ -321,15 +436,104 @@ mod tests {
 
     #[test]
     fn plain_text_drops_tags_and_decodes_entities() {
-        let html = member("<p>Fish &amp; <em>chips</em></p><p title=\"a>b\">1 &lt; 2</p><pre><code>x</code></pre>");
+        let html =
+            member("<p>Fish &amp; <em>chips</em></p><p title=\"a>b\">1 &lt; 2</p><pre><code>x</code></pre>", "ugc-c1-");
         assert_eq!(html.plain_text(), "Fish & chips 1 < 2 x");
     }
 
     #[test]
     fn nesting_depth_counts_open_elements() {
-        assert_eq!(nesting_depth("<p>a<br>b<img src=x/></p>"), 1);
+        assert_eq!(nesting_depth("<p>a<br>b<img src=x/></p>"), 2);
         assert_eq!(nesting_depth("<div><div><p>x</p></div></div>"), 3);
         assert_eq!(nesting_depth(&"<div>".repeat(500)), 500);
         assert_eq!(nesting_depth("a < b and 1<2"), 0);
+    }
+
+    /// The depth of the tree html5ever's tree builder makes of `html`, as ammonia parses it.
+    fn parsed_depth(html: &str) -> usize {
+        let fragment = scraper::Html::parse_fragment(html);
+        let mut stack = vec![(fragment.tree.root(), 0usize)];
+        let mut deepest = 0;
+        while let Some((node, depth)) = stack.pop() {
+            deepest = deepest.max(depth);
+            stack.extend(node.children().map(|child| (child, depth + usize::from(child.value().is_element()))));
+        }
+        // `parse_fragment` wraps the text in an `<html>` element.
+        deepest.saturating_sub(1)
+    }
+
+    #[test]
+    fn nesting_depth_is_never_less_than_the_parsers() {
+        let walks = [
+            "<div/>",
+            "<div></p>",
+            "<div></q>",
+            "<div></br>",
+            "<div title=\"</div>\">",
+            "<!--</div>--><div>",
+            "<div><textarea></div></textarea>",
+            "<table><td>",
+            "<b><p></b>",
+            "<p><b title=1></p>x",
+            "<svg><div/>",
+            "<a><div></a>",
+            "<li><ul>",
+            "<div><![CDATA[</div>]]>",
+            "<select><div>",
+        ];
+        for walk in walks {
+            let html = walk.repeat(200);
+            let (ours, parser) = (nesting_depth(&html), parsed_depth(&html));
+            assert!(ours >= parser, "{walk}: counted {ours}, the parser built {parser}");
+        }
+        assert!(nesting_depth(&"<div/>".repeat(200)) >= 200);
+        assert!(nesting_depth(&"<div></q>".repeat(200)) >= 200);
+        // Random tag soup from a fixed seed: never under the parser's depth.
+        let pieces = [
+            "<div>",
+            "</div>",
+            "<p>",
+            "</p>",
+            "<b>",
+            "</b>",
+            "<i x=1>",
+            "</i>",
+            "<table>",
+            "<tr>",
+            "<td>",
+            "</td>",
+            "</table>",
+            "<ul>",
+            "<li>",
+            "</li>",
+            "<svg>",
+            "</svg>",
+            "<br/>",
+            "</br>",
+            "<!--",
+            "-->",
+            "<textarea>",
+            "</textarea>",
+            "<a>",
+            "</a>",
+            "<q/>",
+            "x",
+            "<select>",
+            "<template>",
+            "</template>",
+            "<span>",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..100 {
+            let mut html = String::new();
+            for _ in 0..300 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                html.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            let (ours, parser) = (nesting_depth(&html), parsed_depth(&html));
+            assert!(ours >= parser, "counted {ours}, the parser built {parser}: {html}");
+        }
     }
 }

@@ -12,6 +12,8 @@ use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
 use html5ever::LocalName;
+
+use super::markdown::{PAGE_IDS, PAGE_ID_PREFIXES};
 use html5ever::TokenizerResult;
 use serde::{Serialize, Serializer};
 
@@ -204,16 +206,21 @@ fn common<'a>(tags: &[&'a str]) -> Builder<'a> {
 /// Cleans HTML made from a member's Markdown (a comment or a bio); every id gets `id_prefix`,
 /// which is unique per text on a page (`ugc-c7-`), so no text can take another's ids or the page's.
 pub fn member(html: &str, id_prefix: &str) -> Html {
-    Html(xml_safe(&finish_member_tags(&MEMBER.clean(html).to_string(), id_prefix)).into())
+    let cleaned = MEMBER.clean(html).to_string();
+    Html(xml_safe(&finish_tags(&cleaned, Some(id_prefix))).into())
 }
 
-/// What ammonia cannot do per text: prefix every id with this text's own prefix, drop the `rel`
-/// of a link whose unsafe `href` was removed (HTML allows `rel` only on links), and disable every
-/// checkbox (ammonia can force one attribute per element in a stable order, and that is `type`).
+/// What ammonia cannot do per text, done on what it wrote.
 ///
-/// It reads only what ammonia's serializer writes: `<name attr="value" …>`, with `"` inside a value
-/// written as `&quot;` and `<` in text as `&lt;`, so every `<` starts a tag and every `"` ends a value.
-fn finish_member_tags(html: &str, id_prefix: &str) -> String {
+/// For a member's text (`id_prefix` given): prefix every id with the text's own prefix, drop the
+/// `rel` of a link whose unsafe `href` was removed (HTML allows `rel` only on links), and disable
+/// every checkbox (ammonia can force one attribute per element in a stable order, and that is
+/// `type`). For a reading: move an id that the theme or members' texts use (`main`, `comment-c1`,
+/// `ugc-…`) out of their way with `about-`.
+///
+/// It reads only what ammonia's serializer writes: `<name attr="value" …>`, with `"`, `<` and `>`
+/// inside a value and `<` in text escaped, so every `<` starts a tag and every `"` ends a value.
+fn finish_tags(html: &str, id_prefix: Option<&str>) -> String {
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
     while let Some(start) = rest.find('<') {
@@ -232,7 +239,7 @@ fn finish_member_tags(html: &str, id_prefix: &str) -> String {
 }
 
 /// Writes one start tag (`inner` is what lies between `<` and `>`) with its attributes fixed.
-fn rewrite_tag(inner: &str, id_prefix: &str, out: &mut String) {
+fn rewrite_tag(inner: &str, id_prefix: Option<&str>, out: &mut String) {
     let (name, mut attrs) = inner.split_once(' ').unwrap_or((inner, ""));
     let mut list = Vec::new();
     while let Some((key, after)) = attrs.split_once("=\"") {
@@ -240,20 +247,27 @@ fn rewrite_tag(inner: &str, id_prefix: &str, out: &mut String) {
         list.push((key, value));
         attrs = next.strip_prefix(' ').unwrap_or(next);
     }
+    let member = id_prefix.is_some();
     out.push('<');
     out.push_str(name);
-    if name == "input" {
+    if member && name == "input" {
         out.push_str(" disabled=\"\"");
     }
     let has_href = list.iter().any(|(key, _)| *key == "href");
     for (key, value) in list {
-        match key {
-            "rel" if name == "a" && !has_href => continue,
-            "id" => out.push_str(&format!(" id=\"{id_prefix}{value}\"")),
+        match (key, id_prefix) {
+            ("rel", Some(_)) if name == "a" && !has_href => continue,
+            ("id", Some(prefix)) => out.push_str(&format!(" id=\"{prefix}{value}\"")),
+            ("id", None) if is_page_id(value) => out.push_str(&format!(" id=\"about-{value}\"")),
             _ => out.push_str(&format!(" {key}=\"{value}\"")),
         }
     }
     out.push('>');
+}
+
+/// Whether the theme's pages or members' texts use `id` (a reading's own footnotes, `fn-…`, do not).
+fn is_page_id(id: &str) -> bool {
+    PAGE_IDS.contains(&id) || PAGE_ID_PREFIXES.iter().any(|prefix| *prefix != "fn-" && id.starts_with(prefix))
 }
 
 /// Drops the characters XML 1.0 forbids (controls but tab and line ends, U+FFFE, U+FFFF), which a
@@ -264,7 +278,7 @@ fn xml_safe(html: &str) -> String {
 
 /// Cleans HTML made from a reading's Markdown.
 pub fn reading(html: &str) -> Html {
-    Html(xml_safe(&READING.clean(html).to_string()).into())
+    Html(xml_safe(&finish_tags(&READING.clean(html).to_string(), None)).into())
 }
 
 /// How deep the elements of `html` may nest once the HTML parser has built its tree, never less.
@@ -387,6 +401,17 @@ mod tests {
         // Comment c2 cannot take the id of c1's first footnote, even spelled out.
         let out = member("<div id=\"ugc-c1-fn-1\" title=\"a &quot;id=&quot; b>c\">x</div>", "ugc-c2-");
         assert_eq!(out.as_str(), "<div id=\"ugc-c2-ugc-c1-fn-1\" title=\"a &quot;id=&quot; b&gt;c\">x</div>");
+    }
+
+    #[test]
+    fn reading_ids_keep_clear_of_the_theme_and_members() {
+        let out = reading(
+            "<div id=\"comment-c1\">a</div><h2 id=\"main\">b</h2><li id=\"fn-1\">c</li><div id=\"ugc-c1-x\"></div>",
+        );
+        assert_eq!(
+            out.as_str(),
+            "<div id=\"about-comment-c1\">a</div><h2 id=\"about-main\">b</h2><li id=\"fn-1\">c</li><div id=\"about-ugc-c1-x\"></div>"
+        );
     }
 
     #[test]

@@ -92,3 +92,13 @@ fn bom_crlf_and_an_empty_thread_build() {
     let body: String = common::select(&b, "[id=\"comment-c1\"] .comment-body")[0].text().collect();
     assert_eq!(body.trim(), "Hi", "no carriage return is left in the text");
 }
+
+#[test]
+fn names_that_cannot_be_folders_and_too_many_tags_are_refused() {
+    check_case("names");
+}
+
+#[test]
+fn nesting_walks_and_padded_tables_are_refused_at_their_comment() {
+    check_case("expansion");
+}

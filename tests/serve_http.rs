@@ -347,12 +347,15 @@ fn clients_that_never_read_do_not_stop_the_server() {
     // Half-open clients that never finish their request head hold a connection each, too.
     let silent: Vec<TcpStream> = (0..12).map(|_| TcpStream::connect(address).unwrap()).collect();
     std::thread::sleep(Duration::from_millis(300));
+    // And one that sends its head a byte at a time, slower than any browser.
+    let mut dribbling = TcpStream::connect(address).unwrap();
+    dribbling.write_all(b"G").unwrap();
     let started = Instant::now();
     for _ in 0..5 {
         assert_eq!(fetch(address, "GET", "/").status, 200);
     }
     assert!(started.elapsed() < PATIENCE, "pages were answered while others stalled");
-    drop((stalled, silent));
+    drop((stalled, silent, dribbling));
 }
 
 #[test]
@@ -368,4 +371,27 @@ fn before_the_first_good_build_the_problems_show_and_the_tab_reloads() {
     assert_eq!(failed.header("Content-Type"), Some("text/html; charset=utf-8"));
     assert!(failed.text().contains("site.yaml:2:1: error: unknown key `titel`"), "{}", failed.text());
     assert!(failed.text().contains(&format!("{SCRIPT}1\"")), "{}", failed.text());
+}
+
+#[test]
+fn a_head_sent_a_byte_at_a_time_is_cut_off_after_the_read_timeout() {
+    let tmp = site();
+    let (address, _live) = start(&tmp.path().join("site"));
+    let mut dribbling = TcpStream::connect(address).unwrap();
+    dribbling.set_read_timeout(Some(Duration::from_millis(500))).unwrap();
+    let started = Instant::now();
+    let limit = http::READ_TIMEOUT + Duration::from_secs(5);
+    let mut byte = [0u8; 1];
+    // Each byte resets no clock: the connection ends once the whole head has taken READ_TIMEOUT.
+    let closed = loop {
+        assert!(started.elapsed() < limit, "still open after {:?}", started.elapsed());
+        if dribbling.write_all(b"G").is_err() {
+            break started.elapsed();
+        }
+        match dribbling.read(&mut byte) {
+            Err(error) if matches!(error.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+            _ => break started.elapsed(),
+        }
+    };
+    assert!(closed + Duration::from_secs(1) >= http::READ_TIMEOUT, "closed too early, after {closed:?}");
 }

@@ -12,11 +12,11 @@ use std::net::{IpAddr, Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The longest request line and headers together; browsers send well under 8 KiB.
 pub const MAX_HEAD: usize = 16 * 1024;
-/// How long a client may take to send its request head, and be silent while reading the answer.
+/// How long a client may take to send its whole request head.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long one write to a client may wait for it to read.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -137,7 +137,13 @@ struct Refused(Option<Response>);
 fn read_head(stream: &mut TcpStream) -> Result<String, Refused> {
     let mut head = Vec::with_capacity(1024);
     let mut buffer = [0u8; 2048];
+    // The whole head within READ_TIMEOUT, not each read: a byte every few seconds would hold a thread for days.
+    let deadline = Instant::now() + READ_TIMEOUT;
     loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return Err(Refused(None));
+        }
         let read = stream.read(&mut buffer).map_err(|_| Refused(None))?;
         if read == 0 {
             return Err(Refused(None));

@@ -207,7 +207,7 @@ fn common<'a>(tags: &[&'a str]) -> Builder<'a> {
 /// which is unique per text on a page (`ugc-c7-`), so no text can take another's ids or the page's.
 pub fn member(html: &str, id_prefix: &str) -> Html {
     let cleaned = MEMBER.clean(html).to_string();
-    Html(xml_safe(&finish_tags(&cleaned, Some(id_prefix))).into())
+    Html(xml_safe(finish_tags(&cleaned, Some(id_prefix))).into())
 }
 
 /// What ammonia cannot do per text, done on what it wrote.
@@ -272,13 +272,16 @@ fn is_page_id(id: &str) -> bool {
 
 /// Drops the characters XML 1.0 forbids (controls but tab and line ends, U+FFFE, U+FFFF), which a
 /// character reference such as `&#1;` can still make after decoding: feeds carry this HTML.
-fn xml_safe(html: &str) -> String {
+fn xml_safe(html: String) -> String {
+    if html.chars().all(crate::text::allowed_in_xml) {
+        return html;
+    }
     html.chars().filter(|&c| crate::text::allowed_in_xml(c)).collect()
 }
 
 /// Cleans HTML made from a reading's Markdown.
 pub fn reading(html: &str) -> Html {
-    Html(xml_safe(&finish_tags(&READING.clean(html).to_string(), None)).into())
+    Html(xml_safe(finish_tags(&READING.clean(html).to_string(), None)).into())
 }
 
 /// How deep the elements of `html` may nest once the HTML parser has built its tree, never less.

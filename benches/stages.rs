@@ -44,7 +44,7 @@ fn comment_stages(c: &mut Criterion, root: &Path) {
         })
     });
     group.bench_function("nesting depth", |b| {
-        b.iter(|| converted.iter().map(|h| sanitize::nesting_depth(h)).sum::<usize>())
+        b.iter(|| converted.iter().map(|h| roundtable::render::nesting::nesting_depth(h)).sum::<usize>())
     });
     group.bench_function("sanitize", |b| {
         b.iter(|| converted.iter().map(|h| sanitize::member(h, "ugc-c1-").as_str().len()).sum::<usize>())

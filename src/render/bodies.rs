@@ -10,7 +10,8 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use super::markdown::{self, Author};
-use super::sanitize::{self, Html, MAX_NESTING, MEMBER_ID_PREFIX};
+use super::nesting::{self, MAX_NESTING};
+use super::sanitize::{self, Html, MEMBER_ID_PREFIX};
 use crate::cache::{BodyCache, Cleaned, Key};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::model::mentions::MentionNames;
@@ -182,11 +183,8 @@ fn checked(markdown: &str, author: Author, span: &Span) -> Result<markdown::Conv
     let converted = markdown::to_html(markdown, author)
         .map_err(|too_large| Diagnostic::error(span.clone(), too_large.message).with_help(too_large.help))?;
     // What Markdown made nests as its events say; only raw HTML needs the tokenizer.
-    let depth = if converted.raw_html {
-        converted.depth.max(sanitize::nesting_depth(&converted.html))
-    } else {
-        converted.depth
-    };
+    let depth =
+        if converted.raw_html { converted.depth.max(nesting::nesting_depth(&converted.html)) } else { converted.depth };
     if depth > MAX_NESTING {
         return Err(Diagnostic::error(
             span.clone(),

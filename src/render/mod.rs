@@ -7,6 +7,7 @@ pub mod bodies;
 pub mod context;
 pub mod deps;
 pub mod markdown;
+pub mod nesting;
 pub mod pages;
 pub mod phrases;
 pub mod sanitize;

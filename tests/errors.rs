@@ -137,3 +137,13 @@ content/r/a.md:4:1: warning: `Claire` is not in authors.yaml, so they get a page
         assert_eq!(String::from_utf8(result.stderr).unwrap(), expected, "{command}");
     }
 }
+
+#[test]
+fn names_that_cannot_be_folders_and_too_many_tags_are_refused() {
+    check_case("names");
+}
+
+#[test]
+fn nesting_walks_and_padded_tables_are_refused_at_their_comment() {
+    check_case("expansion");
+}

@@ -203,6 +203,10 @@ pub struct ResolveOptions {
 /// The text `new reading` puts in a new reading's body: while it is there, the reading is a draft.
 pub const PLACEHOLDER: &str = "Paste or write the reading here, in Markdown.";
 
+/// The most tags one reading may have: each tag page lists its readings' tags, so the output of
+/// a reading with thousands would grow with their square.
+pub const MAX_TAGS: usize = 50;
+
 /// Checks everything and builds the `Site`; every problem found is returned.
 pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diagnostics> {
     let mut problems = Diagnostics::new();
@@ -312,10 +316,7 @@ fn resolve_sections(
                     Span::file(format!("content/{path}")),
                     format!("the folder name `{segment}` cannot be used in a page address"),
                 )
-                .with_help(format!(
-                    "rename it with lowercase letters, digits and dashes, like `{}`",
-                    slug::of(segment)
-                )),
+                .with_help(format!("rename it: {}", slug::fix(segment))),
             );
             continue;
         }
@@ -405,7 +406,7 @@ fn resolve_reading(
         Some(slug) if !slug::is_valid(slug) => {
             problems.push(
                 Diagnostic::error(keys.of("slug"), format!("the slug `{slug}` cannot be used in a page address"))
-                    .with_help(format!("use lowercase letters, digits and dashes, like `{}`", slug::of(slug))),
+                    .with_help(slug::fix(slug)),
             );
             None
         }
@@ -422,6 +423,16 @@ fn resolve_reading(
         },
     };
     let source = front.source.and_then(|s| resolve_source(s, keys.of("source"), problems));
+    if front.tags.len() > MAX_TAGS {
+        problems.push(
+            Diagnostic::error(
+                keys.of("tags"),
+                format!("this reading has {} tags, more than the limit of {MAX_TAGS}", front.tags.len()),
+            )
+            .with_help("keep the few tags a reader would look for; every tag page lists each reading's tags"),
+        );
+        ok = false;
+    }
     for tag in &front.tags {
         if slug::of(tag).is_empty() {
             problems.push(

@@ -9,6 +9,7 @@ pub mod bodies;
 pub mod context;
 pub mod deps;
 pub mod markdown;
+pub mod nesting;
 pub mod objects;
 pub mod page_context;
 pub mod pages;

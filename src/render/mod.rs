@@ -4,10 +4,12 @@
 //! page of the `plan` is rendered with Tera from its kind's typed context
 //! (`page_context`), made of the objects of `objects` that `context` builds.
 
+pub mod all;
 pub mod bodies;
 pub mod context;
 pub mod deps;
 pub mod markdown;
+pub mod nesting;
 pub mod objects;
 pub mod page_context;
 pub mod pages;

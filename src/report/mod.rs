@@ -117,7 +117,7 @@ pub struct CommentRef {
 }
 
 /// The report's three forms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// One self-contained page with a sortable member x week grid.
     Html,
@@ -225,8 +225,9 @@ pub fn run(options: &ReportOptions) -> Result<Made, Diagnostics> {
         drafts: options.drafts,
         future: options.future,
         cache: false,
+        progress: Default::default(),
     };
-    let (site, _, warnings) = crate::load_and_resolve(&build)?;
+    let (site, _, warnings) = crate::model::prepare::load_and_resolve(&build)?;
     let participation = participation(&site);
     let path = write(&folder, &participation, options.format)?;
     let address = matches!(options.destination, Destination::Publish(_))

@@ -14,9 +14,11 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::render::context::Views;
 use crate::routes::Route;
 use crate::write;
@@ -170,8 +172,24 @@ fn last_files(output: &Path) -> Option<Vec<File>> {
     Some(files)
 }
 
+/// Puts the index into `staging`, made again only when what it indexes changed since the build in
+/// `output`; returns how long making it took (zero when the last one was kept).
+pub fn stage(index: &SearchIndex, staging: &write::Staging, output: &Path) -> Result<Duration, Diagnostics> {
+    let started = Instant::now();
+    let made = !index.is_in(output);
+    let files = index.files(output).map_err(|error| problem(output, &error))?;
+    put(&files, staging).map_err(|e| write::cannot_write(output, &e))?;
+    Ok(if made { started.elapsed() } else { Duration::ZERO })
+}
+
+/// The index could not be made: a fault of roundtable's, not of the site.
+pub fn problem(output: &Path, error: &str) -> Diagnostic {
+    Diagnostic::error(Span::file(output), format!("cannot make the search index: {error}"))
+        .with_help("this is a fault in roundtable, not in your site: please report it with this message")
+}
+
 /// Puts the index's files into a staging folder.
-pub fn put(files: &[File], staging: &write::Staging) -> io::Result<()> {
+fn put(files: &[File], staging: &write::Staging) -> io::Result<()> {
     files.iter().try_for_each(|(path, bytes)| staging.put(path, bytes))
 }
 

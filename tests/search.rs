@@ -1,7 +1,8 @@
 //! The search index (Pagefind's files in `pagefind/`) and the search page.
 //!
 //! The index is read back the way the browser reads it: every fragment is a gzipped
-//! `pagefind_dcd` + JSON record of one indexed text (its address, text, meta and filters).
+//! `pagefind_dcd` + JSON record of one indexed text (its address, text, meta and filters), or of a
+//! group of them.
 
 mod common;
 #[path = "common/safety.rs"]
@@ -23,7 +24,11 @@ fn records(output: &Path) -> Vec<Value> {
         let mut text = String::new();
         flate2::read::GzDecoder::new(fs::File::open(entry.unwrap().path()).unwrap()).read_to_string(&mut text).unwrap();
         let json = text.strip_prefix("pagefind_dcd").expect("Pagefind's signature");
-        all.push(serde_json::from_str(json).unwrap());
+        // A file holds one record, or a group of neighbouring ones by their hashes.
+        match serde_json::from_str::<Value>(json).unwrap() {
+            Value::Object(group) if !group.contains_key("url") => all.extend(group.into_iter().map(|(_, r)| r)),
+            record => all.push(record),
+        }
     }
     all.sort_by_key(|r: &Value| r["url"].as_str().unwrap().to_string());
     all

@@ -108,6 +108,7 @@ impl SearchIndex {
             let options = pagefind::options::PagefindServiceConfig::builder()
                 .force_language(self.language.clone())
                 .keep_index_url(true)
+                .max_fragments(fragment_files(self.records.len()))
                 .build();
             let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
             for record in &self.records {
@@ -137,6 +138,15 @@ impl SearchIndex {
         files.push((folder_path(STAMP), stamp.into_bytes()));
         Ok(files)
     }
+}
+
+/// How many texts share a fragment file: a result fetches its whole file, and a site of 100,000 texts
+/// would otherwise be 100,000 files to write. Neighbouring records (comments of one thread) share one.
+const TEXTS_PER_FRAGMENT: usize = 8;
+
+/// The most fragment files Pagefind may write for `texts` texts.
+fn fragment_files(texts: usize) -> u32 {
+    u32::try_from(texts.div_ceil(TEXTS_PER_FRAGMENT)).unwrap_or(u32::MAX).max(1)
 }
 
 /// `pagefind/<name>`: where a file of the index goes, relative to the output folder.
@@ -209,10 +219,10 @@ pub fn update(files: &[File], output: &Path) -> io::Result<usize> {
     let stamp_path = folder_path(STAMP);
     let mut changed = 0;
     for (path, bytes) in files.iter().filter(|(path, _)| *path != stamp_path) {
-        changed += usize::from(write::update(output, path, bytes)?);
+        changed += usize::from(place(output, path, bytes)?);
     }
     if let Some((path, bytes)) = files.iter().find(|(path, _)| *path == stamp_path) {
-        changed += usize::from(write::update(output, path, bytes)?);
+        changed += usize::from(place(output, path, bytes)?);
     }
     let kept: std::collections::HashSet<&String> = files.iter().map(|(path, _)| path).collect();
     for path in old.iter().filter(|path| !kept.contains(path) && in_folder(path)) {
@@ -220,6 +230,26 @@ pub fn update(files: &[File], output: &Path) -> io::Result<usize> {
         changed += 1;
     }
     Ok(changed)
+}
+
+/// Writes one file of the index into a live folder unless it already holds `bytes`: a temporary file
+/// renamed over it, so a reader sees the old file or the new one. Unlike `write::update`, nothing is
+/// synced to the disk: an index has thousands of files, `serve`'s folder is rebuilt at every start,
+/// and a sync each would take minutes.
+fn place(output: &Path, path: &str, bytes: &[u8]) -> io::Result<bool> {
+    let target = output.join(path);
+    if fs::read(&target).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    let folder = target.parent().expect("a file in the index's folder");
+    fs::create_dir_all(folder)?;
+    let name = target.file_name().expect("a file name").to_string_lossy();
+    let temporary = folder.join(format!(".{name}.{}.tmp", std::process::id()));
+    fs::write(&temporary, bytes)?;
+    fs::rename(&temporary, &target).inspect_err(|_| {
+        let _ = fs::remove_file(&temporary);
+    })?;
+    Ok(true)
 }
 
 #[cfg(test)]

@@ -24,18 +24,15 @@ const browser = await chromium.launchPersistentContext(profile, {
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
 });
 const page = await browser.newPage();
-const cdp = await page.context().newCDPSession(page);
-await cdp.send("Network.enable");
-await cdp.send("Network.setCacheDisabled", { cacheDisabled: false });
-// Bytes on the wire (headers and body, after any compression), counted for every request of the
-// page and of its workers alike.
+// Bytes on the wire (headers and body as received), for every request of the page and of the worker
+// Pagefind starts, which fetches the index.
 let bytes = 0;
 let requests = 0;
-cdp.on("Network.loadingFinished", (event) => {
-  bytes += event.encodedDataLength;
+browser.on("requestfinished", async (request) => {
+  const sizes = await request.sizes();
+  bytes += sizes.responseHeadersSize + sizes.responseBodySize;
   requests += 1;
 });
-page.on("worker", () => {});
 async function settle() {
   // No request for half a second: everything a step needed has arrived.
   let last = -1;

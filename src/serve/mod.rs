@@ -86,10 +86,13 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     if options.open {
         open_browser(&url);
     }
+    // Indexed once the site is served and watched: edits made meanwhile wait in the channel.
+    index_search(&mut session, options.quiet);
     while let Some(paths) = next_burst(&edits) {
         let changed = watch::edits(&root, paths);
         if !changed.is_empty() {
             failing = rebuild(&mut session, &live, &changed, options.quiet, failing);
+            index_search(&mut session, options.quiet);
         }
     }
     Ok(())
@@ -143,7 +146,6 @@ fn rebuild(session: &mut Session, live: &http::Live, changed: &[PathBuf], quiet:
             if !quiet {
                 println!("{}", summary(&rebuilt, changed, session.root()));
             }
-            index_search(session, &terminal, quiet);
             false
         }
         Err(problems) => {
@@ -159,7 +161,7 @@ fn rebuild(session: &mut Session, live: &http::Live, changed: &[PathBuf], quiet:
 }
 
 /// Updates the search index after the pages are served; a failure leaves the last index in place.
-fn index_search(session: &mut Session, terminal: &Terminal, quiet: bool) {
+fn index_search(session: &mut Session, quiet: bool) {
     let started = std::time::Instant::now();
     match session.index_search() {
         Ok(0) => {}
@@ -168,7 +170,7 @@ fn index_search(session: &mut Session, terminal: &Terminal, quiet: bool) {
             println!("search index updated in {ms:.0} ms ({files} files written)");
         }
         Ok(_) => {}
-        Err(problems) => terminal.print(&problems.sorted()),
+        Err(problems) => Terminal::new(session.root()).print(&problems.sorted()),
     }
 }
 

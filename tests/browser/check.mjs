@@ -208,6 +208,7 @@ for (const width of [320, 360]) {
 
 // Search: Pagefind's index in small files, our own DOM-only results, filters, keyboard, both schemes.
 async function searchFor(page, words) {
+  await page.waitForSelector("#search-form[data-ready]", { timeout: 15000 });
   await page.fill("#search-input", words);
   await page.press("#search-input", "Enter");
   await page.waitForFunction(() => /result|Nothing/.test(document.querySelector("#search-status").innerText), null, { timeout: 15000 });
@@ -279,6 +280,7 @@ async function searchFor(page, words) {
     tabs += 1;
   }
   check("Tab reaches the search box", tabs < 20, `${tabs} presses`);
+  await page.waitForSelector("#search-form[data-ready]", { timeout: 15000 });
   await page.keyboard.type("feedback");
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => document.querySelectorAll("#search-results li a").length > 0, null, { timeout: 15000 });

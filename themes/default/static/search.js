@@ -212,6 +212,8 @@
       }
     });
     more.addEventListener("click", showMore);
+    // Until now a submitted form would reload the page; the browser checks wait for this.
+    form.setAttribute("data-ready", "true");
     if (preset || sortField.value) {
       options.open = true;
       return fillFilters().then(run);

@@ -5,9 +5,8 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 
-use common::{build, page, read_tree, roundtable, select, site};
+use common::{build, files_containing, page, roundtable, select, site};
 
 const AUTHORS: &str = "ana:\n  name: Ana Silva\nben:\n  name: Ben Ode\n";
 
@@ -49,15 +48,6 @@ fn moderated_site() -> tempfile::TempDir {
     ])
 }
 
-/// Every built file that contains `needle`.
-fn files_with(output: &Path, needle: &str) -> Vec<String> {
-    read_tree(output)
-        .into_iter()
-        .filter(|(_, bytes)| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
-        .map(|(name, _)| name)
-        .collect()
-}
-
 #[test]
 fn pending_and_removed_comments_never_reach_the_built_site() {
     let dir = moderated_site();
@@ -66,7 +56,7 @@ fn pending_and_removed_comments_never_reach_the_built_site() {
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(stderr.contains("comment `c5` is not shown: it answers `c2`, which waits for approval"), "{stderr}");
     for secret in ["WAITINGTEXT", "Quentin", "REMOVEDTEXT", "Rita", "ORPHANTEXT"] {
-        assert_eq!(files_with(&output, secret), Vec::<String>::new(), "`{secret}` was published");
+        assert_eq!(files_containing(&output, secret), Vec::<String>::new(), "`{secret}` was published");
     }
     assert!(!output.join("authors/quentin-waiting").exists());
     let reading = page(&output, "readings/trust/index.html");
@@ -106,8 +96,8 @@ fn the_report_counts_published_comments_and_lists_what_waits() {
     build(dir.path(), &output, &[]);
     let publish = ["report", "--root", dir.path().to_str().unwrap(), "--publish", "--format", "json"];
     assert!(roundtable(publish).status.success());
-    assert_eq!(files_with(&output, "WAITINGTEXT"), Vec::<String>::new());
-    assert_eq!(files_with(&output, "Quentin"), Vec::<String>::new());
+    assert_eq!(files_containing(&output, "WAITINGTEXT"), Vec::<String>::new());
+    assert_eq!(files_containing(&output, "Quentin"), Vec::<String>::new());
 }
 
 #[test]

@@ -122,6 +122,9 @@ pub struct PersonFields {
     /// Other spellings of their name used in threads.
     #[serde(default, deserialize_with = "one_or_many")]
     pub aliases: Vec<String>,
+    /// Their e-mail addresses, to know who sent a reply by mail; private, never in any output.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub email: Vec<String>,
 }
 
 /// A comment with where it was written.

@@ -213,6 +213,8 @@ pub struct Person {
     pub website: Option<String>,
     /// Other spellings of their name, from `authors.yaml`.
     pub aliases: Vec<String>,
+    /// Their e-mail addresses, lowercase; private: for matching mail senders, never shown.
+    pub emails: Vec<String>,
     /// Their entry in `authors.yaml`; none for names met only in threads.
     pub span: Option<Span>,
 }

@@ -92,6 +92,8 @@ pub struct CommentFields {
     pub body: Option<String>,
     /// Whether it is shown: published (the default), pending or removed.
     pub status: Option<CommentStatus>,
+    /// A hash of the Message-ID of the e-mail it came from (`roundtable ingest`), so it is added once.
+    pub mail: Option<String>,
 }
 
 /// `status: published | pending | removed` of a comment.

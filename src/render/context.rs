@@ -189,6 +189,8 @@ pub struct ReadingView<'a> {
     pub participant_count: usize,
     /// False when the thread is closed.
     pub comments_open: bool,
+    /// A `mailto:` link to answer it by e-mail, when `site.yaml` sets `replies` and the thread is open.
+    pub reply_link: Option<String>,
     /// True for a draft (only built with `--drafts`).
     pub draft: bool,
     /// Its body: only on its own page and in the feed.
@@ -264,6 +266,8 @@ pub struct CommentView<'a> {
     pub descendant_count: usize,
     /// Replies shown inside it.
     pub replies: Vec<CommentView<'a>>,
+    /// A `mailto:` link to answer it by e-mail, when replies are on, the thread open and it published.
+    pub reply_link: Option<String>,
 }
 
 /// A comment on its own, with its reading.
@@ -476,6 +480,7 @@ impl<'a> Views<'a> {
             comment_count: reading.thread.published_count(),
             participant_count: participants(reading).len(),
             comments_open: reading.comments_open,
+            reply_link: self.reply_link(reading, None),
             draft: reading.draft,
             content: with_content.then_some(&body.content),
         }
@@ -559,7 +564,14 @@ impl<'a> Views<'a> {
             reply_count: reading.thread.children[index].len(),
             descendant_count: self.descendants[id.0][index],
             replies: Vec::new(),
+            reply_link: Some(comment).filter(|c| c.is_published()).and_then(|c| self.reply_link(reading, Some(&c.id))),
         }
+    }
+
+    /// The `mailto:` link answering `reading` or one of its comments, when replies by e-mail are on.
+    fn reply_link(&self, reading: &Reading, comment: Option<&str>) -> Option<String> {
+        let replies = self.site.config.replies.as_ref().filter(|_| reading.comments_open)?;
+        Some(crate::ingest::token::mailto(&replies.to, &reading.title, &reading.path, comment))
     }
 
     /// The whole thread of a reading, nested up to `thread.max_depth`, flat below it.

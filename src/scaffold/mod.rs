@@ -4,6 +4,7 @@
 //! before touching the disk, and reports problems as `Diagnostics`, so a
 //! refused command has written nothing.
 
+mod comment;
 mod find;
 mod init;
 mod new;

@@ -34,6 +34,58 @@ pub enum Command {
     Serve(ServeArgs),
     /// Write the facilitator's participation report (private: outside the site unless --publish).
     Report(ReportArgs),
+    /// Add members' replies from saved e-mail (.eml files, mbox files, Maildir folders) to their threads.
+    Ingest(IngestArgs),
+    /// List the comments waiting for approval, or approve or remove comments.
+    Moderate(ModerateArgs),
+}
+
+/// Options of `ingest`.
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Saved mail: .eml files, mbox files and Maildir folders.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The site folder, holding content/ and site.yaml.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Put every message on this reading (slug, address or file), whatever its subject says.
+    #[arg(long)]
+    pub reading: Option<String>,
+    /// With --reading: the id of the comment every message answers.
+    #[arg(long, requires = "reading")]
+    pub to: Option<String>,
+}
+
+/// Options of `moderate`.
+#[derive(Debug, Args)]
+pub struct ModerateArgs {
+    /// Without one, list what waits for approval.
+    #[command(subcommand)]
+    pub action: Option<ModerateAction>,
+    /// The site folder, holding content/ and site.yaml.
+    #[arg(long, default_value = ".", global = true)]
+    pub root: PathBuf,
+}
+
+/// What `moderate` does with comments.
+#[derive(Debug, Subcommand)]
+pub enum ModerateAction {
+    /// Publish these comments.
+    Approve(ModerateIds),
+    /// Take these comments down: "This reflection was removed" stands in their place, their replies stay.
+    Remove(ModerateIds),
+}
+
+/// The comments `moderate approve` or `remove` changes.
+#[derive(Debug, Args)]
+pub struct ModerateIds {
+    /// Their ids, as `roundtable moderate` lists them.
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+    /// Their reading (slug, address or file), where an id is in several threads.
+    #[arg(long)]
+    pub reading: Option<String>,
 }
 
 /// Options of `serve`.

@@ -20,6 +20,7 @@ pub mod fresh;
 pub mod ingest;
 pub mod load;
 pub mod model;
+pub mod moderate;
 pub mod render;
 pub mod report;
 pub mod scaffold;

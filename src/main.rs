@@ -31,6 +31,8 @@ fn main() -> ExitCode {
             (options, true)
         }
         Command::Report(args) => return report(args, cli.quiet),
+        Command::Ingest(args) => return ingest(args, cli.quiet),
+        Command::Moderate(args) => return moderate(args, cli.quiet),
         Command::Check(args) => {
             let options = BuildOptions {
                 output: args.root.join("public"),
@@ -109,6 +111,66 @@ fn report(args: ReportArgs, quiet: bool) -> ExitCode {
         }
         Err(problems) => {
             report_failure(problems, "; no report was written");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn ingest(args: roundtable::cli::IngestArgs, quiet: bool) -> ExitCode {
+    let options =
+        roundtable::ingest::IngestOptions { root: args.root, paths: args.paths, reading: args.reading, to: args.to };
+    match roundtable::ingest::run(&options) {
+        Ok(done) => {
+            print_problems(&done.notes);
+            print_problems(&done.left_out);
+            if !quiet || !done.left_out.is_empty() {
+                println!("{}", done.summary());
+            }
+            ExitCode::from(u8::from(!done.left_out.is_empty()))
+        }
+        Err(problems) => {
+            report_failure(problems, "; nothing was added");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn moderate(args: roundtable::cli::ModerateArgs, quiet: bool) -> ExitCode {
+    use roundtable::cli::ModerateAction;
+    use roundtable::moderate::{Action, ModerateOptions};
+    let (action, ids) = match args.action {
+        None => {
+            return match roundtable::moderate::waiting(&args.root) {
+                Ok(waiting) if waiting.is_empty() => {
+                    println!("Nothing waits for approval.");
+                    ExitCode::SUCCESS
+                }
+                Ok(waiting) => {
+                    for w in &waiting {
+                        println!("{}  /{}/  {}: {}  ({})", w.id, w.reading, w.author, w.start, w.span);
+                    }
+                    println!("Approve with `roundtable moderate approve ID...`, or take down with `remove ID...`.");
+                    ExitCode::SUCCESS
+                }
+                Err(problems) => {
+                    report_failure(problems, "");
+                    ExitCode::from(1)
+                }
+            };
+        }
+        Some(ModerateAction::Approve(ids)) => (Action::Approve, ids),
+        Some(ModerateAction::Remove(ids)) => (Action::Remove, ids),
+    };
+    let options = ModerateOptions { root: args.root, action, ids: ids.ids, reading: ids.reading };
+    match roundtable::moderate::change(&options) {
+        Ok(lines) => {
+            if !quiet {
+                lines.iter().for_each(|line| println!("{line}"));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            report_failure(problems, "; no file was changed");
             ExitCode::from(1)
         }
     }

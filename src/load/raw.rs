@@ -77,7 +77,7 @@ pub struct SectionFront {
 }
 
 /// One comment of a thread file or `comments/` folder, as written.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommentFields {
     /// Unique in the thread.

@@ -44,6 +44,8 @@ pub struct Added {
     pub file: PathBuf,
     /// Where the comment will be on the site, root-relative.
     pub address: String,
+    /// The reading's address (`readings/trust`).
+    pub reading: String,
     /// Warnings worth reading (an author not in authors.yaml, ...).
     pub notes: Vec<Diagnostic>,
 }
@@ -83,12 +85,8 @@ pub fn add(
     let target = target(root, &raw.span.path, &entry.id, &date.date_naive().to_string())?;
     let bytes = with_entry(target.old.as_deref(), &entry);
     let reading_span = raw.span.clone();
-    let address = format!(
-        "{}{}/#comment-{}",
-        source.config.base_url.root,
-        super::new::join(&raw.section, &super::new::slug_of(raw)),
-        entry.id
-    );
+    let reading_path = super::new::join(&raw.section, &super::new::slug_of(raw));
+    let address = format!("{}{reading_path}/#comment-{}", source.config.base_url.root, entry.id);
     let mut notes = author_note(&source, &entry.new.author);
     let before = site_problems(source, load_problems);
     notes.extend(check(root, &reading_span, &target, &bytes, &entry, &before)?);
@@ -96,7 +94,7 @@ pub fn add(
         std::fs::create_dir_all(folder).map_err(|e| cannot_write(folder, &e))?;
     }
     crate::write::write_atomically(&target.path, &bytes).map_err(|e| cannot_write(&target.shown, &e))?;
-    Ok(Added { id: entry.id, file: target.shown, address, notes })
+    Ok(Added { id: entry.id, file: target.shown, address, reading: reading_path, notes })
 }
 
 /// `c<N+1>` after the thread's highest `c<N>`, skipping any taken.

@@ -187,7 +187,9 @@ fn edited(root: &Path, path: &Path, changes: &[(&RawComment, String)]) -> Result
             }
         } else {
             let id = comment.keys.of("id");
-            let at = id.line.checked_sub(1).filter(|&l| l < lines.len()).ok_or_else(|| cannot("no id line"))?;
+            let at = id.line.checked_sub(1).filter(|&l| l < lines.len()).ok_or_else(|| {
+                cannot(&format!("the comment `{}` is not written one key to a line", id_of(&comment.fields)))
+            })?;
             let indent = " ".repeat(id.column.saturating_sub(1));
             if !lines[at].ends_with(b"\n") {
                 lines[at].extend_from_slice(newline);

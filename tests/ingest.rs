@@ -323,3 +323,33 @@ fn quoted_printable(text: &str) -> String {
     }
     out
 }
+
+#[test]
+fn moderate_keeps_crlf_and_bundle_files_byte_for_byte_and_refuses_what_it_cannot_edit_in_place() {
+    let crlf =
+        "- id: c1\r\n  author: Ana\r\n  date: 2026-01-05\r\n  status: pending   # by mail\r\n  body: |\r\n    x\r\n";
+    let dir = site(&[
+        ("content/r/2026-01-05-a.md", "---\ntitle: A\ndate: 2026-01-05\n---\nx\n"),
+        ("content/r/2026-01-05-a.comments.yaml", crlf),
+        ("content/r/b/index.md", "---\ntitle: B\ndate: 2026-01-05\n---\nx\n"),
+        ("content/r/b/comments/2026-01-05-c1.yaml", "id: c1\nauthor: Ben\ndate: 2026-01-05\nbody: y\n"),
+        ("content/r/c/index.md", "---\ntitle: C\ndate: 2026-01-05\n---\nx\n"),
+        ("content/r/c/comments.yaml", "- {id: c1, author: Cy, date: 2026-01-05, body: z}\n"),
+    ]);
+    let root = dir.path();
+    assert!(run(root, &["moderate", "approve", "c1", "--reading", "r/a"]).status.success());
+    let a = fs::read_to_string(root.join("content/r/2026-01-05-a.comments.yaml")).unwrap();
+    assert_eq!(a, crlf.replace("  status: pending   # by mail\r\n", ""));
+    assert!(run(root, &["moderate", "remove", "c1", "--reading", "r/b"]).status.success());
+    let b = fs::read_to_string(root.join("content/r/b/comments/2026-01-05-c1.yaml")).unwrap();
+    assert_eq!(b, "id: c1\nstatus: removed\nauthor: Ben\ndate: 2026-01-05\nbody: y\n");
+    let out = run(root, &["moderate", "remove", "c1", "--reading", "r/c"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("content/r/c/comments.yaml: error: cannot change a status in this file: the comment `c1` is not written one key to a line"), "{stderr}");
+    assert!(stderr.contains("help: write `status: removed`"), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(root.join("content/r/c/comments.yaml")).unwrap(),
+        "- {id: c1, author: Cy, date: 2026-01-05, body: z}\n"
+    );
+}

@@ -151,7 +151,7 @@ fn the_same_mailbox_twice_adds_nothing() {
     let (code, _, stderr) = ingest(dir.path(), &[mail("gmail.eml"), mail("gmail.eml")]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
-        stderr.contains("<CAGmail-0001@mail.gmail.com> from Ana Silva <ana@school.example> was added before, as c3"),
+        stderr.contains("<CAGmail-0001@mail.gmail.com> from Ana Silva <ana@school.example> is here twice: it was added as c3"),
         "{stderr}"
     );
     let once = thread(dir.path());
@@ -172,6 +172,17 @@ fn an_unknown_sender_waits_under_their_display_name_never_their_address() {
     assert!(stderr.contains("help: if they belong to the cohort, add `email: quentin@elsewhere.example`"), "{stderr}");
     let text = thread(dir.path());
     assert!(text.contains("author: \"Quentin Stranger\"\n  date: 2026-01-07T13:00:00Z\n  status: pending\n"), "{text}");
+    // Someone using a member's name from another address waits too, and the facilitator is told.
+    let forged = dir.path().join("forged.eml");
+    let original = fs::read_to_string(mail("stranger.eml")).unwrap();
+    fs::write(&forged, original.replace("Quentin Stranger", "Ana Silva").replace("stranger-0001", "forged-0001"))
+        .unwrap();
+    let (_, stdout, stderr) = ingest(dir.path(), &[forged]);
+    assert!(stdout.contains("c4 by Ana Silva on /readings/trust-in-teams/ (waiting for approval)"), "{stdout}");
+    assert!(
+        stderr.contains("`Ana Silva` is the name of someone in authors.yaml, but this address is not theirs"),
+        "{stderr}"
+    );
     assert!(!text.contains("quentin@"), "{text}");
     let output = dir.path().join("public");
     build(dir.path(), &output, &[]);

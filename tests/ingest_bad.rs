@@ -115,7 +115,7 @@ fn mboxes_are_cut_at_real_separators_and_a_cut_one_loses_only_its_last_message()
     assert_eq!(code, Some(1), "{stdout}\n{stderr}");
     assert!(stdout.contains("; 1 message was already there; 1 message left out"), "{stdout}");
     let shown = path.display();
-    assert!(stderr.contains(&format!("{shown}:20: warning: the message <m2@school.example> from Ana Silva <ana@school.example> was added before, as c4 on /readings/trust/")), "{stderr}");
+    assert!(stderr.contains(&format!("{shown}:20: warning: the message <m2@school.example> from Ana Silva <ana@school.example> is here twice: it was added as c4 on /readings/trust/")), "{stderr}");
     assert!(
         stderr.contains(&format!(
             "{shown}:29: error: this message was left out: the mailbox ends in the middle of this message"

@@ -11,7 +11,7 @@ pub mod mailbox;
 pub mod message;
 pub mod token;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use chrono::Utc;
@@ -20,7 +20,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::load::raw::{CommentStatus, CommentsMode, RawReading};
 use crate::load::{self, SourceSite};
 use crate::model::one_line;
-use crate::model::people::normal_address;
+use crate::model::people::{fold, normal_address};
 use crate::scaffold::comment::{self, NewComment};
 use message::Mail;
 
@@ -115,7 +115,9 @@ pub fn run(options: &IngestOptions) -> Result<Ingested, Diagnostics> {
     if let Some(wanted) = &options.reading {
         crate::scaffold::find::reading(&source, root, wanted)?;
     }
-    let mut seen: HashMap<String, String> = known_mails(&source);
+    let known = known_mails(&source);
+    // Mails added in this run, with where: the same mail twice in these mailboxes is worth a word.
+    let mut seen: HashMap<String, String> = HashMap::new();
     let mut done = Ingested::default();
     for path in &options.paths {
         for item in mailbox::items(path) {
@@ -135,11 +137,18 @@ pub fn run(options: &IngestOptions) -> Result<Ingested, Diagnostics> {
                 }
             };
             let fingerprint = message::fingerprint(&mail, bytes);
+            if known.contains(&fingerprint) {
+                done.already += 1;
+                continue;
+            }
             if let Some(place) = seen.get(&fingerprint) {
                 done.already += 1;
                 done.notes.push(
-                    Diagnostic::warning(item.at.clone(), format!("{} was added before, as {place}", describe(&mail)))
-                        .with_help("nothing was added again; this is expected when a mailbox is ingested twice"),
+                    Diagnostic::warning(
+                        item.at.clone(),
+                        format!("{} is here twice: it was added as {place}", describe(&mail)),
+                    )
+                    .with_help("nothing was added again"),
                 );
                 continue;
             }
@@ -157,18 +166,10 @@ pub fn run(options: &IngestOptions) -> Result<Ingested, Diagnostics> {
     Ok(done)
 }
 
-/// The mail fingerprints already in threads, with where each is.
-fn known_mails(source: &SourceSite) -> HashMap<String, String> {
-    let mut known = HashMap::new();
-    for reading in &source.readings {
-        for raw in &reading.comments {
-            if let Some(mail) = &raw.fields.mail {
-                let id = raw.fields.id.as_deref().unwrap_or("?");
-                known.insert(mail.trim().to_string(), format!("{id} in {}", raw.span.path.display()));
-            }
-        }
-    }
-    known
+/// The fingerprints of the mails already in threads.
+fn known_mails(source: &SourceSite) -> HashSet<String> {
+    let comments = source.readings.iter().flat_map(|r| &r.comments);
+    comments.filter_map(|c| c.fields.mail.as_deref()).map(|m| m.trim().to_string()).collect()
 }
 
 /// Places one mail and adds it; the reason it cannot be, in words, otherwise.
@@ -191,14 +192,24 @@ fn place_and_add(
     let mut notes = Vec::new();
     if !known {
         let address = mail.sender_address.as_deref().unwrap_or_default();
+        // Anyone can type a member's name into their mail program: say so before it is approved.
+        let help = if is_listed_name(&source, &author) {
+            format!(
+                "`{author}` is the name of someone in authors.yaml, but this address is not theirs: if it is them, \
+                 add `email: {address}` to their entry; if not, take it down with `roundtable moderate remove`"
+            )
+        } else {
+            format!(
+                "if they belong to the cohort, add `email: {address}` to their entry; then approve it with \
+                 `roundtable moderate approve`"
+            )
+        };
         notes.push(
             Diagnostic::warning(
                 at.clone(),
                 format!("{} is not in authors.yaml: kept waiting for approval, as `{author}`", describe(mail)),
             )
-            .with_help(format!(
-                "if they belong to the cohort, add `email: {address}` to their entry; then approve it with `roundtable moderate approve`"
-            )),
+            .with_help(help),
         );
     }
     let pending = moderation || !known;
@@ -268,6 +279,15 @@ fn sender(source: &SourceSite, mail: &Mail) -> (String, bool) {
             (mail.sender_name.as_deref().map(one_line).filter(|n| !n.is_empty()).unwrap_or("Anonymous".into()), false)
         }
     }
+}
+
+/// True when `name` is a key, name or alias of someone in `authors.yaml`.
+fn is_listed_name(source: &SourceSite, name: &str) -> bool {
+    let folded = fold(name);
+    source.people.iter().any(|p| {
+        let names = [p.key.clone()].into_iter().chain(p.fields.name.clone()).chain(p.fields.aliases.clone());
+        names.map(|n| fold(&n)).any(|n| n == folded)
+    })
 }
 
 /// "the message <id> from Name <address>".

@@ -151,7 +151,9 @@ fn the_same_mailbox_twice_adds_nothing() {
     let (code, _, stderr) = ingest(dir.path(), &[mail("gmail.eml"), mail("gmail.eml")]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
-        stderr.contains("<CAGmail-0001@mail.gmail.com> from Ana Silva <ana@school.example> is here twice: it was added as c3"),
+        stderr.contains(
+            "<CAGmail-0001@mail.gmail.com> from Ana Silva <ana@school.example> is here twice: it was added as c3"
+        ),
         "{stderr}"
     );
     let once = thread(dir.path());

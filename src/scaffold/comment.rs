@@ -88,8 +88,10 @@ pub fn add(
     let reading_path = super::new::join(&raw.section, &super::new::slug_of(raw));
     let address = format!("{}{reading_path}/#comment-{}", source.config.base_url.root, entry.id);
     let mut notes = author_note(&source, &entry.new.author);
+    // The site as it is now, and (below) with the new thread: loaded once, not read again from disk.
+    let with_new = (source.clone(), load_problems.clone());
     let before = site_problems(source, load_problems);
-    notes.extend(check(root, &reading_span, &target, &bytes, &entry, &before)?);
+    notes.extend(check(with_new, &reading_span, &target, &bytes, &entry, &before)?);
     if let Some(folder) = target.path.parent() {
         std::fs::create_dir_all(folder).map_err(|e| cannot_write(folder, &e))?;
     }
@@ -217,14 +219,13 @@ fn everything() -> model::ResolveOptions {
 
 /// Reads the would-be thread back and resolves the site with it; returns new warnings, refuses new errors.
 fn check(
-    root: &Path,
+    (mut source, mut problems): (SourceSite, Diagnostics),
     reading: &Span,
     target: &Target,
     bytes: &[u8],
     entry: &Entry,
     before: &[Diagnostic],
 ) -> Result<Vec<Diagnostic>, Diagnostics> {
-    let (mut source, _theme, mut problems) = load::load(root);
     let text = load::cleaned(&String::from_utf8_lossy(bytes));
     let parsed: Vec<RawComment> = match target.old {
         Some(_) => load::thread_list(&target.shown, &text, &mut problems),

@@ -260,6 +260,9 @@ fn a_reply_link_round_trips_to_the_right_place() {
     let reading = page(&output, "readings/trust-in-teams/index.html");
     let link = select(&reading, "#comment-c1 .reply-by-mail a")[0].value().attr("href").unwrap().to_string();
     assert!(select(&reading, "#comment-c2").is_empty(), "no link, no comment, while it waits");
+    assert_eq!(select(&reading, ".discussion > .reply-by-mail a").len(), 1, "a link to answer the reading");
+    let closed = page(&output, "readings/closed/index.html");
+    assert!(select(&closed, ".reply-by-mail").is_empty(), "no link where the thread is closed");
     let (address, query) = link.strip_prefix("mailto:").unwrap().split_once('?').unwrap();
     let field = |name: &str| {
         let raw = query.split('&').find_map(|pair| pair.strip_prefix(&format!("{name}="))).unwrap();

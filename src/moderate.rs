@@ -62,8 +62,8 @@ pub fn waiting(root: &Path) -> Result<Vec<WaitingComment>, Diagnostics> {
             all.push(WaitingComment {
                 id: id_of(&raw.fields).to_string(),
                 reading: join(&reading.section, &slug_of(reading)),
-                author: raw.fields.author.as_deref().map(crate::model::one_line).unwrap_or_default(),
-                start: crate::model::first_words(raw.fields.body.as_deref().unwrap_or_default(), 12),
+                author: raw.fields.author.as_deref().map(crate::text::single_line).unwrap_or_default(),
+                start: crate::text::first_words(raw.fields.body.as_deref().unwrap_or_default(), 12),
                 span: raw.span.clone(),
             });
         }

@@ -19,9 +19,9 @@ use chrono::Utc;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::load::raw::{CommentStatus, CommentsMode, RawReading};
 use crate::load::{self, SourceSite};
-use crate::model::one_line;
 use crate::model::people::{fold, normal_address};
 use crate::scaffold::comment::{self, NewComment};
+use crate::text::single_line;
 use message::Mail;
 
 /// What `roundtable ingest` was asked.
@@ -273,11 +273,12 @@ fn sender(source: &SourceSite, mail: &Mail) -> (String, bool) {
         .iter()
         .find(|p| p.fields.email.iter().filter_map(|e| normal_address(e)).any(|e| Some(&e) == address.as_ref()));
     match person {
-        Some(p) => (p.fields.name.as_deref().map(one_line).filter(|n| !n.is_empty()).unwrap_or(p.key.clone()), true),
+        Some(p) => (p.fields.name.as_deref().map(single_line).filter(|n| !n.is_empty()).unwrap_or(p.key.clone()), true),
         // Never the address: it would be published once the comment is approved.
-        None => {
-            (mail.sender_name.as_deref().map(one_line).filter(|n| !n.is_empty()).unwrap_or("Anonymous".into()), false)
-        }
+        None => (
+            mail.sender_name.as_deref().map(single_line).filter(|n| !n.is_empty()).unwrap_or("Anonymous".into()),
+            false,
+        ),
     }
 }
 

@@ -186,21 +186,8 @@ pub struct Waiting {
 impl Waiting {
     /// Its first words, on one line, for lists of what waits.
     pub fn start(&self) -> String {
-        first_words(&self.body, 12)
+        crate::text::first_words(&self.body, 12)
     }
-}
-
-/// `text` on one line: control characters gone, every run of white space one space.
-pub fn one_line(text: &str) -> String {
-    clean_line(text).split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The first `count` words of `text`, on one line, with `…` when there were more.
-pub fn first_words(text: &str, count: usize) -> String {
-    let mut words = text.split_whitespace();
-    let kept: Vec<&str> = words.by_ref().take(count).collect();
-    let more = if words.next().is_some() { "…" } else { "" };
-    format!("{}{more}", clean_line(&kept.join(" ")))
 }
 
 /// A person who wrote, or is listed in `authors.yaml`.
@@ -614,7 +601,7 @@ fn resolve_thread(
         let name = fields.author.as_deref().unwrap_or_default();
         let mut body = fields.body.unwrap_or_default();
         if status == CommentStatus::Pending {
-            let author = if name.trim().is_empty() { "Anonymous".to_string() } else { one_line(name) };
+            let author = if name.trim().is_empty() { "Anonymous".to_string() } else { crate::text::single_line(name) };
             waiting.push(Waiting { id: id.clone(), author, date, body: body.clone(), span: item.span.clone() });
         }
         // Only what is shown makes a person: a removed comment, or one still waiting, gives no one a page.

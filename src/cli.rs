@@ -34,6 +34,29 @@ pub enum Command {
     Serve(ServeArgs),
     /// Write the facilitator's participation report (private: outside the site unless --publish).
     Report(ReportArgs),
+    /// Bring readings and their comments over from Blogger, WordPress, Disqus or Jekyll.
+    Import(ImportArgs),
+}
+
+/// Options of `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// blogger, wordpress, disqus or jekyll.
+    pub format: crate::import::Format,
+    /// The export file (for jekyll, the Jekyll site's folder).
+    pub source: PathBuf,
+    /// The site to import into: a new or empty folder, or an existing site (nothing in it is overwritten).
+    #[arg(long, default_value = ".")]
+    pub into: PathBuf,
+    /// The section folder under content/ that receives the readings.
+    #[arg(long, default_value = "readings")]
+    pub section: String,
+    /// Print what would be written, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Make comments that address one earlier commenter ("@Claire", "Claire, I agree") replies to them.
+    #[arg(long)]
+    pub infer_replies: bool,
 }
 
 /// Options of `serve`.

@@ -17,6 +17,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod fresh;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod render;

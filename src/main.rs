@@ -44,6 +44,17 @@ fn main() -> ExitCode {
         Command::Init(args) => return finish(roundtable::scaffold::init(&args), cli.quiet),
         Command::New(NewCommand::Reading(args)) => return finish(roundtable::scaffold::new_reading(&args), cli.quiet),
         Command::Reply(args) => return finish(roundtable::scaffold::reply(&args), cli.quiet),
+        Command::Import(args) => {
+            let options = roundtable::import::ImportOptions {
+                format: args.format,
+                source: args.source,
+                into: args.into,
+                section: args.section,
+                dry_run: args.dry_run,
+                infer_replies: args.infer_replies,
+            };
+            return finish(roundtable::import::import(&options), cli.quiet);
+        }
     };
     let result = if building { roundtable::build(&options) } else { roundtable::check(&options) };
     match result {
@@ -152,7 +163,7 @@ fn summary(report: &BuildReport, built: Option<&BuildOptions>) -> String {
     }
 }
 
-/// Prints what `init`, `new` or `reply` did, or why it wrote nothing.
+/// Prints what `init`, `new`, `reply` or `import` did, or why it wrote nothing.
 fn finish(result: Result<roundtable::scaffold::Done, Problems>, quiet: bool) -> ExitCode {
     match result {
         Ok(done) => {

@@ -8,7 +8,7 @@ mod find;
 mod init;
 mod new;
 mod reply;
-mod yaml_out;
+pub(crate) mod yaml_out;
 
 use std::path::Path;
 

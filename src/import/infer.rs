@@ -1,0 +1,314 @@
+//! Implied replies: a flat comment that plainly addresses one earlier commenter becomes a reply to them.
+//!
+//! Precision over recall. A comment counts as addressing someone only in the
+//! ways people address each other: `@Claire` anywhere; the name opening the
+//! comment, alone or after a greeting, and followed by a comma, colon, dash,
+//! `!` or `'s` ("Claire, I agree", "Hi Claire!", "Thanks, Ben."); or a phrase
+//! such as "as Claire says", "I agree with Claire", "Claire's point", or a
+//! closing ", Claire." A name merely mentioned is not enough. A spelling that
+//! fits two people in the thread, or a comment that addresses several
+//! people, leaves the comment where it was. Quoted lines (`> `) and code are
+//! not read. The reply goes to that person's most recent earlier comment, or to an earlier one of theirs
+//! that shares more of its words, since people answer a point, not a time.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::threads::{Entry, Status, Thread};
+use crate::model::people::{fold, is_anonymous};
+
+/// One reply found, for the summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Inferred {
+    /// The post, by index in the archive.
+    pub post: usize,
+    /// The comment made a reply.
+    pub id: String,
+    /// Its author.
+    pub author: String,
+    /// The comment it now answers.
+    pub parent: String,
+    /// That comment's author.
+    pub parent_author: String,
+    /// The words that made it a reply.
+    pub words: String,
+}
+
+/// Words that may come before a name opening a comment.
+const GREETINGS: [&str; 16] = [
+    "hi", "hey", "hello", "dear", "thanks", "thank", "you", "yes", "well", "said", "great", "good", "point", "agreed",
+    "so", "true",
+];
+
+/// Verbs that follow "as NAME" or "like NAME".
+const SAYS: [&str; 16] = [
+    "says",
+    "said",
+    "mentioned",
+    "mentions",
+    "noted",
+    "notes",
+    "wrote",
+    "writes",
+    "pointed",
+    "points",
+    "suggested",
+    "suggests",
+    "put",
+    "puts",
+    "shared",
+    "observed",
+];
+
+/// Nouns after "NAME's" that make it a reference to their comment.
+const REMARKS: [&str; 14] = [
+    "point",
+    "comment",
+    "idea",
+    "question",
+    "reflection",
+    "post",
+    "remark",
+    "story",
+    "example",
+    "observation",
+    "insight",
+    "thought",
+    "thoughts",
+    "words",
+];
+
+/// Turns addressed comments into replies, in every thread; returns what it did.
+///
+/// `aliases` lists, for people already in `authors.yaml`, their name and other spellings.
+pub fn apply(threads: &mut [Thread], aliases: &[Vec<String>]) -> Vec<Inferred> {
+    let mut found = Vec::new();
+    for (post, thread) in threads.iter_mut().enumerate() {
+        for (i, parent, words) in infer(&thread.entries, aliases) {
+            let entry = &thread.entries[i];
+            found.push(Inferred {
+                post,
+                id: entry.id.clone(),
+                author: entry.author.clone(),
+                parent: thread.entries[parent].id.clone(),
+                parent_author: thread.entries[parent].author.clone(),
+                words,
+            });
+            thread.entries[i].reply_to = Some(thread.entries[parent].id.clone());
+        }
+    }
+    found
+}
+
+/// For each top-level comment that addresses exactly one earlier commenter: its index, its new parent's, the words.
+pub fn infer(entries: &[Entry], aliases: &[Vec<String>]) -> Vec<(usize, usize, String)> {
+    let people: Vec<String> = {
+        let mut seen = BTreeSet::new();
+        entries
+            .iter()
+            .map(|e| fold(&e.author))
+            .filter(|a| !a.is_empty() && !is_anonymous(a) && seen.insert(a.clone()))
+            .collect()
+    };
+    // Every spelling and the people it may name.
+    let mut spellings: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    for (n, person) in people.iter().enumerate() {
+        for spelling in spellings_of(person, aliases) {
+            spellings.entry(spelling).or_default().insert(n);
+        }
+    }
+    let mut out = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        if entry.reply_to.is_some() || entry.status == Some(Status::Removed) {
+            continue;
+        }
+        let author = fold(&entry.author);
+        let mut places: Vec<(usize, usize, &BTreeSet<usize>, String)> = Vec::new();
+        for (spelling, owners) in &spellings {
+            for (start, end, words) in triggers(&entry.body, spelling) {
+                places.push((start, end, owners, words));
+            }
+        }
+        // "Ben Tremblay" names one person even when "Ben" names two: a place inside a longer one is not counted.
+        let inside = |a: &(usize, usize, &BTreeSet<usize>, String)| {
+            places.iter().any(|b| b.0 <= a.0 && a.1 <= b.1 && b.1 - b.0 > a.1 - a.0)
+        };
+        let counted: Vec<_> = places.iter().filter(|p| !inside(p)).collect();
+        let ambiguous = counted.iter().any(|p| p.2.len() > 1);
+        let addressed: BTreeSet<usize> =
+            counted.iter().flat_map(|p| p.2.iter().copied()).filter(|&owner| people[owner] != author).collect();
+        let words = counted.iter().min_by_key(|p| p.0).map(|p| p.3.clone()).unwrap_or_default();
+        if ambiguous || addressed.len() != 1 {
+            continue;
+        }
+        let person = &people[*addressed.first().expect("one")];
+        let theirs: Vec<usize> = (0..i)
+            .rev()
+            .filter(|&j| fold(&entries[j].author) == *person && entries[j].status != Some(Status::Removed))
+            .collect();
+        if let Some(parent) = echoed(&entry.body, &theirs, entries) {
+            out.push((i, parent, words));
+        }
+    }
+    out
+}
+
+/// Of a person's earlier comments (latest first), the one a reply answers: the latest, unless an
+/// earlier one shares more of the reply's words ("which part did you find hard going?").
+fn echoed(reply: &str, theirs: &[usize], entries: &[Entry]) -> Option<usize> {
+    let words = content_words(reply);
+    let shared = |j: usize| content_words(&entries[j].body).intersection(&words).count();
+    let latest = *theirs.first()?;
+    let best = theirs.iter().copied().max_by_key(|&j| (shared(j), j))?;
+    Some(if shared(best) > shared(latest) { best } else { latest })
+}
+
+/// Words common enough to say nothing about which comment is answered.
+const COMMON: [&str; 48] = [
+    "this", "that", "with", "have", "from", "what", "your", "about", "they", "them", "their", "there", "were", "been",
+    "would", "could", "should", "which", "when", "just", "also", "more", "than", "then", "like", "into", "very",
+    "much", "some", "here", "will", "yes", "agree", "think", "thanks", "thank", "said", "says", "point", "comment",
+    "really", "same", "both", "know", "does", "only", "even", "well",
+];
+
+/// The distinct words of four letters or more, lowercased, without the common ones.
+fn content_words(text: &str) -> BTreeSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4)
+        .map(str::to_lowercase)
+        .filter(|w| !COMMON.contains(&w.as_str()))
+        .collect()
+}
+
+/// A person's spellings: full name, first name, and aliases from `authors.yaml`.
+fn spellings_of(person: &str, aliases: &[Vec<String>]) -> BTreeSet<String> {
+    let mut all = BTreeSet::from([person.to_string()]);
+    if let Some(first) =
+        person.split(' ').next().filter(|f| f.chars().count() >= 2 && f.chars().all(char::is_alphabetic))
+    {
+        all.insert(first.to_string());
+    }
+    for known in aliases.iter().filter(|spellings| spellings.iter().any(|s| fold(s) == person)) {
+        all.extend(known.iter().map(|s| fold(s)).filter(|s| s.chars().count() >= 2));
+    }
+    all
+}
+
+/// The words of every place where `body` addresses `spelling` (folded).
+fn triggers(body: &str, spelling: &str) -> Vec<(usize, usize, String)> {
+    let mut found = Vec::new();
+    let mut in_code = false;
+    let mut opening = true;
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let line = line.trim_end_matches(['\n', '\r']);
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code || trimmed.starts_with('>') || line.starts_with("    ") || trimmed.is_empty() {
+            continue;
+        }
+        found.extend(in_line(line, spelling, opening).into_iter().map(|(a, b, words)| (start + a, start + b, words)));
+        opening = false;
+    }
+    found
+}
+
+fn in_line(line: &str, spelling: &str, opening: bool) -> Vec<(usize, usize, String)> {
+    let lower = line.to_lowercase();
+    if lower.len() != line.len() {
+        // Case folding changed byte lengths (rare scripts): match on the line as written instead.
+        return in_text(line, line, spelling, opening);
+    }
+    in_text(line, &lower, spelling, opening)
+}
+
+fn in_text(line: &str, lower: &str, spelling: &str, opening: bool) -> Vec<(usize, usize, String)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find(spelling).map(|i| from + i) {
+        from = at + spelling.len();
+        let end = at + spelling.len();
+        let before = &line[..at];
+        let after = &line[end..];
+        if before.chars().next_back().is_some_and(char::is_alphanumeric)
+            || after.chars().next().is_some_and(char::is_alphanumeric)
+        {
+            continue;
+        }
+        if before.ends_with('@') {
+            found.push((at, end, format!("@{}", &line[at..end])));
+            continue;
+        }
+        if !line[at..].starts_with(char::is_uppercase) {
+            continue;
+        }
+        if let Some(words) = addressing(before, &line[at..end], after, opening) {
+            found.push((at, end, words));
+        }
+    }
+    found
+}
+
+/// The words, when the name at this place addresses its person.
+fn addressing(before: &str, name: &str, after: &str, opening: bool) -> Option<String> {
+    let sentence = before.rsplit(['.', '!', '?', ';']).next().unwrap_or(before);
+    let previous: Vec<String> = sentence
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let last = |n: usize| previous.iter().rev().take(n).rev().cloned().collect::<Vec<_>>().join(" ");
+    let next_word: String = after
+        .trim_start_matches(['\'', '’'])
+        .trim_start_matches('s')
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    let possessive = after.starts_with("'s") || after.starts_with("’s");
+    let punctuated = after.trim_start().starts_with([',', ':', '!', '—', '–']) || after.starts_with(" -");
+    let only_greetings = previous.iter().all(|w| GREETINGS.contains(&w.as_str())) && before == sentence;
+    let first_words = |n: usize| after.split_whitespace().take(n).collect::<Vec<_>>().join(" ");
+    let quote = |lead: &str, more: usize| {
+        let lead = if lead.is_empty() { String::new() } else { format!("{lead} ") };
+        let rest = first_words(more);
+        format!(
+            "{lead}{name}{}{rest}",
+            if rest.is_empty() || after.starts_with(['\'', '’', ',', ':', '!']) { "" } else { " " }
+        )
+        .trim()
+        .to_string()
+    };
+    if opening && only_greetings && (punctuated || possessive || !previous.is_empty() && after.trim().is_empty()) {
+        return Some(quote(sentence.trim(), 1));
+    }
+    if opening && only_greetings && !previous.is_empty() && ["thanks", "thank"].contains(&previous[0].as_str()) {
+        return Some(quote(sentence.trim(), 1));
+    }
+    if (last(1) == "as" || last(1) == "like") && SAYS.contains(&next_word.as_str()) {
+        return Some(quote(&last(1), 1));
+    }
+    if last(2).ends_with("agree with") || last(3).ends_with("agree with you") {
+        return Some(quote(&last(2), 0));
+    }
+    if possessive && REMARKS.contains(&next_word.as_str()) {
+        return Some(quote("", 1));
+    }
+    if ["thanks", "thank you"].iter().any(|t| last(2).ends_with(t)) {
+        return Some(quote(&last(2), 0));
+    }
+    if before.trim_end().ends_with(',') && after.trim_start().starts_with(['.', '!', '?'])
+        || before.trim_end().ends_with(',') && after.trim().is_empty()
+    {
+        return Some(format!(", {name}{}", after.trim_start().chars().next().map(String::from).unwrap_or_default()));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,262 @@
+//! `roundtable import FORMAT SOURCE`: a cohort's history from Blogger, WordPress, Disqus or Jekyll.
+//!
+//! Each format has its own reader, which turns the export into one plain
+//! [`Archive`] (posts, comments with the export's own ids and parents, what
+//! was skipped and why). From there every format takes the same road:
+//! [`threads`] settles moderation and nesting, [`infer`] optionally turns
+//! flat "@Claire, ..." comments into replies, and [`writer`] writes readings,
+//! threads and `authors.yaml`, read back through the real loader before any
+//! byte reaches the disk. E-mail and IP addresses are never read out of an
+//! export, so they cannot be written.
+
+mod blogger;
+mod disqus;
+mod html;
+mod infer;
+mod jekyll;
+mod people;
+mod summary;
+mod threads;
+mod wordpress;
+mod writer;
+mod xml;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::scaffold::Done;
+
+/// The kinds of export `import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Blogger's archive export (Atom) or its Takeout feed.
+    Blogger,
+    /// WordPress's WXR export, versions 1.0 to 1.2.
+    WordPress,
+    /// Disqus's XML export.
+    Disqus,
+    /// A Jekyll site folder, with Staticman comment files.
+    Jekyll,
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Format, String> {
+        match text.to_ascii_lowercase().as_str() {
+            "blogger" => Ok(Format::Blogger),
+            "wordpress" | "wxr" => Ok(Format::WordPress),
+            "disqus" => Ok(Format::Disqus),
+            "jekyll" | "staticman" => Ok(Format::Jekyll),
+            _ => Err(format!("`{text}` is not a format roundtable imports: use blogger, wordpress, disqus or jekyll")),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::Blogger => "blogger",
+            Format::WordPress => "wordpress",
+            Format::Disqus => "disqus",
+            Format::Jekyll => "jekyll",
+        })
+    }
+}
+
+/// What to import, and where.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// The export's format.
+    pub format: Format,
+    /// The export file (a folder for Jekyll).
+    pub source: PathBuf,
+    /// The site folder to import into: empty, new, or an existing site.
+    pub into: PathBuf,
+    /// The section folder under `content/` that receives the readings.
+    pub section: String,
+    /// Print what would be written, and write nothing.
+    pub dry_run: bool,
+    /// Make comments that address one earlier commenter replies to them.
+    pub infer_replies: bool,
+}
+
+/// An export, read: the same shape whatever the format.
+#[derive(Debug, Default)]
+pub(crate) struct Archive {
+    /// The blog's title, for a new site's `site.yaml`.
+    pub title: Option<String>,
+    /// Posts in export order.
+    pub posts: Vec<Post>,
+    /// What was left out, and why.
+    pub tally: Tally,
+    /// Warnings met while reading.
+    pub notes: Vec<Diagnostic>,
+}
+
+/// One post of an export, to become a reading.
+#[derive(Debug, Clone)]
+pub(crate) struct Post {
+    /// Where it is in the export, for messages.
+    pub span: Span,
+    /// Its slug (the last part of its old address).
+    pub slug: String,
+    /// Its title.
+    pub title: String,
+    /// An RFC 3339 date-time or a `YYYY-MM-DD` date.
+    pub date: String,
+    /// Who wrote it.
+    pub author: Option<Person>,
+    /// Labels, categories and tags.
+    pub tags: Vec<String>,
+    /// One line for lists (Markdown).
+    pub summary: Option<String>,
+    /// Its text, as Markdown.
+    pub body: String,
+    /// Comments were closed.
+    pub closed: bool,
+    /// Not published in the old site (a draft, private or protected post).
+    pub draft: bool,
+    /// Its comments, in export order.
+    pub comments: Vec<Comment>,
+}
+
+impl Default for Post {
+    fn default() -> Post {
+        Post {
+            span: Span::file(""),
+            slug: String::new(),
+            title: String::new(),
+            date: String::new(),
+            author: None,
+            tags: Vec::new(),
+            summary: None,
+            body: String::new(),
+            closed: false,
+            draft: false,
+            comments: Vec::new(),
+        }
+    }
+}
+
+/// Someone who wrote a post or comment: only what may be published.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Person {
+    /// The display name; empty or "Anonymous" for anonymous comments.
+    pub name: String,
+    /// An http(s) address they gave.
+    pub website: Option<String>,
+}
+
+/// Whether a comment was published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum State {
+    /// Shown on the old site.
+    #[default]
+    Published,
+    /// Waiting for approval.
+    Pending,
+    /// Deleted; kept only as a placeholder when it has replies.
+    Deleted,
+}
+
+/// One comment as the export has it.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Comment {
+    /// The export's id, unique in its post.
+    pub key: String,
+    /// Who wrote it.
+    pub author: Person,
+    /// An RFC 3339 date-time.
+    pub date: String,
+    /// The export's id of the comment it answers.
+    pub parent: Option<String>,
+    /// Its text, as Markdown.
+    pub body: String,
+    /// Published, pending or deleted.
+    pub state: State,
+}
+
+/// Counts of what an import left out, by reason.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    /// Posts and comments not imported: reason -> count.
+    pub skipped: BTreeMap<String, usize>,
+    /// Fields with no equivalent in roundtable: name -> count.
+    pub dropped: BTreeMap<String, usize>,
+}
+
+impl Tally {
+    /// Counts one thing skipped for `reason`.
+    pub fn skip(&mut self, reason: &str) {
+        *self.skipped.entry(reason.to_string()).or_default() += 1;
+    }
+
+    /// Counts one field dropped.
+    pub fn drop_field(&mut self, name: &str) {
+        *self.dropped.entry(name.to_string()).or_default() += 1;
+    }
+}
+
+/// How the summary names a private field of the export, left out: `email` or `ip` in its name.
+pub(crate) fn private_field(field: &str) -> &'static str {
+    if field.to_ascii_lowercase().contains("ip") {
+        "IP addresses (private, never written)"
+    } else {
+        "e-mail addresses (private, never written)"
+    }
+}
+
+/// Imports an export into a site, or explains why nothing was written.
+pub fn import(options: &ImportOptions) -> Result<Done, Diagnostics> {
+    if !crate::model::slug::is_valid(&options.section) {
+        return Err(Diagnostic::error(Span::file("--section"), format!("`{}` cannot be a section", options.section))
+            .with_help("name the section folder with lowercase letters, digits and -, like `readings`")
+            .into());
+    }
+    let mut archive = read(options.format, &options.source)?;
+    let mut notes = std::mem::take(&mut archive.notes);
+    let mut threads: Vec<threads::Thread> =
+        archive.posts.iter_mut().map(|post| threads::arrange(post, &mut archive.tally, &mut notes)).collect();
+    let inferred = match options.infer_replies {
+        true => infer::apply(&mut threads, &writer::known_aliases(&options.into)),
+        false => Vec::new(),
+    };
+    let plan = writer::plan(options, &archive, &threads)?;
+    notes.extend(plan.notes.iter().cloned());
+    if !options.dry_run {
+        writer::write(&options.into, &plan)?;
+    }
+    let summary = summary::text(options, &archive, &threads, &inferred, &plan);
+    Ok(Done { summary, notes })
+}
+
+/// The export read by its format's reader.
+fn read(format: Format, source: &Path) -> Result<Archive, Diagnostics> {
+    let shown = Span::file(source);
+    let missing = |what: &str| -> Diagnostics {
+        Diagnostic::error(shown.clone(), format!("there is no {what} here"))
+            .with_help("give the path of the export, as saved from the old site")
+            .into()
+    };
+    if format == Format::Jekyll {
+        if !source.is_dir() {
+            return Err(missing("Jekyll site folder"));
+        }
+        return jekyll::read(source);
+    }
+    if !source.is_file() {
+        return Err(missing("export file"));
+    }
+    let text = xml::read_text(source)?;
+    let document = xml::parse(source, &text)?;
+    match format {
+        Format::Blogger => blogger::read(source, &document),
+        Format::WordPress => wordpress::read(source, &document),
+        Format::Disqus => disqus::read(source, &document),
+        Format::Jekyll => unreachable!("read above"),
+    }
+}

@@ -55,6 +55,8 @@ pub struct BuildOptions {
     pub cache: bool,
     /// Include readings dated in the future.
     pub future: bool,
+    /// Show comments waiting for approval, marked as waiting (`serve` only: never on a published site).
+    pub pending: bool,
 }
 
 /// What a successful run made, for the summary line.
@@ -153,7 +155,7 @@ fn run(
     }
     let report = BuildReport {
         readings: site.readings.len(),
-        comments: site.readings.iter().map(|r| r.thread.comments.len()).sum(),
+        comments: site.readings.iter().map(|r| r.thread.published_count()).sum(),
         people: site.people.len(),
         tags: site.tags.len(),
         pages: jobs.len(),
@@ -222,8 +224,12 @@ pub(crate) fn resolve_site(
             ),
         }
     }
-    let resolve_options =
-        model::ResolveOptions { drafts: options.drafts, future: options.future, now: chrono::Utc::now() };
+    let resolve_options = model::ResolveOptions {
+        drafts: options.drafts,
+        future: options.future,
+        now: chrono::Utc::now(),
+        pending: options.pending,
+    };
     match model::resolve(source, resolve_options) {
         Ok(site) if !problems.has_errors() => {
             site.warnings.iter().for_each(|w| problems.push(w.clone()));

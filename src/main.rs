@@ -26,6 +26,7 @@ fn main() -> ExitCode {
                 drafts: args.site.drafts,
                 cache: !args.no_cache,
                 future: args.site.future,
+                pending: false,
             };
             (options, true)
         }
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
                 drafts: args.drafts,
                 cache: true,
                 future: args.future,
+                pending: false,
             };
             (options, false)
         }

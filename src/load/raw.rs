@@ -90,6 +90,21 @@ pub struct CommentFields {
     pub reply_to: Option<String>,
     /// Markdown written by a cohort member.
     pub body: Option<String>,
+    /// Whether it is shown: published (the default), pending or removed.
+    pub status: Option<CommentStatus>,
+}
+
+/// `status: published | pending | removed` of a comment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommentStatus {
+    /// Shown on the site (the default).
+    #[default]
+    Published,
+    /// Waiting for the facilitator's approval: only `serve` shows it.
+    Pending,
+    /// Taken down: a placeholder keeps its place, and its replies stay.
+    Removed,
 }
 
 /// One person of `authors.yaml`, as written.
@@ -107,6 +122,9 @@ pub struct PersonFields {
     /// Other spellings of their name used in threads.
     #[serde(default, deserialize_with = "one_or_many")]
     pub aliases: Vec<String>,
+    /// Their e-mail addresses, to know who sent a reply by mail; private, never in any output.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub email: Vec<String>,
 }
 
 /// A comment with where it was written.

@@ -16,6 +16,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+pub use crate::load::raw::CommentStatus;
 use crate::load::raw::{Asset, CommentsMode, RawComment, RawReading, RawSection, RawSource};
 use crate::load::SourceSite;
 use crate::text::clean_line;
@@ -99,6 +100,8 @@ pub struct Reading {
     pub comments_open: bool,
     /// Its discussion.
     pub thread: Thread,
+    /// Comments waiting for approval, in file order; not in `thread` unless `ResolveOptions::pending`.
+    pub waiting: Vec<Waiting>,
     /// Bundle files to copy beside its page.
     pub assets: Vec<Asset>,
 }
@@ -146,6 +149,53 @@ pub struct Comment {
     pub depth: u32,
     /// Where it was written.
     pub span: Span,
+    /// Published, pending (in a thread only when pending comments are shown) or removed.
+    pub status: CommentStatus,
+}
+
+impl Thread {
+    /// How many of its comments count (neither waiting nor removed).
+    pub fn published_count(&self) -> usize {
+        self.comments.iter().filter(|c| c.is_published()).count()
+    }
+}
+
+impl Comment {
+    /// True when it counts: in lists, feeds, search and tallies.
+    pub fn is_published(&self) -> bool {
+        self.status == CommentStatus::Published
+    }
+}
+
+/// A comment waiting for approval, as the facilitator needs to see it: its writer stays a plain name,
+/// so that no one gets a page before they are approved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiting {
+    /// Its id.
+    pub id: String,
+    /// Its writer, as written (`Anonymous` when none).
+    pub author: String,
+    /// When it was written.
+    pub date: DateTime<FixedOffset>,
+    /// Its body (Markdown, untrusted).
+    pub body: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl Waiting {
+    /// Its first words, on one line, for lists of what waits.
+    pub fn start(&self) -> String {
+        first_words(&self.body, 12)
+    }
+}
+
+/// The first `count` words of `text`, on one line, with `…` when there were more.
+pub fn first_words(text: &str, count: usize) -> String {
+    let mut words = text.split_whitespace();
+    let kept: Vec<&str> = words.by_ref().take(count).collect();
+    let more = if words.next().is_some() { "…" } else { "" };
+    format!("{}{more}", clean_line(&kept.join(" ")))
 }
 
 /// A person who wrote, or is listed in `authors.yaml`.
@@ -163,6 +213,8 @@ pub struct Person {
     pub website: Option<String>,
     /// Other spellings of their name, from `authors.yaml`.
     pub aliases: Vec<String>,
+    /// Their e-mail addresses, lowercase; private: for matching mail senders, never shown.
+    pub emails: Vec<String>,
     /// Their entry in `authors.yaml`; none for names met only in threads.
     pub span: Option<Span>,
 }
@@ -196,6 +248,8 @@ pub struct ResolveOptions {
     pub future: bool,
     /// The moment that decides which readings are published yet; a parameter so tests can fix it.
     pub now: DateTime<Utc>,
+    /// Keep comments waiting for approval in their threads (for `serve`, shown to the facilitator only).
+    pub pending: bool,
 }
 
 /// Names the site's own pages use at the top level; no section or reading may take them.
@@ -223,7 +277,9 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
             continue;
         }
         let start = find_weeks_start(&raw.section, &weeks_start);
-        if let Some((reading, tags)) = resolve_reading(raw, &config, start, &mut directory, &mut problems) {
+        if let Some((reading, tags)) =
+            resolve_reading(raw, &config, start, options.pending, &mut directory, &mut problems)
+        {
             readings.push(reading);
             tag_names.push(tags);
         }
@@ -357,6 +413,7 @@ fn resolve_reading(
     raw: RawReading,
     config: &SiteConfig,
     weeks_start: Option<NaiveDate>,
+    show_pending: bool,
     directory: &mut people::Directory,
     problems: &mut Diagnostics,
 ) -> Option<(Reading, Vec<String>)> {
@@ -426,7 +483,7 @@ fn resolve_reading(
         ok = false;
     }
     let author = front.author.as_deref().and_then(|name| directory.find_or_add(name));
-    let thread = resolve_thread(raw.comments, config, directory, problems);
+    let (thread, waiting) = resolve_thread(raw.comments, config, show_pending, directory, problems);
     let (Some(title), Some(date), Some(slug), true) = (title, date, slug, ok) else {
         return None;
     };
@@ -451,6 +508,7 @@ fn resolve_reading(
         draft: front.draft,
         comments_open: front.comments != Some(CommentsMode::Closed),
         thread,
+        waiting,
         assets: raw.assets,
     };
     Some((reading, front.tags.iter().map(|t| clean_line(t)).collect()))
@@ -483,13 +541,16 @@ fn resolve_source(raw: RawSource, span: Span, problems: &mut Diagnostics) -> Opt
     })
 }
 
+/// The thread, and the comments waiting for approval.
 fn resolve_thread(
     raw: Vec<RawComment>,
     config: &SiteConfig,
+    show_pending: bool,
     directory: &mut people::Directory,
     problems: &mut Diagnostics,
-) -> Thread {
+) -> (Thread, Vec<Waiting>) {
     let mut pending = Vec::with_capacity(raw.len());
+    let mut waiting = Vec::new();
     for item in raw {
         let fields = item.fields;
         let mut found = Vec::new();
@@ -544,22 +605,30 @@ fn resolve_thread(
         let (Some(date), true) = (date, complete) else {
             continue;
         };
-        let author = directory.find_or_add(fields.author.as_deref().unwrap_or_default());
+        let status = fields.status.unwrap_or_default();
+        let name = fields.author.as_deref().unwrap_or_default();
+        let mut body = fields.body.unwrap_or_default();
+        if status == CommentStatus::Pending {
+            let author = if name.trim().is_empty() { "Anonymous".to_string() } else { clean_line(name) };
+            waiting.push(Waiting { id: id.clone(), author, date, body: body.clone(), span: item.span.clone() });
+        }
+        // Only what is shown makes a person: a removed comment, or one still waiting, gives no one a page.
+        let shown = match status {
+            CommentStatus::Published => true,
+            CommentStatus::Pending => show_pending,
+            CommentStatus::Removed => false,
+        };
+        let author = if shown { directory.find_or_add(name) } else { None };
+        if status == CommentStatus::Removed {
+            body.clear();
+        }
         let reply_to = fields.reply_to.map(|parent| (parent.trim().to_string(), item.keys.of("reply_to")));
         pending.push(thread::Pending {
-            comment: Comment {
-                id,
-                author,
-                date,
-                body: fields.body.unwrap_or_default(),
-                parent: None,
-                depth: 0,
-                span: item.span,
-            },
+            comment: Comment { id, author, date, body, parent: None, depth: 0, span: item.span, status },
             reply_to,
         });
     }
-    thread::build(pending, problems)
+    (thread::build(pending, show_pending, problems), waiting)
 }
 
 /// Two readings at one address, or a reading where a section or the site's pages are.
@@ -622,7 +691,7 @@ fn gather_contributions(readings: &[Reading], people: usize) -> Vec<Contribution
         if let Some(author) = reading.author {
             all[author.0].readings.push(id);
         }
-        for (position, comment) in reading.thread.comments.iter().enumerate() {
+        for (position, comment) in reading.thread.comments.iter().enumerate().filter(|(_, c)| c.is_published()) {
             if let Some(author) = comment.author {
                 all[author.0].comments.push((id, position));
             }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::bodies::Bodies;
 use super::phrases::{after_reading, initials, join_names, tint};
 use super::sanitize::Html;
-use crate::model::{Comment, Person, PersonId, Reading, ReadingId, Site};
+use crate::model::{Comment, CommentStatus, Person, PersonId, Reading, ReadingId, Site};
 
 /// `site`: given to every template.
 #[derive(Debug, Serialize)]
@@ -238,8 +238,10 @@ pub struct CommentBase<'a> {
     pub date: DateView,
     /// When it was written, counted in the site's days from its reading: "2 days after the reading".
     pub after_reading: String,
-    /// Its text.
+    /// Its text (empty when removed).
     pub body: &'a Html,
+    /// `published`, `pending` (only `serve` shows it, marked as waiting) or `removed` (a placeholder).
+    pub status: &'static str,
 }
 
 /// A comment in a thread, with its replies nested.
@@ -471,7 +473,7 @@ impl<'a> Views<'a> {
                 .iter()
                 .find(|s| s.path == reading.section)
                 .map(|s| SectionLink { title: &s.title, url: self.url(&s.path) }),
-            comment_count: reading.thread.comments.len(),
+            comment_count: reading.thread.published_count(),
             participant_count: participants(reading).len(),
             comments_open: reading.comments_open,
             draft: reading.draft,
@@ -515,7 +517,10 @@ impl<'a> Views<'a> {
             id: &comment.id,
             anchor: format!("comment-{}", comment.id),
             url: self.comment_url(reading, comment),
-            name: self.person_link(comment.author).name,
+            name: match comment.status {
+                CommentStatus::Removed => "a removed reflection",
+                _ => self.person_link(comment.author).name,
+            },
         }
     }
 
@@ -533,6 +538,11 @@ impl<'a> Views<'a> {
             date: self.date(&comment.date),
             after_reading: after_reading(self.days_between(&reading.date, &comment.date)),
             body: &self.bodies.comments[id.0][index],
+            status: match comment.status {
+                CommentStatus::Published => "published",
+                CommentStatus::Pending => "pending",
+                CommentStatus::Removed => "removed",
+            },
         }
     }
 
@@ -613,7 +623,7 @@ fn descendant_counts(thread: &crate::model::Thread) -> Vec<usize> {
 }
 
 fn participants(reading: &Reading) -> Vec<PersonId> {
-    let mut by_date: Vec<&Comment> = reading.thread.comments.iter().collect();
+    let mut by_date: Vec<&Comment> = reading.thread.comments.iter().filter(|c| c.is_published()).collect();
     by_date.sort_by_key(|c| c.date);
     let mut seen = Vec::new();
     for comment in by_date {

@@ -269,6 +269,7 @@ mod tests {
             bio: None,
             website: None,
             aliases: Vec::new(),
+            emails: Vec::new(),
             span: None,
         }];
         let names = MentionNames::new(&people, "/c/");

@@ -260,7 +260,7 @@ fn site_problems(source: SourceSite, mut problems: Diagnostics) -> Vec<Diagnosti
 }
 
 fn everything() -> model::ResolveOptions {
-    model::ResolveOptions { drafts: true, future: true, now: chrono::Utc::now() }
+    model::ResolveOptions { drafts: true, future: true, now: chrono::Utc::now(), pending: true }
 }
 
 /// Reads the would-be thread back and resolves the site with it; returns new warnings, refuses new errors.

@@ -13,7 +13,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::threads::{Entry, Status, Thread};
+use super::threads::{Entry, Thread};
+use crate::load::raw::CommentStatus;
 use crate::model::people::{fold, is_anonymous};
 
 /// One reply found, for the summary.
@@ -118,7 +119,7 @@ pub fn infer(entries: &[Entry], aliases: &[Vec<String>]) -> Vec<(usize, usize, S
     }
     let mut out = Vec::new();
     for (i, entry) in entries.iter().enumerate() {
-        if entry.reply_to.is_some() || entry.status == Some(Status::Removed) {
+        if entry.reply_to.is_some() || entry.status == CommentStatus::Removed {
             continue;
         }
         let author = fold(&entry.author);
@@ -143,7 +144,7 @@ pub fn infer(entries: &[Entry], aliases: &[Vec<String>]) -> Vec<(usize, usize, S
         let person = &people[*addressed.first().expect("one")];
         let theirs: Vec<usize> = (0..i)
             .rev()
-            .filter(|&j| fold(&entries[j].author) == *person && entries[j].status != Some(Status::Removed))
+            .filter(|&j| fold(&entries[j].author) == *person && entries[j].status != CommentStatus::Removed)
             .collect();
         if let Some(parent) = echoed(&entry.body, &theirs, entries) {
             out.push((i, parent, words));

@@ -3,9 +3,10 @@
 use std::fmt::Write;
 
 use super::infer::Inferred;
-use super::threads::{Status, Thread};
+use super::threads::Thread;
 use super::writer::Plan;
 use super::{Archive, ImportOptions};
+use crate::load::raw::CommentStatus;
 
 /// The summary printed at the end of an import (or a dry run).
 pub fn text(
@@ -17,8 +18,8 @@ pub fn text(
 ) -> String {
     let written = |i: usize| plan.readings.iter().any(|(r, _)| *r == i);
     let entries: Vec<_> = (0..threads.len()).filter(|&i| written(i)).flat_map(|i| &threads[i].entries).collect();
-    let count = |status: Option<Status>| entries.iter().filter(|e| e.status == status).count();
-    let replies = entries.iter().filter(|e| e.reply_to.is_some() && e.status != Some(Status::Removed)).count();
+    let count = |status: CommentStatus| entries.iter().filter(|e| e.status == status).count();
+    let replies = entries.iter().filter(|e| e.reply_to.is_some() && e.status != CommentStatus::Removed).count();
     let mut out = String::new();
     let verb = if options.dry_run { "Would import" } else { "Imported" };
     let _ = writeln!(
@@ -28,19 +29,19 @@ pub fn text(
         options.source.display(),
         options.into.display(),
         plural(plan.readings.len(), "reading"),
-        plural(count(None) + count(Some(Status::Pending)), "comment"),
+        plural(count(CommentStatus::Published) + count(CommentStatus::Pending), "comment"),
         replies,
         inferred.iter().filter(|i| written(i.post)).count(),
         plural(plan.people.len(), "person"),
     );
-    if count(Some(Status::Pending)) > 0 {
-        let _ = writeln!(out, "  pending (waiting for approval, not shown): {}", count(Some(Status::Pending)));
+    if count(CommentStatus::Pending) > 0 {
+        let _ = writeln!(out, "  pending (waiting for approval, not shown): {}", count(CommentStatus::Pending));
     }
-    if count(Some(Status::Removed)) > 0 {
+    if count(CommentStatus::Removed) > 0 {
         let _ = writeln!(
             out,
             "  removed (deleted, kept so their replies keep their place): {}",
-            count(Some(Status::Removed))
+            count(CommentStatus::Removed)
         );
     }
     for (title, file) in &plan.left_alone {

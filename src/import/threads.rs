@@ -10,15 +10,7 @@ use std::collections::HashMap;
 
 use super::{Comment, Post, State, Tally};
 use crate::diagnostics::Diagnostic;
-
-/// The moderation state written for a comment, if not published.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Status {
-    /// Waiting for a facilitator's approval; not shown.
-    Pending,
-    /// Deleted, kept in place for its replies.
-    Removed,
-}
+use crate::load::raw::CommentStatus;
 
 /// One comment as it will be written.
 #[derive(Debug, Clone)]
@@ -33,8 +25,8 @@ pub(crate) struct Entry {
     pub reply_to: Option<String>,
     /// Markdown; empty for a removed comment.
     pub body: String,
-    /// Pending or removed; `None` when published.
-    pub status: Option<Status>,
+    /// Published, pending or removed.
+    pub status: CommentStatus,
 }
 
 /// A post's thread, ready to write.
@@ -96,9 +88,9 @@ fn entry(comment: &Comment, id: &str, reply_to: Option<String>, post_date: &str)
         reply_to,
         body: if removed { String::new() } else { comment.body.clone() },
         status: match comment.state {
-            State::Published => None,
-            State::Pending => Some(Status::Pending),
-            State::Deleted => Some(Status::Removed),
+            State::Published => CommentStatus::Published,
+            State::Pending => CommentStatus::Pending,
+            State::Deleted => CommentStatus::Removed,
         },
     }
 }
@@ -181,7 +173,7 @@ mod tests {
         };
         let (mut tally, mut notes) = (Tally::default(), Vec::new());
         let thread = arrange(&mut post, &mut tally, &mut notes);
-        let shape: Vec<(&str, Option<&str>, Option<Status>, &str)> = thread
+        let shape: Vec<(&str, Option<&str>, CommentStatus, &str)> = thread
             .entries
             .iter()
             .map(|e| (e.id.as_str(), e.reply_to.as_deref(), e.status, e.author.as_str()))
@@ -189,10 +181,10 @@ mod tests {
         assert_eq!(
             shape,
             [
-                ("c1", None, Some(Status::Pending), "P5"),
-                ("c2", None, None, "P6"),
-                ("c3", None, Some(Status::Removed), ""),
-                ("c4", Some("c3"), None, "P3"),
+                ("c1", None, CommentStatus::Pending, "P5"),
+                ("c2", None, CommentStatus::Published, "P6"),
+                ("c3", None, CommentStatus::Removed, ""),
+                ("c4", Some("c3"), CommentStatus::Published, "P3"),
             ]
         );
         assert_eq!(tally.skipped["deleted comments with no replies"], 1);

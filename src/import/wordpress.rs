@@ -178,7 +178,8 @@ fn comment(
 fn count_dropped(item: Node, tally: &mut Tally) {
     for node in item.children().filter(|c| c.is_element()) {
         let name = node.tag_name().name();
-        if READ.contains(&name) || xml::text(node).trim().is_empty() {
+        // `0` is WordPress's "none" (no parent post, no menu order, not sticky).
+        if READ.contains(&name) || matches!(xml::text(node).trim(), "" | "0") {
             continue;
         }
         match node.tag_name().namespace() {

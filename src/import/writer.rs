@@ -10,10 +10,10 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::people::{self, NewPerson};
-use super::threads::{Entry, Status, Thread};
+use super::threads::{Entry, Thread};
 use super::{Archive, ImportOptions, Post};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
-use crate::load::raw::{CommentsMode, FrontMatter, RawPerson};
+use crate::load::raw::{CommentStatus, CommentsMode, FrontMatter, RawPerson};
 use crate::load::{self, front_matter, yaml};
 use crate::scaffold::yaml_out::{block, quoted};
 
@@ -214,6 +214,7 @@ fn thread_file(shown: &Path, thread: &Thread) -> Result<Vec<u8>, Diagnostics> {
                 && f.date.as_deref() == Some(e.date.as_str())
                 && f.reply_to == e.reply_to
                 && f.body.as_deref() == Some(e.body.as_str())
+                && f.status.unwrap_or_default() == e.status
         });
     if same {
         Ok(text.into_bytes())
@@ -230,9 +231,9 @@ fn entry_text(entry: &Entry) -> String {
         text.push_str(&format!("  reply_to: {}\n", quoted(to)));
     }
     match entry.status {
-        Some(Status::Pending) => text.push_str("  status: pending\n"),
-        Some(Status::Removed) => text.push_str("  status: removed\n"),
-        None => {}
+        CommentStatus::Pending => text.push_str("  status: pending\n"),
+        CommentStatus::Removed => text.push_str("  status: removed\n"),
+        CommentStatus::Published => {}
     }
     if entry.body.is_empty() {
         text.push_str("  body: \"\"\n");

@@ -7,7 +7,7 @@ fn entry(n: usize, author: &str, body: &str) -> Entry {
         date: format!("2020-01-01T00:{n:02}:00Z"),
         reply_to: None,
         body: format!("{body}\n"),
-        status: None,
+        status: CommentStatus::Published,
     }
 }
 

@@ -12,7 +12,7 @@ use serde_yaml::{Mapping, Value};
 
 use super::html::{self, Kind};
 use super::{Archive, Comment, Person, Post};
-use crate::diagnostics::{relative, Diagnostic, Diagnostics, Span};
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::model::people::is_web_address;
 
 /// Front matter keys that have a place in a reading.
@@ -75,7 +75,7 @@ fn files(folder: &Path, extensions: &[&str]) -> Vec<PathBuf> {
 }
 
 fn post(root: &Path, path: &Path, draft: bool, archive: &mut Archive, problems: &mut Diagnostics) -> Option<Post> {
-    let shown = relative(root, path);
+    let shown = path.to_path_buf();
     let text = super::xml::read_text(path).map_err(|e| problems.extend(e)).ok()?;
     let (front, body, body_line) = match crate::load::front_matter::split(&shown, &text) {
         Ok(split) => {
@@ -115,7 +115,7 @@ fn post(root: &Path, path: &Path, draft: bool, archive: &mut Archive, problems: 
     }
     let is_html = path.extension().is_some_and(|x| x.to_string_lossy().to_lowercase().starts_with("htm"));
     let body = if is_html { html::to_markdown(&body, Kind::Reading) } else { html::tidy(&body) };
-    let comments = comments(root, &root.join("_data/comments").join(&name_slug), archive);
+    let comments = comments(&root.join("_data/comments").join(&name_slug), archive);
     Some(Post {
         span: Span::new(&shown, 1, 1),
         slug,
@@ -196,10 +196,10 @@ fn rfc3339(text: &str) -> Option<String> {
 }
 
 /// A post's Staticman comments, parents resolved by id or by position.
-fn comments(root: &Path, folder: &Path, archive: &mut Archive) -> Vec<Comment> {
+fn comments(folder: &Path, archive: &mut Archive) -> Vec<Comment> {
     let mut read: Vec<(String, Mapping)> = Vec::new();
     for path in files(folder, &["yml", "yaml", "json"]) {
-        let shown = relative(root, &path);
+        let shown = path.clone();
         let Ok(text) = std::fs::read_to_string(&path) else {
             archive.notes.push(
                 Diagnostic::warning(Span::file(&shown), "this comment file is not UTF-8 text, so it was left out")

@@ -91,9 +91,10 @@ pub fn to_markdown(html: &str, kind: Kind) -> String {
     tidy(&markdown)
 }
 
-/// Line ends made `\n`, spaces trimmed from blank lines, at most one blank line in a row, one final newline.
+/// Control characters removed, line ends made `\n`, spaces trimmed from blank lines, at most one blank line in a row, one final newline.
 pub fn tidy(text: &str) -> String {
-    let text = text.replace("\r\n", "\n").replace(['\r', '\u{2028}', '\u{2029}'], "\n");
+    // Entities such as `&#14;` decode to control characters, which the loader would refuse.
+    let text = crate::text::strip_controls(text).replace("\r\n", "\n").replace(['\r', '\u{2028}', '\u{2029}'], "\n");
     let mut out = String::with_capacity(text.len());
     let mut blank = 0;
     for line in text.lines() {

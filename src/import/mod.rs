@@ -218,6 +218,7 @@ pub fn import(options: &ImportOptions) -> Result<Done, Diagnostics> {
             .into());
     }
     let mut archive = read(options.format, &options.source)?;
+    archive.posts.iter_mut().for_each(|post| settle(post, &mut archive.tally));
     let mut notes = std::mem::take(&mut archive.notes);
     let mut threads: Vec<threads::Thread> =
         archive.posts.iter_mut().map(|post| threads::arrange(post, &mut archive.tally, &mut notes)).collect();
@@ -232,6 +233,29 @@ pub fn import(options: &ImportOptions) -> Result<Done, Diagnostics> {
     }
     let summary = summary::text(options, &archive, &threads, &inferred, &plan);
     Ok(Done { summary, notes })
+}
+
+/// Text fields made to fit roundtable's: names, titles and summaries on one line, tags with a letter or digit.
+fn settle(post: &mut Post, tally: &mut Tally) {
+    let line = |text: &str| crate::text::clean_line(text).split_whitespace().collect::<Vec<_>>().join(" ");
+    post.title = Some(line(&post.title)).filter(|t| !t.is_empty()).unwrap_or_else(|| post.slug.replace('-', " "));
+    post.summary = post.summary.as_deref().map(line).filter(|s| !s.is_empty());
+    if let Some(author) = &mut post.author {
+        author.name = line(&author.name);
+    }
+    for comment in &mut post.comments {
+        comment.author.name = line(&comment.author.name);
+    }
+    let mut seen = std::collections::HashSet::new();
+    let tags = std::mem::take(&mut post.tags);
+    for tag in tags.iter().map(|t| line(t)) {
+        let slug = crate::model::slug::of(&tag);
+        if slug.is_empty() {
+            tally.drop_field("tags with no letter or digit");
+        } else if seen.insert(slug) {
+            post.tags.push(tag);
+        }
+    }
 }
 
 /// The export read by its format's reader.

@@ -62,6 +62,8 @@ pub fn new_people(archive: &Archive, existing: &[RawPerson]) -> Vec<NewPerson> {
         let key = (1..).map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") }).find(|k| !keys.contains(k));
         let key = key.expect("some number is free");
         keys.insert(key.clone());
+        // The loader takes a key as a spelling too: a later name that is this key is this person.
+        at.insert(fold(&key), found.len());
         at.insert(folded, found.len());
         found.push(NewPerson { key, name, role, website });
     }

@@ -332,3 +332,99 @@ fn jekyll_site_with_staticman_comments() {
     let people = std::fs::read_to_string(done.site.path().join("authors.yaml")).unwrap();
     assert!(!people.contains("javascript"), "{people}");
 }
+
+#[test]
+fn into_an_existing_site_nothing_is_overwritten_and_people_are_not_doubled() {
+    let old_reading = "---\ntitle: Trust in Teams\ndate: 2011-08-08\n---\nOur own copy.\n";
+    let old_people = "# the cohort\nclaire:\n  name: claire  DUFRESNE\n  aliases: [CD]\n";
+    let site =
+        common::site(&[("content/readings/2011-08-08-trust-in-teams.md", old_reading), ("authors.yaml", old_people)]);
+    let done = import("blogger", &fixture("import/blogger-replies.atom.xml"), site.path(), &[]);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let summary = String::from_utf8_lossy(&done.stdout);
+    assert!(
+        summary.contains(
+            "left alone, the site has it already: `Trust in Teams` (content/readings/2011-08-08-trust-in-teams.md)"
+        ),
+        "{summary}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.path().join("content/readings/2011-08-08-trust-in-teams.md")).unwrap(),
+        old_reading
+    );
+    assert!(!site.path().join("content/readings/2011-08-08-trust-in-teams.comments.yaml").exists());
+    assert!(!site.path().join("site.yaml").exists(), "an existing site's settings are its own");
+    let done = import("disqus", &fixture("import/disqus.xml"), site.path(), &[]);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let people = std::fs::read_to_string(site.path().join("authors.yaml")).unwrap();
+    assert!(people.starts_with(old_people), "{people}");
+    assert!(!people.contains("\"Claire Dufresne\""), "Claire is there already, in other case and spacing: {people}");
+    assert!(people.contains("ben-okafor:\n  name: \"Ben Okafor\"\n  role: member\n"), "{people}");
+    assert!(site.path().join("content/readings/2012-03-05-feedback-that-lands.comments.yaml").is_file());
+    common::build(site.path(), &site.path().join("public"), &[]);
+}
+
+#[test]
+fn a_dry_run_prints_what_it_would_write_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("new-site");
+    let done = import("disqus", &fixture("import/disqus.xml"), &site, &["--dry-run", "--section", "archive"]);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let summary = String::from_utf8_lossy(&done.stdout);
+    assert!(summary.starts_with("Would import disqus"), "{summary}");
+    assert!(
+        summary.contains(
+            "Nothing was written (--dry-run). It would write:\n  content/archive/2012-03-05-feedback-that-lands.md ("
+        ),
+        "{summary}"
+    );
+    assert!(summary.contains("\n  authors.yaml ("), "{summary}");
+    assert!(!site.exists(), "nothing is written");
+}
+
+#[test]
+fn refusals_name_the_place_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.xml");
+    std::fs::write(&broken, "<?xml version=\"1.0\"?>\n<rss>\n  <channel>\n    <item></channel>\n</rss>\n").unwrap();
+    let wxr = sample("pelican-wordpressexport.wxr.xml");
+    let stranger = dir.path().join("stranger");
+    std::fs::create_dir(&stranger).unwrap();
+    std::fs::write(stranger.join("notes.txt"), "mine").unwrap();
+    let into = dir.path().join("site");
+    let cases: Vec<(Vec<String>, String)> = vec![
+        (
+            vec!["wordpress".into(), broken.display().to_string()],
+            format!("{}:4:11: error: this is not valid XML", broken.display()),
+        ),
+        (vec!["blogger".into(), wxr.display().to_string()], "error: this is not a Blogger export".into()),
+        (vec!["disqus".into(), wxr.display().to_string()], "error: this is not a Disqus export".into()),
+        (vec!["jekyll".into(), wxr.display().to_string()], "error: there is no Jekyll site folder here".into()),
+        (
+            vec!["wordpress".into(), dir.path().join("missing.xml").display().to_string()],
+            "error: there is no export file here".into(),
+        ),
+        (
+            vec!["wordpress".into(), wxr.display().to_string(), "--section".into(), "../out".into()],
+            "--section: error: `../out` cannot be a section".into(),
+        ),
+    ];
+    for (args, expected) in cases {
+        let mut all = vec!["import".to_string()];
+        all.extend(args.iter().cloned());
+        all.extend(["--into".into(), into.display().to_string()]);
+        let done = roundtable(&all);
+        let stderr = String::from_utf8_lossy(&done.stderr);
+        assert_eq!(done.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains(&expected), "{args:?}: {stderr}");
+        assert!(stderr.contains("help: "), "{stderr}");
+        assert!(!into.exists(), "{args:?} wrote nothing");
+    }
+    let done = import("wordpress", &wxr, &stranger, &[]);
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(stderr.contains("this folder holds files but is not a roundtable site"), "{stderr}");
+    assert_eq!(std::fs::read_dir(&stranger).unwrap().count(), 1);
+    let unknown = roundtable(["import", "typepad", "x.xml"]);
+    assert_eq!(unknown.status.code(), Some(2), "a mistake in the command itself");
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("use blogger, wordpress, disqus or jekyll"));
+}

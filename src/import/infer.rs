@@ -2,14 +2,16 @@
 //!
 //! Precision over recall. A comment counts as addressing someone only in the
 //! ways people address each other: `@Claire` anywhere; the name opening the
-//! comment, alone or after a greeting, and followed by a comma, colon, dash,
-//! `!` or `'s` ("Claire, I agree", "Hi Claire!", "Thanks, Ben."); or a phrase
-//! such as "as Claire says", "I agree with Claire", "Claire's point", or a
-//! closing ", Claire." A name merely mentioned is not enough. A spelling that
-//! fits two people in the thread, or a comment that addresses several
-//! people, leaves the comment where it was. Quoted lines (`> `) and code are
-//! not read. The reply goes to that person's most recent earlier comment, or to an earlier one of theirs
-//! that shares more of its words, since people answer a point, not a time.
+//! comment and followed by a comma, colon, dash or `!` ("Claire, I agree"),
+//! or after a greeting ("Hi Claire!", "Well said, Claire"); or a phrase such
+//! as "as Claire says", "I agree with Claire", "Claire's point", "thanks
+//! Claire", or a closing ", Claire." A name merely mentioned is not enough.
+//! A spelling that fits two people in the thread, or a comment that
+//! addresses several people, leaves the comment where it was. Quoted lines
+//! (`> `) and code are not read. The reply goes to that person's most recent
+//! earlier published comment (a reply to a pending one would wait with it),
+//! or to an earlier one of theirs that shares more of its words, since people
+//! answer a point, not a time.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -34,10 +36,28 @@ pub(crate) struct Inferred {
     pub words: String,
 }
 
-/// Words that may come before a name opening a comment.
-const GREETINGS: [&str; 16] = [
-    "hi", "hey", "hello", "dear", "thanks", "thank", "you", "yes", "well", "said", "great", "good", "point", "agreed",
-    "so", "true",
+/// What may come before a name that opens a comment ("Hi Claire!", "Well said, Claire").
+const GREETINGS: [&str; 20] = [
+    "hi",
+    "hey",
+    "hello",
+    "dear",
+    "thanks",
+    "thank you",
+    "yes",
+    "well said",
+    "great point",
+    "good point",
+    "agreed",
+    "so true",
+    "true",
+    "exactly",
+    "absolutely",
+    "wow",
+    "oh",
+    "hi there",
+    "hey there",
+    "i agree",
 ];
 
 /// Verbs that follow "as NAME" or "like NAME".
@@ -144,7 +164,7 @@ pub fn infer(entries: &[Entry], aliases: &[Vec<String>]) -> Vec<(usize, usize, S
         let person = &people[*addressed.first().expect("one")];
         let theirs: Vec<usize> = (0..i)
             .rev()
-            .filter(|&j| fold(&entries[j].author) == *person && entries[j].status != CommentStatus::Removed)
+            .filter(|&j| fold(&entries[j].author) == *person && entries[j].status == CommentStatus::Published)
             .collect();
         if let Some(parent) = echoed(&entry.body, &theirs, entries) {
             out.push((i, parent, words));
@@ -257,58 +277,57 @@ fn in_text(line: &str, lower: &str, spelling: &str, opening: bool) -> Vec<(usize
 /// The words, when the name at this place addresses its person.
 fn addressing(before: &str, name: &str, after: &str, opening: bool) -> Option<String> {
     let sentence = before.rsplit(['.', '!', '?', ';']).next().unwrap_or(before);
-    let previous: Vec<String> = sentence
-        .split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    let last = |n: usize| previous.iter().rev().take(n).rev().cloned().collect::<Vec<_>>().join(" ");
-    let next_word: String = after
-        .trim_start_matches(['\'', '’'])
-        .trim_start_matches('s')
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .to_lowercase();
-    let possessive = after.starts_with("'s") || after.starts_with("’s");
-    let punctuated = after.trim_start().starts_with([',', ':', '!', '—', '–']) || after.starts_with(" -");
-    let only_greetings = previous.iter().all(|w| GREETINGS.contains(&w.as_str())) && before == sentence;
-    let first_words = |n: usize| after.split_whitespace().take(n).collect::<Vec<_>>().join(" ");
-    let quote = |lead: &str, more: usize| {
-        let lead = if lead.is_empty() { String::new() } else { format!("{lead} ") };
-        let rest = first_words(more);
-        format!(
-            "{lead}{name}{}{rest}",
-            if rest.is_empty() || after.starts_with(['\'', '’', ',', ':', '!']) { "" } else { " " }
-        )
-        .trim()
-        .to_string()
+    let previous: Vec<String> =
+        sentence.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    let last = |n: usize| previous[previous.len().saturating_sub(n)..].join(" ");
+    let possessive = after.strip_prefix("'s ").or_else(|| after.strip_prefix("\u{2019}s "));
+    let next_word = possessive.unwrap_or(after).split_whitespace().next().unwrap_or("");
+    let next_word = next_word.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    let punctuated = after.trim_start().starts_with([',', ':', '!', '\u{2014}', '\u{2013}']) || after.starts_with(" -");
+    let said = |lead: &str, words: usize| format!("{lead}{name}{}", tail(after, words)).trim().to_string();
+    // The last `n` words of the sentence as written, with a space before the name.
+    let lead = |n: usize| {
+        let mut at = sentence.len();
+        for _ in 0..n {
+            let trimmed = sentence[..at].trim_end_matches(|c: char| !c.is_alphanumeric());
+            at = trimmed.rfind(|c: char| !c.is_alphanumeric()).map_or(0, |i| i + 1);
+        }
+        format!("{} ", sentence[at..].trim())
     };
-    if opening && only_greetings && (punctuated || possessive || !previous.is_empty() && after.trim().is_empty()) {
-        return Some(quote(sentence.trim(), 1));
+    if opening && before == sentence {
+        let greeting = GREETINGS.contains(&previous.join(" ").as_str());
+        if previous.is_empty() && punctuated || greeting {
+            return Some(said(&format!("{} ", sentence.trim()), 0).replace("  ", " "));
+        }
     }
-    if opening && only_greetings && !previous.is_empty() && ["thanks", "thank"].contains(&previous[0].as_str()) {
-        return Some(quote(sentence.trim(), 1));
+    if matches!(last(1).as_str(), "as" | "like") && SAYS.contains(&next_word.as_str()) {
+        return Some(said(&lead(1), 1));
     }
-    if (last(1) == "as" || last(1) == "like") && SAYS.contains(&next_word.as_str()) {
-        return Some(quote(&last(1), 1));
+    if last(2).ends_with("agree with") || last(2) == "agreeing with" {
+        return Some(said(&lead(2), 0));
     }
-    if last(2).ends_with("agree with") || last(3).ends_with("agree with you") {
-        return Some(quote(&last(2), 0));
+    if possessive.is_some() && REMARKS.contains(&next_word.as_str()) {
+        return Some(said("", 1));
     }
-    if possessive && REMARKS.contains(&next_word.as_str()) {
-        return Some(quote("", 1));
+    if last(1) == "thanks" || last(2) == "thank you" {
+        return Some(said(&lead(if last(1) == "thanks" { 1 } else { 2 }), 0));
     }
-    if ["thanks", "thank you"].iter().any(|t| last(2).ends_with(t)) {
-        return Some(quote(&last(2), 0));
-    }
-    if before.trim_end().ends_with(',') && after.trim_start().starts_with(['.', '!', '?'])
-        || before.trim_end().ends_with(',') && after.trim().is_empty()
-    {
-        return Some(format!(", {name}{}", after.trim_start().chars().next().map(String::from).unwrap_or_default()));
+    let closing = after.trim_start().is_empty() || after.trim_start().starts_with(['.', '!', '?']);
+    if before.trim_end().ends_with(',') && closing {
+        return Some(format!(", {}", said("", 0)));
     }
     None
+}
+
+/// The punctuation that sticks to the name, then `words` more words.
+fn tail(after: &str, words: usize) -> String {
+    let attached = after.len() - after.trim_start_matches(|c: char| !c.is_whitespace()).len();
+    let mut out = after[..attached].to_string();
+    for word in after[attached..].split_whitespace().take(words) {
+        out.push(' ');
+        out.push_str(word);
+    }
+    out
 }
 
 #[cfg(test)]

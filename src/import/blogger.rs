@@ -135,7 +135,7 @@ fn post(
         slug,
         title,
         date: date(entry),
-        author: author.map(|a| Person { website: None, ..a }),
+        author,
         tags,
         summary: summary.filter(|s| !s.is_empty()),
         body: html::from_blogger(&field(entry, "content"), Kind::Reading),

@@ -115,7 +115,10 @@ fn post(root: &Path, path: &Path, draft: bool, archive: &mut Archive, problems: 
     }
     let is_html = path.extension().is_some_and(|x| x.to_string_lossy().to_lowercase().starts_with("htm"));
     let body = if is_html { html::to_markdown(&body, Kind::Reading) } else { html::tidy(&body) };
-    let comments = comments(&root.join("_data/comments").join(&name_slug), archive);
+    // Staticman names the folder after the post's slug, as the site's configuration spells it.
+    let folders = [stem.get(11..).unwrap_or(&stem), name_slug.as_str(), slug.as_str()];
+    let folder = folders.iter().map(|f| root.join("_data/comments").join(f)).find(|f| f.is_dir());
+    let comments = folder.map(|f| comments(&f, archive)).unwrap_or_default();
     Some(Post {
         span: Span::new(&shown, 1, 1),
         slug,

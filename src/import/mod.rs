@@ -219,6 +219,7 @@ pub fn import(options: &ImportOptions) -> Result<Done, Diagnostics> {
     }
     let mut archive = read(options.format, &options.source)?;
     archive.posts.iter_mut().for_each(|post| settle(post, &mut archive.tally));
+    unique_slugs(&mut archive.posts);
     let mut notes = std::mem::take(&mut archive.notes);
     let mut threads: Vec<threads::Thread> =
         archive.posts.iter_mut().map(|post| threads::arrange(post, &mut archive.tally, &mut notes)).collect();
@@ -258,6 +259,27 @@ fn settle(post: &mut Post, tally: &mut Tally) {
     }
 }
 
+/// Two posts of one export with one slug (two "Untitled" posts, two Disqus threads of one page) get
+/// `-2`, `-3`, ... in export order, so that neither is taken for a reading the site already has.
+fn unique_slugs(posts: &mut [Post]) {
+    let mut taken = std::collections::HashSet::new();
+    for post in posts {
+        post.slug = first_free(&post.slug, |s| taken.contains(s));
+        taken.insert(post.slug.clone());
+    }
+}
+
+/// `base`, or else `base-2`, `base-3`, ... : the first that is not `taken`.
+pub(crate) fn first_free(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut candidate = base.to_string();
+    let mut n = 1;
+    while taken(&candidate) {
+        n += 1;
+        candidate = format!("{base}-{n}");
+    }
+    candidate
+}
+
 /// The export read by its format's reader.
 fn read(format: Format, source: &Path) -> Result<Archive, Diagnostics> {
     let shown = Span::file(source);
@@ -266,21 +288,36 @@ fn read(format: Format, source: &Path) -> Result<Archive, Diagnostics> {
             .with_help("give the path of the export, as saved from the old site")
             .into()
     };
-    if format == Format::Jekyll {
-        if !source.is_dir() {
-            return Err(missing("Jekyll site folder"));
-        }
-        return jekyll::read(source);
-    }
+    let reader: fn(&Path, &roxmltree::Document) -> Result<Archive, Diagnostics> = match format {
+        Format::Blogger => blogger::read,
+        Format::WordPress => wordpress::read,
+        Format::Disqus => disqus::read,
+        Format::Jekyll if source.is_dir() => return jekyll::read(source),
+        Format::Jekyll => return Err(missing("Jekyll site folder")),
+    };
     if !source.is_file() {
         return Err(missing("export file"));
     }
     let text = xml::read_text(source)?;
-    let document = xml::parse(source, &text)?;
-    match format {
-        Format::Blogger => blogger::read(source, &document),
-        Format::WordPress => wordpress::read(source, &document),
-        Format::Disqus => disqus::read(source, &document),
-        Format::Jekyll => unreachable!("read above"),
+    reader(source, &xml::parse(source, &text)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn posts_of_one_export_never_share_a_slug() {
+        let mut posts: Vec<Post> =
+            ["a", "a", "a-2", "a"].iter().map(|s| Post { slug: s.to_string(), ..Post::default() }).collect();
+        unique_slugs(&mut posts);
+        let slugs: Vec<&str> = posts.iter().map(|p| p.slug.as_str()).collect();
+        assert_eq!(slugs, ["a", "a-2", "a-2-2", "a-3"]);
+    }
+
+    #[test]
+    fn formats_are_named_in_any_case() {
+        assert_eq!("WordPress".parse::<Format>(), Ok(Format::WordPress));
+        assert!("typepad".parse::<Format>().unwrap_err().contains("blogger, wordpress, disqus or jekyll"));
     }
 }

@@ -59,8 +59,7 @@ pub fn new_people(archive: &Archive, existing: &[RawPerson]) -> Vec<NewPerson> {
             continue;
         }
         let base = Some(crate::model::slug::of(&name)).filter(|s| !s.is_empty()).unwrap_or_else(|| "person".into());
-        let key = (1..).map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") }).find(|k| !keys.contains(k));
-        let key = key.expect("some number is free");
+        let key = super::first_free(&base, |k| keys.contains(k));
         keys.insert(key.clone());
         // The loader takes a key as a spelling too: a later name that is this key is this person.
         at.insert(fold(&key), found.len());

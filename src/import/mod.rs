@@ -218,16 +218,17 @@ pub fn import(options: &ImportOptions) -> Result<Done, Diagnostics> {
             .into());
     }
     let mut archive = read(options.format, &options.source)?;
+    let existing = writer::existing(&options.into)?;
     archive.posts.iter_mut().for_each(|post| settle(post, &mut archive.tally));
     unique_slugs(&mut archive.posts);
     let mut notes = std::mem::take(&mut archive.notes);
     let mut threads: Vec<threads::Thread> =
         archive.posts.iter_mut().map(|post| threads::arrange(post, &mut archive.tally, &mut notes)).collect();
     let inferred = match options.infer_replies {
-        true => infer::apply(&mut threads, &writer::known_aliases(&options.into)),
+        true => infer::apply(&mut threads, &existing.aliases()),
         false => Vec::new(),
     };
-    let plan = writer::plan(options, &archive, &threads)?;
+    let plan = writer::plan(options, &existing, &archive, &threads)?;
     notes.extend(plan.notes.iter().cloned());
     if !options.dry_run {
         writer::write(&options.into, &plan)?;

@@ -33,7 +33,7 @@ pub(crate) struct Plan {
 }
 
 /// What is in the site folder already.
-struct Existing {
+pub(crate) struct Existing {
     /// `section/slug` of every reading.
     addresses: HashSet<String>,
     /// `authors.yaml`.
@@ -42,10 +42,21 @@ struct Existing {
     has_config: bool,
 }
 
+impl Existing {
+    /// The names and aliases of people already in `authors.yaml`, for recognizing them in comments.
+    pub fn aliases(&self) -> Vec<Vec<String>> {
+        self.people.iter().map(|p| p.fields.name.iter().chain(p.fields.aliases.iter()).cloned().collect()).collect()
+    }
+}
+
 /// Plans the import into `options.into`, checking every file it would write.
-pub fn plan(options: &ImportOptions, archive: &Archive, threads: &[Thread]) -> Result<Plan, Diagnostics> {
+pub fn plan(
+    options: &ImportOptions,
+    existing: &Existing,
+    archive: &Archive,
+    threads: &[Thread],
+) -> Result<Plan, Diagnostics> {
     let root = &options.into;
-    let existing = existing(root)?;
     let mut plan = Plan::default();
     let mut taken = existing.addresses.clone();
     for (index, (post, thread)) in archive.posts.iter().zip(threads).enumerate() {
@@ -103,17 +114,8 @@ pub fn write(root: &Path, plan: &Plan) -> Result<(), Diagnostics> {
     Ok(())
 }
 
-/// The names and aliases already in the site's `authors.yaml`, for recognizing people in comments.
-pub fn known_aliases(root: &Path) -> Vec<Vec<String>> {
-    existing(root)
-        .map(|e| {
-            e.people.iter().map(|p| p.fields.name.iter().chain(p.fields.aliases.iter()).cloned().collect()).collect()
-        })
-        .unwrap_or_default()
-}
-
 /// What the folder holds; a folder that is neither empty nor a site is refused.
-fn existing(root: &Path) -> Result<Existing, Diagnostics> {
+pub fn existing(root: &Path) -> Result<Existing, Diagnostics> {
     let empty = std::fs::read_dir(root).map(|mut d| d.next().is_none()).unwrap_or(true);
     if empty {
         return Ok(Existing { addresses: HashSet::new(), people: Vec::new(), has_config: false });

@@ -85,14 +85,16 @@ pub fn plan(
     let written: Vec<usize> = plan.readings.iter().map(|(i, _)| *i).collect();
     let kept = Archive { posts: written.iter().map(|&i| archive.posts[i].clone()).collect(), ..Archive::default() };
     plan.people = people::new_people(&kept, &existing.people);
-    if let Some(file) = people::authors_file(root, &plan.people)? {
-        plan.files.push(file);
-    }
+    // People and settings go first: if the disk fills part-way, running the import again adds the
+    // readings that are missing, and their people are already there.
+    let mut first = Vec::new();
+    first.extend(people::authors_file(root, &plan.people)?);
     if !existing.has_config && !plan.readings.is_empty() {
         let title = archive.title.as_deref().unwrap_or("Our cohort");
         let text = format!("# Settings: every key is described in docs/format.md\ntitle: {}\n", quoted(title));
-        plan.files.push((PathBuf::from("site.yaml"), text.into_bytes()));
+        first.push((PathBuf::from("site.yaml"), text.into_bytes()));
     }
+    plan.files.splice(0..0, first);
     Ok(plan)
 }
 

@@ -22,6 +22,8 @@ use crate::scaffold::yaml_out::{block, quoted};
 pub(crate) struct Plan {
     /// Files relative to the site folder, with their bytes.
     pub files: Vec<(PathBuf, Vec<u8>)>,
+    /// How many of `files`, from the start, are written before the others (people and settings).
+    pub first: usize,
     /// Posts written as readings: index in the archive, and the reading's file.
     pub readings: Vec<(usize, PathBuf)>,
     /// Posts left alone because the site has them: title and the reading in the way.
@@ -94,26 +96,48 @@ pub fn plan(
         let text = format!("# Settings: every key is described in docs/format.md\ntitle: {}\n", quoted(title));
         first.push((PathBuf::from("site.yaml"), text.into_bytes()));
     }
+    plan.first = first.len();
     plan.files.splice(0..0, first);
     Ok(plan)
 }
 
-/// Writes the plan's files, each atomically.
+/// Files written at once.
+const WRITERS: usize = 16;
+
+/// Writes the plan's files, each atomically: people and settings first, then the readings side by side.
 pub fn write(root: &Path, plan: &Plan) -> Result<(), Diagnostics> {
-    for (path, bytes) in &plan.files {
-        let full = root.join(path);
-        let done = full
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| crate::write::write_atomically(&full, bytes));
-        done.map_err(|e| {
-            Diagnostics::from(
-                Diagnostic::error(Span::file(path), format!("cannot write here: {e}"))
-                    .with_help("check that the disk has space and that you may write to this folder; files written before this one are complete, and running the import again adds only what is missing"),
-            )
-        })?;
+    use rayon::prelude::*;
+    let (first, rest) = plan.files.split_at(plan.first);
+    first.iter().try_for_each(|(path, bytes)| write_one(root, path, bytes))?;
+    // Each file is synced to the disk before it is renamed: the time goes in waiting for the disk, not
+    // in work, so more threads than cores let those waits overlap.
+    let write_all = || rest.par_iter().filter_map(|(path, bytes)| write_one(root, path, bytes).err()).collect();
+    let failed: Vec<Diagnostic> = match rayon::ThreadPoolBuilder::new().num_threads(WRITERS).build() {
+        Ok(pool) => pool.install(write_all),
+        Err(_) => write_all(),
+    };
+    match failed.is_empty() {
+        true => Ok(()),
+        false => {
+            let mut problems = Diagnostics::new();
+            failed.into_iter().for_each(|d| problems.push(d));
+            Err(problems)
+        }
     }
-    Ok(())
+}
+
+fn write_one(root: &Path, path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+    let full = root.join(path);
+    let done = full
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| crate::write::write_atomically(&full, bytes));
+    done.map_err(|e| {
+        Diagnostic::error(Span::file(path), format!("cannot write here: {e}")).with_help(
+            "check that the disk has space and that you may write to this folder; every other file is whole, \
+             and running the import again adds only what is missing",
+        )
+    })
 }
 
 /// What the folder holds; a folder that is neither empty nor a site is refused.

@@ -144,7 +144,13 @@ pub fn infer(entries: &[Entry], aliases: &[Vec<String>]) -> Vec<(usize, usize, S
         }
         let author = fold(&entry.author);
         let mut places: Vec<(usize, usize, &BTreeSet<usize>, String)> = Vec::new();
-        for (spelling, owners) in &spellings {
+        // Only spellings whose first word is in the text are looked for: a thread may have thousands of people.
+        let body_words: BTreeSet<String> =
+            entry.body.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase).collect();
+        let present = spellings
+            .iter()
+            .filter(|(s, _)| body_words.contains(s.split(|c: char| !c.is_alphanumeric()).next().unwrap_or_default()));
+        for (spelling, owners) in present {
             for (start, end, words) in triggers(&entry.body, spelling) {
                 places.push((start, end, owners, words));
             }

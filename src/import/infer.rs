@@ -6,8 +6,9 @@
 //! or after a greeting ("Hi Claire!", "Well said, Claire"); or a phrase such
 //! as "as Claire says", "I agree with Claire", "Claire's point", "thanks
 //! Claire", or a closing ", Claire." A name merely mentioned is not enough.
-//! A spelling that fits two people in the thread, or a comment that
-//! addresses several people, leaves the comment where it was. Quoted lines
+//! A spelling that fits two people in the thread, a comment that
+//! addresses several people, or one that names others in the same sentence
+//! ("Hope, Rich and Oren all say...") leaves the comment where it was. Quoted lines
 //! (`> `) and code are not read. The reply goes to that person's most recent
 //! earlier published comment (a reply to a pending one would wait with it),
 //! or to an earlier one of theirs that shares more of its words, since people
@@ -147,10 +148,11 @@ pub fn infer(entries: &[Entry], aliases: &[Vec<String>]) -> Vec<(usize, usize, S
         // Only spellings whose first word is in the text are looked for: a thread may have thousands of people.
         let body_words: BTreeSet<String> =
             entry.body.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase).collect();
-        let present = spellings
+        let present: Vec<(&String, &BTreeSet<usize>)> = spellings
             .iter()
-            .filter(|(s, _)| body_words.contains(s.split(|c: char| !c.is_alphanumeric()).next().unwrap_or_default()));
-        for (spelling, owners) in present {
+            .filter(|(s, _)| body_words.contains(s.split(|c: char| !c.is_alphanumeric()).next().unwrap_or_default()))
+            .collect();
+        for &(spelling, owners) in &present {
             for (start, end, words) in triggers(&entry.body, spelling) {
                 places.push((start, end, owners, words));
             }
@@ -167,7 +169,14 @@ pub fn infer(entries: &[Entry], aliases: &[Vec<String>]) -> Vec<(usize, usize, S
         if ambiguous || addressed.len() != 1 {
             continue;
         }
-        let person = &people[*addressed.first().expect("one")];
+        let one = *addressed.first().expect("one");
+        // "Hope, Rich and Oren all say...": other people named in the same sentence make it a remark to several.
+        let at = counted.iter().map(|p| p.0).min().unwrap_or_default();
+        let others = present.iter().filter(|(_, owners)| owners.iter().all(|&o| o != one && people[o] != author));
+        if others.clone().any(|(spelling, _)| named_near(&entry.body, spelling, at)) {
+            continue;
+        }
+        let person = &people[one];
         let theirs: Vec<usize> = (0..i)
             .rev()
             .filter(|&j| fold(&entries[j].author) == *person && entries[j].status == CommentStatus::Published)
@@ -177,6 +186,20 @@ pub fn infer(entries: &[Entry], aliases: &[Vec<String>]) -> Vec<(usize, usize, S
         }
     }
     out
+}
+
+/// Whether `spelling` is written as a name (capitalized, a word of its own) in the sentence holding `at`.
+fn named_near(body: &str, spelling: &str, at: usize) -> bool {
+    let lower = body.to_lowercase();
+    if lower.len() != body.len() {
+        return false;
+    }
+    lower.match_indices(spelling).any(|(k, _)| {
+        let end = k + spelling.len();
+        let word = !body[..k].ends_with(char::is_alphanumeric) && !body[end..].starts_with(char::is_alphanumeric);
+        let (from, to) = (k.min(at), k.max(at));
+        word && body[k..].starts_with(char::is_uppercase) && !body[from..to].contains(['.', '!', '?', '\n'])
+    })
 }
 
 /// Of a person's earlier comments (latest first), the one a reply answers: the latest, unless an

@@ -48,6 +48,7 @@ fn mentions_ambiguity_and_several_people_stay_top_level() {
         "Claire and Ben both said it.",
         "@Claire @Ben both of you.",
         "Ben, which one of you?",
+        "Claire, Ben Okafor and I said the same.",
         "> Claire, I agree\nA quote is not an address.",
         "```\nClaire, code\n```",
     ] {

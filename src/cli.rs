@@ -48,6 +48,8 @@ pub enum Command {
     Clean(CleanArgs),
     /// Print a completion script for bash, zsh, fish, elvish or powershell (see the README).
     Completions(CompletionsArgs),
+    /// Bring readings and their comments over from Blogger, WordPress, Disqus or Jekyll.
+    Import(ImportArgs),
 }
 
 /// Options of `ingest`.
@@ -96,6 +98,27 @@ pub struct ModerateIds {
     /// Their reading (slug, address or file), where an id is in several threads.
     #[arg(long)]
     pub reading: Option<String>,
+}
+
+/// Options of `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// blogger, wordpress, disqus or jekyll.
+    pub format: roundtable::import::Format,
+    /// The export file (for jekyll, the Jekyll site's folder).
+    pub source: PathBuf,
+    /// The site to import into: a new or empty folder, or an existing site (nothing in it is overwritten).
+    #[arg(long, default_value = ".", value_hint = ValueHint::DirPath)]
+    pub into: PathBuf,
+    /// The section folder under content/ that receives the readings.
+    #[arg(long, default_value = "readings")]
+    pub section: String,
+    /// Print what would be written, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Make comments that address one earlier commenter ("@Claire", "Claire, I agree") replies to them.
+    #[arg(long)]
+    pub infer_replies: bool,
 }
 
 /// Options of `serve`.

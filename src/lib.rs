@@ -17,6 +17,7 @@ pub mod clean;
 pub mod config;
 pub mod diagnostics;
 pub mod fresh;
+pub mod import;
 pub mod ingest;
 pub mod load;
 pub mod model;
@@ -42,6 +43,7 @@ pub use diagnostics::Diagnostics as Problems;
 
 // The front door: each command's library function with its own options.
 pub use clean::{clean, CleanOptions};
+pub use import::{import, ImportOptions};
 pub use ingest::{run as ingest, IngestOptions, Ingested};
 pub use moderate::{change as moderate, waiting, Action as ModerateAction, ModerateOptions, WaitingComment};
 pub use report::{run as report, ReportOptions};

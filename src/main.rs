@@ -88,6 +88,17 @@ fn main() -> ExitCode {
         Command::Ingest(args) => ingest(args, say),
         Command::Moderate(args) => moderate(args, say),
         Command::Clean(args) => clean(args, say),
+        Command::Import(args) => {
+            let options = roundtable::ImportOptions {
+                format: args.format,
+                source: args.source,
+                into: args.into,
+                section: args.section,
+                dry_run: args.dry_run,
+                infer_replies: args.infer_replies,
+            };
+            finish(&options.into, roundtable::import(&options), say)
+        }
         Command::Completions(args) => {
             clap_complete::generate(args.shell, &mut Cli::command(), "roundtable", &mut std::io::stdout());
             ExitCode::SUCCESS
@@ -306,7 +317,7 @@ fn summary(report: &BuildReport, built: Option<&BuildOptions>) -> String {
     }
 }
 
-/// Prints what `init`, `new` or `reply` did, or why it wrote nothing.
+/// Prints what `init`, `new`, `reply` or `import` did, or why it wrote nothing.
 fn finish(root: &Path, result: Result<roundtable::scaffold::Done, Problems>, say: Say) -> ExitCode {
     let terminal = Terminal::new(root);
     match result {

@@ -9,7 +9,7 @@ pub(crate) mod find;
 mod init;
 pub(crate) mod new;
 mod reply;
-mod yaml_out;
+pub(crate) mod yaml_out;
 
 use std::path::Path;
 

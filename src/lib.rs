@@ -17,6 +17,7 @@ pub mod clean;
 pub mod config;
 pub mod diagnostics;
 pub mod fresh;
+pub mod language;
 pub mod load;
 pub mod model;
 pub mod progress;
@@ -147,6 +148,13 @@ fn run(
     };
     stage.next("resolve", format!("{} reading files", source.readings.len()));
     let site = model::prepare::resolve_site(options, source, &mut problems)?;
+    if staging.is_none() {
+        // `check` is where a facilitator looks over the site: it also says what reads oddly.
+        let odd = language::untranslated_warning(&theme.language).into_iter();
+        for warning in odd.chain(model::dates::comments_before_their_reading(&site)) {
+            problems.push(warning);
+        }
+    }
     let comments: usize = site.readings.iter().map(|r| r.thread.comments.len()).sum();
     stage.next(
         "clean texts",

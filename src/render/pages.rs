@@ -7,6 +7,7 @@ use super::context::Views;
 use super::page_context::{
     self, all_readings, IndexPage, PeoplePage, PlainPage, ReadingCommentsFeed, ReadingPage, TagPage, TagsPage,
 };
+use crate::language::Language;
 use crate::model::{PersonId, ReadingId, Site};
 use crate::routes::Route;
 
@@ -144,30 +145,35 @@ impl PageJob {
         }
     }
 
-    /// `page.title`: the page's own title, without the site's.
-    fn title(self, site: &Site) -> String {
-        match self {
-            PageJob::Index(_) | PageJob::ReadingsFeed => site.config.title.clone(),
-            PageJob::Section(i, _) => site.sections[i].title.clone(),
-            PageJob::Reading(id) => site.readings[id.0].title.clone(),
-            PageJob::Authors(_) => "People".to_string(),
-            PageJob::Author(id, 0) => site.people[id.0].name.clone(),
-            PageJob::Author(id, page) => format!("{}, page {}", site.people[id.0].name, page + 1),
-            PageJob::Tags => "Tags".to_string(),
-            PageJob::Tag(i, _) => site.tags[i].name.clone(),
-            PageJob::NotFound => "Page not found".to_string(),
-            PageJob::CommentsFeed => format!("Comments on {}", site.config.title),
-            PageJob::ReadingComments(id) => format!("Comments on {}", site.readings[id.0].title),
-            PageJob::Search => "Search".to_string(),
-            PageJob::SearchIndex => "Search index".to_string(),
-            PageJob::Sitemap => "Sitemap".to_string(),
+    /// `page.title`: the page's own title, without the site's; from page 2 of a list, with its number.
+    fn title(self, site: &Site, language: &Language) -> String {
+        let say = |key: &str, args: &[(&str, &str)]| language.say(key, None, args);
+        let (title, page) = match self {
+            PageJob::Index(page) => (site.config.title.clone(), page),
+            PageJob::ReadingsFeed => (site.config.title.clone(), 0),
+            PageJob::Section(i, page) => (site.sections[i].title.clone(), page),
+            PageJob::Reading(id) => (site.readings[id.0].title.clone(), 0),
+            PageJob::Authors(page) => (say("people", &[]), page),
+            PageJob::Author(id, page) => (site.people[id.0].name.clone(), page),
+            PageJob::Tags => (say("tags", &[]), 0),
+            PageJob::Tag(i, page) => (site.tags[i].name.clone(), page),
+            PageJob::NotFound => (say("page_not_found", &[]), 0),
+            PageJob::CommentsFeed => (say("comments_on", &[("title", &site.config.title)]), 0),
+            PageJob::ReadingComments(id) => (say("comments_on", &[("title", &site.readings[id.0].title)]), 0),
+            PageJob::Search => (say("search", &[]), 0),
+            PageJob::SearchIndex => (say("search_index", &[]), 0),
+            PageJob::Sitemap => (say("sitemap", &[]), 0),
+        };
+        match page {
+            0 => title,
+            _ => say("page_title", &[("title", &title), ("page", &(page + 1).to_string())]),
         }
     }
 
     /// The context its template receives, besides `site`: the typed struct of its kind of page.
     pub fn context(self, views: &Views) -> Context {
         let site = views.site;
-        let page = views.page(self.kind(), self.title(site), &self.route(site));
+        let page = views.page(self.kind(), self.title(site, views.language), &self.route(site));
         match self {
             PageJob::Index(number) => {
                 let all: Vec<ReadingId> = all_readings(site).collect();

@@ -29,6 +29,15 @@ pub struct RawConfig {
     thread: RawThread,
     cohort: RawCohort,
     page_size: Option<usize>,
+    pictures: RawPictures,
+}
+
+/// The `pictures:` block of `site.yaml` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawPictures {
+    hosts: Vec<String>,
+    site: bool,
 }
 
 /// The `cohort:` block of `site.yaml` as written.
@@ -67,6 +76,11 @@ pub struct SiteConfig {
     /// How many readings (or people) the home page, a section, a tag and the list of people show on
     /// one page; more go on `page/2/` and on. Default: 30; 5 to 500.
     pub page_size: usize,
+    /// `pictures.hosts`: hosts whose pictures members' comments show (lowercased). Default: none, so
+    /// a picture in a comment is a link with its alt text and a page asks no other host for anything.
+    pub picture_hosts: Vec<String>,
+    /// `pictures.site`: whether members' comments show pictures at the site's own addresses. Default: false.
+    pub pictures_from_site: bool,
     /// `cohort.members`: the people the participation report expects to hear from. Default: none
     /// (then everyone in `authors.yaml`).
     pub members: Vec<String>,
@@ -125,6 +139,8 @@ impl Default for SiteConfig {
             date_format: "%-d %B %Y".to_string(),
             max_depth: 5,
             page_size: 30,
+            picture_hosts: Vec::new(),
+            pictures_from_site: false,
             members: Vec::new(),
             members_span: Span::file("site.yaml"),
         }
@@ -232,6 +248,22 @@ impl SiteConfig {
                 );
             }
         }
+        for host in raw.pictures.hosts {
+            let host = host.trim().to_ascii_lowercase();
+            let plain = !host.is_empty()
+                && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+                && url::Host::parse(&host).is_ok();
+            if plain {
+                config.picture_hosts.push(host);
+            } else {
+                bad(
+                    "pictures",
+                    format!("pictures.hosts: `{host}` is not a host name"),
+                    "write only the host, like images.example.org (no https:// and no path)",
+                );
+            }
+        }
+        config.pictures_from_site = raw.pictures.site;
         config.members =
             raw.cohort.members.iter().map(|m| crate::text::clean_line(m)).filter(|m| !m.is_empty()).collect();
         config.members_span = keys.of("cohort");

@@ -161,6 +161,9 @@ fn run(
         format!("{} readings, {comments} comments, {} people", site.readings.len(), site.people.len()),
     );
     let bodies = render::bodies::render(&site, &cache).map_err(|found| problems.merged(found))?;
+    for warning in &bodies.warnings {
+        problems.push(warning.clone());
+    }
     let cache_changed = bodies.cleaned > 0 || bodies.cache.len() != cache.len();
     drop(cache);
     stage.next("render", format!("{} of {} texts converted and cleaned", bodies.cleaned, bodies.texts));

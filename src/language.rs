@@ -225,6 +225,36 @@ impl Language {
     }
 }
 
+/// Gives `tera` the function `t` that writes `language`'s strings.
+pub fn register(tera: &mut tera::Tera, language: Language) {
+    tera.register_function("t", move |kwargs: tera::Kwargs, _: &tera::State| translate(&language, &kwargs));
+}
+
+/// `t(key="reply_count", n=3, name=...)`: the string `key` in the site's language, `n` choosing its
+/// form, every other argument filled in where the string names it (`{name}`). Escaped like any value.
+fn translate(language: &Language, kwargs: &tera::Kwargs) -> tera::TeraResult<String> {
+    let key: String = kwargs.must_get("key")?;
+    let mut n = None;
+    let mut args: Vec<(String, String)> = Vec::new();
+    for (name, value) in kwargs.iter() {
+        match name.as_str() {
+            Some("key") => {}
+            Some("n") => n = value.as_i64(),
+            Some(other) => {
+                args.push((other.to_string(), value.as_str().map_or_else(|| value.to_string(), str::to_string)))
+            }
+            None => {}
+        }
+    }
+    let args: Vec<(&str, &str)> = args.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    language.text(&key, n, &args).ok_or_else(|| {
+        tera::Error::message(format!(
+            "no string `{key}` in the translation files; add it to i18n/{}.yaml",
+            language.code()
+        ))
+    })
+}
+
 /// `fr` from `fr-CA`, lowercased.
 fn base_code(tag: &str) -> String {
     tag.split(['-', '_']).next().unwrap_or(FALLBACK).to_ascii_lowercase()

@@ -2,10 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use tera::{ErrorKind, Kwargs, State, Tera};
+use tera::{ErrorKind, Tera};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
-use crate::language::Language;
 use crate::load::Theme;
 
 /// The compiled templates and the file each came from, for messages.
@@ -21,8 +20,7 @@ impl Templates {
         let origins: BTreeMap<String, String> =
             theme.templates.iter().map(|(name, t)| (name.clone(), t.origin.clone())).collect();
         let mut templates = Templates { tera: Tera::new(), origins };
-        let language = theme.language.clone();
-        templates.tera.register_function("t", move |kwargs: Kwargs, _: &State| translate(&language, &kwargs));
+        crate::language::register(&mut templates.tera, theme.language.clone());
         let sources = theme.templates.iter().map(|(name, t)| (name.as_str(), t.text.as_str()));
         match templates.tera.add_raw_templates(sources) {
             Ok(()) => Ok(templates),
@@ -64,31 +62,6 @@ impl Templates {
                 .with_help("check the names of the templates your templates extend and include"),
         }
     }
-}
-
-/// `t(key="reply_count", n=3, name=...)`: the string `key` in the site's language, `n` choosing its
-/// form, every other argument filled in where the string names it (`{name}`). Escaped like any value.
-fn translate(language: &Language, kwargs: &Kwargs) -> tera::TeraResult<String> {
-    let key: String = kwargs.must_get("key")?;
-    let mut n = None;
-    let mut args: Vec<(String, String)> = Vec::new();
-    for (name, value) in kwargs.iter() {
-        match name.as_str() {
-            Some("key") => {}
-            Some("n") => n = value.as_i64(),
-            Some(other) => {
-                args.push((other.to_string(), value.as_str().map_or_else(|| value.to_string(), str::to_string)))
-            }
-            None => {}
-        }
-    }
-    let args: Vec<(&str, &str)> = args.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-    language.text(&key, n, &args).ok_or_else(|| {
-        tera::Error::message(format!(
-            "no string `{key}` in the translation files; add it to i18n/{}.yaml",
-            language.code()
-        ))
-    })
 }
 
 const HELP: &str = "fix the template, or delete your copy of it to use the built-in one";

@@ -53,6 +53,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = builtin![
 
 /// The default theme's static files.
 pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
+    ("favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),
     ("search.js", include_bytes!("../../themes/default/static/search.js")),
     ("style.css", include_bytes!("../../themes/default/static/style.css")),
 ];

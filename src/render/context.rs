@@ -130,7 +130,22 @@ impl<'a> Views<'a> {
             website: person.website.as_deref(),
             reading_count: work.readings.len(),
             comment_count: work.comments.len(),
+            reflection_count: work.comments.iter().filter(|&&(r, c)| self.comment_at(r, c).parent.is_none()).count(),
+            reply_count: work
+                .comments
+                .iter()
+                .filter(|&&(r, c)| {
+                    let comment = self.comment_at(r, c);
+                    let thread = &self.site.readings[r.0].thread;
+                    comment.parent.is_some_and(|p| thread.comments[p].author != comment.author)
+                })
+                .count(),
         }
+    }
+
+    /// Comment `index` of reading `id`.
+    fn comment_at(&self, id: ReadingId, index: usize) -> &'a Comment {
+        &self.site.readings[id.0].thread.comments[index]
     }
 
     /// A tag with its count.

@@ -103,6 +103,10 @@ pub struct PersonView<'a> {
     pub reading_count: usize,
     /// How many comments they wrote.
     pub comment_count: usize,
+    /// Of those, how many start a thread (reflections), as the report counts them.
+    pub reflection_count: usize,
+    /// Of those, how many answer someone else, as the report counts replies given.
+    pub reply_count: usize,
 }
 
 /// A link to a tag.

@@ -135,6 +135,8 @@ pub struct TagPage<'a> {
     pub tag: TagView<'a>,
     /// This page's readings, newest first.
     pub readings: Vec<ReadingView<'a>>,
+    /// The newest 20 comments on any of its readings, newest first; on the first page only.
+    pub comments: Vec<CommentCard<'a>>,
     /// Which page of the tag's readings this is.
     pub pagination: Pagination,
 }
@@ -205,6 +207,21 @@ pub fn section_readings(site: &Site, index: usize) -> Vec<ReadingId> {
             let s = &site.readings[r.0].section;
             *s == section.path || s.starts_with(&prefix)
         })
+        .collect()
+}
+
+/// How many of the newest comments on its readings a tag's page shows.
+pub const TAG_COMMENTS: usize = 20;
+
+/// The newest comments on tag `index`'s readings, for its first page (`number` 0).
+pub fn tag_comments<'a>(views: &Views<'a>, index: usize, number: usize) -> Vec<CommentCard<'a>> {
+    if number > 0 {
+        return Vec::new();
+    }
+    let readings = &views.site.tags[index].readings;
+    newest_comments(views.site, TAG_COMMENTS, |r| readings.contains(&r))
+        .into_iter()
+        .map(|(r, c)| views.comment_card(r, c))
         .collect()
 }
 
@@ -294,7 +311,7 @@ pub fn readings_feed<'a>(views: &Views<'a>, page: PageView) -> ReadingsFeed<'a> 
 /// The comments feed of the whole site, or of one reading.
 pub fn comments_feed<'a>(views: &Views<'a>, page: PageView, only: Option<ReadingId>) -> CommentsFeed<'a> {
     let site = views.site;
-    let newest = newest_comments(site, only);
+    let newest = newest_comments(site, FEED_COMMENTS, |r| only.is_none_or(|id| id == r));
     let updated = match (newest.first(), only) {
         (Some(&(r, c)), _) => Some(views.date(&site.readings[r.0].thread.comments[c].date)),
         (None, Some(id)) => Some(views.date(&site.readings[id.0].date)),
@@ -330,18 +347,18 @@ pub fn all_readings(site: &Site) -> impl Iterator<Item = ReadingId> {
     (0..site.readings.len()).map(ReadingId)
 }
 
-/// The newest comments of the whole site, or of one reading, newest first.
-fn newest_comments(site: &Site, only: Option<ReadingId>) -> Vec<(ReadingId, usize)> {
+/// The newest `keep` comments on the readings `include` takes, newest first.
+fn newest_comments(site: &Site, keep: usize, include: impl Fn(ReadingId) -> bool) -> Vec<(ReadingId, usize)> {
     let mut all: Vec<(DateTime<FixedOffset>, ReadingId, usize)> = site
         .readings
         .iter()
         .enumerate()
-        .filter(|(r, _)| only.is_none_or(|id| id.0 == *r))
+        .filter(|(r, _)| include(ReadingId(*r)))
         .flat_map(|(r, reading)| {
             reading.thread.comments.iter().enumerate().map(move |(c, comment)| (comment.date, ReadingId(r), c))
         })
         .collect();
-    let keep = FEED_COMMENTS.min(all.len());
+    let keep = keep.min(all.len());
     if keep < all.len() {
         all.select_nth_unstable_by(keep, |a, b| b.cmp(a));
         all.truncate(keep);

@@ -206,7 +206,8 @@ impl PageJob {
                 let (shown, pagination) =
                     page_context::paginate(views, &site.tags[i].readings, number, |n| PageJob::Tag(i, n));
                 let readings = shown.iter().map(|&r| views.reading(r, false)).collect();
-                typed(&TagPage { page, tag: views.tag(i), readings, pagination })
+                let comments = page_context::tag_comments(views, i, number);
+                typed(&TagPage { page, tag: views.tag(i), readings, comments, pagination })
             }
             PageJob::NotFound | PageJob::Search | PageJob::SearchIndex => typed(&PlainPage { page }),
             PageJob::ReadingsFeed => typed(&page_context::readings_feed(views, page)),

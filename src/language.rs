@@ -276,7 +276,7 @@ fn pick(
             let origin = site_file.map_or("i18n", |(origin, _)| origin);
             problems.push(
                 Diagnostic::error(Span::file(origin), format!("dates.{key} has {} names, not {length}", names.len()))
-                    .with_help(&format!("list all {length}, in order (months from January, weekdays from Monday)")),
+                    .with_help(format!("list all {length}, in order (months from January, weekdays from Monday)")),
             );
             english
         }
@@ -311,7 +311,7 @@ pub fn untranslated_warning(language: &Language) -> Option<Diagnostic> {
                 shown.join(", ")
             ),
         )
-        .with_help(&format!(
+        .with_help(format!(
             "add them under `strings:` in i18n/{code}.yaml (copy the English ones from the built-in en.yaml and translate them)"
         )),
     )

@@ -17,9 +17,11 @@ pub mod clean;
 pub mod config;
 pub mod diagnostics;
 pub mod fresh;
+pub mod ingest;
 pub mod language;
 pub mod load;
 pub mod model;
+pub mod moderate;
 pub mod progress;
 pub mod render;
 pub mod report;
@@ -41,6 +43,8 @@ pub use diagnostics::Diagnostics as Problems;
 
 // The front door: each command's library function with its own options.
 pub use clean::{clean, CleanOptions};
+pub use ingest::{run as ingest, IngestOptions, Ingested};
+pub use moderate::{change as moderate, waiting, Action as ModerateAction, ModerateOptions, WaitingComment};
 pub use report::{run as report, ReportOptions};
 pub use scaffold::{init, new_reading, reply, require_site, InitOptions, NewReadingOptions, ReplyOptions};
 pub use serve::{serve, ServeOptions};
@@ -60,6 +64,8 @@ pub struct BuildOptions {
     pub cache: bool,
     /// Include readings dated in the future.
     pub future: bool,
+    /// Show comments waiting for approval, marked as waiting (`serve` only: never on a published site).
+    pub pending: bool,
     /// Who hears what each stage did, and how far rendering has got.
     pub progress: progress::Progress,
 }
@@ -155,7 +161,7 @@ fn run(
             problems.push(warning);
         }
     }
-    let comments: usize = site.readings.iter().map(|r| r.thread.comments.len()).sum();
+    let comments: usize = site.readings.iter().map(|r| r.thread.published_count()).sum();
     stage.next(
         "clean texts",
         format!("{} readings, {comments} comments, {} people", site.readings.len(), site.people.len()),

@@ -114,6 +114,8 @@ fn same_but_thread(a: &Reading, b: &Reading) -> bool {
         draft,
         comments_open,
         thread: _,
+        // Only `thread` shows what waits (in `serve`); a published page never does.
+        waiting: _,
         assets,
     } = a;
     *span == b.span
@@ -143,8 +145,10 @@ type Shown<'a> = (Option<PersonId>, &'a chrono::DateTime<chrono::FixedOffset>, &
 
 fn shown(reading: &Reading) -> HashMap<&str, Shown<'_>> {
     let comments = &reading.thread.comments;
+    // Author pages list published comments only: approving one adds it there.
     comments
         .iter()
+        .filter(|c| c.is_published())
         .map(|c| {
             let parent = c.parent.map(|p| comments[p].id.as_str());
             (c.id.as_str(), (c.author, &c.date, c.body.as_str(), parent))

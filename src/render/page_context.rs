@@ -355,7 +355,8 @@ fn newest_comments(site: &Site, keep: usize, include: impl Fn(ReadingId) -> bool
         .enumerate()
         .filter(|(r, _)| include(ReadingId(*r)))
         .flat_map(|(r, reading)| {
-            reading.thread.comments.iter().enumerate().map(move |(c, comment)| (comment.date, ReadingId(r), c))
+            let published = reading.thread.comments.iter().enumerate().filter(|(_, c)| c.is_published());
+            published.map(move |(c, comment)| (comment.date, ReadingId(r), c))
         })
         .collect();
     let keep = keep.min(all.len());

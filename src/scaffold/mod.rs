@@ -4,9 +4,10 @@
 //! before touching the disk, and reports problems as `Diagnostics`, so a
 //! refused command has written nothing.
 
-mod find;
+pub(crate) mod comment;
+pub(crate) mod find;
 mod init;
-mod new;
+pub(crate) mod new;
 mod reply;
 mod yaml_out;
 

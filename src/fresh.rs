@@ -37,7 +37,9 @@ pub fn inputs(options: &BuildOptions) -> String {
     if let Ok(program) = std::env::current_exe() {
         stamp_files(&mut hasher, &program, &program);
     }
-    for name in ["site.yaml", "site.yml", "authors.yaml", "authors.yml", "content", "templates", "static", "themes"] {
+    for name in
+        ["site.yaml", "site.yml", "authors.yaml", "authors.yml", "content", "templates", "static", "themes", "i18n"]
+    {
         stamp_files(&mut hasher, &options.root, &options.root.join(name));
     }
     hasher.finalize().to_hex().to_string()

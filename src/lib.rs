@@ -19,6 +19,7 @@ pub mod diagnostics;
 pub mod fresh;
 pub mod import;
 pub mod ingest;
+pub mod language;
 pub mod load;
 pub mod model;
 pub mod moderate;
@@ -155,12 +156,22 @@ fn run(
     };
     stage.next("resolve", format!("{} reading files", source.readings.len()));
     let site = model::prepare::resolve_site(options, source, &mut problems)?;
+    if staging.is_none() {
+        // `check` is where a facilitator looks over the site: it also says what reads oddly.
+        let odd = language::untranslated_warning(&theme.language).into_iter();
+        for warning in odd.chain(model::dates::comments_before_their_reading(&site)) {
+            problems.push(warning);
+        }
+    }
     let comments: usize = site.readings.iter().map(|r| r.thread.published_count()).sum();
     stage.next(
         "clean texts",
         format!("{} readings, {comments} comments, {} people", site.readings.len(), site.people.len()),
     );
     let bodies = render::bodies::render(&site, &cache).map_err(|found| problems.merged(found))?;
+    for warning in &bodies.warnings {
+        problems.push(warning.clone());
+    }
     let cache_changed = bodies.cleaned > 0 || bodies.cache.len() != cache.len();
     drop(cache);
     stage.next("render", format!("{} of {} texts converted and cleaned", bodies.cleaned, bodies.texts));

@@ -129,7 +129,7 @@ fn load_with(root: &Path, memo: Option<&Memo>) -> (SourceSite, Theme, Diagnostic
             next.readings.insert(remembered.files.markdown.clone(), remembered);
         }
     }
-    let theme = theme::load(root, &config.theme, &mut problems);
+    let theme = theme::load(root, &config.theme, &config.language, &mut problems);
     let site = SourceSite { config, people, sections, readings };
     (site, theme, problems, next)
 }

@@ -76,16 +76,16 @@ pub fn pages(old: &Site, new: &Site, change: &Change) -> Vec<PageJob> {
         .into_iter()
         .filter(|job| match *job {
             PageJob::Reading(id) | PageJob::ReadingComments(id) => touched.readings.contains(&new.readings[id.0].path),
-            PageJob::Section(i) => touched.sections.contains(&new.sections[i].path),
+            PageJob::Section(i, _) => touched.sections.contains(&new.sections[i].path),
             PageJob::Author(id, page) => match touched.people.get(&new.people[id.0].slug) {
                 Some(Pages::All) => true,
                 Some(Pages::Only(pages)) => pages.contains(&page),
                 None => false,
             },
-            PageJob::Tag(i) => touched.tags.contains(&new.tags[i].slug),
+            PageJob::Tag(i, _) => touched.tags.contains(&new.tags[i].slug),
             PageJob::NotFound | PageJob::Search => false,
-            PageJob::Index
-            | PageJob::Authors
+            PageJob::Index(_)
+            | PageJob::Authors(_)
             | PageJob::Tags
             | PageJob::ReadingsFeed
             | PageJob::CommentsFeed

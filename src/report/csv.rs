@@ -14,7 +14,11 @@ const HEADER: [&str; 9] =
 pub fn render(participation: &Participation) -> String {
     let mut out = String::new();
     line(&mut out, HEADER.iter().map(|h| h.to_string()));
-    let groups = [("member", &participation.members), ("facilitator", &participation.facilitators)];
+    let groups = [
+        ("member", &participation.members),
+        ("guest", &participation.guests),
+        ("facilitator", &participation.facilitators),
+    ];
     for (group, rows) in groups {
         for row in rows.iter() {
             for (week, counts) in participation.weeks.iter().zip(&row.weeks) {

@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::language::Language;
 use crate::model::{PersonId, ReadingId, Site};
 use crate::routes::{self, Route};
 
@@ -36,10 +37,12 @@ pub struct Participation {
     pub this_week: Option<u32>,
     /// True when `cohort.members` of `site.yaml` listed the members.
     pub roster: bool,
-    /// Members (everyone who is not a facilitator), by name.
+    /// Members (everyone who is not a facilitator or a guest), by name.
     pub members: Vec<Row>,
     /// Facilitators, counted apart, by name.
     pub facilitators: Vec<Row>,
+    /// Guests (role `guest`), counted apart and never expected to write, by name.
+    pub guests: Vec<Row>,
     /// Members who wrote nothing on this week's readings.
     pub not_written_this_week: Vec<String>,
     /// Open readings with no comment yet, newest first.
@@ -157,21 +160,26 @@ impl Format {
 }
 
 /// The report in `format`.
-pub fn render(participation: &Participation, format: Format) -> Vec<u8> {
+pub fn render(participation: &Participation, format: Format, language: &Language) -> Vec<u8> {
     match format {
-        Format::Html => html::render(participation),
+        Format::Html => html::render(participation, language),
         Format::Csv => csv::render(participation).into_bytes(),
         Format::Json => json::render(participation),
     }
 }
 
 /// Writes the report as `participation.<format>` in `folder`, whole or not at all.
-pub fn write(folder: &Path, participation: &Participation, format: Format) -> Result<PathBuf, Diagnostics> {
+pub fn write(
+    folder: &Path,
+    participation: &Participation,
+    format: Format,
+    language: &Language,
+) -> Result<PathBuf, Diagnostics> {
     let name = routes::report_file(format.extension());
     let target = folder.join(&name);
     let temporary = folder.join(format!(".{name}.{}.tmp", std::process::id()));
     let written = std::fs::create_dir_all(folder)
-        .and_then(|()| std::fs::write(&temporary, render(participation, format)))
+        .and_then(|()| std::fs::write(&temporary, render(participation, format, language)))
         .and_then(|()| std::fs::rename(&temporary, &target));
     match written {
         Ok(()) => Ok(target),
@@ -247,13 +255,13 @@ pub fn run(options: &ReportOptions) -> Result<Made, Diagnostics> {
         cache: false,
         progress: Default::default(),
     };
-    let (site, _, warnings) = crate::model::prepare::load_and_resolve(&build)?;
+    let (site, theme, warnings) = crate::model::prepare::load_and_resolve(&build)?;
     let mut participation = participation(&site);
     if matches!(options.destination, Destination::Publish(_)) {
         // What waits for approval is the facilitator's to see, never the public's.
         participation.waiting.clear();
     }
-    let path = write(&folder, &participation, options.format)?;
+    let path = write(&folder, &participation, options.format, &theme.language)?;
     let address = matches!(options.destination, Destination::Publish(_))
         .then(|| Route::report(options.format.extension()).permalink(&site.config.base_url));
     Ok(Made { path, address, participation, warnings: warnings.sorted() })
@@ -329,6 +337,7 @@ pub fn participation(site: &Site) -> Participation {
     let reference = |(r, c): (ReadingId, usize)| comment_ref(site, r, c);
     let mut members = Vec::new();
     let mut facilitators = Vec::new();
+    let mut guests = Vec::new();
     for (person, (by_week, total)) in counts {
         let info = &site.people[person.0];
         let row = Row {
@@ -340,8 +349,10 @@ pub fn participation(site: &Site) -> Participation {
             total,
             first_comment: first.get(&person).map(|&(r, c)| reference((r, c)).date),
         };
-        if is_facilitator(info.role.as_deref()) {
+        if is_role(info.role.as_deref(), "facilitator") {
             facilitators.push(row);
+        } else if is_role(info.role.as_deref(), "guest") {
+            guests.push(row);
         } else {
             members.push(row);
         }
@@ -349,6 +360,7 @@ pub fn participation(site: &Site) -> Participation {
     let by_name = |a: &Row, b: &Row| (a.name.to_lowercase(), &a.slug).cmp(&(b.name.to_lowercase(), &b.slug));
     members.sort_by(by_name);
     facilitators.sort_by(by_name);
+    guests.sort_by(by_name);
     let not_written_this_week = match this_week.and_then(|w| column.get(&w)) {
         Some(&last) => members.iter().filter(|m| m.weeks[last].comments == 0).map(|m| m.name.clone()).collect(),
         None => Vec::new(),
@@ -391,6 +403,7 @@ pub fn participation(site: &Site) -> Participation {
         roster,
         members,
         facilitators,
+        guests,
         not_written_this_week,
         unanswered_readings: site
             .readings
@@ -413,8 +426,8 @@ pub fn participation(site: &Site) -> Participation {
 }
 
 /// Facilitators are named by role, in any case.
-fn is_facilitator(role: Option<&str>) -> bool {
-    role.is_some_and(|r| r.eq_ignore_ascii_case("facilitator"))
+fn is_role(role: Option<&str>, name: &str) -> bool {
+    role.is_some_and(|r| r.eq_ignore_ascii_case(name))
 }
 
 fn comment_ref(site: &Site, reading: ReadingId, index: usize) -> CommentRef {

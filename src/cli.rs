@@ -123,6 +123,18 @@ pub struct ReportArgs {
     /// The built site that --publish adds the report to (it must have been built already).
     #[arg(long, short, default_value = "public", requires = "publish")]
     pub output: PathBuf,
+    /// Count only comments written on or after this day (YYYY-MM-DD, in the site's timezone).
+    #[arg(long, value_parser = day)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Count only comments written on or before this day (YYYY-MM-DD).
+    #[arg(long, value_parser = day)]
+    pub to: Option<chrono::NaiveDate>,
+}
+
+/// A day as `YYYY-MM-DD`.
+fn day(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a day; write it like 2011-08-08"))
 }
 
 /// Where the site is.

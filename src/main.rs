@@ -92,8 +92,21 @@ fn report(args: ReportArgs, quiet: bool) -> ExitCode {
     } else {
         Destination::Folder(root.join(args.out))
     };
-    let options =
-        ReportOptions { root, drafts: args.site.drafts, future: args.site.future, format: args.format, destination };
+    if let (Some(from), Some(to)) = (args.from, args.to) {
+        if from > to {
+            eprintln!("error: --from {from} is after --to {to}\nhelp: give the earlier day to --from");
+            return ExitCode::from(2);
+        }
+    }
+    let window = roundtable::report::Window { from: args.from, to: args.to, ..roundtable::report::Window::all() };
+    let options = ReportOptions {
+        root,
+        drafts: args.site.drafts,
+        future: args.site.future,
+        format: args.format,
+        destination,
+        window,
+    };
     match roundtable::report::run(&options) {
         Ok(made) => {
             print_problems(&made.warnings);

@@ -5,6 +5,7 @@
 //! there was no error, so later stages never see invalid content.
 
 pub mod dates;
+pub mod due;
 pub mod mentions;
 pub mod people;
 pub mod slug;
@@ -98,6 +99,8 @@ pub struct Reading {
     pub draft: bool,
     /// False when `comments: closed`.
     pub comments_open: bool,
+    /// When reflections and replies are due, if set.
+    pub due: due::Due,
     /// Its discussion.
     pub thread: Thread,
     /// Comments waiting for approval, in file order; not in `thread` unless `ResolveOptions::pending`.
@@ -252,6 +255,7 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
     let mut problems = Diagnostics::new();
     let config = source.config;
     let mut directory = people::Directory::new(source.people, &mut problems);
+    let due_rules = due::section_rules(&source.sections, &mut problems);
     let sections = resolve_sections(source.sections, &config, &mut problems);
     let weeks_start: HashMap<&str, NaiveDate> =
         sections.iter().filter_map(|(section, start)| start.map(|s| (section.path.as_str(), s))).collect();
@@ -269,8 +273,9 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
             continue;
         }
         let start = find_weeks_start(&raw.section, &weeks_start);
+        let rule = due::rule_for(&raw.section, &due_rules);
         if let Some((reading, tags)) =
-            resolve_reading(raw, &config, start, options.pending, &mut directory, &mut problems)
+            resolve_reading(raw, &config, (start, rule), options.pending, &mut directory, &mut problems)
         {
             readings.push(reading);
             tag_names.push(tags);
@@ -404,7 +409,7 @@ fn title_case(name: &str) -> String {
 fn resolve_reading(
     raw: RawReading,
     config: &SiteConfig,
-    weeks_start: Option<NaiveDate>,
+    (weeks_start, rule): (Option<NaiveDate>, due::Relative),
     show_pending: bool,
     directory: &mut people::Directory,
     problems: &mut Diagnostics,
@@ -457,6 +462,7 @@ fn resolve_reading(
             s => Some(s),
         },
     };
+    let due = date.map(|d| due::resolve(&front, keys, d, rule, config.timezone, problems)).unwrap_or_default();
     let source = front.source.and_then(|s| resolve_source(s, keys.of("source"), problems));
     for tag in &front.tags {
         if slug::of(tag).is_empty() {
@@ -499,6 +505,7 @@ fn resolve_reading(
         source,
         draft: front.draft,
         comments_open: front.comments != Some(CommentsMode::Closed),
+        due,
         thread,
         waiting,
         assets: raw.assets,

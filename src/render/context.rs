@@ -193,6 +193,10 @@ pub struct ReadingView<'a> {
     pub reply_link: Option<String>,
     /// True for a draft (only built with `--drafts`).
     pub draft: bool,
+    /// When reflections are due, in words (`Friday 12 August`).
+    pub reflections_due: Option<DateView>,
+    /// When replies are due, in words.
+    pub replies_due: Option<DateView>,
     /// Its body: only on its own page and in the feed.
     pub content: Option<&'a Html>,
 }
@@ -376,6 +380,11 @@ impl<'a> Views<'a> {
         DateView { iso: date.to_rfc3339(), day: self.day(date), display: local.format(&config.date_format).to_string() }
     }
 
+    /// A due date, shown in words.
+    pub fn due(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> DateView {
+        DateView { display: crate::model::due::in_words(date, self.site.config.timezone), ..self.date(date) }
+    }
+
     /// The calendar day of `date` in the site's timezone, as `YYYY-MM-DD`.
     pub fn day(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> String {
         date.with_timezone(&self.site.config.timezone).format("%Y-%m-%d").to_string()
@@ -482,6 +491,8 @@ impl<'a> Views<'a> {
             comments_open: reading.comments_open,
             reply_link: self.reply_link(reading, None),
             draft: reading.draft,
+            reflections_due: reading.due.reflections.map(|d| self.due(&d)),
+            replies_due: reading.due.replies.map(|d| self.due(&d)),
             content: with_content.then_some(&body.content),
         }
     }

@@ -38,6 +38,25 @@ pub enum Command {
     Ingest(IngestArgs),
     /// List the comments waiting for approval, or approve or remove comments.
     Moderate(ModerateArgs),
+    /// Write the week's e-mail digest for each member as .eml files, and send them with --send.
+    Digest(DigestArgs),
+}
+
+/// Options of `digest`.
+#[derive(Debug, Args)]
+pub struct DigestArgs {
+    /// The site folder, holding content/ and site.yaml.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The week (default: the latest week of the readings).
+    #[arg(long)]
+    pub week: Option<u32>,
+    /// Folder for the .eml files (default: digests/week-N in the site folder).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Send them through `smtp:` of site.yaml; what was sent is recorded, so a rerun sends only the rest.
+    #[arg(long)]
+    pub send: bool,
 }
 
 /// Options of `ingest`.

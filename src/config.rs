@@ -26,6 +26,7 @@ pub struct RawConfig {
     thread: RawThread,
     cohort: RawCohort,
     replies: Option<RawReplies>,
+    smtp: Option<crate::digest::smtp::RawSmtp>,
 }
 
 /// `replies:` of `site.yaml`, as written.
@@ -85,6 +86,8 @@ pub struct SiteConfig {
     pub members_span: Span,
     /// Replies by e-mail, when `replies.to` is set.
     pub replies: Option<Replies>,
+    /// The mail server `roundtable digest --send` uses.
+    pub smtp: Option<crate::digest::smtp::Smtp>,
 }
 
 /// `base_url` split into the absolute form (for feeds) and the path prefix (for links).
@@ -140,6 +143,7 @@ impl Default for SiteConfig {
             members: Vec::new(),
             members_span: Span::file("site.yaml"),
             replies: None,
+            smtp: None,
         }
     }
 }
@@ -247,6 +251,7 @@ impl SiteConfig {
                 ),
             }
         }
+        config.smtp = raw.smtp.and_then(|smtp| crate::digest::smtp::resolve(smtp, keys.of("smtp"), problems));
         config
     }
 }

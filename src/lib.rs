@@ -16,6 +16,7 @@ pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
+pub mod digest;
 pub mod fresh;
 pub mod ingest;
 pub mod load;

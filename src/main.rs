@@ -33,6 +33,7 @@ fn main() -> ExitCode {
         Command::Report(args) => return report(args, cli.quiet),
         Command::Ingest(args) => return ingest(args, cli.quiet),
         Command::Moderate(args) => return moderate(args, cli.quiet),
+        Command::Digest(args) => return digest(args, cli.quiet),
         Command::Check(args) => {
             let options = BuildOptions {
                 output: args.root.join("public"),
@@ -124,6 +125,28 @@ fn report(args: ReportArgs, quiet: bool) -> ExitCode {
         }
         Err(problems) => {
             report_failure(problems, "; no report was written");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn digest(args: roundtable::cli::DigestArgs, quiet: bool) -> ExitCode {
+    let out = args.out.map(|out| args.root.join(out));
+    let options = roundtable::digest::DigestOptions { root: args.root, week: args.week, out, send: args.send };
+    match roundtable::digest::run(&options) {
+        Ok(made) => {
+            print_problems(&made.warnings);
+            if !quiet {
+                let n = made.digests.len();
+                println!("Wrote {n} digest{} to {}", if n == 1 { "" } else { "s" }, made.folder.display());
+                if let Some((sent, before)) = &made.sent {
+                    println!("Sent {} now ({before} had been sent before)", sent.len());
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            report_failure(problems, "");
             ExitCode::from(1)
         }
     }

@@ -70,7 +70,7 @@ fn each_person_is_on_time_late_or_missing_week_by_week() {
 fn words_and_earliest_and_latest_posts_are_counted() {
     let report = json_report(&[]);
     let ana = person(&report, "Ana Silva");
-    assert_eq!(ana["total"]["words"], 16);
+    assert_eq!(ana["total"]["words"], 17);
     assert_eq!(ana["total"]["earliest"], "2024-01-02T09:00:00Z");
     assert_eq!(ana["total"]["latest"], "2024-01-12T09:00:00Z");
     assert_eq!(ana["weeks"][0]["latest"], "2024-01-05T10:00:00Z");

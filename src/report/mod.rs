@@ -471,7 +471,8 @@ fn comment_ref(site: &Site, reading: ReadingId, index: usize) -> CommentRef {
     }
 }
 
-fn permalink(site: &Site, path: &str, comment: Option<&str>) -> String {
+/// The absolute address of a reading, or of one of its comments.
+pub(crate) fn permalink(site: &Site, path: &str, comment: Option<&str>) -> String {
     let anchor = comment.map(|id| format!("#comment-{id}")).unwrap_or_default();
     format!("{}{path}/{anchor}", site.config.base_url.absolute)
 }

@@ -89,6 +89,8 @@ pub fn pages(old: &Site, new: &Site, change: &Change) -> Vec<PageJob> {
             | PageJob::Tags
             | PageJob::ReadingsFeed
             | PageJob::CommentsFeed
+            // A reply to someone can be in any thread.
+            | PageJob::PersonReplies(_)
             | PageJob::Sitemap
             | PageJob::SearchIndex => true,
         })

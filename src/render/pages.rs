@@ -41,6 +41,8 @@ pub enum PageJob {
     Sitemap,
     /// `/<section>/<slug>/comments.xml`: one reading's discussion as a feed.
     ReadingComments(ReadingId),
+    /// `/authors/<slug>/replies.xml`: replies to and mentions of one person, as a feed.
+    PersonReplies(PersonId),
     /// `/search/`: the search page.
     Search,
     /// `/search.json`: what the search page searches (made without a template).
@@ -59,6 +61,7 @@ pub fn plan(site: &Site) -> Vec<PageJob> {
     jobs.extend((0..site.tags.len()).map(PageJob::Tag));
     jobs.extend([PageJob::ReadingsFeed, PageJob::CommentsFeed, PageJob::Sitemap]);
     jobs.extend((0..site.readings.len()).map(|i| PageJob::ReadingComments(ReadingId(i))));
+    jobs.extend((0..site.people.len()).map(|i| PageJob::PersonReplies(PersonId(i))));
     jobs.extend([PageJob::Search, PageJob::SearchIndex]);
     jobs
 }
@@ -78,7 +81,7 @@ impl PageJob {
             PageJob::ReadingsFeed => "atom.xml",
             PageJob::CommentsFeed => "comments.xml",
             PageJob::Sitemap => "sitemap.xml",
-            PageJob::ReadingComments(_) => "comments.xml",
+            PageJob::ReadingComments(_) | PageJob::PersonReplies(_) => "comments.xml",
             PageJob::Search => "search.html",
             PageJob::SearchIndex => "search.json",
         }
@@ -100,6 +103,7 @@ impl PageJob {
             PageJob::CommentsFeed => ("comments.xml".into(), true),
             PageJob::Sitemap => ("sitemap.xml".into(), true),
             PageJob::ReadingComments(id) => (format!("{}/comments.xml", site.readings[id.0].path), true),
+            PageJob::PersonReplies(id) => (format!("authors/{}/replies.xml", site.people[id.0].slug), true),
             PageJob::Search => ("search".into(), false),
             PageJob::SearchIndex => (super::search::INDEX_FILE.into(), true),
         }
@@ -174,6 +178,7 @@ impl PageJob {
                 let work = &site.contributions[id.0];
                 let first_page = page == 0;
                 context.insert("person", &views.person(id));
+                context.insert("replies_feed_url", &views.file_url(&PageJob::PersonReplies(id).path(site).0));
                 let readings = work.readings.iter().filter(|_| first_page).map(|&r| views.reading(r, false));
                 context.insert("readings", &readings.collect::<Vec<_>>());
                 let shown = work.comments.iter().skip(page * AUTHOR_PAGE_SIZE).take(AUTHOR_PAGE_SIZE);
@@ -228,6 +233,12 @@ impl PageJob {
                 context.insert("reading", &views.reading(id, false));
                 format!("Comments on {}", site.readings[id.0].title)
             }
+            PageJob::PersonReplies(id) => {
+                comments_feed(&mut context, views, replies_and_mentions(site, &views.bodies.mentioned_in[id.0], id));
+                let page = PageJob::Author(id, 0).path(site).0;
+                context.insert("person_permalink", &views.permalink(&views.url(&page)));
+                format!("Replies to {}", site.people[id.0].name)
+            }
             PageJob::Search => "Search".to_string(),
             PageJob::SearchIndex => "Search index".to_string(),
             PageJob::Sitemap => {
@@ -248,6 +259,7 @@ impl PageJob {
             PageJob::CommentsFeed => "comments",
             PageJob::Sitemap => "sitemap",
             PageJob::ReadingComments(_) => "reading-comments",
+            PageJob::PersonReplies(_) => "person-replies",
             PageJob::Search => "search",
             PageJob::SearchIndex => "search-index",
         };
@@ -300,6 +312,24 @@ fn newest_comments(site: &Site, only: Option<ReadingId>) -> Vec<(ReadingId, usiz
     }
     all.sort_by(|a, b| b.cmp(a));
     all.into_iter().map(|(_, r, c)| (r, c)).collect()
+}
+
+/// Published replies to `person`'s comments by others, and the comments `mentioned` names them in,
+/// newest first, at most `FEED_COMMENTS`.
+fn replies_and_mentions(site: &Site, mentioned: &[(ReadingId, usize)], person: PersonId) -> Vec<(ReadingId, usize)> {
+    let mut all: Vec<(ReadingId, usize)> = mentioned.to_vec();
+    for (r, reading) in site.readings.iter().enumerate() {
+        let comments = &reading.thread.comments;
+        let replies = comments.iter().enumerate().filter(|(_, c)| {
+            c.is_published() && c.author != Some(person) && c.parent.is_some_and(|p| comments[p].author == Some(person))
+        });
+        all.extend(replies.map(|(c, _)| (ReadingId(r), c)));
+    }
+    all.sort_unstable();
+    all.dedup();
+    crate::model::newest_first(&site.readings, &mut all);
+    all.truncate(FEED_COMMENTS);
+    all
 }
 
 fn sitemap(site: &Site, views: &Views) -> Vec<SitemapEntry> {

@@ -4,6 +4,8 @@
 //! recipient the first time, so that the rerun sends only what was not sent.
 
 mod common;
+#[path = "common/safety.rs"]
+mod safety;
 
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
@@ -221,4 +223,36 @@ fn send_delivers_each_mail_once_and_resumes_after_a_refusal() {
     }
     let output = digest(site.path(), &["--week", "2", "--send"]);
     assert!(String::from_utf8_lossy(&output.stdout).contains("Sent 0 now (5 had been sent before)"));
+}
+
+/// The HTML part of `name`'s digest in `out`, parsed as a browser would.
+fn html_part(out: &Path, name: &str) -> scraper::Html {
+    let raw = fs::read(out.join(format!("{name}.eml"))).unwrap();
+    let mail = MessageParser::default().parse(&raw).unwrap();
+    scraper::Html::parse_document(&mail.body_html(0).unwrap())
+}
+
+#[test]
+fn no_hostile_input_in_a_reply_reaches_a_digest_alive() {
+    let site = copy_fixture("cohort-rhythm");
+    let thread = site.path().join("content/week/2024-01-08-two.comments.yaml");
+    let original = fs::read_to_string(&thread).unwrap();
+    let with_reply = |body: &str| {
+        let body = serde_json::to_string(body).unwrap();
+        format!("{original}- id: h1\n  author: ana\n  date: 2024-01-10T12:00:00Z\n  reply_to: d1\n  body: {body}\n")
+    };
+    let out = tempfile::tempdir().unwrap();
+    let run = |body: &str| {
+        fs::write(&thread, with_reply(body)).unwrap();
+        let output = digest(site.path(), &["--week", "2", "--out", out.path().to_str().unwrap()]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    };
+    run("A plain reply with a [link](https://example.org/r/week/two/).");
+    let mut allowed = safety::Allowed::default();
+    allowed.learn(&html_part(out.path(), "dee"));
+    for (name, vector) in safety::vectors() {
+        run(&vector);
+        let found = safety::violations(&html_part(out.path(), "dee"), &allowed);
+        assert!(found.is_empty(), "{name} in Dee's digest:\n{}", found.join("\n"));
+    }
 }

@@ -53,7 +53,7 @@ pub struct Digest {
 }
 
 /// A reading in a digest.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ReadingItem {
     /// Its title.
     pub title: String,
@@ -64,7 +64,7 @@ pub struct ReadingItem {
 }
 
 /// A comment in a digest.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CommentItem {
     /// Its writer.
     pub author: String,
@@ -220,6 +220,7 @@ pub fn compose(site: &Site, week: u32, warnings: &mut Vec<Diagnostic>) -> Vec<Di
     let facilitators: Vec<PersonId> =
         (0..site.people.len()).map(PersonId).filter(|p| facilitator(p) && !recipients.contains(p)).collect();
     recipients.extend(facilitators);
+    let prepared = week_comments(site, week);
     let mut digests = Vec::new();
     for person in recipients {
         let info = &site.people[person.0];
@@ -235,7 +236,7 @@ pub fn compose(site: &Site, week: u32, warnings: &mut Vec<Diagnostic>) -> Vec<Di
             }
             continue;
         };
-        let (replies, mentions) = comments_for(site, week, person);
+        let (replies, mentions) = comments_for(&prepared, person);
         let is_facilitator = facilitator(&person);
         let reason = if is_facilitator {
             format!(
@@ -251,10 +252,7 @@ pub fn compose(site: &Site, week: u32, warnings: &mut Vec<Diagnostic>) -> Vec<Di
             file: info.slug.clone(),
             reason,
             week,
-            readings: readings
-                .iter()
-                .map(|r| ReadingItem { title: r.title.clone(), url: r.url.clone(), due: r.due.clone() })
-                .collect(),
+            readings: readings.clone(),
             replies,
             mentions,
             not_heard: is_facilitator.then(|| not_heard.clone()),
@@ -273,45 +271,58 @@ fn due_line(site: &Site, due: &due::Due) -> Option<String> {
     }
 }
 
-/// Published replies to `person` and mentions of them on the week's readings, oldest first.
-fn comments_for(site: &Site, week: u32, person: PersonId) -> (Vec<CommentItem>, Vec<CommentItem>) {
-    let mut replies = Vec::new();
-    let mut mentions = Vec::new();
+/// A published comment of the week, made ready once for every digest that shows it.
+struct Prepared {
+    author: Option<PersonId>,
+    answers: Option<PersonId>,
+    mentions: Vec<PersonId>,
+    item: CommentItem,
+}
+
+/// The week's published comments, oldest first, each converted and cleaned once.
+fn week_comments(site: &Site, week: u32) -> Vec<Prepared> {
+    let mut all = Vec::new();
     for reading in site.readings.iter().rev().filter(|r| r.week == Some(week)) {
         let comments = &reading.thread.comments;
-        let mut by_date: Vec<usize> = (0..comments.len()).collect();
+        let mut by_date: Vec<usize> = (0..comments.len()).filter(|&c| comments[c].is_published()).collect();
         by_date.sort_by_key(|&c| comments[c].date);
         for c in by_date {
             let comment = &comments[c];
-            if !comment.is_published() || comment.author == Some(person) {
-                continue;
-            }
             let prefix = format!("mail-{}-", comment.id);
             let converted = markdown::to_html(
                 &comment.body,
                 Author::Member { id_prefix: &prefix, mentions: Some(&site.mention_names) },
             );
-            let to_them = comment.parent.is_some_and(|p| comments[p].author == Some(person));
-            let names_them = converted.mentions.contains(&person);
-            if !to_them && !names_them {
-                continue;
-            }
             let root = &site.config.base_url.root;
             let absolute_links = sanitize::member(&converted.html)
                 .as_str()
                 .replace(&format!("href=\"{root}"), &format!("href=\"{}", site.config.base_url.absolute));
-            let item = CommentItem {
-                author: comment.author.map_or_else(|| "Anonymous".to_string(), |a| site.people[a.0].name.clone()),
-                reading: reading.title.clone(),
-                url: permalink(site, &reading.path, Some(&comment.id)),
-                text: crate::text::strip_controls(&comment.body).trim().to_string(),
-                html: sanitize::member(&absolute_links),
-            };
-            if to_them {
-                replies.push(item);
-            } else {
-                mentions.push(item);
-            }
+            all.push(Prepared {
+                author: comment.author,
+                answers: comment.parent.and_then(|p| comments[p].author),
+                mentions: converted.mentions,
+                item: CommentItem {
+                    author: comment.author.map_or_else(|| "Anonymous".to_string(), |a| site.people[a.0].name.clone()),
+                    reading: reading.title.clone(),
+                    url: permalink(site, &reading.path, Some(&comment.id)),
+                    text: crate::text::strip_controls(&comment.body).trim().to_string(),
+                    html: sanitize::member(&absolute_links),
+                },
+            });
+        }
+    }
+    all
+}
+
+/// Replies to `person` and mentions of them by others, oldest first.
+fn comments_for(week: &[Prepared], person: PersonId) -> (Vec<CommentItem>, Vec<CommentItem>) {
+    let mut replies = Vec::new();
+    let mut mentions = Vec::new();
+    for prepared in week.iter().filter(|p| p.author != Some(person)) {
+        if prepared.answers == Some(person) {
+            replies.push(prepared.item.clone());
+        } else if prepared.mentions.contains(&person) {
+            mentions.push(prepared.item.clone());
         }
     }
     (replies, mentions)

@@ -318,12 +318,13 @@ fn newest_comments(site: &Site, only: Option<ReadingId>) -> Vec<(ReadingId, usiz
 /// newest first, at most `FEED_COMMENTS`.
 fn replies_and_mentions(site: &Site, mentioned: &[(ReadingId, usize)], person: PersonId) -> Vec<(ReadingId, usize)> {
     let mut all: Vec<(ReadingId, usize)> = mentioned.to_vec();
-    for (r, reading) in site.readings.iter().enumerate() {
-        let comments = &reading.thread.comments;
-        let replies = comments.iter().enumerate().filter(|(_, c)| {
-            c.is_published() && c.author != Some(person) && c.parent.is_some_and(|p| comments[p].author == Some(person))
+    for &(r, c) in &site.contributions[person.0].comments {
+        let thread = &site.readings[r.0].thread;
+        let replies = thread.children[c].iter().filter(|&&child| {
+            let reply = &thread.comments[child];
+            reply.is_published() && reply.author != Some(person)
         });
-        all.extend(replies.map(|(c, _)| (ReadingId(r), c)));
+        all.extend(replies.map(|&child| (r, child)));
     }
     all.sort_unstable();
     all.dedup();

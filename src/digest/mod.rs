@@ -148,7 +148,7 @@ fn pick_week(site: &Site, asked: Option<u32>) -> Result<u32, Diagnostics> {
     match asked.or_else(|| weeks.last().copied()) {
         Some(week) if known(&week) => Ok(week),
         other => Err(Diagnostic::error(
-            Span::file(site.config.base_url.absolute.as_str()),
+            Span::file("digest"),
             match other {
                 Some(week) => format!("no published reading is in week {week}"),
                 None => "no reading has a week".to_string(),

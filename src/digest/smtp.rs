@@ -172,3 +172,35 @@ fn server_error(smtp: &Smtp, answer: &str, sent: &[String]) -> Diagnostics {
     ))
     .into()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(yaml: &str) -> (Option<Smtp>, usize) {
+        let raw: RawSmtp = serde_yaml::from_str(yaml).unwrap();
+        let mut problems = Diagnostics::new();
+        let smtp = resolve(raw, Span::file("site.yaml"), &mut problems);
+        (smtp, problems.error_count())
+    }
+
+    #[test]
+    fn ports_follow_the_kind_of_tls() {
+        assert_eq!(read("host: smtp.example.org").0.unwrap().port, 587);
+        assert_eq!(read("host: smtp.example.org\ntls: wrapper").0.unwrap().port, 465);
+        assert_eq!(read("host: localhost\ntls: none\nport: 2525").0.unwrap().port, 2525);
+    }
+
+    #[test]
+    fn unsafe_or_incomplete_settings_are_refused() {
+        for bad in [
+            "host: smtp.example.org\ntls: none",
+            "host: smtp.example.org\nusername: fay",
+            "host: smtp.example.org\npassword_env: PASSWORD",
+            "host: smtp.example.org\nfrom: not an address",
+            "port: 25",
+        ] {
+            assert_eq!(read(bad), (None, 1), "{bad}");
+        }
+    }
+}

@@ -13,34 +13,43 @@
 #![warn(missing_docs)]
 
 pub mod cache;
-pub mod cli;
+pub mod clean;
 pub mod config;
 pub mod diagnostics;
 pub mod digest;
 pub mod fresh;
+pub mod import;
 pub mod ingest;
 pub mod load;
 pub mod model;
 pub mod moderate;
+pub mod progress;
 pub mod render;
 pub mod report;
+pub mod routes;
 pub mod scaffold;
 pub mod serve;
+pub mod terminal;
 pub mod text;
 pub mod write;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-use rayon::prelude::*;
 
 use crate::cache::BodyCache;
 use crate::diagnostics::{relative, Diagnostic, Diagnostics, Severity, Span};
-use crate::load::raw::Asset;
-use crate::render::{PageJob, Renderer};
+use crate::render::Renderer;
 
 pub use diagnostics::Diagnostics as Problems;
+
+// The front door: each command's library function with its own options.
+pub use clean::{clean, CleanOptions};
+pub use import::{import, ImportOptions};
+pub use ingest::{run as ingest, IngestOptions, Ingested};
+pub use moderate::{change as moderate, waiting, Action as ModerateAction, ModerateOptions, WaitingComment};
+pub use report::{run as report, ReportOptions};
+pub use scaffold::{init, new_reading, reply, require_site, InitOptions, NewReadingOptions, ReplyOptions};
+pub use serve::{serve, ServeOptions};
 
 /// What to build and how.
 #[derive(Debug, Clone, Default)]
@@ -59,6 +68,8 @@ pub struct BuildOptions {
     pub future: bool,
     /// Show comments waiting for approval, marked as waiting (`serve` only: never on a published site).
     pub pending: bool,
+    /// Who hears what each stage did, and how far rendering has got.
+    pub progress: progress::Progress,
 }
 
 /// What a successful run made, for the summary line.
@@ -100,9 +111,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             return Ok(BuildReport { elapsed: started.elapsed(), ..report });
         }
     }
-    let staging = write::Staging::new(&options.output).map_err(|e| io_problem(&options.output, &e))?;
+    let staging = write::Staging::new(&options.output).map_err(|e| write::cannot_write(&options.output, &e))?;
     let (mut report, cache) = run(options, Some(&staging), started)?;
-    staging.commit().map_err(|e| io_problem(&options.output, &e))?;
+    staging.commit().map_err(|e| write::cannot_write(&options.output, &e))?;
     if let Some(cache) = cache.filter(|_| options.cache) {
         if let Err(error) = cache.save(&options.root) {
             let warning =
@@ -130,6 +141,8 @@ fn run(
     staging: Option<&write::Staging>,
     started: Instant,
 ) -> Result<(BuildReport, Option<BodyCache>), Diagnostics> {
+    let progress = &options.progress;
+    let mut stage = progress::Stage::begin(progress, "load");
     let (source, theme, mut problems) = load::load(&options.root);
     let cache = match options.cache {
         true => {
@@ -141,23 +154,32 @@ fn run(
         }
         false => BodyCache::default(),
     };
-    let site = resolve_site(options, source, &mut problems)?;
-    let bodies = render::bodies::render(&site, &cache).map_err(|found| merged(&problems, found))?;
+    stage.next("resolve", format!("{} reading files", source.readings.len()));
+    let site = model::prepare::resolve_site(options, source, &mut problems)?;
+    let comments: usize = site.readings.iter().map(|r| r.thread.published_count()).sum();
+    stage.next(
+        "clean texts",
+        format!("{} readings, {comments} comments, {} people", site.readings.len(), site.people.len()),
+    );
+    let bodies = render::bodies::render(&site, &cache).map_err(|found| problems.merged(found))?;
     let cache_changed = bodies.cleaned > 0 || bodies.cache.len() != cache.len();
     drop(cache);
-    let renderer = Renderer::new(&site, &bodies, &theme).map_err(|found| merged(&problems, found))?;
+    stage.next("render", format!("{} of {} texts converted and cleaned", bodies.cleaned, bodies.texts));
+    let renderer = Renderer::new(&site, &bodies, &theme).map_err(|found| problems.merged(found))?;
     let jobs = render::plan(&site);
-    let files = files_to_copy(&site, &theme, &jobs, &mut problems);
+    let files = render::all::files_to_copy(&site, &theme, &jobs, &mut problems);
     if problems.has_errors() {
         return Err(problems);
     }
-    problems.extend(render_all(&renderer, &jobs, &files, staging, &options.output));
+    problems.extend(render::all::render_all(&renderer, &jobs, &files, staging, &options.output, progress));
     if problems.has_errors() {
         return Err(problems);
     }
+    let written = if staging.is_some() { "rendered and written" } else { "rendered" };
+    stage.end(format!("{} pages and feeds {written}, {} files copied", jobs.len(), files.len()));
     let report = BuildReport {
         readings: site.readings.len(),
-        comments: site.readings.iter().map(|r| r.thread.published_count()).sum(),
+        comments,
         people: site.people.len(),
         tags: site.tags.len(),
         pages: jobs.len(),
@@ -170,118 +192,6 @@ fn run(
         up_to_date: false,
     };
     Ok((report, cache_changed.then_some(bodies.cache)))
-}
-
-/// Loads and resolves the site: stages 1 and 2, shared by `build`, `check` and `report`.
-/// On success the problems hold only warnings.
-pub fn load_and_resolve(options: &BuildOptions) -> Result<(model::Site, load::Theme, Diagnostics), Diagnostics> {
-    let (source, theme, mut problems) = load::load(&options.root);
-    let site = resolve_site(options, source, &mut problems)?;
-    Ok((site, theme, problems))
-}
-
-/// Renders every page, in parallel, into `staging` with the `files` (or nowhere, for `check`); returns what failed.
-pub(crate) fn render_all(
-    renderer: &Renderer,
-    jobs: &[PageJob],
-    files: &[Asset],
-    staging: Option<&write::Staging>,
-    output: &Path,
-) -> Diagnostics {
-    let failures = Mutex::new(Diagnostics::new());
-    let fail = |problem: Diagnostic| failures.lock().expect("no panics while locked").push(problem);
-    jobs.par_iter().for_each(|&job| match renderer.render(job) {
-        Ok(page) => {
-            if let Some(staging) = staging {
-                if let Err(error) = staging.put(&page.path, &page.bytes) {
-                    fail(io_problem(&output.join(&page.path), &error));
-                }
-            }
-        }
-        Err(problem) => fail(problem),
-    });
-    if let Some(staging) = staging {
-        files.par_iter().for_each(|asset| {
-            if let Err(error) = staging.copy(&asset.target, &asset.source) {
-                fail(io_problem(&output.join(&asset.target), &error));
-            }
-        });
-    }
-    failures.into_inner().expect("no panics while locked")
-}
-
-/// Applies the command line's `--base-url` and resolves the model; `problems` holds the load's findings
-/// and gains the model's warnings.
-pub(crate) fn resolve_site(
-    options: &BuildOptions,
-    mut source: load::SourceSite,
-    problems: &mut Diagnostics,
-) -> Result<model::Site, Diagnostics> {
-    if let Some(url) = &options.base_url {
-        match config::BaseUrl::parse(url) {
-            Some(base) => source.config.base_url = base,
-            None => problems.push(
-                Diagnostic::error(Span::file("--base-url"), format!("`{url}` is not a web address"))
-                    .with_help("write the address the site will be served from, like https://example.org/cohort/"),
-            ),
-        }
-    }
-    let resolve_options = model::ResolveOptions {
-        drafts: options.drafts,
-        future: options.future,
-        now: chrono::Utc::now(),
-        pending: options.pending,
-    };
-    match model::resolve(source, resolve_options) {
-        Ok(site) if !problems.has_errors() => {
-            site.warnings.iter().for_each(|w| problems.push(w.clone()));
-            Ok(site)
-        }
-        Ok(_) => Err(problems.clone()),
-        Err(found) => Err(merged(problems, found)),
-    }
-}
-
-pub(crate) fn merged(before: &Diagnostics, found: Diagnostics) -> Diagnostics {
-    let mut all = before.clone();
-    all.extend(found);
-    all
-}
-
-/// Theme static files and bundle files, each at its output path; clashes with pages are errors.
-pub(crate) fn files_to_copy(
-    site: &model::Site,
-    theme: &load::Theme,
-    jobs: &[PageJob],
-    problems: &mut Diagnostics,
-) -> Vec<Asset> {
-    let mut taken: std::collections::HashMap<String, String> =
-        jobs.iter().map(|job| (job.output_path(site), "a page of the site".to_string())).collect();
-    let mut files = Vec::new();
-    let mut claim = |asset: Asset, owner: String, span: Span, problems: &mut Diagnostics| {
-        if let Some(other) = taken.get(&asset.target) {
-            problems.push(
-                Diagnostic::error(span, format!("`{}` would be written where {other} goes", asset.target))
-                    .with_help("rename or remove this file"),
-            );
-            return;
-        }
-        taken.insert(asset.target.clone(), owner);
-        files.push(asset);
-    };
-    for reading in &site.readings {
-        for asset in &reading.assets {
-            let target = format!("{}/{}", reading.path, asset.target);
-            let span = Span::file(reading.span.path.with_file_name(&asset.target));
-            let owner = format!("a file of {}", reading.span.path.display());
-            claim(Asset { target, source: asset.source.clone() }, owner, span, problems);
-        }
-    }
-    for asset in theme.static_files.values() {
-        let span = Span::file(format!("static/{}", asset.target));
-        claim(asset.clone(), format!("static/{}", asset.target), span, problems);
-    }
-    files
 }
 
 /// Refuses an output folder that would swallow the site or someone's files.
@@ -302,9 +212,4 @@ fn check_output_folder(options: &BuildOptions) -> Result<(), Diagnostics> {
             .into());
     }
     Ok(())
-}
-
-pub(crate) fn io_problem(path: &Path, error: &std::io::Error) -> Diagnostic {
-    Diagnostic::error(Span::file(path), format!("cannot write here: {error}"))
-        .with_help("check that the disk has space and that you may write to this folder")
 }

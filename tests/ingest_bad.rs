@@ -162,7 +162,8 @@ fn placing_by_hand_needs_a_real_reading() {
         roundtable(all)
     };
     let out = args(&["--reading", "nowhere"]);
-    assert_eq!(out.status.code(), Some(1));
+    // A mistake in the command, as for `reply`.
+    assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was added"));
     let out = args(&["--reading", "trust", "--to", "c1"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -101,8 +101,9 @@ pub fn run(options: &DigestOptions) -> Result<Made, Diagnostics> {
         future: false,
         pending: false,
         cache: false,
+        progress: Default::default(),
     };
-    let (site, _, warnings) = crate::load_and_resolve(&build)?;
+    let (site, _, warnings) = crate::model::prepare::load_and_resolve(&build)?;
     let mut warnings = warnings.sorted();
     let smtp = match (&site.config.smtp, options.send) {
         (None, true) => {
@@ -292,11 +293,12 @@ fn week_comments(site: &Site, week: u32) -> Vec<Prepared> {
             let converted = markdown::to_html(
                 &comment.body,
                 Author::Member { id_prefix: &prefix, mentions: Some(&site.mention_names) },
-            );
+            )
+            .unwrap_or_default();
+            // Mentions link root-relative; a mail needs the site's whole address.
             let root = &site.config.base_url.root;
-            let absolute_links = sanitize::member(&converted.html)
-                .as_str()
-                .replace(&format!("href=\"{root}"), &format!("href=\"{}", site.config.base_url.absolute));
+            let absolute_links =
+                converted.html.replace(&format!("href=\"{root}"), &format!("href=\"{}", site.config.base_url.absolute));
             all.push(Prepared {
                 author: comment.author,
                 answers: comment.parent.and_then(|p| comments[p].author),
@@ -306,7 +308,7 @@ fn week_comments(site: &Site, week: u32) -> Vec<Prepared> {
                     reading: reading.title.clone(),
                     url: permalink(site, &reading.path, Some(&comment.id)),
                     text: crate::text::strip_controls(&comment.body).trim().to_string(),
-                    html: sanitize::member(&absolute_links),
+                    html: sanitize::member(&absolute_links, &prefix),
                 },
             });
         }

@@ -41,13 +41,15 @@ pub struct FrontMatter {
     pub replies_due: Option<String>,
 }
 
-/// `comments: open | closed`.
+/// `comments: open | closed`; `true` and `false`, as other generators write it, mean the same.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CommentsMode {
     /// Replies are welcome.
+    #[serde(alias = "true")]
     Open,
     /// The thread is shown but closed.
+    #[serde(alias = "false")]
     Closed,
 }
 

@@ -4,10 +4,14 @@
 //! URLs are fixed. Every problem is collected; a `Site` is returned only when
 //! there was no error, so later stages never see invalid content.
 
+mod comments;
 pub mod dates;
 pub mod due;
+pub mod lookalike;
 pub mod mentions;
 pub mod people;
+pub mod prepare;
+mod sections;
 pub mod slug;
 pub mod thread;
 
@@ -18,7 +22,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 pub use crate::load::raw::CommentStatus;
-use crate::load::raw::{Asset, CommentsMode, RawComment, RawReading, RawSection, RawSource};
+use crate::load::raw::{Asset, CommentsMode, RawReading, RawSource};
 use crate::load::SourceSite;
 use crate::text::clean_line;
 
@@ -247,8 +251,12 @@ pub struct ResolveOptions {
     pub pending: bool,
 }
 
-/// Names the site's own pages use at the top level; no section or reading may take them.
-const RESERVED: [&str; 4] = ["authors", "tags", "search", "report"];
+/// The text `new reading` puts in a new reading's body: while it is there, the reading is a draft.
+pub const PLACEHOLDER: &str = "Paste or write the reading here, in Markdown.";
+
+/// The most tags one reading may have: each tag page lists its readings' tags, so the output of
+/// a reading with thousands would grow with their square.
+pub const MAX_TAGS: usize = 50;
 
 /// Checks everything and builds the `Site`; every problem found is returned.
 pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diagnostics> {
@@ -256,14 +264,25 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
     let config = source.config;
     let mut directory = people::Directory::new(source.people, &mut problems);
     let due_rules = due::section_rules(&source.sections, &mut problems);
-    let sections = resolve_sections(source.sections, &config, &mut problems);
+    let sections = sections::resolve_sections(source.sections, &config, &mut problems);
     let weeks_start: HashMap<&str, NaiveDate> =
         sections.iter().filter_map(|(section, start)| start.map(|s| (section.path.as_str(), s))).collect();
     let mut readings = Vec::new();
     let mut tag_names: Vec<Vec<String>> = Vec::new();
     let mut scheduled = Vec::new();
     for raw in source.readings {
-        if raw.front.draft && !options.drafts {
+        // A reading made by `new reading` is a draft until its placeholder text is replaced.
+        let unfinished = raw.body.contains(PLACEHOLDER);
+        if unfinished {
+            problems.push(
+                Diagnostic::warning(
+                    Span::file(&raw.span.path),
+                    "this reading still holds the placeholder text of `new reading`, so it is a draft",
+                )
+                .with_help(format!("replace the line \"{PLACEHOLDER}\" with the reading's text to publish it")),
+            );
+        }
+        if (raw.front.draft || unfinished) && !options.drafts {
             continue;
         }
         // Like a draft, a scheduled reading is left out whole: its thread, tags and people too.
@@ -272,7 +291,7 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
             scheduled.push(date);
             continue;
         }
-        let start = find_weeks_start(&raw.section, &weeks_start);
+        let start = sections::find_weeks_start(&raw.section, &weeks_start);
         let rule = due::rule_for(&raw.section, &due_rules);
         if let Some((reading, tags)) =
             resolve_reading(raw, &config, (start, rule), options.pending, &mut directory, &mut problems)
@@ -296,7 +315,7 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
     if problems.has_errors() {
         return Err(problems);
     }
-    let mention_names = mentions::MentionNames::new(&directory.people, &config.base_url.root);
+    let mention_names = mentions::MentionNames::new(&directory.people, &config.base_url);
     Ok(Site {
         mention_names,
         members,
@@ -309,101 +328,6 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
         contributions,
         scheduled,
     })
-}
-
-fn find_weeks_start(section: &str, starts: &HashMap<&str, NaiveDate>) -> Option<NaiveDate> {
-    let mut path = section;
-    loop {
-        if let Some(start) = starts.get(path) {
-            return Some(*start);
-        }
-        path = path.rsplit_once('/')?.0;
-    }
-}
-
-fn resolve_sections(
-    raw: Vec<RawSection>,
-    config: &SiteConfig,
-    problems: &mut Diagnostics,
-) -> Vec<(Section, Option<NaiveDate>)> {
-    let mut paths: BTreeMap<String, Option<crate::load::raw::RawSectionIndex>> = BTreeMap::new();
-    for section in raw {
-        let mut parent = section.path.as_str();
-        while let Some((up, _)) = parent.rsplit_once('/') {
-            paths.entry(up.to_string()).or_insert(None);
-            parent = up;
-        }
-        paths.insert(section.path, section.index);
-    }
-    let mut sections = Vec::new();
-    for (path, index) in paths {
-        if path.is_empty() {
-            if let Some(index) = index {
-                problems.push(Diagnostic::warning(index.span, "content/_index.md is not used").with_help(
-                    "describe the site with `description:` in site.yaml; _index.md belongs in a section folder",
-                ));
-            }
-            continue;
-        }
-        let bad_segment = path.split('/').find(|segment| !slug::is_valid(segment));
-        if let Some(segment) = bad_segment {
-            problems.push(
-                Diagnostic::error(
-                    Span::file(format!("content/{path}")),
-                    format!("the folder name `{segment}` cannot be used in a page address"),
-                )
-                .with_help(format!(
-                    "rename it with lowercase letters, digits and dashes, like `{}`",
-                    slug::of(segment)
-                )),
-            );
-            continue;
-        }
-        if RESERVED.contains(&path.as_str()) {
-            problems.push(
-                Diagnostic::error(
-                    Span::file(format!("content/{path}")),
-                    format!("the section `{path}` would replace the site's own /{path}/ page"),
-                )
-                .with_help("rename the folder"),
-            );
-            continue;
-        }
-        let name = path.rsplit('/').next().unwrap_or(&path);
-        let mut section = Section {
-            title: title_case(name),
-            description: None,
-            intro: None,
-            top_level: !path.contains('/'),
-            path: path.clone(),
-        };
-        let mut start = None;
-        if let Some(index) = index {
-            if let Some(title) = index.front.title {
-                section.title = clean_line(&title);
-            }
-            section.description = index.front.description.map(|d| clean_line(&d));
-            section.intro = Some(index.body).filter(|b| !b.trim().is_empty());
-            if let Some(text) = index.front.weeks_start {
-                match dates::parse(&text, config.timezone) {
-                    Some(date) => start = Some(date.date_naive()),
-                    None => problems.push(
-                        Diagnostic::error(index.keys.of("weeks_start"), format!("weeks_start `{text}` is not a date"))
-                            .with_help(dates::HELP),
-                    ),
-                }
-            }
-        }
-        sections.push((section, start));
-    }
-    sections
-}
-
-/// `leader-rounding` becomes `Leader rounding`.
-fn title_case(name: &str) -> String {
-    let spaced = name.replace(['-', '_'], " ");
-    let mut chars = spaced.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn resolve_reading(
@@ -446,7 +370,7 @@ fn resolve_reading(
         Some(slug) if !slug::is_valid(slug) => {
             problems.push(
                 Diagnostic::error(keys.of("slug"), format!("the slug `{slug}` cannot be used in a page address"))
-                    .with_help(format!("use lowercase letters, digits and dashes, like `{}`", slug::of(slug))),
+                    .with_help(slug::fix(slug)),
             );
             None
         }
@@ -464,6 +388,16 @@ fn resolve_reading(
     };
     let due = date.map(|d| due::resolve(&front, keys, d, rule, config.timezone, problems)).unwrap_or_default();
     let source = front.source.and_then(|s| resolve_source(s, keys.of("source"), problems));
+    if front.tags.len() > MAX_TAGS {
+        problems.push(
+            Diagnostic::error(
+                keys.of("tags"),
+                format!("this reading has {} tags, more than the limit of {MAX_TAGS}", front.tags.len()),
+            )
+            .with_help("keep the few tags a reader would look for; every tag page lists each reading's tags"),
+        );
+        ok = false;
+    }
     for tag in &front.tags {
         if slug::of(tag).is_empty() {
             problems.push(
@@ -480,8 +414,9 @@ fn resolve_reading(
         );
         ok = false;
     }
-    let author = front.author.as_deref().and_then(|name| directory.find_or_add(name));
-    let (thread, waiting) = resolve_thread(raw.comments, config, show_pending, directory, problems);
+    let author =
+        front.author.as_deref().and_then(|name| lookalike::find_or_add(directory, name, keys.of("author"), problems));
+    let (thread, waiting) = comments::resolve_thread(raw.comments, config, show_pending, directory, problems);
     let (Some(title), Some(date), Some(slug), true) = (title, date, slug, ok) else {
         return None;
     };
@@ -540,96 +475,6 @@ fn resolve_source(raw: RawSource, span: Span, problems: &mut Diagnostics) -> Opt
     })
 }
 
-/// The thread, and the comments waiting for approval.
-fn resolve_thread(
-    raw: Vec<RawComment>,
-    config: &SiteConfig,
-    show_pending: bool,
-    directory: &mut people::Directory,
-    problems: &mut Diagnostics,
-) -> (Thread, Vec<Waiting>) {
-    let mut pending = Vec::with_capacity(raw.len());
-    let mut waiting = Vec::new();
-    for item in raw {
-        let fields = item.fields;
-        let mut found = Vec::new();
-        let id = fields.id.as_deref().map(str::trim).unwrap_or_default().to_string();
-        if id.is_empty() {
-            found.push(
-                Diagnostic::error(item.span.clone(), "this comment has no `id`")
-                    .with_help("give it an id unique in the thread, like `id: c7`"),
-            );
-        } else if !thread::is_valid_id(&id) {
-            found.push(
-                Diagnostic::error(
-                    item.keys.of("id"),
-                    format!("the id `{id}` has characters other than letters, digits, - and _"),
-                )
-                .with_help("use an id like c7 or 2011-08-08-ana"),
-            );
-        }
-        if fields.author.is_none() {
-            found.push(
-                Diagnostic::error(item.span.clone(), "this comment has no `author`")
-                    .with_help("name who wrote it, or write `author: Anonymous`"),
-            );
-        }
-        if fields.body.is_none() {
-            found.push(
-                Diagnostic::error(item.span.clone(), "this comment has no `body`")
-                    .with_help("add the comment's text after `body: |` on the following lines, indented"),
-            );
-        }
-        let date = match &fields.date {
-            None => {
-                found.push(
-                    Diagnostic::error(item.span.clone(), "this comment has no `date`")
-                        .with_help("add when it was written, like `date: 2011-08-08T07:35:00-04:00`"),
-                );
-                None
-            }
-            Some(text) => {
-                let date = dates::parse(text, config.timezone);
-                if date.is_none() {
-                    found.push(
-                        Diagnostic::error(item.keys.of("date"), format!("`{text}` is not a date"))
-                            .with_help(dates::HELP),
-                    );
-                }
-                date
-            }
-        };
-        let complete = found.is_empty();
-        found.into_iter().for_each(|problem| problems.push(problem));
-        let (Some(date), true) = (date, complete) else {
-            continue;
-        };
-        let status = fields.status.unwrap_or_default();
-        let name = fields.author.as_deref().unwrap_or_default();
-        let mut body = fields.body.unwrap_or_default();
-        if status == CommentStatus::Pending {
-            let author = if name.trim().is_empty() { "Anonymous".to_string() } else { crate::text::single_line(name) };
-            waiting.push(Waiting { id: id.clone(), author, date, body: body.clone(), span: item.span.clone() });
-        }
-        // Only what is shown makes a person: a removed comment, or one still waiting, gives no one a page.
-        let shown = match status {
-            CommentStatus::Published => true,
-            CommentStatus::Pending => show_pending,
-            CommentStatus::Removed => false,
-        };
-        let author = if shown { directory.find_or_add(name) } else { None };
-        if status == CommentStatus::Removed {
-            body.clear();
-        }
-        let reply_to = fields.reply_to.map(|parent| (parent.trim().to_string(), item.keys.of("reply_to")));
-        pending.push(thread::Pending {
-            comment: Comment { id, author, date, body, parent: None, depth: 0, span: item.span, status },
-            reply_to,
-        });
-    }
-    (thread::build(pending, show_pending, problems), waiting)
-}
-
 /// Two readings at one address, or a reading where a section or the site's pages are.
 fn check_paths(readings: &[Reading], sections: &[(Section, Option<NaiveDate>)], problems: &mut Diagnostics) {
     let mut taken: HashMap<&str, &Span> = HashMap::new();
@@ -639,7 +484,7 @@ fn check_paths(readings: &[Reading], sections: &[(Section, Option<NaiveDate>)], 
         taken.insert(path, span);
     }
     for reading in readings {
-        if RESERVED.contains(&reading.path.as_str()) {
+        if crate::routes::RESERVED.contains(&reading.path.as_str()) {
             problems.push(
                 Diagnostic::error(
                     reading.span.clone(),

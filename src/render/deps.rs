@@ -89,8 +89,6 @@ pub fn pages(old: &Site, new: &Site, change: &Change) -> Vec<PageJob> {
             | PageJob::Tags
             | PageJob::ReadingsFeed
             | PageJob::CommentsFeed
-            // A reply to someone can be in any thread.
-            | PageJob::PersonReplies(_)
             | PageJob::Sitemap
             | PageJob::SearchIndex => true,
         })
@@ -141,7 +139,7 @@ fn same_but_thread(a: &Reading, b: &Reading) -> bool {
 /// Whom a comment names with `@`: their pages list it under "mentioned in".
 fn mentioned(site: &Site, body: &str) -> Vec<PersonId> {
     let author = Author::Member { id_prefix: "", mentions: Some(&site.mention_names) };
-    markdown::to_html(body, author).mentions
+    markdown::to_html(body, author).map(|converted| converted.mentions).unwrap_or_default()
 }
 
 /// What a comment shows on its author's page, by the ids of itself and its parent (indexes shift).

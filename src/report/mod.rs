@@ -24,6 +24,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::model::{PersonId, ReadingId, Site};
+use crate::routes::{self, Route};
 pub use rhythm::{Status, Window};
 pub use voices::Dominant;
 
@@ -161,7 +162,7 @@ pub struct CommentRef {
 }
 
 /// The report's three forms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// One self-contained page with a sortable member x week grid.
     Html,
@@ -192,8 +193,9 @@ pub fn render(participation: &Participation, format: Format) -> Vec<u8> {
 
 /// Writes the report as `participation.<format>` in `folder`, whole or not at all.
 pub fn write(folder: &Path, participation: &Participation, format: Format) -> Result<PathBuf, Diagnostics> {
-    let target = folder.join(format!("participation.{}", format.extension()));
-    let temporary = folder.join(format!(".participation.{}.{}.tmp", format.extension(), std::process::id()));
+    let name = routes::report_file(format.extension());
+    let target = folder.join(&name);
+    let temporary = folder.join(format!(".{name}.{}.tmp", std::process::id()));
     let written = std::fs::create_dir_all(folder)
         .and_then(|()| std::fs::write(&temporary, render(participation, format)))
         .and_then(|()| std::fs::rename(&temporary, &target));
@@ -239,6 +241,8 @@ pub struct ReportOptions {
 pub struct Made {
     /// The file written.
     pub path: PathBuf,
+    /// Its address on the site, when published.
+    pub address: Option<String>,
     /// What it says.
     pub participation: Participation,
     /// Problems that did not stop the run.
@@ -249,7 +253,9 @@ pub struct Made {
 pub fn run(options: &ReportOptions) -> Result<Made, Diagnostics> {
     let folder = match &options.destination {
         Destination::Folder(folder) => folder.clone(),
-        Destination::Publish(output) if output.join(crate::write::MARKER).is_file() => output.join("report"),
+        Destination::Publish(output) if output.join(crate::write::MARKER).is_file() => {
+            output.join(routes::report_folder())
+        }
         Destination::Publish(output) => return Err(Diagnostic::error(
             Span::file(output),
             "there is no built site here to add the report to",
@@ -267,15 +273,18 @@ pub fn run(options: &ReportOptions) -> Result<Made, Diagnostics> {
         future: options.future,
         pending: false,
         cache: false,
+        progress: Default::default(),
     };
-    let (site, _, warnings) = crate::load_and_resolve(&build)?;
+    let (site, _, warnings) = crate::model::prepare::load_and_resolve(&build)?;
     let mut participation = participation(&site, &options.window);
     if matches!(options.destination, Destination::Publish(_)) {
         // What waits for approval is the facilitator's to see, never the public's.
         participation.waiting.clear();
     }
     let path = write(&folder, &participation, options.format)?;
-    Ok(Made { path, participation, warnings: warnings.sorted() })
+    let address = matches!(options.destination, Destination::Publish(_))
+        .then(|| Route::report(options.format.extension()).permalink(&site.config.base_url));
+    Ok(Made { path, address, participation, warnings: warnings.sorted() })
 }
 
 /// Tallies who wrote what, week by week, counting only comments written in `window`.
@@ -439,7 +448,7 @@ pub fn participation(site: &Site, window: &Window) -> Participation {
             .filter(|r| r.comments_open && r.thread.published_count() == 0)
             .map(|r| ReadingRef {
                 title: r.title.clone(),
-                url: permalink(site, &r.path, None),
+                url: Route::reading(&r.path).permalink(&site.config.base_url),
                 week: r.week,
                 date: day(site, &r.date),
             })
@@ -465,7 +474,7 @@ fn comment_ref(site: &Site, reading: ReadingId, index: usize) -> CommentRef {
         author: comment.author.map_or_else(|| "Anonymous".to_string(), |p| site.people[p.0].name.clone()),
         reading: r.title.clone(),
         week: r.week,
-        url: permalink(site, &r.path, Some(&comment.id)),
+        url: Route::comment(&r.path, &comment.id).permalink(&site.config.base_url),
         date: day(site, &comment.date),
         replies: r.thread.children[index].len(),
     }
@@ -473,8 +482,11 @@ fn comment_ref(site: &Site, reading: ReadingId, index: usize) -> CommentRef {
 
 /// The absolute address of a reading, or of one of its comments.
 pub(crate) fn permalink(site: &Site, path: &str, comment: Option<&str>) -> String {
-    let anchor = comment.map(|id| format!("#comment-{id}")).unwrap_or_default();
-    format!("{}{path}/{anchor}", site.config.base_url.absolute)
+    let route = match comment {
+        Some(id) => Route::comment(path, id),
+        None => Route::reading(path),
+    };
+    route.permalink(&site.config.base_url)
 }
 
 fn day(site: &Site, date: &chrono::DateTime<chrono::FixedOffset>) -> String {

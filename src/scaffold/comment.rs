@@ -11,12 +11,13 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 
+use super::now_in;
 use super::yaml_out::{block, quoted};
-use super::{cannot_write, now_in};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, Span};
 use crate::load::raw::{CommentStatus, RawComment};
 use crate::load::{self, SourceSite};
-use crate::model::{self, people};
+use crate::model::{self, lookalike, people};
+use crate::write::cannot_write;
 
 /// A comment to add, before it has an id.
 #[derive(Debug, Clone)]
@@ -83,10 +84,13 @@ pub fn add(
     let date = new.date.unwrap_or_else(|| now.fixed_offset());
     let entry = Entry { id: fresh_id(&ids), date: date.to_rfc3339_opts(SecondsFormat::Secs, true), new };
     let target = target(root, &raw.span.path, &entry.id, &date.date_naive().to_string())?;
+    if let Some(old) = &target.old {
+        appendable(&target.shown, old)?;
+    }
     let bytes = with_entry(target.old.as_deref(), &entry);
     let reading_span = raw.span.clone();
     let reading_path = super::new::join(&raw.section, &super::new::slug_of(raw));
-    let address = format!("{}{reading_path}/#comment-{}", source.config.base_url.root, entry.id);
+    let address = crate::routes::Route::comment(&reading_path, &entry.id).url(&source.config.base_url);
     let mut notes = author_note(&source, &entry.new.author);
     // The site as it is now, and (below) with the new thread: loaded once, not read again from disk.
     let with_new = (source.clone(), load_problems.clone());
@@ -156,6 +160,21 @@ fn with_entry(old: Option<&[u8]>, entry: &Entry) -> Vec<u8> {
     bytes
 }
 
+/// Refuses a thread file a comment cannot be added to without rewriting it: one in brackets (flow
+/// style) or indented, since the new `- ` entry goes at its end and every old byte stays.
+fn appendable(shown: &Path, old: &[u8]) -> Result<(), Diagnostics> {
+    let text = String::from_utf8_lossy(old);
+    match text.lines().enumerate().find(|(_, line)| !load::yaml::is_empty(line)) {
+        Some((index, line)) if !line.starts_with('-') => Err(Diagnostic::error(
+            Span::new(shown, index + 1, 1),
+            "this thread is not written as `- ` entries at the start of each line, so reply cannot add to its end",
+        )
+        .with_help("write each comment as a `- id:` line with its keys indented below (as `roundtable init` does), or add this one by hand")
+        .into()),
+        _ => Ok(()),
+    }
+}
+
 /// The entry as YAML: a list item in a thread file, a mapping in a `comments/` file.
 fn entry_text(entry: &Entry, list_item: bool) -> String {
     let (first, indent) = if list_item { ("- ", 2) } else { ("", 0) };
@@ -191,18 +210,17 @@ fn author_note(source: &SourceSite, author: &str) -> Vec<Diagnostic> {
     if spellings.iter().any(|s| people::fold(s) == folded) {
         return Vec::new();
     }
-    let nearest = spellings
-        .iter()
-        .map(|s| (strsim::levenshtein(&people::fold(s), &folded), s))
-        .filter(|(distance, _)| *distance <= 3)
-        .min()
-        .map(|(_, s)| format!("did you mean `{s}`? "))
-        .unwrap_or_default();
+    let listed =
+        source.people.iter().map(|p| (p.fields.name.as_deref().unwrap_or(&p.key), p.fields.aliases.as_slice()));
+    if lookalike::nearest(listed, author).is_some() {
+        // Resolving the new thread warns of it, with a "did you mean", at the comment's line.
+        return Vec::new();
+    }
     vec![Diagnostic::warning(
         Span::file("authors.yaml"),
         format!("`{author}` is not in authors.yaml, so they will get a page of their own"),
     )
-    .with_help(format!("{nearest}if they are listed under another spelling, add this one to their `aliases:`"))]
+    .with_help("if they are listed under another spelling, add this one to their `aliases:`")]
 }
 
 /// Every problem the site has now, drafts and scheduled readings included.

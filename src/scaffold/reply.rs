@@ -4,20 +4,34 @@
 //! module decides what the command line asked and reads the comment's text.
 
 use std::io::{IsTerminal, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::comment::{self, tidy, NewComment};
 use super::{usage, Done};
-use crate::cli::ReplyArgs;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load;
 use crate::load::raw::CommentsMode;
 use crate::text::clean_line;
 
+/// What `reply` adds, and where.
+#[derive(Debug, Clone, Default)]
+pub struct ReplyOptions {
+    /// The reading: its slug, its address or its file.
+    pub reading: String,
+    /// The site folder.
+    pub root: PathBuf,
+    /// The id of the comment this one answers; `None` for a top-level comment.
+    pub to: Option<String>,
+    /// Who wrote it.
+    pub author: String,
+    /// A file holding the comment's text; `None` reads standard input.
+    pub file: Option<PathBuf>,
+}
+
 /// Adds one comment to a reading's thread, or explains why not.
-pub fn reply(args: &ReplyArgs) -> Result<Done, Diagnostics> {
+pub fn reply(args: &ReplyOptions) -> Result<Done, Diagnostics> {
     let root = &args.root;
-    super::require_content(root)?;
+    super::require_site(root)?;
     let author = clean_line(&args.author);
     if author.contains(['\n', '\r']) {
         return Err(usage("--author", "the author's name must be on one line".into(), "give just the name"));
@@ -53,7 +67,7 @@ pub fn reply(args: &ReplyArgs) -> Result<Done, Diagnostics> {
 }
 
 /// The comment's text from `--file` or standard input, tidied; an empty one is refused.
-fn read_body(args: &ReplyArgs) -> Result<String, Diagnostics> {
+fn read_body(args: &ReplyOptions) -> Result<String, Diagnostics> {
     let bytes = match &args.file {
         Some(path) => std::fs::read(path).map_err(|error| {
             usage(&path.display().to_string(), format!("cannot read this file: {error}"), "check the file's name")

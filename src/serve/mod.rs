@@ -16,6 +16,7 @@ use std::time::Duration;
 use notify::{RecursiveMode, Watcher};
 
 use crate::diagnostics::Diagnostic;
+use crate::terminal::Terminal;
 use crate::BuildOptions;
 use session::{Rebuilt, Session};
 
@@ -54,7 +55,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     })?;
     let address = SocketAddr::new(options.bind, options.port);
     let cannot_listen = |error: std::io::Error| {
-        Diagnostic::error(crate::diagnostics::Span::file(address.to_string()), format!("cannot listen here: {error}"))
+        Diagnostic::command(address.to_string(), format!("cannot listen here: {error}"))
             .with_help("another program may use this port: choose another with --port, like --port 1112")
     };
     let listener = TcpListener::bind(address).map_err(cannot_listen)?;
@@ -70,10 +71,11 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
         future: options.future,
         pending: true,
         cache: true,
+        progress: Default::default(),
     };
     let mut session = Session::new(build);
     let live = http::Live::new();
-    rebuild(&mut session, &live, &[], options.quiet);
+    let mut failing = rebuild(&mut session, &live, &[], options.quiet, false);
     let (events, edits) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(events).map_err(|e| watch_problem(&root, &e.to_string()))?;
     watcher.watch(&root, RecursiveMode::Recursive).map_err(|e| watch_problem(&root, &e.to_string()))?;
@@ -88,7 +90,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     while let Some(paths) = next_burst(&edits) {
         let changed = watch::edits(&root, paths);
         if !changed.is_empty() {
-            rebuild(&mut session, &live, &changed, options.quiet);
+            failing = rebuild(&mut session, &live, &changed, options.quiet, failing);
         }
     }
     Ok(())
@@ -127,26 +129,31 @@ fn is_change(kind: &notify::EventKind) -> bool {
 }
 
 /// Rebuilds, tells the open pages, then prints what happened (in that order, so what is printed is served).
-fn rebuild(session: &mut Session, live: &http::Live, changed: &[PathBuf], quiet: bool) {
+///
+/// Returns whether the site has errors now; `failing` says whether it had them before, so that
+/// the first good rebuild after them says they are fixed.
+fn rebuild(session: &mut Session, live: &http::Live, changed: &[PathBuf], quiet: bool, failing: bool) -> bool {
+    let terminal = Terminal::new(session.root());
     match session.rebuild(changed) {
         Ok(rebuilt) => {
             live.rebuilt();
-            for warning in &rebuilt.warnings {
-                eprintln!("{warning}");
+            terminal.print(&rebuilt.warnings);
+            if failing {
+                eprintln!("roundtable: all problems fixed; the site is up to date again");
             }
             if !quiet {
                 println!("{}", summary(&rebuilt, changed, session.root()));
             }
+            false
         }
         Err(problems) => {
             let errors = problems.error_count();
             let problems = problems.sorted();
             live.failed(problems.clone());
-            for problem in &problems {
-                eprintln!("{problem}");
-            }
+            terminal.print(&problems);
             let count = if errors == 1 { "1 error".to_string() } else { format!("{errors} errors") };
             eprintln!("roundtable: {count} found; still serving the last good site, with the problems shown on it");
+            true
         }
     }
 }

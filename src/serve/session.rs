@@ -16,10 +16,13 @@ use rayon::prelude::*;
 use crate::cache::BodyCache;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::load::raw::{Asset, AssetSource};
+use crate::model::prepare::resolve_site;
 use crate::model::Site;
+use crate::render::all::{files_to_copy, render_all};
 use crate::render::deps::{self, Change};
 use crate::render::{self, Output, Renderer};
-use crate::{files_to_copy, io_problem, load, merged, render_all, resolve_site, write, BuildOptions};
+use crate::write::cannot_write;
+use crate::{load, write, BuildOptions};
 
 /// What one rebuild did, for the line `serve` prints.
 #[derive(Debug)]
@@ -84,8 +87,8 @@ impl Session {
                 &loaded
             }
         };
-        let bodies = render::bodies::render(&site, cache).map_err(|found| merged(&problems, found))?;
-        let renderer = Renderer::new(&site, &bodies, &theme).map_err(|found| merged(&problems, found))?;
+        let bodies = render::bodies::render(&site, cache).map_err(|found| problems.merged(found))?;
+        let renderer = Renderer::new(&site, &bodies, &theme).map_err(|found| problems.merged(found))?;
         let plan = render::plan(&site);
         let assets = files_to_copy(&site, &theme, &plan, &mut problems);
         if problems.has_errors() {
@@ -125,12 +128,12 @@ impl Session {
     /// Builds the whole site into a staging folder and swaps it in, as `roundtable build` does.
     fn replace(&self, renderer: &Renderer, plan: &[render::PageJob], assets: &[Asset]) -> Result<(), Diagnostics> {
         let output = &self.options.output;
-        let staging = write::Staging::new(output).map_err(|e| io_problem(output, &e))?;
-        let failures = render_all(renderer, plan, assets, Some(&staging), output);
+        let staging = write::Staging::new(output).map_err(|e| cannot_write(output, &e))?;
+        let failures = render_all(renderer, plan, assets, Some(&staging), output, &Default::default());
         if failures.has_errors() {
             return Err(failures);
         }
-        staging.commit().map_err(|e| io_problem(output, &e).into())
+        staging.commit().map_err(|e| cannot_write(output, &e).into())
     }
 
     /// Renders `jobs` in memory, and only when all succeeded updates the live folder file by file.
@@ -151,7 +154,7 @@ impl Session {
         let mut written = 0;
         let mut count = |result: std::io::Result<bool>, path: &str| match result {
             Ok(wrote) => written += usize::from(wrote),
-            Err(error) => problems.push(io_problem(&output.join(path), &error)),
+            Err(error) => problems.push(cannot_write(&output.join(path), &error)),
         };
         for page in &pages {
             count(write::update(output, &page.path, &page.bytes), &page.path);

@@ -31,6 +31,7 @@ pub struct RawConfig {
     page_size: Option<usize>,
     pictures: RawPictures,
     replies: Option<RawReplies>,
+    smtp: Option<crate::digest::smtp::RawSmtp>,
 }
 
 /// The `pictures:` block of `site.yaml` as written.
@@ -106,6 +107,8 @@ pub struct SiteConfig {
     pub members_span: Span,
     /// Replies by e-mail, when `replies.to` is set.
     pub replies: Option<Replies>,
+    /// The mail server `roundtable digest --send` uses.
+    pub smtp: Option<crate::digest::smtp::Smtp>,
 }
 
 /// `base_url` split into the absolute form (for feeds) and the path prefix (for links).
@@ -164,6 +167,7 @@ impl Default for SiteConfig {
             members: Vec::new(),
             members_span: Span::file("site.yaml"),
             replies: None,
+            smtp: None,
         }
     }
 }
@@ -302,6 +306,7 @@ impl SiteConfig {
                 ),
             }
         }
+        config.smtp = raw.smtp.and_then(|smtp| crate::digest::smtp::resolve(smtp, keys.of("smtp"), problems));
         config
     }
 }

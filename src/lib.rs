@@ -16,6 +16,7 @@ pub mod cache;
 pub mod clean;
 pub mod config;
 pub mod diagnostics;
+pub mod digest;
 pub mod fresh;
 pub mod import;
 pub mod ingest;

@@ -77,6 +77,11 @@ impl<'a> Views<'a> {
         DateView { iso: date.to_rfc3339(), day: self.day(date), display }
     }
 
+    /// A due date, shown in words.
+    pub fn due(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> DateView {
+        DateView { display: crate::model::due::in_words(date, self.site.config.timezone), ..self.date(date) }
+    }
+
     /// The calendar day of `date` in the site's timezone, as `YYYY-MM-DD`.
     pub fn day(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> String {
         date.with_timezone(&self.site.config.timezone).format("%Y-%m-%d").to_string()
@@ -195,6 +200,8 @@ impl<'a> Views<'a> {
             comments_open: reading.comments_open,
             reply_link: self.reply_link(reading, None),
             draft: reading.draft,
+            reflections_due: reading.due.reflections.map(|d| self.due(&d)),
+            replies_due: reading.due.replies.map(|d| self.due(&d)),
             content: with_content.then_some(&body.content),
         }
     }

@@ -113,6 +113,7 @@ fn same_but_thread(a: &Reading, b: &Reading) -> bool {
         source,
         draft,
         comments_open,
+        due,
         thread: _,
         // Only `thread` shows what waits (in `serve`); a published page never does.
         waiting: _,
@@ -128,6 +129,7 @@ fn same_but_thread(a: &Reading, b: &Reading) -> bool {
         && *tags == b.tags
         && *summary == b.summary
         && *body == b.body
+        && *due == b.due
         && *source == b.source
         && *draft == b.draft
         && *comments_open == b.comments_open

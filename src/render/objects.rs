@@ -206,6 +206,10 @@ pub struct ReadingView<'a> {
     pub reply_link: Option<String>,
     /// True for a draft (only built with `--drafts`).
     pub draft: bool,
+    /// When reflections are due, in words (`Friday 12 August`).
+    pub reflections_due: Option<DateView>,
+    /// When replies are due, in words.
+    pub replies_due: Option<DateView>,
     /// Its body: only on its own page and in `atom.xml`, none elsewhere.
     pub content: Option<&'a Html>,
 }

@@ -47,16 +47,26 @@ fn comment_stages(c: &mut Criterion, root: &Path) {
         b.iter(|| converted.iter().map(|h| roundtable::render::nesting::nesting_depth(h)).sum::<usize>())
     });
     group.bench_function("sanitize", |b| {
-        b.iter(|| converted.iter().map(|h| sanitize::member(h, "ugc-c1-").as_str().len()).sum::<usize>())
+        b.iter(|| {
+            converted
+                .iter()
+                .map(|h| sanitize::member(h, "ugc-c1-", &Default::default()).html.as_str().len())
+                .sum::<usize>()
+        })
     });
     group.bench_function("markdown + sanitize", |b| {
         b.iter(|| {
             texts
                 .iter()
                 .map(|t| {
-                    sanitize::member(&markdown::to_html(t, author).expect("within the limits").html, "ugc-c1-")
-                        .as_str()
-                        .len()
+                    sanitize::member(
+                        &markdown::to_html(t, author).expect("within the limits").html,
+                        "ugc-c1-",
+                        &Default::default(),
+                    )
+                    .html
+                    .as_str()
+                    .len()
                 })
                 .sum::<usize>()
         })
@@ -89,7 +99,7 @@ fn first_thread(root: &Path) -> std::path::PathBuf {
 
 /// Published readings only, as a plain build sees them.
 fn published() -> ResolveOptions {
-    ResolveOptions { drafts: false, future: false, now: chrono::Utc::now() }
+    ResolveOptions { drafts: false, future: false, now: chrono::Utc::now(), pending: false }
 }
 
 /// Each stage of a whole build of the S site, and the whole build.

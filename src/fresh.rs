@@ -32,12 +32,14 @@ pub struct Record {
 pub fn inputs(options: &BuildOptions) -> String {
     let mut hasher = blake3::Hasher::new();
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let settings = (&options.base_url, options.drafts, options.future, absolute(&options.output));
+    let settings = (&options.base_url, options.drafts, options.future, options.pending, absolute(&options.output));
     hasher.update(format!("{settings:?}").as_bytes());
     if let Ok(program) = std::env::current_exe() {
         stamp_files(&mut hasher, &program, &program);
     }
-    for name in ["site.yaml", "site.yml", "authors.yaml", "authors.yml", "content", "templates", "static", "themes"] {
+    for name in
+        ["site.yaml", "site.yml", "authors.yaml", "authors.yml", "content", "templates", "static", "themes", "i18n"]
+    {
         stamp_files(&mut hasher, &options.root, &options.root.join(name));
     }
     hasher.finalize().to_hex().to_string()

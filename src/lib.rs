@@ -16,9 +16,14 @@ pub mod cache;
 pub mod clean;
 pub mod config;
 pub mod diagnostics;
+pub mod digest;
 pub mod fresh;
+pub mod import;
+pub mod ingest;
+pub mod language;
 pub mod load;
 pub mod model;
+pub mod moderate;
 pub mod progress;
 pub mod render;
 pub mod report;
@@ -41,6 +46,9 @@ pub use diagnostics::Diagnostics as Problems;
 
 // The front door: each command's library function with its own options.
 pub use clean::{clean, CleanOptions};
+pub use import::{import, ImportOptions};
+pub use ingest::{run as ingest, IngestOptions, Ingested};
+pub use moderate::{change as moderate, waiting, Action as ModerateAction, ModerateOptions, WaitingComment};
 pub use report::{run as report, ReportOptions};
 pub use scaffold::{init, new_reading, reply, require_site, InitOptions, NewReadingOptions, ReplyOptions};
 pub use serve::{serve, ServeOptions};
@@ -60,6 +68,8 @@ pub struct BuildOptions {
     pub cache: bool,
     /// Include readings dated in the future.
     pub future: bool,
+    /// Show comments waiting for approval, marked as waiting (`serve` only: never on a published site).
+    pub pending: bool,
     /// Who hears what each stage did, and how far rendering has got.
     pub progress: progress::Progress,
 }
@@ -150,12 +160,22 @@ fn run(
     };
     stage.next("resolve", format!("{} reading files", source.readings.len()));
     let site = model::prepare::resolve_site(options, source, &mut problems)?;
-    let comments: usize = site.readings.iter().map(|r| r.thread.comments.len()).sum();
+    if staging.is_none() {
+        // `check` is where a facilitator looks over the site: it also says what reads oddly.
+        let odd = language::untranslated_warning(&theme.language).into_iter();
+        for warning in odd.chain(model::dates::comments_before_their_reading(&site)) {
+            problems.push(warning);
+        }
+    }
+    let comments: usize = site.readings.iter().map(|r| r.thread.published_count()).sum();
     stage.next(
         "clean texts",
         format!("{} readings, {comments} comments, {} people", site.readings.len(), site.people.len()),
     );
     let bodies = render::bodies::render(&site, &cache).map_err(|found| problems.merged(found))?;
+    for warning in &bodies.warnings {
+        problems.push(warning.clone());
+    }
     let cache_changed = bodies.cleaned > 0 || bodies.cache.len() != cache.len();
     drop(cache);
     stage.next("render", format!("{} of {} texts converted and cleaned", bodies.cleaned, bodies.texts));

@@ -26,7 +26,7 @@ pub use theme::Theme;
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Everything the files of a site say.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SourceSite {
     /// `site.yaml`, checked.
     pub config: SiteConfig,
@@ -129,7 +129,7 @@ fn load_with(root: &Path, memo: Option<&Memo>) -> (SourceSite, Theme, Diagnostic
             next.readings.insert(remembered.files.markdown.clone(), remembered);
         }
     }
-    let theme = theme::load(root, &config.theme, &mut problems);
+    let theme = theme::load(root, &config.theme, &config.language, &mut problems);
     let site = SourceSite { config, people, sections, readings };
     (site, theme, problems, next)
 }

@@ -6,7 +6,8 @@ use super::objects::{
     ReplyTarget, SectionLink, SiteView, SourceView, TagLink, TagView, WeekGroup,
 };
 use super::phrases::{after_reading, initials, join_names, tint};
-use crate::model::{Comment, Person, PersonId, Reading, ReadingId, Site};
+use crate::language::Language;
+use crate::model::{Comment, CommentStatus, Person, PersonId, Reading, ReadingId, Site};
 use crate::routes::Route;
 
 /// Builds views from the model and the rendered bodies.
@@ -15,15 +16,17 @@ pub struct Views<'a> {
     pub site: &'a Site,
     /// The HTML of every text.
     pub bodies: &'a Bodies,
+    /// The words pages write, in the site's language.
+    pub language: &'a Language,
     /// Replies below each comment, at any depth, by reading then comment.
     descendants: Vec<Vec<usize>>,
 }
 
 impl<'a> Views<'a> {
     /// Prepares the views (counts replies once for every thread).
-    pub fn new(site: &'a Site, bodies: &'a Bodies) -> Views<'a> {
+    pub fn new(site: &'a Site, bodies: &'a Bodies, language: &'a Language) -> Views<'a> {
         let descendants = site.readings.iter().map(|r| descendant_counts(&r.thread)).collect();
-        Views { site, bodies, descendants }
+        Views { site, bodies, language, descendants }
     }
 
     /// The address of `route` in links: every link a page shows is made here (see `routes` for relative links).
@@ -50,7 +53,7 @@ impl<'a> Views<'a> {
             authors_url: self.url(&Route::people()),
             tags_url: self.url(&Route::tags()),
             search_url: self.url(&Route::search()),
-            search_index_url: self.url(&Route::search_file("pagefind.js")),
+            search_index_url: self.url(&Route::search_file("meta.json")),
             sections: self
                 .site
                 .sections
@@ -70,7 +73,13 @@ impl<'a> Views<'a> {
     pub fn date(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> DateView {
         let config = &self.site.config;
         let local = date.with_timezone(&config.timezone);
-        DateView { iso: date.to_rfc3339(), day: self.day(date), display: local.format(&config.date_format).to_string() }
+        let display = self.language.format_date(local, &config.date_format, |format| local.format(format).to_string());
+        DateView { iso: date.to_rfc3339(), day: self.day(date), display }
+    }
+
+    /// A due date, shown in words.
+    pub fn due(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> DateView {
+        DateView { display: crate::model::due::in_words(date, self.site.config.timezone), ..self.date(date) }
     }
 
     /// The calendar day of `date` in the site's timezone, as `YYYY-MM-DD`.
@@ -97,15 +106,17 @@ impl<'a> Views<'a> {
                     name: &person.name,
                     url: Some(self.url(&Route::person(&person.slug, 0))),
                     role: person.role.as_deref(),
+                    role_label: person.role.as_deref().map(|role| role_label(self.language, role)),
                     initials: initials(&person.name),
                     tint: tint(&person.slug),
                     anonymous: false,
                 }
             }
             None => PersonLink {
-                name: "Anonymous",
+                name: self.language.plain("anonymous").unwrap_or("Anonymous"),
                 url: None,
                 role: None,
+                role_label: None,
                 initials: "?".to_string(),
                 tint: 0,
                 anonymous: true,
@@ -124,7 +135,22 @@ impl<'a> Views<'a> {
             website: person.website.as_deref(),
             reading_count: work.readings.len(),
             comment_count: work.comments.len(),
+            reflection_count: work.comments.iter().filter(|&&(r, c)| self.comment_at(r, c).parent.is_none()).count(),
+            reply_count: work
+                .comments
+                .iter()
+                .filter(|&&(r, c)| {
+                    let comment = self.comment_at(r, c);
+                    let thread = &self.site.readings[r.0].thread;
+                    comment.parent.is_some_and(|p| thread.comments[p].author != comment.author)
+                })
+                .count(),
         }
+    }
+
+    /// Comment `index` of reading `id`.
+    fn comment_at(&self, id: ReadingId, index: usize) -> &'a Comment {
+        &self.site.readings[id.0].thread.comments[index]
     }
 
     /// A tag with its count.
@@ -158,7 +184,7 @@ impl<'a> Views<'a> {
             source: reading.source.as_ref().map(|s| SourceView {
                 title: &s.title,
                 authors: &s.authors,
-                authors_text: join_names(&s.authors),
+                authors_text: join_names(self.language, &s.authors),
                 publisher: s.publisher.as_deref(),
                 year: s.year,
                 url: s.url.as_deref(),
@@ -169,10 +195,13 @@ impl<'a> Views<'a> {
                 .iter()
                 .find(|s| s.path == reading.section)
                 .map(|s| SectionLink { title: &s.title, url: self.url(&Route::section(&s.path)) }),
-            comment_count: reading.thread.comments.len(),
+            comment_count: reading.thread.published_count(),
             participant_count: participants(reading).len(),
             comments_open: reading.comments_open,
+            reply_link: self.reply_link(reading, None),
             draft: reading.draft,
+            reflections_due: reading.due.reflections.map(|d| self.due(&d)),
+            replies_due: reading.due.replies.map(|d| self.due(&d)),
             content: with_content.then_some(&body.content),
         }
     }
@@ -191,7 +220,10 @@ impl<'a> Views<'a> {
         for (position, week) in weeks.into_iter().enumerate() {
             groups.push(WeekGroup {
                 week,
-                label: week.map_or_else(|| "More readings".to_string(), |w| format!("Week {w}")),
+                label: match week {
+                    Some(w) => self.language.say("week", Some(i64::from(w)), &[]),
+                    None => self.language.say("more_readings", None, &[]),
+                },
                 current: position == 0 && week.is_some(),
                 readings: readings
                     .iter()
@@ -210,7 +242,10 @@ impl<'a> Views<'a> {
             id: &comment.id,
             anchor: anchor(&route),
             url: self.url(&route),
-            name: self.person_link(comment.author).name,
+            name: match comment.status {
+                CommentStatus::Removed => "a removed reflection",
+                _ => self.person_link(comment.author).name,
+            },
         }
     }
 
@@ -226,8 +261,13 @@ impl<'a> Views<'a> {
             permalink: self.permalink(&route),
             author: self.person_link(comment.author),
             date: self.date(&comment.date),
-            after_reading: after_reading(self.days_between(&reading.date, &comment.date)),
+            after_reading: after_reading(self.language, self.days_between(&reading.date, &comment.date)),
             body: &self.bodies.comments[id.0][index],
+            status: match comment.status {
+                CommentStatus::Published => "published",
+                CommentStatus::Pending => "pending",
+                CommentStatus::Removed => "removed",
+            },
         }
     }
 
@@ -244,7 +284,14 @@ impl<'a> Views<'a> {
             reply_count: reading.thread.children[index].len(),
             descendant_count: self.descendants[id.0][index],
             replies: Vec::new(),
+            reply_link: Some(comment).filter(|c| c.is_published()).and_then(|c| self.reply_link(reading, Some(&c.id))),
         }
+    }
+
+    /// The `mailto:` link answering `reading` or one of its comments, when replies by e-mail are on.
+    fn reply_link(&self, reading: &Reading, comment: Option<&str>) -> Option<String> {
+        let replies = self.site.config.replies.as_ref().filter(|_| reading.comments_open)?;
+        Some(crate::ingest::token::mailto(&replies.to, &reading.title, &reading.path, comment))
     }
 
     /// The whole thread of a reading, nested up to `thread.max_depth`, flat below it.
@@ -294,6 +341,17 @@ impl<'a> Views<'a> {
     }
 }
 
+/// A role in the site's language when it is one of the three known, else as written with a capital.
+fn role_label(language: &Language, role: &str) -> String {
+    match role.to_lowercase().as_str() {
+        known @ ("facilitator" | "member" | "guest") => language.say(&format!("role_{known}"), None, &[]),
+        _ => {
+            let mut chars = role.chars();
+            chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+        }
+    }
+}
+
 fn comment_route(reading: &Reading, comment: &Comment) -> Route {
     Route::comment(&reading.path, &comment.id)
 }
@@ -317,7 +375,7 @@ fn descendant_counts(thread: &crate::model::Thread) -> Vec<usize> {
 }
 
 fn participants(reading: &Reading) -> Vec<PersonId> {
-    let mut by_date: Vec<&Comment> = reading.thread.comments.iter().collect();
+    let mut by_date: Vec<&Comment> = reading.thread.comments.iter().filter(|c| c.is_published()).collect();
     by_date.sort_by_key(|c| c.date);
     let mut seen = Vec::new();
     for comment in by_date {

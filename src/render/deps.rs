@@ -76,16 +76,16 @@ pub fn pages(old: &Site, new: &Site, change: &Change) -> Vec<PageJob> {
         .into_iter()
         .filter(|job| match *job {
             PageJob::Reading(id) | PageJob::ReadingComments(id) => touched.readings.contains(&new.readings[id.0].path),
-            PageJob::Section(i) => touched.sections.contains(&new.sections[i].path),
+            PageJob::Section(i, _) => touched.sections.contains(&new.sections[i].path),
             PageJob::Author(id, page) => match touched.people.get(&new.people[id.0].slug) {
                 Some(Pages::All) => true,
                 Some(Pages::Only(pages)) => pages.contains(&page),
                 None => false,
             },
-            PageJob::Tag(i) => touched.tags.contains(&new.tags[i].slug),
+            PageJob::Tag(i, _) => touched.tags.contains(&new.tags[i].slug),
             PageJob::NotFound | PageJob::Search => false,
-            PageJob::Index
-            | PageJob::Authors
+            PageJob::Index(_)
+            | PageJob::Authors(_)
             | PageJob::Tags
             | PageJob::ReadingsFeed
             | PageJob::CommentsFeed
@@ -112,7 +112,10 @@ fn same_but_thread(a: &Reading, b: &Reading) -> bool {
         source,
         draft,
         comments_open,
+        due,
         thread: _,
+        // Only `thread` shows what waits (in `serve`); a published page never does.
+        waiting: _,
         assets,
     } = a;
     *span == b.span
@@ -125,6 +128,7 @@ fn same_but_thread(a: &Reading, b: &Reading) -> bool {
         && *tags == b.tags
         && *summary == b.summary
         && *body == b.body
+        && *due == b.due
         && *source == b.source
         && *draft == b.draft
         && *comments_open == b.comments_open
@@ -142,8 +146,10 @@ type Shown<'a> = (Option<PersonId>, &'a chrono::DateTime<chrono::FixedOffset>, &
 
 fn shown(reading: &Reading) -> HashMap<&str, Shown<'_>> {
     let comments = &reading.thread.comments;
+    // Author pages list published comments only: approving one adds it there.
     comments
         .iter()
+        .filter(|c| c.is_published())
         .map(|c| {
             let parent = c.parent.map(|p| comments[p].id.as_str());
             (c.id.as_str(), (c.author, &c.date, c.body.as_str(), parent))

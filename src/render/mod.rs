@@ -40,9 +40,9 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     /// Compiles the theme and prepares the views of `site`.
-    pub fn new(site: &'a Site, bodies: &'a Bodies, theme: &Theme) -> Result<Renderer<'a>, Diagnostics> {
+    pub fn new(site: &'a Site, bodies: &'a Bodies, theme: &'a Theme) -> Result<Renderer<'a>, Diagnostics> {
         let mut templates = templates::Templates::new(theme)?;
-        let views = context::Views::new(site, bodies);
+        let views = context::Views::new(site, bodies, &theme.language);
         templates.tera.global_context().insert("site", &views.site());
         Ok(Renderer { views, templates })
     }

@@ -34,7 +34,7 @@ pub struct SiteView<'a> {
     pub tags_url: String,
     /// The search page.
     pub search_url: String,
-    /// The search index's script, `pagefind/pagefind.js`, that the search page's script loads.
+    /// The search index's first file, `search/meta.json`; the others lie beside it.
     pub search_index_url: String,
     /// Top-level sections, for navigation.
     pub sections: Vec<SectionLink<'a>>,
@@ -62,7 +62,7 @@ pub struct DateView {
     pub iso: String,
     /// The day in the site's timezone: `2011-08-08`.
     pub day: String,
-    /// Formatted with `date_format` in the site's timezone: `8 August 2011`.
+    /// Formatted with `date_format` in the site's timezone and language: `8 August 2011`, `8 août 2011`.
     pub display: String,
 }
 
@@ -75,6 +75,9 @@ pub struct PersonLink<'a> {
     pub url: Option<String>,
     /// `facilitator`, `member`, `guest`, other free text, or none.
     pub role: Option<&'a str>,
+    /// `role` for people to read: the three known roles in the site's language, other text as
+    /// written with a capital; none without a role.
+    pub role_label: Option<String>,
     /// One or two letters, for an avatar.
     pub initials: String,
     /// 0 to 5, from the person's slug, the same on every build: the built-in theme colours avatars
@@ -100,6 +103,10 @@ pub struct PersonView<'a> {
     pub reading_count: usize,
     /// How many comments they wrote.
     pub comment_count: usize,
+    /// Of those, how many start a thread (reflections), as the report counts them.
+    pub reflection_count: usize,
+    /// Of those, how many answer someone else, as the report counts replies given.
+    pub reply_count: usize,
 }
 
 /// A link to a tag.
@@ -188,14 +195,21 @@ pub struct ReadingView<'a> {
     pub source: Option<SourceView<'a>>,
     /// Its section.
     pub section: Option<SectionLink<'a>>,
-    /// How many comments its thread has.
+    /// How many published comments its thread has.
     pub comment_count: usize,
-    /// How many people wrote in its thread.
+    /// How many people wrote a published comment in its thread.
     pub participant_count: usize,
     /// False when its thread is closed.
     pub comments_open: bool,
+    /// A `mailto:` link to answer it by e-mail, when `site.yaml` sets `replies` and its thread is open;
+    /// none otherwise.
+    pub reply_link: Option<String>,
     /// True for a draft (only built with `--drafts`).
     pub draft: bool,
+    /// When reflections are due, in words (`Friday 12 August`).
+    pub reflections_due: Option<DateView>,
+    /// When replies are due, in words.
+    pub replies_due: Option<DateView>,
     /// Its body: only on its own page and in `atom.xml`, none elsewhere.
     pub content: Option<&'a Html>,
 }
@@ -242,11 +256,17 @@ pub struct CommentBase<'a> {
     /// When it was written.
     pub date: DateView,
     /// When it was written, in words counted in the site's days from its reading's day ("the day of
-    /// the reading", "2 days after the reading", "3 weeks after the reading"). It is worked out
-    /// from the two dates, never from today, so a page says the same whenever it is read.
-    pub after_reading: String,
-    /// Its text.
+    /// the reading", "2 days after the reading", "3 weeks after the reading"), within four weeks
+    /// after the reading; otherwise none (show `date.display`). It is worked out from the two
+    /// dates, never from today, so a page says the same whenever it is read.
+    pub after_reading: Option<String>,
+    /// Its text (empty when removed).
     pub body: &'a Html,
+    /// `published` (always, on a CommentCard); `pending` for one waiting for approval (only `serve`
+    /// shows it, to the facilitator, marked as waiting); `removed` for one taken down, with an empty
+    /// body and an anonymous writer: show a placeholder ("This reflection was removed") that keeps
+    /// its replies.
+    pub status: &'static str,
 }
 
 /// A comment in its reading's thread, with its replies nested. Past `thread.max_depth`, a comment's
@@ -273,6 +293,9 @@ pub struct CommentView<'a> {
     pub descendant_count: usize,
     /// The replies shown inside this one.
     pub replies: Vec<CommentView<'a>>,
+    /// A `mailto:` link to answer it by e-mail, when replies by e-mail are on, its thread is open
+    /// and it is published; none otherwise.
+    pub reply_link: Option<String>,
 }
 
 /// A comment on its own, with its reading: on people's pages and in `comments.xml`.

@@ -141,8 +141,7 @@ impl Session {
         if index.is_in(output) {
             return Ok(0);
         }
-        let files = index.files(output).map_err(|error| search::problem(output, &error))?;
-        search::update(&files, output).map_err(|e| cannot_write(output, &e).into())
+        search::update(&index.files(output), output).map_err(|e| cannot_write(output, &e).into())
     }
 
     /// Builds the whole site into a staging folder and swaps it in, as `roundtable build` does.

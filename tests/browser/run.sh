@@ -43,6 +43,9 @@ cat >>"$work/hostile/content/readings/2011-08-29-trust-in-teams.comments.yaml" <
   body: "zebracorn `<img src=x onerror=window.__pwned=true>` `</mark><img src=x onerror=window.__pwned=true>` 5 < 6 &lt;b&gt;"
 YAML
 (cd "$repo" && cargo run --quiet --release -- build --root "$work/hostile" --base-url /hostile/ --output "$work/site/hostile")
+# The French fixture (base_url /cohorte/) and the example's private report, checked like the pages.
+(cd "$repo" && cargo run --quiet --release -- build --root tests/fixtures/french --output "$work/site/cohorte")
+(cd "$repo" && cargo run --quiet --release -- report --out "$work/site/private-report")
 
 echo "Nu HTML Checker on every page:"
 pages="$(find "$work/site" -name '*.html' | wc -l)"

@@ -138,9 +138,10 @@ wait_rebuilt() {
 # Prints one row of the search table for the site built in $2.
 search_row() {
     local size=$1 out=$2 files bytes largest indexing cold share fetched="n/a"
-    files=$(find "$out/pagefind" -type f | wc -l)
-    bytes=$(find "$out/pagefind" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
-    largest=$(find "$out/pagefind" -type f -printf '%s\n' | sort -g | tail -1)
+    # The index is every file under search/ but the search page itself.
+    files=$(find "$out/search" -type f ! -path "$out/search/index.html" | wc -l)
+    bytes=$(find "$out/search" -type f ! -path "$out/search/index.html" -printf '%s\n' | awk '{s += $1} END {print s}')
+    largest=$(find "$out/search" -type f ! -path "$out/search/index.html" -printf '%s\n' | sort -g | tail -1)
     indexing=$(median <"$WORK/indexing")
     cold=$(cut -d' ' -f1 "$WORK/cold" | median)
     share=$(awk -v i="$indexing" -v c="$cold" 'BEGIN {if (c > 0 && i != "n/a") printf "%.0f%%", 100 * i / c; else print "n/a"}')

@@ -24,8 +24,8 @@ const browser = await chromium.launchPersistentContext(profile, {
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
 });
 const page = await browser.newPage();
-// Bytes on the wire (headers and body as received), for every request of the page and of the worker
-// Pagefind starts, which fetches the index.
+// Bytes on the wire (headers and body as received), for every request of the page: its HTML, style,
+// search.js and the index's meta.json, then the index files each query fetches.
 let bytes = 0;
 let requests = 0;
 browser.on("requestfinished", async (request) => {
@@ -48,9 +48,14 @@ function take() {
   return taken;
 }
 async function ask(words) {
+  await page.waitForSelector("#search-form[data-ready]", { timeout: 60000 });
   await page.fill("#search-input", words);
   await page.press("#search-input", "Enter");
-  await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0, null, { timeout: 60000 });
+  await page.waitForFunction(
+    (asked) => document.querySelector("#search-status").textContent.includes(asked) && document.querySelectorAll("#search-results li").length > 0,
+    words,
+    { timeout: 60000 },
+  );
   await settle();
   return take();
 }

@@ -19,10 +19,13 @@ use rayon::prelude::*;
 
 use crate::cache::BodyCache;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::language::Language;
 use crate::load::raw::{Asset, AssetSource};
 use crate::model::prepare::resolve_site;
 use crate::model::Site;
 use crate::render::all::{files_to_copy, render_all};
+use crate::render::bodies::Bodies;
+use crate::render::context::Views;
 use crate::render::deps::{self, Change};
 use crate::render::{self, Output, Renderer};
 use crate::search::{self, SearchIndex};
@@ -49,8 +52,9 @@ pub struct Session {
     options: BuildOptions,
     memo: load::Memo,
     last: Option<LastBuild>,
-    /// The index of the last good rebuild, until it is in the output folder.
-    search: Option<SearchIndex>,
+    /// The texts of the last good rebuild and its language, until its search index is in the output
+    /// folder: the index is made after the pages are swapped in, so it never delays a reload.
+    search: Option<(Bodies, Language)>,
 }
 
 /// What the output folder holds now, and the model it was made from.
@@ -121,9 +125,11 @@ impl Session {
                 (plan.len(), plan.len() + assets.len())
             }
         };
-        self.search = Some(SearchIndex::of(renderer.views()));
         drop(renderer);
-        self.last = Some(LastBuild { cache: bodies.cache, site, pages, assets: asset_stamps });
+        let mut bodies = bodies;
+        let cache = std::mem::take(&mut bodies.cache);
+        self.last = Some(LastBuild { cache, site, pages, assets: asset_stamps });
+        self.search = Some((bodies, theme.language.clone()));
         Ok(Rebuilt {
             rendered,
             pages: plan.len(),
@@ -137,7 +143,8 @@ impl Session {
     /// changed; returns how many files changed.
     pub fn index_search(&mut self) -> Result<usize, Diagnostics> {
         let output = &self.options.output;
-        let Some(index) = self.search.take() else { return Ok(0) };
+        let (Some((bodies, language)), Some(last)) = (self.search.take(), &self.last) else { return Ok(0) };
+        let index = SearchIndex::of(&Views::new(&last.site, &bodies, &language));
         if index.is_in(output) {
             return Ok(0);
         }

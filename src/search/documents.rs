@@ -162,9 +162,13 @@ fn comment_document(views: &Views, reading: &Reading, comment: &Comment, body: &
     }
 }
 
-/// The text of cleaned HTML with its words one space apart.
+/// The text of cleaned HTML with its words one space apart (copied again only when it is not).
 fn plain(html: &Html) -> String {
     let text = html.plain_text();
+    let spaced = text.bytes().zip(text.bytes().skip(1)).all(|(a, b)| a != b' ' || b != b' ');
+    if spaced && !text.contains(['\n', '\t', '\r']) && !text.starts_with(' ') && !text.ends_with(' ') {
+        return text;
+    }
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {
@@ -188,6 +192,15 @@ mod tests {
     fn dates_sort_as_utc_text() {
         let date = DateTime::parse_from_rfc3339("2024-01-02T01:30:00+02:00").unwrap();
         assert_eq!(sort_key(&date), "2024-01-01T23:30:00Z");
+    }
+
+    #[test]
+    fn texts_have_their_words_one_space_apart() {
+        let html =
+            crate::render::sanitize::member("<p>one  two</p>\n<p>three</p>", "ugc-c1-", &Default::default()).html;
+        assert_eq!(plain(&html), "one two three");
+        let html = crate::render::sanitize::member("<p>one two</p>", "ugc-c1-", &Default::default()).html;
+        assert_eq!(plain(&html), "one two");
     }
 
     #[test]

@@ -106,9 +106,7 @@ pub fn files(documents: &[Document], inverted: &Inverted, names: &Names) -> Vec<
 
     let filters = filters(documents);
     all.extend(
-        filters.iter().map(|(name, docs)| {
-            (path(&format!("filters/{name}.json")), to_json(&encode_documents(docs.iter().copied())))
-        }),
+        filters.iter().map(|(name, docs)| (path(&format!("filters/{name}.json")), to_json(&encode_documents(docs)))),
     );
     let counted = |prefix: &str| -> Vec<(String, usize)> {
         let mut found: Vec<(String, usize)> = filters

@@ -193,9 +193,10 @@ pub fn stage(index: &SearchIndex, staging: &write::Staging, output: &Path) -> Re
     Ok(if made { started.elapsed() } else { Duration::ZERO })
 }
 
-/// Puts the index's files into a staging folder.
+/// Puts the index's files into a staging folder, several at once as pages are (each file is small,
+/// and a site of 100,000 texts has tens of thousands).
 fn put(files: &[File], staging: &write::Staging) -> io::Result<()> {
-    files.iter().try_for_each(|(path, bytes)| staging.put(path, bytes))
+    files.par_iter().try_for_each(|(path, bytes)| staging.put(path, bytes))
 }
 
 /// Copies the index of the last output, whatever it was made from, into a staging folder; for

@@ -5,9 +5,8 @@
 //! vocabulary (so a word is an allocation once per chunk, not once per use); the chunks' words are
 //! then merged, each distinct word is stemmed once, and the postings are gathered in document order.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::documents::Document;
 use super::words::{each_word, Stems};
@@ -50,7 +49,7 @@ struct Counted {
 
 /// Counts the words of `documents`, which are consecutive.
 fn count(documents: &[Document]) -> Counted {
-    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut ids: HashMap<String, u32> = HashMap::default();
     let mut counts: Vec<u32> = Vec::new();
     let mut touched: Vec<u32> = Vec::new();
     let mut folded = String::new();
@@ -91,7 +90,7 @@ fn count(documents: &[Document]) -> Counted {
 pub fn invert(documents: &[Document], stems: &Stems) -> Inverted {
     let mut chunks: Vec<Counted> = documents.par_chunks(CHUNK).map(count).collect();
     // One vocabulary for all chunks; each chunk's word numbers mapped into it.
-    let mut vocabulary: HashMap<String, u32> = HashMap::new();
+    let mut vocabulary: HashMap<String, u32> = HashMap::default();
     let mut words: Vec<String> = Vec::new();
     for chunk in &mut chunks {
         let global: Vec<u32> = std::mem::take(&mut chunk.words)
@@ -146,7 +145,10 @@ pub fn invert(documents: &[Document], stems: &Stems) -> Inverted {
     let weigh = Weights::new(&lengths);
     let postings = lists
         .par_iter()
-        .map(|list| encode_postings(list, |doc, n| weigh.weight(n, lengths[doc as usize], list.len())))
+        .map(|list| {
+            let common = weigh.typical(list.len());
+            encode_postings(list, |doc, n| weigh.weight(n, lengths[doc as usize], list.len()), common)
+        })
         .collect();
     let mut words: Vec<(String, u32)> = words.into_iter().zip(stem_of).collect();
     words.par_sort_unstable();
@@ -173,6 +175,11 @@ impl Weights {
         (1.0 + (documents - holding + 0.5) / (holding + 0.5)).ln()
     }
 
+    /// The weight of a word held by `holding` texts, used once in a text of average length.
+    fn typical(&self, holding: usize) -> u32 {
+        self.weight(1, self.average.round() as u32, holding)
+    }
+
     /// The weight of a word counted `count` times in a text of `length` words, held by `holding` texts.
     fn weight(&self, count: u32, length: u32, holding: usize) -> u32 {
         let count = f64::from(count);
@@ -191,27 +198,71 @@ pub fn push_number(out: &mut String, mut n: u32) {
     out.push(char::from(ALPHABET[n as usize]));
 }
 
-/// Sorted document numbers as gaps: each the distance from the one before, less one.
-pub fn encode_documents(documents: impl IntoIterator<Item = u32>) -> String {
-    let mut out = String::new();
-    let mut next = 0;
-    for doc in documents {
-        push_number(&mut out, doc - next);
-        next = doc + 1;
+/// A word in fewer texts keeps a weight for each, however its list is shortest written.
+const COMMON: usize = 64;
+
+/// The first character of a list written as a bitmap rather than as gaps.
+pub const BITMAP: char = '*';
+
+/// Sorted document numbers: as gaps (each the distance from the one before, less one), or as a
+/// bitmap when that is shorter (see [`push_bitmap`]).
+pub fn encode_documents(documents: &[u32]) -> String {
+    match documents.last() {
+        Some(&last) if bitmap_length(last) < documents.len() => {
+            let mut out = String::from(BITMAP);
+            push_bitmap(&mut out, documents.iter().copied(), last);
+            out
+        }
+        _ => {
+            let mut out = String::with_capacity(documents.len());
+            let mut next = 0;
+            for &doc in documents {
+                push_number(&mut out, doc - next);
+                next = doc + 1;
+            }
+            out
+        }
     }
-    out
 }
 
-/// A posting list: each document as a gap (as [`encode_documents`]), then its weight as one digit.
-pub fn encode_postings(list: &[(u32, u32)], weight: impl Fn(u32, u32) -> u32) -> String {
-    let mut out = String::with_capacity(list.len() * 2);
-    let mut next = 0;
-    for &(doc, count) in list {
-        push_number(&mut out, doc - next);
-        out.push(char::from(ALPHABET[weight(doc, count).min(MAX_WEIGHT) as usize]));
-        next = doc + 1;
+/// A posting list: each document as a gap, then its weight as one digit. A word so common that a
+/// bitmap is shorter is written `*`, one weight digit for all its texts (`common`: for such a word
+/// the count and length barely matter beside the other words of a query), then the bitmap; a
+/// word in every text costs a sixth of a byte a text instead of two bytes.
+pub fn encode_postings(list: &[(u32, u32)], weight: impl Fn(u32, u32) -> u32, common: u32) -> String {
+    match list.last() {
+        Some(&(last, _)) if list.len() >= COMMON && bitmap_length(last) + 1 < 2 * list.len() => {
+            let mut out = String::from(BITMAP);
+            out.push(char::from(ALPHABET[common.min(MAX_WEIGHT) as usize]));
+            push_bitmap(&mut out, list.iter().map(|&(doc, _)| doc), last);
+            out
+        }
+        _ => {
+            let mut out = String::with_capacity(list.len() * 2);
+            let mut next = 0;
+            for &(doc, count) in list {
+                push_number(&mut out, doc - next);
+                out.push(char::from(ALPHABET[weight(doc, count).min(MAX_WEIGHT) as usize]));
+                next = doc + 1;
+            }
+            out
+        }
     }
-    out
+}
+
+/// Digits a bitmap up to document `last` takes.
+fn bitmap_length(last: u32) -> usize {
+    last as usize / 6 + 1
+}
+
+/// Appends sorted documents up to `last` as a bitmap: six documents to a digit, bit `i` of digit
+/// `k` standing for document `6k + i`.
+fn push_bitmap(out: &mut String, documents: impl Iterator<Item = u32>, last: u32) {
+    let mut bits = vec![0u8; bitmap_length(last)];
+    for doc in documents {
+        bits[doc as usize / 6] |= 1 << (doc % 6);
+    }
+    out.extend(bits.into_iter().map(|b| char::from(ALPHABET[b as usize])));
 }
 
 #[cfg(test)]
@@ -277,8 +328,8 @@ mod tests {
             assert_eq!(numbers(&text), [n]);
             assert_eq!(text.len(), 1 + (32 - n.leading_zeros() as usize).saturating_sub(1) / 5, "{n}");
         }
-        assert_eq!(encode_documents([0, 1, 5, 40]), "003Y1");
-        assert_eq!(numbers(&encode_documents([3, 4, 100, 2000])), [3, 0, 95, 1899]);
+        assert_eq!(encode_documents(&[0, 1, 5, 40]), "003Y1");
+        assert_eq!(numbers(&encode_documents(&[3, 4, 100, 2000])), [3, 0, 95, 1899]);
     }
 
     #[test]
@@ -300,12 +351,24 @@ mod tests {
         let read = pairs(&index.postings[trust]);
         assert_eq!(read.iter().map(|p| p.0).collect::<Vec<_>>(), [0, 0], "documents 0 and 1");
         assert!(read[1].1 > read[0].1, "a word of the title counts more: {read:?}");
-        let big = encode_postings(&[(40, 1), (5000, 2)], |_, n| n + 40);
+        let big = encode_postings(&[(40, 1), (5000, 2)], |_, n| n + 40, 1);
         assert_eq!(pairs(&big), [(40, 41), (4959, 42)], "weights of 32 and more are one digit too");
         assert!(index.words.iter().all(|(_, stem)| (*stem as usize) < index.stems.len()));
         assert!(index.stems.windows(2).all(|w| w[0] < w[1]), "sorted and distinct");
         let astral = invert(&[document("", "\u{fb01} \u{10428}")], &Stems::for_language("tlh"));
         assert_eq!(astral.stems, ["\u{10428}", "\u{fb01}"], "UTF-16 order, as the script compares");
+    }
+
+    #[test]
+    fn lists_of_most_texts_are_bitmaps() {
+        // Documents 0, 1, 2, 6 and 13: bits 0b111 (7), 0b1 (1), 0b10 (2).
+        assert_eq!(encode_documents(&[0, 1, 2, 6, 13]), "*712");
+        assert_eq!(numbers(&encode_documents(&[0, 50])), [0, 49], "few texts: gaps");
+        let every: Vec<(u32, u32)> = (0..600).map(|d| (d, 1)).collect();
+        let text = encode_postings(&every, |_, _| 9, 5);
+        assert_eq!(text.len(), 2 + 100, "a sixth of a digit a text, one weight for all");
+        assert!(text.starts_with("*5_") && text[2..].bytes().all(|b| b == b'_'), "{text}");
+        assert_eq!(encode_postings(&[(3, 1)], |_, _| 9, 5), "39", "a rare word keeps its own weight");
     }
 
     #[test]

@@ -56,17 +56,25 @@ pub fn documents(output: &Path) -> Vec<Doc> {
     all
 }
 
-/// Reads a list of numbers: base 32, lowest digits first, a digit of 32 or more saying more follow;
-/// after each number, when `weighted`, one digit of weight (0 to 63). Returns (number, weight) pairs.
-pub fn numbers(text: &str, weighted: bool) -> Vec<(u64, u64)> {
-    let digits: Vec<u64> =
-        text.chars().map(|c| ALPHABET.find(c).unwrap_or_else(|| panic!("{c:?} is not a digit")) as u64).collect();
+/// Reads a list of documents: gaps (base 32, lowest digits first, a digit of 32 or more saying more
+/// follow), each followed by one digit of weight when `weighted`; or `*`, one weight digit for all
+/// when `weighted`, and a bitmap (six documents to a digit). Returns (document, weight) pairs.
+pub fn documents_in(text: &str, weighted: bool) -> Vec<(usize, u64)> {
+    let digit = |c: char| ALPHABET.find(c).unwrap_or_else(|| panic!("{c:?} is not a digit")) as u64;
+    if let Some(bitmap) = text.strip_prefix('*') {
+        let mut chars = bitmap.chars();
+        let weight = if weighted { digit(chars.next().unwrap()) } else { 0 };
+        let bits: Vec<u64> = chars.map(digit).collect();
+        let set = (0..bits.len() * 6).filter(|doc| bits[doc / 6] & (1 << (doc % 6)) != 0);
+        return set.map(|doc| (doc, weight)).collect();
+    }
+    let digits: Vec<u64> = text.chars().map(digit).collect();
     let mut all = Vec::new();
-    let mut i = 0;
+    let (mut i, mut next) = (0, 0);
     while i < digits.len() {
-        let (mut value, mut shift) = (0u64, 0);
+        let (mut gap, mut shift) = (0u64, 0);
         loop {
-            value |= (digits[i] & 31) << shift;
+            gap |= (digits[i] & 31) << shift;
             shift += 5;
             i += 1;
             if digits[i - 1] < 32 {
@@ -79,20 +87,10 @@ pub fn numbers(text: &str, weighted: bool) -> Vec<(u64, u64)> {
         } else {
             0
         };
-        all.push((value, weight));
+        all.push(((next + gap) as usize, weight));
+        next += gap + 1;
     }
     all
-}
-
-/// Document numbers from gaps.
-fn from_gaps(gaps: impl Iterator<Item = u64>) -> Vec<usize> {
-    let mut next = 0;
-    gaps.map(|gap| {
-        let doc = next + gap;
-        next = doc + 1;
-        doc as usize
-    })
-    .collect()
 }
 
 /// The name of a (folded, ASCII) word's vocabulary file.
@@ -114,9 +112,7 @@ pub fn find(output: &Path, word: &str) -> Vec<(usize, u64)> {
     let starts: Vec<&str> = meta["terms"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
     let shard = starts.iter().rposition(|s| *s <= stem.as_str()).unwrap();
     let terms = json(output, &format!("terms/{shard}.json"));
-    let pairs = numbers(terms[&stem].as_str().unwrap(), true);
-    let docs = from_gaps(pairs.iter().map(|(gap, _)| *gap));
-    docs.into_iter().zip(pairs.iter().map(|(_, weight)| *weight)).collect()
+    documents_in(terms[&stem].as_str().unwrap(), true)
 }
 
 /// The addresses of the documents holding `word`.
@@ -128,5 +124,5 @@ pub fn urls_with(output: &Path, word: &str) -> Vec<String> {
 /// The documents a filter (`person-0`, `kind-readings`) keeps.
 pub fn filter(output: &Path, name: &str) -> Vec<usize> {
     let text = json(output, &format!("filters/{name}.json"));
-    from_gaps(numbers(text.as_str().unwrap(), false).into_iter().map(|(gap, _)| gap))
+    documents_in(text.as_str().unwrap(), false).into_iter().map(|(doc, _)| doc).collect()
 }

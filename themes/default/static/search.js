@@ -132,10 +132,24 @@
     return meta.words.indexOf(name) < 0 ? Promise.resolve({}) : get("words/" + name + ".json");
   }
 
-  // Numbers as the build writes them: base 32, lowest digits first, a digit >= 32 saying more follow.
+  // A list of documents as the build writes it: gaps (base 32, lowest digits first, a digit of 32
+  // or more saying more follow), each followed by a weight digit when `weighted`; or "*", one weight
+  // digit for all when `weighted`, then a bitmap, six documents to a digit.
   function decode(text, weighted, each) {
     var i = 0;
     var doc = 0;
+    if (text.charAt(0) === "*") {
+      var all = weighted ? digit[text.charCodeAt(1)] : 0;
+      for (i = weighted ? 2 : 1; i < text.length; i += 1, doc += 6) {
+        var bits = digit[text.charCodeAt(i)];
+        for (var b = 0; b < 6; b += 1) {
+          if (bits & (1 << b)) {
+            each(doc + b, all);
+          }
+        }
+      }
+      return;
+    }
     while (i < text.length) {
       var value = 0;
       var scale = 1;

@@ -417,7 +417,8 @@
     });
   }
 
-  // The page says what to do without JavaScript; from here on, this script speaks.
+  // The page says what to do without JavaScript or a web server (a script that cannot load, from
+  // file://, leaves it); from here on, this script speaks.
   say("");
   if (window.location.protocol === "file:") {
     say(words("needs-server"));

@@ -43,7 +43,7 @@ fn a_reply_keeps_every_old_byte_and_builds() {
     assert!(added.stderr.is_empty(), "Ben is an alias, so there is no note: {}", text(&added.stderr));
     let stdout = text(&added.stdout);
     assert!(stdout.starts_with("Added comment c6 (Ben, replying to c1) to content/week/"), "{stdout}");
-    assert!(stdout.contains("It will be at /cohort/week/client-focus/#comment-c6"), "{stdout}");
+    assert!(stdout.contains("It will be at https://example.org/cohort/week/client-focus/#comment-c6"), "{stdout}");
     let after = fs::read(&thread).unwrap();
     assert_eq!(&after[..before.len()], &before[..], "the old bytes are untouched");
     let output = root.path().join("out");

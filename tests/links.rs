@@ -131,6 +131,11 @@ fn check_feeds(output: &Path) {
         let mut addresses: Vec<String> = Vec::new();
         for node in xml.descendants() {
             addresses.extend(node.attribute("href").map(str::to_string));
+            // An entry's own base, so a picture beside its reading (`cycle.svg`) resolves in a feed reader.
+            if node.tag_name().name() == "entry" {
+                let base = node.attribute(("http://www.w3.org/XML/1998/namespace", "base"));
+                addresses.push(base.unwrap_or_else(|| panic!("{name}: an entry without xml:base")).to_string());
+            }
             if node.has_tag_name("loc") || node.tag_name().name() == "id" {
                 addresses.extend(node.text().map(str::to_string));
             }

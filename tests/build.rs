@@ -3,7 +3,6 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 
 use common::{assert_matches_file, build, copy_fixture, fixture, page, read_tree, roundtable, select};
 

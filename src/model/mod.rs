@@ -427,7 +427,8 @@ fn resolve_reading(
         (days >= 0).then(|| (days / 7 + 1) as u32)
     });
     let path = if raw.section.is_empty() { slug } else { format!("{}/{slug}", raw.section) };
-    if let Some(problem) = paths::check_reading(&path, &raw.section, &raw.assets, keys.of("slug")) {
+    let too_long = paths::check_reading(&path, &raw.section, &raw.assets, keys.of("slug"));
+    for problem in too_long.into_iter().chain(paths::check_file_names(&raw.assets, &raw.span.path)) {
         problems.push(problem);
     }
     let reading = Reading {

@@ -6,10 +6,13 @@
 //! output folder is kept to [`MAX_PATH`] bytes; what makes one longer is reported at the section's
 //! `_index.md` (or its folder) or at the reading, before anything is written.
 
+use std::path::Path;
+
 use super::slug;
 use crate::diagnostics::{Diagnostic, Span};
 use crate::load::raw::Asset;
 use crate::routes::Route;
+use crate::text::clean_line;
 
 /// The longest path a built file may have below the output folder, in bytes: Windows refuses
 /// paths past 260 characters, and this leaves 60 for the folder the site is built or unpacked in.
@@ -89,6 +92,26 @@ pub fn check_reading(path: &str, section: &str, assets: &[Asset], span: Span) ->
     )
 }
 
+/// Problems with the names of a bundle's files (`reading_file` is its `index.md`): a name Windows
+/// keeps for a device (`aux.png`, `con`) or cannot store (`:`, `?`, a final dot or space).
+pub fn check_file_names<'a>(assets: &'a [Asset], reading_file: &'a Path) -> impl Iterator<Item = Diagnostic> + 'a {
+    assets.iter().filter_map(move |asset| {
+        let bad = asset.target.split('/').find(|name| {
+            slug::is_device_name(name)
+                || name.ends_with(['.', ' '])
+                || name.chars().any(|c| c.is_control() || "<>:\"\\|?*".contains(c))
+        })?;
+        let span = Span::file(reading_file.with_file_name(&asset.target));
+        Some(
+            Diagnostic::error(span, format!("Windows cannot store a file or folder named `{}`", clean_line(bad)))
+                .with_help(
+                    "rename it with letters, digits, `-`, `_` and `.`: Windows keeps `con`, `prn`, `aux`, `nul`, \
+                     `com0`-`com9` and `lpt0`-`lpt9` for devices, with any extension, and refuses `< > : \" \\ | ? *`",
+                ),
+        )
+    })
+}
+
 /// `text` cut in the middle when it is long, so that a message stays readable.
 fn shortened(text: &str) -> String {
     const KEEP: usize = 40;
@@ -136,6 +159,14 @@ mod tests {
         let problem = check_reading(&path, &section, &[asset(&"p".repeat(40))], Span::file("r.md"));
         let problem = problem.expect("a long file name").to_string();
         assert!(problem.contains("give the file") && problem.contains("at most 21 bytes fit"), "{problem}");
+        let names: Vec<Asset> =
+            ["aux.png", "ok.png", "a:b.png", "notes/CON.txt", "end.", "con-1.png"].map(asset).into();
+        let refused: Vec<String> =
+            check_file_names(&names, Path::new("content/r/x/index.md")).map(|d| d.span.to_string()).collect();
+        assert_eq!(
+            refused,
+            ["content/r/x/aux.png", "content/r/x/a:b.png", "content/r/x/notes/CON.txt", "content/r/x/end."]
+        );
         // Under a section whose own pages are too long, the section is the problem.
         let deep = vec!["week"; 40].join("/");
         assert!(check_reading(&format!("{deep}/x"), &deep, &[], Span::file("r.md")).is_none());

@@ -157,6 +157,9 @@ fn paths_too_long_for_windows_are_refused_at_their_section_or_reading() {
     let public = output.path().join("public");
     let result = roundtable(["build", "--root", root.to_str().unwrap(), "--output", public.to_str().unwrap()]);
     assert_eq!(result.status.code(), Some(1));
-    assert_matches_file(&String::from_utf8(result.stderr).unwrap(), &root.join("expected-stderr.txt"));
+    let expected = std::fs::read_to_string(root.join("expected-stderr.txt")).unwrap();
+    let problems = expected.rsplit_once("roundtable: ").unwrap().0;
+    let stderr = String::from_utf8(result.stderr).unwrap();
+    assert_eq!(stderr, format!("{problems}roundtable: 3 errors found; nothing was written\n"));
     assert!(!public.exists());
 }

@@ -94,11 +94,20 @@ pub fn to_html(markdown: &str, author: Author) -> Result<Converted, TooLarge> {
         });
     }
     let mut events = Events::new(markdown, author);
-    let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, &mut events);
+    let allowed = OUTPUT_ALLOWANCE.saturating_add(markdown.len().saturating_mul(OUTPUT_PER_INPUT_BYTE));
+    let mut html = Bounded { html: String::with_capacity(markdown.len() * 3 / 2), allowed };
+    let written = pulldown_cmark::html::write_html_fmt(&mut html, &mut events);
     if let Some(refused) = events.refused {
         return Err(refused);
     }
+    if written.is_err() {
+        return Err(TooLarge {
+            message: format!("this text of {} bytes would make more than {allowed} bytes of HTML", markdown.len()),
+            help: "a short text makes this much only by repeating a link reference, footnote, mention or \
+                   table thousands of times: write less of it",
+        });
+    }
+    let html = html.html;
     let first_paragraph = events.first_paragraph.map(|paragraph| {
         let mut html = String::from("<p>");
         pulldown_cmark::html::push_html(&mut html, paragraph.events.into_iter());
@@ -115,15 +124,27 @@ pub fn to_html(markdown: &str, author: Author) -> Result<Converted, TooLarge> {
     })
 }
 
-/// What a text has made so far, against the limits.
+/// HTML as the writer writes it, refused past `allowed` bytes: the limit is on what is written,
+/// exactly, and nothing past it is ever held.
+struct Bounded {
+    html: String,
+    allowed: usize,
+}
+
+impl std::fmt::Write for Bounded {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        if self.html.len() + text.len() > self.allowed {
+            return Err(std::fmt::Error);
+        }
+        self.html.push_str(text);
+        Ok(())
+    }
+}
+
+/// What a text's Markdown has made so far, against the limits.
 #[derive(Default)]
 struct Limits {
-    /// The text's length in bytes.
-    input: usize,
-    /// The most HTML the text may make.
-    allowed: usize,
     cells: usize,
-    output: usize,
     depth: usize,
     deepest: usize,
     raw_html: bool,
@@ -131,7 +152,7 @@ struct Limits {
 
 impl Limits {
     /// Counts the nesting and table cells of one event of the parser; an error past a limit.
-    fn count_structure(&mut self, event: &Event) -> Result<(), TooLarge> {
+    fn count(&mut self, event: &Event) -> Result<(), TooLarge> {
         match event {
             Event::Html(_) | Event::InlineHtml(_) => self.raw_html = true,
             Event::Start(tag) => {
@@ -150,35 +171,6 @@ impl Limits {
                 message: format!("this text's tables have more than {MAX_TABLE_CELLS} cells"),
                 help: "every row of a table gets as many cells as its header has columns: \
                        use fewer columns or rows, or split the table",
-            });
-        }
-        Ok(())
-    }
-
-    /// Counts what one event on its way to the writer will write (mention links and footnote
-    /// references included); an error past the text's share of output.
-    fn count_output(&mut self, event: &Event) -> Result<(), TooLarge> {
-        // Roughly: its text, its link's address, or a tag.
-        self.output += match event {
-            Event::Text(t)
-            | Event::Code(t)
-            | Event::InlineMath(t)
-            | Event::DisplayMath(t)
-            | Event::Html(t)
-            | Event::InlineHtml(t) => t.len(),
-            Event::Start(Tag::Link { dest_url, title, .. } | Tag::Image { dest_url, title, .. }) => {
-                dest_url.len() + title.len() + 32
-            }
-            _ => 24,
-        };
-        if self.output > self.allowed {
-            return Err(TooLarge {
-                message: format!(
-                    "this text of {} bytes would make more than {} bytes of HTML",
-                    self.input, self.allowed
-                ),
-                help: "a short text makes this much only by repeating a link reference, footnote, mention or \
-                       table thousands of times: write less of it",
             });
         }
         Ok(())
@@ -223,11 +215,10 @@ struct Paragraph<'m> {
 
 impl<'m, 'a> Events<'m, 'a> {
     fn new(markdown: &'m str, author: Author<'a>) -> Events<'m, 'a> {
-        let allowed = OUTPUT_ALLOWANCE.saturating_add(markdown.len().saturating_mul(OUTPUT_PER_INPUT_BYTE));
         Events {
             parser: Parser::new_ext(markdown, options(author)),
             author,
-            limits: Limits { input: markdown.len(), allowed, ..Limits::default() },
+            limits: Limits::default(),
             refused: None,
             footnotes: HashMap::new(),
             heading_ids: (PAGE_IDS.iter().map(|id| id.to_string()).collect(), HashMap::new()),
@@ -360,9 +351,6 @@ impl<'m, 'a> Events<'m, 'a> {
             }
             (_, event) => event,
         };
-        if let Err(refused) = self.limits.count_output(&event) {
-            self.refuse(refused);
-        }
         self.ready.push_back(event);
     }
 
@@ -404,7 +392,7 @@ impl<'m> Iterator for Events<'m, '_> {
                 return None;
             }
             match self.parser.next() {
-                Some(event) => match self.limits.count_structure(&event) {
+                Some(event) => match self.limits.count(&event) {
                     Ok(()) => self.take(event),
                     Err(refused) => self.refuse(refused),
                 },

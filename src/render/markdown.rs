@@ -196,6 +196,8 @@ struct Events<'m, 'a> {
     /// Text not yet scanned for mentions, and how deep inside code, links and images it is.
     text: String,
     inside: usize,
+    /// The text being scanned for mentions, passed on one mention at a time.
+    scan: Option<Scan<'m>>,
     /// The people linked, in order of first mention.
     mentions: Vec<PersonId>,
     /// A reading's first top-level paragraph, as it is read.
@@ -205,6 +207,13 @@ struct Events<'m, 'a> {
     /// Events ready for the writer.
     ready: VecDeque<Event<'m>>,
     done: bool,
+}
+
+/// Text being scanned for mentions: how far it is passed on, and the event that comes after it.
+struct Scan<'m> {
+    text: String,
+    from: usize,
+    then: Option<Event<'m>>,
 }
 
 /// A paragraph's events, and whether it has ended.
@@ -225,6 +234,7 @@ impl<'m, 'a> Events<'m, 'a> {
             heading: None,
             text: String::new(),
             inside: 0,
+            scan: None,
             mentions: Vec::new(),
             first_paragraph: None,
             depth: 0,
@@ -302,9 +312,10 @@ impl<'m, 'a> Events<'m, 'a> {
     /// Second step: in a comment, each `@Name` of plain text linked to the person's page.
     ///
     /// Text inside code, links and images is left alone. Adjacent text events are
-    /// joined first, since the parser may split a line at punctuation.
+    /// joined first, since the parser may split a line at punctuation; the joined text is then
+    /// passed on one mention at a time ([`Events::scan_step`]), before `event`.
     fn mention(&mut self, event: Event<'m>) {
-        let Author::Member { mentions: Some(names), .. } = self.author else {
+        let Author::Member { mentions: Some(_), .. } = self.author else {
             return self.emit(event);
         };
         if let Event::Text(text) = &event {
@@ -313,26 +324,58 @@ impl<'m, 'a> Events<'m, 'a> {
                 return;
             }
         }
-        self.flush_text(names);
         match &event {
             Event::Start(Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. }) => self.inside += 1,
             Event::End(TagEnd::CodeBlock | TagEnd::Link | TagEnd::Image) => self.inside = self.inside.saturating_sub(1),
             _ => {}
         }
-        self.emit(event);
+        self.scan = Some(Scan { text: std::mem::take(&mut self.text), from: 0, then: Some(event) });
     }
 
-    /// Passes on the text gathered for mentions, linked.
-    fn flush_text(&mut self, names: &MentionNames) {
-        if self.text.is_empty() {
-            return;
+    /// Passes on the text being scanned for mentions up to and including its next `@Name` (linked
+    /// to the person's page), or all of it and the event that follows it; false when none is scanned.
+    ///
+    /// One mention at a time, so that a text of thousands of mentions never has them all waiting at
+    /// once, and the writer's limit stops it early.
+    fn scan_step(&mut self) -> bool {
+        let (Some(scan), Author::Member { mentions: Some(names), .. }) = (&mut self.scan, self.author) else {
+            return false;
+        };
+        let (text, from) = (&scan.text, scan.from);
+        let mut search_from = from;
+        while let Some(offset) = text[search_from..].find('@') {
+            let at = search_from + offset;
+            search_from = at + 1;
+            // `a@b.org` and `x@Name` are not mentions: an `@` must start a word.
+            let starts_word =
+                text[..at].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || "_.+-@/&=%".contains(c)));
+            let Some((person, length)) = starts_word.then(|| names.find(&text[at + 1..])).flatten() else {
+                continue;
+            };
+            let end = at + 1 + length;
+            let href = names.href(person).replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
+            let linked = [
+                Event::Text(CowStr::from(text[from..at].to_string())),
+                Event::InlineHtml(CowStr::from(format!("<a class=\"mention\" href=\"{href}\">"))),
+                Event::Text(CowStr::from(text[at..end].to_string())),
+                Event::InlineHtml(CowStr::from("</a>")),
+            ];
+            scan.from = end;
+            if !self.mentions.contains(&person) {
+                self.mentions.push(person);
+            }
+            for event in linked.into_iter().filter(|e| !matches!(e, Event::Text(t) if t.is_empty())) {
+                self.emit(event);
+            }
+            return true;
         }
-        let text = std::mem::take(&mut self.text);
-        let mut linked = Vec::new();
-        mention_text(&text, names, &mut self.mentions, &mut linked);
-        for event in linked {
+        let rest = (from < text.len()).then(|| Event::Text(CowStr::from(text[from..].to_string())));
+        let then = scan.then.take();
+        self.scan = None;
+        for event in rest.into_iter().chain(then) {
             self.emit(event);
         }
+        true
     }
 
     /// Last step: a reading's first paragraph kept for its summary, and a member's footnote
@@ -388,6 +431,9 @@ impl<'m> Iterator for Events<'m, '_> {
             if let Some(event) = self.ready.pop_front() {
                 return Some(event);
             }
+            if self.scan_step() {
+                continue;
+            }
             if self.done {
                 return None;
             }
@@ -398,44 +444,12 @@ impl<'m> Iterator for Events<'m, '_> {
                 },
                 None => {
                     self.done = true;
-                    if let Author::Member { mentions: Some(names), .. } = self.author {
-                        self.flush_text(names);
+                    if !self.text.is_empty() {
+                        self.scan = Some(Scan { text: std::mem::take(&mut self.text), from: 0, then: None });
                     }
                 }
             }
         }
-    }
-}
-
-/// Pushes `text` as text events, with a link around each `@Name` it holds.
-fn mention_text(text: &str, names: &MentionNames, found: &mut Vec<PersonId>, out: &mut Vec<Event>) {
-    let mut plain_from = 0;
-    let mut search_from = 0;
-    while let Some(offset) = text[search_from..].find('@') {
-        let at = search_from + offset;
-        search_from = at + 1;
-        // `a@b.org` and `x@Name` are not mentions: an `@` must start a word.
-        let starts_word =
-            text[..at].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || "_.+-@/&=%".contains(c)));
-        let Some((person, length)) = starts_word.then(|| names.find(&text[at + 1..])).flatten() else {
-            continue;
-        };
-        let end = at + 1 + length;
-        if plain_from < at {
-            out.push(Event::Text(CowStr::from(text[plain_from..at].to_string())));
-        }
-        let href = names.href(person).replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
-        out.push(Event::InlineHtml(CowStr::from(format!("<a class=\"mention\" href=\"{href}\">"))));
-        out.push(Event::Text(CowStr::from(text[at..end].to_string())));
-        out.push(Event::InlineHtml(CowStr::from("</a>")));
-        if !found.contains(&person) {
-            found.push(person);
-        }
-        plain_from = end;
-        search_from = end;
-    }
-    if plain_from < text.len() {
-        out.push(Event::Text(CowStr::from(text[plain_from..].to_string())));
     }
 }
 

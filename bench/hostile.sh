@@ -84,11 +84,19 @@ for pattern in '<div/>' '<div></p>' '<div></q>' '<div></br>' '<div title="</div>
         $((m2 / 1024)) "$outcome"
 done
 
-# fill TEXT BYTES: TEXT repeated to about BYTES bytes (`\n` a new line).
+# fill TEXT BYTES: TEXT repeated (`%i` numbered, `\n` a new line) as often as it fits in BYTES bytes.
 fill() {
-    local length
-    length=$(printf '%b' "$1" | wc -c)
-    repeat "$1" $(($2 / length))
+    LC_ALL=C awk -v s="$1" -v bytes="$2" 'BEGIN {
+        gsub(/\\n/, "\n", s)
+        numbered = index(s, "%i") > 0
+        for (i = 0; ; i++) {
+            t = s
+            if (numbered) gsub(/%i/, i, t)
+            if (total + length(t) > bytes) break
+            printf "%s", t
+            total += length(t)
+        }
+    }'
 }
 
 # Every build below writes its output; `--no-cache` keeps the cache's copy of the text out of the figure.
@@ -108,10 +116,11 @@ for pattern in '*a* ' '`a` ' '<b>x</b> ' '<span>x</span>' '<br>' 'a\n' '- a\n' '
         read -r _ m outcome <<<"$(measure "$dir" build --no-cache)"
         if [ "$size" = "$BYTES" ]; then m1=$m; else m2=$m; fi
     done
-    awk -v p="$pattern" -v b="$BYTES" -v m0="$m0" -v m1="$m1" -v m2="$m2" -v o="$outcome" 'BEGIN {
-        gsub(/\\n/, "\\\\n", p)
+    P=$pattern awk -v b="$BYTES" -v m0="$m0" -v m1="$m1" -v m2="$m2" -v o="$outcome" 'BEGIN {
+        p = ENVIRON["P"]
+        shown = (index(p, "`") > 0) ? "`` " p " ``" : "`" p "`"
         growth = (m1 > m0) ? (m2 - m0) / (m1 - m0) : 0
-        printf "| `%s` | %d B | %d MiB | %d B | %d MiB | %.1f | %.0f B%s |\n", p, b, m1 / 1024, 2 * b, m2 / 1024, growth,
-            (m2 - m1) * 1024 / b, (o == "built") ? "" : " (" o ")"
+        further = (o == "built") ? sprintf("%.0f B", (m2 - m1) * 1024 / b) : "refused at 2x"
+        printf "| %s | %d B | %d MiB | %d B | %d MiB | %.1f | %s |\n", shown, b, m1 / 1024, 2 * b, m2 / 1024, growth, further
     }'
 done

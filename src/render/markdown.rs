@@ -189,7 +189,7 @@ struct Events<'m, 'a> {
     refused: Option<TooLarge>,
     /// Footnote labels and their `fn-<n>` names.
     footnotes: HashMap<String, String>,
-    /// Heading ids given so far, and the next number to try for each base.
+    /// Heading ids given so far (the page's own first), and the next number to try for each base.
     heading_ids: (HashSet<String>, HashMap<String, usize>),
     /// The events of the heading being read, until its end.
     heading: Option<Vec<Event<'m>>>,
@@ -230,7 +230,7 @@ impl<'m, 'a> Events<'m, 'a> {
             limits: Limits::default(),
             refused: None,
             footnotes: HashMap::new(),
-            heading_ids: (PAGE_IDS.iter().map(|id| id.to_string()).collect(), HashMap::new()),
+            heading_ids: (HashSet::new(), HashMap::new()),
             heading: None,
             text: String::new(),
             inside: 0,
@@ -289,7 +289,11 @@ impl<'m, 'a> Events<'m, 'a> {
         let Some((Event::Start(Tag::Heading { id, .. }), rest)) = events.split_first_mut() else { return };
         let wanted = match id {
             Some(id) => id.to_string(),
-            None => heading_text(rest),
+            // Its text: `rest` is the heading's own events.
+            None => rest
+                .iter()
+                .filter_map(|e| if let Event::Text(t) | Event::Code(t) = e { Some(&**t) } else { None })
+                .collect(),
         };
         let base = match slug::slugify(&wanted) {
             s if s.is_empty() => "section".to_string(),
@@ -297,6 +301,9 @@ impl<'m, 'a> Events<'m, 'a> {
             s => s,
         };
         let (used, tried) = &mut self.heading_ids;
+        if used.is_empty() {
+            used.extend(PAGE_IDS.iter().map(|id| id.to_string()));
+        }
         // Counting on from the last number given to this base keeps a thousand equal headings linear.
         let next = tried.entry(base.clone()).or_insert(0);
         let unique = loop {
@@ -469,19 +476,6 @@ pub const PAGE_IDS: &[&str] = &[
 /// Beginnings of ids the theme numbers (`comment-c3`, `week-2`, `reflection-1`), members' texts
 /// (`ugc-`) and a reading's footnotes (`fn-`) use: a heading whose id would start so gets `about-` first.
 pub const PAGE_ID_PREFIXES: &[&str] = &["comment-", "ugc-", "fn-", "week-", "reflection-"];
-
-/// The text of the heading whose events begin `events`.
-fn heading_text(events: &[Event]) -> String {
-    let mut text = String::new();
-    for event in events {
-        match event {
-            Event::End(TagEnd::Heading(_)) => break,
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
-            _ => {}
-        }
-    }
-    text
-}
 
 #[cfg(test)]
 mod tests {

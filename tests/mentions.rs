@@ -15,6 +15,10 @@ claire-one:
   name: Claire One
 claire-two:
   name: Claire Two
+zoe-ng:
+  name: \"Zo\\u00EB Ng\"
+renee-blanc:
+  name: \"Rene\\u0301e Blanc\"
 ";
 
 /// Builds a site whose one reading has the comments `(id, author, body)`, and returns the output folder.
@@ -58,6 +62,24 @@ fn names_aliases_and_unique_first_names_link_in_any_case() {
     let html = page(&output, "r/a/index.html");
     let link = select(&html, "#comment-c3 a.mention")[0];
     assert_eq!(link.text().collect::<String>(), "@Ben Ode", "the longest name that fits, as written");
+}
+
+#[test]
+fn names_typed_composed_or_decomposed_link_alike() {
+    // authors.yaml has `Zoë` as one character and `Renée` as `e` and a combining accent;
+    // the comments type them the other way, in other cases.
+    let (_dir, output) = built(&[
+        ("c1", "Ben Ode", "Thanks @Zoe\u{308} and @RENÉE BLANC."),
+        ("c2", "Ben Ode", "@zoë ng, @Rene\u{301}e: not @Zoe Ng."),
+    ]);
+    assert_eq!(mentions(&output, "c1"), ["/c/authors/zoe-ng/", "/c/authors/renee-blanc/"]);
+    assert_eq!(mentions(&output, "c2"), ["/c/authors/zoe-ng/", "/c/authors/renee-blanc/"]);
+    let zoe = page(&output, "authors/zoe-ng/index.html");
+    let listed: Vec<&str> = select(&zoe, "[aria-labelledby=mentioned-heading] a.comment-link")
+        .iter()
+        .map(|a| a.attr("href").unwrap())
+        .collect();
+    assert_eq!(listed, ["/c/r/a/#comment-c2", "/c/r/a/#comment-c1"]);
 }
 
 #[test]

@@ -9,6 +9,7 @@ pub mod dates;
 pub mod due;
 pub mod lookalike;
 pub mod mentions;
+pub mod paths;
 pub mod people;
 pub mod prepare;
 mod sections;
@@ -426,6 +427,10 @@ fn resolve_reading(
         (days >= 0).then(|| (days / 7 + 1) as u32)
     });
     let path = if raw.section.is_empty() { slug } else { format!("{}/{slug}", raw.section) };
+    let too_long = paths::check_reading(&path, &raw.section, &raw.assets, keys.of("slug"));
+    for problem in too_long.into_iter().chain(paths::check_file_names(&raw.assets, &raw.span.path)) {
+        problems.push(problem);
+    }
     let reading = Reading {
         span: raw.span,
         section: raw.section,

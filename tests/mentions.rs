@@ -72,14 +72,14 @@ fn names_typed_composed_or_decomposed_link_alike() {
         ("c1", "Ben Ode", "Thanks @Zoe\u{308} and @RENÉE BLANC."),
         ("c2", "Ben Ode", "@zoë ng, @Rene\u{301}e: not @Zoe Ng."),
     ]);
-    assert_eq!(mentions(&output, "c1"), ["/c/authors/zoe-ng/", "/c/authors/renee-blanc/"]);
-    assert_eq!(mentions(&output, "c2"), ["/c/authors/zoe-ng/", "/c/authors/renee-blanc/"]);
+    assert_eq!(mentions(&output, "c1"), ["../../authors/zoe-ng/index.html", "../../authors/renee-blanc/index.html"]);
+    assert_eq!(mentions(&output, "c2"), ["../../authors/zoe-ng/index.html", "../../authors/renee-blanc/index.html"]);
     let zoe = page(&output, "authors/zoe-ng/index.html");
     let listed: Vec<&str> = select(&zoe, "[aria-labelledby=mentioned-heading] a.comment-link")
         .iter()
         .map(|a| a.attr("href").unwrap())
         .collect();
-    assert_eq!(listed, ["/c/r/a/#comment-c2", "/c/r/a/#comment-c1"]);
+    assert_eq!(listed, ["../../r/a/index.html#comment-c2", "../../r/a/index.html#comment-c1"]);
 }
 
 #[test]

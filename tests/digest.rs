@@ -84,6 +84,68 @@ fn each_person_gets_their_own_week() {
 }
 
 #[test]
+fn a_french_site_gets_its_digests_in_french() {
+    let site = copy_fixture("cohort-rhythm");
+    let config = site.path().join("site.yaml");
+    let text = fs::read_to_string(&config).unwrap();
+    fs::write(&config, format!("{text}language: fr-CA\n")).unwrap();
+    // A site's own file overrides a digest's string as it does the theme's.
+    fs::create_dir(site.path().join("i18n")).unwrap();
+    fs::write(site.path().join("i18n/fr.yaml"), "strings:\n  digest_greeting: \"Salut {name},\"\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let output = digest(site.path(), &["--week", "2", "--out", out.path().to_str().unwrap()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let mails = written(out.path());
+    let parse = |raw: &[u8]| {
+        let mail = MessageParser::default().parse(raw).unwrap();
+        let text = mail.body_text(0).unwrap().replace("\r\n", "\n");
+        (mail.subject().unwrap().to_string(), text, mail.body_html(0).unwrap().into_owned())
+    };
+    let (subject, text, html) = parse(&mails[3].1);
+    assert_eq!(subject, "Rhythm Fixture, semaine 2 : 2 réponses et mentions pour vous");
+    assert!(text.starts_with("Salut Dee Long,\n\nVoici la semaine 2 de Rhythm Fixture.\n"), "{text}");
+    assert!(text.contains("La lecture de la semaine :"), "{text}");
+    assert!(
+        text.contains("Réflexions d'ici le mardi 9 janvier · réponses d'ici le jeudi 11 janvier à 17 h 00"),
+        "due dates in French words: {text}"
+    );
+    assert!(text.contains("Réponses à vos commentaires :\n\nBen Ode sur Two :\n> Ben answers Dee on time."), "{text}");
+    assert!(text.contains("Vous recevez ce courriel parce que vous faites partie de Rhythm Fixture"), "{text}");
+    assert!(html.contains("<html lang=\"fr-CA\">") && html.contains("Lire et répondre sur le site"), "{html}");
+    let (subject, text, _) = parse(&mails[2].1);
+    assert_eq!(subject, "Rhythm Fixture, semaine 2 : 1 réponse ou mention pour vous");
+    assert!(text.contains("Où l'on vous mentionne :"), "{text}");
+    let (subject, text, html) = parse(&mails[4].1);
+    assert_eq!(subject, "Rhythm Fixture, semaine 2");
+    assert!(text.contains("Pas encore entendus cette semaine :\n  - Cy Quiet n'a rien écrit cette semaine"), "{text}");
+    assert!(text.contains("parce que vous animez Rhythm Fixture"), "{text}");
+    let english = [
+        "Hello",
+        "This is week",
+        "reading",
+        "Replies to you",
+        "mentioned",
+        "Read and reply",
+        "Not heard",
+        "wrote nothing",
+        "You receive",
+        "Reflections by",
+        "replies by",
+        "January",
+        "Tuesday",
+        " on Two",
+    ];
+    for (name, raw) in &mails {
+        let (subject, text, html) = parse(raw);
+        for words in english {
+            for part in [&subject, &text, &html] {
+                assert!(!part.contains(words), "{name}'s digest says {words:?} in English: {part}");
+            }
+        }
+    }
+}
+
+#[test]
 fn sending_without_settings_or_to_a_week_without_readings_is_refused() {
     let out = tempfile::tempdir().unwrap();
     let output = digest(&fixture("cohort-rhythm"), &["--send", "--out", out.path().to_str().unwrap()]);

@@ -50,6 +50,9 @@ fn the_french_site_is_written_in_french() {
         "Personnes",
         "Commentaire de Benoît Okafor",
         "par Joyce Kaser et Susan Mundry",
+        "Réflexions d'ici le",
+        "vendredi 9 septembre",
+        "lundi 12 septembre à 17 h 00",
     ] {
         assert!(text.contains(expected), "missing {expected:?}");
     }

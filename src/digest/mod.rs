@@ -3,7 +3,8 @@
 //! Each mail goes to one person and names only them: the week's new readings with their due dates,
 //! the replies to them and mentions of them on that week's readings (published comments only), and,
 //! for facilitators, who has not been heard. [`compose`] makes plain data from the `Site`; `mail`
-//! turns it into a MIME message; `smtp` sends.
+//! turns it into a MIME message; `smtp` sends. Every word a digest writes comes from the site's
+//! translation files (`digest_*` and the theme's own strings), as the pages' words do.
 
 mod mail;
 pub mod smtp;
@@ -11,6 +12,7 @@ pub mod smtp;
 use std::path::PathBuf;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::language::Language;
 use crate::model::{due, PersonId, Site};
 use crate::render::markdown::{self, Author};
 use crate::render::sanitize::{self, Html};
@@ -59,7 +61,7 @@ pub struct ReadingItem {
     pub title: String,
     /// Its absolute address.
     pub url: String,
-    /// "Reflections by Friday 12 August", when due dates are set.
+    /// "Reflections by Friday 12 August", in the site's language, when due dates are set.
     pub due: Option<String>,
 }
 
@@ -103,7 +105,8 @@ pub fn run(options: &DigestOptions) -> Result<Made, Diagnostics> {
         cache: false,
         progress: Default::default(),
     };
-    let (site, _, warnings) = crate::model::prepare::load_and_resolve(&build)?;
+    let (site, theme, warnings) = crate::model::prepare::load_and_resolve(&build)?;
+    let language = &theme.language;
     let mut warnings = warnings.sorted();
     let smtp = match (&site.config.smtp, options.send) {
         (None, true) => {
@@ -115,11 +118,11 @@ pub fn run(options: &DigestOptions) -> Result<Made, Diagnostics> {
     };
     let week = pick_week(&site, options.week)?;
     let from = sender(&site)?;
-    let digests = compose(&site, week, &mut warnings);
+    let digests = compose(&site, language, week, &mut warnings);
     let folder = options.out.clone().unwrap_or_else(|| options.root.join("digests").join(format!("week-{week}")));
     let mut mails = Vec::new();
     for digest in &digests {
-        let message = mail::message(&site, digest, &from);
+        let message = mail::message(&site, language, digest, &from);
         let path = folder.join(format!("{}.eml", digest.file));
         std::fs::create_dir_all(&folder)
             .and_then(|()| crate::write::write_atomically(&path, &message.formatted()))
@@ -181,8 +184,8 @@ fn sender(site: &Site) -> Result<String, Diagnostics> {
         })
 }
 
-/// One digest for each expected person (and each facilitator) with an address.
-pub fn compose(site: &Site, week: u32, warnings: &mut Vec<Diagnostic>) -> Vec<Digest> {
+/// One digest for each expected person (and each facilitator) with an address, in `language`.
+pub fn compose(site: &Site, language: &Language, week: u32, warnings: &mut Vec<Diagnostic>) -> Vec<Digest> {
     let participation = report::participation(site, &Window::all());
     let column = participation.weeks.iter().position(|&w| w == week);
     let not_heard: Vec<String> = participation
@@ -192,12 +195,12 @@ pub fn compose(site: &Site, week: u32, warnings: &mut Vec<Diagnostic>) -> Vec<Di
         .filter_map(|row| {
             let counts = &row.weeks[column?];
             let why = match (counts.comments, counts.reflection) {
-                (0, _) => "wrote nothing this week",
-                (_, Some(Status::Missing)) => "has not reflected",
-                (_, Some(Status::Late)) => "reflected late",
+                (0, _) => "digest_wrote_nothing",
+                (_, Some(Status::Missing)) => "digest_not_reflected",
+                (_, Some(Status::Late)) => "digest_reflected_late",
                 _ => return None,
             };
-            Some(format!("{} {why}", row.name))
+            Some(language.say(why, None, &[("name", &row.name)]))
         })
         .collect();
     let readings: Vec<ReadingItem> = site
@@ -208,7 +211,7 @@ pub fn compose(site: &Site, week: u32, warnings: &mut Vec<Diagnostic>) -> Vec<Di
         .map(|r| ReadingItem {
             title: r.title.clone(),
             url: permalink(site, &r.path, None),
-            due: due_line(site, &r.due),
+            due: due_line(site, language, &r.due),
         })
         .collect();
     let mut recipients: Vec<PersonId> = if site.members.is_empty() {
@@ -221,7 +224,7 @@ pub fn compose(site: &Site, week: u32, warnings: &mut Vec<Diagnostic>) -> Vec<Di
     let facilitators: Vec<PersonId> =
         (0..site.people.len()).map(PersonId).filter(|p| facilitator(p) && !recipients.contains(p)).collect();
     recipients.extend(facilitators);
-    let prepared = week_comments(site, week);
+    let prepared = week_comments(site, language, week);
     let mut digests = Vec::new();
     for person in recipients {
         let info = &site.people[person.0];
@@ -239,14 +242,8 @@ pub fn compose(site: &Site, week: u32, warnings: &mut Vec<Diagnostic>) -> Vec<Di
         };
         let (replies, mentions) = comments_for(&prepared, person);
         let is_facilitator = facilitator(&person);
-        let reason = if is_facilitator {
-            format!(
-                "You receive this because you facilitate {} and your address is in authors.yaml.",
-                site.config.title
-            )
-        } else {
-            format!("You receive this because you are a member of {} and your address is in authors.yaml; ask the facilitator to take it out to stop these mails.", site.config.title)
-        };
+        let why = if is_facilitator { "digest_why_facilitator" } else { "digest_why_member" };
+        let reason = language.say(why, None, &[("site", &site.config.title)]);
         digests.push(Digest {
             name: info.name.clone(),
             address: address.clone(),
@@ -262,12 +259,14 @@ pub fn compose(site: &Site, week: u32, warnings: &mut Vec<Diagnostic>) -> Vec<Di
     digests
 }
 
-fn due_line(site: &Site, due: &due::Due) -> Option<String> {
-    let words = |d: &chrono::DateTime<chrono::FixedOffset>| due::in_words(d, site.config.timezone);
+/// The due dates in words, as the reading's page says them.
+fn due_line(site: &Site, language: &Language, due: &due::Due) -> Option<String> {
+    let words = |d: &chrono::DateTime<chrono::FixedOffset>| due::in_words(d, site.config.timezone, language);
+    let say = |key: &str| language.say(key, None, &[]);
     match (due.reflections.as_ref().map(words), due.replies.as_ref().map(words)) {
-        (Some(r), Some(p)) => Some(format!("Reflections by {r} · replies by {p}")),
-        (Some(r), None) => Some(format!("Reflections by {r}")),
-        (None, Some(p)) => Some(format!("Replies by {p}")),
+        (Some(r), Some(p)) => Some(format!("{} {r} · {} {p}", say("reflections_due"), say("replies_due_also"))),
+        (Some(r), None) => Some(format!("{} {r}", say("reflections_due"))),
+        (None, Some(p)) => Some(format!("{} {p}", say("replies_due"))),
         (None, None) => None,
     }
 }
@@ -281,7 +280,7 @@ struct Prepared {
 }
 
 /// The week's published comments, oldest first, each converted and cleaned once.
-fn week_comments(site: &Site, week: u32) -> Vec<Prepared> {
+fn week_comments(site: &Site, language: &Language, week: u32) -> Vec<Prepared> {
     let mut all = Vec::new();
     for reading in site.readings.iter().rev().filter(|r| r.week == Some(week)) {
         let comments = &reading.thread.comments;
@@ -304,7 +303,9 @@ fn week_comments(site: &Site, week: u32) -> Vec<Prepared> {
                 answers: comment.parent.and_then(|p| comments[p].author),
                 mentions: converted.mentions,
                 item: CommentItem {
-                    author: comment.author.map_or_else(|| "Anonymous".to_string(), |a| site.people[a.0].name.clone()),
+                    author: comment
+                        .author
+                        .map_or_else(|| language.say("anonymous", None, &[]), |a| site.people[a.0].name.clone()),
                     reading: reading.title.clone(),
                     url: permalink(site, &reading.path, Some(&comment.id)),
                     text: crate::text::strip_controls(&comment.body).trim().to_string(),

@@ -79,7 +79,10 @@ impl<'a> Views<'a> {
 
     /// A due date, shown in words.
     pub fn due(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> DateView {
-        DateView { display: crate::model::due::in_words(date, self.site.config.timezone), ..self.date(date) }
+        DateView {
+            display: crate::model::due::in_words(date, self.site.config.timezone, self.language),
+            ..self.date(date)
+        }
     }
 
     /// The calendar day of `date` in the site's timezone, as `YYYY-MM-DD`.

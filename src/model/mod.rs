@@ -97,6 +97,10 @@ pub struct Reading {
     pub summary: Option<String>,
     /// The body (Markdown).
     pub body: String,
+    /// Where the body starts in its file (for messages about a place in it).
+    pub body_span: Span,
+    /// Where the front matter's `summary:` is (its first line when there is none).
+    pub summary_span: Span,
     /// The book or article the excerpt comes from.
     pub source: Option<Source>,
     /// Built only with `--drafts`.
@@ -427,6 +431,8 @@ fn resolve_reading(
     });
     let path = if raw.section.is_empty() { slug } else { format!("{}/{slug}", raw.section) };
     let reading = Reading {
+        body_span: Span::new(raw.span.path.clone(), raw.body_line, 1),
+        summary_span: raw.keys.of("summary"),
         span: raw.span,
         section: raw.section,
         path,

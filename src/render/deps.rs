@@ -116,6 +116,8 @@ fn same_but_thread(a: &Reading, b: &Reading) -> bool {
         tags,
         summary,
         body,
+        body_span,
+        summary_span,
         source,
         draft,
         comments_open,
@@ -135,6 +137,8 @@ fn same_but_thread(a: &Reading, b: &Reading) -> bool {
         && *tags == b.tags
         && *summary == b.summary
         && *body == b.body
+        && *body_span == b.body_span
+        && *summary_span == b.summary_span
         && *due == b.due
         && *source == b.source
         && *draft == b.draft

@@ -38,6 +38,9 @@ pub struct Converted {
     pub depth: usize,
     /// Whether the text holds raw HTML, whose nesting only an HTML tokenizer can measure.
     pub raw_html: bool,
+    /// Where each picture without an address starts, as byte offsets into the Markdown: `![alt]()` or
+    /// a raw `<img>` with an empty or missing `src`, which the sanitizer drops, for a warning there.
+    pub pictures_without_address: Vec<usize>,
 }
 
 /// The most table cells one text may make: pulldown-cmark pads every short row to the
@@ -78,7 +81,7 @@ fn options(author: Author) -> Options {
 /// past its share of output: the events are counted as they come, so a refused text costs no
 /// more memory than its limit.
 pub fn to_html(markdown: &str, author: Author) -> Result<Converted, TooLarge> {
-    let (mut events, depth, raw_html) = bounded_events(markdown, author)?;
+    let Bounded { mut events, depth, raw_html, pictures_without_address } = bounded_events(markdown, author)?;
     let mut mentions = Vec::new();
     rename_footnotes(&mut events);
     if let Author::Facilitator = author {
@@ -94,24 +97,41 @@ pub fn to_html(markdown: &str, author: Author) -> Result<Converted, TooLarge> {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     // A mention adds one `<a>` around text.
-    Ok(Converted { html, first_paragraph, mentions, depth: depth + 1, raw_html })
+    Ok(Converted { html, first_paragraph, mentions, depth: depth + 1, raw_html, pictures_without_address })
 }
 
-/// The parser's events with the nesting they make and whether raw HTML is among them,
-/// or why the text is refused.
-fn bounded_events<'m>(markdown: &'m str, author: Author) -> Result<(Vec<Event<'m>>, usize, bool), TooLarge> {
+/// What the parser's events are, once counted.
+struct Bounded<'m> {
+    events: Vec<Event<'m>>,
+    /// How deep the elements they make nest.
+    depth: usize,
+    /// Whether raw HTML is among them.
+    raw_html: bool,
+    /// Where the pictures without an address start.
+    pictures_without_address: Vec<usize>,
+}
+
+/// The parser's events with the nesting they make, whether raw HTML is among them and where the
+/// pictures without an address are, or why the text is refused.
+fn bounded_events<'m>(markdown: &'m str, author: Author) -> Result<Bounded<'m>, TooLarge> {
     let allowed = OUTPUT_ALLOWANCE.saturating_add(markdown.len().saturating_mul(OUTPUT_PER_INPUT_BYTE));
     let (mut cells, mut output, mut depth, mut deepest, mut raw_html) = (0usize, 0usize, 0usize, 0usize, false);
     let mut events = Vec::new();
-    for event in Parser::new_ext(markdown, options(author)) {
+    let mut no_address = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options(author)).into_offset_iter() {
         // What the event writes, roughly: its text, its link's address, or a tag.
         output += match &event {
             Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => t.len(),
             Event::Html(t) | Event::InlineHtml(t) => {
                 raw_html = true;
+                let within = range.len().saturating_sub(1);
+                no_address.extend(raw_pictures_without_address(t).into_iter().map(|at| range.start + at.min(within)));
                 t.len()
             }
             Event::Start(Tag::Link { dest_url, title, .. } | Tag::Image { dest_url, title, .. }) => {
+                if matches!(&event, Event::Start(Tag::Image { .. })) && dest_url.trim().is_empty() {
+                    no_address.push(range.start);
+                }
                 dest_url.len() + title.len() + 32
             }
             _ => 24,
@@ -144,7 +164,45 @@ fn bounded_events<'m>(markdown: &'m str, author: Author) -> Result<(Vec<Event<'m
         }
         events.push(event);
     }
-    Ok((events, deepest, raw_html))
+    Ok(Bounded { events, depth: deepest, raw_html, pictures_without_address: no_address })
+}
+
+/// Where each `<img>` of raw HTML with an empty or missing `src` starts in `html`.
+///
+/// A plain reading of the tag, not an HTML parser's: the count is checked against what the
+/// sanitizer dropped, and a text where the two differ is warned of as a whole.
+fn raw_pictures_without_address(html: &str) -> Vec<usize> {
+    let lower = html.to_ascii_lowercase();
+    lower
+        .match_indices("<img")
+        .map(|(at, _)| at)
+        .filter(|&at| lower[at + 4..].starts_with(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>'))
+        .filter(|&at| {
+            let tag = &lower[at..lower[at..].find('>').map_or(lower.len(), |end| at + end)];
+            source_attribute(tag).is_none_or(|value| value.trim().is_empty())
+        })
+        .collect()
+}
+
+/// The value of the `src` attribute of the start tag `tag` (lowercased, without its `>`), if it has one.
+fn source_attribute(tag: &str) -> Option<&str> {
+    let mut rest = tag;
+    while let Some(at) = rest.find("src") {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + 3..].trim_start();
+        rest = &rest[at + 3..];
+        if !before.is_some_and(|c| c.is_ascii_whitespace() || c == '/') {
+            continue;
+        }
+        // `src` without `=` is part of another attribute's value, or empty: read on.
+        let Some(value) = after.strip_prefix('=') else { continue };
+        let value = value.trim_start();
+        return Some(match value.chars().next() {
+            Some(quote @ ('"' | '\'')) => value[1..].split(quote).next().unwrap_or(""),
+            _ => value.split(|c: char| c.is_ascii_whitespace() || c == '/').next().unwrap_or(""),
+        });
+    }
+    None
 }
 
 /// Links each `@Name` of plain text to the person's page, and records who was named.
@@ -331,6 +389,13 @@ mod tests {
     use super::*;
 
     const MEMBER: Author = Author::Member { id_prefix: "ugc-c1-", mentions: None };
+
+    #[test]
+    fn pictures_without_an_address_are_found_where_they_start() {
+        let text = "![a]() <img src=x> <img alt=b> <img src = '' > <image src=''> ![c](d.png) <img alt='src=y'>";
+        let found = to_html(text, Author::Facilitator).unwrap().pictures_without_address;
+        assert_eq!(found, [0, 19, 31, 74]);
+    }
 
     #[test]
     fn readings_get_unique_heading_ids() {

@@ -69,6 +69,10 @@ pub struct Language {
     strings: BTreeMap<String, Text>,
     english: BTreeMap<String, Text>,
     names: Names,
+    /// Whether any translation file (built in or the site's) exists for it.
+    has_file: bool,
+    /// The lists of `dates:` it lacks, written in English (`dates.months`).
+    untranslated_dates: Vec<&'static str>,
 }
 
 impl Default for Language {
@@ -87,7 +91,9 @@ impl Language {
             })
         };
         let english = builtin(FALLBACK).expect("English is built in");
-        let mut own = builtin(&code).unwrap_or_default();
+        let builtin_own = builtin(&code);
+        let has_file = builtin_own.is_some() || site_file.is_some();
+        let mut own = builtin_own.unwrap_or_default();
         if let Some((origin, text)) = site_file {
             match crate::load::yaml::parse::<File>(Path::new(origin), text, 1) {
                 Ok(site) => {
@@ -107,6 +113,16 @@ impl Language {
                 Err(problem) => problems.push(problem),
             }
         }
+        let dates = &own.dates;
+        let untranslated_dates = [
+            ("dates.months", dates.months.is_none()),
+            ("dates.months_short", dates.months_short.is_none()),
+            ("dates.weekdays", dates.weekdays.is_none()),
+            ("dates.weekdays_short", dates.weekdays_short.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(key, missing)| missing.then_some(key))
+        .collect();
         let names = Names {
             months: pick(own.dates.months, &english.dates.months, 12, "months", site_file, problems),
             months_short: pick(
@@ -127,7 +143,7 @@ impl Language {
                 problems,
             ),
         };
-        Language { code, strings: own.strings, english: english.strings, names }
+        Language { code, strings: own.strings, english: english.strings, names, has_file, untranslated_dates }
     }
 
     /// The string `key`, its `{n}` the count `n` (which also picks its form) and each `{name}` of `args`
@@ -177,9 +193,11 @@ impl Language {
         }
     }
 
-    /// The English strings this language has no translation for, by key.
+    /// What this language has no translation for and writes in English: lists of `dates:` (as
+    /// `dates.months`), then strings, by key.
     pub fn untranslated(&self) -> Vec<&str> {
-        self.english.keys().filter(|k| !self.strings.contains_key(*k)).map(String::as_str).collect()
+        let strings = self.english.keys().filter(|k| !self.strings.contains_key(*k)).map(String::as_str);
+        self.untranslated_dates.iter().copied().chain(strings).collect()
     }
 
     /// The base language code, such as `fr`.
@@ -299,21 +317,31 @@ pub fn untranslated_warning(language: &Language) -> Option<Diagnostic> {
         return None;
     }
     let code = language.code();
+    let file = format!("i18n/{code}.yaml");
+    // The English file to start from is in the source and in docs/format.md's link.
+    let english = "roundtable's themes/default/i18n/en.yaml, linked from docs/format.md under Languages";
+    if !language.has_file {
+        return Some(
+            Diagnostic::warning(
+                Span::file(&file),
+                format!("there is no translation for `{code}`: every word the pages, the report and the digests write will be in English"),
+            )
+            .with_help(format!("create {file} with the `dates:` and `strings:` of {english}, translated")),
+        );
+    }
     let shown: Vec<&str> = missing.iter().take(8).copied().collect();
     let more =
         if missing.len() > shown.len() { format!(" and {} more", missing.len() - shown.len()) } else { String::new() };
     Some(
         Diagnostic::warning(
-            Span::file(format!("i18n/{code}.yaml")),
+            Span::file(&file),
             format!(
                 "{} strings have no translation in `{code}` and will be written in English: {}{more}",
                 missing.len(),
                 shown.join(", ")
             ),
         )
-        .with_help(format!(
-            "add them under `strings:` in i18n/{code}.yaml (copy the English ones from the built-in en.yaml and translate them)"
-        )),
+        .with_help(format!("add them to {file} (the English ones are in {english}), translated")),
     )
 }
 
@@ -362,7 +390,14 @@ mod tests {
         let es = language("es");
         assert_eq!(es.say("people", None, &[]), "People");
         let warning = untranslated_warning(&es).unwrap();
-        assert!(warning.message.contains("will be written in English"), "{}", warning.message);
+        assert!(warning.message.starts_with("there is no translation for `es`"), "{}", warning.message);
+        assert!(warning.help.unwrap().starts_with("create i18n/es.yaml"));
         assert!(untranslated_warning(&language("fr")).is_none());
+        let partial = Language::new("es", Some(("i18n/es.yaml", "strings:\n  people: Personas\n")), &mut problems);
+        let untranslated = partial.untranslated();
+        assert_eq!(untranslated[..4], ["dates.months", "dates.months_short", "dates.weekdays", "dates.weekdays_short"]);
+        assert!(!untranslated.contains(&"people") && untranslated.contains(&"topics"));
+        let warning = untranslated_warning(&partial).unwrap();
+        assert!(warning.message.contains("will be written in English: dates.months,"), "{}", warning.message);
     }
 }

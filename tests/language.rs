@@ -102,10 +102,19 @@ fn a_site_overrides_strings_and_check_lists_what_falls_back_to_english() {
     assert!(stderr.contains("i18n/es.yaml"), "{stderr}");
     assert!(stderr.contains("will be written in English"), "{stderr}");
     assert!(!stderr.contains(" people,") && !stderr.contains(": people"), "people is translated: {stderr}");
+    assert!(stderr.contains("English: dates.months, dates.months_short"), "month names too: {stderr}");
     build(site.path(), out.path(), &[]);
     let home = page(out.path(), "index.html");
     assert!(readable_text(&home).contains("Personas"));
     assert!(readable_text(&home).contains("Skip to content"));
+
+    // Without any file for the language, `check` says so, and how to start one.
+    std::fs::remove_file(site.path().join("i18n/es.yaml")).unwrap();
+    let checked = roundtable(["check", "--root", site.path().to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&checked.stderr);
+    assert!(checked.status.success(), "{stderr}");
+    assert!(stderr.contains("i18n/es.yaml: warning: there is no translation for `es`"), "{stderr}");
+    assert!(stderr.contains("help: create i18n/es.yaml"), "{stderr}");
 }
 
 #[test]

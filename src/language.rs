@@ -185,6 +185,17 @@ impl Language {
         self.text(key, n, args).unwrap_or_else(|| key.to_string())
     }
 
+    /// A person's `role` as a label: the known roles translated, any other capitalised as written.
+    pub fn role_label(&self, role: &str) -> String {
+        match role.to_lowercase().as_str() {
+            known @ ("facilitator" | "member" | "guest") => self.say(&format!("role_{known}"), None, &[]),
+            _ => {
+                let mut chars = role.chars();
+                chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+            }
+        }
+    }
+
     /// The singular form: French counts 0 as singular, English does not.
     fn is_one(&self, n: i64) -> bool {
         match self.code.as_str() {

@@ -141,3 +141,15 @@ fn a_translation_file_with_a_mistake_is_an_error_at_its_line() {
     assert!(!checked.status.success());
     assert!(stderr.contains("i18n/fr.yaml:"), "{stderr}");
 }
+
+#[test]
+fn the_report_of_a_french_site_names_roles_in_french() {
+    let site = copy_fixture("french");
+    let output = roundtable(["report", "--root", site.path().to_str().unwrap()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let html = std::fs::read_to_string(site.path().join("reports/participation.html")).unwrap();
+    let report = scraper::Html::parse_document(&html);
+    let roles: Vec<String> = select(&report, "tbody tr td:nth-child(2)").iter().map(|e| e.text().collect()).collect();
+    assert_eq!(roles[..1], ["Membre"], "{html}");
+    assert!(roles.contains(&"Animation".to_string()), "{roles:?}");
+}

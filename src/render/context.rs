@@ -109,7 +109,7 @@ impl<'a> Views<'a> {
                     name: &person.name,
                     url: Some(self.url(&Route::person(&person.slug, 0))),
                     role: person.role.as_deref(),
-                    role_label: person.role.as_deref().map(|role| role_label(self.language, role)),
+                    role_label: person.role.as_deref().map(|role| self.language.role_label(role)),
                     initials: initials(&person.name),
                     tint: tint(&person.slug),
                     anonymous: false,
@@ -345,16 +345,6 @@ impl<'a> Views<'a> {
 }
 
 /// A role in the site's language when it is one of the three known, else as written with a capital.
-fn role_label(language: &Language, role: &str) -> String {
-    match role.to_lowercase().as_str() {
-        known @ ("facilitator" | "member" | "guest") => language.say(&format!("role_{known}"), None, &[]),
-        _ => {
-            let mut chars = role.chars();
-            chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
-        }
-    }
-}
-
 fn comment_route(reading: &Reading, comment: &Comment) -> Route {
     Route::comment(&reading.path, &comment.id)
 }

@@ -146,6 +146,37 @@ fn a_french_site_gets_its_digests_in_french() {
 }
 
 #[test]
+fn a_weeks_digest_holds_what_was_written_that_week_on_any_reading() {
+    let site = copy_fixture("cohort-rhythm");
+    let one = site.path().join("content/week/2024-01-01-one.comments.yaml");
+    let late =
+        "- id: late\n  author: ben\n  date: 2024-01-10T09:00:00Z\n  reply_to: a1\n  body: Ben comes back to Ana.\n";
+    fs::write(&one, fs::read_to_string(&one).unwrap() + late).unwrap();
+    let two = site.path().join("content/week/2024-01-08-two.comments.yaml");
+    let to_removed =
+        "- id: x9\n  author: ben\n  date: 2024-01-12T09:00:00Z\n  reply_to: r1\n  body: Ben answers a removed one.\n";
+    fs::write(&two, fs::read_to_string(&two).unwrap() + to_removed).unwrap();
+    let digest_of = |week: &str, who: usize| {
+        let out = tempfile::tempdir().unwrap();
+        let output = digest(site.path(), &["--week", week, "--out", out.path().to_str().unwrap()]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let mails = written(out.path());
+        check_mail(&mails[who].1, &format!("{}@example.org", mails[who].0)).0
+    };
+    let (ana, fay) = (0, 4);
+    let week_one = digest_of("1", ana);
+    assert!(week_one.contains("Ben answers Ana late.") && !week_one.contains("Ben comes back"), "{week_one}");
+    let week_two = digest_of("2", ana);
+    assert!(
+        week_two.contains("Ben Ode on One:\n> Ben comes back to Ana."),
+        "a late reply is news in week 2: {week_two}"
+    );
+    assert!(!week_two.contains("Ben answers Ana late."), "week 1's replies are not sent again: {week_two}");
+    let fay_two = digest_of("2", fay);
+    assert!(!fay_two.contains("Ben answers a removed one"), "a removed comment's writer is not told: {fay_two}");
+}
+
+#[test]
 fn sending_without_settings_or_to_a_week_without_readings_is_refused() {
     let out = tempfile::tempdir().unwrap();
     let output = digest(&fixture("cohort-rhythm"), &["--send", "--out", out.path().to_str().unwrap()]);

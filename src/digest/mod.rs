@@ -1,7 +1,8 @@
 //! `roundtable digest`: one e-mail per member for a week, written as `.eml` files to review, or sent.
 //!
 //! Each mail goes to one person and names only them: the week's new readings with their due dates,
-//! the replies to them and mentions of them on that week's readings (published comments only), and,
+//! the replies to them and mentions of them written that week on any reading (published comments
+//! only), and,
 //! for facilitators, who has not been heard. [`compose`] makes plain data from the `Site`; `mail`
 //! turns it into a MIME message; `smtp` sends. Every word a digest writes comes from the site's
 //! translation files (`digest_*` and the theme's own strings), as the pages' words do.
@@ -10,6 +11,8 @@ mod mail;
 pub mod smtp;
 
 use std::path::PathBuf;
+
+use chrono::NaiveDate;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::language::Language;
@@ -279,51 +282,71 @@ struct Prepared {
     item: CommentItem,
 }
 
-/// The week's published comments, oldest first, each converted and cleaned once.
+/// The days of week `week`, in the site's timezone: from the day of its first reading to the day
+/// before the next week's first reading (open when no later week is published).
+fn week_days(site: &Site, week: u32) -> (NaiveDate, Option<NaiveDate>) {
+    let day = |r: &crate::model::Reading| r.date.with_timezone(&site.config.timezone).date_naive();
+    let first_of = |w: u32| site.readings.iter().filter(|r| r.week == Some(w)).map(day).min();
+    let start = first_of(week).expect("the week was picked among the readings'");
+    let later = site.readings.iter().filter(|r| r.week.is_some_and(|w| w > week)).map(day).filter(|d| *d > start).min();
+    (start, later)
+}
+
+/// The published comments written during the week, on any reading (a late reply to last week's
+/// reading is news this week), oldest first, each converted and cleaned once.
 fn week_comments(site: &Site, language: &Language, week: u32) -> Vec<Prepared> {
+    let (start, end) = week_days(site, week);
+    let in_week = |date: &chrono::DateTime<chrono::FixedOffset>| {
+        let day = date.with_timezone(&site.config.timezone).date_naive();
+        day >= start && end.is_none_or(|end| day < end)
+    };
+    let mut written: Vec<(&crate::model::Reading, usize)> = site
+        .readings
+        .iter()
+        .flat_map(|r| r.thread.comments.iter().enumerate().map(move |(c, comment)| (r, c, comment)))
+        .filter(|(_, _, comment)| comment.is_published() && in_week(&comment.date))
+        .map(|(r, c, _)| (r, c))
+        .collect();
+    written.sort_by_key(|(r, c)| r.thread.comments[*c].date);
     let mut all = Vec::new();
-    for reading in site.readings.iter().rev().filter(|r| r.week == Some(week)) {
+    for (reading, c) in written {
         let comments = &reading.thread.comments;
-        let mut by_date: Vec<usize> = (0..comments.len()).filter(|&c| comments[c].is_published()).collect();
-        by_date.sort_by_key(|&c| comments[c].date);
-        for c in by_date {
-            let comment = &comments[c];
-            let prefix = format!("mail-{}-", comment.id);
-            let converted = markdown::to_html(
-                &comment.body,
-                Author::Member { id_prefix: &prefix, mentions: Some(&site.mention_names) },
-            )
-            .unwrap_or_default();
-            // Mentions link root-relative; a mail needs the site's whole address.
-            let root = &site.config.base_url.root;
-            let absolute_links =
-                converted.html.replace(&format!("href=\"{root}"), &format!("href=\"{}", site.config.base_url.absolute));
-            all.push(Prepared {
-                author: comment.author,
-                answers: comment.parent.and_then(|p| comments[p].author),
-                mentions: converted.mentions,
-                item: CommentItem {
-                    author: comment
-                        .author
-                        .map_or_else(|| language.say("anonymous", None, &[]), |a| site.people[a.0].name.clone()),
-                    reading: reading.title.clone(),
-                    url: permalink(site, &reading.path, Some(&comment.id)),
-                    text: crate::text::strip_controls(&comment.body).trim().to_string(),
-                    // A mail shows no pictures from anywhere: each becomes a link, as on a site that allows none.
-                    html: sanitize::member(
-                        &absolute_links,
-                        &prefix,
-                        &sanitize::Pictures { hosts: Vec::new(), site: false },
-                    )
-                    .html,
-                },
-            });
-        }
+        let comment = &comments[c];
+        let prefix = format!("mail-{}-", comment.id);
+        let converted = markdown::to_html(
+            &comment.body,
+            Author::Member { id_prefix: &prefix, mentions: Some(&site.mention_names) },
+        )
+        .unwrap_or_default();
+        // Mentions link root-relative; a mail needs the site's whole address.
+        let root = &site.config.base_url.root;
+        let absolute_links =
+            converted.html.replace(&format!("href=\"{root}"), &format!("href=\"{}", site.config.base_url.absolute));
+        all.push(Prepared {
+            author: comment.author,
+            answers: comment.parent.and_then(|p| comments[p].author),
+            mentions: converted.mentions,
+            item: CommentItem {
+                author: comment
+                    .author
+                    .map_or_else(|| language.say("anonymous", None, &[]), |a| site.people[a.0].name.clone()),
+                reading: reading.title.clone(),
+                url: permalink(site, &reading.path, Some(&comment.id)),
+                text: crate::text::strip_controls(&comment.body).trim().to_string(),
+                // A mail shows no pictures from anywhere: each becomes a link, as on a site that allows none.
+                html: sanitize::member(
+                    &absolute_links,
+                    &prefix,
+                    &sanitize::Pictures { hosts: Vec::new(), site: false },
+                )
+                .html,
+            },
+        });
     }
     all
 }
 
-/// Replies to `person` and mentions of them by others, oldest first.
+/// Replies to `person` and mentions of them by others during the week, oldest first.
 fn comments_for(week: &[Prepared], person: PersonId) -> (Vec<CommentItem>, Vec<CommentItem>) {
     let mut replies = Vec::new();
     let mut mentions = Vec::new();

@@ -2,10 +2,9 @@
 //!
 //! Each mail goes to one person and names only them: the week's new readings with their due dates,
 //! the replies to them and mentions of them written that week on any reading (published comments
-//! only), and,
-//! for facilitators, who has not been heard. [`compose`] makes plain data from the `Site`; `mail`
-//! turns it into a MIME message; `smtp` sends. Every word a digest writes comes from the site's
-//! translation files (`digest_*` and the theme's own strings), as the pages' words do.
+//! only), and, for facilitators, who has not been heard. [`compose`] makes plain data from the
+//! `Site`; `mail` turns it into a MIME message; `smtp` sends. Every word a digest writes comes from
+//! the site's translation files (`digest_*` and the theme's own strings), as the pages' words do.
 
 mod mail;
 pub mod smtp;

@@ -115,7 +115,7 @@ fn a_french_site_gets_its_digests_in_french() {
     let (subject, text, _) = parse(&mails[2].1);
     assert_eq!(subject, "Rhythm Fixture, semaine 2 : 1 réponse ou mention pour vous");
     assert!(text.contains("Où l'on vous mentionne :"), "{text}");
-    let (subject, text, html) = parse(&mails[4].1);
+    let (subject, text, _) = parse(&mails[4].1);
     assert_eq!(subject, "Rhythm Fixture, semaine 2");
     assert!(text.contains("Pas encore entendus cette semaine :\n  - Cy Quiet n'a rien écrit cette semaine"), "{text}");
     assert!(text.contains("parce que vous animez Rhythm Fixture"), "{text}");

@@ -213,7 +213,7 @@ pub fn compose(site: &Site, language: &Language, week: u32, warnings: &mut Vec<D
         .map(|r| ReadingItem {
             title: r.title.clone(),
             url: permalink(site, &r.path, None),
-            due: due_line(site, language, &r.due),
+            due: due_line(site, language, r),
         })
         .collect();
     let mut recipients: Vec<PersonId> = if site.members.is_empty() {
@@ -262,8 +262,10 @@ pub fn compose(site: &Site, language: &Language, week: u32, warnings: &mut Vec<D
 }
 
 /// The due dates in words, as the reading's page says them.
-fn due_line(site: &Site, language: &Language, due: &due::Due) -> Option<String> {
-    let words = |d: &chrono::DateTime<chrono::FixedOffset>| due::in_words(d, site.config.timezone, language);
+fn due_line(site: &Site, language: &Language, reading: &crate::model::Reading) -> Option<String> {
+    let due = &reading.due;
+    let words =
+        |d: &chrono::DateTime<chrono::FixedOffset>| due::in_words(d, &reading.date, site.config.timezone, language);
     let say = |key: &str| language.say(key, None, &[]);
     match (due.reflections.as_ref().map(words), due.replies.as_ref().map(words)) {
         (Some(r), Some(p)) => Some(format!("{} {r} · {} {p}", say("reflections_due"), say("replies_due_also"))),

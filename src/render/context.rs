@@ -77,10 +77,10 @@ impl<'a> Views<'a> {
         DateView { iso: date.to_rfc3339(), day: self.day(date), display }
     }
 
-    /// A due date, shown in words.
-    pub fn due(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> DateView {
+    /// A due date of `reading`, shown in words.
+    pub fn due(&self, date: &chrono::DateTime<chrono::FixedOffset>, reading: &Reading) -> DateView {
         DateView {
-            display: crate::model::due::in_words(date, self.site.config.timezone, self.language),
+            display: crate::model::due::in_words(date, &reading.date, self.site.config.timezone, self.language),
             ..self.date(date)
         }
     }
@@ -203,8 +203,8 @@ impl<'a> Views<'a> {
             comments_open: reading.comments_open,
             reply_link: self.reply_link(reading, None),
             draft: reading.draft,
-            reflections_due: reading.due.reflections.map(|d| self.due(&d)),
-            replies_due: reading.due.replies.map(|d| self.due(&d)),
+            reflections_due: reading.due.reflections.map(|d| self.due(&d, reading)),
+            replies_due: reading.due.replies.map(|d| self.due(&d, reading)),
             content: with_content.then_some(&body.content),
         }
     }

@@ -73,8 +73,9 @@ fn each_person_has_a_feed_of_the_replies_to_them_and_the_mentions_of_them() {
         "newest first; her answer to herself, Cy's pending reply and Fay's removed one are left out"
     );
     assert!(dee[0].1.contains("Ana answers Dee late.") && !dee[0].1.contains("<script"), "{dee:?}");
-    let (_, ana) = feed(out.path(), "ana");
+    let (updated, ana) = feed(out.path(), "ana");
     assert_eq!(ids(&ana), [format!("{one}b2"), format!("{one}f1")], "Ben and Fay answered Ana");
+    assert_eq!(updated, "2024-01-06T10:00:00+00:00", "the newest entry's date, not her own later comment's");
     let (_, ben) = feed(out.path(), "ben");
     assert_eq!(ids(&ben), [format!("{one}a2")]);
     let (_, cy) = feed(out.path(), "cy");

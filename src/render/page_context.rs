@@ -342,12 +342,12 @@ pub fn person_feed<'a>(views: &Views<'a>, page: PageView, id: PersonId) -> Perso
     let site = views.site;
     let entries = replies_and_mentions(views, id);
     let work = &site.contributions[id.0];
+    let comment_date = |&(r, c): &(ReadingId, usize)| site.readings[r.0].thread.comments[c].date;
     // Entries, comments and readings are each newest first.
-    let newest = [entries.first(), work.comments.first()].into_iter().flatten();
-    let latest = newest
-        .map(|&(r, c)| site.readings[r.0].thread.comments[c].date)
-        .chain(work.readings.first().map(|r| site.readings[r.0].date))
-        .max();
+    let latest = entries.first().map(comment_date).or_else(|| {
+        let own = work.comments.first().map(comment_date);
+        own.into_iter().chain(work.readings.first().map(|r| site.readings[r.0].date)).max()
+    });
     PersonRepliesFeed {
         feed: CommentsFeed {
             page,

@@ -162,14 +162,12 @@ impl Language {
             }
             (Text::Counted { other, .. }, None) => other,
         };
-        let mut out = chosen.clone();
-        if let Some(n) = n {
-            out = out.replace("{n}", &n.to_string());
-        }
-        for (name, value) in args {
-            out = out.replace(&format!("{{{name}}}"), value);
-        }
-        Some(out)
+        let count = n.map(|n| n.to_string());
+        let value = |name: &str| match (name, &count) {
+            ("n", Some(count)) => Some(count.as_str()),
+            _ => args.iter().find(|(key, _)| *key == name).map(|(_, value)| *value),
+        };
+        Some(fill(chosen, value))
     }
 
     /// The string `key` as written, when it has no count and nothing to fill in.
@@ -252,6 +250,29 @@ impl Language {
         }
         write(&spelled)
     }
+}
+
+/// `text` with each `{name}` that `value` knows replaced, in one pass: a filled-in value (a member's
+/// name) is never read again for blanks.
+fn fill<'v>(text: &str, value: impl Fn(&str) -> Option<&'v str>) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').and_then(|close| Some((close, value(&after[..close])?))) {
+            Some((close, filled)) => {
+                out.push_str(filled);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Gives `tera` the function `t` that writes `language`'s strings.
@@ -381,6 +402,8 @@ mod tests {
         assert_eq!(fr.say("reply_count", Some(2), &[]), "2 réponses");
         assert_eq!(en.say("comment_count", Some(0), &[]), "No comments yet");
         assert_eq!(fr.say("comment_by", None, &[("name", "Ana")]), "Commentaire de Ana");
+        let tricky = en.say("comment_on", None, &[("name", "{reading} {n} {"), ("reading", "Trust")]);
+        assert_eq!(tricky, "{reading} {n} { on Trust", "a filled-in name is not filled in again");
     }
 
     #[test]

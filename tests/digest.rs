@@ -193,6 +193,7 @@ fn sending_without_settings_or_to_a_week_without_readings_is_refused() {
         stderr.contains("no published reading is in week 9") && stderr.contains("the weeks are 1, 2, 3"),
         "{stderr}"
     );
+    assert_eq!(output.status.code(), Some(2), "a week no reading has is a mistake in the command");
 }
 
 #[test]

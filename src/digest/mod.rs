@@ -151,22 +151,19 @@ fn pick_week(site: &Site, asked: Option<u32>) -> Result<u32, Diagnostics> {
     weeks.sort_unstable();
     weeks.dedup();
     let known = |w: &u32| weeks.contains(w);
-    match asked.or_else(|| weeks.last().copied()) {
-        Some(week) if known(&week) => Ok(week),
-        other => Err(Diagnostic::error(
-            Span::file("digest"),
-            match other {
-                Some(week) => format!("no published reading is in week {week}"),
-                None => "no reading has a week".to_string(),
-            },
-        )
+    let problem = match asked.or_else(|| weeks.last().copied()) {
+        Some(week) if known(&week) => return Ok(week),
+        // A week no reading has is a mistake in the command; no week at all is the site's.
+        Some(week) => Diagnostic::command("--week", format!("no published reading is in week {week}")),
+        None => Diagnostic::error(Span::file("content"), "no reading has a week"),
+    };
+    Err(problem
         .with_help(if weeks.is_empty() {
             "give readings a `week:`, or their section a `weeks_start:`".to_string()
         } else {
             format!("the weeks are {}", weeks.iter().map(u32::to_string).collect::<Vec<_>>().join(", "))
         })
-        .into()),
-    }
+        .into())
 }
 
 /// The `From:` of every digest: `smtp.from`, else the replies mailbox.

@@ -73,6 +73,8 @@ pub struct Language {
     has_file: bool,
     /// The lists of `dates:` it lacks, written in English (`dates.months`).
     untranslated_dates: Vec<&'static str>,
+    /// Strings the site's file adds that English does not have, with that file and their line.
+    added: Vec<(String, Span)>,
 }
 
 impl Default for Language {
@@ -94,9 +96,12 @@ impl Language {
         let builtin_own = builtin(&code);
         let has_file = builtin_own.is_some() || site_file.is_some();
         let mut own = builtin_own.unwrap_or_default();
+        let mut added = Vec::new();
         if let Some((origin, text)) = site_file {
             match crate::load::yaml::parse::<File>(Path::new(origin), text, 1) {
                 Ok(site) => {
+                    let new = site.strings.keys().filter(|key| !english.strings.contains_key(*key));
+                    added = new.map(|key| (key.clone(), key_span(origin, text, key))).collect();
                     own.strings.extend(site.strings);
                     let dates = &mut own.dates;
                     for (mine, theirs) in [
@@ -143,7 +148,7 @@ impl Language {
                 problems,
             ),
         };
-        Language { code, strings: own.strings, english: english.strings, names, has_file, untranslated_dates }
+        Language { code, strings: own.strings, english: english.strings, names, has_file, untranslated_dates, added }
     }
 
     /// The string `key`, its `{n}` the count `n` (which also picks its form) and each `{name}` of `args`
@@ -305,6 +310,43 @@ fn translate(language: &Language, kwargs: &tera::Kwargs) -> tera::TeraResult<Str
     })
 }
 
+/// Where `key:` is written in a translation file's `text`: the first line that starts with it.
+fn key_span(origin: &str, text: &str, key: &str) -> Span {
+    let found = text.lines().enumerate().find_map(|(number, line)| {
+        let indent = line.len() - line.trim_start().len();
+        let rest = line.trim_start().strip_prefix(key)?;
+        rest.trim_start().starts_with(':').then_some((number + 1, indent + 1))
+    });
+    found.map_or_else(|| Span::file(origin), |(line, column)| Span::new(origin, line, column))
+}
+
+/// The `check` warnings for strings a site's translation file adds that no template writes (most
+/// often a misspelt key, which changes nothing), given the text of every template in use.
+pub fn unused_strings_warnings<'t>(language: &Language, templates: impl Iterator<Item = &'t str>) -> Vec<Diagnostic> {
+    let templates: Vec<&str> = templates.collect();
+    let quoted = |key: &str| [format!("\"{key}\""), format!("'{key}'"), format!("`{key}`")];
+    let written = |key: &str| templates.iter().any(|t| quoted(key).iter().any(|q| t.contains(q.as_str())));
+    language
+        .added
+        .iter()
+        .filter(|(key, _)| !written(key))
+        .map(|(key, span)| {
+            let nearest = language
+                .english
+                .keys()
+                .map(|known| (strsim::levenshtein(known, key), known))
+                .filter(|(distance, _)| *distance <= 2)
+                .min()
+                .map(|(_, known)| format!("did you mean `{known}`? "))
+                .unwrap_or_default();
+            Diagnostic::warning(span.clone(), format!("no template writes the string `{key}`, so it changes nothing"))
+                .with_help(format!(
+                    "{nearest}the strings roundtable writes are those of the built-in en.yaml (see docs/format.md, Languages)"
+                ))
+        })
+        .collect()
+}
+
 /// `fr` from `fr-CA`, lowercased.
 fn base_code(tag: &str) -> String {
     tag.split(['-', '_']).next().unwrap_or(FALLBACK).to_ascii_lowercase()
@@ -433,5 +475,17 @@ mod tests {
         assert!(!untranslated.contains(&"people") && untranslated.contains(&"topics"));
         let warning = untranslated_warning(&partial).unwrap();
         assert!(warning.message.contains("will be written in English: dates.months,"), "{}", warning.message);
+    }
+
+    #[test]
+    fn a_string_no_template_writes_is_warned_of_at_its_line() {
+        let file = "strings:\n  people: Gens\n  peple: Gens\n  motto: Ensemble\n";
+        let fr = Language::new("fr", Some(("i18n/fr.yaml", file)), &mut Diagnostics::new());
+        let own_template = r#"<p>{{ t(key="motto") }}</p>"#;
+        let warnings = unused_strings_warnings(&fr, [own_template].into_iter());
+        assert_eq!(warnings.len(), 1, "`motto` is the site's template's own");
+        assert_eq!((warnings[0].span.line, warnings[0].span.column), (3, 3));
+        assert!(warnings[0].message.contains("`peple`"), "{}", warnings[0].message);
+        assert!(warnings[0].help.as_deref().unwrap().starts_with("did you mean `people`?"));
     }
 }

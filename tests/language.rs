@@ -153,3 +153,15 @@ fn the_report_of_a_french_site_names_roles_in_french() {
     assert_eq!(roles[..1], ["Membre"], "{html}");
     assert!(roles.contains(&"Animation".to_string()), "{roles:?}");
 }
+
+#[test]
+fn check_names_a_string_no_template_writes() {
+    let site = copy_fixture("french");
+    std::fs::create_dir_all(site.path().join("i18n")).unwrap();
+    std::fs::write(site.path().join("i18n/fr.yaml"), "strings:\n  peple: Membres\n").unwrap();
+    let checked = roundtable(["check", "--root", site.path().to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&checked.stderr);
+    assert!(checked.status.success(), "a warning: {stderr}");
+    assert!(stderr.contains("i18n/fr.yaml:2:3: warning: no template writes the string `peple`"), "{stderr}");
+    assert!(stderr.contains("help: did you mean `people`?"), "{stderr}");
+}

@@ -78,7 +78,10 @@ fn each_person_gets_their_own_week() {
     let (text, _) = check_mail(&mails[2].1, "cy@example.org");
     assert!(text.contains("Where you are mentioned:") && text.contains("> Ben on time. Where is @Cy Quiet?"), "{text}");
     let (text, _) = check_mail(&mails[4].1, "fay@example.org");
-    assert!(text.contains("Not heard yet this week:\n  - Cy Quiet wrote nothing this week"), "{text}");
+    assert!(
+        text.contains("Not heard yet this week:\n  - Cy Quiet wrote nothing this week\n  - Dee Long has not answered a colleague\n"),
+        "Ana answered late, Ben on time: {text}"
+    );
     let (text, _) = check_mail(&mails[0].1, "ana@example.org");
     assert!(!text.contains("Not heard yet"), "only facilitators get the summary");
 }
@@ -118,6 +121,7 @@ fn a_french_site_gets_its_digests_in_french() {
     let (subject, text, _) = parse(&mails[4].1);
     assert_eq!(subject, "Rhythm Fixture, semaine 2");
     assert!(text.contains("Pas encore entendus cette semaine :\n  - Cy Quiet n'a rien écrit cette semaine"), "{text}");
+    assert!(text.contains("  - Dee Long n'a répondu à aucun collègue\n"), "{text}");
     assert!(text.contains("parce que vous animez Rhythm Fixture"), "{text}");
     let english = [
         "Hello",

@@ -197,6 +197,7 @@ pub fn compose(site: &Site, language: &Language, week: u32, warnings: &mut Vec<D
                 (0, _) => "digest_wrote_nothing",
                 (_, Some(Status::Missing)) => "digest_not_reflected",
                 (_, Some(Status::Late)) => "digest_reflected_late",
+                _ if counts.reply == Some(Status::Missing) => "digest_not_replied",
                 _ => return None,
             };
             Some(language.say(why, None, &[("name", &row.name)]))

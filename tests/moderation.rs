@@ -70,7 +70,7 @@ fn pending_and_removed_comments_never_reach_the_built_site() {
     let index = fs::read_to_string(output.join("index.html")).unwrap();
     assert!(index.contains("2 comments"), "{index}");
     let feed = fs::read_to_string(output.join("comments.xml")).unwrap();
-    assert_eq!(feed.matches("<entry>").count(), 2, "{feed}");
+    assert_eq!(feed.matches("</entry>").count(), 2, "{feed}");
     let search: serde_json::Value = serde_json::from_slice(&fs::read(output.join("search.json")).unwrap()).unwrap();
     let ids: Vec<&str> = search["comments"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["c1", "c4"]);

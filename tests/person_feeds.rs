@@ -95,7 +95,8 @@ fn a_persons_page_announces_and_links_their_feed_and_the_sitemap_lists_no_feed()
     let out = tempfile::tempdir().unwrap();
     build(&fixture("cohort-rhythm"), out.path(), &[]);
     let html = page(out.path(), "authors/ana/index.html");
-    let href = "/r/authors/ana/replies.xml";
+    // Links are relative to the page (see routes.rs).
+    let href = "../../authors/ana/replies.xml";
     let head = select(&html, &format!("head link[rel=alternate][type=\"application/atom+xml\"][href=\"{href}\"]"));
     assert_eq!(head.len(), 1, "announced in the head");
     let title = head[0].value().attr("title").unwrap();

@@ -185,7 +185,8 @@ fn sender(site: &Site) -> Result<String, Diagnostics> {
 
 /// One digest for each expected person (and each facilitator) with an address, in `language`.
 pub fn compose(site: &Site, language: &Language, week: u32, warnings: &mut Vec<Diagnostic>) -> Vec<Digest> {
-    let participation = report::participation(site, &Window::all());
+    let participation =
+        report::participation(site, &Window::all(), &crate::routes::Links::absolute(&site.config.base_url));
     let column = participation.weeks.iter().position(|&w| w == week);
     let not_heard: Vec<String> = participation
         .members

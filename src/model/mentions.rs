@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use super::{Person, PersonId};
 use crate::config::BaseUrl;
-use crate::routes::Route;
+use crate::routes::{Links, Route};
 
 /// Who a spelling names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +62,9 @@ impl MentionNames {
         }
         let mut spellings: Vec<(String, Named)> = named.into_iter().collect();
         spellings.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then_with(|| a.0.cmp(&b.0)));
-        let hrefs = people.iter().map(|p| Route::person(&p.slug, 0).url(base)).collect();
+        // Root-relative, the same on every page: each page makes them relative where it shows them.
+        let rooted = Links::rooted(base);
+        let hrefs = people.iter().map(|p| Route::person(&p.slug, 0).link(&rooted)).collect();
         MentionNames { spellings, hrefs }
     }
 

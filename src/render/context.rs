@@ -6,11 +6,14 @@ use super::objects::{
     ReplyTarget, SectionLink, SiteView, SourceView, TagLink, TagView, WeekGroup,
 };
 use super::phrases::{after_reading, initials, join_names, tint};
+use super::sanitize::Html;
 use crate::language::Language;
 use crate::model::{Comment, CommentStatus, Person, PersonId, Reading, ReadingId, Site};
-use crate::routes::Route;
+use crate::routes::{Links, Route};
+use std::collections::HashMap;
+use std::sync::Arc;
 
-/// Builds views from the model and the rendered bodies.
+/// Builds views from the model and the rendered bodies, with links made from one file of the site.
 pub struct Views<'a> {
     /// The model.
     pub site: &'a Site,
@@ -18,20 +21,44 @@ pub struct Views<'a> {
     pub bodies: &'a Bodies,
     /// The words pages write, in the site's language.
     pub language: &'a Language,
+    /// Where links start from: the file being rendered.
+    links: Links,
+    /// What every page shares, worked out once.
+    shared: Arc<Shared>,
+}
+
+/// What the views of every page share.
+struct Shared {
     /// Replies below each comment, at any depth, by reading then comment.
     descendants: Vec<Vec<usize>>,
+    /// Who each mention link's root-relative address names, to link it from the page it is on.
+    mentioned: HashMap<String, PersonId>,
 }
 
 impl<'a> Views<'a> {
-    /// Prepares the views (counts replies once for every thread).
+    /// Prepares the views (counts replies once for every thread), with links from the home page.
     pub fn new(site: &'a Site, bodies: &'a Bodies, language: &'a Language) -> Views<'a> {
         let descendants = site.readings.iter().map(|r| descendant_counts(&r.thread)).collect();
-        Views { site, bodies, language, descendants }
+        let people = (0..site.people.len()).map(PersonId);
+        let mentioned = people.map(|p| (site.mention_names.href(p).to_string(), p)).collect();
+        let shared = Arc::new(Shared { descendants, mentioned });
+        Views { site, bodies, language, links: Links::From(Route::home()), shared }
     }
 
-    /// The address of `route` in links: every link a page shows is made here (see `routes` for relative links).
+    /// The same views with links made from `links` (the page being rendered, see `routes::Links`).
+    pub fn at(&self, links: Links) -> Views<'a> {
+        Views { links, shared: Arc::clone(&self.shared), ..*self }
+    }
+
+    /// The address of `route` in links: every link a page shows is made here, relative to the page.
     pub fn url(&self, route: &Route) -> String {
-        route.url(&self.site.config.base_url)
+        route.link(&self.links)
+    }
+
+    /// A member's text with its mentions linked from this page.
+    fn linked(&self, html: &Html) -> Html {
+        let relink = |href: &str| self.shared.mentioned.get(href).map(|&p| self.url(&person_route(self.site, p)));
+        html.relink_mentions(relink).unwrap_or_else(|| html.clone())
     }
 
     /// The absolute address of `route`.
@@ -47,7 +74,8 @@ impl<'a> Views<'a> {
             description: config.description.as_deref(),
             language: &config.language,
             base_url: &config.base_url.absolute,
-            root: &config.base_url.root,
+            root: self.links.root(),
+            home_url: self.url(&Route::home()),
             feed_url: self.url(&Route::readings_feed()),
             comments_feed_url: self.url(&Route::comments_feed()),
             authors_url: self.url(&Route::people()),
@@ -107,7 +135,7 @@ impl<'a> Views<'a> {
                 let person = &self.site.people[id.0];
                 PersonLink {
                     name: &person.name,
-                    url: Some(self.url(&Route::person(&person.slug, 0))),
+                    url: Some(self.url(&person_route(self.site, id))),
                     role: person.role.as_deref(),
                     role_label: person.role.as_deref().map(|role| self.language.role_label(role)),
                     initials: initials(&person.name),
@@ -265,7 +293,7 @@ impl<'a> Views<'a> {
             author: self.person_link(comment.author),
             date: self.date(&comment.date),
             after_reading: after_reading(self.language, self.days_between(&reading.date, &comment.date)),
-            body: &self.bodies.comments[id.0][index],
+            body: self.linked(&self.bodies.comments[id.0][index]),
             status: match comment.status {
                 CommentStatus::Published => "published",
                 CommentStatus::Pending => "pending",
@@ -285,7 +313,7 @@ impl<'a> Views<'a> {
             parent: comment.parent.map(|p| self.reply_target(reading, p)),
             in_reply_to: comment.parent.filter(|_| flat).map(|p| self.reply_target(reading, p)),
             reply_count: reading.thread.children[index].len(),
-            descendant_count: self.descendants[id.0][index],
+            descendant_count: self.shared.descendants[id.0][index],
             replies: Vec::new(),
             reply_link: Some(comment).filter(|c| c.is_published()).and_then(|c| self.reply_link(reading, Some(&c.id))),
         }
@@ -344,7 +372,11 @@ impl<'a> Views<'a> {
     }
 }
 
-/// A role in the site's language when it is one of the three known, else as written with a capital.
+/// The first page of a person.
+fn person_route(site: &Site, person: PersonId) -> Route {
+    Route::person(&site.people[person.0].slug, 0)
+}
+
 fn comment_route(reading: &Reading, comment: &Comment) -> Route {
     Route::comment(&reading.path, &comment.id)
 }

@@ -42,19 +42,20 @@ pub struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     /// Compiles the theme and prepares the views of `site`.
     pub fn new(site: &'a Site, bodies: &'a Bodies, theme: &'a Theme) -> Result<Renderer<'a>, Diagnostics> {
-        let mut templates = templates::Templates::new(theme)?;
+        let templates = templates::Templates::new(theme)?;
         let views = context::Views::new(site, bodies, &theme.language);
-        templates.tera.global_context().insert("site", &views.site());
         Ok(Renderer { views, templates })
     }
 
     /// Renders one page or feed.
     pub fn render(&self, job: PageJob) -> Result<Output, Diagnostic> {
         let path = job.output_path(self.views.site);
+        let views = self.views.at(job.links(self.views.site));
         if job == PageJob::SearchIndex {
-            return Ok(Output { path, bytes: search::index(&self.views) });
+            return Ok(Output { path, bytes: search::index(&views) });
         }
-        let context = job.context(&self.views);
+        let mut context = job.context(&views);
+        context.insert("site", &views.site());
         match self.templates.tera.render(job.template(), &context) {
             Ok(text) => Ok(Output { path, bytes: text.into_bytes() }),
             Err(error) => Err(self.templates.problem(&error, Some(&format!("/{path}")))),

@@ -9,7 +9,7 @@ use super::page_context::{
 };
 use crate::language::Language;
 use crate::model::{PersonId, ReadingId, Site};
-use crate::routes::Route;
+use crate::routes::{Links, Route};
 
 /// How many readings the readings feed holds.
 pub const FEED_READINGS: usize = 20;
@@ -121,6 +121,23 @@ impl PageJob {
             PageJob::PersonReplies(id) => Route::person_feed(&site.people[id.0].slug),
             PageJob::Search => Route::search(),
             PageJob::SearchIndex => Route::search_index(),
+        }
+    }
+
+    /// Where its links start from: its own file on pages; the host's root in `404.html`, which a
+    /// host shows at any address; absolute in feeds and the sitemap, read away from the site; the
+    /// search page in the search index, whose addresses that page's script follows.
+    pub fn links(self, site: &Site) -> Links {
+        let base = &site.config.base_url;
+        match self {
+            PageJob::NotFound => Links::rooted(base),
+            PageJob::ReadingsFeed
+            | PageJob::CommentsFeed
+            | PageJob::ReadingComments(_)
+            | PageJob::PersonReplies(_)
+            | PageJob::Sitemap => Links::absolute(base),
+            PageJob::SearchIndex => Links::From(Route::search()),
+            _ => Links::From(self.route(site)),
         }
     }
 

@@ -30,6 +30,35 @@ impl Html {
         Html(html.into())
     }
 
+    /// This HTML with the address of each mention link (`<a class="mention" href="...">`, as the
+    /// Markdown pass writes it) replaced by `relink`'s answer; links it has no answer for stay as
+    /// written. `None` when there is no mention: the text is shared, not copied.
+    ///
+    /// A mention is cleaned once with a root-relative address; each page gives it the address that
+    /// works from where the page is. The sequence cannot come from members' text: the serializer
+    /// escapes `<` in text and `"` in attribute values.
+    pub fn relink_mentions(&self, relink: impl Fn(&str) -> Option<String>) -> Option<Html> {
+        const MENTION: &str = "<a class=\"mention\" href=\"";
+        if !self.0.contains(MENTION) {
+            return None;
+        }
+        let mut out = String::with_capacity(self.0.len() + 64);
+        let mut rest: &str = &self.0;
+        while let Some(at) = rest.find(MENTION) {
+            let start = at + MENTION.len();
+            out.push_str(&rest[..start]);
+            rest = &rest[start..];
+            let end = rest.find('"').unwrap_or(rest.len());
+            match relink(&rest[..end]) {
+                Some(address) => out.push_str(&address.replace('&', "&amp;").replace('"', "&quot;")),
+                None => out.push_str(&rest[..end]),
+            }
+            rest = &rest[end..];
+        }
+        out.push_str(rest);
+        Some(Html(out.into()))
+    }
+
     /// The text a reader sees, tags dropped and entities decoded, white space made single spaces.
     ///
     /// It reads only what the policies here write: quoted attribute values and
@@ -537,5 +566,21 @@ mod tests {
         assert_eq!(out.pictures_without_address, 2);
         let out = member("<img src=\"  \" alt=\"c\">", "p-", &Pictures::default());
         assert_eq!((out.html.as_str(), out.pictures_without_address), ("c", 1));
+    }
+
+    #[test]
+    fn only_mention_links_are_relinked() {
+        let pictures = Pictures::default();
+        let written = "<p><a class=\"mention\" href=\"/c/authors/ana/\">@Ana</a> \
+                       <a href=\"/c/authors/ana/\">as written</a> <a class=\"mention\" href=\"/elsewhere/\">forged</a> \
+                       &lt;a class=\"mention\" href=\"/c/authors/ana/\"&gt;</p>";
+        let html = member(written, "ugc-c1-", &pictures).html;
+        let relink = |href: &str| (href == "/c/authors/ana/").then(|| "../../authors/ana/index.html?a&\"b".to_string());
+        let relinked = html.relink_mentions(relink).expect("a mention");
+        let text = relinked.as_str();
+        assert_eq!(text.matches("href=\"../../authors/ana/index.html?a&amp;&quot;b\"").count(), 1, "{text}");
+        assert_eq!(text.matches("href=\"/c/authors/ana/\"").count(), 2, "a plain link and text stay: {text}");
+        assert!(text.contains("href=\"/elsewhere/\""), "an unknown address stays: {text}");
+        assert!(member("<p>no mention</p>", "ugc-c1-", &pictures).html.relink_mentions(relink).is_none());
     }
 }

@@ -93,6 +93,12 @@
 
   var query = new URLSearchParams(window.location.search).get("q") || "";
   input.value = query;
+  // Browsers do not let a page opened from the disk read another file: say so, and offer browsing.
+  var offline = document.getElementById("search-offline");
+  if (window.location.protocol === "file:" && offline) {
+    offline.hidden = false;
+    return;
+  }
   say("Loading the index…");
   fetch(script.getAttribute("data-index"))
     .then(function (response) {

@@ -27,6 +27,7 @@ const MAGIC: &[u8] = b"roundtable body cache 2\n";
 const POLICY_SOURCES: &[&str] = &[
     env!("CARGO_PKG_VERSION"),
     include_str!("render/markdown.rs"),
+    include_str!("render/markdown/pictures.rs"),
     include_str!("render/sanitize.rs"),
     include_str!("render/nesting.rs"),
     include_str!("render/bodies.rs"),

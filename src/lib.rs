@@ -159,7 +159,9 @@ fn run(
     let site = model::prepare::resolve_site(options, source, &mut problems)?;
     if staging.is_none() {
         // `check` is where a facilitator looks over the site: it also says what reads oddly.
-        let odd = language::untranslated_warning(&theme.language).into_iter();
+        let templates = theme.templates.values().map(|t| t.text.as_str());
+        let unused = language::unused_strings_warnings(&theme.language, templates);
+        let odd = language::untranslated_warning(&theme.language).into_iter().chain(unused);
         for warning in odd.chain(model::dates::comments_before_their_reading(&site)) {
             problems.push(warning);
         }

@@ -31,6 +31,7 @@ const REPORT: &str = "report";
 const PAGE: &str = "page";
 const COMMENT_ANCHOR: &str = "comment-";
 const COMMENTS_FEED: &str = "comments.xml";
+const REPLIES_FEED: &str = "replies.xml";
 
 /// One address of the site.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -107,6 +108,11 @@ impl Route {
     /// counted from 0.
     pub fn person(slug: &str, page: usize) -> Route {
         Route::paged(&format!("{PEOPLE}/{slug}"), page)
+    }
+
+    /// `/authors/<slug>/replies.xml`: replies to and mentions of one person, as a feed.
+    pub fn person_feed(slug: &str) -> Route {
+        Route::file(&format!("{PEOPLE}/{slug}/{REPLIES_FEED}"))
     }
 
     /// `/authors/`, then `/authors/page/2/` and on: a page of the list of people, counted from 0.
@@ -300,6 +306,12 @@ mod tests {
         assert_eq!(Route::person("ana", 1).link(&Links::rooted(&root)), "/authors/ana/page/2/");
         assert_eq!(Route::person("ana", 1).output_path(), "authors/ana/page/2/index.html");
         assert_eq!(Route::tag("trust").link(&Links::rooted(&root)), "/tags/trust/");
+        let feed = Route::person_feed("ana");
+        assert_eq!(
+            (feed.link(&Links::rooted(&root)), feed.output_path()),
+            ("/authors/ana/replies.xml".into(), "authors/ana/replies.xml".into())
+        );
+        assert!(!feed.is_page(), "a feed is no page of the sitemap");
     }
 
     #[test]

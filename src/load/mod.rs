@@ -268,6 +268,7 @@ fn load_reading(root: &Path, files: walk::ReadingFiles, problems: &mut Diagnosti
         keys,
         front,
         body: split.body.to_string(),
+        body_line: split.body_line,
         comments,
         assets,
     })

@@ -200,6 +200,8 @@ pub struct RawReading {
     pub front: FrontMatter,
     /// Its Markdown body.
     pub body: String,
+    /// The file's line on which the body starts.
+    pub body_line: usize,
     /// Its comments from every thread file, in file order.
     pub comments: Vec<RawComment>,
     /// Files of a bundle to copy beside the page.

@@ -98,6 +98,10 @@ pub struct Reading {
     pub summary: Option<String>,
     /// The body (Markdown).
     pub body: String,
+    /// Where the body starts in its file (for messages about a place in it).
+    pub body_span: Span,
+    /// Where the front matter's `summary:` is (its first line when there is none).
+    pub summary_span: Span,
     /// The book or article the excerpt comes from.
     pub source: Option<Source>,
     /// Built only with `--drafts`.
@@ -432,6 +436,8 @@ fn resolve_reading(
         problems.push(problem);
     }
     let reading = Reading {
+        body_span: Span::new(raw.span.path.clone(), raw.body_line, 1),
+        summary_span: raw.keys.of("summary"),
         span: raw.span,
         section: raw.section,
         path,

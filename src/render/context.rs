@@ -105,9 +105,12 @@ impl<'a> Views<'a> {
         DateView { iso: date.to_rfc3339(), day: self.day(date), display }
     }
 
-    /// A due date, shown in words.
-    pub fn due(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> DateView {
-        DateView { display: crate::model::due::in_words(date, self.site.config.timezone), ..self.date(date) }
+    /// A due date of `reading`, shown in words.
+    pub fn due(&self, date: &chrono::DateTime<chrono::FixedOffset>, reading: &Reading) -> DateView {
+        DateView {
+            display: crate::model::due::in_words(date, &reading.date, self.site.config.timezone, self.language),
+            ..self.date(date)
+        }
     }
 
     /// The calendar day of `date` in the site's timezone, as `YYYY-MM-DD`.
@@ -134,7 +137,7 @@ impl<'a> Views<'a> {
                     name: &person.name,
                     url: Some(self.url(&person_route(self.site, id))),
                     role: person.role.as_deref(),
-                    role_label: person.role.as_deref().map(|role| role_label(self.language, role)),
+                    role_label: person.role.as_deref().map(|role| self.language.role_label(role)),
                     initials: initials(&person.name),
                     tint: tint(&person.slug),
                     anonymous: false,
@@ -228,8 +231,8 @@ impl<'a> Views<'a> {
             comments_open: reading.comments_open,
             reply_link: self.reply_link(reading, None),
             draft: reading.draft,
-            reflections_due: reading.due.reflections.map(|d| self.due(&d)),
-            replies_due: reading.due.replies.map(|d| self.due(&d)),
+            reflections_due: reading.due.reflections.map(|d| self.due(&d, reading)),
+            replies_due: reading.due.replies.map(|d| self.due(&d, reading)),
             content: with_content.then_some(&body.content),
         }
     }
@@ -365,17 +368,6 @@ impl<'a> Views<'a> {
             base: self.comment_base(id, index),
             reply_to: comment.parent.map(|p| self.reply_target(reading, p)),
             reading: ReadingRef { title: &reading.title, url: self.url(&route), permalink: self.permalink(&route) },
-        }
-    }
-}
-
-/// A role in the site's language when it is one of the three known, else as written with a capital.
-fn role_label(language: &Language, role: &str) -> String {
-    match role.to_lowercase().as_str() {
-        known @ ("facilitator" | "member" | "guest") => language.say(&format!("role_{known}"), None, &[]),
-        _ => {
-            let mut chars = role.chars();
-            chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
         }
     }
 }

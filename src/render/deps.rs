@@ -52,6 +52,7 @@ pub fn pages(old: &Site, new: &Site, change: &Change) -> Vec<PageJob> {
         for (site, index) in [(old, before), (new, after)] {
             if let Some(index) = index {
                 touched.around(site, index);
+                touched.writers(site, index);
             }
         }
         match (before, after) {
@@ -83,6 +84,11 @@ pub fn pages(old: &Site, new: &Site, change: &Change) -> Vec<PageJob> {
                 None => false,
             },
             PageJob::Tag(i, _) => touched.tags.contains(&new.tags[i].slug),
+            // A reply to someone is in a thread they wrote in; a mention touches their page too.
+            PageJob::PersonReplies(id) => {
+                let slug = &new.people[id.0].slug;
+                touched.writers.contains(slug) || touched.people.contains_key(slug)
+            }
             PageJob::NotFound | PageJob::Search => false,
             PageJob::Index(_)
             | PageJob::Authors(_)
@@ -110,6 +116,8 @@ fn same_but_thread(a: &Reading, b: &Reading) -> bool {
         tags,
         summary,
         body,
+        body_span,
+        summary_span,
         source,
         draft,
         comments_open,
@@ -129,6 +137,8 @@ fn same_but_thread(a: &Reading, b: &Reading) -> bool {
         && *tags == b.tags
         && *summary == b.summary
         && *body == b.body
+        && *body_span == b.body_span
+        && *summary_span == b.summary_span
         && *due == b.due
         && *source == b.source
         && *draft == b.draft
@@ -165,6 +175,8 @@ struct Touched {
     sections: HashSet<String>,
     people: HashMap<String, Pages>,
     tags: HashSet<String>,
+    /// Everyone who wrote in a changed thread: their feeds of replies may change.
+    writers: HashSet<String>,
 }
 
 /// Which pages of a person's reflections show a change.
@@ -220,6 +232,12 @@ impl Touched {
         self.tags.extend(reading.tags.iter().map(|&t| site.tags[t].slug.clone()));
         // Their first page lists the reading with its comment count.
         self.page(site, reading.author, 0);
+    }
+
+    /// Everyone who wrote in reading `index`'s thread.
+    fn writers(&mut self, site: &Site, index: usize) {
+        let authors = site.readings[index].thread.comments.iter().filter_map(|c| c.author);
+        self.writers.extend(authors.map(|a| site.people[a.0].slug.clone()));
     }
 
     /// Only comments changed: the pages that show them, and the cards of the replies whose parent changed hands.

@@ -6,10 +6,12 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, OffsetIter, Options, Parser, Tag, TagEnd};
 
 use crate::model::mentions::MentionNames;
 use crate::model::PersonId;
+
+mod pictures;
 
 /// Whose Markdown this is, which decides the extensions and the ids it gets.
 #[derive(Debug, Clone, Copy)]
@@ -38,6 +40,9 @@ pub struct Converted {
     pub depth: usize,
     /// Whether the text holds raw HTML, whose nesting only an HTML tokenizer can measure.
     pub raw_html: bool,
+    /// Where each picture without an address starts, as byte offsets into the Markdown: `![alt]()` or
+    /// a raw `<img>` with an empty or missing `src`, which the sanitizer drops, for a warning there.
+    pub pictures_without_address: Vec<usize>,
 }
 
 /// The longest text (a comment, bio, reading, summary or introduction) in bytes: 1 MiB, about
@@ -121,6 +126,7 @@ pub fn to_html(markdown: &str, author: Author) -> Result<Converted, TooLarge> {
         mentions: events.mentions,
         depth: events.limits.deepest + 1,
         raw_html: events.limits.raw_html,
+        pictures_without_address: events.pictures_without_address,
     })
 }
 
@@ -182,7 +188,7 @@ impl Limits {
 /// text's own ids (members' texts). Only what one step needs to see at once is held: a heading,
 /// a run of text, the first paragraph of a reading.
 struct Events<'m, 'a> {
-    parser: Parser<'m>,
+    parser: OffsetIter<'m>,
     author: Author<'a>,
     limits: Limits,
     /// Set when the text went past a limit; the events stop there.
@@ -204,6 +210,8 @@ struct Events<'m, 'a> {
     first_paragraph: Option<Paragraph<'m>>,
     /// How deep the events seen by the paragraph step nest.
     depth: usize,
+    /// Where the pictures without an address start.
+    pictures_without_address: Vec<usize>,
     /// Events ready for the writer.
     ready: VecDeque<Event<'m>>,
     done: bool,
@@ -225,7 +233,7 @@ struct Paragraph<'m> {
 impl<'m, 'a> Events<'m, 'a> {
     fn new(markdown: &'m str, author: Author<'a>) -> Events<'m, 'a> {
         Events {
-            parser: Parser::new_ext(markdown, options(author)),
+            parser: Parser::new_ext(markdown, options(author)).into_offset_iter(),
             author,
             limits: Limits::default(),
             refused: None,
@@ -238,6 +246,7 @@ impl<'m, 'a> Events<'m, 'a> {
             mentions: Vec::new(),
             first_paragraph: None,
             depth: 0,
+            pictures_without_address: Vec::new(),
             ready: VecDeque::new(),
             done: false,
         }
@@ -445,8 +454,11 @@ impl<'m> Iterator for Events<'m, '_> {
                 return None;
             }
             match self.parser.next() {
-                Some(event) => match self.limits.count(&event) {
-                    Ok(()) => self.take(event),
+                Some((event, range)) => match self.limits.count(&event) {
+                    Ok(()) => {
+                        self.pictures_without_address.extend(pictures::without_address(&event, range));
+                        self.take(event)
+                    }
                     Err(refused) => self.refuse(refused),
                 },
                 None => {

@@ -55,7 +55,7 @@ pub struct SiteView<'a> {
 #[derive(Debug, Serialize)]
 pub struct PageView {
     /// `index`, `section`, `reading`, `authors`, `author`, `tags`, `tag`, `404`, `atom`, `comments`,
-    /// `reading-comments`, `search` or `sitemap`.
+    /// `reading-comments`, `person-replies`, `search` or `sitemap`.
     pub kind: &'static str,
     /// The page's own title, without the site's.
     pub title: String,

@@ -46,6 +46,8 @@ pub enum PageJob {
     Sitemap,
     /// `/<section>/<slug>/comments.xml`: one reading's discussion as a feed.
     ReadingComments(ReadingId),
+    /// `/authors/<slug>/replies.xml`: replies to and mentions of one person, as a feed.
+    PersonReplies(PersonId),
     /// `/search/`: the search page.
     Search,
     /// `/search.json`: what the search page searches (made without a template).
@@ -75,6 +77,7 @@ pub fn plan(site: &Site) -> Vec<PageJob> {
     }
     jobs.extend([PageJob::ReadingsFeed, PageJob::CommentsFeed, PageJob::Sitemap]);
     jobs.extend((0..site.readings.len()).map(|i| PageJob::ReadingComments(ReadingId(i))));
+    jobs.extend((0..site.people.len()).map(|i| PageJob::PersonReplies(PersonId(i))));
     jobs.extend([PageJob::Search, PageJob::SearchIndex]);
     jobs
 }
@@ -94,7 +97,7 @@ impl PageJob {
             PageJob::ReadingsFeed => "atom.xml",
             PageJob::CommentsFeed => "comments.xml",
             PageJob::Sitemap => "sitemap.xml",
-            PageJob::ReadingComments(_) => "comments.xml",
+            PageJob::ReadingComments(_) | PageJob::PersonReplies(_) => "comments.xml",
             PageJob::Search => "search.html",
             PageJob::SearchIndex => "search.json",
         }
@@ -115,6 +118,7 @@ impl PageJob {
             PageJob::CommentsFeed => Route::comments_feed(),
             PageJob::Sitemap => Route::sitemap(),
             PageJob::ReadingComments(id) => Route::reading_feed(&site.readings[id.0].path),
+            PageJob::PersonReplies(id) => Route::person_feed(&site.people[id.0].slug),
             PageJob::Search => Route::search(),
             PageJob::SearchIndex => Route::search_index(),
         }
@@ -127,9 +131,11 @@ impl PageJob {
         let base = &site.config.base_url;
         match self {
             PageJob::NotFound => Links::rooted(base),
-            PageJob::ReadingsFeed | PageJob::CommentsFeed | PageJob::ReadingComments(_) | PageJob::Sitemap => {
-                Links::absolute(base)
-            }
+            PageJob::ReadingsFeed
+            | PageJob::CommentsFeed
+            | PageJob::ReadingComments(_)
+            | PageJob::PersonReplies(_)
+            | PageJob::Sitemap => Links::absolute(base),
             PageJob::SearchIndex => Links::From(Route::search()),
             _ => Links::From(self.route(site)),
         }
@@ -155,6 +161,7 @@ impl PageJob {
             PageJob::CommentsFeed => "comments",
             PageJob::Sitemap => "sitemap",
             PageJob::ReadingComments(_) => "reading-comments",
+            PageJob::PersonReplies(_) => "person-replies",
             PageJob::Search => "search",
             PageJob::SearchIndex => "search-index",
         }
@@ -175,6 +182,7 @@ impl PageJob {
             PageJob::NotFound => (say("page_not_found", &[]), 0),
             PageJob::CommentsFeed => (say("comments_on", &[("title", &site.config.title)]), 0),
             PageJob::ReadingComments(id) => (say("comments_on", &[("title", &site.readings[id.0].title)]), 0),
+            PageJob::PersonReplies(id) => (say("replies_to_person", &[("name", &site.people[id.0].name)]), 0),
             PageJob::Search => (say("search", &[]), 0),
             PageJob::SearchIndex => (say("search_index", &[]), 0),
             PageJob::Sitemap => (say("sitemap", &[]), 0),
@@ -231,6 +239,7 @@ impl PageJob {
                 feed: page_context::comments_feed(views, page, Some(id)),
                 reading: views.reading(id, false),
             }),
+            PageJob::PersonReplies(id) => typed(&page_context::person_feed(views, page, id)),
             PageJob::Sitemap => typed(&page_context::sitemap(views, page)),
         }
     }
@@ -262,6 +271,7 @@ mod tests {
             PageJob::CommentsFeed,
             PageJob::Sitemap,
             PageJob::ReadingComments(ReadingId(0)),
+            PageJob::PersonReplies(PersonId(0)),
             PageJob::Search,
         ];
         for job in jobs {

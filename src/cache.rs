@@ -87,57 +87,114 @@ impl BodyCache {
 
     /// Reads the cache of the site in `root`; a missing or outdated one is empty, a damaged one is a warning.
     pub fn load(root: &Path) -> (BodyCache, Option<Diagnostic>) {
-        let path = root.join(CACHE_FILE);
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(_) => return (BodyCache::default(), None),
-        };
-        match decode(&bytes) {
-            Decoded::Entries(entries) => (BodyCache { entries }, None),
-            Decoded::Outdated => (BodyCache::default(), None),
-            Decoded::Damaged => {
-                let warning = Diagnostic::warning(Span::file(CACHE_FILE), "the build cache is damaged and was ignored")
-                    .with_help("nothing to do: this build starts afresh and writes a new cache");
-                (BodyCache::default(), Some(warning))
-            }
-        }
+        let (entries, warning) = read_checked(root, CACHE_FILE, MAGIC, fingerprint(), decode);
+        (BodyCache { entries: entries.unwrap_or_default() }, warning)
     }
 
     /// Writes the cache of the site in `root`, replacing the old file in one step.
     pub fn save(&self, root: &Path) -> io::Result<()> {
-        let path = root.join(CACHE_FILE);
-        let folder = path.parent().expect("the cache file is in a folder");
-        fs::create_dir_all(folder)?;
-        let temporary = folder.join(format!("bodies.bin.{}.tmp", std::process::id()));
-        let written = self.write_to(&temporary).and_then(|()| fs::rename(&temporary, &path));
-        if written.is_err() {
-            let _ = fs::remove_file(&temporary);
-        }
-        written
-    }
-
-    fn write_to(&self, path: &PathBuf) -> io::Result<()> {
-        let mut file = io::BufWriter::new(fs::File::create(path)?);
-        let mut checksum = blake3::Hasher::new();
-        let mut put = |bytes: &[u8]| {
-            checksum.update(bytes);
-            file.write_all(bytes)
-        };
-        put(MAGIC)?;
-        put(&fingerprint())?;
+        let mut file = CheckedFile::create(&root.join(CACHE_FILE), MAGIC, fingerprint())?;
         for (key, cleaned) in &self.entries {
-            let html = cleaned.html.as_str();
-            put(&key.0)?;
-            put(&(html.len() as u64).to_le_bytes())?;
-            put(html.as_bytes())?;
-            put(&(cleaned.mentions.len() as u64).to_le_bytes())?;
+            file.put(&key.0)?;
+            file.put_text(cleaned.html.as_str())?;
+            file.put_number(cleaned.mentions.len())?;
             for person in &cleaned.mentions {
-                put(&(person.0 as u64).to_le_bytes())?;
+                file.put_number(person.0)?;
             }
         }
-        let sum = *checksum.finalize().as_bytes();
-        file.write_all(&sum)?;
-        file.into_inner().map_err(io::IntoInnerError::into_error)?.sync_all()
+        file.finish()
+    }
+}
+
+/// A cache file being written: magic, fingerprint, entries, then a checksum of all before it.
+///
+/// It goes to a temporary file renamed into place at the end, so a reader sees the old file or the new one.
+pub(crate) struct CheckedFile {
+    file: io::BufWriter<fs::File>,
+    checksum: blake3::Hasher,
+    temporary: PathBuf,
+    path: PathBuf,
+}
+
+impl CheckedFile {
+    /// Starts the file at `path` (its folder is made) with `magic` and the `fingerprint` of the code that wrote it.
+    pub(crate) fn create(path: &Path, magic: &[u8], fingerprint: [u8; 32]) -> io::Result<CheckedFile> {
+        let folder = path.parent().expect("a cache file is in a folder");
+        fs::create_dir_all(folder)?;
+        let name = path.file_name().expect("named").to_string_lossy();
+        let temporary = folder.join(format!(".{name}.{}.tmp", std::process::id()));
+        let file = io::BufWriter::new(fs::File::create(&temporary)?);
+        let mut written = CheckedFile { file, checksum: blake3::Hasher::new(), temporary, path: path.to_path_buf() };
+        written.put(magic)?;
+        written.put(&fingerprint)?;
+        Ok(written)
+    }
+
+    /// Appends bytes.
+    pub(crate) fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.checksum.update(bytes);
+        let result = self.file.write_all(bytes);
+        if result.is_err() {
+            let _ = fs::remove_file(&self.temporary);
+        }
+        result
+    }
+
+    /// Appends a number as a little-endian u64.
+    pub(crate) fn put_number(&mut self, number: usize) -> io::Result<()> {
+        self.put(&(number as u64).to_le_bytes())
+    }
+
+    /// Appends a text: its length, then its UTF-8 bytes.
+    pub(crate) fn put_text(&mut self, text: &str) -> io::Result<()> {
+        self.put_number(text.len())?;
+        self.put(text.as_bytes())
+    }
+
+    /// Writes the checksum, syncs and renames the file into place.
+    pub(crate) fn finish(mut self) -> io::Result<()> {
+        let sum = *self.checksum.finalize().as_bytes();
+        let result = (|| {
+            self.file.write_all(&sum)?;
+            self.file.into_inner().map_err(io::IntoInnerError::into_error)?.sync_all()?;
+            fs::rename(&self.temporary, &self.path)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&self.temporary);
+        }
+        result
+    }
+}
+
+/// Reads a cache file written by [`CheckedFile`] and decodes its entries with `decode`.
+///
+/// A missing file or one from other code is `None` without a warning; a damaged one (bad magic or
+/// checksum, or entries `decode` refuses) is `None` with a warning naming `file`.
+pub(crate) fn read_checked<T>(
+    root: &Path,
+    file: &str,
+    magic: &[u8],
+    fingerprint: [u8; 32],
+    decode: impl FnOnce(&[u8]) -> Option<T>,
+) -> (Option<T>, Option<Diagnostic>) {
+    let Ok(bytes) = fs::read(root.join(file)) else { return (None, None) };
+    let damaged = || {
+        Diagnostic::warning(Span::file(file), "the build cache is damaged and was ignored")
+            .with_help("nothing to do: this build starts afresh and writes a new cache")
+    };
+    let Some(body_len) = bytes.len().checked_sub(32) else { return (None, Some(damaged())) };
+    let (body, sum) = bytes.split_at(body_len);
+    let Some(rest) = body.strip_prefix(magic) else { return (None, Some(damaged())) };
+    if blake3::hash(body).as_bytes() != sum {
+        return (None, Some(damaged()));
+    }
+    let Some((stamp, entries)) = rest.split_first_chunk::<32>() else { return (None, Some(damaged())) };
+    if *stamp != fingerprint {
+        return (None, None);
+    }
+    match decode(entries) {
+        Some(value) => (Some(value), None),
+        None => (None, Some(damaged())),
     }
 }
 
@@ -150,51 +207,31 @@ fn fingerprint() -> [u8; 32] {
     *hasher.finalize().as_bytes()
 }
 
-enum Decoded {
-    Entries(HashMap<Key, Cleaned>),
-    Outdated,
-    Damaged,
-}
-
-/// Layout: magic, fingerprint, then (key, length, UTF-8 text, count, person ids) entries, then a checksum
-/// of all before it. Numbers are little-endian u64.
-fn decode(bytes: &[u8]) -> Decoded {
-    let Some(body_len) = bytes.len().checked_sub(32) else { return Decoded::Damaged };
-    let (body, sum) = bytes.split_at(body_len);
-    let Some(rest) = body.strip_prefix(MAGIC) else { return Decoded::Damaged };
-    if blake3::hash(body).as_bytes() != sum {
-        return Decoded::Damaged;
-    }
-    let Some((stamp, mut rest)) = rest.split_first_chunk::<32>() else { return Decoded::Damaged };
-    if *stamp != fingerprint() {
-        return Decoded::Outdated;
-    }
+/// Entries: (key, length, UTF-8 text, count, person ids). Numbers are little-endian u64.
+fn decode(mut rest: &[u8]) -> Option<HashMap<Key, Cleaned>> {
     let mut entries = HashMap::new();
     while !rest.is_empty() {
-        let Some((key, after)) = rest.split_first_chunk::<32>() else { return Decoded::Damaged };
-        let Some((text, after)) = take_text(after) else { return Decoded::Damaged };
-        let Some((count, mut after)) = take_number(after) else { return Decoded::Damaged };
-        let mut mentions = Vec::new();
-        for _ in 0..count.min(after.len() / 8) {
-            let Some((person, next)) = take_number(after) else { return Decoded::Damaged };
+        let (key, after) = rest.split_first_chunk::<32>()?;
+        let (text, after) = take_text(after)?;
+        let (count, mut after) = take_number(after)?;
+        let mut mentions = Vec::with_capacity(count.min(after.len() / 8));
+        for _ in 0..count {
+            let (person, next) = take_number(after)?;
             mentions.push(PersonId(person));
             after = next;
-        }
-        if mentions.len() != count {
-            return Decoded::Damaged;
         }
         entries.insert(Key(*key), Cleaned { html: Html::from_cache(text.to_owned()), mentions });
         rest = after;
     }
-    Decoded::Entries(entries)
+    Some(entries)
 }
 
-fn take_number(bytes: &[u8]) -> Option<(usize, &[u8])> {
+pub(crate) fn take_number(bytes: &[u8]) -> Option<(usize, &[u8])> {
     let (number, rest) = bytes.split_first_chunk::<8>()?;
     Some((usize::try_from(u64::from_le_bytes(*number)).ok()?, rest))
 }
 
-fn take_text(bytes: &[u8]) -> Option<(&str, &[u8])> {
+pub(crate) fn take_text(bytes: &[u8]) -> Option<(&str, &[u8])> {
     let (len, rest) = take_number(bytes)?;
     let (text, rest) = rest.split_at_checked(len)?;
     Some((std::str::from_utf8(text).ok()?, rest))
@@ -261,10 +298,10 @@ mod tests {
 
     #[test]
     fn a_cache_from_other_code_is_outdated_not_damaged() {
-        let mut body = MAGIC.to_vec();
-        body.extend([0u8; 32]);
-        let sum = *blake3::hash(&body).as_bytes();
-        body.extend(sum);
-        assert!(matches!(decode(&body), Decoded::Outdated));
+        let root = tempfile::tempdir().unwrap();
+        let file = CheckedFile::create(&root.path().join(CACHE_FILE), MAGIC, [0; 32]).unwrap();
+        file.finish().unwrap();
+        let (loaded, warning) = BodyCache::load(root.path());
+        assert!(loaded.is_empty() && warning.is_none());
     }
 }

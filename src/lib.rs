@@ -17,6 +17,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod fresh;
+pub mod incremental;
 pub mod load;
 pub mod model;
 pub mod render;
@@ -32,8 +33,8 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::cache::BodyCache;
 use crate::diagnostics::{relative, Diagnostic, Diagnostics, Severity, Span};
+use crate::incremental::{BuildState, LastOutput};
 use crate::load::raw::Asset;
 use crate::render::{PageJob, Renderer};
 
@@ -67,8 +68,12 @@ pub struct BuildReport {
     pub people: usize,
     /// Tags.
     pub tags: usize,
-    /// Pages and feeds rendered.
+    /// Pages and feeds the site has.
     pub pages: usize,
+    /// Of those, how many were rendered; the others were unchanged since the last build.
+    pub rendered: usize,
+    /// Files written or copied; the others were taken unchanged from the last output.
+    pub written: usize,
     /// Files copied (theme and bundle files).
     pub files: usize,
     /// Members' texts (comments and bios).
@@ -86,6 +91,8 @@ pub struct BuildReport {
 }
 
 /// Builds the site and replaces the output folder; on any error the old output stays.
+///
+/// With `options.cache`, what the last build left in `.roundtable/cache/` is used and replaced.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     check_output_folder(options)?;
@@ -95,16 +102,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             return Ok(BuildReport { elapsed: started.elapsed(), ..report });
         }
     }
-    let staging = write::Staging::new(&options.output).map_err(|e| io_problem(&options.output, &e))?;
-    let (mut report, cache) = run(options, Some(&staging), started)?;
-    staging.commit().map_err(|e| io_problem(&options.output, &e))?;
-    if let Some(cache) = cache.filter(|_| options.cache) {
-        if let Err(error) = cache.save(&options.root) {
-            let warning =
-                Diagnostic::warning(Span::file(cache::CACHE_FILE), format!("cannot save the build cache: {error}"))
-                    .with_help("the site was built; the next build will just take longer");
-            report.warnings.push(warning);
-        }
+    let (mut state, damaged) = match options.cache {
+        true => BuildState::load(&options.root),
+        false => Default::default(),
+    };
+    let mut report = build_with(options, &mut state)?;
+    report.warnings.extend(damaged);
+    if options.cache {
+        report.warnings.extend(state.save(&options.root));
     }
     if let Some(inputs) = inputs {
         // With warnings, building again is how they are shown again.
@@ -114,39 +119,48 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     Ok(BuildReport { elapsed: started.elapsed(), ..report })
 }
 
-/// Runs every stage but writing and reports every problem.
-pub fn check(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
-    run(options, None, Instant::now()).map(|(report, _)| report)
+/// Builds the site into `options.output` with what `state` kept from the last build, and leaves this
+/// build's state there; `build` and every rebuild of `serve` go through here.
+///
+/// Pages whose context is unchanged and whose file is still in the output are linked, not rendered.
+/// On any error the old output and the state of the last good build stay.
+pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<BuildReport, Diagnostics> {
+    let started = Instant::now();
+    let staging = write::Staging::new(&options.output).map_err(|e| io_problem(&options.output, &e))?;
+    let (report, written) = run(options, state, Some(&staging), started)?;
+    staging.commit().map_err(|e| io_problem(&options.output, &e))?;
+    state.output = Some(written);
+    Ok(BuildReport { elapsed: started.elapsed(), ..report })
 }
 
-/// Runs the stages; the cache comes back when this build changed what it should hold.
+/// Runs every stage but writing and reports every problem.
+pub fn check(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    run(options, &mut BuildState::default(), None, Instant::now()).map(|(report, _)| report)
+}
+
+/// Runs the stages, keeping parsed readings and cleaned texts in `state`; returns what was written where.
 fn run(
     options: &BuildOptions,
+    state: &mut BuildState,
     staging: Option<&write::Staging>,
     started: Instant,
-) -> Result<(BuildReport, Option<BodyCache>), Diagnostics> {
-    let (source, theme, mut problems) = load::load(&options.root);
-    let cache = match options.cache {
-        true => {
-            let (cache, damaged) = BodyCache::load(&options.root);
-            if let Some(warning) = damaged {
-                problems.push(warning);
-            }
-            cache
-        }
-        false => BodyCache::default(),
-    };
+) -> Result<(BuildReport, LastOutput), Diagnostics> {
+    let (source, theme, mut problems) = load::load_cached(&options.root, &mut state.parsed);
     let site = resolve_site(options, source, &mut problems)?;
-    let bodies = render::bodies::render(&site, &cache).map_err(|found| merged(&problems, found))?;
-    let cache_changed = bodies.cleaned > 0 || bodies.cache.len() != cache.len();
-    drop(cache);
+    let mut bodies = render::bodies::render(&site, &state.bodies).map_err(|found| merged(&problems, found))?;
+    // Cleaned texts are found by their hash, so this build's are right for the next whatever happens now.
+    state.bodies_changed = bodies.cleaned > 0 || bodies.cache.len() != state.bodies.len();
+    state.bodies = std::mem::take(&mut bodies.cache);
     let renderer = Renderer::new(&site, &bodies, &theme).map_err(|found| merged(&problems, found))?;
     let jobs = render::plan(&site);
     let files = files_to_copy(&site, &theme, &jobs, &mut problems);
     if problems.has_errors() {
         return Err(problems);
     }
-    problems.extend(render_all(&renderer, &jobs, &files, staging, &options.output));
+    let folder = std::path::absolute(&options.output).unwrap_or_else(|_| options.output.clone());
+    let last = staging.and_then(|_| state.last_output(&folder));
+    let made = make_all(&renderer, &jobs, &files, staging, &options.output, last);
+    problems.extend(made.failures);
     if problems.has_errors() {
         return Err(problems);
     }
@@ -156,6 +170,8 @@ fn run(
         people: site.people.len(),
         tags: site.tags.len(),
         pages: jobs.len(),
+        rendered: made.rendered,
+        written: made.written,
         files: files.len(),
         texts: bodies.texts,
         cleaned: bodies.cleaned,
@@ -164,7 +180,7 @@ fn run(
         elapsed: started.elapsed(),
         up_to_date: false,
     };
-    Ok((report, cache_changed.then_some(bodies.cache)))
+    Ok((report, LastOutput { folder, files: made.files }))
 }
 
 /// Loads and resolves the site: stages 1 and 2, shared by `build`, `check` and `report`.
@@ -175,34 +191,89 @@ pub fn load_and_resolve(options: &BuildOptions) -> Result<(model::Site, load::Th
     Ok((site, theme, problems))
 }
 
-/// Renders every page, in parallel, into `staging` with the `files` (or nowhere, for `check`); returns what failed.
-pub(crate) fn render_all(
+/// What [`make_all`] did.
+struct Made {
+    /// Every file of the output, with what it was made from and its size.
+    files: std::collections::HashMap<String, (render::PageKey, u64)>,
+    rendered: usize,
+    written: usize,
+    failures: Diagnostics,
+}
+
+/// Makes every page, in parallel, into `staging` with the `files` (or nowhere, for `check`).
+///
+/// A page or file whose key the `last` output holds is linked from there; every other is rendered
+/// (or copied) and written.
+fn make_all(
     renderer: &Renderer,
     jobs: &[PageJob],
     files: &[Asset],
     staging: Option<&write::Staging>,
     output: &Path,
-) -> Diagnostics {
+    last: Option<&LastOutput>,
+) -> Made {
     let failures = Mutex::new(Diagnostics::new());
     let fail = |problem: Diagnostic| failures.lock().expect("no panics while locked").push(problem);
-    jobs.par_iter().for_each(|&job| match renderer.render(job) {
-        Ok(page) => {
-            if let Some(staging) = staging {
-                if let Err(error) = staging.put(&page.path, &page.bytes) {
-                    fail(io_problem(&output.join(&page.path), &error));
-                }
+    let at_hand = |path: &str, key: &render::PageKey| last.is_some_and(|last| last.has(path, key));
+    // Takes the file from the last output; false when that failed and it must be made again.
+    let keep = |path: &str| match (staging, last) {
+        (Some(staging), Some(last)) => staging.keep(path, &last.folder.join(path)).is_ok(),
+        _ => false,
+    };
+    let write = |path: &str, bytes: &[u8]| {
+        if let Some(staging) = staging {
+            if let Err(error) = staging.put(path, bytes) {
+                fail(io_problem(&output.join(path), &error));
             }
         }
-        Err(problem) => fail(problem),
-    });
-    if let Some(staging) = staging {
-        files.par_iter().for_each(|asset| {
-            if let Err(error) = staging.copy(&asset.target, &asset.source) {
-                fail(io_problem(&output.join(&asset.target), &error));
+    };
+    let pages: Vec<Option<(String, render::PageKey, u64, bool)>> = jobs
+        .par_iter()
+        .map(|&job| {
+            let made = match renderer.make(job, at_hand) {
+                Ok(render::Made { path, key, bytes: None }) if keep(&path) => {
+                    let len = last.and_then(|l| l.files.get(&path)).map_or(0, |f| f.1);
+                    return Some((path, key, len, false));
+                }
+                Ok(render::Made { bytes: None, .. }) => renderer.make(job, |_, _| false),
+                other => other,
+            };
+            match made {
+                Ok(render::Made { path, key, bytes }) => {
+                    let bytes = bytes.expect("made when not at hand");
+                    write(&path, &bytes);
+                    Some((path, key, bytes.len() as u64, true))
+                }
+                Err(problem) => {
+                    fail(problem);
+                    None
+                }
             }
-        });
-    }
-    failures.into_inner().expect("no panics while locked")
+        })
+        .collect();
+    let copies: Vec<Option<(String, render::PageKey, u64, bool)>> = files
+        .par_iter()
+        .map(|asset| {
+            let key = incremental::asset_key(asset);
+            let staging = staging?;
+            if at_hand(&asset.target, &key) && keep(&asset.target) {
+                let len = last.and_then(|l| l.files.get(&asset.target)).map_or(0, |f| f.1);
+                return Some((asset.target.clone(), key, len, false));
+            }
+            match staging.copy(&asset.target, &asset.source) {
+                Ok(len) => Some((asset.target.clone(), key, len, true)),
+                Err(error) => {
+                    fail(io_problem(&output.join(&asset.target), &error));
+                    None
+                }
+            }
+        })
+        .collect();
+    let rendered = pages.iter().flatten().filter(|page| page.3).count();
+    let all: Vec<_> = pages.into_iter().chain(copies).flatten().collect();
+    let written = all.iter().filter(|file| file.3).count();
+    let files = all.into_iter().map(|(path, key, len, _)| (path, (key, len))).collect();
+    Made { files, rendered, written, failures: failures.into_inner().expect("no panics while locked") }
 }
 
 /// Applies the command line's `--base-url` and resolves the model; `problems` holds the load's findings

@@ -97,12 +97,25 @@ impl Staging {
         fs::write(self.target(relative)?, bytes)
     }
 
-    /// Copies one asset.
-    pub fn copy(&self, relative: &str, source: &AssetSource) -> io::Result<()> {
+    /// Copies one asset; returns its size.
+    pub fn copy(&self, relative: &str, source: &AssetSource) -> io::Result<u64> {
         let target = self.target(relative)?;
         match source {
-            AssetSource::File(path) => fs::copy(path, target).map(|_| ()),
-            AssetSource::Embedded(bytes) => fs::write(target, bytes),
+            AssetSource::File(path) => fs::copy(path, target),
+            AssetSource::Embedded(bytes) => fs::write(target, bytes).map(|()| bytes.len() as u64),
+        }
+    }
+
+    /// Takes an unchanged file from the previous output: a hard link, or a copy where links are impossible.
+    ///
+    /// The old output is only renamed and then removed by [`Staging::commit`], so a link keeps the file's
+    /// bytes whatever happens to it.
+    pub fn keep(&self, relative: &str, previous: &Path) -> io::Result<()> {
+        let target = self.target(relative)?;
+        match fs::hard_link(previous, &target) {
+            Ok(()) => Ok(()),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Err(error),
+            Err(_) => fs::copy(previous, &target).map(|_| ()),
         }
     }
 
@@ -144,40 +157,6 @@ fn inside(folder: &Path, relative: &str) -> io::Result<PathBuf> {
         fs::create_dir_all(parent)?;
     }
     Ok(target)
-}
-
-/// Replaces one file of a live output folder (`serve`'s), unless it already holds `bytes`.
-///
-/// Written with [`write_atomically`], so a reader sees either the old page or the
-/// new one, never half of one. Returns whether it wrote.
-pub fn update(output: &Path, relative: &str, bytes: &[u8]) -> io::Result<bool> {
-    let target = inside(output, relative)?;
-    if fs::read(&target).is_ok_and(|old| old == bytes) {
-        return Ok(false);
-    }
-    write_atomically(&target, bytes)?;
-    Ok(true)
-}
-
-/// Copies an asset into a live output folder, like [`update`].
-pub fn update_copy(output: &Path, relative: &str, source: &AssetSource) -> io::Result<bool> {
-    match source {
-        AssetSource::File(path) => update(output, relative, &fs::read(path)?),
-        AssetSource::Embedded(bytes) => update(output, relative, bytes),
-    }
-}
-
-/// Removes one file of a live output folder, and its folder if that is left empty.
-pub fn remove(output: &Path, relative: &str) -> io::Result<()> {
-    let target = inside(output, relative)?;
-    match fs::remove_file(&target) {
-        Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
-        _ => {}
-    }
-    if let Some(folder) = target.parent().filter(|f| *f != output) {
-        let _ = fs::remove_dir(folder);
-    }
-    Ok(())
 }
 
 /// Removes the folders a killed build left beside the output (its process is gone, so nothing
@@ -263,6 +242,20 @@ mod tests {
         Staging::new(&dir.path().join("public")).unwrap().commit().unwrap();
         assert!(!left.exists());
         assert!(unmarked.exists(), "a folder without the marker is not roundtable's to remove");
+    }
+
+    #[test]
+    fn kept_files_survive_the_old_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let first = Staging::new(&output).unwrap();
+        first.put("a/index.html", b"same").unwrap();
+        first.commit().unwrap();
+        let second = Staging::new(&output).unwrap();
+        second.keep("a/index.html", &output.join("a/index.html")).unwrap();
+        assert!(second.keep("b/index.html", &output.join("b/index.html")).is_err(), "nothing to keep");
+        second.commit().unwrap();
+        assert_eq!(fs::read(output.join("a/index.html")).unwrap(), b"same");
     }
 
     #[test]

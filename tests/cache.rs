@@ -104,3 +104,39 @@ fn an_unchanged_site_is_not_built_again() {
     let (forced, _) = build(site.path(), &output, &["--drafts", "--no-cache"]);
     assert!(forced.starts_with("Built "), "--no-cache always builds: {forced}");
 }
+
+/// The inode of a file: the same after a build when the build linked the old file instead of writing it.
+#[cfg(unix)]
+fn inode(path: &Path) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(&fs::metadata(path).unwrap())
+}
+
+#[cfg(unix)]
+#[test]
+fn a_warm_build_links_unchanged_pages_and_writes_changed_ones() {
+    let site = copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("public");
+    build(site.path(), &output, &[]);
+    let (page, tags) = (output.join("week/client-focus/index.html"), output.join("tags/index.html"));
+    let before = (inode(&page), inode(&tags));
+    let thread = site.path().join(THREAD);
+    let text = fs::read_to_string(&thread).unwrap().replace("Time is always short.", "Time flies.");
+    fs::write(&thread, text).unwrap();
+    build(site.path(), &output, &[]);
+    assert_ne!(inode(&page), before.0, "the edited thread's page is written");
+    assert_eq!(inode(&tags), before.1, "a page that does not show the thread is linked from the last build");
+
+    // A damaged key file is a warning and every page is made again, the same.
+    let keys = site.path().join(".roundtable/cache/pages.bin");
+    let mut bytes = fs::read(&keys).unwrap();
+    bytes[30] ^= 1;
+    fs::write(&keys, bytes).unwrap();
+    fs::write(&thread, fs::read_to_string(&thread).unwrap().replace("Time flies.", "Time runs.")).unwrap();
+    let (_, warnings) = build(site.path(), &output, &[]);
+    assert!(warnings.contains(".roundtable/cache/pages.bin: warning: the build cache is damaged"), "{warnings}");
+    assert_ne!(inode(&tags), before.1, "without keys every page is written");
+    let cold = out.path().join("cold");
+    build(site.path(), &cold, &["--no-cache"]);
+    assert_eq!(read_tree(&output), read_tree(&cold));
+}

@@ -13,7 +13,6 @@ pub mod yaml;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 use rayon::prelude::*;
 
@@ -44,40 +43,62 @@ pub fn load(root: &Path) -> (SourceSite, Theme, Diagnostics) {
     (site, theme, problems)
 }
 
-/// Like [`load`], but takes readings whose files are unchanged since `memo` was made from it,
-/// and returns the memo for the next time. `serve` calls this after every edit.
-pub fn reload(root: &Path, memo: &Memo) -> (SourceSite, Theme, Diagnostics, Memo) {
-    let (site, theme, problems, memo) = load_with(root, Some(memo));
-    (site, theme, problems, memo.unwrap_or_default())
+/// Like [`load`], but takes readings whose files hold the same bytes as in an earlier load from
+/// `cache` instead of parsing them again, and leaves this load's readings in it.
+pub fn load_cached(root: &Path, cache: &mut ParseCache) -> (SourceSite, Theme, Diagnostics) {
+    let (site, theme, problems, next) = load_with(root, Some(cache));
+    *cache = next.unwrap_or_default();
+    (site, theme, problems)
 }
 
-/// Readings as an earlier load found them, with the size and time of each of their files.
+/// Readings as an earlier load parsed them, by the hash of their files' paths and bytes.
 #[derive(Debug, Default)]
-pub struct Memo {
-    readings: HashMap<PathBuf, Remembered>,
+pub struct ParseCache {
+    entries: HashMap<[u8; 32], Parsed>,
+    /// Whether the last load parsed anything or left anything out.
+    changed: bool,
 }
 
-#[derive(Debug)]
-struct Remembered {
-    files: walk::ReadingFiles,
-    stamps: Vec<Option<(u64, SystemTime)>>,
+/// One reading's files, parsed: the reading (none when it had errors) and what parsing found.
+#[derive(Debug, Clone)]
+struct Parsed {
     reading: Option<RawReading>,
     problems: Diagnostics,
 }
 
-impl Memo {
-    /// Forgets what it knew about `paths`, whatever their stamps say.
-    pub fn forget(&mut self, paths: &[PathBuf]) {
-        self.readings.retain(|_, kept| !kept.files.all().any(|file| paths.iter().any(|p| p == file)));
+impl ParseCache {
+    /// How many readings it holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether it holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Whether the last load changed what it holds.
+    pub fn changed(&self) -> bool {
+        self.changed
     }
 }
 
-fn stamps(files: &walk::ReadingFiles) -> Vec<Option<(u64, SystemTime)>> {
-    let stamp = |path: &Path| std::fs::metadata(path).and_then(|m| Ok((m.len(), m.modified()?))).ok();
-    files.all().map(|path| stamp(path)).collect()
+/// The hash of a reading's file names and bytes; none when a file cannot be read (it is reported when parsed).
+fn reading_key(files: &walk::ReadingFiles) -> Option<[u8; 32]> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(format!("{files:?}").as_bytes());
+    for path in files.all() {
+        if std::fs::metadata(path).ok()?.len() > MAX_FILE_BYTES {
+            return None;
+        }
+        let bytes = std::fs::read(path).ok()?;
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(&bytes);
+    }
+    Some(*hasher.finalize().as_bytes())
 }
 
-fn load_with(root: &Path, memo: Option<&Memo>) -> (SourceSite, Theme, Diagnostics, Option<Memo>) {
+fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Diagnostics, Option<ParseCache>) {
     let mut problems = Diagnostics::new();
     let config = load_config(root, &mut problems);
     let people = load_people(root, &mut problems);
@@ -99,35 +120,36 @@ fn load_with(root: &Path, memo: Option<&Memo>) -> (SourceSite, Theme, Diagnostic
             path,
         })
         .collect();
-    let results: Vec<(Option<RawReading>, Diagnostics, Option<Remembered>)> = files
+    let parse = |files: walk::ReadingFiles| {
+        let mut found = Diagnostics::new();
+        let reading = load_reading(root, files, &mut found);
+        Parsed { reading, problems: found }
+    };
+    // With a cache, each reading comes with its key and whether it was parsed now.
+    let results: Vec<(Parsed, Option<([u8; 32], bool)>)> = files
         .readings
         .into_par_iter()
         .map(|files| {
-            let Some(memo) = memo else {
-                let mut found = Diagnostics::new();
-                return (load_reading(root, files, &mut found), found, None);
-            };
-            let stamps = stamps(&files);
-            let kept = memo.readings.get(&files.markdown).filter(|k| k.files == files && k.stamps == stamps);
-            let (reading, found) = match kept {
-                Some(kept) => (kept.reading.clone(), kept.problems.clone()),
-                None => {
-                    let mut found = Diagnostics::new();
-                    (load_reading(root, files.clone(), &mut found), found)
-                }
-            };
-            let remembered = Remembered { files, stamps, reading: reading.clone(), problems: found.clone() };
-            (reading, found, Some(remembered))
+            let Some(cache) = cache else { return (parse(files), None) };
+            let Some(key) = reading_key(&files) else { return (parse(files), None) };
+            match cache.entries.get(&key) {
+                Some(kept) => (kept.clone(), Some((key, false))),
+                None => (parse(files), Some((key, true))),
+            }
         })
         .collect();
     let mut readings = Vec::new();
-    let mut next = memo.map(|_| Memo::default());
-    for (reading, found, remembered) in results {
-        problems.extend(found);
-        readings.extend(reading);
-        if let (Some(next), Some(remembered)) = (&mut next, remembered) {
-            next.readings.insert(remembered.files.markdown.clone(), remembered);
+    let mut next = cache.map(|_| ParseCache::default());
+    for (parsed, key) in results {
+        if let (Some(next), Some((key, fresh))) = (&mut next, key) {
+            next.changed |= fresh;
+            next.entries.insert(key, parsed.clone());
         }
+        problems.extend(parsed.problems);
+        readings.extend(parsed.reading);
+    }
+    if let (Some(next), Some(cache)) = (&mut next, cache) {
+        next.changed |= next.entries.len() != cache.entries.len();
     }
     let theme = theme::load(root, &config.theme, &mut problems);
     let site = SourceSite { config, people, sections, readings };

@@ -5,7 +5,6 @@
 
 pub mod bodies;
 pub mod context;
-pub mod deps;
 pub mod markdown;
 pub mod pages;
 pub mod phrases;
@@ -28,10 +27,29 @@ pub struct Output {
     pub bytes: Vec<u8>,
 }
 
+/// What a page or feed is made from, hashed: its template, the theme, `site` and its own context.
+///
+/// Two builds that give a page the same key write the same bytes, so the later one need not render it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PageKey(pub [u8; 32]);
+
+/// A page or feed of this build: where it goes, its key, and its bytes unless they were not needed.
+#[derive(Debug)]
+pub struct Made {
+    /// Where it goes, relative to the output folder, `/`-separated.
+    pub path: String,
+    /// What it is made from.
+    pub key: PageKey,
+    /// Its bytes; `None` when the caller said a page of this key is already at hand.
+    pub bytes: Option<Vec<u8>>,
+}
+
 /// Renders pages of one site with one theme; shared by the threads that render.
 pub struct Renderer<'a> {
     views: context::Views<'a>,
     templates: templates::Templates,
+    /// The hash of every template and of the `site` context, the start of every page's key.
+    theme_key: blake3::Hasher,
 }
 
 impl<'a> Renderer<'a> {
@@ -39,15 +57,48 @@ impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, bodies: &'a Bodies, theme: &Theme) -> Result<Renderer<'a>, Diagnostics> {
         let mut templates = templates::Templates::new(theme)?;
         let views = context::Views::new(site, bodies);
-        templates.tera.global_context().insert("site", &views.site());
-        Ok(Renderer { views, templates })
+        let site_view = views.site();
+        templates.tera.global_context().insert("site", &site_view);
+        let mut theme_key = blake3::Hasher::new();
+        for (name, template) in &theme.templates {
+            hash_debug(&mut theme_key, &(name, &template.text));
+        }
+        hash_debug(&mut theme_key, &site_view);
+        Ok(Renderer { views, templates, theme_key })
+    }
+
+    /// Makes one page or feed, but renders it only when `at_hand` says no page of its key is kept already.
+    ///
+    /// The key hashes the context in its `Debug` form, written straight into the hasher: the context is
+    /// made anyway to render, and hashing it costs far less than rendering.
+    pub fn make(&self, job: PageJob, at_hand: impl Fn(&str, &PageKey) -> bool) -> Result<Made, Diagnostic> {
+        let path = job.output_path(self.views.site);
+        let mut hasher = self.theme_key.clone();
+        hash_debug(&mut hasher, &job.template());
+        if job == PageJob::SearchIndex {
+            let index = search::entries(&self.views);
+            hash_debug(&mut hasher, &index);
+            let key = PageKey(*hasher.finalize().as_bytes());
+            let bytes = (!at_hand(&path, &key)).then(|| search::to_json(&index));
+            return Ok(Made { path, key, bytes });
+        }
+        let context = job.context(&self.views);
+        hash_debug(&mut hasher, &context);
+        let key = PageKey(*hasher.finalize().as_bytes());
+        if at_hand(&path, &key) {
+            return Ok(Made { path, key, bytes: None });
+        }
+        match self.templates.tera.render(job.template(), &context) {
+            Ok(text) => Ok(Made { path, key, bytes: Some(text.into_bytes()) }),
+            Err(error) => Err(self.templates.problem(&error, Some(&format!("/{path}")))),
+        }
     }
 
     /// Renders one page or feed.
     pub fn render(&self, job: PageJob) -> Result<Output, Diagnostic> {
         let path = job.output_path(self.views.site);
         if job == PageJob::SearchIndex {
-            return Ok(Output { path, bytes: search::index(&self.views) });
+            return Ok(Output { path, bytes: search::to_json(&search::entries(&self.views)) });
         }
         let context = job.context(&self.views);
         match self.templates.tera.render(job.template(), &context) {
@@ -55,4 +106,22 @@ impl<'a> Renderer<'a> {
             Err(error) => Err(self.templates.problem(&error, Some(&format!("/{path}")))),
         }
     }
+}
+
+/// Feeds `value`'s `Debug` form into `hasher` without building it as a string.
+///
+/// Every map in a context keeps its insertion order (Tera's `preserve_order`), so the form is the
+/// same from build to build.
+fn hash_debug(hasher: &mut blake3::Hasher, value: &impl std::fmt::Debug) {
+    struct Feed<'h>(&'h mut blake3::Hasher);
+    impl std::fmt::Write for Feed<'_> {
+        fn write_str(&mut self, text: &str) -> std::fmt::Result {
+            self.0.update(text.as_bytes());
+            Ok(())
+        }
+    }
+    use std::fmt::Write;
+    write!(Feed(hasher), "{value:?}").expect("hashing cannot fail");
+    // A separator, so that two values in a row hash differently from one that ends where the other starts.
+    hasher.update(&[0xff]);
 }

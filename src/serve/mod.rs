@@ -127,7 +127,7 @@ fn is_change(kind: &notify::EventKind) -> bool {
 
 /// Rebuilds, tells the open pages, then prints what happened (in that order, so what is printed is served).
 fn rebuild(session: &mut Session, live: &http::Live, changed: &[PathBuf], quiet: bool) {
-    match session.rebuild(changed) {
+    match session.rebuild() {
         Ok(rebuilt) => {
             live.rebuilt();
             for warning in &rebuilt.warnings {

@@ -11,7 +11,7 @@ pub mod watch;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
@@ -21,6 +21,8 @@ use session::{Rebuilt, Session};
 
 /// How long the watcher waits for a burst of saves to end before rebuilding.
 const SETTLE: Duration = Duration::from_millis(50);
+/// The longest a burst may put off its rebuild, however long the saves keep coming.
+const MAX_DELAY: Duration = Duration::from_millis(300);
 
 /// What `serve` needs to know.
 #[derive(Debug, Clone)]
@@ -84,35 +86,43 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     if options.open {
         open_browser(&url);
     }
-    while let Some(paths) = next_burst(&edits) {
-        let changed = watch::edits(&root, paths);
-        if !changed.is_empty() {
-            rebuild(&mut session, &live, &changed, options.quiet);
-        }
+    while let Some(changed) = next_burst(&root, &edits) {
+        rebuild(&mut session, &live, &changed, options.quiet);
     }
     Ok(())
 }
 
-/// Waits for a change, then for the burst it starts to end; `None` once the watcher is gone.
+/// Waits for an edit, then for the burst it starts to end (or `MAX_DELAY`); the files edited, or `None`
+/// once the watcher is gone.
 ///
-/// Only writes, creations, removals and renames count: the watcher also reports
-/// files being opened, and every rebuild opens every file of the site.
-fn next_burst(events: &mpsc::Receiver<notify::Result<notify::Event>>) -> Option<Vec<PathBuf>> {
-    let mut paths = Vec::new();
-    let mut wait = None;
+/// Only writes, creations, removals and renames of the site's own files count: the watcher also
+/// reports files being opened and the output folder being written and read, and counting those
+/// would put the rebuild off for as long as a browser keeps asking for pages.
+fn next_burst(root: &std::path::Path, events: &mpsc::Receiver<notify::Result<notify::Event>>) -> Option<Vec<PathBuf>> {
+    let mut paths: Vec<PathBuf> = Vec::new();
+    let mut deadline: Option<(Instant, Instant)> = None;
     loop {
-        let event = match wait {
+        let event = match deadline {
             None => events.recv().ok()?,
-            Some(settle) => match events.recv_timeout(settle) {
-                Ok(event) => event,
-                Err(mpsc::RecvTimeoutError::Timeout) => return Some(paths),
-                Err(mpsc::RecvTimeoutError::Disconnected) => return None,
-            },
+            Some((settled, latest)) => {
+                let wait = settled.min(latest).saturating_duration_since(Instant::now());
+                match events.recv_timeout(wait) {
+                    Ok(event) => event,
+                    Err(mpsc::RecvTimeoutError::Timeout) => return Some(paths),
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+                }
+            }
         };
         match event {
             Ok(event) if is_change(&event.kind) => {
-                paths.extend(event.paths);
-                wait = Some(SETTLE);
+                let edits = watch::edits(root, event.paths);
+                if edits.is_empty() {
+                    continue;
+                }
+                paths.extend(edits.into_iter().filter(|path| !paths.contains(path)).collect::<Vec<_>>());
+                let now = Instant::now();
+                let latest = deadline.map_or(now + MAX_DELAY, |(_, latest)| latest);
+                deadline = Some((now + SETTLE, latest));
             }
             Ok(_) => {}
             Err(error) => eprintln!("roundtable: the file watcher reported a problem: {error}"),

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cache::{self, BodyCache, CheckedFile};
 use crate::diagnostics::{Diagnostic, Span};
+use crate::load::parse_cache::PARSE_CACHE_FILE;
 use crate::load::raw::{Asset, AssetSource};
 use crate::load::ParseCache;
 use crate::render::PageKey;
@@ -49,10 +50,11 @@ impl BuildState {
     /// a damaged file with a warning.
     pub fn load(root: &Path) -> (BuildState, Vec<Diagnostic>) {
         let (bodies, damaged_bodies) = BodyCache::load(root);
+        let (parsed, damaged_parsed) = ParseCache::load(root);
         let (output, damaged_pages) =
             cache::read_checked(root, PAGES_FILE, PAGES_MAGIC, crate::fresh::program(), decode_pages);
-        let warnings = damaged_bodies.into_iter().chain(damaged_pages).collect();
-        (BuildState { bodies, bodies_changed: false, parsed: ParseCache::default(), output }, warnings)
+        let warnings = damaged_bodies.into_iter().chain(damaged_parsed).chain(damaged_pages).collect();
+        (BuildState { bodies, bodies_changed: false, parsed, output }, warnings)
     }
 
     /// Saves what the next `build` of the site at `root` can use; a failure is a warning, since it only
@@ -68,6 +70,11 @@ impl BuildState {
         if self.bodies_changed {
             if let Err(error) = self.bodies.save(root) {
                 warn(cache::CACHE_FILE, error);
+            }
+        }
+        if self.parsed.changed() {
+            if let Err(error) = self.parsed.save(root) {
+                warn(PARSE_CACHE_FILE, error);
             }
         }
         if let Some(output) = &self.output {

@@ -127,14 +127,19 @@ fn a_warm_build_links_unchanged_pages_and_writes_changed_ones() {
     assert_ne!(inode(&page), before.0, "the edited thread's page is written");
     assert_eq!(inode(&tags), before.1, "a page that does not show the thread is linked from the last build");
 
-    // A damaged key file is a warning and every page is made again, the same.
-    let keys = site.path().join(".roundtable/cache/pages.bin");
-    let mut bytes = fs::read(&keys).unwrap();
-    bytes[30] ^= 1;
-    fs::write(&keys, bytes).unwrap();
+    // Damaged page keys and parsed readings are warnings, and every page is made again, the same.
+    for file in ["pages.bin", "parsed.bin"] {
+        let path = site.path().join(".roundtable/cache").join(file);
+        let mut bytes = fs::read(&path).unwrap();
+        bytes[30] ^= 1;
+        fs::write(&path, bytes).unwrap();
+    }
     fs::write(&thread, fs::read_to_string(&thread).unwrap().replace("Time flies.", "Time runs.")).unwrap();
     let (_, warnings) = build(site.path(), &output, &[]);
-    assert!(warnings.contains(".roundtable/cache/pages.bin: warning: the build cache is damaged"), "{warnings}");
+    for file in ["pages.bin", "parsed.bin"] {
+        let warning = format!(".roundtable/cache/{file}: warning: the build cache is damaged");
+        assert!(warnings.contains(&warning), "{warnings}");
+    }
     assert_ne!(inode(&tags), before.1, "without keys every page is written");
     let cold = out.path().join("cold");
     build(site.path(), &cold, &["--no-cache"]);

@@ -6,18 +6,20 @@
 //! next stage can point at the line that is wrong.
 
 pub mod front_matter;
+pub mod parse_cache;
 pub mod raw;
 pub mod theme;
 pub mod walk;
 pub mod yaml;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::config::{RawConfig, SiteConfig};
 use crate::diagnostics::{relative, Diagnostic, Diagnostics, Span};
+pub use parse_cache::ParseCache;
+use parse_cache::{reading_key, with_assets, Parsed};
 use raw::{Asset, AssetSource, FrontMatter, RawComment, RawPerson, RawReading, RawSection, RawSectionIndex};
 pub use theme::Theme;
 
@@ -49,53 +51,6 @@ pub fn load_cached(root: &Path, cache: &mut ParseCache) -> (SourceSite, Theme, D
     let (site, theme, problems, next) = load_with(root, Some(cache));
     *cache = next.unwrap_or_default();
     (site, theme, problems)
-}
-
-/// Readings as an earlier load parsed them, by the hash of their files' paths and bytes.
-#[derive(Debug, Default)]
-pub struct ParseCache {
-    entries: HashMap<[u8; 32], Parsed>,
-    /// Whether the last load parsed anything or left anything out.
-    changed: bool,
-}
-
-/// One reading's files, parsed: the reading (none when it had errors) and what parsing found.
-#[derive(Debug, Clone)]
-struct Parsed {
-    reading: Option<RawReading>,
-    problems: Diagnostics,
-}
-
-impl ParseCache {
-    /// How many readings it holds.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether it holds nothing.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    /// Whether the last load changed what it holds.
-    pub fn changed(&self) -> bool {
-        self.changed
-    }
-}
-
-/// The hash of a reading's file names and bytes; none when a file cannot be read (it is reported when parsed).
-fn reading_key(files: &walk::ReadingFiles) -> Option<[u8; 32]> {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(format!("{files:?}").as_bytes());
-    for path in files.all() {
-        if std::fs::metadata(path).ok()?.len() > MAX_FILE_BYTES {
-            return None;
-        }
-        let bytes = std::fs::read(path).ok()?;
-        hasher.update(&(bytes.len() as u64).to_le_bytes());
-        hasher.update(&bytes);
-    }
-    Some(*hasher.finalize().as_bytes())
 }
 
 fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Diagnostics, Option<ParseCache>) {
@@ -132,8 +87,8 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
         .map(|files| {
             let Some(cache) = cache else { return (parse(files), None) };
             let Some(key) = reading_key(&files) else { return (parse(files), None) };
-            match cache.entries.get(&key) {
-                Some(kept) => (kept.clone(), Some((key, false))),
+            match cache.get(&key) {
+                Some(kept) => (with_assets(kept, &files), Some((key, false))),
                 None => (parse(files), Some((key, true))),
             }
         })
@@ -142,14 +97,13 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
     let mut next = cache.map(|_| ParseCache::default());
     for (parsed, key) in results {
         if let (Some(next), Some((key, fresh))) = (&mut next, key) {
-            next.changed |= fresh;
-            next.entries.insert(key, parsed.clone());
+            next.insert(key, parsed.clone(), fresh);
         }
         problems.extend(parsed.problems);
         readings.extend(parsed.reading);
     }
     if let (Some(next), Some(cache)) = (&mut next, cache) {
-        next.changed |= next.entries.len() != cache.entries.len();
+        next.note_left_out(cache);
     }
     let theme = theme::load(root, &config.theme, &mut problems);
     let site = SourceSite { config, people, sections, readings };

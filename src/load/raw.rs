@@ -4,13 +4,13 @@ use std::fmt;
 use std::path::PathBuf;
 
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::yaml::KeySpans;
 use crate::diagnostics::Span;
 
 /// A reading's front matter, as written.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     /// Required; checked in resolve so that every missing key is reported.
@@ -38,7 +38,7 @@ pub struct FrontMatter {
 }
 
 /// `comments: open | closed`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CommentsMode {
     /// Replies are welcome.
@@ -48,7 +48,7 @@ pub enum CommentsMode {
 }
 
 /// A reading's `source:` block, as written.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
     /// The book's or article's title.
@@ -77,7 +77,7 @@ pub struct SectionFront {
 }
 
 /// One comment of a thread file or `comments/` folder, as written.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommentFields {
     /// Unique in the thread.
@@ -110,7 +110,7 @@ pub struct PersonFields {
 }
 
 /// A comment with where it was written.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RawComment {
     /// The comment's first line.
     pub span: Span,
@@ -156,7 +156,7 @@ pub struct RawSectionIndex {
 }
 
 /// A reading: its front matter, body, thread and bundle files.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RawReading {
     /// The Markdown file.
     pub span: Span,
@@ -172,7 +172,8 @@ pub struct RawReading {
     pub body: String,
     /// Its comments from every thread file, in file order.
     pub comments: Vec<RawComment>,
-    /// Files of a bundle to copy beside the page.
+    /// Files of a bundle to copy beside the page (not kept in the parse cache: they come from the folder).
+    #[serde(skip)]
     pub assets: Vec<Asset>,
 }
 

@@ -1,0 +1,192 @@
+//! Readings parsed by an earlier build, found again by the hash of their files' names and bytes.
+//!
+//! Parsing YAML is the slowest part of loading, and between two builds almost
+//! every thread file is unchanged. `serve` keeps the cache in memory; `build`
+//! keeps it in `.roundtable/cache/parsed.bin` (readings that parsed without a
+//! problem only), with a fingerprint of the loading code and a checksum like the
+//! body cache.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::raw::{Asset, AssetSource, RawReading};
+use super::{walk, MAX_FILE_BYTES};
+use crate::cache::{self, CheckedFile};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// Where the cache lives, relative to the site folder.
+pub const PARSE_CACHE_FILE: &str = ".roundtable/cache/parsed.bin";
+
+const MAGIC: &[u8] = b"roundtable parse cache 1\n";
+
+/// The code whose behaviour decides what a file parses to.
+const LOADING_SOURCES: &[&str] = &[
+    env!("CARGO_PKG_VERSION"),
+    include_str!("mod.rs"),
+    include_str!("raw.rs"),
+    include_str!("yaml.rs"),
+    include_str!("front_matter.rs"),
+    include_str!("walk.rs"),
+    include_str!("../text.rs"),
+    include_str!("../../Cargo.lock"),
+];
+
+/// Readings as an earlier load parsed them, by the hash of their files' paths and bytes.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    entries: HashMap<[u8; 32], Parsed>,
+    /// Whether the last load parsed anything or left anything out.
+    changed: bool,
+}
+
+/// One reading's files, parsed: the reading (none when it had errors) and what parsing found.
+#[derive(Debug, Clone)]
+pub(super) struct Parsed {
+    pub(super) reading: Option<RawReading>,
+    pub(super) problems: Diagnostics,
+}
+
+impl ParseCache {
+    /// How many readings it holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether it holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Whether the last load changed what it holds, so the file needs writing.
+    pub fn changed(&self) -> bool {
+        self.changed
+    }
+
+    /// The reading parsed from files of hash `key`.
+    pub(super) fn get(&self, key: &[u8; 32]) -> Option<Parsed> {
+        self.entries.get(key).cloned()
+    }
+
+    /// Keeps what files of hash `key` parse to; `fresh` when they were parsed now.
+    pub(super) fn insert(&mut self, key: [u8; 32], parsed: Parsed, fresh: bool) {
+        self.changed |= fresh;
+        self.entries.insert(key, parsed);
+    }
+
+    /// Notes whether readings of `before` were left out of this load.
+    pub(super) fn note_left_out(&mut self, before: &ParseCache) {
+        self.changed |= before.entries.keys().any(|key| !self.entries.contains_key(key));
+    }
+
+    /// Reads the cache of the site in `root`; missing or outdated is empty, damaged is a warning.
+    pub fn load(root: &Path) -> (ParseCache, Option<Diagnostic>) {
+        let (entries, warning) = cache::read_checked(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), decode);
+        (ParseCache { entries: entries.unwrap_or_default(), changed: false }, warning)
+    }
+
+    /// Writes the readings that parsed without a problem, replacing the old file in one step.
+    pub fn save(&self, root: &Path) -> std::io::Result<()> {
+        let encoded: Vec<(&[u8; 32], Vec<u8>)> = self
+            .entries
+            .par_iter()
+            .filter(|(_, parsed)| parsed.problems.is_empty())
+            .filter_map(|(key, parsed)| Some((key, serde_json::to_vec(parsed.reading.as_ref()?).ok()?)))
+            .collect();
+        let mut file = CheckedFile::create(&root.join(PARSE_CACHE_FILE), MAGIC, fingerprint())?;
+        for (key, json) in encoded {
+            file.put(key)?;
+            file.put_number(json.len())?;
+            file.put(&json)?;
+        }
+        file.finish()
+    }
+}
+
+/// The hash of a reading's file names and bytes; none when a file cannot be read (parsing reports it).
+pub(super) fn reading_key(files: &walk::ReadingFiles) -> Option<[u8; 32]> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(format!("{files:?}").as_bytes());
+    for path in files.all() {
+        if std::fs::metadata(path).ok()?.len() > MAX_FILE_BYTES {
+            return None;
+        }
+        let bytes = std::fs::read(path).ok()?;
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(&bytes);
+    }
+    Some(*hasher.finalize().as_bytes())
+}
+
+/// Gives a reading from the cache the bundle files its folder holds now (the key covers their names).
+pub(super) fn with_assets(mut parsed: Parsed, files: &walk::ReadingFiles) -> Parsed {
+    if let Some(reading) = &mut parsed.reading {
+        reading.assets = files
+            .assets
+            .iter()
+            .map(|(target, path)| Asset { target: target.clone(), source: AssetSource::File(path.clone()) })
+            .collect();
+    }
+    parsed
+}
+
+fn fingerprint() -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new();
+    for source in LOADING_SOURCES {
+        hasher.update(&(source.len() as u64).to_le_bytes());
+        hasher.update(source.as_bytes());
+    }
+    *hasher.finalize().as_bytes()
+}
+
+/// Entries: (key, length, JSON of the reading); decoded in parallel.
+fn decode(mut rest: &[u8]) -> Option<HashMap<[u8; 32], Parsed>> {
+    let mut raw = Vec::new();
+    while !rest.is_empty() {
+        let (key, after) = rest.split_first_chunk::<32>()?;
+        let (len, after) = cache::take_number(after)?;
+        let (json, after) = after.split_at_checked(len)?;
+        raw.push((*key, json));
+        rest = after;
+    }
+    raw.into_par_iter()
+        .map(|(key, json)| {
+            let reading = serde_json::from_slice::<RawReading>(json).ok()?;
+            Some((key, Parsed { reading: Some(reading), problems: Diagnostics::new() }))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_saved_cache_loads_back_and_damage_is_a_warning() {
+        let site = tempfile::tempdir().unwrap();
+        let root = site.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(root.join("content/a.md"), "---\ntitle: A\ndate: 2024-01-01\ntags: [x, y]\n---\nBody.\n")
+            .unwrap();
+        std::fs::write(root.join("content/a.comments.yaml"), "- id: c1\n  author: Ann\n  body: Hi.\n").unwrap();
+        let mut cache = ParseCache::default();
+        let (first, _, problems) = super::super::load_cached(root, &mut cache);
+        assert!(!problems.has_errors(), "{problems:?}");
+        assert!(cache.changed() && cache.len() == 1);
+        cache.save(root).unwrap();
+        let (mut loaded, warning) = ParseCache::load(root);
+        assert!(warning.is_none() && loaded.len() == 1);
+        let (again, _, _) = super::super::load_cached(root, &mut loaded);
+        assert!(!loaded.changed(), "nothing was parsed again");
+        assert_eq!(format!("{:?}", first.readings), format!("{:?}", again.readings));
+
+        let path = root.join(PARSE_CACHE_FILE);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 1;
+        std::fs::write(&path, bytes).unwrap();
+        let (loaded, warning) = ParseCache::load(root);
+        assert!(loaded.is_empty() && warning.is_some());
+    }
+}

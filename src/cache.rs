@@ -61,48 +61,154 @@ pub struct Cleaned {
 /// Cleaned texts by key.
 #[derive(Debug, Default)]
 pub struct BodyCache {
-    entries: HashMap<Key, Cleaned>,
+    shards: Shards<Cleaned>,
 }
 
 impl BodyCache {
-    /// A cache from texts cleaned in this process.
-    pub fn from_entries(entries: impl IntoIterator<Item = (Key, Cleaned)>) -> BodyCache {
-        BodyCache { entries: entries.into_iter().collect() }
+    /// The texts of this build, `entries`, as the cache that follows `self`: only files whose keys
+    /// changed need writing.
+    pub fn next(&self, entries: impl IntoIterator<Item = (Key, Cleaned)>) -> BodyCache {
+        BodyCache { shards: Shards::next(&self.shards, entries.into_iter().map(|(k, v)| (k.0, v)).collect()) }
     }
 
     /// The cleaned text of `key`, if an earlier build made it.
     pub fn get(&self, key: &Key) -> Option<Cleaned> {
-        self.entries.get(key).cloned()
+        self.shards.entries.get(&key.0).cloned()
     }
 
     /// How many texts it holds.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.shards.entries.len()
     }
 
     /// Whether it holds nothing.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.shards.entries.is_empty()
+    }
+
+    /// Whether some of its files on disk do not hold what it does.
+    pub fn is_stale(&self) -> bool {
+        self.shards.is_stale()
     }
 
     /// Reads the cache of the site in `root`; a missing or outdated one is empty, a damaged one is a warning.
-    pub fn load(root: &Path) -> (BodyCache, Option<Diagnostic>) {
-        let (entries, warning) = read_checked(root, CACHE_FILE, MAGIC, fingerprint(), decode);
-        (BodyCache { entries: entries.unwrap_or_default() }, warning)
+    pub fn load(root: &Path) -> (BodyCache, Vec<Diagnostic>) {
+        let (shards, warnings) = Shards::load(root, CACHE_FILE, MAGIC, fingerprint(), decode);
+        (BodyCache { shards }, warnings)
     }
 
-    /// Writes the cache of the site in `root`, replacing the old file in one step.
-    pub fn save(&self, root: &Path) -> io::Result<()> {
-        let mut file = CheckedFile::create(&root.join(CACHE_FILE), MAGIC, fingerprint())?;
-        for (key, cleaned) in &self.entries {
-            file.put(&key.0)?;
+    /// Writes the files of the cache of the site in `root` that changed, each replaced in one step.
+    pub fn save(&mut self, root: &Path) -> io::Result<()> {
+        self.shards.save(root, CACHE_FILE, MAGIC, fingerprint(), |file, key, cleaned| {
+            file.put(key)?;
             file.put_text(cleaned.html.as_str())?;
             file.put_number(cleaned.mentions.len())?;
-            for person in &cleaned.mentions {
-                file.put_number(person.0)?;
+            cleaned.mentions.iter().try_for_each(|person| file.put_number(person.0))
+        })
+    }
+}
+
+/// How many files a cache is split into, by the first byte of each entry's key, so that an edit
+/// rewrites only the few files its old and new keys fall in.
+pub(crate) const SHARDS: usize = 16;
+
+/// A cache's entries by key, split into [`SHARDS`] files.
+#[derive(Debug)]
+pub(crate) struct Shards<V> {
+    /// Every entry.
+    pub(crate) entries: HashMap<[u8; 32], V>,
+    /// Which files do not hold what `entries` does.
+    stale: [bool; SHARDS],
+}
+
+impl<V> Default for Shards<V> {
+    fn default() -> Self {
+        Shards { entries: HashMap::new(), stale: [true; SHARDS] }
+    }
+}
+
+fn shard(key: &[u8; 32]) -> usize {
+    usize::from(key[0]) % SHARDS
+}
+
+/// The file of one shard of the cache `file`: `.roundtable/cache/bodies.bin` gives `bodies-03.bin`.
+pub(crate) fn shard_file(file: &str, shard: usize) -> String {
+    format!("{}-{shard:02}.bin", file.strip_suffix(".bin").unwrap_or(file))
+}
+
+impl<V: Send + Sync> Shards<V> {
+    /// This build's `entries`, following `before`: a shard that gained or lost a key is stale.
+    pub(crate) fn next(before: &Shards<V>, entries: HashMap<[u8; 32], V>) -> Shards<V> {
+        let mut stale = before.stale;
+        let gained = entries.keys().filter(|key| !before.entries.contains_key(*key));
+        let lost = before.entries.keys().filter(|key| !entries.contains_key(*key));
+        gained.chain(lost).for_each(|key| stale[shard(key)] = true);
+        Shards { entries, stale }
+    }
+
+    /// Whether some shard needs writing.
+    pub(crate) fn is_stale(&self) -> bool {
+        self.stale.contains(&true)
+    }
+
+    /// Reads every shard of the cache `file`, in parallel; `decode` reads one shard's entries.
+    pub(crate) fn load(
+        root: &Path,
+        file: &str,
+        magic: &[u8],
+        fingerprint: [u8; 32],
+        decode: impl Fn(&[u8]) -> Option<Vec<([u8; 32], V)>> + Sync,
+    ) -> (Shards<V>, Vec<Diagnostic>) {
+        use rayon::prelude::*;
+        let read: Vec<_> = (0..SHARDS)
+            .into_par_iter()
+            .map(|i| read_checked(root, &shard_file(file, i), magic, fingerprint, &decode))
+            .collect();
+        let mut shards = Shards::default();
+        let mut warnings = Vec::new();
+        for (i, (entries, warning)) in read.into_iter().enumerate() {
+            warnings.extend(warning);
+            if let Some(entries) = entries {
+                shards.stale[i] = false;
+                shards.entries.extend(entries);
             }
         }
-        file.finish()
+        (shards, warnings)
+    }
+
+    /// Writes the stale shards, in parallel; `encode` writes one entry.
+    pub(crate) fn save(
+        &mut self,
+        root: &Path,
+        file: &str,
+        magic: &[u8],
+        fingerprint: [u8; 32],
+        encode: impl Fn(&mut CheckedFile, &[u8; 32], &V) -> io::Result<()> + Sync,
+    ) -> io::Result<()> {
+        use rayon::prelude::*;
+        let entries = &self.entries;
+        let stale: Vec<usize> = (0..SHARDS).filter(|&i| self.stale[i]).collect();
+        let written: Vec<(usize, io::Result<()>)> = stale
+            .into_par_iter()
+            .map(|i| {
+                let result = (|| {
+                    let mut out = CheckedFile::create(&root.join(shard_file(file, i)), magic, fingerprint)?;
+                    for (key, value) in entries.iter().filter(|(key, _)| shard(key) == i) {
+                        encode(&mut out, key, value)?;
+                    }
+                    out.finish()
+                })();
+                (i, result)
+            })
+            .collect();
+        let mut outcome = Ok(());
+        for (i, result) in written {
+            match result {
+                Ok(()) => self.stale[i] = false,
+                Err(error) => outcome = Err(error),
+            }
+        }
+        outcome
     }
 }
 
@@ -156,7 +262,8 @@ impl CheckedFile {
         let sum = *self.checksum.finalize().as_bytes();
         let result = (|| {
             self.file.write_all(&sum)?;
-            self.file.into_inner().map_err(io::IntoInnerError::into_error)?.sync_all()?;
+            // Not synced: a cache file cut short by a crash fails its checksum and costs one cold build.
+            self.file.flush()?;
             fs::rename(&self.temporary, &self.path)
         })();
         if result.is_err() {
@@ -175,7 +282,7 @@ pub(crate) fn read_checked<T>(
     file: &str,
     magic: &[u8],
     fingerprint: [u8; 32],
-    decode: impl FnOnce(&[u8]) -> Option<T>,
+    decode: impl Fn(&[u8]) -> Option<T>,
 ) -> (Option<T>, Option<Diagnostic>) {
     let Ok(bytes) = fs::read(root.join(file)) else { return (None, None) };
     let damaged = || {
@@ -208,8 +315,8 @@ fn fingerprint() -> [u8; 32] {
 }
 
 /// Entries: (key, length, UTF-8 text, count, person ids). Numbers are little-endian u64.
-fn decode(mut rest: &[u8]) -> Option<HashMap<Key, Cleaned>> {
-    let mut entries = HashMap::new();
+fn decode(mut rest: &[u8]) -> Option<Vec<([u8; 32], Cleaned)>> {
+    let mut entries = Vec::new();
     while !rest.is_empty() {
         let (key, after) = rest.split_first_chunk::<32>()?;
         let (text, after) = take_text(after)?;
@@ -220,7 +327,7 @@ fn decode(mut rest: &[u8]) -> Option<HashMap<Key, Cleaned>> {
             mentions.push(PersonId(person));
             after = next;
         }
-        entries.insert(Key(*key), Cleaned { html: Html::from_cache(text.to_owned()), mentions });
+        entries.push((*key, Cleaned { html: Html::from_cache(text.to_owned()), mentions }));
         rest = after;
     }
     Some(entries)
@@ -243,7 +350,7 @@ mod tests {
 
     fn sample() -> BodyCache {
         let cleaned = |s: &str, mentions: Vec<PersonId>| Cleaned { html: Html::from_cache(s.to_owned()), mentions };
-        BodyCache::from_entries([
+        BodyCache::default().next([
             (Key::of("ugc-c1-", b"", "Hello"), cleaned("<p>Hello</p>", vec![])),
             (Key::of("ugc-c2-", b"", "Bonjour @Ann"), cleaned("<p>Bonjour ü @Ann</p>", vec![PersonId(3), PersonId(0)])),
         ])
@@ -260,12 +367,17 @@ mod tests {
         assert_ne!(Key::of("ab", b"", "c"), Key::of("a", b"", "bc"));
     }
 
+    /// The shard file `key` is kept in.
+    fn file_of(root: &Path, key: &Key) -> PathBuf {
+        root.join(shard_file(CACHE_FILE, shard(&key.0)))
+    }
+
     #[test]
     fn a_saved_cache_loads_back() {
         let root = tempfile::tempdir().unwrap();
         sample().save(root.path()).unwrap();
-        let (loaded, warning) = BodyCache::load(root.path());
-        assert!(warning.is_none());
+        let (loaded, warnings) = BodyCache::load(root.path());
+        assert!(warnings.is_empty() && !loaded.is_stale());
         assert_eq!(loaded.len(), 2);
         let key = Key::of("ugc-c2-", b"", "Bonjour @Ann");
         let cleaned = loaded.get(&key).unwrap();
@@ -274,34 +386,53 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_cache_is_empty_without_a_warning() {
+    fn only_the_files_of_changed_keys_are_written_again() {
         let root = tempfile::tempdir().unwrap();
-        let (loaded, warning) = BodyCache::load(root.path());
-        assert!(loaded.is_empty() && warning.is_none());
+        let mut first = sample();
+        first.save(root.path()).unwrap();
+        let (loaded, _) = BodyCache::load(root.path());
+        let kept = Key::of("ugc-c1-", b"", "Hello");
+        let added = (0..).map(|i| Key::of("ugc-c3-", b"", &format!("New {i}"))).find(|k| shard(&k.0) != shard(&kept.0));
+        let added = added.unwrap();
+        let mut next = loaded.next([(kept, loaded.get(&kept).unwrap()), (added, Cleaned::default())]);
+        let untouched = file_of(root.path(), &kept);
+        fs::write(&untouched, b"left alone").unwrap();
+        next.save(root.path()).unwrap();
+        assert_eq!(fs::read(&untouched).unwrap(), b"left alone", "a shard whose keys did not change is not written");
+        assert!(file_of(root.path(), &added).is_file());
     }
 
     #[test]
-    fn any_damage_is_a_warning_and_an_empty_cache() {
+    fn a_missing_cache_is_empty_without_a_warning() {
+        let root = tempfile::tempdir().unwrap();
+        let (loaded, warnings) = BodyCache::load(root.path());
+        assert!(loaded.is_empty() && warnings.is_empty() && loaded.is_stale());
+    }
+
+    #[test]
+    fn any_damage_is_a_warning_and_loses_only_its_file() {
         let root = tempfile::tempdir().unwrap();
         sample().save(root.path()).unwrap();
-        let path = root.path().join(CACHE_FILE);
+        let key = Key::of("ugc-c1-", b"", "Hello");
+        let path = file_of(root.path(), &key);
         let good = fs::read(&path).unwrap();
         let mut flipped = good.clone();
         flipped[MAGIC.len() + 40] ^= 1;
         for damaged in [flipped, good[..good.len() - 5].to_vec(), Vec::new(), b"not a cache".to_vec()] {
             fs::write(&path, &damaged).unwrap();
-            let (loaded, warning) = BodyCache::load(root.path());
-            assert!(loaded.is_empty());
-            assert!(warning.unwrap().message.contains("damaged"));
+            let (loaded, warnings) = BodyCache::load(root.path());
+            assert!(loaded.get(&key).is_none());
+            assert!(warnings[0].message.contains("damaged"));
+            assert!(loaded.is_stale());
         }
     }
 
     #[test]
     fn a_cache_from_other_code_is_outdated_not_damaged() {
         let root = tempfile::tempdir().unwrap();
-        let file = CheckedFile::create(&root.path().join(CACHE_FILE), MAGIC, [0; 32]).unwrap();
+        let file = CheckedFile::create(&root.path().join(shard_file(CACHE_FILE, 0)), MAGIC, [0; 32]).unwrap();
         file.finish().unwrap();
-        let (loaded, warning) = BodyCache::load(root.path());
-        assert!(loaded.is_empty() && warning.is_none());
+        let (loaded, warnings) = BodyCache::load(root.path());
+        assert!(loaded.is_empty() && warnings.is_empty());
     }
 }

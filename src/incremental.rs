@@ -28,8 +28,6 @@ const PAGES_MAGIC: &[u8] = b"roundtable page keys 1\n";
 pub struct BuildState {
     /// Cleaned members' texts, by the hash of their text.
     pub(crate) bodies: BodyCache,
-    /// Whether the last build cleaned a text or left one out, so the cache file needs writing.
-    pub(crate) bodies_changed: bool,
     /// Parsed readings, by the hash of their files.
     pub(crate) parsed: ParseCache,
     /// The output folder the last build wrote, with what each of its files was made from.
@@ -49,17 +47,17 @@ impl BuildState {
     /// The state the last `build` of the site at `root` saved; what is missing or damaged starts empty,
     /// a damaged file with a warning.
     pub fn load(root: &Path) -> (BuildState, Vec<Diagnostic>) {
-        let (bodies, damaged_bodies) = BodyCache::load(root);
-        let (parsed, damaged_parsed) = ParseCache::load(root);
+        let ((bodies, mut warnings), (parsed, damaged_parsed)) =
+            rayon::join(|| BodyCache::load(root), || ParseCache::load(root));
         let (output, damaged_pages) =
             cache::read_checked(root, PAGES_FILE, PAGES_MAGIC, crate::fresh::program(), decode_pages);
-        let warnings = damaged_bodies.into_iter().chain(damaged_parsed).chain(damaged_pages).collect();
-        (BuildState { bodies, bodies_changed: false, parsed, output }, warnings)
+        warnings.extend(damaged_parsed.into_iter().chain(damaged_pages));
+        (BuildState { bodies, parsed, output }, warnings)
     }
 
     /// Saves what the next `build` of the site at `root` can use; a failure is a warning, since it only
     /// makes the next build slower.
-    pub fn save(&self, root: &Path) -> Vec<Diagnostic> {
+    pub fn save(&mut self, root: &Path) -> Vec<Diagnostic> {
         let mut warnings = Vec::new();
         let mut warn = |file: &str, error: std::io::Error| {
             warnings.push(
@@ -67,12 +65,12 @@ impl BuildState {
                     .with_help("the site was built; the next build will just take longer"),
             )
         };
-        if self.bodies_changed {
+        if self.bodies.is_stale() {
             if let Err(error) = self.bodies.save(root) {
                 warn(cache::CACHE_FILE, error);
             }
         }
-        if self.parsed.changed() {
+        if self.parsed.is_stale() {
             if let Err(error) = self.parsed.save(root) {
                 warn(PARSE_CACHE_FILE, error);
             }
@@ -163,7 +161,7 @@ mod tests {
     #[test]
     fn saved_keys_load_back_and_damage_is_a_warning() {
         let root = tempfile::tempdir().unwrap();
-        let state = BuildState { output: Some(sample(root.path())), ..Default::default() };
+        let mut state = BuildState { output: Some(sample(root.path())), ..Default::default() };
         assert!(state.save(root.path()).is_empty());
         let (loaded, warnings) = BuildState::load(root.path());
         assert!(warnings.is_empty());

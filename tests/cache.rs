@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::{copy_fixture, read_tree, roundtable};
 
-const CACHE: &str = ".roundtable/cache/bodies.bin";
+const CACHE: &str = ".roundtable/cache";
 const THREAD: &str = "content/week/2011-08-08-client-focus.comments.yaml";
 
 /// Builds with the cache; returns stdout and stderr.
@@ -26,7 +26,7 @@ fn a_warm_build_writes_the_same_site_as_a_cold_one() {
     let out = tempfile::tempdir().unwrap();
     let (cold, _) = build(site.path(), &out.path().join("cold"), &[]);
     assert!(!cold.contains("build cache"), "{cold}");
-    assert!(site.path().join(CACHE).is_file());
+    assert!(site.path().join(CACHE).join("bodies-00.bin").is_file());
     let (warm, _) = build(site.path(), &out.path().join("warm"), &[]);
     assert!(warm.contains("(8 of 8 texts from the build cache)"), "{warm}");
     build(site.path(), &out.path().join("uncached"), &["--no-cache"]);
@@ -55,13 +55,15 @@ fn a_damaged_cache_is_a_warning_and_a_cold_build() {
     let site = copy_fixture("basic");
     let out = tempfile::tempdir().unwrap();
     build(site.path(), &out.path().join("first"), &[]);
-    let cache = site.path().join(CACHE);
-    let mut bytes = fs::read(&cache).unwrap();
-    let middle = bytes.len() / 2;
-    bytes[middle] ^= 0x20;
-    fs::write(&cache, &bytes).unwrap();
+    for shard in 0..16 {
+        let cache = site.path().join(CACHE).join(format!("bodies-{shard:02}.bin"));
+        let mut bytes = fs::read(&cache).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0x20;
+        fs::write(&cache, &bytes).unwrap();
+    }
     let (summary, warnings) = build(site.path(), &out.path().join("second"), &[]);
-    assert!(warnings.contains(".roundtable/cache/bodies.bin: warning: the build cache is damaged"), "{warnings}");
+    assert!(warnings.contains(".roundtable/cache/bodies-00.bin: warning: the build cache is damaged"), "{warnings}");
     assert!(!summary.contains("build cache"), "{summary}");
     assert_eq!(read_tree(&out.path().join("first")), read_tree(&out.path().join("second")));
     let (again, warnings) = build(site.path(), &out.path().join("third"), &[]);
@@ -128,7 +130,7 @@ fn a_warm_build_links_unchanged_pages_and_writes_changed_ones() {
     assert_eq!(inode(&tags), before.1, "a page that does not show the thread is linked from the last build");
 
     // Damaged page keys and parsed readings are warnings, and every page is made again, the same.
-    for file in ["pages.bin", "parsed.bin"] {
+    for file in ["pages.bin", "parsed-00.bin"] {
         let path = site.path().join(".roundtable/cache").join(file);
         let mut bytes = fs::read(&path).unwrap();
         bytes[30] ^= 1;
@@ -136,7 +138,7 @@ fn a_warm_build_links_unchanged_pages_and_writes_changed_ones() {
     }
     fs::write(&thread, fs::read_to_string(&thread).unwrap().replace("Time flies.", "Time runs.")).unwrap();
     let (_, warnings) = build(site.path(), &output, &[]);
-    for file in ["pages.bin", "parsed.bin"] {
+    for file in ["pages.bin", "parsed-00.bin"] {
         let warning = format!(".roundtable/cache/{file}: warning: the build cache is damaged");
         assert!(warnings.contains(&warning), "{warnings}");
     }

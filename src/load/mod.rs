@@ -80,31 +80,29 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
         let reading = load_reading(root, files, &mut found);
         Parsed { reading, problems: found }
     };
-    // With a cache, each reading comes with its key and whether it was parsed now.
-    let results: Vec<(Parsed, Option<([u8; 32], bool)>)> = files
+    // With a cache, each reading comes with its key.
+    let results: Vec<(Parsed, Option<[u8; 32]>)> = files
         .readings
         .into_par_iter()
         .map(|files| {
             let Some(cache) = cache else { return (parse(files), None) };
             let Some(key) = reading_key(&files) else { return (parse(files), None) };
             match cache.get(&key) {
-                Some(kept) => (with_assets(kept, &files), Some((key, false))),
-                None => (parse(files), Some((key, true))),
+                Some(kept) => (with_assets(kept, &files), Some(key)),
+                None => (parse(files), Some(key)),
             }
         })
         .collect();
     let mut readings = Vec::new();
-    let mut next = cache.map(|_| ParseCache::default());
+    let mut kept = std::collections::HashMap::new();
     for (parsed, key) in results {
-        if let (Some(next), Some((key, fresh))) = (&mut next, key) {
-            next.insert(key, parsed.clone(), fresh);
+        if let Some(key) = key {
+            kept.insert(key, parsed.clone());
         }
         problems.extend(parsed.problems);
         readings.extend(parsed.reading);
     }
-    if let (Some(next), Some(cache)) = (&mut next, cache) {
-        next.note_left_out(cache);
-    }
+    let next = cache.map(|cache| cache.next(kept));
     let theme = theme::load(root, &config.theme, &mut problems);
     let site = SourceSite { config, people, sections, readings };
     (site, theme, problems, next)

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use super::raw::{Asset, AssetSource, RawReading};
 use super::{walk, MAX_FILE_BYTES};
-use crate::cache::{self, CheckedFile};
+use crate::cache::{self, Shards};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// Where the cache lives, relative to the site folder.
@@ -36,9 +36,7 @@ const LOADING_SOURCES: &[&str] = &[
 /// Readings as an earlier load parsed them, by the hash of their files' paths and bytes.
 #[derive(Debug, Default)]
 pub struct ParseCache {
-    entries: HashMap<[u8; 32], Parsed>,
-    /// Whether the last load parsed anything or left anything out.
-    changed: bool,
+    shards: Shards<Parsed>,
 }
 
 /// One reading's files, parsed: the reading (none when it had errors) and what parsing found.
@@ -51,56 +49,46 @@ pub(super) struct Parsed {
 impl ParseCache {
     /// How many readings it holds.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.shards.entries.len()
     }
 
     /// Whether it holds nothing.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.shards.entries.is_empty()
     }
 
-    /// Whether the last load changed what it holds, so the file needs writing.
-    pub fn changed(&self) -> bool {
-        self.changed
+    /// Whether some of its files on disk do not hold what it does.
+    pub fn is_stale(&self) -> bool {
+        self.shards.is_stale()
     }
 
     /// The reading parsed from files of hash `key`.
     pub(super) fn get(&self, key: &[u8; 32]) -> Option<Parsed> {
-        self.entries.get(key).cloned()
+        self.shards.entries.get(key).cloned()
     }
 
-    /// Keeps what files of hash `key` parse to; `fresh` when they were parsed now.
-    pub(super) fn insert(&mut self, key: [u8; 32], parsed: Parsed, fresh: bool) {
-        self.changed |= fresh;
-        self.entries.insert(key, parsed);
-    }
-
-    /// Notes whether readings of `before` were left out of this load.
-    pub(super) fn note_left_out(&mut self, before: &ParseCache) {
-        self.changed |= before.entries.keys().any(|key| !self.entries.contains_key(key));
+    /// The readings of this load, following `self`.
+    pub(super) fn next(&self, entries: HashMap<[u8; 32], Parsed>) -> ParseCache {
+        ParseCache { shards: Shards::next(&self.shards, entries) }
     }
 
     /// Reads the cache of the site in `root`; missing or outdated is empty, damaged is a warning.
-    pub fn load(root: &Path) -> (ParseCache, Option<Diagnostic>) {
-        let (entries, warning) = cache::read_checked(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), decode);
-        (ParseCache { entries: entries.unwrap_or_default(), changed: false }, warning)
+    pub fn load(root: &Path) -> (ParseCache, Vec<Diagnostic>) {
+        let (shards, warnings) = Shards::load(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), decode);
+        (ParseCache { shards }, warnings)
     }
 
-    /// Writes the readings that parsed without a problem, replacing the old file in one step.
-    pub fn save(&self, root: &Path) -> std::io::Result<()> {
-        let encoded: Vec<(&[u8; 32], Vec<u8>)> = self
-            .entries
-            .par_iter()
-            .filter(|(_, parsed)| parsed.problems.is_empty())
-            .filter_map(|(key, parsed)| Some((key, serde_json::to_vec(parsed.reading.as_ref()?).ok()?)))
-            .collect();
-        let mut file = CheckedFile::create(&root.join(PARSE_CACHE_FILE), MAGIC, fingerprint())?;
-        for (key, json) in encoded {
+    /// Writes the files that changed, with the readings that parsed without a problem.
+    pub fn save(&mut self, root: &Path) -> std::io::Result<()> {
+        self.shards.save(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), |file, key, parsed| {
+            let Some(reading) = parsed.reading.as_ref().filter(|_| parsed.problems.is_empty()) else {
+                return Ok(());
+            };
+            let json = serde_json::to_vec(reading).map_err(std::io::Error::other)?;
             file.put(key)?;
             file.put_number(json.len())?;
-            file.put(&json)?;
-        }
-        file.finish()
+            file.put(&json)
+        })
     }
 }
 
@@ -141,7 +129,7 @@ fn fingerprint() -> [u8; 32] {
 }
 
 /// Entries: (key, length, JSON of the reading); decoded in parallel.
-fn decode(mut rest: &[u8]) -> Option<HashMap<[u8; 32], Parsed>> {
+fn decode(mut rest: &[u8]) -> Option<Vec<([u8; 32], Parsed)>> {
     let mut raw = Vec::new();
     while !rest.is_empty() {
         let (key, after) = rest.split_first_chunk::<32>()?;
@@ -173,20 +161,22 @@ mod tests {
         let mut cache = ParseCache::default();
         let (first, _, problems) = super::super::load_cached(root, &mut cache);
         assert!(!problems.has_errors(), "{problems:?}");
-        assert!(cache.changed() && cache.len() == 1);
+        assert!(cache.is_stale() && cache.len() == 1);
         cache.save(root).unwrap();
-        let (mut loaded, warning) = ParseCache::load(root);
-        assert!(warning.is_none() && loaded.len() == 1);
+        let (mut loaded, warnings) = ParseCache::load(root);
+        assert!(warnings.is_empty() && loaded.len() == 1);
         let (again, _, _) = super::super::load_cached(root, &mut loaded);
-        assert!(!loaded.changed(), "nothing was parsed again");
+        assert!(!loaded.is_stale(), "nothing was parsed again");
         assert_eq!(format!("{:?}", first.readings), format!("{:?}", again.readings));
 
-        let path = root.join(PARSE_CACHE_FILE);
-        let mut bytes = std::fs::read(&path).unwrap();
-        let middle = bytes.len() / 2;
-        bytes[middle] ^= 1;
-        std::fs::write(&path, bytes).unwrap();
-        let (loaded, warning) = ParseCache::load(root);
-        assert!(loaded.is_empty() && warning.is_some());
+        for shard in 0..cache::SHARDS {
+            let path = root.join(cache::shard_file(PARSE_CACHE_FILE, shard));
+            let Ok(mut bytes) = std::fs::read(&path) else { continue };
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 1;
+            std::fs::write(&path, bytes).unwrap();
+        }
+        let (loaded, warnings) = ParseCache::load(root);
+        assert!(loaded.is_empty() && !warnings.is_empty());
     }
 }

@@ -137,7 +137,7 @@ pub fn render(site: &Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
     let cleaned = members.cleaned.into_inner();
     let seen = members.seen.into_inner().expect("no panics while locked");
     let texts = seen.len();
-    let cache = BodyCache::from_entries(seen);
+    let cache = cache.next(seen);
     Ok(Bodies { readings, comments: comment_html, bios, sections, mentioned_in, cache, texts, cleaned })
 }
 

@@ -106,17 +106,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         true => BuildState::load(&options.root),
         false => Default::default(),
     };
-    if std::env::var_os("RT_T").is_some() {
-        eprintln!("state loaded: {:?}", started.elapsed())
-    };
     let mut report = build_with(options, &mut state)?;
     report.warnings.extend(damaged);
     if options.cache {
         report.warnings.extend(state.save(&options.root));
     }
-    if std::env::var_os("RT_T").is_some() {
-        eprintln!("saved: {:?}", started.elapsed())
-    };
     if let Some(inputs) = inputs {
         // With warnings, building again is how they are shown again.
         let record = report.warnings.is_empty().then(|| fresh::Record::of(options, inputs, &report));
@@ -151,31 +145,21 @@ fn run(
     staging: Option<&write::Staging>,
     started: Instant,
 ) -> Result<(BuildReport, LastOutput), Diagnostics> {
-    let t = |what: &str| {
-        if std::env::var_os("RT_T").is_some() {
-            eprintln!("{what}: {:?}", started.elapsed())
-        }
-    };
     let (source, theme, mut problems) = load::load_cached(&options.root, &mut state.parsed);
-    t("load");
     let site = resolve_site(options, source, &mut problems)?;
-    t("resolve");
     let mut bodies = render::bodies::render(&site, &state.bodies).map_err(|found| merged(&problems, found))?;
     // Cleaned texts are found by their hash, so this build's are right for the next whatever happens now.
     state.bodies = std::mem::take(&mut bodies.cache);
-    t("bodies");
     let renderer = Renderer::new(&site, &bodies, &theme).map_err(|found| merged(&problems, found))?;
     let jobs = render::plan(&site);
     let files = files_to_copy(&site, &theme, &jobs, &mut problems);
     if problems.has_errors() {
         return Err(problems);
     }
-    t("renderer");
     let folder = std::path::absolute(&options.output).unwrap_or_else(|_| options.output.clone());
     let last = staging.and_then(|_| state.last_output(&folder));
     let made = make_all(&renderer, &jobs, &files, staging, &options.output, last);
     problems.extend(made.failures);
-    t("made");
     if problems.has_errors() {
         return Err(problems);
     }

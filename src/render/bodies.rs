@@ -51,7 +51,8 @@ pub struct ReadingBody {
 pub fn render(site: &Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
     let members = Members {
         cache,
-        mention_names: site.mention_names.fingerprint(),
+        // Hashed once here: the names of every person are far longer than a comment.
+        mention_names: blake3::hash(&site.mention_names.fingerprint()).as_bytes().to_vec(),
         seen: Mutex::default(),
         cleaned: AtomicUsize::new(0),
     };

@@ -74,7 +74,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     };
     let mut session = Session::new(build);
     let live = http::Live::new();
-    rebuild(&mut session, &live, &[], options.quiet);
+    rebuild(&mut session, &live, &[], Instant::now(), options.quiet);
     let (events, edits) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(events).map_err(|e| watch_problem(&root, &e.to_string()))?;
     watcher.watch(&root, RecursiveMode::Recursive).map_err(|e| watch_problem(&root, &e.to_string()))?;
@@ -86,19 +86,22 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     if options.open {
         open_browser(&url);
     }
-    while let Some(changed) = next_burst(&root, &edits) {
-        rebuild(&mut session, &live, &changed, options.quiet);
+    while let Some((changed, first_seen)) = next_burst(&root, &edits) {
+        rebuild(&mut session, &live, &changed, first_seen, options.quiet);
     }
     Ok(())
 }
 
-/// Waits for an edit, then for the burst it starts to end (or `MAX_DELAY`); the files edited, or `None`
-/// once the watcher is gone.
+/// Waits for an edit, then for the burst it starts to end (or `MAX_DELAY`); the files edited and when
+/// the first edit was seen, or `None` once the watcher is gone.
 ///
 /// Only writes, creations, removals and renames of the site's own files count: the watcher also
 /// reports files being opened and the output folder being written and read, and counting those
 /// would put the rebuild off for as long as a browser keeps asking for pages.
-fn next_burst(root: &std::path::Path, events: &mpsc::Receiver<notify::Result<notify::Event>>) -> Option<Vec<PathBuf>> {
+fn next_burst(
+    root: &std::path::Path,
+    events: &mpsc::Receiver<notify::Result<notify::Event>>,
+) -> Option<(Vec<PathBuf>, Instant)> {
     let mut paths: Vec<PathBuf> = Vec::new();
     let mut deadline: Option<(Instant, Instant)> = None;
     loop {
@@ -108,7 +111,7 @@ fn next_burst(root: &std::path::Path, events: &mpsc::Receiver<notify::Result<not
                 let wait = settled.min(latest).saturating_duration_since(Instant::now());
                 match events.recv_timeout(wait) {
                     Ok(event) => event,
-                    Err(mpsc::RecvTimeoutError::Timeout) => return Some(paths),
+                    Err(mpsc::RecvTimeoutError::Timeout) => return Some((paths, latest - MAX_DELAY)),
                     Err(mpsc::RecvTimeoutError::Disconnected) => return None,
                 }
             }
@@ -136,7 +139,7 @@ fn is_change(kind: &notify::EventKind) -> bool {
 }
 
 /// Rebuilds, tells the open pages, then prints what happened (in that order, so what is printed is served).
-fn rebuild(session: &mut Session, live: &http::Live, changed: &[PathBuf], quiet: bool) {
+fn rebuild(session: &mut Session, live: &http::Live, changed: &[PathBuf], first_seen: Instant, quiet: bool) {
     match session.rebuild() {
         Ok(rebuilt) => {
             live.rebuilt();
@@ -144,7 +147,7 @@ fn rebuild(session: &mut Session, live: &http::Live, changed: &[PathBuf], quiet:
                 eprintln!("{warning}");
             }
             if !quiet {
-                println!("{}", summary(&rebuilt, changed, session.root()));
+                println!("{}", summary(&rebuilt, changed, first_seen.elapsed(), session.root()));
             }
         }
         Err(problems) => {
@@ -160,16 +163,22 @@ fn rebuild(session: &mut Session, live: &http::Live, changed: &[PathBuf], quiet:
     }
 }
 
-/// `rebuilt 12 of 1220 pages in 38 ms (9 files written): content/x.comments.yaml`
-fn summary(rebuilt: &Rebuilt, changed: &[PathBuf], root: &std::path::Path) -> String {
+/// `rebuilt 12 of 1220 pages in 38 ms, 95 ms after the edit (9 files written): content/x.comments.yaml`
+///
+/// The second time runs from when the watcher saw the first save to when the last file was in place.
+fn summary(rebuilt: &Rebuilt, changed: &[PathBuf], since_edit: Duration, root: &std::path::Path) -> String {
     let ms = rebuilt.elapsed.as_secs_f64() * 1000.0;
     let what = match changed {
         [] => String::new(),
         [one] => format!(": {}", crate::diagnostics::relative(root, one).display()),
         [one, rest @ ..] => format!(": {} and {} more", crate::diagnostics::relative(root, one).display(), rest.len()),
     };
+    let after = match changed.is_empty() {
+        true => String::new(),
+        false => format!(", {:.0} ms after the edit", since_edit.as_secs_f64() * 1000.0),
+    };
     format!(
-        "rebuilt {} of {} pages in {ms:.0} ms ({} files written){what}",
+        "rebuilt {} of {} pages in {ms:.0} ms{after} ({} files written){what}",
         rebuilt.rendered, rebuilt.pages, rebuilt.written
     )
 }

@@ -234,12 +234,13 @@ fn make_all(
                     let len = last.and_then(|l| l.files.get(&path)).map_or(0, |f| f.1);
                     return Some((path, key, len, false));
                 }
-                Ok(render::Made { bytes: None, .. }) => renderer.make(job, |_, _| false),
-                other => other,
+                // The file went missing since it was checked: render it after all.
+                Ok(render::Made { key, bytes: None, .. }) => renderer.render(job).map(|page| (page, key)),
+                Ok(render::Made { path, key, bytes: Some(bytes) }) => Ok((render::Output { path, bytes }, key)),
+                Err(problem) => Err(problem),
             };
             match made {
-                Ok(render::Made { path, key, bytes }) => {
-                    let bytes = bytes.expect("made when not at hand");
+                Ok((render::Output { path, bytes }, key)) => {
                     write(&path, &bytes);
                     Some((path, key, bytes.len() as u64, true))
                 }

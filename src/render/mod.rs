@@ -94,17 +94,10 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders one page or feed.
+    /// Renders one page or feed, whatever an earlier build made.
     pub fn render(&self, job: PageJob) -> Result<Output, Diagnostic> {
-        let path = job.output_path(self.views.site);
-        if job == PageJob::SearchIndex {
-            return Ok(Output { path, bytes: search::to_json(&search::entries(&self.views)) });
-        }
-        let context = job.context(&self.views);
-        match self.templates.tera.render(job.template(), &context) {
-            Ok(text) => Ok(Output { path, bytes: text.into_bytes() }),
-            Err(error) => Err(self.templates.problem(&error, Some(&format!("/{path}")))),
-        }
+        let made = self.make(job, |_, _| false)?;
+        Ok(Output { path: made.path, bytes: made.bytes.expect("rendered when nothing is at hand") })
     }
 }
 

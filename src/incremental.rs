@@ -32,6 +32,9 @@ pub struct BuildState {
     pub(crate) parsed: ParseCache,
     /// The output folder the last build wrote, with what each of its files was made from.
     pub(crate) output: Option<LastOutput>,
+    /// Where a one-off `build` saves the parsed readings as soon as they are loaded, to hold them only
+    /// once in memory; `None` keeps them (`serve`, and builds without the cache).
+    pub(crate) release_parsed_to: Option<PathBuf>,
 }
 
 /// The files of an output folder as a build wrote them.
@@ -52,19 +55,14 @@ impl BuildState {
         let (output, damaged_pages) =
             cache::read_checked(root, PAGES_FILE, PAGES_MAGIC, crate::fresh::program(), decode_pages);
         warnings.extend(damaged_parsed.into_iter().chain(damaged_pages));
-        (BuildState { bodies, parsed, output }, warnings)
+        (BuildState { bodies, parsed, output, release_parsed_to: None }, warnings)
     }
 
     /// Saves what the next `build` of the site at `root` can use; a failure is a warning, since it only
     /// makes the next build slower.
     pub fn save(&mut self, root: &Path) -> Vec<Diagnostic> {
         let mut warnings = Vec::new();
-        let mut warn = |file: &str, error: std::io::Error| {
-            warnings.push(
-                Diagnostic::warning(Span::file(file), format!("cannot save the build cache: {error}"))
-                    .with_help("the site was built; the next build will just take longer"),
-            )
-        };
+        let mut warn = |file: &str, error: std::io::Error| warnings.push(cannot_save(file, error));
         if self.bodies.is_stale() {
             if let Err(error) = self.bodies.save(root) {
                 warn(cache::CACHE_FILE, error);
@@ -83,10 +81,22 @@ impl BuildState {
         warnings
     }
 
+    /// Saves the parsed readings now and lets go of them, if this is a one-off build; a failure is a warning.
+    pub(crate) fn release_parsed(&mut self) -> Option<Diagnostic> {
+        let root = self.release_parsed_to.as_ref()?;
+        let error = self.parsed.save_and_release(root).err()?;
+        Some(cannot_save(PARSE_CACHE_FILE, error))
+    }
+
     /// The last output, when it was written to `folder` (absolute).
     pub(crate) fn last_output(&self, folder: &Path) -> Option<&LastOutput> {
         self.output.as_ref().filter(|last| last.folder == folder)
     }
+}
+
+fn cannot_save(file: &str, error: std::io::Error) -> Diagnostic {
+    Diagnostic::warning(Span::file(file), format!("cannot save the build cache: {error}"))
+        .with_help("the site was built; the next build will just take longer")
 }
 
 impl LastOutput {

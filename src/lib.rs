@@ -106,6 +106,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         true => BuildState::load(&options.root),
         false => Default::default(),
     };
+    if options.cache {
+        state.release_parsed_to = Some(options.root.clone());
+    }
     let mut report = build_with(options, &mut state)?;
     report.warnings.extend(damaged);
     if options.cache {
@@ -146,6 +149,7 @@ fn run(
     started: Instant,
 ) -> Result<(BuildReport, LastOutput), Diagnostics> {
     let (source, theme, mut problems) = load::load_cached(&options.root, &mut state.parsed);
+    problems.extend(state.release_parsed().map(Diagnostics::from).unwrap_or_default());
     let site = resolve_site(options, source, &mut problems)?;
     let mut bodies = render::bodies::render(&site, &state.bodies).map_err(|found| merged(&problems, found))?;
     // Cleaned texts are found by their hash, so this build's are right for the next whatever happens now.

@@ -72,6 +72,14 @@ impl ParseCache {
         ParseCache { shards: Shards::next(&self.shards, entries) }
     }
 
+    /// Writes the files that changed now and lets go of the readings, keeping the memory for the rest of
+    /// a one-off build (`build`, unlike `serve`, never asks for them again).
+    pub fn save_and_release(&mut self, root: &Path) -> std::io::Result<()> {
+        let saved = self.save(root);
+        self.shards.release();
+        saved
+    }
+
     /// Reads the cache of the site in `root`; missing or outdated is empty, damaged is a warning.
     pub fn load(root: &Path) -> (ParseCache, Vec<Diagnostic>) {
         let (shards, warnings) = Shards::load(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), decode);

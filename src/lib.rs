@@ -149,8 +149,9 @@ fn run(
     started: Instant,
 ) -> Result<(BuildReport, LastOutput), Diagnostics> {
     let (source, theme, mut problems) = load::load_cached(&options.root, &mut state.parsed);
-    problems.extend(state.release_parsed().map(Diagnostics::from).unwrap_or_default());
     let site = resolve_site(options, source, &mut problems)?;
+    // Only a site that resolves leaves parsed readings behind; they are right whatever happens next.
+    problems.extend(state.release_parsed().map(Diagnostics::from).unwrap_or_default());
     let mut bodies = render::bodies::render(&site, &state.bodies).map_err(|found| merged(&problems, found))?;
     // Cleaned texts are found by their hash, so this build's are right for the next whatever happens now.
     state.bodies = std::mem::take(&mut bodies.cache);

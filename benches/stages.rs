@@ -34,21 +34,31 @@ fn comment_stages(c: &mut Criterion, root: &Path) {
         source.readings.iter().flat_map(|r| &r.comments).filter_map(|c| c.fields.body.clone()).take(COMMENTS).collect();
     let bytes: usize = texts.iter().map(String::len).sum();
     let author = markdown::Author::Member { id_prefix: "ugc-c1-", mentions: None };
-    let converted: Vec<String> = texts.iter().map(|t| markdown::to_html(t, author).html).collect();
+    let converted: Vec<String> =
+        texts.iter().map(|t| markdown::to_html(t, author).expect("within the limits").html).collect();
     let mut group = c.benchmark_group(format!("comment ({COMMENTS} of ~{} B)", bytes / COMMENTS));
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("markdown", |b| {
-        b.iter(|| texts.iter().map(|t| markdown::to_html(t, author).html.len()).sum::<usize>())
+        b.iter(|| {
+            texts.iter().map(|t| markdown::to_html(t, author).expect("within the limits").html.len()).sum::<usize>()
+        })
     });
     group.bench_function("nesting depth", |b| {
-        b.iter(|| converted.iter().map(|h| sanitize::nesting_depth(h)).sum::<usize>())
+        b.iter(|| converted.iter().map(|h| roundtable::render::nesting::nesting_depth(h)).sum::<usize>())
     });
     group.bench_function("sanitize", |b| {
-        b.iter(|| converted.iter().map(|h| sanitize::member(h).as_str().len()).sum::<usize>())
+        b.iter(|| converted.iter().map(|h| sanitize::member(h, "ugc-c1-").as_str().len()).sum::<usize>())
     });
     group.bench_function("markdown + sanitize", |b| {
         b.iter(|| {
-            texts.iter().map(|t| sanitize::member(&markdown::to_html(t, author).html).as_str().len()).sum::<usize>()
+            texts
+                .iter()
+                .map(|t| {
+                    sanitize::member(&markdown::to_html(t, author).expect("within the limits").html, "ugc-c1-")
+                        .as_str()
+                        .len()
+                })
+                .sum::<usize>()
         })
     });
     group.finish();

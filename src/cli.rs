@@ -1,16 +1,22 @@
 //! The command line: what `roundtable --help` shows comes from the doc comments here.
+//!
+//! Only the binary uses clap: each command's options are turned into the library's own
+//! option types in `main.rs`, so the library has no clap types.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 /// Turn weekly readings and their discussion threads into a static website.
 #[derive(Debug, Parser)]
 #[command(name = "roundtable", version, about, long_about = None)]
 pub struct Cli {
     /// Print only errors and warnings.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Also say what each stage did and how long it took.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -19,7 +25,7 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Start a new site in an empty folder: settings, people and an example reading with its thread.
+    /// Start a new site in a new or empty folder: settings, people and an example reading with its thread.
     Init(InitArgs),
     /// Add something new to the site.
     #[command(subcommand)]
@@ -34,6 +40,10 @@ pub enum Command {
     Serve(ServeArgs),
     /// Write the facilitator's participation report (private: outside the site unless --publish).
     Report(ReportArgs),
+    /// Remove the built site and .roundtable/ (the build cache and the preview); both are made again.
+    Clean(CleanArgs),
+    /// Print a completion script for bash, zsh, fish, elvish or powershell (see the README).
+    Completions(CompletionsArgs),
 }
 
 /// Options of `serve`.
@@ -60,30 +70,41 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub site: SiteArgs,
     /// Folder to write the report in (relative to the site folder unless absolute).
-    #[arg(long, default_value = "reports", conflicts_with = "publish")]
+    #[arg(long, default_value = "reports", conflicts_with = "publish", value_hint = ValueHint::DirPath)]
     pub out: PathBuf,
-    /// html (one page with a sortable grid), csv (for a spreadsheet) or json (for scripts).
+    /// The report's form.
     #[arg(long, value_enum, default_value = "html")]
-    pub format: crate::report::Format,
+    pub format: ReportFormat,
     /// Put the report into the built site, as <output>/report/, where anyone with the address can read it.
     #[arg(long)]
     pub publish: bool,
     /// The built site that --publish adds the report to (it must have been built already).
-    #[arg(long, short, default_value = "public", requires = "publish")]
+    #[arg(long, short, default_value = "public", requires = "publish", value_hint = ValueHint::DirPath)]
     pub output: PathBuf,
+}
+
+/// The report's forms, as typed on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    /// One page with a sortable member x week grid.
+    Html,
+    /// One row per person and week, for a spreadsheet.
+    Csv,
+    /// Everything, for scripts.
+    Json,
 }
 
 /// Where the site is.
 #[derive(Debug, Args)]
 pub struct SiteArgs {
     /// The site folder, holding content/ and site.yaml.
-    #[arg(long, default_value = ".")]
+    #[arg(long, short, default_value = ".", value_hint = ValueHint::DirPath)]
     pub root: PathBuf,
     /// Include readings marked `draft: true`.
-    #[arg(long)]
+    #[arg(long, short = 'D')]
     pub drafts: bool,
     /// Include readings dated in the future (scheduled, not published yet).
-    #[arg(long)]
+    #[arg(long, short = 'F')]
     pub future: bool,
 }
 
@@ -94,24 +115,46 @@ pub struct BuildArgs {
     #[command(flatten)]
     pub site: SiteArgs,
     /// Where to write the site (relative to the site folder unless absolute).
-    #[arg(long, short, default_value = "public")]
+    #[arg(long, short, default_value = "public", value_hint = ValueHint::DirPath)]
     pub output: PathBuf,
     /// The address the site is served from, overriding site.yaml's base_url.
-    #[arg(long)]
+    #[arg(long, short = 'u')]
     pub base_url: Option<String>,
     /// Clean every text afresh, neither reading nor writing the build cache in .roundtable/cache/.
     #[arg(long)]
     pub no_cache: bool,
 }
 
+/// Options of `clean`.
+#[derive(Debug, Args)]
+pub struct CleanArgs {
+    /// The site folder, holding content/ and site.yaml.
+    #[arg(long, short, default_value = ".", value_hint = ValueHint::DirPath)]
+    pub root: PathBuf,
+    /// The built site to remove (relative to the site folder unless absolute).
+    #[arg(long, short, default_value = "public", value_hint = ValueHint::DirPath)]
+    pub output: PathBuf,
+}
+
+/// Options of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, elvish or powershell.
+    pub shell: clap_complete::Shell,
+}
+
 /// Options of `init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// The folder to create the site in (new, or empty).
+    /// The folder to create the site in (new, empty, or holding only dotfiles such as .git).
+    #[arg(value_hint = ValueHint::DirPath)]
     pub dir: PathBuf,
     /// Also copy the built-in theme into templates/ and static/, ready to edit.
     #[arg(long)]
     pub with_theme: bool,
+    /// Write into a folder that already holds files; files already there are kept as they are.
+    #[arg(long, short)]
+    pub force: bool,
 }
 
 /// What `new` can create.
@@ -127,19 +170,19 @@ pub struct NewReadingArgs {
     /// The reading's title (its file name and address are made from it).
     pub title: String,
     /// The site folder, holding content/ and site.yaml.
-    #[arg(long, default_value = ".")]
+    #[arg(long, short, default_value = ".", value_hint = ValueHint::DirPath)]
     pub root: PathBuf,
     /// The section folder under content/ (needed when the site has more than one).
-    #[arg(long)]
+    #[arg(long, short)]
     pub section: Option<String>,
     /// The cohort week; default: the section's latest week plus one.
-    #[arg(long)]
+    #[arg(long, short)]
     pub week: Option<u32>,
     /// Topic tags, separated by commas: `--tags trust,teams`.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, short, value_delimiter = ',')]
     pub tags: Vec<String>,
     /// The publication date (YYYY-MM-DD); default: today. A later date schedules the reading.
-    #[arg(long)]
+    #[arg(long, short)]
     pub date: Option<String>,
 }
 
@@ -149,16 +192,16 @@ pub struct ReplyArgs {
     /// The reading: its slug, its address (/readings/trust/) or its file.
     pub reading: String,
     /// The site folder, holding content/ and site.yaml.
-    #[arg(long, default_value = ".")]
+    #[arg(long, short, default_value = ".", value_hint = ValueHint::DirPath)]
     pub root: PathBuf,
     /// The id of the comment this one answers; without it, a new top-level comment.
-    #[arg(long)]
+    #[arg(long, short)]
     pub to: Option<String>,
     /// Who wrote it: a name, key or alias from authors.yaml, or any name.
-    #[arg(long)]
+    #[arg(long, short)]
     pub author: String,
     /// A file holding the comment's text (Markdown); without it, the text is read from standard input.
-    #[arg(long)]
+    #[arg(long, short, value_hint = ValueHint::FilePath)]
     pub file: Option<PathBuf>,
 }
 

@@ -8,7 +8,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// How bad a problem is: errors stop the build, warnings are only printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     /// The build cannot go on until this is fixed.
     Error,
@@ -63,12 +63,19 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it, when there is something useful to say.
     pub help: Option<String>,
+    /// The mistake is in the command line (a flag's value, the site folder), not in the site: exit code 2.
+    pub in_command: bool,
 }
 
 impl Diagnostic {
     /// An error at `span`.
     pub fn error(span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Error, span, message: message.into(), help: None }
+        Diagnostic { severity: Severity::Error, span, message: message.into(), help: None, in_command: false }
+    }
+
+    /// An error in the command line: `argument` is the flag or argument it concerns (`--date`).
+    pub fn command(argument: impl Into<PathBuf>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { in_command: true, ..Diagnostic::error(Span::file(argument), message) }
     }
 
     /// A warning at `span`.
@@ -101,7 +108,7 @@ impl fmt::Display for Diagnostic {
 ///
 /// Messages quote what people typed: a newline would forge a second diagnostic line,
 /// and an escape sequence or a right-to-left override would change what the terminal shows.
-fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
     let hidden = |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     if !text.contains(hidden) {
         return text.into();
@@ -129,6 +136,13 @@ impl Diagnostics {
         self.push(Diagnostic::error(span, message));
     }
 
+    /// These problems and then those of `found`, as a new value.
+    pub fn merged(&self, found: Diagnostics) -> Diagnostics {
+        let mut all = self.clone();
+        all.extend(found);
+        all
+    }
+
     /// Adds every problem of `other`.
     pub fn extend(&mut self, other: Diagnostics) {
         self.0.extend(other.0);
@@ -142,6 +156,16 @@ impl Diagnostics {
     /// How many problems are errors.
     pub fn error_count(&self) -> usize {
         self.0.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    /// The exit code these problems call for: 2 when every error is a mistake in the command, else 1.
+    pub fn exit_code(&self) -> u8 {
+        let errors = || self.0.iter().filter(|d| d.severity == Severity::Error);
+        if errors().next().is_some() && errors().all(|d| d.in_command) {
+            2
+        } else {
+            1
+        }
     }
 
     /// True when nothing was found.

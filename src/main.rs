@@ -1,99 +1,170 @@
-//! The `roundtable` command: parses arguments, runs a stage pipeline, maps the result to an exit code.
+//! The `roundtable` command: parses arguments, calls the library's function for the command,
+//! prints what happened and maps the result to an exit code (0 done, 1 content errors, 2 a mistake
+//! in the command).
+
+mod cli;
 
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
-use clap::Parser;
-use roundtable::cli::{Cli, Command, NewCommand, ReportArgs};
+use clap::{CommandFactory, Parser};
+use cli::{Cli, Command, NewCommand, ReportArgs, ReportFormat};
 use roundtable::diagnostics::Diagnostic;
-use roundtable::report::{Destination, ReportOptions};
+use roundtable::report::{Destination, Format};
+use roundtable::terminal::Terminal;
 use roundtable::{BuildOptions, BuildReport, Problems};
 
 /// Builds allocate millions of small strings from many threads; mimalloc does that about twice as fast as the system allocator.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// How much to say, from `-q` and `-v`.
+#[derive(Debug, Clone, Copy)]
+struct Say {
+    quiet: bool,
+    verbose: bool,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (options, building) = match cli.command {
-        Command::Serve(args) => return serve(args, cli.quiet),
+    let say = Say { quiet: cli.quiet, verbose: cli.verbose };
+    match cli.command {
         Command::Build(args) => {
-            let output = args.site.root.join(&args.output);
+            let root = args.site.root;
             let options = BuildOptions {
-                root: args.site.root,
-                output,
+                output: root.join(&args.output),
                 base_url: args.base_url,
                 drafts: args.site.drafts,
                 cache: !args.no_cache,
                 future: args.site.future,
+                progress: progress(&root, say),
+                root,
             };
-            (options, true)
+            site_command(&options, true, say)
         }
-        Command::Report(args) => return report(args, cli.quiet),
         Command::Check(args) => {
+            let root = args.root;
             let options = BuildOptions {
-                output: args.root.join("public"),
-                root: args.root,
+                output: root.join("public"),
                 base_url: None,
                 drafts: args.drafts,
                 cache: true,
                 future: args.future,
+                progress: progress(&root, say),
+                root,
             };
-            (options, false)
+            site_command(&options, false, say)
         }
-        Command::Init(args) => return finish(roundtable::scaffold::init(&args), cli.quiet),
-        Command::New(NewCommand::Reading(args)) => return finish(roundtable::scaffold::new_reading(&args), cli.quiet),
-        Command::Reply(args) => return finish(roundtable::scaffold::reply(&args), cli.quiet),
-    };
-    let result = if building { roundtable::build(&options) } else { roundtable::check(&options) };
-    match result {
-        Ok(report) => {
-            print_problems(&report.warnings);
-            if !cli.quiet {
-                println!("{}", summary(&report, building.then_some(&options)));
-            }
+        Command::Serve(args) => serve(args, say),
+        Command::Report(args) => report(args, say),
+        Command::Init(args) => {
+            let options = roundtable::InitOptions { dir: args.dir, with_theme: args.with_theme, force: args.force };
+            finish(Path::new(&options.dir), roundtable::init(&options), say)
+        }
+        Command::New(NewCommand::Reading(args)) => {
+            let options = roundtable::NewReadingOptions {
+                title: args.title,
+                root: args.root,
+                section: args.section,
+                week: args.week,
+                tags: args.tags,
+                date: args.date,
+            };
+            finish(&options.root, roundtable::new_reading(&options), say)
+        }
+        Command::Reply(args) => {
+            let options = roundtable::ReplyOptions {
+                reading: args.reading,
+                root: args.root,
+                to: args.to,
+                author: args.author,
+                file: args.file,
+            };
+            finish(&options.root, roundtable::reply(&options), say)
+        }
+        Command::Clean(args) => clean(args, say),
+        Command::Completions(args) => {
+            clap_complete::generate(args.shell, &mut Cli::command(), "roundtable", &mut std::io::stdout());
             ExitCode::SUCCESS
-        }
-        Err(problems) => {
-            let kept = if building { "; the previous output was left as it was" } else { "" };
-            report_failure(problems, kept);
-            ExitCode::from(1)
         }
     }
 }
 
-fn serve(args: roundtable::cli::ServeArgs, quiet: bool) -> ExitCode {
-    let options = roundtable::serve::ServeOptions {
+/// `build` and `check`.
+fn site_command(options: &BuildOptions, building: bool, say: Say) -> ExitCode {
+    let terminal = Terminal::new(&options.root);
+    if let Err(problems) = roundtable::require_site(&options.root) {
+        return failed(&terminal, problems, "");
+    }
+    // Said only when there is a previous output to keep.
+    let kept = building && options.output.is_dir();
+    let result = if building { roundtable::build(options) } else { roundtable::check(options) };
+    match result {
+        Ok(report) => {
+            terminal.print(&report.warnings);
+            if !say.quiet {
+                println!("{}", summary(&report, building.then_some(options)));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            let after = if kept { "; the previous output was left as it was" } else { "; nothing was written" };
+            failed(&terminal, problems, if building { after } else { "" })
+        }
+    }
+}
+
+/// The progress line and `-v`'s account of stages, as the command line asks.
+fn progress(root: &Path, say: Say) -> roundtable::progress::Progress {
+    match say.quiet {
+        true => roundtable::progress::Progress::default(),
+        false => Terminal::new(root).progress(say.verbose),
+    }
+}
+
+fn serve(args: cli::ServeArgs, say: Say) -> ExitCode {
+    let terminal = Terminal::new(&args.site.root);
+    if let Err(problems) = roundtable::require_site(&args.site.root) {
+        return failed(&terminal, problems, "");
+    }
+    let options = roundtable::ServeOptions {
         root: args.site.root,
         bind: args.bind,
         port: args.port,
         open: args.open,
         drafts: args.site.drafts,
         future: args.site.future,
-        quiet,
+        quiet: say.quiet,
     };
-    match roundtable::serve::serve(&options) {
+    match roundtable::serve(&options) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(problem) => {
-            print_problems(&[problem]);
-            ExitCode::from(1)
-        }
+        Err(problem) => failed(&terminal, problem.into(), ""),
     }
 }
 
-fn report(args: ReportArgs, quiet: bool) -> ExitCode {
+fn report(args: ReportArgs, say: Say) -> ExitCode {
     let root = args.site.root;
+    let terminal = Terminal::new(&root);
+    if let Err(problems) = roundtable::require_site(&root) {
+        return failed(&terminal, problems, "");
+    }
     let destination = if args.publish {
         Destination::Publish(root.join(args.output))
     } else {
         Destination::Folder(root.join(args.out))
     };
+    let format = match args.format {
+        ReportFormat::Html => Format::Html,
+        ReportFormat::Csv => Format::Csv,
+        ReportFormat::Json => Format::Json,
+    };
     let options =
-        ReportOptions { root, drafts: args.site.drafts, future: args.site.future, format: args.format, destination };
-    match roundtable::report::run(&options) {
+        roundtable::ReportOptions { root, drafts: args.site.drafts, future: args.site.future, format, destination };
+    match roundtable::report(&options) {
         Ok(made) => {
-            print_problems(&made.warnings);
-            if !quiet {
+            terminal.print(&made.warnings);
+            if !say.quiet {
                 let p = &made.participation;
                 let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
                 println!(
@@ -102,13 +173,34 @@ fn report(args: ReportArgs, quiet: bool) -> ExitCode {
                     count(p.facilitators.len(), "facilitator"),
                     made.path.display()
                 );
+                if let Some(address) = &made.address {
+                    println!("Anyone with its address can read it: {address}");
+                }
             }
             ExitCode::SUCCESS
         }
-        Err(problems) => {
-            report_failure(problems, "; no report was written");
-            ExitCode::from(1)
+        Err(problems) => failed(&terminal, problems, "; no report was written"),
+    }
+}
+
+fn clean(args: cli::CleanArgs, say: Say) -> ExitCode {
+    let terminal = Terminal::new(&args.root);
+    if let Err(problems) = roundtable::require_site(&args.root) {
+        return failed(&terminal, problems, "");
+    }
+    let options = roundtable::CleanOptions { root: args.root, output: args.output };
+    match roundtable::clean(&options) {
+        Ok(removed) => {
+            if !say.quiet {
+                let shown: Vec<String> = removed.iter().map(|p| format!("{}/", p.display())).collect();
+                match shown.as_slice() {
+                    [] => println!("Nothing to remove: no built site and no .roundtable/ folder"),
+                    _ => println!("Removed {}", shown.join(" and ")),
+                }
+            }
+            ExitCode::SUCCESS
         }
+        Err(problems) => failed(&terminal, problems, "; nothing was removed"),
     }
 }
 
@@ -153,33 +245,27 @@ fn summary(report: &BuildReport, built: Option<&BuildOptions>) -> String {
 }
 
 /// Prints what `init`, `new` or `reply` did, or why it wrote nothing.
-fn finish(result: Result<roundtable::scaffold::Done, Problems>, quiet: bool) -> ExitCode {
+fn finish(root: &Path, result: Result<roundtable::scaffold::Done, Problems>, say: Say) -> ExitCode {
+    let terminal = Terminal::new(root);
     match result {
         Ok(done) => {
-            print_problems(&done.notes);
-            if !quiet {
+            terminal.print(&done.notes);
+            if !say.quiet {
                 println!("{}", done.summary);
             }
             ExitCode::SUCCESS
         }
-        Err(problems) => {
-            report_failure(problems, "; nothing was written");
-            ExitCode::from(1)
-        }
+        Err(problems) => failed(&terminal, problems, "; nothing was written"),
     }
 }
 
-fn print_problems(problems: &[Diagnostic]) {
-    let mut err = std::io::stderr().lock();
-    for problem in problems {
-        let _ = writeln!(err, "{problem}");
-    }
-}
-
-fn report_failure(problems: Problems, after: &str) {
+/// Prints every problem and the count, and returns the exit code they call for.
+fn failed(terminal: &Terminal, problems: Problems, after: &str) -> ExitCode {
+    let code = problems.exit_code();
     let errors = problems.error_count();
-    let sorted = problems.sorted();
-    print_problems(&sorted);
+    let sorted: Vec<Diagnostic> = problems.sorted();
+    terminal.print(&sorted);
     let count = if errors == 1 { "1 error".to_string() } else { format!("{errors} errors") };
-    eprintln!("roundtable: {count} found{after}");
+    let _ = writeln!(std::io::stderr().lock(), "roundtable: {count} found{after}");
+    ExitCode::from(code)
 }

@@ -2,18 +2,24 @@
 
 use std::borrow::Cow;
 
-/// Removes control characters other than tab, newline and carriage return.
+/// Removes control characters other than tab, newline and carriage return, and U+FFFE and U+FFFF.
 ///
 /// They are invisible, break XML feeds and can hide text from a reviewer, so
 /// they never reach a page. Applied to whole files as they are read and to
 /// every string that YAML escapes could have produced.
 pub fn strip_controls(text: &str) -> Cow<'_, str> {
-    let is_unwanted = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    let is_unwanted = |c: char| !allowed_in_xml(c) || c.is_control() && !matches!(c, '\t' | '\n' | '\r');
     if text.contains(is_unwanted) {
         Cow::Owned(text.chars().filter(|&c| !is_unwanted(c)).collect())
     } else {
         Cow::Borrowed(text)
     }
+}
+
+/// Whether XML 1.0 allows `c` in a document: not a control other than tab and line ends, not U+FFFE
+/// or U+FFFF (Rust's `char` already rules out surrogates). A feed holding one is refused whole.
+pub fn allowed_in_xml(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{fffd}' | '\u{10000}'..)
 }
 
 /// A string trimmed and cleaned of control characters, ready to show as plain text.
@@ -27,7 +33,8 @@ mod tests {
 
     #[test]
     fn strips_controls_but_keeps_layout() {
-        assert_eq!(strip_controls("a\u{0}b\u{7}\tc\r\nd\u{85}e\u{7f}"), "ab\tc\r\nde");
+        assert_eq!(strip_controls("a\u{0}b\u{7}\tc\r\nd\u{85}e\u{7f}\u{fffe}f\u{ffff}"), "ab\tc\r\ndef");
+        assert!(allowed_in_xml('\u{fffd}') && allowed_in_xml('\u{1fffe}') && !allowed_in_xml('\u{1}'));
         assert!(matches!(strip_controls("plain"), Cow::Borrowed(_)));
     }
 }

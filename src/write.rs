@@ -196,6 +196,12 @@ impl Drop for Staging {
     }
 }
 
+/// A file or folder that could not be written, for the user.
+pub fn cannot_write(path: &Path, error: &std::io::Error) -> crate::diagnostics::Diagnostic {
+    crate::diagnostics::Diagnostic::error(crate::diagnostics::Span::file(path), format!("cannot write here: {error}"))
+        .with_help("check that the disk has space and that you may write to this folder")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -243,7 +243,7 @@ fn base_url_on_the_command_line_wins() {
         "--base-url",
         "javascript:x",
     ]);
-    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(refused.status.code(), Some(2), "a mistake in the command");
     assert!(
         String::from_utf8_lossy(&refused.stderr).starts_with("--base-url: error: `javascript:x` is not a web address")
     );

@@ -42,6 +42,21 @@ fn clashing_addresses_are_refused() {
 }
 
 #[test]
+fn yaml_syntax_errors_are_in_plain_words_at_the_line_at_fault() {
+    check_case("yaml-syntax");
+}
+
+#[test]
+fn every_id_problem_of_a_thread_is_found_in_one_run() {
+    check_case("thread-ids");
+}
+
+#[test]
+fn keys_of_other_generators_get_a_hint_and_repeats_are_grouped() {
+    check_case("migration");
+}
+
+#[test]
 fn text_nested_too_deeply_is_refused_before_parsing() {
     check_case("nesting");
 }
@@ -91,4 +106,44 @@ fn bom_crlf_and_an_empty_thread_build() {
     let b = common::page(&output, "r/b/index.html");
     let body: String = common::select(&b, "[id=\"comment-c1\"] .comment-body")[0].text().collect();
     assert_eq!(body.trim(), "Hi", "no carriage return is left in the text");
+}
+
+#[test]
+fn names_close_to_a_listed_persons_are_warnings_with_a_did_you_mean() {
+    let site = common::site(&[
+        ("authors.yaml", "claire-dufresne:\n  name: Claire Dufresne\nalex-chen:\n  name: Alex Chen\n"),
+        ("content/r/a.md", "---\ntitle: A\ndate: 2011-08-08\nauthor: Claire\n---\n"),
+        (
+            "content/r/a.comments.yaml",
+            "- id: c1\n  author: Alex Chn\n  date: 2011-08-08\n  body: Hi\n- id: c2\n  author: Alex Chn\n  date: 2011-08-09\n  body: Again\n- id: c3\n  author: Dana Whitfield\n  date: 2011-08-09\n  body: A guest\n",
+        ),
+    ]);
+    let expected =
+        "content/r/a.comments.yaml:2:3: warning: `Alex Chn` is not in authors.yaml, so they get a page of their own
+  |
+2 |   author: Alex Chn
+  |   ^^^^^^
+  help: did you mean `Alex Chen`? if it is the same person, add `Alex Chn` to their `aliases:` in authors.yaml
+content/r/a.md:4:1: warning: `Claire` is not in authors.yaml, so they get a page of their own
+  |
+4 | author: Claire
+  | ^^^^^^
+  help: did you mean `Claire Dufresne`? if it is the same person, add `Claire` to their `aliases:` in authors.yaml
+";
+    let root = site.path().to_str().unwrap();
+    for command in ["check", "build"] {
+        let result = roundtable([command, "--root", root]);
+        assert_eq!(result.status.code(), Some(0), "warnings do not fail a {command}");
+        assert_eq!(String::from_utf8(result.stderr).unwrap(), expected, "{command}");
+    }
+}
+
+#[test]
+fn names_that_cannot_be_folders_and_too_many_tags_are_refused() {
+    check_case("names");
+}
+
+#[test]
+fn nesting_walks_and_padded_tables_are_refused_at_their_comment() {
+    check_case("expansion");
 }

@@ -206,9 +206,20 @@ fn every_vector_in(generate: Generator, fields: &'static [Field], reading_page: 
         for (path, html) in &pages {
             let found = violations(html, &allowed);
             assert!(found.is_empty(), "{name} in {path}:\n{}", found.join("\n"));
+            let twice = safety::duplicate_ids(html);
+            assert!(twice.is_empty(), "{name} in {path}: ids used twice: {twice:?}");
         }
-        for (path, xml) in common::read_tree(&output).into_iter().filter(|(p, _)| p.ends_with(".xml")) {
-            let found = safety::feed_violations(&String::from_utf8(xml).unwrap(), path == "comments.xml");
+        let files = common::read_tree(&output);
+        for path in files.keys() {
+            let longest = path.split('/').map(str::len).max().unwrap_or_default();
+            assert!(longest <= 80, "{name}: {path} has a name of {longest} bytes");
+            let windows = ["con", "prn", "aux", "nul", "com1", "lpt1"];
+            assert!(!path.split('/').any(|part| windows.contains(&part)), "{name}: {path} is no folder on Windows");
+        }
+        for (path, xml) in files.into_iter().filter(|(p, _)| p.ends_with(".xml")) {
+            let xml = String::from_utf8(xml).unwrap();
+            assert_eq!(safety::xml_error(&xml), None, "{name}: {path} is not well-formed XML");
+            let found = safety::feed_violations(&xml, path == "comments.xml");
             assert!(found.is_empty(), "{name} in {path}:\n{}", found.join("\n"));
         }
         let html = page(&output, reading_page);

@@ -139,7 +139,7 @@ const REFUSED: &[(&[Add], &str)] = &[
             Add::Reuse("threads/content/r/b.md", "content/week/b.md"),
             Add::Reuse("threads/content/r/b.comments.yaml", "content/week/b.comments.yaml"),
         ],
-        "content/week/b.comments.yaml:3:1: error: found a tab character",
+        "content/week/b.comments.yaml:3:1: error: a tab character is used here",
     ),
     (
         &[Add::Reuse("front-matter/content/r/unclosed.md", "content/week/unclosed.md")],
@@ -281,8 +281,13 @@ fn a_build_killed_part_way_leaves_the_old_site_and_the_next_build_cleans_up() {
         .args(["build", "-q", "--root", dir.path().to_str().unwrap(), "--output", output.to_str().unwrap()])
         .spawn()
         .unwrap();
+    // Killed before its marker is written, a folder is not known to be the build's and is kept: wait for it.
     let staging = |dir: &Path| {
-        fs::read_dir(dir).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().contains("roundtable-new"))
+        fs::read_dir(dir).unwrap().any(|e| {
+            let entry = e.unwrap();
+            entry.file_name().to_string_lossy().contains("roundtable-new")
+                && entry.path().join(".roundtable-output").is_file()
+        })
     };
     while !staging(out.path()) {
         assert!(child.try_wait().unwrap().is_none(), "the build ended before it could be killed");

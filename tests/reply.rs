@@ -134,12 +134,12 @@ fn a_reading_is_found_by_its_file_address_or_slug_and_an_unknown_one_gets_a_sugg
     assert!(by_url.status.success(), "{}", text(&by_url.stderr));
     assert!(root.path().join("content/s/2011-08-08-trust.comments.yaml").is_file());
     let ambiguous = reply(root.path(), &["trust", "--author", "Ana"], "Three.");
-    assert_eq!(ambiguous.status.code(), Some(1));
+    assert_eq!(ambiguous.status.code(), Some(2));
     let stderr = text(&ambiguous.stderr);
     assert!(stderr.contains("error: `trust` names more than one reading"), "{stderr}");
     assert!(stderr.contains("/r/trust/ (content/r/2011-08-08-trust.md), /s/trust/"), "{stderr}");
     let unknown = reply(root.path(), &["feedbak", "--author", "Ana"], "Four.");
-    assert_eq!(unknown.status.code(), Some(1));
+    assert_eq!(unknown.status.code(), Some(2));
     let stderr = text(&unknown.stderr);
     assert!(stderr.starts_with("reply: error: no reading is called `feedbak`\n  help: did you mean `feedback`?"));
     assert!(stderr.contains("nothing was written"), "{stderr}");
@@ -154,16 +154,17 @@ fn refusals_write_nothing() {
         ("content/r/2011-08-15-closed.md", "---\ntitle: Closed\ndate: 2011-08-15\ncomments: closed\n---\n"),
     ]);
     let before = read_tree(root.path());
-    let cases: [(&[&str], &str, &str); 5] = [
-        (&["trust", "--to", "c9", "--author", "Ben"], "Hi.", "--to: error: no comment `c9` in the thread of content/r/2011-08-08-trust.md\n  help: ids in this thread are `c1`"),
-        (&["trust", "--author", "Ben"], " \n\t\n", "standard input: error: the comment is empty"),
-        (&["trust", "--author", "Ben", "--file", "no-such-file.md"], "", "no-such-file.md: error: cannot read this file"),
-        (&["closed", "--author", "Ben"], "Hi.", "content/r/2011-08-15-closed.md:4:1: error: the discussion of this reading is closed"),
-        (&["trust", "--author", "Ben\nSmith"], "Hi.", "--author: error: the author's name must be on one line"),
+    // Each case: arguments, standard input, the start of stderr, and the exit code (2: a mistake in the command).
+    let cases: [(&[&str], &str, &str, i32); 5] = [
+        (&["trust", "--to", "c9", "--author", "Ben"], "Hi.", "--to: error: no comment `c9` in the thread of content/r/2011-08-08-trust.md\n  help: ids in this thread are `c1`", 2),
+        (&["trust", "--author", "Ben"], " \n\t\n", "standard input: error: the comment is empty", 2),
+        (&["trust", "--author", "Ben", "--file", "no-such-file.md"], "", "no-such-file.md: error: cannot read this file", 2),
+        (&["closed", "--author", "Ben"], "Hi.", "content/r/2011-08-15-closed.md:4:1: error: the discussion of this reading is closed", 1),
+        (&["trust", "--author", "Ben\nSmith"], "Hi.", "--author: error: the author's name must be on one line", 2),
     ];
-    for (args, input, expected) in cases {
+    for (args, input, expected, code) in cases {
         let refused = reply(root.path(), args, input);
-        assert_eq!(refused.status.code(), Some(1), "{args:?}");
+        assert_eq!(refused.status.code(), Some(code), "{args:?}");
         let stderr = text(&refused.stderr);
         assert!(stderr.starts_with(expected), "{args:?}:\n{stderr}");
         assert!(stderr.ends_with("roundtable: 1 error found; nothing was written\n"), "{stderr}");
@@ -173,12 +174,17 @@ fn refusals_write_nothing() {
 
 #[test]
 fn a_thread_the_new_comment_would_not_read_back_from_is_left_alone() {
-    // A flow list: appending a `- ` entry to it cannot give a thread with the new comment.
+    // A flow list: a `- ` entry appended to it would not make a thread with the new comment, so it is refused.
     let root = site(&[("content/r/2011-08-08-trust.md", READING), (THREAD, "[]\n")]);
     let refused = reply(root.path(), &["trust", "--author", "Ana"], "Hi.");
     assert_eq!(refused.status.code(), Some(1));
     let stderr = text(&refused.stderr);
-    assert!(stderr.contains("error: the new comment would not read back as it was given"), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "{THREAD}:1:1: error: this thread is not written as `- ` entries at the start of each line"
+        )),
+        "{stderr}"
+    );
     assert_eq!(fs::read_to_string(root.path().join(THREAD)).unwrap(), "[]\n");
 }
 
@@ -189,6 +195,12 @@ fn a_facilitators_week_as_the_readme_walks_through_it() {
     assert!(common::roundtable(["init", root.to_str().unwrap()]).status.success());
     let new = ["new", "reading", "Trust in Teams", "--tags", "trust,teams", "--root", root.to_str().unwrap()];
     assert!(common::roundtable(new).status.success());
+    // Step 1 ends with pasting the excerpt in place of the placeholder line.
+    let today = chrono::Utc::now().date_naive();
+    let reading = root.join(format!("content/readings/{today}-trust-in-teams.md"));
+    let text_now = fs::read_to_string(&reading).unwrap();
+    fs::write(&reading, text_now.replace("Paste or write the reading here, in Markdown.", "Trust is a practice."))
+        .unwrap();
     let claire = root.join("claire.md");
     fs::write(&claire, "Trust is built in small moments.\n").unwrap();
     let first =

@@ -156,8 +156,12 @@ fn the_report_is_private_unless_published() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("run `roundtable build` first"));
     common::build(site.path(), &site.path().join("public"), &[]);
     assert!(!site.path().join("public/report").exists(), "a build never includes the report");
-    report(site.path(), &["--publish", "--format", "json"]);
+    let private = String::from_utf8(report(site.path(), &[]).stdout).unwrap();
+    assert!(!private.contains("address"), "a private report has no address: {private}");
+    let published = report(site.path(), &["--publish", "--format", "json"]);
     assert!(site.path().join("public/report/participation.json").is_file());
+    let said = String::from_utf8(published.stdout).unwrap();
+    assert!(said.contains("https://example.org/c/report/participation.json"), "its address is given: {said}");
     let leftovers: Vec<_> = fs::read_dir(site.path().join("public/report")).unwrap().collect();
     assert_eq!(leftovers.len(), 1, "no temporary file is left");
 }

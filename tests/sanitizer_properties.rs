@@ -191,21 +191,21 @@ proptest! {
 
     #[test]
     fn members_markdown_comes_out_safe(text in hostile_text()) {
-        let html = sanitize::member(&to_html(&text, Author::Member { id_prefix: "ugc-c1-", mentions: None }).html);
+        let html = sanitize::member(&to_html(&text, Author::Member { id_prefix: "ugc-c1-", mentions: None }).unwrap().html, "ugc-c1-");
         let found = broken_rules(html.as_str(), true);
         prop_assert!(found.is_empty(), "{text:?}\n-> {}\n{found:#?}", html.as_str());
     }
 
     #[test]
     fn members_raw_html_comes_out_safe(text in hostile_text()) {
-        let html = sanitize::member(&text);
+        let html = sanitize::member(&text, "ugc-c1-");
         let found = broken_rules(html.as_str(), true);
         prop_assert!(found.is_empty(), "{text:?}\n-> {}\n{found:#?}", html.as_str());
     }
 
     #[test]
     fn readings_come_out_safe(text in hostile_text()) {
-        let html = sanitize::reading(&to_html(&text, Author::Facilitator).html);
+        let html = sanitize::reading(&to_html(&text, Author::Facilitator).unwrap().html);
         let found = broken_rules(html.as_str(), false);
         prop_assert!(found.is_empty(), "{text:?}\n-> {}\n{found:#?}", html.as_str());
     }

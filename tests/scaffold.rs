@@ -39,6 +39,42 @@ fn init_writes_a_site_that_builds_without_a_warning() {
 }
 
 #[test]
+fn init_keeps_generated_and_private_folders_out_of_git_and_lists_the_cohort() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join(".git")).unwrap();
+    fs::write(dir.path().join(".gitignore"), "*.log").unwrap();
+    let made = init(dir.path(), &[]);
+    assert!(made.status.success(), "a folder holding only dotfiles is as good as empty: {}", text(&made.stderr));
+    let ignored = fs::read_to_string(dir.path().join(".gitignore")).unwrap();
+    assert!(ignored.starts_with("*.log\n"), "the old lines stay: {ignored}");
+    for folder in ["public/", ".roundtable/", "reports/"] {
+        assert!(ignored.lines().any(|l| l == folder), "{folder} is not ignored: {ignored}");
+    }
+    let settings = fs::read_to_string(dir.path().join("site.yaml")).unwrap();
+    assert!(settings.contains("\ncohort:\n  members: ["), "{settings}");
+    let report = roundtable(["report", "--root", dir.path().to_str().unwrap()]);
+    assert!(report.status.success() && report.stderr.is_empty(), "{}", text(&report.stderr));
+}
+
+#[test]
+fn init_force_writes_into_a_used_folder_and_keeps_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("site.yaml"), "title: Mine\n").unwrap();
+    let refused = init(dir.path(), &[]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("or add --force"), "{}", text(&refused.stderr));
+    let forced = init(dir.path(), &["--force"]);
+    assert!(forced.status.success(), "{}", text(&forced.stderr));
+    assert!(
+        text(&forced.stderr).contains("warning: kept the files already here: site.yaml"),
+        "{}",
+        text(&forced.stderr)
+    );
+    assert_eq!(fs::read_to_string(dir.path().join("site.yaml")).unwrap(), "title: Mine\n");
+    assert!(dir.path().join("authors.yaml").is_file());
+}
+
+#[test]
 fn init_comments_every_setting_of_site_yaml() {
     let dir = tempfile::tempdir().unwrap();
     assert!(init(dir.path(), &[]).status.success(), "an empty existing folder is fine");
@@ -81,13 +117,13 @@ fn init_with_theme_copies_every_template_and_a_copy_overrides_the_built_in_one()
 fn init_refuses_a_folder_that_is_not_empty_and_writes_nothing() {
     let dir = site(&[("notes.txt", "mine")]);
     let refused = init(dir.path(), &[]);
-    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(refused.status.code(), Some(2));
     let stderr = text(&refused.stderr);
     assert!(stderr.contains("error: this folder is not empty"), "{stderr}");
     assert!(stderr.contains("help: "), "{stderr}");
     assert_eq!(read_tree(dir.path()).len(), 1, "nothing was added");
     let file = dir.path().join("notes.txt");
-    assert_eq!(init(&file, &[]).status.code(), Some(1), "a file is not a folder");
+    assert_eq!(init(&file, &[]).status.code(), Some(2), "a file is not a folder");
 }
 
 #[test]
@@ -105,6 +141,17 @@ fn new_reading_fills_in_front_matter_and_takes_the_next_week() {
     assert!(front.contains("\nweek: 2\n"), "the example reading is week 1: {front}");
     assert!(front.contains("\ntags: [\"trust\", \"teams\"]\n"), "{front}");
     assert!(text(&made.stdout).contains("/readings/trust-in-teams-part-1/"), "{}", text(&made.stdout));
+    let draft = build(&root, &root.join("public"), &[]);
+    assert_eq!(
+        text(&draft.stderr),
+        format!("content/readings/{today}-trust-in-teams-part-1.md: warning: this reading still holds the placeholder text of `new reading`, so it is a draft\n  help: replace the line \"Paste or write the reading here, in Markdown.\" with the reading's text to publish it\n")
+    );
+    assert!(!root.join("public/readings/trust-in-teams-part-1/index.html").exists(), "not published yet");
+    fs::write(
+        &file,
+        front.replace("Paste or write the reading here, in Markdown.", "Trust is built in small moments."),
+    )
+    .unwrap();
     let built = build(&root, &root.join("public"), &[]);
     assert!(built.stderr.is_empty(), "{}", text(&built.stderr));
     assert!(root.join("public/readings/trust-in-teams-part-1/index.html").is_file());
@@ -123,10 +170,10 @@ fn new_reading_refuses_a_reading_that_exists_and_keeps_it() {
     assert!(new_reading(&root, &["Trust"]).status.success());
     let before = read_tree(&root);
     let again = new_reading(&root, &["Trust"]);
-    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(again.status.code(), Some(2));
     assert!(text(&again.stderr).contains("error: this reading already exists"), "{}", text(&again.stderr));
     let same_address = new_reading(&root, &["Welcome", "--date", "2020-01-06"]);
-    assert_eq!(same_address.status.code(), Some(1));
+    assert_eq!(same_address.status.code(), Some(2));
     let stderr = text(&same_address.stderr);
     assert!(stderr.contains("the address /readings/welcome/ is already used by content/readings/"), "{stderr}");
     assert_eq!(read_tree(&root), before, "nothing was written");
@@ -140,7 +187,7 @@ fn new_reading_asks_which_section_when_there_are_several() {
         ("content/summer/2011-07-04-b.md", "---\ntitle: B\ndate: 2011-07-04\n---\n"),
     ]);
     let unsure = new_reading(root.path(), &["C"]);
-    assert_eq!(unsure.status.code(), Some(1));
+    assert_eq!(unsure.status.code(), Some(2));
     assert!(text(&unsure.stderr).contains("help: say which with --section, one of: spring, summer"));
     assert!(new_reading(root.path(), &["C", "--section", "spring", "--date", "2011-03-08"]).status.success());
     let spring = fs::read_to_string(root.path().join("content/spring/2011-03-08-c.md")).unwrap();
@@ -149,20 +196,22 @@ fn new_reading_asks_which_section_when_there_are_several() {
     let summer = fs::read_to_string(root.path().join("content/summer/2011-07-11-d.md")).unwrap();
     assert!(!summer.contains("week:"), "weeks_start numbers this section's weeks from the date: {summer}");
     let bad = new_reading(root.path(), &["E", "--section", "../x"]);
-    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(bad.status.code(), Some(2));
     let no_site = tempfile::tempdir().unwrap();
     let refused = new_reading(no_site.path(), &["E"]);
-    assert!(text(&refused.stderr).contains("error: this site has no content/ folder"));
+    assert!(text(&refused.stderr).contains("--root: error: "), "{}", text(&refused.stderr));
+    assert!(text(&refused.stderr).contains(" has no content/ folder, so it is not a site"));
+    assert_eq!(refused.status.code(), Some(2), "a folder that is not a site is a mistake in the command");
 }
 
 #[test]
 fn new_reading_refuses_a_bad_date_or_title() {
     let root = site(&[("content/r/2011-03-01-a.md", "---\ntitle: A\ndate: 2011-03-01\n---\n")]);
     let date = new_reading(root.path(), &["B", "--date", "next tuesday"]);
-    assert_eq!(date.status.code(), Some(1));
+    assert_eq!(date.status.code(), Some(2), "a mistake in the command");
     assert!(text(&date.stderr).contains("--date: error: --date `next tuesday` is not a date"));
-    assert_eq!(new_reading(root.path(), &["?!"]).status.code(), Some(1));
-    assert_eq!(new_reading(root.path(), &["B", "--week", "0"]).status.code(), Some(1));
+    assert_eq!(new_reading(root.path(), &["?!"]).status.code(), Some(2));
+    assert_eq!(new_reading(root.path(), &["B", "--week", "0"]).status.code(), Some(2));
     assert_eq!(read_tree(root.path()).len(), 1);
 }
 
@@ -206,6 +255,11 @@ fn new_reading_with_a_later_date_is_scheduled() {
     let made = new_reading(root.path(), &["Much Later", "--date", "2999-02-01"]);
     assert!(made.status.success(), "{}", text(&made.stderr));
     assert!(text(&made.stdout).contains("It is scheduled: it stays off the site until 2999-02-01"));
+    let unfinished = roundtable(["check", "--root", root.path().to_str().unwrap()]);
+    assert!(text(&unfinished.stderr).contains("placeholder text"), "{}", text(&unfinished.stderr));
+    let file = root.path().join("content/r/2999-02-01-much-later.md");
+    let written = fs::read_to_string(&file).unwrap();
+    fs::write(&file, written.replace("Paste or write the reading here, in Markdown.", "The text.")).unwrap();
     let checked = roundtable(["check", "--root", root.path().to_str().unwrap()]);
     assert!(text(&checked.stdout).contains("2 scheduled readings not published yet (next on 2999-01-04"));
 }

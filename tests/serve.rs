@@ -142,10 +142,28 @@ fn an_error_is_shown_over_the_last_good_site_until_fixed() {
     assert!(page.contains("Time is always short."), "the last good page is still served");
     assert!(page.contains("client-focus.comments.yaml:"), "the overlay names the file and line");
     assert!(!page.contains("<script>alert(1)</script>"), "the overlay escapes what it quotes");
+    assert!(page.contains("<details open><summary><h2 "), "the overlay folds away without a script");
+    assert!(page.contains("@media (max-width:30em){#roundtable-problems{max-height:50vh"), "and fits a phone");
     save(&thread, &good);
-    server.wait_for("rebuilt ");
+    server.wait_for("roundtable: all problems fixed");
     let (_, page) = server.get(PAGE);
     assert!(!page.contains("client-focus.comments.yaml:"));
+}
+
+#[test]
+fn editors_temporary_files_are_not_named_as_edits() {
+    let site = copy_fixture("basic");
+    let server = Server::start(site.path());
+    let thread = site.path().join(THREAD);
+    let text = fs::read_to_string(&thread).unwrap();
+    // What `sed -i` and JetBrains' safe write do: a temporary file beside the real one, renamed over it.
+    for temporary in ["sedT0qPkw", "client-focus.comments.yaml___jb_tmp___"] {
+        let temporary = thread.with_file_name(temporary);
+        fs::write(&temporary, format!("{text}\n")).unwrap();
+        fs::rename(&temporary, &thread).unwrap();
+        let line = server.wait_for("rebuilt ");
+        assert!(line.ends_with(&format!(": {THREAD}")), "{line}");
+    }
 }
 
 #[test]

@@ -283,3 +283,115 @@ fn a_failed_rebuild_shows_every_problem_escaped_until_the_next_good_one() {
     let fixed = fetch(address, "GET", "/week/1/").text();
     assert!(!fixed.contains("roundtable-problems") && !fixed.contains("could not rebuild"), "{fixed}");
 }
+
+/// Sends `head` as it is (no Host added) and reads the whole answer.
+fn raw(address: SocketAddr, head: &[u8]) -> Reply {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream.write_all(head).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete response head");
+    let head = String::from_utf8(raw[..split].to_vec()).unwrap();
+    let status = head.split(' ').nth(1).and_then(|code| code.parse().ok()).expect("a status code");
+    Reply { status, head, body: raw[split + 4..].to_vec() }
+}
+
+#[test]
+fn only_local_host_names_and_addresses_are_answered() {
+    let tmp = site();
+    let (address, _live) = start(&tmp.path().join("site"));
+    let port = address.port();
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}"), "[::1]".into(), "192.168.0.9:1111".into()] {
+        let reply = raw(address, format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes());
+        assert_eq!(reply.status, 200, "{host}");
+    }
+    // A page on another site that points its own name at 127.0.0.1 (DNS rebinding) reads nothing.
+    for host in [format!("evil.example:{port}"), "localhost.evil.example".into(), "127.0.0.1.nip.io".into()] {
+        let reply = raw(address, format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes());
+        assert_eq!(reply.status, 403, "{host}");
+        assert!(!reply.text().contains("welcome"), "{host} read the page");
+    }
+    assert_eq!(raw(address, b"GET / HTTP/1.1\r\n\r\n").status, 400, "no Host");
+}
+
+#[test]
+fn a_request_head_past_the_limit_gets_431_and_is_not_buffered() {
+    let tmp = site();
+    let (address, _live) = start(&tmp.path().join("site"));
+    let long_line = format!("GET /{} HTTP/1.1\r\nHost: localhost\r\n\r\n", "a".repeat(http::MAX_HEAD));
+    assert_eq!(raw(address, long_line.as_bytes()).status, 431);
+    // A header that never ends: the server answers once it has read its limit, without the end.
+    let mut endless = TcpStream::connect(address).unwrap();
+    endless.set_read_timeout(Some(PATIENCE)).unwrap();
+    endless.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Endless: ").unwrap();
+    let chunk = vec![b'x'; 4096];
+    for _ in 0..(2 * http::MAX_HEAD / chunk.len()) {
+        if endless.write_all(&chunk).is_err() {
+            break;
+        }
+    }
+    let mut answer = Vec::new();
+    let _ = endless.read_to_end(&mut answer);
+    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 431"), "{:?}", String::from_utf8_lossy(&answer));
+    assert_eq!(fetch(address, "GET", "/").status, 200, "and others are served");
+}
+
+#[test]
+fn clients_that_never_read_do_not_stop_the_server() {
+    let tmp = site();
+    // A file far larger than a socket's buffers, so a client that reads nothing holds its writer.
+    fs::write(tmp.path().join("site/big.bin"), vec![7u8; 16 << 20]).unwrap();
+    let (address, _live) = start(&tmp.path().join("site"));
+    let stalled: Vec<TcpStream> = (0..12).map(|_| connect(address, "GET", "/big.bin")).collect();
+    // Half-open clients that never finish their request head hold a connection each, too.
+    let silent: Vec<TcpStream> = (0..12).map(|_| TcpStream::connect(address).unwrap()).collect();
+    std::thread::sleep(Duration::from_millis(300));
+    // And one that sends its head a byte at a time, slower than any browser.
+    let mut dribbling = TcpStream::connect(address).unwrap();
+    dribbling.write_all(b"G").unwrap();
+    let started = Instant::now();
+    for _ in 0..5 {
+        assert_eq!(fetch(address, "GET", "/").status, 200);
+    }
+    assert!(started.elapsed() < PATIENCE, "pages were answered while others stalled");
+    drop((stalled, silent, dribbling));
+}
+
+#[test]
+fn before_the_first_good_build_the_problems_show_and_the_tab_reloads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (address, live) = start(&tmp.path().join("not-built-yet"));
+    let waiting = fetch(address, "GET", "/");
+    assert_eq!(waiting.status, 503);
+    assert!(waiting.text().contains("has not been built yet"), "{}", waiting.text());
+    assert!(waiting.text().contains(SCRIPT), "the page reloads itself once built");
+    live.failed(vec![Diagnostic::error(Span::new("site.yaml", 2, 1), "unknown key `titel`")]);
+    let failed = fetch(address, "GET", "/week/1/");
+    assert_eq!(failed.header("Content-Type"), Some("text/html; charset=utf-8"));
+    assert!(failed.text().contains("site.yaml:2:1: error: unknown key `titel`"), "{}", failed.text());
+    assert!(failed.text().contains(&format!("{SCRIPT}1\"")), "{}", failed.text());
+}
+
+#[test]
+fn a_head_sent_a_byte_at_a_time_is_cut_off_after_the_read_timeout() {
+    let tmp = site();
+    let (address, _live) = start(&tmp.path().join("site"));
+    let mut dribbling = TcpStream::connect(address).unwrap();
+    dribbling.set_read_timeout(Some(Duration::from_millis(500))).unwrap();
+    let started = Instant::now();
+    let limit = http::READ_TIMEOUT + Duration::from_secs(5);
+    let mut byte = [0u8; 1];
+    // Each byte resets no clock: the connection ends once the whole head has taken READ_TIMEOUT.
+    let closed = loop {
+        assert!(started.elapsed() < limit, "still open after {:?}", started.elapsed());
+        if dribbling.write_all(b"G").is_err() {
+            break started.elapsed();
+        }
+        match dribbling.read(&mut byte) {
+            Err(error) if matches!(error.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+            _ => break started.elapsed(),
+        }
+    };
+    assert!(closed + Duration::from_secs(1) >= http::READ_TIMEOUT, "closed too early, after {closed:?}");
+}

@@ -196,8 +196,10 @@ fn load_people(root: &Path, problems: &mut Diagnostics) -> Vec<RawPerson> {
     let mut people = Vec::new();
     for entry in entries {
         match entry.value {
-            Ok((key, fields)) => people.push(RawPerson { key, span: entry.span, keys: entry.keys, fields }),
-            Err(found) => found.into_iter().for_each(|p| problems.push(p)),
+            Some((key, fields)) if entry.problems.is_empty() => {
+                people.push(RawPerson { key, span: entry.span, keys: entry.keys, fields })
+            }
+            _ => entry.problems.into_iter().for_each(|p| problems.push(p)),
         }
     }
     people
@@ -272,9 +274,10 @@ pub fn thread_list(shown: &Path, text: &str, problems: &mut Diagnostics) -> Vec<
     match yaml::parse_list(shown, text) {
         Ok(entries) => {
             for entry in entries {
-                match entry.value {
-                    Ok(fields) => comments.push(RawComment { span: entry.span, keys: entry.keys, fields }),
-                    Err(found) => found.into_iter().for_each(|p| problems.push(p)),
+                entry.problems.into_iter().for_each(|p| problems.push(p));
+                // A comment with a refused key still comes: the model counts its id, and no more.
+                if let Some(fields) = entry.value {
+                    comments.push(RawComment { span: entry.span, keys: entry.keys, fields });
                 }
             }
         }
@@ -286,13 +289,7 @@ pub fn thread_list(shown: &Path, text: &str, problems: &mut Diagnostics) -> Vec<
 /// The comment of a `comments/` file's text (one mapping), shown as `shown` in messages.
 pub fn thread_single(shown: &Path, text: &str, problems: &mut Diagnostics) -> Option<RawComment> {
     let parsed = yaml::parse_mapping(shown, text, 1);
-    match parsed.value {
-        Some(fields) if parsed.problems.is_empty() => {
-            Some(RawComment { span: Span::new(shown, 1, 1), keys: parsed.keys, fields })
-        }
-        _ => {
-            parsed.problems.into_iter().for_each(|p| problems.push(p));
-            None
-        }
-    }
+    parsed.problems.into_iter().for_each(|p| problems.push(p));
+    // As in a thread file, a comment with a refused key comes for its id only.
+    parsed.value.map(|fields| RawComment { span: Span::new(shown, 1, 1), keys: parsed.keys, fields })
 }

@@ -37,13 +37,15 @@ pub struct FrontMatter {
     pub comments: Option<CommentsMode>,
 }
 
-/// `comments: open | closed`.
+/// `comments: open | closed`; `true` and `false`, as other generators write it, mean the same.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CommentsMode {
     /// Replies are welcome.
+    #[serde(alias = "true")]
     Open,
     /// The thread is shown but closed.
+    #[serde(alias = "false")]
     Closed,
 }
 

@@ -12,14 +12,20 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostics::{Diagnostic, Span};
 
+mod errors;
+
+use errors::{explain, to_diagnostic, without_positions};
+
 /// One top-level entry of a list or map file, parsed, with where it starts.
 pub struct Entry<T> {
     /// The entry's first line.
     pub span: Span,
     /// The positions of the entry's own keys.
     pub keys: KeySpans,
-    /// The parsed value, or every reason it could not be parsed.
-    pub value: Result<T, Vec<Diagnostic>>,
+    /// The parsed value: whole, or without the keys that were refused (see [`KeySpans::refused`]).
+    pub value: Option<T>,
+    /// Every problem found in the entry.
+    pub problems: Vec<Diagnostic>,
 }
 
 /// Where each key of one mapping stands, so a later error can point at it.
@@ -27,6 +33,7 @@ pub struct Entry<T> {
 pub struct KeySpans {
     start: Option<Span>,
     keys: Vec<(String, Span)>,
+    refused: Vec<String>,
 }
 
 impl KeySpans {
@@ -39,11 +46,19 @@ impl KeySpans {
             .or_else(|| self.start.clone())
             .unwrap_or_else(|| Span::file(""))
     }
+
+    /// The keys left out of the value because they were unknown or held a bad value.
+    ///
+    /// A value parsed without them is still good for some checks (a comment's id), but
+    /// not for others: a misspelt key would also be reported as the right one missing.
+    pub fn refused(&self) -> &[String] {
+        &self.refused
+    }
 }
 
 /// Parses all of `text` (which starts at `first_line` of `path`) as one `T`.
 pub fn parse<T: DeserializeOwned>(path: &Path, text: &str, first_line: usize) -> Result<T, Diagnostic> {
-    serde_yaml::from_str(text).map_err(|e| to_diagnostic(path, first_line, &e))
+    serde_yaml::from_str(text).map_err(|e| to_diagnostic(path, first_line, text, &e))
 }
 
 /// Parses a mapping, reporting every bad key at once, and returns where its keys stand.
@@ -52,19 +67,23 @@ pub fn parse<T: DeserializeOwned>(path: &Path, text: &str, first_line: usize) ->
 /// blanked (line numbers stay) and the rest is parsed again: every bad key is
 /// reported, and the value is returned without them, for further checks.
 pub fn parse_mapping<T: DeserializeOwned>(path: &Path, text: &str, first_line: usize) -> Parsed<T> {
-    let keys = key_spans(path, text, first_line);
+    let mut keys = key_spans(path, text, first_line);
     let mut problems = Vec::new();
+    let original = text;
     let mut text = text.to_string();
     loop {
         match serde_yaml::from_str::<T>(&text) {
             Ok(value) => return Parsed { value: Some(value), problems, keys },
             Err(error) => {
-                let problem = to_diagnostic(path, first_line, &error);
+                let problem = to_diagnostic(path, first_line, original, &error);
                 let blanked =
                     error.location().and_then(|at| blank_key_at(&text, &keys, at.line() + first_line - 1, first_line));
                 problems.push(problem);
                 match blanked {
-                    Some(shorter) => text = shorter,
+                    Some((shorter, key)) => {
+                        text = shorter;
+                        keys.refused.push(key);
+                    }
                     None => return Parsed { value: None, problems, keys },
                 }
             }
@@ -82,8 +101,8 @@ pub struct Parsed<T> {
     pub keys: KeySpans,
 }
 
-/// `text` with the lines of the key whose block holds file line `line` made blank.
-fn blank_key_at(text: &str, keys: &KeySpans, line: usize, first_line: usize) -> Option<String> {
+/// `text` with the lines of the key whose block holds file line `line` made blank, and that key.
+fn blank_key_at(text: &str, keys: &KeySpans, line: usize, first_line: usize) -> Option<(String, String)> {
     let starts: Vec<usize> = keys.keys.iter().map(|(_, span)| span.line).collect();
     let position = starts.iter().rposition(|&start| start <= line)?;
     let from = starts[position] - first_line;
@@ -92,7 +111,9 @@ fn blank_key_at(text: &str, keys: &KeySpans, line: usize, first_line: usize) -> 
     for (index, piece) in text.split_inclusive('\n').enumerate() {
         if (from..to).contains(&index) {
             // An entry's `- ` must stay, or its other keys would change meaning.
-            if piece.starts_with("- ") {
+            let bare = piece.trim_start();
+            if bare.starts_with("- ") {
+                out.push_str(&piece[..piece.len() - bare.len()]);
                 out.push('-');
             }
             if piece.ends_with('\n') {
@@ -102,7 +123,7 @@ fn blank_key_at(text: &str, keys: &KeySpans, line: usize, first_line: usize) -> 
             out.push_str(piece);
         }
     }
-    (out != text).then_some(out)
+    (out != text).then(|| (out, keys.keys[position].0.clone()))
 }
 
 /// True when `text` holds no YAML content at all (only blank lines, comments or `---`).
@@ -110,39 +131,139 @@ pub fn is_empty(text: &str) -> bool {
     text.lines().all(is_trivia)
 }
 
-/// Parses a file whose top level is a list: each `- ` entry on its own.
+/// Parses a file whose top level is a list: each `- ` entry on its own, or a list in brackets.
 pub fn parse_list<T: DeserializeOwned>(path: &Path, text: &str) -> Result<Vec<Entry<T>>, Diagnostic> {
-    split_entries(path, text, |line| {
+    // A top-level list may be indented: its entries start at the first entry's indentation.
+    let first = text.lines().find(|line| !is_trivia(line)).unwrap_or_default();
+    let indent = &first[..first.len() - first.trim_start_matches(' ').len()];
+    let block = split_entries(path, text, |line| {
+        let Some(line) = line.strip_prefix(indent) else { return false };
         line.starts_with('-') && !line.starts_with("---") && line[1..].starts_with([' ', '\t', '\r']) || line == "-"
-    })
-    .map(|entries| {
+    });
+    let Ok(block) = block else {
+        return parse_flow_list(path, text);
+    };
+    Ok(block).map(|entries| {
         entries
             .into_iter()
             .map(|(span, slice)| {
                 let parsed = parse_mapping::<Vec<T>>(path, slice, span.line);
                 let keys = parsed.keys;
                 let mut problems = parsed.problems;
+                problems.iter_mut().for_each(|p| {
+                    p.message = p.message.trim_start_matches(".[0].").trim_start_matches(".[0]: ").to_string()
+                });
                 let value = match parsed.value {
-                    Some(mut one) if one.len() == 1 && problems.is_empty() => Ok(one.remove(0)),
-                    Some(_) if problems.is_empty() => {
-                        Err(vec![Diagnostic::error(span.clone(), "this list entry is not one mapping")
-                            .with_help("start each entry with `- ` and indent its keys under it")])
+                    Some(mut one) if one.len() == 1 => Some(one.remove(0)),
+                    Some(_) => {
+                        problems.push(
+                            Diagnostic::error(span.clone(), "this list entry is not one mapping")
+                                .with_help("start each entry with `- ` and indent its keys under it"),
+                        );
+                        None
                     }
-                    _ => {
-                        problems.iter_mut().for_each(|p| {
-                            p.message = p.message.trim_start_matches(".[0].").trim_start_matches(".[0]: ").to_string()
-                        });
-                        Err(problems)
-                    }
+                    None => None,
                 };
-                Entry { span, keys, value }
+                Entry { span, keys, value, problems }
             })
             .collect()
     })
-    .map_err(|()| {
+}
+
+/// A list written in YAML's flow style (`[]`, `[{id: c1, ...}, ...]`): parsed whole, each entry
+/// converted on its own and placed at the line where it starts.
+fn parse_flow_list<T: DeserializeOwned>(path: &Path, text: &str) -> Result<Vec<Entry<T>>, Diagnostic> {
+    let not_a_list = || {
         Diagnostic::error(Span::new(path, 1, 1), "this file should be a list, one entry per `- ` line")
             .with_help("write each entry as `- id: c1` with its other keys indented below it")
-    })
+    };
+    let values = match serde_yaml::from_str::<serde_yaml::Value>(text) {
+        Ok(serde_yaml::Value::Sequence(values)) => values,
+        Ok(_) => return Err(not_a_list()),
+        Err(error) => return Err(to_diagnostic(path, 1, text, &error)),
+    };
+    let starts = flow_items(text, 1);
+    let key_starts = flow_items(text, 2);
+    let at = |offset: usize| {
+        let (line, column) = line_column(text, offset);
+        Span::new(path, line, column)
+    };
+    Ok(values
+        .into_iter()
+        .enumerate()
+        .map(|(index, value)| {
+            let from = starts.get(index).copied().unwrap_or(0);
+            let to = starts.get(index + 1).copied().unwrap_or(text.len());
+            let span = at(from);
+            let mut keys = KeySpans { start: Some(span.clone()), ..KeySpans::default() };
+            for &offset in key_starts.iter().filter(|&&o| (from..to).contains(&o)) {
+                if let Some(key) = key_of(&text[offset..]) {
+                    keys.keys.push((key.to_string(), at(offset)));
+                }
+            }
+            let (value, problems) = match serde_yaml::from_value::<T>(value) {
+                Ok(value) => (Some(value), Vec::new()),
+                Err(error) => {
+                    let message = without_positions(&error.to_string());
+                    let (message, help) = explain(&message);
+                    let name = message.split('`').nth(1).unwrap_or_default();
+                    let place = if message.starts_with("unknown key") { keys.of(name) } else { span.clone() };
+                    let problem = Diagnostic::error(place, message);
+                    (None, vec![if let Some(help) = help { problem.with_help(help) } else { problem }])
+                }
+            };
+            Entry { span, keys, value, problems }
+        })
+        .collect())
+}
+
+/// Where each item nested `depth` brackets deep in a flow collection starts, as byte offsets:
+/// depth 1 gives the entries of `[a, {b: c}]`, depth 2 the keys of its mappings.
+///
+/// A small scan of brackets, quotes and comments: the parser keeps no positions for values.
+fn flow_items(text: &str, depth: usize) -> Vec<usize> {
+    let mut items = Vec::new();
+    let (mut level, mut quote, mut comment, mut expecting) = (0usize, None, false, false);
+    let mut previous = ' ';
+    for (offset, c) in text.char_indices() {
+        if c == '\n' {
+            comment = false;
+        } else if comment {
+        } else if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+        } else if c == '#' && previous.is_whitespace() {
+            comment = true;
+        } else if !c.is_whitespace() {
+            if level == depth && expecting {
+                items.push(offset);
+                expecting = false;
+            }
+            match c {
+                '[' | '{' => {
+                    level += 1;
+                    expecting = level == depth;
+                }
+                ']' | '}' => {
+                    level = level.saturating_sub(1);
+                    expecting = false;
+                }
+                ',' => expecting = level == depth,
+                '"' | '\'' => quote = Some(c),
+                _ => {}
+            }
+        }
+        previous = c;
+    }
+    items
+}
+
+/// The 1-based line and column of byte `offset` in `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
 }
 
 /// Parses a file whose top level is a map of `key:` entries, each on its own.
@@ -180,7 +301,11 @@ pub fn parse_map<T: DeserializeOwned>(path: &Path, text: &str) -> Result<Vec<Ent
                         }
                     };
                     let keys = key_spans(path, inner, span.line + 1);
-                    Entry { span, keys, value }
+                    let (value, problems) = match value {
+                        Ok(value) => (Some(value), Vec::new()),
+                        Err(problems) => (None, problems),
+                    };
+                    Entry { span, keys, value, problems }
                 })
                 .collect()
         })
@@ -230,9 +355,11 @@ fn key_spans(path: &Path, text: &str, first_line: usize) -> KeySpans {
     let mut indent = None;
     for (index, line) in text.lines().enumerate() {
         let line_no = first_line + index;
-        let (lead, rest) = match line.strip_prefix("- ") {
-            Some(rest) => (2 + rest.len() - rest.trim_start().len(), rest.trim_start()),
-            None => (line.len() - line.trim_start().len(), line.trim_start()),
+        let trimmed = line.trim_start();
+        let pad = line.len() - trimmed.len();
+        let (lead, rest) = match trimmed.strip_prefix("- ") {
+            Some(rest) => (pad + 2 + rest.len() - rest.trim_start().len(), rest.trim_start()),
+            None => (pad, trimmed),
         };
         if is_trivia(rest) {
             continue;
@@ -256,76 +383,6 @@ fn key_of(line: &str) -> Option<&str> {
     let key = &line[..end];
     let valid = !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ' ' | '.'));
     valid.then_some(key.trim())
-}
-
-/// Turns a parser error into a diagnostic with the file's own line and column.
-fn to_diagnostic(path: &Path, first_line: usize, error: &serde_yaml::Error) -> Diagnostic {
-    let (line, column) = error.location().map_or((first_line, 0), |loc| (loc.line() + first_line - 1, loc.column()));
-    let message = without_positions(&error.to_string());
-    let (message, help) = explain(&message);
-    let diagnostic = Diagnostic::error(Span::new(path, line, column), message);
-    match help {
-        Some(help) => diagnostic.with_help(help),
-        None => diagnostic,
-    }
-}
-
-/// Removes the ` at line N column M` that the parser writes into its messages.
-fn without_positions(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    while let Some(at) = rest.find(" at line ") {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + " at line ".len()..];
-        let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-        let line_end = digits(after);
-        match after[line_end..].strip_prefix(" column ") {
-            Some(col) if line_end > 0 => rest = &col[digits(col)..],
-            _ => {
-                out.push_str(" at line ");
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Rewords serde's messages for people who do not read Rust, and suggests a fix.
-fn explain(message: &str) -> (String, Option<String>) {
-    if let Some(rest) = message.split("unknown field `").nth(1) {
-        let name = rest.split('`').next().unwrap_or_default();
-        let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
-        let suggestion = expected
-            .iter()
-            .map(|e| (strsim::levenshtein(name, e), *e))
-            .filter(|(distance, _)| *distance <= 2)
-            .min()
-            .map(|(_, e)| format!("did you mean `{e}`? "))
-            .unwrap_or_default();
-        let prefix = message.split("unknown field").next().unwrap_or_default();
-        return (
-            format!("{prefix}unknown key `{name}`"),
-            Some(format!("{suggestion}the keys allowed here are: {}", expected.join(", "))),
-        );
-    }
-    if message.contains("control characters are not allowed") {
-        return (message.to_string(), Some("remove the invisible character at this place".into()));
-    }
-    if message.contains("found character that cannot start any token") || message.contains("tab") {
-        return (
-            message.to_string(),
-            Some("indent YAML with spaces, not tabs, and quote values that start with a symbol".into()),
-        );
-    }
-    if ["anchor", "alias", "recursion limit", "repetition limit"].iter().any(|m| message.contains(m)) {
-        let help = "write the value out in full instead of using YAML anchors (&name) and aliases (*name)";
-        return (message.to_string(), Some(help.into()));
-    }
-    if message.starts_with("invalid type") || message.contains(": invalid type") {
-        return (message.to_string(), Some("check the value's form: text, a number, or a list in [brackets]".into()));
-    }
-    (message.to_string(), None)
 }
 
 #[cfg(test)]
@@ -361,12 +418,12 @@ mod tests {
     fn an_error_in_one_entry_names_its_line_and_spares_the_others() {
         let text = "- id: c1\n  autor: x\n- id: c2\n  reply_to: [c1]\n- id: c3\n";
         let entries = parse_list::<Item>(path(), text).unwrap();
-        let first = &entries[0].value.as_ref().unwrap_err()[0];
+        let first = &entries[0].problems[0];
         assert_eq!((first.span.line, first.span.column), (2, 3));
         assert!(first.message.contains("unknown key `autor`"), "{}", first.message);
-        let second = &entries[1].value.as_ref().unwrap_err()[0];
+        let second = &entries[1].problems[0];
         assert_eq!(second.span.line, 4);
-        assert!(entries[2].value.is_ok());
+        assert!(entries[2].value.is_some() && entries[2].problems.is_empty());
     }
 
     #[test]
@@ -382,12 +439,6 @@ mod tests {
         let lines: Vec<usize> = parsed.problems.iter().map(|p| p.span.line).collect();
         assert_eq!(lines, [1, 2, 4]);
         assert_eq!(parsed.value.unwrap().title.as_deref(), Some("ok"));
-    }
-
-    #[test]
-    fn positions_are_taken_out_of_messages() {
-        assert_eq!(without_positions("found a tab at line 3 column 1, while scanning"), "found a tab, while scanning");
-        assert_eq!(without_positions("at line x"), "at line x");
     }
 
     #[test]
@@ -423,6 +474,67 @@ mod tests {
         assert_eq!(err.span.line, 3);
         assert!(err.message.contains("unknown anchor"), "{}", err.message);
         assert!(err.help.unwrap().contains("aliases (*name)"));
+    }
+
+    #[test]
+    fn a_list_in_flow_style_keeps_each_entrys_line() {
+        assert!(parse_list::<Item>(path(), "[]\n").unwrap().is_empty());
+        let text = "# flow\n[{id: c1},\n  {id: 'c2, [x]', reply_to: c1}, # a comment, with [brackets]\n\n  {id: c3, autor: x}]\n";
+        let entries = parse_list::<Item>(path(), text).unwrap();
+        let places: Vec<(usize, usize)> = entries.iter().map(|e| (e.span.line, e.span.column)).collect();
+        assert_eq!(places, [(2, 2), (3, 3), (5, 3)]);
+        assert_eq!(entries[1].value.as_ref().unwrap().id, "c2, [x]");
+        assert_eq!(entries[1].keys.of("reply_to"), Span::new(path(), 3, 19));
+        assert!(entries[2].problems[0].to_string().starts_with("t.yaml:5:12: error: unknown key `autor`"));
+        assert_eq!(flow_items("[a,\n b]", 1), [1, 5]);
+    }
+
+    #[test]
+    fn an_indented_list_keeps_each_entrys_line_and_key_places() {
+        let text = "  - id: c1\n    autor: x\n\n  - id: c2\n    reply_to: c1\n";
+        let entries = parse_list::<Item>(path(), text).unwrap();
+        assert_eq!(entries.iter().map(|e| e.span.line).collect::<Vec<_>>(), [1, 4]);
+        assert_eq!(entries[1].keys.of("reply_to"), Span::new(path(), 5, 5));
+        assert_eq!(entries[0].problems[0].span, Span::new(path(), 2, 5));
+        assert_eq!(entries[0].value.as_ref().unwrap().id, "c1", "the bad key is left out, the rest kept");
+    }
+
+    #[test]
+    fn syntax_errors_are_in_plain_words_at_the_right_line() {
+        let colon = parse::<Item>(path(), "id: c1\nreply_to: I think: yes\n", 1).unwrap_err();
+        assert_eq!((colon.span.line, colon.span.column), (2, 18), "at the colon");
+        assert!(colon.message.starts_with("a colon followed by a space"), "{}", colon.message);
+        let text = "- id: c1\n  body: |\n    one\ntwo\n";
+        let entries = parse_list::<serde_yaml::Value>(path(), text);
+        let lost = entries.map(|mut e| e.remove(0).problems.remove(0)).unwrap_or_else(|p| p);
+        assert_eq!(lost.span.line, 4, "{lost}");
+        assert!(lost.message.starts_with("this line is not indented like the lines above"), "{lost}");
+        let quote = parse::<Item>(path(), "id: c1\nreply_to: \"c2\n", 1).unwrap_err();
+        assert_eq!((quote.span.line, quote.span.column), (2, 11), "where the quote opens: {quote}");
+        assert_eq!(quote.message, "a quote opened here is never closed");
+        let bracket = parse::<serde_yaml::Value>(path(), "id: c1\ntags: [a, b\nbody: x\n", 1).unwrap_err();
+        assert_eq!(bracket.span.line, 2, "where the list opens: {bracket}");
+        assert!(bracket.message.starts_with("a list in [brackets]"), "{bracket}");
+        let tab = parse::<Item>(path(), "id: c1\n\treply_to: c2\n", 3).unwrap_err();
+        assert_eq!(tab.span.line, 4);
+        assert!(tab.message.starts_with("a tab character"), "{tab}");
+        assert!(tab.help.is_some());
+    }
+
+    #[test]
+    fn keys_of_other_generators_get_a_hint() {
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Front {
+            summary: Option<String>,
+            tags: Option<Vec<String>>,
+        }
+        let hint = |text: &str| parse::<Front>(path(), text, 1).unwrap_err().help.unwrap();
+        assert!(hint("excerpt: x\n").starts_with("roundtable calls this `summary`: rename the key;"));
+        assert!(hint("categories: [a]\n").starts_with("roundtable calls this `tags`"));
+        assert!(hint("layout: post\n").starts_with("each kind of page has its own template"));
+        assert!(hint("permalink: /x/\n").starts_with("the keys allowed here"), "no `slug` here, so no hint");
     }
 
     #[test]

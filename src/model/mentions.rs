@@ -10,6 +10,8 @@
 use std::collections::HashMap;
 
 use super::{Person, PersonId};
+use crate::config::BaseUrl;
+use crate::routes::Route;
 
 /// Who a spelling names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,8 +30,8 @@ pub struct MentionNames {
 }
 
 impl MentionNames {
-    /// Gathers the spellings of `people`, whose pages are under `root` (like `/cohort/`).
-    pub fn new(people: &[Person], root: &str) -> MentionNames {
+    /// Gathers the spellings of `people`, whose pages are on the site at `base`.
+    pub fn new(people: &[Person], base: &BaseUrl) -> MentionNames {
         let mut named: HashMap<String, Named> = HashMap::new();
         let claim = |map: &mut HashMap<String, Named>, spelling: String, id: PersonId| {
             if spelling.is_empty() {
@@ -60,7 +62,7 @@ impl MentionNames {
         }
         let mut spellings: Vec<(String, Named)> = named.into_iter().collect();
         spellings.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then_with(|| a.0.cmp(&b.0)));
-        let hrefs = people.iter().map(|p| format!("{root}authors/{}/", p.slug)).collect();
+        let hrefs = people.iter().map(|p| Route::person(&p.slug, 0).url(base)).collect();
         MentionNames { spellings, hrefs }
     }
 
@@ -138,7 +140,7 @@ mod tests {
             person("Claire Martin", &[]),
             person("Priya Raman", &[]),
         ];
-        MentionNames::new(&people, "/")
+        MentionNames::new(&people, &BaseUrl::parse("/").expect("a root"))
     }
 
     #[test]

@@ -5,8 +5,10 @@
 //! there was no error, so later stages never see invalid content.
 
 pub mod dates;
+pub mod lookalike;
 pub mod mentions;
 pub mod people;
+pub mod prepare;
 pub mod slug;
 pub mod thread;
 
@@ -198,8 +200,12 @@ pub struct ResolveOptions {
     pub now: DateTime<Utc>,
 }
 
-/// Names the site's own pages use at the top level; no section or reading may take them.
-const RESERVED: [&str; 4] = ["authors", "tags", "search", "report"];
+/// The text `new reading` puts in a new reading's body: while it is there, the reading is a draft.
+pub const PLACEHOLDER: &str = "Paste or write the reading here, in Markdown.";
+
+/// The most tags one reading may have: each tag page lists its readings' tags, so the output of
+/// a reading with thousands would grow with their square.
+pub const MAX_TAGS: usize = 50;
 
 /// Checks everything and builds the `Site`; every problem found is returned.
 pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diagnostics> {
@@ -213,7 +219,18 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
     let mut tag_names: Vec<Vec<String>> = Vec::new();
     let mut scheduled = Vec::new();
     for raw in source.readings {
-        if raw.front.draft && !options.drafts {
+        // A reading made by `new reading` is a draft until its placeholder text is replaced.
+        let unfinished = raw.body.contains(PLACEHOLDER);
+        if unfinished {
+            problems.push(
+                Diagnostic::warning(
+                    Span::file(&raw.span.path),
+                    "this reading still holds the placeholder text of `new reading`, so it is a draft",
+                )
+                .with_help(format!("replace the line \"{PLACEHOLDER}\" with the reading's text to publish it")),
+            );
+        }
+        if (raw.front.draft || unfinished) && !options.drafts {
             continue;
         }
         // Like a draft, a scheduled reading is left out whole: its thread, tags and people too.
@@ -243,7 +260,7 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
     if problems.has_errors() {
         return Err(problems);
     }
-    let mention_names = mentions::MentionNames::new(&directory.people, &config.base_url.root);
+    let mention_names = mentions::MentionNames::new(&directory.people, &config.base_url);
     Ok(Site {
         mention_names,
         members,
@@ -299,14 +316,11 @@ fn resolve_sections(
                     Span::file(format!("content/{path}")),
                     format!("the folder name `{segment}` cannot be used in a page address"),
                 )
-                .with_help(format!(
-                    "rename it with lowercase letters, digits and dashes, like `{}`",
-                    slug::of(segment)
-                )),
+                .with_help(format!("rename it: {}", slug::fix(segment))),
             );
             continue;
         }
-        if RESERVED.contains(&path.as_str()) {
+        if crate::routes::RESERVED.contains(&path.as_str()) {
             problems.push(
                 Diagnostic::error(
                     Span::file(format!("content/{path}")),
@@ -392,7 +406,7 @@ fn resolve_reading(
         Some(slug) if !slug::is_valid(slug) => {
             problems.push(
                 Diagnostic::error(keys.of("slug"), format!("the slug `{slug}` cannot be used in a page address"))
-                    .with_help(format!("use lowercase letters, digits and dashes, like `{}`", slug::of(slug))),
+                    .with_help(slug::fix(slug)),
             );
             None
         }
@@ -409,6 +423,16 @@ fn resolve_reading(
         },
     };
     let source = front.source.and_then(|s| resolve_source(s, keys.of("source"), problems));
+    if front.tags.len() > MAX_TAGS {
+        problems.push(
+            Diagnostic::error(
+                keys.of("tags"),
+                format!("this reading has {} tags, more than the limit of {MAX_TAGS}", front.tags.len()),
+            )
+            .with_help("keep the few tags a reader would look for; every tag page lists each reading's tags"),
+        );
+        ok = false;
+    }
     for tag in &front.tags {
         if slug::of(tag).is_empty() {
             problems.push(
@@ -425,7 +449,8 @@ fn resolve_reading(
         );
         ok = false;
     }
-    let author = front.author.as_deref().and_then(|name| directory.find_or_add(name));
+    let author =
+        front.author.as_deref().and_then(|name| lookalike::find_or_add(directory, name, keys.of("author"), problems));
     let thread = resolve_thread(raw.comments, config, directory, problems);
     let (Some(title), Some(date), Some(slug), true) = (title, date, slug, ok) else {
         return None;
@@ -490,10 +515,18 @@ fn resolve_thread(
     problems: &mut Diagnostics,
 ) -> Thread {
     let mut pending = Vec::with_capacity(raw.len());
+    let mut left_out = Vec::new();
     for item in raw {
         let fields = item.fields;
         let mut found = Vec::new();
         let id = fields.id.as_deref().map(str::trim).unwrap_or_default().to_string();
+        if !item.keys.refused().is_empty() {
+            // Its bad keys were reported; a misspelt one would also be "missing", so only its id counts.
+            if thread::is_valid_id(&id) {
+                left_out.push((pending.len(), id, item.span));
+            }
+            continue;
+        }
         if id.is_empty() {
             found.push(
                 Diagnostic::error(item.span.clone(), "this comment has no `id`")
@@ -542,9 +575,13 @@ fn resolve_thread(
         let complete = found.is_empty();
         found.into_iter().for_each(|problem| problems.push(problem));
         let (Some(date), true) = (date, complete) else {
+            if thread::is_valid_id(&id) {
+                left_out.push((pending.len(), id, item.span));
+            }
             continue;
         };
-        let author = directory.find_or_add(fields.author.as_deref().unwrap_or_default());
+        let name = fields.author.as_deref().unwrap_or_default();
+        let author = lookalike::find_or_add(directory, name, item.keys.of("author"), problems);
         let reply_to = fields.reply_to.map(|parent| (parent.trim().to_string(), item.keys.of("reply_to")));
         pending.push(thread::Pending {
             comment: Comment {
@@ -559,7 +596,7 @@ fn resolve_thread(
             reply_to,
         });
     }
-    thread::build(pending, problems)
+    thread::build(pending, left_out, problems)
 }
 
 /// Two readings at one address, or a reading where a section or the site's pages are.
@@ -571,7 +608,7 @@ fn check_paths(readings: &[Reading], sections: &[(Section, Option<NaiveDate>)], 
         taken.insert(path, span);
     }
     for reading in readings {
-        if RESERVED.contains(&reading.path.as_str()) {
+        if crate::routes::RESERVED.contains(&reading.path.as_str()) {
             problems.push(
                 Diagnostic::error(
                     reading.span.clone(),

@@ -7,6 +7,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use unicode_normalization::UnicodeNormalization;
+
 use super::{slug, Person, PersonId};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::load::raw::RawPerson;
@@ -28,10 +30,9 @@ impl Directory {
         for entry in raw {
             let key = entry.key.trim().to_string();
             if !slug::is_valid(&key) {
-                let suggestion = slug::of(&key);
                 problems.push(
                     Diagnostic::error(entry.span.clone(), format!("`{key}` cannot be used as a page address"))
-                        .with_help(format!("use lowercase letters, digits and dashes, like `{suggestion}`")),
+                        .with_help(slug::fix(&key)),
                 );
                 continue;
             }
@@ -146,9 +147,10 @@ impl Directory {
     }
 }
 
-/// Lowercase with runs of white space made one space, for matching.
+/// Composed (NFC), lowercase, with runs of white space made one space, for matching: `Zoë` typed
+/// as one character or as `e` and a combining mark is one name.
 pub(crate) fn fold(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    name.nfc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 pub(crate) fn is_anonymous(folded: &str) -> bool {
@@ -206,6 +208,16 @@ mod tests {
         assert_eq!(dir.people[zoe.0].slug, "zoe-ng");
         assert_eq!(dir.people[zoe_plain.0].slug, "zoe-ng-2");
         assert_eq!(dir.find_or_add("zoë ng"), Some(zoe));
+        assert_eq!(dir.find_or_add("ZOE\u{308} NG"), Some(zoe), "decomposed is the same name");
+    }
+
+    #[test]
+    fn long_and_device_names_get_safe_slugs() {
+        let mut dir = Directory::default();
+        let long = dir.find_or_add(&"Bartholomew ".repeat(30)).unwrap();
+        let con = dir.find_or_add("Con").unwrap();
+        assert!(dir.people[long.0].slug.len() <= slug::MAX_LEN);
+        assert_eq!(dir.people[con.0].slug, "con-1");
     }
 
     #[test]

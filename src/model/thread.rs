@@ -19,25 +19,43 @@ pub struct Pending {
 
 /// Builds the tree, reporting duplicate ids, missing parents and cycles.
 ///
-/// Comments with such problems are left out so the rest can still be checked.
-pub fn build(pending: Vec<Pending>, problems: &mut Diagnostics) -> Thread {
-    let mut by_id: HashMap<String, usize> = HashMap::with_capacity(pending.len());
-    let mut kept: Vec<Pending> = Vec::with_capacity(pending.len());
-    for item in pending {
-        if let Some(&first) = by_id.get(&item.comment.id) {
-            let first_span = &kept[first].comment.span;
+/// Comments with such problems are left out so the rest can still be checked. `left_out` holds
+/// the ids (and places) of comments already left out for a problem of their own, such as a bad
+/// date, each with the number of `pending` comments before it in the file: their ids still count,
+/// so that a duplicate of one is found, a reply to one is not called a reply to nothing, and the
+/// list of ids in a help line names them.
+pub fn build(pending: Vec<Pending>, left_out: Vec<(usize, String, Span)>, problems: &mut Diagnostics) -> Thread {
+    let mut seen: HashMap<String, Span> = HashMap::with_capacity(pending.len() + left_out.len());
+    let mut all_ids: Vec<(Span, String)> = Vec::with_capacity(pending.len() + left_out.len());
+    // In file order, so that the second use of an id is the one reported.
+    let mut left_out = left_out.into_iter().peekable();
+    let mut places: Vec<(Span, Option<Pending>, String)> = Vec::with_capacity(pending.len() + left_out.len());
+    for (index, item) in pending.into_iter().enumerate() {
+        while let Some((_, id, span)) = left_out.next_if(|(before, _, _)| *before <= index) {
+            places.push((span, None, id));
+        }
+        let (span, id) = (item.comment.span.clone(), item.comment.id.clone());
+        places.push((span, Some(item), id));
+    }
+    places.extend(left_out.map(|(_, id, span)| (span, None, id)));
+    let mut by_id: HashMap<String, usize> = HashMap::with_capacity(places.len());
+    let mut kept: Vec<Pending> = Vec::with_capacity(places.len());
+    for (span, item, id) in places {
+        if let Some(first_span) = seen.get(&id) {
             problems.push(
-                Diagnostic::error(
-                    item.comment.span.clone(),
-                    format!("the id `{}` is used twice in this thread", item.comment.id),
-                )
-                .with_help(format!("it was first used at {first_span}; give this comment another id")),
+                Diagnostic::error(span, format!("the id `{id}` is used twice in this thread"))
+                    .with_help(format!("it was first used at {first_span}; give this comment another id")),
             );
             continue;
         }
-        by_id.insert(item.comment.id.clone(), kept.len());
-        kept.push(item);
+        seen.insert(id.clone(), span.clone());
+        all_ids.push((span, id.clone()));
+        if let Some(item) = item {
+            by_id.insert(id, kept.len());
+            kept.push(item);
+        }
     }
+    let ids: Vec<&str> = all_ids.iter().map(|(_, id)| id.as_str()).collect();
     let mut parents: Vec<Option<usize>> = vec![None; kept.len()];
     let mut broken = vec![false; kept.len()];
     for (index, item) in kept.iter().enumerate() {
@@ -46,11 +64,13 @@ pub fn build(pending: Vec<Pending>, problems: &mut Diagnostics) -> Thread {
         };
         match by_id.get(parent_id) {
             Some(&parent) => parents[index] = Some(parent),
+            // It answers a comment left out for a problem of its own, already reported.
+            None if seen.contains_key(parent_id) => broken[index] = true,
             None => {
                 broken[index] = true;
                 problems.push(
                     Diagnostic::error(span.clone(), format!("reply_to `{parent_id}` names no comment in this thread"))
-                        .with_help(format!("ids in this thread are {}", list_ids(&kept))),
+                        .with_help(format!("ids in this thread are {}", list_ids(&ids))),
                 );
             }
         }
@@ -91,13 +111,19 @@ fn report_cycles(kept: &[Pending], parents: &[Option<usize>], problems: &mut Dia
                     let mut circle: Vec<usize> = walk[from..].to_vec();
                     circle.sort_unstable();
                     let ids: Vec<String> = circle.iter().map(|&i| format!("`{}`", kept[i].comment.id)).collect();
-                    problems.push(
-                        Diagnostic::error(
+                    let problem = match circle.as_slice() {
+                        [only] => Diagnostic::error(
+                            kept[*only].reply_to.as_ref().map_or(&kept[*only].comment.span, |(_, at)| at).clone(),
+                            format!("comment `{}` replies to itself", kept[*only].comment.id),
+                        )
+                        .with_help("set reply_to to the id of the comment it answers, or remove the reply_to line"),
+                        _ => Diagnostic::error(
                             kept[circle[0]].comment.span.clone(),
                             format!("comments {} reply to each other in a circle", ids.join(", ")),
                         )
                         .with_help("a reply must answer an earlier comment: fix one of these reply_to values"),
-                    );
+                    };
+                    problems.push(problem);
                     break;
                 }
                 _ => break,
@@ -157,9 +183,9 @@ fn assemble(kept: Vec<Pending>, parents: Vec<Option<usize>>, broken: Vec<bool>) 
     Thread { comments, roots, children }
 }
 
-fn list_ids(kept: &[Pending]) -> String {
-    let ids: Vec<String> = kept.iter().take(12).map(|p| format!("`{}`", p.comment.id)).collect();
-    let more = kept.len().saturating_sub(12);
+fn list_ids(all: &[&str]) -> String {
+    let ids: Vec<String> = all.iter().take(12).map(|id| format!("`{id}`")).collect();
+    let more = all.len().saturating_sub(12);
     if more > 0 {
         format!("{} and {more} more", ids.join(", "))
     } else {
@@ -212,6 +238,7 @@ mod tests {
                 pending("c0", 5, None, 13),
                 pending("deep", 40, Some("early"), 17),
             ],
+            Vec::new(),
             &mut problems,
         );
         assert!(problems.is_empty(), "{problems:?}");
@@ -234,6 +261,7 @@ mod tests {
                 pending("b", 4, Some("a"), 17),
                 pending("below", 5, Some("a"), 21),
             ],
+            Vec::new(),
             &mut problems,
         );
         let errors = problems.sorted().into_iter().filter(|d| d.severity == crate::diagnostics::Severity::Error);
@@ -259,7 +287,7 @@ mod tests {
             chain.push(item);
         }
         let mut problems = Diagnostics::new();
-        let thread = build(chain, &mut problems);
+        let thread = build(chain, Vec::new(), &mut problems);
         assert!(problems.is_empty());
         assert_eq!(thread.comments.iter().map(|c| c.depth).max(), Some(9_999));
     }

@@ -10,7 +10,8 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use super::markdown::{self, Author};
-use super::sanitize::{self, Html, MAX_NESTING, MEMBER_ID_PREFIX};
+use super::nesting::{self, MAX_NESTING};
+use super::sanitize::{self, Html, MEMBER_ID_PREFIX};
 use crate::cache::{BodyCache, Cleaned, Key};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::model::mentions::MentionNames;
@@ -167,7 +168,7 @@ impl Members<'_> {
             None => {
                 let converted = checked(markdown, Author::Member { id_prefix, mentions }, span)?;
                 self.cleaned.fetch_add(1, Ordering::Relaxed);
-                Cleaned { html: sanitize::member(&converted.html), mentions: converted.mentions }
+                Cleaned { html: sanitize::member(&converted.html, id_prefix), mentions: converted.mentions }
             }
         };
         self.seen.lock().expect("no panics while locked").push((key, cleaned.clone()));
@@ -176,9 +177,15 @@ impl Members<'_> {
 }
 
 /// Converts, then refuses HTML nested deeper than the limit before any HTML parser sees it.
+///
+/// A text too large to convert or too deep to parse is reported at its comment's (or bio's,
+/// or reading's) file and line.
 fn checked(markdown: &str, author: Author, span: &Span) -> Result<markdown::Converted, Diagnostic> {
-    let converted = markdown::to_html(markdown, author);
-    let depth = sanitize::nesting_depth(&converted.html);
+    let converted = markdown::to_html(markdown, author)
+        .map_err(|too_large| Diagnostic::error(span.clone(), too_large.message).with_help(too_large.help))?;
+    // What Markdown made nests as its events say; only raw HTML needs the tokenizer.
+    let depth =
+        if converted.raw_html { converted.depth.max(nesting::nesting_depth(&converted.html)) } else { converted.depth };
     if depth > MAX_NESTING {
         return Err(Diagnostic::error(
             span.clone(),

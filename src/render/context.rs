@@ -1,300 +1,13 @@
-//! The template context: what every template receives, as typed views of the `Site`.
-//!
-//! These types are the theme author's reference; `docs/templates.md` documents
-//! them field by field. HTML fields are `Html`, which Tera prints unescaped;
-//! every other string is escaped by Tera.
-
-use serde::Serialize;
+//! Views: the objects of `objects` made from the `Site` and the rendered bodies.
 
 use super::bodies::Bodies;
+use super::objects::{
+    CommentBase, CommentCard, CommentView, DateView, PageView, PersonLink, PersonView, ReadingRef, ReadingView,
+    ReplyTarget, SectionLink, SiteView, SourceView, TagLink, TagView, WeekGroup,
+};
 use super::phrases::{after_reading, initials, join_names, tint};
-use super::sanitize::Html;
 use crate::model::{Comment, Person, PersonId, Reading, ReadingId, Site};
-
-/// `site`: given to every template.
-#[derive(Debug, Serialize)]
-pub struct SiteView<'a> {
-    /// The site's title.
-    pub title: &'a str,
-    /// One line about the site.
-    pub description: Option<&'a str>,
-    /// The `lang` of pages.
-    pub language: &'a str,
-    /// Absolute address of the site, ending in `/`.
-    pub base_url: &'a str,
-    /// Path prefix of every link, ending in `/`.
-    pub root: &'a str,
-    /// The readings feed.
-    pub feed_url: String,
-    /// The comments feed.
-    pub comments_feed_url: String,
-    /// The list of people.
-    pub authors_url: String,
-    /// The list of tags.
-    pub tags_url: String,
-    /// The search page.
-    pub search_url: String,
-    /// Top-level sections, for navigation.
-    pub sections: Vec<SectionLink<'a>>,
-}
-
-/// `page`: what the page being rendered is.
-#[derive(Debug, Serialize)]
-pub struct PageView {
-    /// index, section, reading, authors, author, tags, tag, 404, atom, comments, sitemap.
-    pub kind: &'static str,
-    /// The page's own title.
-    pub title: String,
-    /// Root-relative address.
-    pub url: String,
-    /// Absolute address.
-    pub permalink: String,
-}
-
-/// A date for people and for machines.
-#[derive(Debug, Serialize)]
-pub struct DateView {
-    /// RFC 3339 with offset.
-    pub iso: String,
-    /// `YYYY-MM-DD` in the site's timezone.
-    pub day: String,
-    /// Formatted with `date_format` in the site's timezone.
-    pub display: String,
-}
-
-/// A link to a person (or an anonymous writer).
-#[derive(Debug, Serialize)]
-pub struct PersonLink<'a> {
-    /// Display name ("Anonymous" when anonymous).
-    pub name: &'a str,
-    /// Their page; none when anonymous.
-    pub url: Option<String>,
-    /// facilitator, member, guest or other text.
-    pub role: Option<&'a str>,
-    /// One or two letters for an avatar.
-    pub initials: String,
-    /// 0 to 5, the same for the same name on every build: a colour for the avatar.
-    pub tint: u32,
-    /// True when no one is named.
-    pub anonymous: bool,
-}
-
-/// A person on the list of people and on their own page.
-#[derive(Debug, Serialize)]
-pub struct PersonView<'a> {
-    /// Their link fields.
-    #[serde(flatten)]
-    pub link: PersonLink<'a>,
-    /// Their page's slug.
-    pub slug: &'a str,
-    /// Their bio.
-    pub bio: Option<&'a Html>,
-    /// Their web page.
-    pub website: Option<&'a str>,
-    /// How many readings they wrote.
-    pub reading_count: usize,
-    /// How many comments they wrote.
-    pub comment_count: usize,
-}
-
-/// A link to a tag.
-#[derive(Debug, Serialize)]
-pub struct TagLink<'a> {
-    /// The tag as written.
-    pub name: &'a str,
-    /// Its page.
-    pub url: String,
-}
-
-/// A tag with its count.
-#[derive(Debug, Serialize)]
-pub struct TagView<'a> {
-    /// The tag as written.
-    pub name: &'a str,
-    /// Its page's slug.
-    pub slug: &'a str,
-    /// Its page.
-    pub url: String,
-    /// Readings with this tag.
-    pub count: usize,
-}
-
-/// A link to a section.
-#[derive(Debug, Serialize)]
-pub struct SectionLink<'a> {
-    /// Its title.
-    pub title: &'a str,
-    /// Its page.
-    pub url: String,
-}
-
-/// A section's own page.
-#[derive(Debug, Serialize)]
-pub struct SectionView<'a> {
-    /// Its title.
-    pub title: &'a str,
-    /// Its page.
-    pub url: String,
-    /// One line about it.
-    pub description: Option<&'a str>,
-    /// Its introduction.
-    pub content: Option<&'a Html>,
-}
-
-/// A citation.
-#[derive(Debug, Serialize)]
-pub struct SourceView<'a> {
-    /// Title of the book or article.
-    pub title: &'a str,
-    /// Its authors.
-    pub authors: &'a [String],
-    /// "A, B and C".
-    pub authors_text: Option<String>,
-    /// Its publisher.
-    pub publisher: Option<&'a str>,
-    /// Its year.
-    pub year: Option<u32>,
-    /// A link to it.
-    pub url: Option<&'a str>,
-}
-
-/// A reading, in lists, on its page and in feeds.
-#[derive(Debug, Serialize)]
-pub struct ReadingView<'a> {
-    /// Its title.
-    pub title: &'a str,
-    /// Its page.
-    pub url: String,
-    /// Its absolute address.
-    pub permalink: String,
-    /// The feed of its discussion.
-    pub comments_feed_url: String,
-    /// When it was published.
-    pub date: DateView,
-    /// Who wrote it.
-    pub author: Option<PersonLink<'a>>,
-    /// The cohort week.
-    pub week: Option<u32>,
-    /// Its tags.
-    pub tags: Vec<TagLink<'a>>,
-    /// Its summary.
-    pub summary: &'a Html,
-    /// Its source.
-    pub source: Option<SourceView<'a>>,
-    /// Its section.
-    pub section: Option<SectionLink<'a>>,
-    /// How many comments its thread has.
-    pub comment_count: usize,
-    /// How many people wrote in its thread.
-    pub participant_count: usize,
-    /// False when the thread is closed.
-    pub comments_open: bool,
-    /// True for a draft (only built with `--drafts`).
-    pub draft: bool,
-    /// Its body: only on its own page and in the feed.
-    pub content: Option<&'a Html>,
-}
-
-/// Readings of one week.
-#[derive(Debug, Serialize)]
-pub struct WeekGroup<'a> {
-    /// The week number; none for readings without a week.
-    pub week: Option<u32>,
-    /// "Week 3" or "More readings".
-    pub label: String,
-    /// True for the newest week.
-    pub current: bool,
-    /// Its readings, newest first.
-    pub readings: Vec<ReadingView<'a>>,
-}
-
-/// Where a comment shown flat belongs, or what a card's comment answers.
-#[derive(Debug, Serialize)]
-pub struct ReplyTarget<'a> {
-    /// The parent's id.
-    pub id: &'a str,
-    /// The parent's element id.
-    pub anchor: String,
-    /// The parent's address.
-    pub url: String,
-    /// The parent's writer.
-    pub name: &'a str,
-}
-
-/// What every view of a comment shows.
-#[derive(Debug, Serialize)]
-pub struct CommentBase<'a> {
-    /// Its id.
-    pub id: &'a str,
-    /// Its element id.
-    pub anchor: String,
-    /// Root-relative address.
-    pub url: String,
-    /// Absolute address.
-    pub permalink: String,
-    /// Its writer.
-    pub author: PersonLink<'a>,
-    /// When it was written.
-    pub date: DateView,
-    /// When it was written, counted in the site's days from its reading: "2 days after the reading".
-    pub after_reading: String,
-    /// Its text.
-    pub body: &'a Html,
-}
-
-/// A comment in a thread, with its replies nested.
-#[derive(Debug, Serialize)]
-pub struct CommentView<'a> {
-    /// Its id, address, writer, date and text.
-    #[serde(flatten)]
-    pub base: CommentBase<'a>,
-    /// 1 for top-level; never above `thread.max_depth`.
-    pub level: u32,
-    /// The parent's id.
-    pub reply_to: Option<&'a str>,
-    /// The parent, for every reply.
-    pub parent: Option<ReplyTarget<'a>>,
-    /// The parent, when shown away from it.
-    pub in_reply_to: Option<ReplyTarget<'a>>,
-    /// Direct replies.
-    pub reply_count: usize,
-    /// Replies at any depth.
-    pub descendant_count: usize,
-    /// Replies shown inside it.
-    pub replies: Vec<CommentView<'a>>,
-}
-
-/// A comment on its own, with its reading.
-#[derive(Debug, Serialize)]
-pub struct CommentCard<'a> {
-    /// Its id, address, writer, date and text.
-    #[serde(flatten)]
-    pub base: CommentBase<'a>,
-    /// What it answers.
-    pub reply_to: Option<ReplyTarget<'a>>,
-    /// The reading it belongs to.
-    pub reading: ReadingRef<'a>,
-}
-
-/// A reading named by a comment card.
-#[derive(Debug, Serialize)]
-pub struct ReadingRef<'a> {
-    /// Its title.
-    pub title: &'a str,
-    /// Its page.
-    pub url: String,
-    /// Its absolute address.
-    pub permalink: String,
-}
-
-/// One address of the sitemap.
-#[derive(Debug, Serialize)]
-pub struct SitemapEntry {
-    /// Absolute address.
-    pub permalink: String,
-    /// Last change, as a day.
-    pub lastmod: Option<String>,
-}
+use crate::routes::Route;
 
 /// Builds views from the model and the rendered bodies.
 pub struct Views<'a> {
@@ -313,25 +26,14 @@ impl<'a> Views<'a> {
         Views { site, bodies, descendants }
     }
 
-    /// The root-relative address of a page folder: `path` is `""` for the home page or `a/b`.
-    pub fn url(&self, path: &str) -> String {
-        let root = &self.site.config.base_url.root;
-        if path.is_empty() {
-            root.clone()
-        } else {
-            format!("{root}{path}/")
-        }
+    /// The address of `route` in links: every link a page shows is made here (see `routes` for relative links).
+    pub fn url(&self, route: &Route) -> String {
+        route.url(&self.site.config.base_url)
     }
 
-    /// The root-relative address of a file such as `atom.xml`.
-    pub fn file_url(&self, path: &str) -> String {
-        format!("{}{path}", self.site.config.base_url.root)
-    }
-
-    /// The absolute form of a root-relative address made by `url`.
-    pub fn permalink(&self, url: &str) -> String {
-        let base = &self.site.config.base_url;
-        format!("{}{}", base.absolute, &url[base.root.len()..])
+    /// The absolute address of `route`.
+    pub fn permalink(&self, route: &Route) -> String {
+        route.permalink(&self.site.config.base_url)
     }
 
     /// `site`.
@@ -343,24 +45,25 @@ impl<'a> Views<'a> {
             language: &config.language,
             base_url: &config.base_url.absolute,
             root: &config.base_url.root,
-            feed_url: self.file_url("atom.xml"),
-            comments_feed_url: self.file_url("comments.xml"),
-            authors_url: self.url("authors"),
-            tags_url: self.url("tags"),
-            search_url: self.url("search"),
+            feed_url: self.url(&Route::readings_feed()),
+            comments_feed_url: self.url(&Route::comments_feed()),
+            authors_url: self.url(&Route::people()),
+            tags_url: self.url(&Route::tags()),
+            search_url: self.url(&Route::search()),
+            search_index_url: self.url(&Route::search_index()),
             sections: self
                 .site
                 .sections
                 .iter()
                 .filter(|s| s.top_level)
-                .map(|s| SectionLink { title: &s.title, url: self.url(&s.path) })
+                .map(|s| SectionLink { title: &s.title, url: self.url(&Route::section(&s.path)) })
                 .collect(),
         }
     }
 
-    /// `page` for a page at `url`.
-    pub fn page(&self, kind: &'static str, title: String, url: String) -> PageView {
-        PageView { kind, title, permalink: self.permalink(&url), url }
+    /// `page` for a page at `route`.
+    pub fn page(&self, kind: &'static str, title: String, route: &Route) -> PageView {
+        PageView { kind, title, url: self.url(route), permalink: self.permalink(route) }
     }
 
     /// A date in the site's timezone.
@@ -392,7 +95,7 @@ impl<'a> Views<'a> {
                 let person = &self.site.people[id.0];
                 PersonLink {
                     name: &person.name,
-                    url: Some(self.url(&format!("authors/{}", person.slug))),
+                    url: Some(self.url(&Route::person(&person.slug, 0))),
                     role: person.role.as_deref(),
                     initials: initials(&person.name),
                     tint: tint(&person.slug),
@@ -427,24 +130,19 @@ impl<'a> Views<'a> {
     /// A tag with its count.
     pub fn tag(&self, index: usize) -> TagView<'a> {
         let tag = &self.site.tags[index];
-        TagView {
-            name: &tag.name,
-            slug: &tag.slug,
-            url: self.url(&format!("tags/{}", tag.slug)),
-            count: tag.readings.len(),
-        }
+        TagView { name: &tag.name, slug: &tag.slug, url: self.url(&Route::tag(&tag.slug)), count: tag.readings.len() }
     }
 
     /// A reading; `with_content` adds its body.
     pub fn reading(&self, id: ReadingId, with_content: bool) -> ReadingView<'a> {
         let reading: &'a Reading = &self.site.readings[id.0];
         let body = &self.bodies.readings[id.0];
-        let url = self.url(&reading.path);
+        let route = Route::reading(&reading.path);
         ReadingView {
             title: &reading.title,
-            comments_feed_url: self.file_url(&format!("{}/comments.xml", reading.path)),
-            permalink: self.permalink(&url),
-            url,
+            comments_feed_url: self.url(&Route::reading_feed(&reading.path)),
+            permalink: self.permalink(&route),
+            url: self.url(&route),
             date: self.date(&reading.date),
             author: reading.author.map(|a| self.person_link(Some(a))),
             week: reading.week,
@@ -453,7 +151,7 @@ impl<'a> Views<'a> {
                 .iter()
                 .map(|&t| {
                     let tag = &self.site.tags[t];
-                    TagLink { name: &tag.name, url: self.url(&format!("tags/{}", tag.slug)) }
+                    TagLink { name: &tag.name, url: self.url(&Route::tag(&tag.slug)) }
                 })
                 .collect(),
             summary: &body.summary,
@@ -470,7 +168,7 @@ impl<'a> Views<'a> {
                 .sections
                 .iter()
                 .find(|s| s.path == reading.section)
-                .map(|s| SectionLink { title: &s.title, url: self.url(&s.path) }),
+                .map(|s| SectionLink { title: &s.title, url: self.url(&Route::section(&s.path)) }),
             comment_count: reading.thread.comments.len(),
             participant_count: participants(reading).len(),
             comments_open: reading.comments_open,
@@ -505,16 +203,13 @@ impl<'a> Views<'a> {
         groups
     }
 
-    fn comment_url(&self, reading: &Reading, comment: &Comment) -> String {
-        format!("{}#comment-{}", self.url(&reading.path), comment.id)
-    }
-
     fn reply_target(&self, reading: &'a Reading, index: usize) -> ReplyTarget<'a> {
         let comment = &reading.thread.comments[index];
+        let route = comment_route(reading, comment);
         ReplyTarget {
             id: &comment.id,
-            anchor: format!("comment-{}", comment.id),
-            url: self.comment_url(reading, comment),
+            anchor: anchor(&route),
+            url: self.url(&route),
             name: self.person_link(comment.author).name,
         }
     }
@@ -523,12 +218,12 @@ impl<'a> Views<'a> {
     fn comment_base(&self, id: ReadingId, index: usize) -> CommentBase<'a> {
         let reading: &'a Reading = &self.site.readings[id.0];
         let comment = &reading.thread.comments[index];
-        let url = self.comment_url(reading, comment);
+        let route = comment_route(reading, comment);
         CommentBase {
             id: &comment.id,
-            anchor: format!("comment-{}", comment.id),
-            permalink: self.permalink(&url),
-            url,
+            anchor: anchor(&route),
+            url: self.url(&route),
+            permalink: self.permalink(&route),
             author: self.person_link(comment.author),
             date: self.date(&comment.date),
             after_reading: after_reading(self.days_between(&reading.date, &comment.date)),
@@ -590,13 +285,22 @@ impl<'a> Views<'a> {
     pub fn comment_card(&self, id: ReadingId, index: usize) -> CommentCard<'a> {
         let reading: &'a Reading = &self.site.readings[id.0];
         let comment = &reading.thread.comments[index];
-        let reading_url = self.url(&reading.path);
+        let route = Route::reading(&reading.path);
         CommentCard {
             base: self.comment_base(id, index),
             reply_to: comment.parent.map(|p| self.reply_target(reading, p)),
-            reading: ReadingRef { title: &reading.title, permalink: self.permalink(&reading_url), url: reading_url },
+            reading: ReadingRef { title: &reading.title, url: self.url(&route), permalink: self.permalink(&route) },
         }
     }
+}
+
+fn comment_route(reading: &Reading, comment: &Comment) -> Route {
+    Route::comment(&reading.path, &comment.id)
+}
+
+/// The element id a comment's route points at.
+fn anchor(route: &Route) -> String {
+    route.anchor().expect("a comment's route has an anchor").to_string()
 }
 
 /// Replies at any depth below each comment, counted without recursion.

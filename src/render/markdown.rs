@@ -4,7 +4,7 @@
 //! take exponential time. Heading attributes and heading ids are for readings
 //! only. The HTML made here is not safe yet: `sanitize` cleans it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
@@ -34,6 +34,30 @@ pub struct Converted {
     pub first_paragraph: Option<String>,
     /// The people linked by `@Name`, in order of first mention.
     pub mentions: Vec<PersonId>,
+    /// How deep the elements Markdown made nest; raw HTML in the text is not counted.
+    pub depth: usize,
+    /// Whether the text holds raw HTML, whose nesting only an HTML tokenizer can measure.
+    pub raw_html: bool,
+}
+
+/// The most table cells one text may make: pulldown-cmark pads every short row to the
+/// header's width, so a few bytes per row can become hundreds of cells.
+pub const MAX_TABLE_CELLS: usize = 10_000;
+
+/// HTML one text may make beyond [`OUTPUT_PER_INPUT_BYTE`] times its own length.
+pub const OUTPUT_ALLOWANCE: usize = 1 << 20;
+
+/// HTML bytes one text may make per byte of Markdown, past [`OUTPUT_ALLOWANCE`]: ordinary
+/// Markdown makes two to five; a link reference or footnote repeated thousands of times makes more.
+pub const OUTPUT_PER_INPUT_BYTE: usize = 16;
+
+/// Why a text was not converted: it would expand past a limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TooLarge {
+    /// What is too large, for the error message.
+    pub message: String,
+    /// What the writer can do about it.
+    pub help: &'static str,
 }
 
 fn options(author: Author) -> Options {
@@ -49,25 +73,78 @@ fn options(author: Author) -> Options {
 }
 
 /// Converts `markdown` to HTML, with ids for headings (readings) and footnotes.
-pub fn to_html(markdown: &str, author: Author) -> Converted {
-    let mut events: Vec<Event> = Parser::new_ext(markdown, options(author)).collect();
+///
+/// Refuses, before any HTML is written, a text that would expand past [`MAX_TABLE_CELLS`] or
+/// past its share of output: the events are counted as they come, so a refused text costs no
+/// more memory than its limit.
+pub fn to_html(markdown: &str, author: Author) -> Result<Converted, TooLarge> {
+    let (mut events, depth, raw_html) = bounded_events(markdown, author)?;
     let mut mentions = Vec::new();
-    match author {
-        Author::Facilitator => {
-            add_heading_ids(&mut events);
-            rename_footnotes(&mut events, "");
-        }
-        Author::Member { id_prefix, mentions: names } => {
-            rename_footnotes(&mut events, id_prefix);
-            if let Some(names) = names {
-                events = link_mentions(events, names, &mut mentions);
-            }
-        }
+    rename_footnotes(&mut events);
+    if let Author::Facilitator = author {
+        add_heading_ids(&mut events);
+    }
+    if let Author::Member { mentions: Some(names), .. } = author {
+        events = link_mentions(events, names, &mut mentions);
     }
     let first_paragraph = first_paragraph(&events);
+    if let Author::Member { id_prefix, .. } = author {
+        link_footnote_references(&mut events, id_prefix);
+    }
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Converted { html, first_paragraph, mentions }
+    // A mention adds one `<a>` around text.
+    Ok(Converted { html, first_paragraph, mentions, depth: depth + 1, raw_html })
+}
+
+/// The parser's events with the nesting they make and whether raw HTML is among them,
+/// or why the text is refused.
+fn bounded_events<'m>(markdown: &'m str, author: Author) -> Result<(Vec<Event<'m>>, usize, bool), TooLarge> {
+    let allowed = OUTPUT_ALLOWANCE.saturating_add(markdown.len().saturating_mul(OUTPUT_PER_INPUT_BYTE));
+    let (mut cells, mut output, mut depth, mut deepest, mut raw_html) = (0usize, 0usize, 0usize, 0usize, false);
+    let mut events = Vec::new();
+    for event in Parser::new_ext(markdown, options(author)) {
+        // What the event writes, roughly: its text, its link's address, or a tag.
+        output += match &event {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => t.len(),
+            Event::Html(t) | Event::InlineHtml(t) => {
+                raw_html = true;
+                t.len()
+            }
+            Event::Start(Tag::Link { dest_url, title, .. } | Tag::Image { dest_url, title, .. }) => {
+                dest_url.len() + title.len() + 32
+            }
+            _ => 24,
+        };
+        match &event {
+            Event::Start(tag) => {
+                // A table opens `<table>` and `<thead>` or `<tbody>` at once.
+                depth += if matches!(tag, Tag::Table(_)) { 2 } else { 1 };
+                deepest = deepest.max(depth);
+                if matches!(tag, Tag::TableCell) {
+                    cells += 1;
+                }
+            }
+            Event::End(tag) => depth = depth.saturating_sub(if matches!(tag, TagEnd::Table) { 2 } else { 1 }),
+            _ => {}
+        }
+        if cells > MAX_TABLE_CELLS {
+            return Err(TooLarge {
+                message: format!("this text's tables have more than {MAX_TABLE_CELLS} cells"),
+                help: "every row of a table gets as many cells as its header has columns: \
+                       use fewer columns or rows, or split the table",
+            });
+        }
+        if output > allowed {
+            return Err(TooLarge {
+                message: format!("this text of {} bytes would make more than {allowed} bytes of HTML", markdown.len()),
+                help: "a short text makes this much only by repeating a link reference, footnote or table \
+                       thousands of times: write less of it",
+            });
+        }
+        events.push(event);
+    }
+    Ok((events, deepest, raw_html))
 }
 
 /// Links each `@Name` of plain text to the person's page, and records who was named.
@@ -129,50 +206,76 @@ fn mention_text(text: &str, names: &MentionNames, found: &mut Vec<PersonId>, out
     }
 }
 
-/// Ids the page itself uses: headings never take them, nor any `comment-…` id.
-pub const PAGE_IDS: &[&str] = &["main", "discussion", "discussion-heading"];
+/// Ids the default theme's pages use: a heading never takes one.
+pub const PAGE_IDS: &[&str] = &[
+    "main",
+    "discussion",
+    "discussion-heading",
+    "mentioned-heading",
+    "readings-heading",
+    "reflections-heading",
+    "search-input",
+    "search-results",
+    "search-status",
+];
 
-/// Gives every heading without an `{#id}` one made from its text, unique on the page.
+/// Beginnings of ids the theme numbers (`comment-c3`, `week-2`, `reflection-1`), members' texts
+/// (`ugc-`) and a reading's footnotes (`fn-`) use: a heading whose id would start so gets `about-` first.
+pub const PAGE_ID_PREFIXES: &[&str] = &["comment-", "ugc-", "fn-", "week-", "reflection-"];
+
+/// Gives every heading an id unique on the page: its own `{#id}` or one made from its text,
+/// moved clear of the page's own ids and numbered when taken.
 fn add_heading_ids(events: &mut [Event]) {
-    let mut used: HashMap<String, usize> = PAGE_IDS.iter().map(|id| (id.to_string(), 1)).collect();
-    for event in events.iter() {
-        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
-            used.insert(id.to_string(), 1);
-        }
-    }
+    let mut used: HashSet<String> = PAGE_IDS.iter().map(|id| id.to_string()).collect();
+    let mut tried: HashMap<String, usize> = HashMap::new();
     let mut index = 0;
     while index < events.len() {
-        if let Event::Start(Tag::Heading { id: None, .. }) = &events[index] {
-            let mut text = String::new();
-            for event in &events[index + 1..] {
-                match event {
-                    Event::End(TagEnd::Heading(_)) => break,
-                    Event::Text(t) | Event::Code(t) => text.push_str(t),
-                    _ => {}
-                }
-            }
-            let base = match slug::slugify(&text) {
+        if let Event::Start(Tag::Heading { id, .. }) = &events[index] {
+            let wanted = match id {
+                Some(id) => id.to_string(),
+                None => heading_text(&events[index + 1..]),
+            };
+            let base = match slug::slugify(&wanted) {
                 s if s.is_empty() => "section".to_string(),
-                s if s.starts_with("comment-") => format!("about-{s}"),
+                s if PAGE_ID_PREFIXES.iter().any(|prefix| s.starts_with(prefix)) => format!("about-{s}"),
                 s => s,
             };
-            let count = used.entry(base.clone()).or_insert(0);
-            *count += 1;
-            let id = if *count == 1 { base } else { format!("{base}-{}", *count - 1) };
+            // Counting on from the last number given to this base keeps a thousand equal headings linear.
+            let next = tried.entry(base.clone()).or_insert(0);
+            let unique = loop {
+                let candidate = if *next == 0 { base.clone() } else { format!("{base}-{next}") };
+                *next += 1;
+                if used.insert(candidate.clone()) {
+                    break candidate;
+                }
+            };
             if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[index] {
-                *slot = Some(CowStr::from(id));
+                *slot = Some(CowStr::from(unique));
             }
         }
         index += 1;
     }
 }
 
-/// Renames footnote labels to `<prefix>fn-<n>`, numbered in order of first use.
-fn rename_footnotes(events: &mut [Event], prefix: &str) {
+/// The text of the heading whose events begin `events`.
+fn heading_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::End(TagEnd::Heading(_)) => break,
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// Renames footnote labels to `fn-<n>`, numbered in order of first use as the HTML writer numbers them.
+fn rename_footnotes(events: &mut [Event]) {
     let mut names: HashMap<String, String> = HashMap::new();
     let mut rename = |label: &CowStr| -> CowStr<'static> {
         let next = names.len() + 1;
-        let name = names.entry(label.to_string()).or_insert_with(|| format!("{prefix}fn-{next}"));
+        let name = names.entry(label.to_string()).or_insert_with(|| format!("fn-{next}"));
         CowStr::from(name.clone())
     };
     for event in events.iter_mut() {
@@ -180,6 +283,19 @@ fn rename_footnotes(events: &mut [Event], prefix: &str) {
             Event::FootnoteReference(label) => *label = rename(label),
             Event::Start(Tag::FootnoteDefinition(label)) => *label = rename(label),
             _ => {}
+        }
+    }
+}
+
+/// Points a member's footnote references at `#<prefix>fn-<n>`: the sanitizer gives every id in the
+/// text that prefix, the definitions' too, so no two texts on a page share an id.
+fn link_footnote_references(events: &mut [Event], prefix: &str) {
+    for event in events.iter_mut() {
+        if let Event::FootnoteReference(label) = event {
+            let number = label.strip_prefix("fn-").unwrap_or_default();
+            *event = Event::InlineHtml(CowStr::from(format!(
+                "<sup class=\"footnote-reference\"><a href=\"#{prefix}{label}\">{number}</a></sup>"
+            )));
         }
     }
 }
@@ -218,7 +334,7 @@ mod tests {
 
     #[test]
     fn readings_get_unique_heading_ids() {
-        let html = to_html("# Trust\n\n## Trust\n\n## Own {#mine}\n", Author::Facilitator).html;
+        let html = to_html("# Trust\n\n## Trust\n\n## Own {#mine}\n", Author::Facilitator).unwrap().html;
         assert!(html.contains("<h1 id=\"trust\">Trust</h1>"), "{html}");
         assert!(html.contains("<h2 id=\"trust-1\">Trust</h2>"), "{html}");
         assert!(html.contains("<h2 id=\"mine\">Own</h2>"), "{html}");
@@ -226,33 +342,80 @@ mod tests {
 
     #[test]
     fn heading_ids_keep_clear_of_the_page_ids() {
-        let html = to_html("## Discussion\n\n## Comment c1\n", Author::Facilitator).html;
+        let html = to_html("## Discussion\n\n## Comment c1\n", Author::Facilitator).unwrap().html;
         assert!(html.contains("<h2 id=\"discussion-1\">"), "{html}");
         assert!(html.contains("<h2 id=\"about-comment-c1\">"), "{html}");
     }
 
     #[test]
     fn comments_get_no_heading_ids_or_attributes() {
-        let html = to_html("## Hi {#comment-c2}\n", MEMBER).html;
+        let html = to_html("## Hi {#comment-c2}\n", MEMBER).unwrap().html;
         assert!(!html.contains("id="), "{html}");
     }
 
     #[test]
+    fn explicit_heading_ids_keep_clear_of_the_page_and_each_other() {
+        let html = to_html(
+            "## A {#comment-c1}\n\n## B {#discussion}\n\n## C {#ugc-c1-fn-1}\n\n## D {#mine}\n\n## Mine\n",
+            Author::Facilitator,
+        )
+        .unwrap()
+        .html;
+        for id in ["about-comment-c1", "discussion-1", "about-ugc-c1-fn-1", "mine", "mine-1"] {
+            assert!(html.contains(&format!(" id=\"{id}\"")), "{id}: {html}");
+        }
+    }
+
+    #[test]
+    fn padded_tables_are_refused_before_they_are_written() {
+        let header = format!("|{}\n|{}\n", "a|".repeat(500), "-|".repeat(500));
+        let text = format!("{header}{}", "|x\n".repeat(100));
+        let refused = to_html(&text, MEMBER).unwrap_err();
+        assert!(refused.message.contains("more than 10000 cells"), "{refused:?}");
+        let small = format!("{header}{}", "|x\n".repeat(10));
+        assert!(to_html(&small, MEMBER).is_ok());
+    }
+
+    #[test]
+    fn repeated_references_stay_within_the_output_limit() {
+        let long_link = format!("{}\n\n[r]: https://e.org/{}\n", "[a][r] ".repeat(20_000), "x".repeat(2_000));
+        let footnotes = format!("{}\n\n[^a]: note\n", "[^a]".repeat(100_000));
+        for text in [long_link, footnotes] {
+            let limit = OUTPUT_ALLOWANCE + OUTPUT_PER_INPUT_BYTE * text.len();
+            match to_html(&text, MEMBER) {
+                Ok(converted) => assert!(converted.html.len() <= limit, "{} > {limit}", converted.html.len()),
+                Err(refused) => assert!(refused.message.contains("bytes of HTML"), "{refused:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn depth_counts_what_markdown_makes() {
+        let converted = to_html("> > - a\n", MEMBER).unwrap();
+        assert!(!converted.raw_html);
+        assert!(converted.depth >= 4, "{converted:?}");
+        assert!(to_html("a <b>b</b>", MEMBER).unwrap().raw_html);
+    }
+
+    #[test]
     fn reading_footnotes_get_readable_ids() {
-        let html = to_html("Claim.[^source]\n\n[^source]: Book.\n", Author::Facilitator).html;
+        let html = to_html("Claim.[^source]\n\n[^source]: Book.\n", Author::Facilitator).unwrap().html;
         assert!(html.contains("href=\"#fn-1\"") && html.contains("id=\"fn-1\""), "{html}");
     }
 
     #[test]
     fn comment_footnotes_are_prefixed_and_numbered() {
-        let html = to_html("Claim.[^note]\n\n[^note]: Source.\n", MEMBER).html;
-        assert!(html.contains("href=\"#ugc-c1-fn-1\""), "{html}");
-        assert!(html.contains("id=\"ugc-c1-fn-1\""), "{html}");
+        // The sanitizer prefixes every id of the text, so the definition's id is left to it.
+        let html = to_html("Claim.[^note]\n\n[^note]: Source.\n", MEMBER).unwrap().html;
+        assert!(html.contains("<a href=\"#ugc-c1-fn-1\">1</a>"), "{html}");
+        assert!(html.contains("id=\"fn-1\""), "{html}");
+        let cleaned = crate::render::sanitize::member(&html, "ugc-c1-");
+        assert!(cleaned.as_str().contains("id=\"ugc-c1-fn-1\""), "{}", cleaned.as_str());
     }
 
     #[test]
     fn extensions_are_on() {
-        let html = to_html("| a | b |\n|:-|-:|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ \"quoted\"\n", MEMBER).html;
+        let html = to_html("| a | b |\n|:-|-:|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ \"quoted\"\n", MEMBER).unwrap().html;
         assert!(html.contains("<table>"), "{html}");
         assert!(html.contains("text-align: right"), "{html}");
         assert!(html.contains("type=\"checkbox\""), "{html}");
@@ -271,9 +434,10 @@ mod tests {
             aliases: Vec::new(),
             span: None,
         }];
-        let names = MentionNames::new(&people, "/c/");
+        let names = MentionNames::new(&people, &crate::config::BaseUrl::parse("/c/").expect("a root"));
         let converted =
-            to_html("\"@Ben's\" idea, `@Ben`", Author::Member { id_prefix: "ugc-c1-", mentions: Some(&names) });
+            to_html("\"@Ben's\" idea, `@Ben`", Author::Member { id_prefix: "ugc-c1-", mentions: Some(&names) })
+                .unwrap();
         assert!(
             converted.html.contains("\u{201c}<a class=\"mention\" href=\"/c/authors/ben-ode/\">@Ben</a>\u{2019}s"),
             "{}",
@@ -285,7 +449,8 @@ mod tests {
 
     #[test]
     fn first_paragraph_skips_headings_and_quotes() {
-        let converted = to_html("# Title\n\n> quoted\n\nFirst *one*.[^1]\n\nSecond.\n\n[^1]: x\n", Author::Facilitator);
+        let converted =
+            to_html("# Title\n\n> quoted\n\nFirst *one*.[^1]\n\nSecond.\n\n[^1]: x\n", Author::Facilitator).unwrap();
         assert_eq!(converted.first_paragraph.as_deref(), Some("<p>First <em>one</em>.</p>"));
     }
 }

@@ -1,11 +1,16 @@
 //! Stage 3, render: the `Site` becomes pages and feeds, with no file I/O.
 //!
 //! Markdown is converted and sanitized once per text (`bodies`), then each
-//! page of the `plan` is rendered with Tera from a typed context (`context`).
+//! page of the `plan` is rendered with Tera from its kind's typed context
+//! (`page_context`), made of the objects of `objects` that `context` builds.
 
+pub mod all;
 pub mod bodies;
 pub mod context;
 pub mod markdown;
+pub mod nesting;
+pub mod objects;
+pub mod page_context;
 pub mod pages;
 pub mod phrases;
 pub mod sanitize;

@@ -1,10 +1,14 @@
 //! Which pages and feeds a site has, and what goes into each.
 
-use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
 use tera::Context;
 
-use super::context::{SitemapEntry, Views};
+use super::context::Views;
+use super::page_context::{
+    self, all_readings, IndexPage, PeoplePage, PlainPage, ReadingCommentsFeed, ReadingPage, TagPage, TagsPage,
+};
 use crate::model::{PersonId, ReadingId, Site};
+use crate::routes::Route;
 
 /// How many readings the readings feed holds.
 pub const FEED_READINGS: usize = 20;
@@ -52,9 +56,8 @@ pub fn plan(site: &Site) -> Vec<PageJob> {
     let mut jobs = vec![PageJob::Index, PageJob::Authors, PageJob::Tags, PageJob::NotFound];
     jobs.extend((0..site.sections.len()).map(PageJob::Section));
     jobs.extend((0..site.readings.len()).map(|i| PageJob::Reading(ReadingId(i))));
-    for (i, work) in site.contributions.iter().enumerate() {
-        let pages = work.comments.len().div_ceil(AUTHOR_PAGE_SIZE).max(1);
-        jobs.extend((0..pages).map(|page| PageJob::Author(PersonId(i), page)));
+    for person in (0..site.people.len()).map(PersonId) {
+        jobs.extend((0..page_context::person_pages(site, person)).map(|page| PageJob::Author(person, page)));
     }
     jobs.extend((0..site.tags.len()).map(PageJob::Tag));
     jobs.extend([PageJob::ReadingsFeed, PageJob::CommentsFeed, PageJob::Sitemap]);
@@ -84,158 +87,34 @@ impl PageJob {
         }
     }
 
-    /// Its folder path for pages (`readings/trust`), or its file name for feeds.
-    fn path(self, site: &Site) -> (String, bool) {
+    /// Its address.
+    pub fn route(self, site: &Site) -> Route {
         match self {
-            PageJob::Index => (String::new(), false),
-            PageJob::Section(i) => (site.sections[i].path.clone(), false),
-            PageJob::Reading(id) => (site.readings[id.0].path.clone(), false),
-            PageJob::Authors => ("authors".into(), false),
-            PageJob::Author(id, 0) => (format!("authors/{}", site.people[id.0].slug), false),
-            PageJob::Author(id, page) => (format!("authors/{}/page/{}", site.people[id.0].slug, page + 1), false),
-            PageJob::Tags => ("tags".into(), false),
-            PageJob::Tag(i) => (format!("tags/{}", site.tags[i].slug), false),
-            PageJob::NotFound => ("404.html".into(), true),
-            PageJob::ReadingsFeed => ("atom.xml".into(), true),
-            PageJob::CommentsFeed => ("comments.xml".into(), true),
-            PageJob::Sitemap => ("sitemap.xml".into(), true),
-            PageJob::ReadingComments(id) => (format!("{}/comments.xml", site.readings[id.0].path), true),
-            PageJob::Search => ("search".into(), false),
-            PageJob::SearchIndex => (super::search::INDEX_FILE.into(), true),
+            PageJob::Index => Route::home(),
+            PageJob::Section(i) => Route::section(&site.sections[i].path),
+            PageJob::Reading(id) => Route::reading(&site.readings[id.0].path),
+            PageJob::Authors => Route::people(),
+            PageJob::Author(id, page) => Route::person(&site.people[id.0].slug, page),
+            PageJob::Tags => Route::tags(),
+            PageJob::Tag(i) => Route::tag(&site.tags[i].slug),
+            PageJob::NotFound => Route::not_found(),
+            PageJob::ReadingsFeed => Route::readings_feed(),
+            PageJob::CommentsFeed => Route::comments_feed(),
+            PageJob::Sitemap => Route::sitemap(),
+            PageJob::ReadingComments(id) => Route::reading_feed(&site.readings[id.0].path),
+            PageJob::Search => Route::search(),
+            PageJob::SearchIndex => Route::search_index(),
         }
     }
 
     /// Where it is written, relative to the output folder.
     pub fn output_path(self, site: &Site) -> String {
-        match self.path(site) {
-            (file, true) => file,
-            (folder, false) if folder.is_empty() => "index.html".to_string(),
-            (folder, false) => format!("{folder}/index.html"),
-        }
+        self.route(site).output_path()
     }
 
-    /// The context its template receives, besides `site`.
-    pub fn context(self, views: &Views) -> Context {
-        let site = views.site;
-        let mut context = Context::new();
-        let (path, is_file) = self.path(site);
-        let url = if is_file { views.file_url(&path) } else { views.url(&path) };
-        let all: Vec<ReadingId> = (0..site.readings.len()).map(ReadingId).collect();
-        let title = match self {
-            PageJob::Index => {
-                context.insert("weeks", &views.weeks(&all));
-                context.insert("readings", &all.iter().map(|&r| views.reading(r, false)).collect::<Vec<_>>());
-                site.config.title.clone()
-            }
-            PageJob::Section(i) => {
-                let section = &site.sections[i];
-                let prefix = format!("{}/", section.path);
-                let inside: Vec<ReadingId> = all
-                    .iter()
-                    .copied()
-                    .filter(|r| {
-                        let s = &site.readings[r.0].section;
-                        *s == section.path || s.starts_with(&prefix)
-                    })
-                    .collect();
-                context.insert(
-                    "section",
-                    &super::context::SectionView {
-                        title: &section.title,
-                        url: url.clone(),
-                        description: section.description.as_deref(),
-                        content: views.bodies.sections[i].as_ref(),
-                    },
-                );
-                context.insert("weeks", &views.weeks(&inside));
-                context.insert("readings", &inside.iter().map(|&r| views.reading(r, false)).collect::<Vec<_>>());
-                section.title.clone()
-            }
-            PageJob::Reading(id) => {
-                context.insert("reading", &views.reading(id, true));
-                context.insert("thread", &views.thread(id));
-                context.insert("participants", &views.participants(id));
-                let newer = id.0.checked_sub(1).map(|i| views.reading(ReadingId(i), false));
-                let older = (id.0 + 1 < site.readings.len()).then(|| views.reading(ReadingId(id.0 + 1), false));
-                context.insert("previous", &older);
-                context.insert("next", &newer);
-                site.readings[id.0].title.clone()
-            }
-            PageJob::Authors => {
-                let mut people: Vec<PersonId> = (0..site.people.len()).map(PersonId).collect();
-                people.sort_by(|a, b| {
-                    let key = |p: &PersonId| (site.people[p.0].name.to_lowercase(), site.people[p.0].slug.clone());
-                    key(a).cmp(&key(b))
-                });
-                context.insert("people", &people.into_iter().map(|p| views.person(p)).collect::<Vec<_>>());
-                "People".to_string()
-            }
-            PageJob::Author(id, page) => {
-                let work = &site.contributions[id.0];
-                let first_page = page == 0;
-                context.insert("person", &views.person(id));
-                let readings = work.readings.iter().filter(|_| first_page).map(|&r| views.reading(r, false));
-                context.insert("readings", &readings.collect::<Vec<_>>());
-                let shown = work.comments.iter().skip(page * AUTHOR_PAGE_SIZE).take(AUTHOR_PAGE_SIZE);
-                context.insert("comments", &shown.map(|&(r, c)| views.comment_card(r, c)).collect::<Vec<_>>());
-                let mentioned_in = &views.bodies.mentioned_in[id.0];
-                let newest = mentioned_in.iter().filter(|_| first_page).take(AUTHOR_PAGE_SIZE);
-                context.insert("mentioned_in", &newest.map(|&(r, c)| views.comment_card(r, c)).collect::<Vec<_>>());
-                context.insert("mentioned_count", &mentioned_in.len());
-                let pages = work.comments.len().div_ceil(AUTHOR_PAGE_SIZE).max(1);
-                let address = |page: usize| PageJob::Author(id, page).path(site).0;
-                let pagination = Pagination {
-                    page: page + 1,
-                    pages,
-                    previous: page.checked_sub(1).map(|p| views.url(&address(p))),
-                    next: (page + 1 < pages).then(|| views.url(&address(page + 1))),
-                };
-                context.insert("pagination", &pagination);
-                match page {
-                    0 => site.people[id.0].name.clone(),
-                    _ => format!("{}, page {}", site.people[id.0].name, page + 1),
-                }
-            }
-            PageJob::Tags => {
-                let mut tags: Vec<usize> = (0..site.tags.len()).collect();
-                tags.sort_by_key(|&t| site.tags[t].name.to_lowercase());
-                context.insert("tags", &tags.into_iter().map(|t| views.tag(t)).collect::<Vec<_>>());
-                "Tags".to_string()
-            }
-            PageJob::Tag(i) => {
-                let tag = &site.tags[i];
-                context.insert("tag", &views.tag(i));
-                context.insert("readings", &tag.readings.iter().map(|&r| views.reading(r, false)).collect::<Vec<_>>());
-                tag.name.clone()
-            }
-            PageJob::NotFound => "Page not found".to_string(),
-            PageJob::ReadingsFeed => {
-                let newest: Vec<_> = all.iter().take(FEED_READINGS).map(|&r| views.reading(r, true)).collect();
-                context.insert("readings", &newest);
-                context.insert("updated", &site.readings.first().map(|r| views.date(&r.date)));
-                site.config.title.clone()
-            }
-            PageJob::CommentsFeed => {
-                comments_feed(&mut context, views, newest_comments(site, None));
-                format!("Comments on {}", site.config.title)
-            }
-            PageJob::ReadingComments(id) => {
-                let newest = newest_comments(site, Some(id));
-                if newest.is_empty() {
-                    context.insert("updated", &views.date(&site.readings[id.0].date));
-                }
-                comments_feed(&mut context, views, newest);
-                context.insert("reading", &views.reading(id, false));
-                format!("Comments on {}", site.readings[id.0].title)
-            }
-            PageJob::Search => "Search".to_string(),
-            PageJob::SearchIndex => "Search index".to_string(),
-            PageJob::Sitemap => {
-                context.insert("entries", &sitemap(site, views));
-                "Sitemap".to_string()
-            }
-        };
-        let kind = match self {
+    /// `page.kind`.
+    fn kind(self) -> &'static str {
+        match self {
             PageJob::Index => "index",
             PageJob::Section(_) => "section",
             PageJob::Reading(_) => "reading",
@@ -250,71 +129,109 @@ impl PageJob {
             PageJob::ReadingComments(_) => "reading-comments",
             PageJob::Search => "search",
             PageJob::SearchIndex => "search-index",
-        };
-        context.insert("page", &views.page(kind, title, url));
-        context
+        }
+    }
+
+    /// `page.title`: the page's own title, without the site's.
+    fn title(self, site: &Site) -> String {
+        match self {
+            PageJob::Index | PageJob::ReadingsFeed => site.config.title.clone(),
+            PageJob::Section(i) => site.sections[i].title.clone(),
+            PageJob::Reading(id) => site.readings[id.0].title.clone(),
+            PageJob::Authors => "People".to_string(),
+            PageJob::Author(id, 0) => site.people[id.0].name.clone(),
+            PageJob::Author(id, page) => format!("{}, page {}", site.people[id.0].name, page + 1),
+            PageJob::Tags => "Tags".to_string(),
+            PageJob::Tag(i) => site.tags[i].name.clone(),
+            PageJob::NotFound => "Page not found".to_string(),
+            PageJob::CommentsFeed => format!("Comments on {}", site.config.title),
+            PageJob::ReadingComments(id) => format!("Comments on {}", site.readings[id.0].title),
+            PageJob::Search => "Search".to_string(),
+            PageJob::SearchIndex => "Search index".to_string(),
+            PageJob::Sitemap => "Sitemap".to_string(),
+        }
+    }
+
+    /// The context its template receives, besides `site`: the typed struct of its kind of page.
+    pub fn context(self, views: &Views) -> Context {
+        let site = views.site;
+        let page = views.page(self.kind(), self.title(site), &self.route(site));
+        match self {
+            PageJob::Index => {
+                let all: Vec<ReadingId> = all_readings(site).collect();
+                let readings = all.iter().map(|&r| views.reading(r, false)).collect();
+                typed(&IndexPage { page, weeks: views.weeks(&all), readings })
+            }
+            PageJob::Section(i) => typed(&page_context::section(views, page, i)),
+            PageJob::Reading(id) => typed(&ReadingPage {
+                page,
+                reading: views.reading(id, true),
+                thread: views.thread(id),
+                participants: views.participants(id),
+                previous: (id.0 + 1 < site.readings.len()).then(|| views.reading(ReadingId(id.0 + 1), false)),
+                next: id.0.checked_sub(1).map(|i| views.reading(ReadingId(i), false)),
+            }),
+            PageJob::Authors => {
+                let mut people: Vec<PersonId> = (0..site.people.len()).map(PersonId).collect();
+                people.sort_by_cached_key(|p| (site.people[p.0].name.to_lowercase(), site.people[p.0].slug.clone()));
+                typed(&PeoplePage { page, people: people.into_iter().map(|p| views.person(p)).collect() })
+            }
+            PageJob::Author(id, number) => typed(&page_context::person(views, page, id, number)),
+            PageJob::Tags => {
+                let mut tags: Vec<usize> = (0..site.tags.len()).collect();
+                tags.sort_by_cached_key(|&t| site.tags[t].name.to_lowercase());
+                typed(&TagsPage { page, tags: tags.into_iter().map(|t| views.tag(t)).collect() })
+            }
+            PageJob::Tag(i) => {
+                let readings = site.tags[i].readings.iter().map(|&r| views.reading(r, false)).collect();
+                typed(&TagPage { page, tag: views.tag(i), readings })
+            }
+            PageJob::NotFound | PageJob::Search | PageJob::SearchIndex => typed(&PlainPage { page }),
+            PageJob::ReadingsFeed => typed(&page_context::readings_feed(views, page)),
+            PageJob::CommentsFeed => typed(&page_context::comments_feed(views, page, None)),
+            PageJob::ReadingComments(id) => typed(&ReadingCommentsFeed {
+                feed: page_context::comments_feed(views, page, Some(id)),
+                reading: views.reading(id, false),
+            }),
+            PageJob::Sitemap => typed(&page_context::sitemap(views, page)),
+        }
     }
 }
 
-/// `pagination` of a person's page: which page of their reflections this is, and links to its neighbours.
-#[derive(Debug, serde::Serialize)]
-pub struct Pagination {
-    /// This page, counted from 1.
-    pub page: usize,
-    /// How many pages there are.
-    pub pages: usize,
-    /// The page before, if any.
-    pub previous: Option<String>,
-    /// The page after, if any.
-    pub next: Option<String>,
+/// A page's typed context as Tera's: every page context is a struct of plain data, so this cannot fail.
+fn typed<T: Serialize>(page: &T) -> Context {
+    Context::from_serialize(page).expect("a page context is a struct of plain data")
 }
 
-/// `updated` (unless already set) and `comments` of a comments feed.
-fn comments_feed(context: &mut Context, views: &Views, newest: Vec<(ReadingId, usize)>) {
-    let site = views.site;
-    if let Some(&(r, c)) = newest.first() {
-        context.insert("updated", &views.date(&site.readings[r.0].thread.comments[c].date));
-    } else if !context.contains_key("updated") {
-        context.insert("updated", &None::<()>);
-    }
-    let cards: Vec<_> = newest.into_iter().map(|(r, c)| views.comment_card(r, c)).collect();
-    context.insert("comments", &cards);
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The newest comments of the whole site, or of one reading, newest first.
-fn newest_comments(site: &Site, only: Option<ReadingId>) -> Vec<(ReadingId, usize)> {
-    let mut all: Vec<(DateTime<FixedOffset>, ReadingId, usize)> = site
-        .readings
-        .iter()
-        .enumerate()
-        .filter(|(r, _)| only.is_none_or(|id| id.0 == *r))
-        .flat_map(|(r, reading)| {
-            reading.thread.comments.iter().enumerate().map(move |(c, comment)| (comment.date, ReadingId(r), c))
-        })
-        .collect();
-    let keep = FEED_COMMENTS.min(all.len());
-    if keep < all.len() {
-        all.select_nth_unstable_by(keep, |a, b| b.cmp(a));
-        all.truncate(keep);
+    #[test]
+    fn every_kind_of_page_is_documented_for_themes() {
+        let objects = include_str!("objects.rs");
+        let documented = objects.split("pub struct PageView").nth(1).and_then(|s| s.split("pub title").next()).unwrap();
+        let jobs = [
+            PageJob::Index,
+            PageJob::Section(0),
+            PageJob::Reading(ReadingId(0)),
+            PageJob::Authors,
+            PageJob::Author(PersonId(0), 0),
+            PageJob::Tags,
+            PageJob::Tag(0),
+            PageJob::NotFound,
+            PageJob::ReadingsFeed,
+            PageJob::CommentsFeed,
+            PageJob::Sitemap,
+            PageJob::ReadingComments(ReadingId(0)),
+            PageJob::Search,
+        ];
+        for job in jobs {
+            assert!(
+                documented.contains(&format!("`{}`", job.kind())),
+                "`page.kind` {} is not in PageView's doc",
+                job.kind()
+            );
+        }
     }
-    all.sort_by(|a, b| b.cmp(a));
-    all.into_iter().map(|(_, r, c)| (r, c)).collect()
-}
-
-fn sitemap(site: &Site, views: &Views) -> Vec<SitemapEntry> {
-    let newest = site.readings.first().map(|r| views.date(&r.date).day);
-    let entry =
-        |path: &str, lastmod: Option<String>| SitemapEntry { permalink: views.permalink(&views.url(path)), lastmod };
-    let mut entries = vec![entry("", newest.clone())];
-    entries.extend(site.sections.iter().map(|s| entry(&s.path, None)));
-    for reading in &site.readings {
-        let last =
-            reading.thread.comments.iter().map(|c| c.date).chain([reading.date]).max().expect("one date at least");
-        entries.push(entry(&reading.path, Some(views.date(&last).day)));
-    }
-    entries.push(entry("authors", None));
-    entries.extend(site.people.iter().map(|p| entry(&format!("authors/{}", p.slug), None)));
-    entries.push(entry("tags", None));
-    entries.extend(site.tags.iter().map(|t| entry(&format!("tags/{}", t.slug), None)));
-    entries
 }

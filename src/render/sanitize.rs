@@ -7,6 +7,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, LazyLock};
 
 use ammonia::{Builder, UrlRelative};
+
+use super::markdown::{PAGE_IDS, PAGE_ID_PREFIXES};
 use serde::{Serialize, Serializer};
 
 /// HTML that went through a policy: safe to print unescaped.
@@ -79,10 +81,8 @@ impl Serialize for Html {
     }
 }
 
-/// The deepest HTML nesting a text may have: parsing HTML costs time that grows with depth squared.
-pub const MAX_NESTING: usize = 100;
-
-/// Prefix of every id a member's text can produce, so it can never take a page's own ids.
+/// How every id a member's text can produce begins (then the text's own part, `c7-`), so it can
+/// never take a page's own ids.
 pub const MEMBER_ID_PREFIX: &str = "ugc-";
 
 /// The `rel` of every link in a member's text.
@@ -148,7 +148,7 @@ const READING_EXTRA_TAGS: &[&str] = &[
 /// Comments and bios: text, lists, quotes, tables, footnotes, task lists; no images or media.
 static MEMBER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     let mut builder = common(MEMBER_TAGS);
-    builder.link_rel(Some(MEMBER_LINK_REL)).id_prefix(Some(MEMBER_ID_PREFIX));
+    builder.link_rel(Some(MEMBER_LINK_REL));
     builder
 });
 
@@ -177,7 +177,7 @@ fn common<'a>(tags: &[&'a str]) -> Builder<'a> {
         .add_tag_attributes("ol", ["start"])
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
-        .add_tag_attributes("input", ["checked", "disabled"])
+        .add_tag_attributes("input", ["checked"])
         .add_tag_attributes("div", ["id"])
         .add_tag_attributes("sup", ["id"])
         .add_tag_attributes("li", ["id"])
@@ -187,74 +187,92 @@ fn common<'a>(tags: &[&'a str]) -> Builder<'a> {
             ("div", HashSet::from(["footnote-definition"])),
             ("a", HashSet::from(["mention"])),
         ]))
-        // Every input is a checkbox, the only kind task lists make (disabled, as Markdown writes them):
-        // no text box comes through. Only one value is forced: ammonia adds forced attributes in hash
-        // order, so two would come out in a different order from one run to the next.
+        // Every input is a checkbox, the only kind task lists make: no text box comes through. Only one
+        // value is forced: ammonia adds forced attributes in hash order, so two would come out in a
+        // different order from one run to the next. Members' checkboxes are disabled after cleaning.
         .set_tag_attribute_value("input", "type", "checkbox");
     builder
 }
 
-/// Cleans HTML made from a member's Markdown (a comment or a bio).
-pub fn member(html: &str) -> Html {
-    Html(drop_rel_without_href(MEMBER.clean(html).to_string()).into())
+/// Cleans HTML made from a member's Markdown (a comment or a bio); every id gets `id_prefix`,
+/// which is unique per text on a page (`ugc-c7-`), so no text can take another's ids or the page's.
+pub fn member(html: &str, id_prefix: &str) -> Html {
+    let cleaned = MEMBER.clean(html).to_string();
+    Html(xml_safe(finish_tags(&cleaned, Some(id_prefix))).into())
 }
 
-/// ammonia gives every `<a>` the member `rel`, even one whose unsafe `href` it removed; HTML allows
-/// `rel` only on links, so a link left without an address becomes a plain `<a>` again.
-fn drop_rel_without_href(html: String) -> String {
-    let rel = format!(" rel=\"{MEMBER_LINK_REL}\"");
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html.as_str();
-    while let Some(start) = rest.find("<a ") {
-        let end = rest[start..].find('>').map_or(rest.len(), |e| start + e + 1);
-        let tag = &rest[start..end];
+/// What ammonia cannot do per text, done on what it wrote.
+///
+/// For a member's text (`id_prefix` given): prefix every id with the text's own prefix, drop the
+/// `rel` of a link whose unsafe `href` was removed (HTML allows `rel` only on links), and disable
+/// every checkbox (ammonia can force one attribute per element in a stable order, and that is
+/// `type`). For a reading: move an id that the theme or members' texts use (`main`, `comment-c1`,
+/// `ugc-…`) out of their way with `about-`.
+///
+/// It reads only what ammonia's serializer writes: `<name attr="value" …>`, with `"`, `<` and `>`
+/// inside a value and `<` in text escaped, so every `<` starts a tag and every `"` ends a value.
+fn finish_tags(html: &str, id_prefix: Option<&str>) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
         out.push_str(&rest[..start]);
-        if tag.contains(" href=") {
-            out.push_str(tag);
-        } else {
-            out.push_str(&tag.replacen(&rel, "", 1));
+        rest = &rest[start..];
+        let tag_len = rest.len() - skip_tag(rest).len();
+        let tag = &rest[..tag_len];
+        match tag.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
+            Some(inner) if !inner.starts_with(['/', '!']) => rewrite_tag(inner, id_prefix, &mut out),
+            _ => out.push_str(tag),
         }
-        rest = &rest[end..];
+        rest = &rest[tag_len..];
     }
     out.push_str(rest);
     out
 }
 
-/// Cleans HTML made from a reading's Markdown.
-pub fn reading(html: &str) -> Html {
-    Html(READING.clean(html).to_string().into())
-}
-
-/// How deep the elements of `html` nest, counted cheaply before any parsing.
-///
-/// It over-counts rather than under-counts (unclosed tags count as open), so a
-/// text it passes is safe to hand to the HTML parser.
-pub fn nesting_depth(html: &str) -> usize {
-    const VOID: &[&str] =
-        &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"];
-    let bytes = html.as_bytes();
-    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
-    while let Some(offset) = bytes[i..].iter().position(|&b| b == b'<') {
-        i += offset + 1;
-        let closing = bytes.get(i) == Some(&b'/');
-        let start = if closing { i + 1 } else { i };
-        let end = bytes[start..].iter().position(|b| !b.is_ascii_alphanumeric()).map_or(bytes.len(), |p| start + p);
-        if end == start || !bytes[start].is_ascii_alphabetic() {
-            continue;
-        }
-        let name = html[start..end].to_ascii_lowercase();
-        if closing {
-            depth = depth.saturating_sub(1);
-        } else if !VOID.contains(&name.as_str()) {
-            let self_closing =
-                bytes[end..].iter().position(|&b| b == b'>').is_some_and(|p| p > 0 && bytes[end + p - 1] == b'/');
-            if !self_closing {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
+/// Writes one start tag (`inner` is what lies between `<` and `>`) with its attributes fixed.
+fn rewrite_tag(inner: &str, id_prefix: Option<&str>, out: &mut String) {
+    let (name, mut attrs) = inner.split_once(' ').unwrap_or((inner, ""));
+    let mut list = Vec::new();
+    while let Some((key, after)) = attrs.split_once("=\"") {
+        let Some((value, next)) = after.split_once('"') else { break };
+        list.push((key, value));
+        attrs = next.strip_prefix(' ').unwrap_or(next);
+    }
+    let member = id_prefix.is_some();
+    out.push('<');
+    out.push_str(name);
+    if member && name == "input" {
+        out.push_str(" disabled=\"\"");
+    }
+    let has_href = list.iter().any(|(key, _)| *key == "href");
+    for (key, value) in list {
+        match (key, id_prefix) {
+            ("rel", Some(_)) if name == "a" && !has_href => continue,
+            ("id", Some(prefix)) => out.push_str(&format!(" id=\"{prefix}{value}\"")),
+            ("id", None) if is_page_id(value) => out.push_str(&format!(" id=\"about-{value}\"")),
+            _ => out.push_str(&format!(" {key}=\"{value}\"")),
         }
     }
-    deepest
+    out.push('>');
+}
+
+/// Whether the theme's pages or members' texts use `id` (a reading's own footnotes, `fn-…`, do not).
+fn is_page_id(id: &str) -> bool {
+    PAGE_IDS.contains(&id) || PAGE_ID_PREFIXES.iter().any(|prefix| *prefix != "fn-" && id.starts_with(prefix))
+}
+
+/// Drops the characters XML 1.0 forbids (controls but tab and line ends, U+FFFE, U+FFFF), which a
+/// character reference such as `&#1;` can still make after decoding: feeds carry this HTML.
+fn xml_safe(html: String) -> String {
+    if html.chars().all(crate::text::allowed_in_xml) {
+        return html;
+    }
+    html.chars().filter(|&c| crate::text::allowed_in_xml(c)).collect()
+}
+
+/// Cleans HTML made from a reading's Markdown.
+pub fn reading(html: &str) -> Html {
+    Html(xml_safe(finish_tags(&READING.clean(html).to_string(), None)).into())
 }
 
 #[cfg(test)]
@@ -267,6 +285,7 @@ mod tests {
             "<p>Hi<script>alert(1)</script><img src=x onerror=alert(1)><a href=\"javascript:alert(1)\">x</a>\
              <a href=\"https://example.org\" onclick=\"x()\">ok</a><iframe src=\"https://e\"></iframe>\
              <span style=\"color:red\">s</span></p>",
+            "ugc-c1-",
         );
         let out = html.as_str();
         for banned in ["script", "onerror", "javascript", "onclick", "iframe", "<img", "style="] {
@@ -280,8 +299,10 @@ mod tests {
 
     #[test]
     fn links_that_lost_their_address_lose_their_rel() {
-        let out =
-            member("<p><a href=\"javascript:x()\">a</a> <a href=\"https://e.org/\">b</a> <a title=\"t\">c</a></p>");
+        let out = member(
+            "<p><a href=\"javascript:x()\">a</a> <a href=\"https://e.org/\">b</a> <a title=\"t\">c</a></p>",
+            "ugc-c1-",
+        );
         assert_eq!(
             out.as_str(),
             "<p><a>a</a> <a href=\"https://e.org/\" rel=\"nofollow ugc noopener noreferrer\">b</a> <a title=\"t\">c</a></p>"
@@ -289,9 +310,42 @@ mod tests {
     }
 
     #[test]
-    fn member_ids_cannot_take_the_page_ids() {
-        let out = member("<div id=\"comment-c1\">x</div>");
-        assert_eq!(out.as_str(), "<div id=\"ugc-comment-c1\">x</div>");
+    fn member_ids_cannot_take_the_page_ids_or_another_texts() {
+        let out = member("<div id=\"comment-c1\">x</div>", "ugc-c1-");
+        assert_eq!(out.as_str(), "<div id=\"ugc-c1-comment-c1\">x</div>");
+        // Comment c2 cannot take the id of c1's first footnote, even spelled out.
+        let out = member("<div id=\"ugc-c1-fn-1\" title=\"a &quot;id=&quot; b>c\">x</div>", "ugc-c2-");
+        assert_eq!(out.as_str(), "<div id=\"ugc-c2-ugc-c1-fn-1\" title=\"a &quot;id=&quot; b&gt;c\">x</div>");
+    }
+
+    #[test]
+    fn reading_ids_keep_clear_of_the_theme_and_members() {
+        let out = reading(
+            "<div id=\"comment-c1\">a</div><h2 id=\"main\">b</h2><li id=\"fn-1\">c</li><div id=\"ugc-c1-x\"></div>",
+        );
+        assert_eq!(
+            out.as_str(),
+            "<div id=\"about-comment-c1\">a</div><h2 id=\"about-main\">b</h2><li id=\"fn-1\">c</li><div id=\"about-ugc-c1-x\"></div>"
+        );
+    }
+
+    #[test]
+    fn every_member_checkbox_is_disabled() {
+        for input in ["<input type=checkbox>", "<input checked>", "<input type=checkbox disabled=no checked>"] {
+            let out = member(input, "ugc-c1-");
+            assert!(out.as_str().starts_with("<input disabled=\"\" "), "{input}: {}", out.as_str());
+            assert_eq!(out.as_str().matches("disabled").count(), 1, "{}", out.as_str());
+        }
+        // A tag's text inside an attribute value is not a tag.
+        let out = member("<p title=\"<input x>\">t</p>", "ugc-c1-");
+        assert_eq!(out.as_str(), "<p title=\"&lt;input x&gt;\">t</p>");
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_dropped_after_decoding() {
+        let out = member("<p>a&#1;b&#xFFFF;c&#xfffe;d\u{fffe}e&#x1F600;</p>", "ugc-c1-");
+        assert_eq!(out.as_str(), "<p>abcde\u{1f600}</p>");
+        assert_eq!(reading("<p>&#8;x</p>").as_str(), "<p>x</p>");
     }
 
     #[test]
@@ -302,15 +356,16 @@ mod tests {
              <sup class=\"footnote-reference\"><a href=\"#ugc-c1-fn-1\">1</a></sup>\
              <div class=\"footnote-definition\" id=\"ugc-c1-fn-1\"><sup class=\"footnote-definition-label\">1</sup></div>\
              <input type=\"text\">",
+            "ugc-c1-",
         );
         let out = out.as_str();
         assert!(out.contains("type=\"checkbox\""), "{out}");
         assert!(out.contains("checked"), "{out}");
         assert!(!out.contains("type=\"text\""), "{out}");
-        assert_eq!(member("<input autofocus disabled>").as_str(), "<input disabled=\"\" type=\"checkbox\">");
+        assert_eq!(member("<input autofocus disabled>", "ugc-c1-").as_str(), "<input disabled=\"\" type=\"checkbox\">");
         assert!(out.contains("style=\"text-align:right\""), "{out}");
         assert!(out.contains("href=\"#ugc-c1-fn-1\""), "{out}");
-        assert!(out.contains("id=\"ugc-c1-fn-1\""), "{out}");
+        assert!(out.contains("id=\"ugc-c1-ugc-c1-fn-1\""), "{out}");
     }
 
     #[test]
@@ -321,15 +376,8 @@ mod tests {
 
     #[test]
     fn plain_text_drops_tags_and_decodes_entities() {
-        let html = member("<p>Fish &amp; <em>chips</em></p><p title=\"a>b\">1 &lt; 2</p><pre><code>x</code></pre>");
+        let html =
+            member("<p>Fish &amp; <em>chips</em></p><p title=\"a>b\">1 &lt; 2</p><pre><code>x</code></pre>", "ugc-c1-");
         assert_eq!(html.plain_text(), "Fish & chips 1 < 2 x");
-    }
-
-    #[test]
-    fn nesting_depth_counts_open_elements() {
-        assert_eq!(nesting_depth("<p>a<br>b<img src=x/></p>"), 1);
-        assert_eq!(nesting_depth("<div><div><p>x</p></div></div>"), 3);
-        assert_eq!(nesting_depth(&"<div>".repeat(500)), 500);
-        assert_eq!(nesting_depth("a < b and 1<2"), 0);
     }
 }

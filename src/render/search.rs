@@ -11,9 +11,7 @@ use serde::Serialize;
 use super::context::Views;
 use super::sanitize::Html;
 use crate::model::PersonId;
-
-/// The index's file name at the root of the output.
-pub const INDEX_FILE: &str = "search.json";
+use crate::routes::Route;
 
 /// The most characters of a text the index keeps; words past it are not found.
 pub const TEXT_LIMIT: usize = 300;
@@ -81,7 +79,7 @@ pub fn entries<'a>(views: &Views<'a>) -> Index<'a> {
         people: site
             .people
             .iter()
-            .map(|p| Person { name: &p.name, url: views.url(&format!("authors/{}", p.slug)) })
+            .map(|p| Person { name: &p.name, url: views.url(&Route::person(&p.slug, 0)) })
             .collect(),
         readings: site
             .readings
@@ -89,7 +87,7 @@ pub fn entries<'a>(views: &Views<'a>) -> Index<'a> {
             .enumerate()
             .map(|(r, reading)| Reading {
                 title: &reading.title,
-                url: views.url(&reading.path),
+                url: views.url(&Route::reading(&reading.path)),
                 author: person(reading.author),
                 date: views.day(&reading.date),
                 tags: reading.tags.iter().map(|&t| site.tags[t].name.as_str()).collect(),
@@ -134,9 +132,9 @@ mod tests {
     #[test]
     fn long_texts_are_cut_at_a_word() {
         let long = format!("<p>{}</p>", "word ".repeat(100));
-        let text = cut(&sanitize::member(&long));
+        let text = cut(&sanitize::member(&long, "ugc-c1-"));
         assert!(text.chars().count() <= TEXT_LIMIT + 1, "{text}");
         assert!(text.ends_with("word…"), "{text}");
-        assert_eq!(cut(&sanitize::member("<p>short <b>one</b></p>")), "short one");
+        assert_eq!(cut(&sanitize::member("<p>short <b>one</b></p>", "ugc-c1-")), "short one");
     }
 }

@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::model::{PersonId, ReadingId, Site};
+use crate::routes::{self, Route};
 
 /// How many comments "most replied to" lists.
 pub const MOST_REPLIED: usize = 10;
@@ -116,7 +117,7 @@ pub struct CommentRef {
 }
 
 /// The report's three forms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// One self-contained page with a sortable member x week grid.
     Html,
@@ -147,8 +148,9 @@ pub fn render(participation: &Participation, format: Format) -> Vec<u8> {
 
 /// Writes the report as `participation.<format>` in `folder`, whole or not at all.
 pub fn write(folder: &Path, participation: &Participation, format: Format) -> Result<PathBuf, Diagnostics> {
-    let target = folder.join(format!("participation.{}", format.extension()));
-    let temporary = folder.join(format!(".participation.{}.{}.tmp", format.extension(), std::process::id()));
+    let name = routes::report_file(format.extension());
+    let target = folder.join(&name);
+    let temporary = folder.join(format!(".{name}.{}.tmp", std::process::id()));
     let written = std::fs::create_dir_all(folder)
         .and_then(|()| std::fs::write(&temporary, render(participation, format)))
         .and_then(|()| std::fs::rename(&temporary, &target));
@@ -192,6 +194,8 @@ pub struct ReportOptions {
 pub struct Made {
     /// The file written.
     pub path: PathBuf,
+    /// Its address on the site, when published.
+    pub address: Option<String>,
     /// What it says.
     pub participation: Participation,
     /// Problems that did not stop the run.
@@ -202,7 +206,9 @@ pub struct Made {
 pub fn run(options: &ReportOptions) -> Result<Made, Diagnostics> {
     let folder = match &options.destination {
         Destination::Folder(folder) => folder.clone(),
-        Destination::Publish(output) if output.join(crate::write::MARKER).is_file() => output.join("report"),
+        Destination::Publish(output) if output.join(crate::write::MARKER).is_file() => {
+            output.join(routes::report_folder())
+        }
         Destination::Publish(output) => return Err(Diagnostic::error(
             Span::file(output),
             "there is no built site here to add the report to",
@@ -219,11 +225,14 @@ pub fn run(options: &ReportOptions) -> Result<Made, Diagnostics> {
         drafts: options.drafts,
         future: options.future,
         cache: false,
+        progress: Default::default(),
     };
-    let (site, _, warnings) = crate::load_and_resolve(&build)?;
+    let (site, _, warnings) = crate::model::prepare::load_and_resolve(&build)?;
     let participation = participation(&site);
     let path = write(&folder, &participation, options.format)?;
-    Ok(Made { path, participation, warnings: warnings.sorted() })
+    let address = matches!(options.destination, Destination::Publish(_))
+        .then(|| Route::report(options.format.extension()).permalink(&site.config.base_url));
+    Ok(Made { path, address, participation, warnings: warnings.sorted() })
 }
 
 /// Tallies who wrote what, week by week.
@@ -350,7 +359,7 @@ pub fn participation(site: &Site) -> Participation {
             .filter(|r| r.comments_open && r.thread.comments.is_empty())
             .map(|r| ReadingRef {
                 title: r.title.clone(),
-                url: permalink(site, &r.path, None),
+                url: Route::reading(&r.path).permalink(&site.config.base_url),
                 week: r.week,
                 date: day(site, &r.date),
             })
@@ -374,15 +383,10 @@ fn comment_ref(site: &Site, reading: ReadingId, index: usize) -> CommentRef {
         author: comment.author.map_or_else(|| "Anonymous".to_string(), |p| site.people[p.0].name.clone()),
         reading: r.title.clone(),
         week: r.week,
-        url: permalink(site, &r.path, Some(&comment.id)),
+        url: Route::comment(&r.path, &comment.id).permalink(&site.config.base_url),
         date: day(site, &comment.date),
         replies: r.thread.children[index].len(),
     }
-}
-
-fn permalink(site: &Site, path: &str, comment: Option<&str>) -> String {
-    let anchor = comment.map(|id| format!("#comment-{id}")).unwrap_or_default();
-    format!("{}{path}/{anchor}", site.config.base_url.absolute)
 }
 
 fn day(site: &Site, date: &chrono::DateTime<chrono::FixedOffset>) -> String {

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::new::{join, slug_of};
-use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::raw::RawReading;
 use crate::load::SourceSite;
 
@@ -37,7 +37,7 @@ pub fn reading(source: &SourceSite, root: &Path, wanted: &str) -> Result<usize, 
                 .iter()
                 .map(|&i| format!("/{}/ ({})", addresses[i], source.readings[i].span.path.display()))
                 .collect();
-            Err(Diagnostic::error(Span::file("reply"), format!("`{wanted}` names more than one reading"))
+            Err(Diagnostic::command("reply", format!("`{wanted}` names more than one reading"))
                 .with_help(format!("name one by its address: {}", files.join(", ")))
                 .into())
         }
@@ -104,7 +104,7 @@ fn unknown(wanted: &str, address: &str, addresses: &[String]) -> Diagnostics {
         let names: Vec<String> = close.iter().take(3).map(|(_, a)| format!("`{}`", slug(a))).collect();
         format!("did you mean {}?", names.join(" or "))
     };
-    Diagnostic::error(Span::file("reply"), format!("no reading is called `{wanted}`")).with_help(help).into()
+    Diagnostic::command("reply", format!("no reading is called `{wanted}`")).with_help(help).into()
 }
 
 #[cfg(test)]

@@ -15,11 +15,11 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 
-pub use init::init;
-pub use new::new_reading;
-pub use reply::reply;
+pub use init::{init, InitOptions};
+pub use new::{new_reading, NewReadingOptions};
+pub use reply::{reply, ReplyOptions};
 
 /// What a command did: one line for the user, and notes worth reading.
 #[derive(Debug)]
@@ -37,24 +37,28 @@ fn now_in(zone: Tz) -> DateTime<Tz> {
 
 /// A mistake in the command itself, shown at the flag or argument it concerns.
 fn usage(flag: &str, message: String, help: &str) -> Diagnostics {
-    Diagnostic::error(Span::file(flag), message).with_help(help).into()
+    Diagnostic::command(flag, message).with_help(help).into()
 }
 
-/// A problem writing `path`, for the user.
-fn cannot_write(path: &Path, error: &std::io::Error) -> Diagnostics {
-    Diagnostic::error(Span::file(path), format!("cannot write here: {error}"))
-        .with_help("check that the disk has space and that you may write to this folder")
-        .into()
-}
-
-/// Refuses a folder that is not a site, before anything is read.
-fn require_content(root: &Path) -> Result<(), Diagnostics> {
+/// Refuses a folder that is not a site (no `content/` in it), before anything is read: a mistake in the command.
+pub fn require_site(root: &Path) -> Result<(), Diagnostics> {
     if root.join("content").is_dir() {
         return Ok(());
     }
-    Err(Diagnostic::error(Span::file(root.join("content")), "this site has no content/ folder")
+    let message = match root.is_dir() {
+        true => format!("{} has no content/ folder, so it is not a site", shown_folder(root)),
+        false => format!("there is no folder {}", root.display()),
+    };
+    Err(Diagnostic::command("--root", message)
         .with_help(
             "run roundtable in the site's folder, or point to it with --root (start a site with `roundtable init`)",
         )
         .into())
+}
+
+fn shown_folder(root: &Path) -> String {
+    match root.as_os_str().is_empty() || root == Path::new(".") {
+        true => "this folder".to_string(),
+        false => root.display().to_string(),
+    }
 }

@@ -1,20 +1,38 @@
 //! `roundtable new reading "Title"`: this week's reading, with its front matter filled in.
 
 use super::yaml_out::quoted;
-use super::{cannot_write, now_in, Done};
-use crate::cli::NewReadingArgs;
-use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use super::{now_in, Done};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{self, SourceSite};
 use crate::model::{dates, slug};
+use crate::routes::Route;
 use crate::text::clean_line;
+use crate::write::cannot_write;
+
+/// What `new reading` makes.
+#[derive(Debug, Clone, Default)]
+pub struct NewReadingOptions {
+    /// The reading's title (its file name and address are made from it).
+    pub title: String,
+    /// The site folder.
+    pub root: std::path::PathBuf,
+    /// The section folder under `content/`; needed when the site has more than one.
+    pub section: Option<String>,
+    /// The cohort week; default: the section's latest week plus one.
+    pub week: Option<u32>,
+    /// Topic tags.
+    pub tags: Vec<String>,
+    /// The publication date as typed (YYYY-MM-DD); default: today.
+    pub date: Option<String>,
+}
 
 /// Creates `content/<section>/<date>-<slug>.md` and says where it is published.
-pub fn new_reading(args: &NewReadingArgs) -> Result<Done, Diagnostics> {
+pub fn new_reading(args: &NewReadingOptions) -> Result<Done, Diagnostics> {
     let root = &args.root;
-    super::require_content(root)?;
+    super::require_site(root)?;
     let (source, _theme, _problems) = load::load(root);
     let zone = source.config.timezone;
-    let base = source.config.base_url.root.clone();
+    let base = source.config.base_url.clone();
     let usage = |flag: &str, message: String, help: &str| Err(super::usage(flag, message, help));
     let title = clean_line(&args.title);
     let slug = slug::of(&title);
@@ -52,14 +70,18 @@ pub fn new_reading(args: &NewReadingArgs) -> Result<Done, Diagnostics> {
     let file = folder.join(format!("{name}.md"));
     let shown = crate::diagnostics::relative(root, &file);
     if file.exists() || folder.join(&name).exists() {
-        return Err(Diagnostic::error(Span::file(&shown), "this reading already exists")
+        return Err(Diagnostic::command(&shown, "this reading already exists")
             .with_help("open it in your editor, or give the new reading another title")
             .into());
     }
     if let Some(other) = source.readings.iter().find(|r| r.section == section && slug_of(r) == slug) {
-        return Err(Diagnostic::error(
-            Span::file(&shown),
-            format!("the address /{}/ is already used by {}", join(&section, &slug), other.span.path.display()),
+        return Err(Diagnostic::command(
+            &shown,
+            format!(
+                "the address {} is already used by {}",
+                Route::reading(&join(&section, &slug)).url(&base),
+                other.span.path.display()
+            ),
         )
         .with_help("give the new reading another title")
         .into());
@@ -69,8 +91,11 @@ pub fn new_reading(args: &NewReadingArgs) -> Result<Done, Diagnostics> {
     std::fs::create_dir_all(&folder).map_err(|e| cannot_write(&folder, &e))?;
     crate::write::write_atomically(&file, text.as_bytes()).map_err(|e| cannot_write(&shown, &e))?;
     let week_note = week.map(|w| format!(", week {w}")).unwrap_or_default();
-    let mut summary =
-        format!("Created {}{week_note}: it will be published at {base}{}/", shown.display(), join(&section, &slug));
+    let mut summary = format!(
+        "Created {}{week_note}: it will be published at {}",
+        shown.display(),
+        Route::reading(&join(&section, &slug)).url(&base)
+    );
     if scheduled {
         summary.push_str(&format!("\nIt is scheduled: it stays off the site until {day} (preview it with --future)"));
     }
@@ -96,8 +121,8 @@ fn choose_section(source: &SourceSite, wanted: Option<&str>) -> Result<String, D
     let known: Vec<&str> = source.sections.iter().map(|s| s.path.as_str()).filter(|p| !p.is_empty()).collect();
     match wanted.map(|w| w.trim_matches('/')) {
         Some(path) if path.split('/').all(slug::is_valid) => Ok(path.to_string()),
-        Some(path) => Err(Diagnostic::error(
-            Span::file(format!("content/{path}")),
+        Some(path) => Err(Diagnostic::command(
+            format!("content/{path}"),
             format!("the section `{path}` cannot be used in a page address"),
         )
         .with_help("name the section folder with lowercase letters, digits and dashes, like `readings`")
@@ -105,7 +130,7 @@ fn choose_section(source: &SourceSite, wanted: Option<&str>) -> Result<String, D
         None => match known.as_slice() {
             [] => Ok("readings".to_string()),
             [only] => Ok(only.to_string()),
-            many => Err(Diagnostic::error(Span::file("content"), "this site has more than one section")
+            many => Err(Diagnostic::command("--section", "this site has more than one section")
                 .with_help(format!("say which with --section, one of: {}", many.join(", ")))
                 .into()),
         },
@@ -144,7 +169,8 @@ fn front_matter(title: &str, date: &str, week: Option<u32>, tags: &[String]) -> 
         "#   authors: [Its Author]\n",
         "#   year: 2011\n",
         "---\n\n",
-        "Paste or write the reading here, in Markdown.\n",
     ));
+    text.push_str(crate::model::PLACEHOLDER);
+    text.push('\n');
     text
 }

@@ -13,13 +13,13 @@ use std::path::{Path, PathBuf};
 use chrono::SecondsFormat;
 
 use super::yaml_out::{block, quoted};
-use super::{cannot_write, now_in, usage, Done};
-use crate::cli::ReplyArgs;
+use super::{now_in, usage, Done};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, Span};
 use crate::load::raw::{CommentsMode, RawComment};
 use crate::load::{self, SourceSite};
-use crate::model::{self, people};
+use crate::model::{self, lookalike, people};
 use crate::text::clean_line;
+use crate::write::cannot_write;
 
 /// The comment to add, as it will be written.
 struct Entry {
@@ -40,10 +40,25 @@ struct Target {
     old: Option<Vec<u8>>,
 }
 
+/// What `reply` adds, and where.
+#[derive(Debug, Clone, Default)]
+pub struct ReplyOptions {
+    /// The reading: its slug, its address or its file.
+    pub reading: String,
+    /// The site folder.
+    pub root: PathBuf,
+    /// The id of the comment this one answers; `None` for a top-level comment.
+    pub to: Option<String>,
+    /// Who wrote it.
+    pub author: String,
+    /// A file holding the comment's text; `None` reads standard input.
+    pub file: Option<PathBuf>,
+}
+
 /// Adds one comment to a reading's thread, or explains why not.
-pub fn reply(args: &ReplyArgs) -> Result<Done, Diagnostics> {
+pub fn reply(args: &ReplyOptions) -> Result<Done, Diagnostics> {
     let root = &args.root;
-    super::require_content(root)?;
+    super::require_site(root)?;
     let author = clean_line(&args.author);
     if author.contains(['\n', '\r']) {
         return Err(usage("--author", "the author's name must be on one line".into(), "give just the name"));
@@ -73,14 +88,13 @@ pub fn reply(args: &ReplyArgs) -> Result<Done, Diagnostics> {
         body,
     };
     let target = target(root, &reading.span.path, &entry.id, &now.date_naive().to_string())?;
+    if let Some(old) = &target.old {
+        appendable(&target.shown, old)?;
+    }
     let bytes = with_entry(target.old.as_deref(), &entry);
     let reading_span = reading.span.clone();
-    let address = format!(
-        "{}{}/#comment-{}",
-        source.config.base_url.root,
-        super::new::join(&reading.section, &super::new::slug_of(reading)),
-        entry.id
-    );
+    let path = super::new::join(&reading.section, &super::new::slug_of(reading));
+    let address = crate::routes::Route::comment(&path, &entry.id).url(&source.config.base_url);
     let mut notes = author_note(&source, &author);
     let before = site_problems(source, load_problems);
     notes.extend(check(root, &reading_span, &target, &bytes, &entry, &before)?);
@@ -97,7 +111,7 @@ pub fn reply(args: &ReplyArgs) -> Result<Done, Diagnostics> {
 }
 
 /// The comment's text from `--file` or standard input, tidied; an empty one is refused.
-fn read_body(args: &ReplyArgs) -> Result<String, Diagnostics> {
+fn read_body(args: &ReplyOptions) -> Result<String, Diagnostics> {
     let bytes = match &args.file {
         Some(path) => std::fs::read(path).map_err(|error| {
             usage(&path.display().to_string(), format!("cannot read this file: {error}"), "check the file's name")
@@ -209,6 +223,21 @@ fn with_entry(old: Option<&[u8]>, entry: &Entry) -> Vec<u8> {
     bytes
 }
 
+/// Refuses a thread file `reply` cannot add to without rewriting it: one in brackets (flow
+/// style) or indented, since the new `- ` entry goes at its end and every old byte stays.
+fn appendable(shown: &Path, old: &[u8]) -> Result<(), Diagnostics> {
+    let text = String::from_utf8_lossy(old);
+    match text.lines().enumerate().find(|(_, line)| !load::yaml::is_empty(line)) {
+        Some((index, line)) if !line.starts_with('-') => Err(Diagnostic::error(
+            Span::new(shown, index + 1, 1),
+            "this thread is not written as `- ` entries at the start of each line, so reply cannot add to its end",
+        )
+        .with_help("write each comment as a `- id:` line with its keys indented below (as `roundtable init` does), or add this one by hand")
+        .into()),
+        _ => Ok(()),
+    }
+}
+
 /// The entry as YAML: a list item in a thread file, a mapping in a `comments/` file.
 fn entry_text(entry: &Entry, list_item: bool) -> String {
     let (first, indent) = if list_item { ("- ", 2) } else { ("", 0) };
@@ -237,18 +266,17 @@ fn author_note(source: &SourceSite, author: &str) -> Vec<Diagnostic> {
     if spellings.iter().any(|s| people::fold(s) == folded) {
         return Vec::new();
     }
-    let nearest = spellings
-        .iter()
-        .map(|s| (strsim::levenshtein(&people::fold(s), &folded), s))
-        .filter(|(distance, _)| *distance <= 3)
-        .min()
-        .map(|(_, s)| format!("did you mean `{s}`? "))
-        .unwrap_or_default();
+    let listed =
+        source.people.iter().map(|p| (p.fields.name.as_deref().unwrap_or(&p.key), p.fields.aliases.as_slice()));
+    if lookalike::nearest(listed, author).is_some() {
+        // Resolving the new thread warns of it, with a "did you mean", at the comment's line.
+        return Vec::new();
+    }
     vec![Diagnostic::warning(
         Span::file("authors.yaml"),
         format!("`{author}` is not in authors.yaml, so they will get a page of their own"),
     )
-    .with_help(format!("{nearest}if they are listed under another spelling, add this one to their `aliases:`"))]
+    .with_help("if they are listed under another spelling, add this one to their `aliases:`")]
 }
 
 /// Every problem the site has now, drafts and scheduled readings included.

@@ -2,20 +2,24 @@
 //!
 //! Only this server adds the reload script and the overlay to pages, so `build` output never holds them.
 //! Every request path is decoded once and checked segment by segment, and every file is checked, after
-//! symlinks are followed, to lie inside the site folder: nothing outside it is ever served.
+//! symlinks are followed, to lie inside the site folder: nothing outside it is ever served. How
+//! connections are read, bounded and answered is in `connection`.
+
+mod connection;
 
 use std::fs::File;
 use std::io::{self, Write};
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use percent_encoding::percent_decode_str;
-use tiny_http::{Header, Method, Request, Response, ResponseBox, Server};
+
+pub use connection::{trusted_host, MAX_CONNECTIONS, MAX_HEAD, READ_TIMEOUT, WRITE_TIMEOUT};
+use connection::{Body, Request, Response, Route};
 
 use crate::diagnostics::Diagnostic;
 
@@ -24,8 +28,6 @@ const EVENTS_PATH: &str = "/__roundtable/events";
 /// The script, injected into every page, that listens to [`EVENTS_PATH`].
 const SCRIPT_PATH: &str = "/__roundtable/live.js";
 const LIVE_JS: &str = include_str!("live.js");
-/// Threads answering page requests; event streams get threads of their own.
-const PAGE_WORKERS: usize = 4;
 /// More open tabs than this get 503 on the stream, so a runaway client cannot exhaust threads.
 const MAX_STREAMS: usize = 64;
 /// A comment sent this often on an idle stream: writing to a closed connection ends its thread.
@@ -93,28 +95,10 @@ impl Live {
 /// The returned thread ends only when the listener fails (for example, out of file descriptors),
 /// with the error that stopped it.
 pub fn spawn(listener: TcpListener, site_dir: PathBuf, live: Arc<Live>) -> io::Result<JoinHandle<io::Error>> {
-    let server = Server::from_listener(listener, None).map_err(io::Error::other)?;
     let shared = Arc::new(Shared { site_dir, live, streams: AtomicUsize::new(0) });
-    let (pages, queue) = mpsc::channel::<Request>();
-    let queue = Arc::new(Mutex::new(queue));
-    for _ in 0..PAGE_WORKERS {
-        let (shared, queue) = (Arc::clone(&shared), Arc::clone(&queue));
-        thread::Builder::new().name("roundtable-http".into()).spawn(move || serve_pages(&shared, &queue))?;
-    }
-    thread::Builder::new().name("roundtable-accept".into()).spawn(move || loop {
-        let request = match server.recv() {
-            Ok(request) => request,
-            Err(error) => return error,
-        };
-        let (path, query) = split_target(request.url());
-        if *request.method() == Method::Get && path == EVENTS_PATH {
-            let since = query.split('&').find_map(|pair| pair.strip_prefix("since=")?.parse().ok());
-            open_stream(&shared, request, since);
-        } else if let Err(mpsc::SendError(request)) = pages.send(request) {
-            // Every page worker is gone (only a bug could do that): say so rather than hang.
-            let _ = request.respond(text(500, "the server's page workers stopped; restart `roundtable serve`"));
-        }
-    })
+    thread::Builder::new()
+        .name("roundtable-accept".into())
+        .spawn(move || connection::accept(&listener, move |request| route(&shared, request)))
 }
 
 struct Shared {
@@ -124,32 +108,36 @@ struct Shared {
     streams: AtomicUsize,
 }
 
-fn serve_pages(shared: &Shared, queue: &Mutex<Receiver<Request>>) {
-    loop {
-        let next = queue.lock().unwrap_or_else(PoisonError::into_inner).recv();
-        let Ok(request) = next else { return };
-        let response = answer(&request, &shared.site_dir, &shared.live);
-        // A client that left before its answer is no problem of the server's.
-        let _ = request.respond(response);
+/// The event stream for its path, and an answer for everything else.
+fn route(shared: &Arc<Shared>, request: &Request) -> Route {
+    let (path, query) = split_target(&request.target);
+    if request.method == "GET" && path == EVENTS_PATH {
+        let since = query.split('&').find_map(|pair| pair.strip_prefix("since=")?.parse().ok());
+        return open_stream(shared, since);
     }
+    Route::Answer(answer(request, &shared.site_dir, &shared.live))
 }
 
 /// The response to any request but the event stream.
-fn answer(request: &Request, site_dir: &Path, live: &Live) -> ResponseBox {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let allow = Header::from_bytes("Allow", "GET, HEAD").expect("a valid header");
-        return text(405, "only GET and HEAD are served here").with_header(allow);
+fn answer(request: &Request, site_dir: &Path, live: &Live) -> Response {
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        let mut refused = text(405, "only GET and HEAD are served here");
+        refused.headers.push(("Allow", "GET, HEAD".to_string()));
+        return refused;
     }
-    let (path, _) = split_target(request.url());
+    let (path, _) = split_target(&request.target);
     if path == SCRIPT_PATH {
-        return finish(Response::from_string(LIVE_JS).boxed(), "text/javascript; charset=utf-8");
+        return finish(
+            Response { status: 200, headers: Vec::new(), body: Body::Bytes(LIVE_JS.into()) },
+            "text/javascript; charset=utf-8",
+        );
     }
     let segments = match segments(path) {
         Ok(segments) => segments,
         Err(reason) => return text(400, reason),
     };
     let Ok(root) = site_dir.canonicalize() else {
-        return text(404, "the site has not been built yet");
+        return not_built(live);
     };
     let mut wanted = root.clone();
     wanted.extend(&segments);
@@ -162,6 +150,16 @@ fn answer(request: &Request, site_dir: &Path, live: &Live) -> ResponseBox {
         Some(found) if found.is_file() => file(&found, 200, live),
         _ => not_found(&root, live),
     }
+}
+
+/// Before the first good build: a page that shows the problems of a failed one and reloads by itself.
+fn not_built(live: &Live) -> Response {
+    let page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>roundtable preview</title>\
+                </head><body><p>The site has not been built yet. This page reloads by itself once it is.</p>\
+                </body></html>";
+    let (generation, overlay) = live.snapshot();
+    let body = Body::Bytes(inject(page.into(), generation, overlay.as_deref()));
+    finish(Response { status: 503, headers: Vec::new(), body }, "text/html; charset=utf-8")
 }
 
 /// The path and the query of a request target; a fragment is never sent, but is dropped if it is.
@@ -197,17 +195,18 @@ fn inside(root: &Path, path: &Path) -> Option<PathBuf> {
 }
 
 /// A folder asked for without its slash: relative links in its `index.html` need the slash.
-fn redirect(path: &str) -> ResponseBox {
+///
+/// The path is visible ASCII (`connection` refuses anything else), so it is safe in a header.
+fn redirect(path: &str) -> Response {
     // Rebuilt from the non-empty segments, so `//host` can never become a redirect to another site.
     let location = format!("/{}/", path.split('/').filter(|raw| !raw.is_empty()).collect::<Vec<_>>().join("/"));
-    match Header::from_bytes("Location", location.as_bytes()) {
-        Ok(header) => text(301, &format!("moved to {location}")).with_header(header),
-        Err(()) => text(400, "the address holds characters that cannot be sent back"),
-    }
+    let mut moved = text(301, &format!("moved to {location}"));
+    moved.headers.push(("Location", location));
+    moved
 }
 
 /// The site's own `404.html` with status 404, or a plain message when the site has none.
-fn not_found(root: &Path, live: &Live) -> ResponseBox {
+fn not_found(root: &Path, live: &Live) -> Response {
     match inside(root, &root.join("404.html")) {
         Some(page) if page.is_file() => file(&page, 404, live),
         _ => text(404, "nothing here"),
@@ -215,27 +214,27 @@ fn not_found(root: &Path, live: &Live) -> ResponseBox {
 }
 
 /// A file of the site; HTML pages get the reload script and, after a failed rebuild, the overlay.
-fn file(path: &Path, status: u16, live: &Live) -> ResponseBox {
+fn file(path: &Path, status: u16, live: &Live) -> Response {
     let kind = content_type(path);
-    let response = if kind.starts_with("text/html") {
+    let body = if kind.starts_with("text/html") {
         match std::fs::read(path) {
             Ok(html) => {
                 let (generation, overlay) = live.snapshot();
-                Response::from_data(inject(html, generation, overlay.as_deref())).boxed()
+                Body::Bytes(inject(html, generation, overlay.as_deref()))
             }
             Err(error) => return unreadable(path, &error),
         }
     } else {
-        match File::open(path) {
-            Ok(opened) => Response::from_file(opened).boxed(),
+        match File::open(path).and_then(|opened| Ok((opened.metadata()?.len(), opened))) {
+            Ok((length, opened)) => Body::File(opened, length),
             Err(error) => return unreadable(path, &error),
         }
     };
-    finish(response.with_status_code(status), kind)
+    finish(Response { status, headers: Vec::new(), body }, kind)
 }
 
 /// A file that vanished or turned unreadable between lookup and open (say, mid-rebuild).
-fn unreadable(path: &Path, error: &io::Error) -> ResponseBox {
+fn unreadable(path: &Path, error: &io::Error) -> Response {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     text(500, &format!("could not read {name}: {error}; reload the page"))
 }
@@ -301,23 +300,30 @@ fn overlay(problems: &[Diagnostic]) -> String {
         1 => "1 problem".to_string(),
         n => format!("{n} problems"),
     };
+    // <details> folds the list away with no script: the page stays usable on a phone.
     format!(
         "<style>{OVERLAY_CSS}</style>\
          <section id=\"roundtable-problems\" role=\"alert\" aria-labelledby=\"roundtable-problems-title\">\
-         <h2 id=\"roundtable-problems-title\">roundtable could not rebuild the site</h2>\
-         <p>{count} to fix. The page below is the last good build; \
-         this tab reloads by itself once the files are saved again.</p><ol>{items}</ol></section>"
+         <details open><summary><h2 id=\"roundtable-problems-title\">roundtable could not rebuild the site: \
+         {count}</h2></summary>\
+         <p>The page below is the last good build; \
+         this tab reloads by itself once the files are saved again. Tap the title to fold this away.</p>\
+         <ol>{items}</ol></details></section>"
     )
 }
 
-/// Scoped to the overlay's id and reset first, so the site's own styles cannot hide it.
+/// Scoped to the overlay's id and reset first, so the site's own styles cannot hide it; on a
+/// narrow screen (360 px) it takes at most half the height, and long paths wrap.
 const OVERLAY_CSS: &str = "#roundtable-problems,#roundtable-problems *{all:revert;box-sizing:border-box}\
 #roundtable-problems{position:fixed;inset:0 0 auto 0;z-index:2147483647;max-height:70vh;overflow:auto;\
-margin:0;padding:1rem 1.5rem;background:#fff;color:#111;border-bottom:6px solid #b00020;\
-box-shadow:0 4px 16px rgba(0,0,0,.4);font:16px/1.5 system-ui,sans-serif}\
-#roundtable-problems h2{margin:0 0 .5rem;font-size:1.25rem;color:#b00020}\
+margin:0;padding:.75rem 1.5rem;background:#fff;color:#111;border-bottom:6px solid #b00020;\
+box-shadow:0 4px 16px rgba(0,0,0,.4);font:16px/1.5 system-ui,sans-serif;overflow-wrap:anywhere}\
+#roundtable-problems summary{cursor:pointer}\
+#roundtable-problems h2{display:inline;margin:0;font-size:1.25rem;color:#b00020}\
 #roundtable-problems ol{margin:.5rem 0 0;padding-left:1.5rem}\
-#roundtable-problems li{margin:.5rem 0;white-space:pre-wrap;font-family:ui-monospace,monospace}";
+#roundtable-problems li{margin:.5rem 0;white-space:pre-wrap;font-family:ui-monospace,monospace}\
+@media (max-width:30em){#roundtable-problems{max-height:50vh;padding:.5rem .75rem;font-size:14px}\
+#roundtable-problems h2{font-size:1rem}#roundtable-problems ol{padding-left:1.25rem}}";
 
 fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
@@ -335,47 +341,44 @@ fn escape(text: &str) -> String {
 }
 
 /// A short plain-text answer, for errors and redirects.
-fn text(status: u16, message: &str) -> ResponseBox {
-    finish(Response::from_string(format!("{message}\n")).with_status_code(status).boxed(), "text/plain; charset=utf-8")
+fn text(status: u16, message: &str) -> Response {
+    finish(connection::plain(status, message), "text/plain; charset=utf-8")
 }
 
 /// The headers every answer carries: its type, no caching (pages change on rebuild), no type sniffing.
-fn finish(response: ResponseBox, content_type: &str) -> ResponseBox {
-    let header = |name: &str, value: &str| Header::from_bytes(name, value).expect("valid header");
+fn finish(mut response: Response, content_type: &str) -> Response {
+    response.headers.retain(|(name, _)| *name != "Content-Type");
+    response.headers.extend([
+        ("Content-Type", content_type.to_string()),
+        ("Cache-Control", "no-cache".to_string()),
+        ("X-Content-Type-Options", "nosniff".to_string()),
+    ]);
     response
-        .with_header(header("Content-Type", content_type))
-        .with_header(header("Cache-Control", "no-cache"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
 }
 
-/// Starts a thread that tells one tab to reload after each rebuild, if fewer than [`MAX_STREAMS`] are open.
-fn open_stream(shared: &Arc<Shared>, request: Request, since: Option<u64>) {
+/// Keeps the connection as a stream that tells one tab to reload, if fewer than [`MAX_STREAMS`] are open.
+fn open_stream(shared: &Arc<Shared>, since: Option<u64>) -> Route {
     if shared.streams.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
         shared.streams.fetch_sub(1, Ordering::SeqCst);
-        let _ = request.respond(text(503, "too many open tabs; close some and reload"));
-        return;
+        return Route::Answer(text(503, "too many open tabs; close some and reload"));
     }
-    let stream_shared = Arc::clone(shared);
-    let started = thread::Builder::new().name("roundtable-events".into()).spawn(move || {
-        stream(request, since, &stream_shared.live);
-        stream_shared.streams.fetch_sub(1, Ordering::SeqCst);
-    });
-    // Without a thread the request is dropped, which answers 500; the tab stays as it is.
-    if started.is_err() {
+    let shared = Arc::clone(shared);
+    Route::Stream(Box::new(move |connection| {
+        stream(connection, since, &shared.live);
         shared.streams.fetch_sub(1, Ordering::SeqCst);
-    }
+    }))
 }
 
 /// Sends `reload` whenever the generation moves past the one the page was served at, until the tab goes.
-fn stream(request: Request, since: Option<u64>, live: &Live) {
+///
+/// A tab that stops reading fails a write within the connection's write timeout, which ends it.
+fn stream(mut connection: TcpStream, since: Option<u64>, live: &Live) {
     let mut seen = since.unwrap_or_else(|| live.snapshot().0);
-    // tiny_http would buffer an endless body, so the stream writes its own head and ends with the connection.
-    let mut writer = request.into_writer();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\
                 X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 1000\n\n";
     let mut message = head.to_string();
     loop {
-        if writer.write_all(message.as_bytes()).and_then(|()| writer.flush()).is_err() {
+        if connection.write_all(message.as_bytes()).and_then(|()| connection.flush()).is_err() {
             return;
         }
         let now = live.wait_past(seen, HEARTBEAT);

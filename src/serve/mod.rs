@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use crate::diagnostics::Diagnostic;
+use crate::terminal::Terminal;
 use crate::BuildOptions;
 use session::{Rebuilt, Session};
 
@@ -56,7 +57,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     })?;
     let address = SocketAddr::new(options.bind, options.port);
     let cannot_listen = |error: std::io::Error| {
-        Diagnostic::error(crate::diagnostics::Span::file(address.to_string()), format!("cannot listen here: {error}"))
+        Diagnostic::command(address.to_string(), format!("cannot listen here: {error}"))
             .with_help("another program may use this port: choose another with --port, like --port 1112")
     };
     let listener = TcpListener::bind(address).map_err(cannot_listen)?;
@@ -71,10 +72,11 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
         drafts: options.drafts,
         future: options.future,
         cache: true,
+        progress: Default::default(),
     };
     let mut session = Session::new(build);
     let live = http::Live::new();
-    rebuild(&mut session, &live, &[], Instant::now(), options.quiet);
+    let mut failing = rebuild(&mut session, &live, &[], Instant::now(), options.quiet, false);
     let (events, edits) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(events).map_err(|e| watch_problem(&root, &e.to_string()))?;
     watcher.watch(&root, RecursiveMode::Recursive).map_err(|e| watch_problem(&root, &e.to_string()))?;
@@ -87,7 +89,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
         open_browser(&url);
     }
     while let Some((changed, first_seen)) = next_burst(&root, &edits) {
-        rebuild(&mut session, &live, &changed, first_seen, options.quiet);
+        failing = rebuild(&mut session, &live, &changed, first_seen, options.quiet, failing);
     }
     Ok(())
 }
@@ -139,26 +141,38 @@ fn is_change(kind: &notify::EventKind) -> bool {
 }
 
 /// Rebuilds, tells the open pages, then prints what happened (in that order, so what is printed is served).
-fn rebuild(session: &mut Session, live: &http::Live, changed: &[PathBuf], first_seen: Instant, quiet: bool) {
+///
+/// Returns whether the site has errors now; `failing` says whether it had them before, so that
+/// the first good rebuild after them says they are fixed.
+fn rebuild(
+    session: &mut Session,
+    live: &http::Live,
+    changed: &[PathBuf],
+    first_seen: Instant,
+    quiet: bool,
+    failing: bool,
+) -> bool {
+    let terminal = Terminal::new(session.root());
     match session.rebuild() {
         Ok(rebuilt) => {
             live.rebuilt();
-            for warning in &rebuilt.warnings {
-                eprintln!("{warning}");
+            terminal.print(&rebuilt.warnings);
+            if failing {
+                eprintln!("roundtable: all problems fixed; the site is up to date again");
             }
             if !quiet {
                 println!("{}", summary(&rebuilt, changed, first_seen.elapsed(), session.root()));
             }
+            false
         }
         Err(problems) => {
             let errors = problems.error_count();
             let problems = problems.sorted();
             live.failed(problems.clone());
-            for problem in &problems {
-                eprintln!("{problem}");
-            }
+            terminal.print(&problems);
             let count = if errors == 1 { "1 error".to_string() } else { format!("{errors} errors") };
             eprintln!("roundtable: {count} found; still serving the last good site, with the problems shown on it");
+            true
         }
     }
 }

@@ -32,9 +32,34 @@ fn is_edit(root: &Path, path: &Path) -> bool {
         folder.push(name.as_ref());
     }
     let name = inside.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-    let backup = name.ends_with('~') || (name.starts_with('#') && name.ends_with('#')) || name.ends_with(".swp");
-    // vim probes whether a folder is writable with a file of this name.
-    !(backup || name == "4913")
+    !is_editors_own(&name)
+}
+
+/// Whether `name` is a temporary, backup or lock file an editor or tool writes beside the file
+/// being saved (hidden ones, such as vim's `.a.md.swp` and emacs' `.#a.md`, are left out already).
+fn is_editors_own(name: &str) -> bool {
+    // `sed -i` writes `sedXXXXXX` (six random letters or digits) and renames it over the file.
+    let sed = name.len() == 9 && name.starts_with("sed") && name[3..].chars().all(|c| c.is_ascii_alphanumeric());
+    let suffixes = [
+        "~",            // vim, emacs, gedit, nano backups
+        ".swp",         // vim swap files, when not hidden
+        ".swo",         //
+        ".swx",         //
+        "___jb_tmp___", // JetBrains' safe write
+        "___jb_old___", //
+        ".kate-swp",    // Kate
+        ".tmp",         // many editors' and tools' atomic saves
+        ".bak",         //
+        ".orig",        // merge tools
+        ".crdownload",  // a download not finished
+        ".part",        //
+    ];
+    sed || suffixes.iter().any(|s| name.ends_with(s))
+        || (name.starts_with('#') && name.ends_with('#')) // emacs auto-save
+        || name.starts_with("~$") // office lock files
+        || name == "4913" // vim probes whether a folder is writable with a file of this name
+        || name.eq_ignore_ascii_case("thumbs.db")
+        || name.eq_ignore_ascii_case("desktop.ini")
 }
 
 #[cfg(test)]
@@ -47,7 +72,13 @@ mod tests {
         let root = root.path();
         std::fs::create_dir_all(root.join("public")).unwrap();
         std::fs::write(root.join("public").join(MARKER), "").unwrap();
-        let kept = ["content/readings/a.md", "content/readings/a.comments.yaml", "site.yaml", "templates/base.html"];
+        let kept = [
+            "content/readings/a.md",
+            "content/readings/a.comments.yaml",
+            "content/readings/sediment.md",
+            "site.yaml",
+            "templates/base.html",
+        ];
         let dropped = [
             ".roundtable/serve/index.html",
             ".git/index",
@@ -55,6 +86,13 @@ mod tests {
             "content/readings/a.md~",
             "content/readings/#a.md#",
             "content/readings/4913",
+            "content/readings/sedT0qPkw",
+            "content/readings/a.md___jb_tmp___",
+            "content/readings/a.md___jb_old___",
+            "content/readings/.#a.md",
+            "content/readings/a.md.kate-swp",
+            "content/readings/~$notes.docx",
+            "content/readings/a.comments.yaml.tmp",
             "public/index.html",
         ];
         let all = kept.iter().chain(&dropped).map(|p| root.join(p));

@@ -95,6 +95,17 @@ impl Allowed {
 }
 
 /// Every `.html` file under `output`, parsed.
+/// Every `id` that appears more than once on `html`: an in-page link would jump to the first.
+pub fn duplicate_ids(html: &Html) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    elements(html).filter_map(|e| e.value().attr("id")).filter(|id| !seen.insert(*id)).map(str::to_string).collect()
+}
+
+/// Why `xml` is not a well-formed XML document, as a strict feed reader would refuse it.
+pub fn xml_error(xml: &str) -> Option<String> {
+    roxmltree::Document::parse(xml).err().map(|error| error.to_string())
+}
+
 pub fn html_pages(output: &Path) -> Vec<(String, Html)> {
     crate::common::read_tree(output)
         .into_iter()

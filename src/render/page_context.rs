@@ -1,0 +1,299 @@
+//! What each kind of page's template receives, one struct a kind, besides `site`.
+//!
+//! Like `objects`, these doc comments are the theme author's reference: the
+//! part of `docs/templates.md` that lists the pages is made from them, and a
+//! test keeps it up to date.
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+use super::context::Views;
+use super::objects::{
+    CommentCard, CommentView, DateView, PageView, PersonLink, PersonView, ReadingView, SectionView, TagView, WeekGroup,
+};
+use super::pages::{plan, PageJob, AUTHOR_PAGE_SIZE, FEED_COMMENTS, FEED_READINGS};
+use crate::model::{PersonId, ReadingId, Site};
+
+/// `index.html`: the home page, `/`.
+#[derive(Debug, Serialize)]
+pub struct IndexPage<'a> {
+    /// What this page is.
+    pub page: PageView,
+    /// Every reading, by week.
+    pub weeks: Vec<WeekGroup<'a>>,
+    /// Every reading, newest first.
+    pub readings: Vec<ReadingView<'a>>,
+}
+
+/// `section.html`: a section's page, `/<section>/`.
+#[derive(Debug, Serialize)]
+pub struct SectionPage<'a> {
+    /// What this page is.
+    pub page: PageView,
+    /// The section.
+    pub section: SectionView<'a>,
+    /// The readings of the section and of the sections below it, by week.
+    pub weeks: Vec<WeekGroup<'a>>,
+    /// The same readings, newest first.
+    pub readings: Vec<ReadingView<'a>>,
+}
+
+/// `reading.html`: a reading and its discussion, `/<section>/<slug>/`.
+#[derive(Debug, Serialize)]
+pub struct ReadingPage<'a> {
+    /// What this page is.
+    pub page: PageView,
+    /// The reading, with its `content`.
+    pub reading: ReadingView<'a>,
+    /// The top-level comments in date order, their replies nested.
+    pub thread: Vec<CommentView<'a>>,
+    /// Everyone who commented, in order of their first comment.
+    pub participants: Vec<PersonLink<'a>>,
+    /// The next older reading of the site, or none.
+    pub previous: Option<ReadingView<'a>>,
+    /// The next newer reading of the site, or none.
+    pub next: Option<ReadingView<'a>>,
+}
+
+/// `authors.html`: the list of people, `/authors/`.
+#[derive(Debug, Serialize)]
+pub struct PeoplePage<'a> {
+    /// What this page is.
+    pub page: PageView,
+    /// Everyone with a page, by name.
+    pub people: Vec<PersonView<'a>>,
+}
+
+/// `author.html`: a person and a page of their reflections, `/authors/<slug>/`, then
+/// `/authors/<slug>/page/2/` and on when they wrote more than 100 comments.
+#[derive(Debug, Serialize)]
+pub struct PersonPage<'a> {
+    /// What this page is.
+    pub page: PageView,
+    /// The person.
+    pub person: PersonView<'a>,
+    /// The readings they wrote, newest first; on the first page only.
+    pub readings: Vec<ReadingView<'a>>,
+    /// Their comments, newest first, 100 to a page.
+    pub comments: Vec<CommentCard<'a>>,
+    /// Others' comments that name them with `@Name`, newest first: the newest 100, on the first page
+    /// only.
+    pub mentioned_in: Vec<CommentCard<'a>>,
+    /// How many comments name them, in all.
+    pub mentioned_count: usize,
+    /// Which page of their reflections this is.
+    pub pagination: Pagination,
+}
+
+/// Which page of a person's reflections this is, and links to its neighbours.
+#[derive(Debug, Serialize)]
+pub struct Pagination {
+    /// This page, counted from 1.
+    pub page: usize,
+    /// How many pages there are.
+    pub pages: usize,
+    /// The page before (newer reflections), or none.
+    pub previous: Option<String>,
+    /// The page after (older reflections), or none.
+    pub next: Option<String>,
+}
+
+/// `tags.html`: the list of tags, `/tags/`.
+#[derive(Debug, Serialize)]
+pub struct TagsPage<'a> {
+    /// What this page is.
+    pub page: PageView,
+    /// Every tag, by name.
+    pub tags: Vec<TagView<'a>>,
+}
+
+/// `tag.html`: a tag's page, `/tags/<slug>/`.
+#[derive(Debug, Serialize)]
+pub struct TagPage<'a> {
+    /// What this page is.
+    pub page: PageView,
+    /// The tag.
+    pub tag: TagView<'a>,
+    /// Its readings, newest first.
+    pub readings: Vec<ReadingView<'a>>,
+}
+
+/// `404.html` (`/404.html`) and `search.html` (`/search/`, whose script reads `search.json`).
+#[derive(Debug, Serialize)]
+pub struct PlainPage {
+    /// What this page is.
+    pub page: PageView,
+}
+
+/// `atom.xml`: the readings feed, `/atom.xml`.
+#[derive(Debug, Serialize)]
+pub struct ReadingsFeed<'a> {
+    /// What this feed is.
+    pub page: PageView,
+    /// The newest 20 readings, with their `content`.
+    pub readings: Vec<ReadingView<'a>>,
+    /// The newest reading's date (so the feed does not change between builds), or none.
+    pub updated: Option<DateView>,
+}
+
+/// `comments.xml`: the site's comments feed, `/comments.xml`.
+#[derive(Debug, Serialize)]
+pub struct CommentsFeed<'a> {
+    /// What this feed is.
+    pub page: PageView,
+    /// The newest 50 comments, newest first.
+    pub comments: Vec<CommentCard<'a>>,
+    /// The newest comment's date (for one reading's feed without comments, the reading's), or none.
+    pub updated: Option<DateView>,
+}
+
+/// `comments.xml` again, for one reading's discussion, `/<section>/<slug>/comments.xml`.
+#[derive(Debug, Serialize)]
+pub struct ReadingCommentsFeed<'a> {
+    /// Its `page`, `comments` and `updated`, as in the site's feed.
+    #[serde(flatten)]
+    pub feed: CommentsFeed<'a>,
+    /// The reading, without its `content`.
+    pub reading: ReadingView<'a>,
+}
+
+/// `sitemap.xml`: every page of the site, `/sitemap.xml`.
+#[derive(Debug, Serialize)]
+pub struct SitemapPage {
+    /// What this file is.
+    pub page: PageView,
+    /// One entry for each HTML page written (not `404.html`).
+    pub entries: Vec<SitemapEntry>,
+}
+
+/// One address of the sitemap.
+#[derive(Debug, Serialize)]
+pub struct SitemapEntry {
+    /// The page's absolute address.
+    pub permalink: String,
+    /// The day of its last change (`YYYY-MM-DD`), where known.
+    pub lastmod: Option<String>,
+}
+
+/// The readings in `section` and the sections below it.
+pub fn section<'a>(views: &Views<'a>, page: PageView, index: usize) -> SectionPage<'a> {
+    let site = views.site;
+    let section = &site.sections[index];
+    let prefix = format!("{}/", section.path);
+    let inside: Vec<ReadingId> = all_readings(site)
+        .filter(|r| {
+            let s = &site.readings[r.0].section;
+            *s == section.path || s.starts_with(&prefix)
+        })
+        .collect();
+    SectionPage {
+        section: SectionView {
+            title: &section.title,
+            url: page.url.clone(),
+            description: section.description.as_deref(),
+            content: views.bodies.sections[index].as_ref(),
+        },
+        page,
+        weeks: views.weeks(&inside),
+        readings: inside.iter().map(|&r| views.reading(r, false)).collect(),
+    }
+}
+
+/// A person's `page` of reflections, counted from 0.
+pub fn person<'a>(views: &Views<'a>, page: PageView, id: PersonId, number: usize) -> PersonPage<'a> {
+    let work = &views.site.contributions[id.0];
+    let first_page = number == 0;
+    let shown = work.comments.iter().skip(number * AUTHOR_PAGE_SIZE).take(AUTHOR_PAGE_SIZE);
+    let mentioned_in = &views.bodies.mentioned_in[id.0];
+    let newest_mentions = mentioned_in.iter().filter(|_| first_page).take(AUTHOR_PAGE_SIZE);
+    let pages = person_pages(views.site, id);
+    let address = |number: usize| views.url(&PageJob::Author(id, number).route(views.site));
+    PersonPage {
+        page,
+        person: views.person(id),
+        readings: work.readings.iter().filter(|_| first_page).map(|&r| views.reading(r, false)).collect(),
+        comments: shown.map(|&(r, c)| views.comment_card(r, c)).collect(),
+        mentioned_in: newest_mentions.map(|&(r, c)| views.comment_card(r, c)).collect(),
+        mentioned_count: mentioned_in.len(),
+        pagination: Pagination {
+            page: number + 1,
+            pages,
+            previous: number.checked_sub(1).map(address),
+            next: (number + 1 < pages).then(|| address(number + 1)),
+        },
+    }
+}
+
+/// How many pages of reflections `person` has: at least one.
+pub fn person_pages(site: &Site, person: PersonId) -> usize {
+    site.contributions[person.0].comments.len().div_ceil(AUTHOR_PAGE_SIZE).max(1)
+}
+
+/// The readings feed.
+pub fn readings_feed<'a>(views: &Views<'a>, page: PageView) -> ReadingsFeed<'a> {
+    let site = views.site;
+    ReadingsFeed {
+        page,
+        readings: all_readings(site).take(FEED_READINGS).map(|r| views.reading(r, true)).collect(),
+        updated: site.readings.first().map(|r| views.date(&r.date)),
+    }
+}
+
+/// The comments feed of the whole site, or of one reading.
+pub fn comments_feed<'a>(views: &Views<'a>, page: PageView, only: Option<ReadingId>) -> CommentsFeed<'a> {
+    let site = views.site;
+    let newest = newest_comments(site, only);
+    let updated = match (newest.first(), only) {
+        (Some(&(r, c)), _) => Some(views.date(&site.readings[r.0].thread.comments[c].date)),
+        (None, Some(id)) => Some(views.date(&site.readings[id.0].date)),
+        (None, None) => None,
+    };
+    CommentsFeed { page, comments: newest.into_iter().map(|(r, c)| views.comment_card(r, c)).collect(), updated }
+}
+
+/// Every page of the plan, in its order: the sitemap cannot miss a kind of page.
+pub fn sitemap(views: &Views, page: PageView) -> SitemapPage {
+    let site = views.site;
+    let entries = plan(site)
+        .into_iter()
+        .filter_map(|job| {
+            let route = job.route(site);
+            let lastmod = match job {
+                PageJob::Index => site.readings.first().map(|r| views.day(&r.date)),
+                PageJob::Reading(id) => {
+                    let reading = &site.readings[id.0];
+                    let last = reading.thread.comments.iter().map(|c| c.date).chain([reading.date]).max();
+                    last.map(|date| views.day(&date))
+                }
+                _ => None,
+            };
+            route.is_page().then(|| SitemapEntry { permalink: views.permalink(&route), lastmod })
+        })
+        .collect();
+    SitemapPage { page, entries }
+}
+
+/// Every reading, newest first.
+pub fn all_readings(site: &Site) -> impl Iterator<Item = ReadingId> {
+    (0..site.readings.len()).map(ReadingId)
+}
+
+/// The newest comments of the whole site, or of one reading, newest first.
+fn newest_comments(site: &Site, only: Option<ReadingId>) -> Vec<(ReadingId, usize)> {
+    let mut all: Vec<(DateTime<FixedOffset>, ReadingId, usize)> = site
+        .readings
+        .iter()
+        .enumerate()
+        .filter(|(r, _)| only.is_none_or(|id| id.0 == *r))
+        .flat_map(|(r, reading)| {
+            reading.thread.comments.iter().enumerate().map(move |(c, comment)| (comment.date, ReadingId(r), c))
+        })
+        .collect();
+    let keep = FEED_COMMENTS.min(all.len());
+    if keep < all.len() {
+        all.select_nth_unstable_by(keep, |a, b| b.cmp(a));
+        all.truncate(keep);
+    }
+    all.sort_by(|a, b| b.cmp(a));
+    all.into_iter().map(|(_, r, c)| (r, c)).collect()
+}

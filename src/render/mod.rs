@@ -66,20 +66,21 @@ impl<'a> Renderer<'a> {
         templates.tera.global_context().insert("site", &site_view);
         let mut theme_key = blake3::Hasher::new();
         for (name, template) in &theme.templates {
-            hash_debug(&mut theme_key, &(name, &template.text));
+            hash_bytes(&mut theme_key, name.as_bytes());
+            hash_bytes(&mut theme_key, template.text.as_bytes());
         }
-        hash_debug(&mut theme_key, &site_view);
+        hash_json(&mut theme_key, &site_view);
         Ok(Renderer { views, templates, theme_key })
     }
 
     /// Makes one page or feed, but renders it only when `at_hand` says no page of its key is kept already.
     ///
-    /// The key hashes the context in its `Debug` form, written straight into the hasher: the context is
-    /// made anyway to render, and hashing it costs far less than rendering.
+    /// The key hashes the page's typed context as JSON, written straight into the hasher; Tera's context
+    /// is made from it only for a page that is rendered.
     pub fn make(&self, job: PageJob, at_hand: impl Fn(&str, &PageKey) -> bool) -> Result<Made, Diagnostic> {
         let path = job.output_path(self.views.site);
         let mut hasher = self.theme_key.clone();
-        hash_debug(&mut hasher, &job.template());
+        hash_bytes(&mut hasher, job.template().as_bytes());
         if job == PageJob::SearchIndex {
             let index = search::entries(&self.views);
             hash_debug(&mut hasher, &index);
@@ -87,13 +88,13 @@ impl<'a> Renderer<'a> {
             let bytes = (!at_hand(&path, &key)).then(|| search::to_json(&index));
             return Ok(Made { path, key, bytes });
         }
-        let context = job.context(&self.views);
-        hash_debug(&mut hasher, &context);
+        let page = job.typed_context(&self.views);
+        hash_json(&mut hasher, &page);
         let key = PageKey(*hasher.finalize().as_bytes());
         if at_hand(&path, &key) {
             return Ok(Made { path, key, bytes: None });
         }
-        match self.templates.tera.render(job.template(), &context) {
+        match self.templates.tera.render(job.template(), &page.to_tera()) {
             Ok(text) => Ok(Made { path, key, bytes: Some(text.into_bytes()) }),
             Err(error) => Err(self.templates.problem(&error, Some(&format!("/{path}")))),
         }
@@ -104,6 +105,27 @@ impl<'a> Renderer<'a> {
         let made = self.make(job, |_, _| false)?;
         Ok(Output { path: made.path, bytes: made.bytes.expect("rendered when nothing is at hand") })
     }
+}
+
+/// Feeds `bytes` into `hasher` after their length, so that two in a row cannot be read another way.
+fn hash_bytes(hasher: &mut blake3::Hasher, bytes: &[u8]) {
+    hasher.update(&(bytes.len() as u64).to_le_bytes());
+    hasher.update(bytes);
+}
+
+/// Feeds `value` as JSON into `hasher`, without building it as a string or as a value tree.
+///
+/// Page contexts hold structs, lists and strings only (no maps), so the JSON is the same from build
+/// to build, and it holds exactly what Tera's context is made from.
+fn hash_json(hasher: &mut blake3::Hasher, value: &impl serde::Serialize) {
+    {
+        // serde_json writes many short pieces; BLAKE3 is fastest fed whole chunks, so they are gathered first.
+        let mut feed = std::io::BufWriter::with_capacity(64 * 1024, &mut *hasher);
+        serde_json::to_writer(&mut feed, value).expect("a page context is plain data");
+        std::io::Write::flush(&mut feed).expect("hashing cannot fail");
+    }
+    // A separator, so that two values in a row hash differently from one that ends where the other starts.
+    hasher.update(&[0xff]);
 }
 
 /// Feeds `value`'s `Debug` form into `hasher` without building it as a string.

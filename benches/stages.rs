@@ -89,7 +89,7 @@ fn first_thread(root: &Path) -> std::path::PathBuf {
 
 /// Published readings only, as a plain build sees them.
 fn published() -> ResolveOptions {
-    ResolveOptions { drafts: false, future: false, now: chrono::Utc::now() }
+    ResolveOptions { drafts: false, future: false, now: chrono::Utc::now(), pending: false }
 }
 
 /// Each stage of a whole build of the S site, and the whole build.

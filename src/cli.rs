@@ -40,10 +40,85 @@ pub enum Command {
     Serve(ServeArgs),
     /// Write the facilitator's participation report (private: outside the site unless --publish).
     Report(ReportArgs),
+    /// Add members' replies from saved e-mail (.eml files, mbox files, Maildir folders) to their threads.
+    Ingest(IngestArgs),
+    /// List the comments waiting for approval, or approve or remove comments.
+    Moderate(ModerateArgs),
     /// Remove the built site and .roundtable/ (the build cache and the preview); both are made again.
     Clean(CleanArgs),
     /// Print a completion script for bash, zsh, fish, elvish or powershell (see the README).
     Completions(CompletionsArgs),
+    /// Bring readings and their comments over from Blogger, WordPress, Disqus or Jekyll.
+    Import(ImportArgs),
+}
+
+/// Options of `ingest`.
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Saved mail: .eml files, mbox files and Maildir folders.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The site folder, holding content/ and site.yaml.
+    #[arg(long, short, default_value = ".", value_hint = ValueHint::DirPath)]
+    pub root: PathBuf,
+    /// Put every message on this reading (slug, address or file), whatever its subject says.
+    #[arg(long)]
+    pub reading: Option<String>,
+    /// With --reading: the id of the comment every message answers.
+    #[arg(long, requires = "reading")]
+    pub to: Option<String>,
+}
+
+/// Options of `moderate`.
+#[derive(Debug, Args)]
+pub struct ModerateArgs {
+    /// Without one, list what waits for approval.
+    #[command(subcommand)]
+    pub action: Option<ModerateAction>,
+    /// The site folder, holding content/ and site.yaml.
+    #[arg(long, short, default_value = ".", global = true, value_hint = ValueHint::DirPath)]
+    pub root: PathBuf,
+}
+
+/// What `moderate` does with comments.
+#[derive(Debug, Subcommand)]
+pub enum ModerateAction {
+    /// Publish these comments.
+    Approve(ModerateIds),
+    /// Take these comments down: "This reflection was removed" stands in their place, their replies stay.
+    Remove(ModerateIds),
+}
+
+/// The comments `moderate approve` or `remove` changes.
+#[derive(Debug, Args)]
+pub struct ModerateIds {
+    /// Their ids, as `roundtable moderate` lists them.
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+    /// Their reading (slug, address or file), where an id is in several threads.
+    #[arg(long)]
+    pub reading: Option<String>,
+}
+
+/// Options of `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// blogger, wordpress, disqus or jekyll.
+    pub format: roundtable::import::Format,
+    /// The export file (for jekyll, the Jekyll site's folder).
+    pub source: PathBuf,
+    /// The site to import into: a new or empty folder, or an existing site (nothing in it is overwritten).
+    #[arg(long, default_value = ".", value_hint = ValueHint::DirPath)]
+    pub into: PathBuf,
+    /// The section folder under content/ that receives the readings.
+    #[arg(long, default_value = "readings")]
+    pub section: String,
+    /// Print what would be written, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Make comments that address one earlier commenter ("@Claire", "Claire, I agree") replies to them.
+    #[arg(long)]
+    pub infer_replies: bool,
 }
 
 /// Options of `serve`.

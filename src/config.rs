@@ -25,6 +25,24 @@ pub struct RawConfig {
     date_format: Option<String>,
     thread: RawThread,
     cohort: RawCohort,
+    replies: Option<RawReplies>,
+}
+
+/// `replies:` of `site.yaml`, as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawReplies {
+    to: Option<String>,
+    moderation: Option<bool>,
+}
+
+/// Replies by e-mail: where members send them, and whether they wait for approval.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replies {
+    /// The facilitator's mailbox that reply links write to.
+    pub to: String,
+    /// Ingested replies arrive pending (the default) instead of published.
+    pub moderation: bool,
 }
 
 /// The `cohort:` block of `site.yaml` as written.
@@ -65,6 +83,8 @@ pub struct SiteConfig {
     pub members: Vec<String>,
     /// Where `cohort:` is written, for messages about its members.
     pub members_span: Span,
+    /// Replies by e-mail, when `replies.to` is set.
+    pub replies: Option<Replies>,
 }
 
 /// `base_url` split into the absolute form (for feeds) and the path prefix (for links).
@@ -119,6 +139,7 @@ impl Default for SiteConfig {
             max_depth: 5,
             members: Vec::new(),
             members_span: Span::file("site.yaml"),
+            replies: None,
         }
     }
 }
@@ -212,6 +233,20 @@ impl SiteConfig {
         config.members =
             raw.cohort.members.iter().map(|m| crate::text::clean_line(m)).filter(|m| !m.is_empty()).collect();
         config.members_span = keys.of("cohort");
+        if let Some(replies) = raw.replies {
+            let to = replies.to.as_deref().map(str::trim).unwrap_or_default();
+            match crate::model::people::normal_address(to) {
+                Some(_) => {
+                    config.replies =
+                        Some(Replies { to: to.to_string(), moderation: replies.moderation.unwrap_or(true) })
+                }
+                None => bad(
+                    "replies",
+                    format!("replies.to `{to}` is not an e-mail address"),
+                    "write the mailbox members reply to, like `replies: { to: cohort@school.example }`",
+                ),
+            }
+        }
         config
     }
 }

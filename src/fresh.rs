@@ -32,7 +32,7 @@ pub struct Record {
 pub fn inputs(options: &BuildOptions) -> String {
     let mut hasher = blake3::Hasher::new();
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let settings = (&options.base_url, options.drafts, options.future, absolute(&options.output));
+    let settings = (&options.base_url, options.drafts, options.future, options.pending, absolute(&options.output));
     hasher.update(format!("{settings:?}").as_bytes());
     hasher.update(&program());
     for name in ["site.yaml", "site.yml", "authors.yaml", "authors.yml", "content", "templates", "static", "themes"] {

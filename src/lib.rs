@@ -17,9 +17,12 @@ pub mod clean;
 pub mod config;
 pub mod diagnostics;
 pub mod fresh;
+pub mod import;
 pub mod incremental;
+pub mod ingest;
 pub mod load;
 pub mod model;
+pub mod moderate;
 pub mod progress;
 pub mod render;
 pub mod report;
@@ -41,6 +44,9 @@ pub use diagnostics::Diagnostics as Problems;
 
 // The front door: each command's library function with its own options.
 pub use clean::{clean, CleanOptions};
+pub use import::{import, ImportOptions};
+pub use ingest::{run as ingest, IngestOptions, Ingested};
+pub use moderate::{change as moderate, waiting, Action as ModerateAction, ModerateOptions, WaitingComment};
 pub use report::{run as report, ReportOptions};
 pub use scaffold::{init, new_reading, reply, require_site, InitOptions, NewReadingOptions, ReplyOptions};
 pub use serve::{serve, ServeOptions};
@@ -60,6 +66,8 @@ pub struct BuildOptions {
     pub cache: bool,
     /// Include readings dated in the future.
     pub future: bool,
+    /// Show comments waiting for approval, marked as waiting (`serve` only: never on a published site).
+    pub pending: bool,
     /// Who hears what each stage did, and how far rendering has got.
     pub progress: progress::Progress,
 }
@@ -162,7 +170,7 @@ fn run(
     let site = model::prepare::resolve_site(options, source, &mut problems)?;
     // Only a site that resolves leaves parsed readings behind; they are right whatever happens next.
     problems.extend(state.release_parsed().map(Diagnostics::from).unwrap_or_default());
-    let comments: usize = site.readings.iter().map(|r| r.thread.comments.len()).sum();
+    let comments: usize = site.readings.iter().map(|r| r.thread.published_count()).sum();
     stage.next(
         "clean texts",
         format!("{} readings, {comments} comments, {} people", site.readings.len(), site.people.len()),

@@ -38,6 +38,7 @@ fn main() -> ExitCode {
                 drafts: args.site.drafts,
                 cache: !args.no_cache,
                 future: args.site.future,
+                pending: false,
                 progress: progress(&root, say),
                 root,
             };
@@ -51,6 +52,7 @@ fn main() -> ExitCode {
                 drafts: args.drafts,
                 cache: true,
                 future: args.future,
+                pending: false,
                 progress: progress(&root, say),
                 root,
             };
@@ -83,7 +85,20 @@ fn main() -> ExitCode {
             };
             finish(&options.root, roundtable::reply(&options), say)
         }
+        Command::Ingest(args) => ingest(args, say),
+        Command::Moderate(args) => moderate(args, say),
         Command::Clean(args) => clean(args, say),
+        Command::Import(args) => {
+            let options = roundtable::ImportOptions {
+                format: args.format,
+                source: args.source,
+                into: args.into,
+                section: args.section,
+                dry_run: args.dry_run,
+                infer_replies: args.infer_replies,
+            };
+            finish(&options.into, roundtable::import(&options), say)
+        }
         Command::Completions(args) => {
             clap_complete::generate(args.shell, &mut Cli::command(), "roundtable", &mut std::io::stdout());
             ExitCode::SUCCESS
@@ -204,6 +219,64 @@ fn clean(args: cli::CleanArgs, say: Say) -> ExitCode {
     }
 }
 
+fn ingest(args: cli::IngestArgs, say: Say) -> ExitCode {
+    let terminal = Terminal::new(&args.root);
+    if let Err(problems) = roundtable::require_site(&args.root) {
+        return failed(&terminal, problems, "");
+    }
+    let options = roundtable::IngestOptions { root: args.root, paths: args.paths, reading: args.reading, to: args.to };
+    match roundtable::ingest(&options) {
+        Ok(done) => {
+            terminal.print(&done.notes);
+            terminal.print(&done.left_out);
+            if !say.quiet || !done.left_out.is_empty() {
+                println!("{}", done.summary());
+            }
+            ExitCode::from(u8::from(!done.left_out.is_empty()))
+        }
+        Err(problems) => failed(&terminal, problems, "; nothing was added"),
+    }
+}
+
+fn moderate(args: cli::ModerateArgs, say: Say) -> ExitCode {
+    use cli::ModerateAction as Chosen;
+    use roundtable::{ModerateAction, ModerateOptions};
+    let terminal = Terminal::new(&args.root);
+    if let Err(problems) = roundtable::require_site(&args.root) {
+        return failed(&terminal, problems, "");
+    }
+    let (action, ids) = match args.action {
+        None => {
+            return match roundtable::waiting(&args.root) {
+                Ok(waiting) if waiting.is_empty() => {
+                    println!("Nothing waits for approval.");
+                    ExitCode::SUCCESS
+                }
+                Ok(waiting) => {
+                    for w in &waiting {
+                        println!("{}  /{}/  {}: {}  ({})", w.id, w.reading, w.author, w.start, w.span);
+                    }
+                    println!("Approve with `roundtable moderate approve ID...`, or take down with `remove ID...`.");
+                    ExitCode::SUCCESS
+                }
+                Err(problems) => failed(&terminal, problems, ""),
+            };
+        }
+        Some(Chosen::Approve(ids)) => (ModerateAction::Approve, ids),
+        Some(Chosen::Remove(ids)) => (ModerateAction::Remove, ids),
+    };
+    let options = ModerateOptions { root: args.root, action, ids: ids.ids, reading: ids.reading };
+    match roundtable::moderate(&options) {
+        Ok(lines) => {
+            if !say.quiet {
+                lines.iter().for_each(|line| println!("{line}"));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(problems) => failed(&terminal, problems, "; no file was changed"),
+    }
+}
+
 fn summary(report: &BuildReport, built: Option<&BuildOptions>) -> String {
     let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let what = format!(
@@ -244,7 +317,7 @@ fn summary(report: &BuildReport, built: Option<&BuildOptions>) -> String {
     }
 }
 
-/// Prints what `init`, `new` or `reply` did, or why it wrote nothing.
+/// Prints what `init`, `new`, `reply` or `import` did, or why it wrote nothing.
 fn finish(root: &Path, result: Result<roundtable::scaffold::Done, Problems>, say: Say) -> ExitCode {
     let terminal = Terminal::new(root);
     match result {

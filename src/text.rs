@@ -27,6 +27,19 @@ pub fn clean_line(text: &str) -> String {
     strip_controls(text).trim().to_string()
 }
 
+/// `text` on one line: control characters gone, every run of white space one space.
+pub fn single_line(text: &str) -> String {
+    clean_line(text).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The first `count` words of `text`, on one line, with `…` when there were more.
+pub fn first_words(text: &str, count: usize) -> String {
+    let mut words = text.split_whitespace();
+    let kept: Vec<&str> = words.by_ref().take(count).collect();
+    let more = if words.next().is_some() { "…" } else { "" };
+    format!("{}{more}", clean_line(&kept.join(" ")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,5 +49,12 @@ mod tests {
         assert_eq!(strip_controls("a\u{0}b\u{7}\tc\r\nd\u{85}e\u{7f}\u{fffe}f\u{ffff}"), "ab\tc\r\ndef");
         assert!(allowed_in_xml('\u{fffd}') && allowed_in_xml('\u{1fffe}') && !allowed_in_xml('\u{1}'));
         assert!(matches!(strip_controls("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn names_and_starts_stay_on_one_line() {
+        assert_eq!(single_line(" Ana\n  Silva\u{7} "), "Ana Silva");
+        assert_eq!(first_words("one two\nthree four", 3), "one two three…");
+        assert_eq!(first_words("one two", 3), "one two");
     }
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{build, fixture, page, select, site};
+use common::{build, files_containing, fixture, page, roundtable, select, site};
 
 #[test]
 fn names_and_aliases_lead_to_one_page_each() {
@@ -86,4 +86,31 @@ fn a_busy_writer_gets_pages_of_a_hundred_reflections() {
         select(&first, "article").iter().any(|a| a.text().collect::<String>().contains("Note 249.")),
         "newest first"
     );
+}
+
+#[test]
+fn no_e_mail_address_reaches_any_built_file() {
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("public");
+    build(&fixture("basic"), &output, &[]);
+    // The published report too: it names people.
+    let publish = roundtable([
+        "report",
+        "--root",
+        fixture("basic").to_str().unwrap(),
+        "--publish",
+        "--output",
+        output.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(publish.status.success(), "{}", String::from_utf8_lossy(&publish.stderr));
+    assert!(output.join("report/participation.json").is_file());
+    let authors = std::fs::read_to_string(fixture("basic").join("authors.yaml")).unwrap();
+    let addresses: Vec<&str> =
+        authors.split(|c: char| c.is_whitespace() || "[],".contains(c)).filter(|w| w.contains('@')).collect();
+    assert_eq!(addresses.len(), 3, "{addresses:?}");
+    for address in addresses {
+        assert_eq!(files_containing(&output, address), Vec::<String>::new(), "{address} was published");
+    }
 }

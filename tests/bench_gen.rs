@@ -72,8 +72,11 @@ fn the_s_site_checks_clean_and_has_the_promised_shape() {
     assert_eq!((stats.readings, stats.comments), (100, 3_000));
 
     let (source, _, _) = load::load(&root);
-    let site =
-        model::resolve(source, ResolveOptions { drafts: false, future: false, now: chrono::Utc::now() }).unwrap();
+    let site = model::resolve(
+        source,
+        ResolveOptions { drafts: false, future: false, now: chrono::Utc::now(), pending: false },
+    )
+    .unwrap();
     let comments: Vec<&model::Comment> = site.readings.iter().flat_map(|r| &r.thread.comments).collect();
     let replies = comments.iter().filter(|c| c.parent.is_some()).count();
     assert_eq!(replies, stats.replies);

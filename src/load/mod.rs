@@ -27,7 +27,7 @@ pub use theme::Theme;
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Everything the files of a site say.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SourceSite {
     /// `site.yaml`, checked.
     pub config: SiteConfig,

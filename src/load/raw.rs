@@ -79,7 +79,7 @@ pub struct SectionFront {
 }
 
 /// One comment of a thread file or `comments/` folder, as written.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommentFields {
     /// Unique in the thread.
@@ -92,6 +92,23 @@ pub struct CommentFields {
     pub reply_to: Option<String>,
     /// Markdown written by a cohort member.
     pub body: Option<String>,
+    /// Whether it is shown: published (the default), pending or removed.
+    pub status: Option<CommentStatus>,
+    /// A hash of the Message-ID of the e-mail it came from (`roundtable ingest`), so it is added once.
+    pub mail: Option<String>,
+}
+
+/// `status: published | pending | removed` of a comment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommentStatus {
+    /// Shown on the site (the default).
+    #[default]
+    Published,
+    /// Waiting for the facilitator's approval: only `serve` shows it.
+    Pending,
+    /// Taken down: a placeholder keeps its place, and its replies stay.
+    Removed,
 }
 
 /// One person of `authors.yaml`, as written.
@@ -109,6 +126,9 @@ pub struct PersonFields {
     /// Other spellings of their name used in threads.
     #[serde(default, deserialize_with = "one_or_many")]
     pub aliases: Vec<String>,
+    /// Their e-mail addresses, to know who sent a reply by mail; private, never in any output.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub email: Vec<String>,
 }
 
 /// A comment with where it was written.

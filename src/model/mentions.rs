@@ -129,6 +129,7 @@ mod tests {
             bio: None,
             website: None,
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            emails: Vec::new(),
             span: None,
         }
     }

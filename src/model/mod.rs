@@ -4,11 +4,13 @@
 //! URLs are fixed. Every problem is collected; a `Site` is returned only when
 //! there was no error, so later stages never see invalid content.
 
+mod comments;
 pub mod dates;
 pub mod lookalike;
 pub mod mentions;
 pub mod people;
 pub mod prepare;
+mod sections;
 pub mod slug;
 pub mod thread;
 
@@ -18,7 +20,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
-use crate::load::raw::{Asset, CommentsMode, RawComment, RawReading, RawSection, RawSource};
+pub use crate::load::raw::CommentStatus;
+use crate::load::raw::{Asset, CommentsMode, RawReading, RawSource};
 use crate::load::SourceSite;
 use crate::text::clean_line;
 
@@ -101,6 +104,8 @@ pub struct Reading {
     pub comments_open: bool,
     /// Its discussion.
     pub thread: Thread,
+    /// Comments waiting for approval, in file order; not in `thread` unless `ResolveOptions::pending`.
+    pub waiting: Vec<Waiting>,
     /// Bundle files to copy beside its page.
     pub assets: Vec<Asset>,
 }
@@ -148,6 +153,45 @@ pub struct Comment {
     pub depth: u32,
     /// Where it was written.
     pub span: Span,
+    /// Published, pending (in a thread only when pending comments are shown) or removed.
+    pub status: CommentStatus,
+}
+
+impl Thread {
+    /// How many of its comments count (neither waiting nor removed).
+    pub fn published_count(&self) -> usize {
+        self.comments.iter().filter(|c| c.is_published()).count()
+    }
+}
+
+impl Comment {
+    /// True when it counts: in lists, feeds, search and tallies.
+    pub fn is_published(&self) -> bool {
+        self.status == CommentStatus::Published
+    }
+}
+
+/// A comment waiting for approval, as the facilitator needs to see it: its writer stays a plain name,
+/// so that no one gets a page before they are approved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiting {
+    /// Its id.
+    pub id: String,
+    /// Its writer, as written (`Anonymous` when none).
+    pub author: String,
+    /// When it was written.
+    pub date: DateTime<FixedOffset>,
+    /// Its body (Markdown, untrusted).
+    pub body: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl Waiting {
+    /// Its first words, on one line, for lists of what waits.
+    pub fn start(&self) -> String {
+        crate::text::first_words(&self.body, 12)
+    }
 }
 
 /// A person who wrote, or is listed in `authors.yaml`.
@@ -165,6 +209,8 @@ pub struct Person {
     pub website: Option<String>,
     /// Other spellings of their name, from `authors.yaml`.
     pub aliases: Vec<String>,
+    /// Their e-mail addresses, lowercase; private: for matching mail senders, never shown.
+    pub emails: Vec<String>,
     /// Their entry in `authors.yaml`; none for names met only in threads.
     pub span: Option<Span>,
 }
@@ -198,6 +244,8 @@ pub struct ResolveOptions {
     pub future: bool,
     /// The moment that decides which readings are published yet; a parameter so tests can fix it.
     pub now: DateTime<Utc>,
+    /// Keep comments waiting for approval in their threads (for `serve`, shown to the facilitator only).
+    pub pending: bool,
 }
 
 /// The text `new reading` puts in a new reading's body: while it is there, the reading is a draft.
@@ -212,7 +260,7 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
     let mut problems = Diagnostics::new();
     let config = source.config;
     let mut directory = people::Directory::new(source.people, &mut problems);
-    let sections = resolve_sections(source.sections, &config, &mut problems);
+    let sections = sections::resolve_sections(source.sections, &config, &mut problems);
     let weeks_start: HashMap<&str, NaiveDate> =
         sections.iter().filter_map(|(section, start)| start.map(|s| (section.path.as_str(), s))).collect();
     let mut readings = Vec::new();
@@ -239,8 +287,10 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
             scheduled.push(date);
             continue;
         }
-        let start = find_weeks_start(&raw.section, &weeks_start);
-        if let Some((reading, tags)) = resolve_reading(raw, &config, start, &mut directory, &mut problems) {
+        let start = sections::find_weeks_start(&raw.section, &weeks_start);
+        if let Some((reading, tags)) =
+            resolve_reading(raw, &config, start, options.pending, &mut directory, &mut problems)
+        {
             readings.push(reading);
             tag_names.push(tags);
         }
@@ -275,102 +325,11 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
     })
 }
 
-fn find_weeks_start(section: &str, starts: &HashMap<&str, NaiveDate>) -> Option<NaiveDate> {
-    let mut path = section;
-    loop {
-        if let Some(start) = starts.get(path) {
-            return Some(*start);
-        }
-        path = path.rsplit_once('/')?.0;
-    }
-}
-
-fn resolve_sections(
-    raw: Vec<RawSection>,
-    config: &SiteConfig,
-    problems: &mut Diagnostics,
-) -> Vec<(Section, Option<NaiveDate>)> {
-    let mut paths: BTreeMap<String, Option<crate::load::raw::RawSectionIndex>> = BTreeMap::new();
-    for section in raw {
-        let mut parent = section.path.as_str();
-        while let Some((up, _)) = parent.rsplit_once('/') {
-            paths.entry(up.to_string()).or_insert(None);
-            parent = up;
-        }
-        paths.insert(section.path, section.index);
-    }
-    let mut sections = Vec::new();
-    for (path, index) in paths {
-        if path.is_empty() {
-            if let Some(index) = index {
-                problems.push(Diagnostic::warning(index.span, "content/_index.md is not used").with_help(
-                    "describe the site with `description:` in site.yaml; _index.md belongs in a section folder",
-                ));
-            }
-            continue;
-        }
-        let bad_segment = path.split('/').find(|segment| !slug::is_valid(segment));
-        if let Some(segment) = bad_segment {
-            problems.push(
-                Diagnostic::error(
-                    Span::file(format!("content/{path}")),
-                    format!("the folder name `{segment}` cannot be used in a page address"),
-                )
-                .with_help(format!("rename it: {}", slug::fix(segment))),
-            );
-            continue;
-        }
-        if crate::routes::RESERVED.contains(&path.as_str()) {
-            problems.push(
-                Diagnostic::error(
-                    Span::file(format!("content/{path}")),
-                    format!("the section `{path}` would replace the site's own /{path}/ page"),
-                )
-                .with_help("rename the folder"),
-            );
-            continue;
-        }
-        let name = path.rsplit('/').next().unwrap_or(&path);
-        let mut section = Section {
-            title: title_case(name),
-            description: None,
-            intro: None,
-            top_level: !path.contains('/'),
-            path: path.clone(),
-        };
-        let mut start = None;
-        if let Some(index) = index {
-            if let Some(title) = index.front.title {
-                section.title = clean_line(&title);
-            }
-            section.description = index.front.description.map(|d| clean_line(&d));
-            section.intro = Some(index.body).filter(|b| !b.trim().is_empty());
-            if let Some(text) = index.front.weeks_start {
-                match dates::parse(&text, config.timezone) {
-                    Some(date) => start = Some(date.date_naive()),
-                    None => problems.push(
-                        Diagnostic::error(index.keys.of("weeks_start"), format!("weeks_start `{text}` is not a date"))
-                            .with_help(dates::HELP),
-                    ),
-                }
-            }
-        }
-        sections.push((section, start));
-    }
-    sections
-}
-
-/// `leader-rounding` becomes `Leader rounding`.
-fn title_case(name: &str) -> String {
-    let spaced = name.replace(['-', '_'], " ");
-    let mut chars = spaced.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
-}
-
 fn resolve_reading(
     raw: RawReading,
     config: &SiteConfig,
     weeks_start: Option<NaiveDate>,
+    show_pending: bool,
     directory: &mut people::Directory,
     problems: &mut Diagnostics,
 ) -> Option<(Reading, Vec<String>)> {
@@ -451,7 +410,7 @@ fn resolve_reading(
     }
     let author =
         front.author.as_deref().and_then(|name| lookalike::find_or_add(directory, name, keys.of("author"), problems));
-    let thread = resolve_thread(raw.comments, config, directory, problems);
+    let (thread, waiting) = comments::resolve_thread(raw.comments, config, show_pending, directory, problems);
     let (Some(title), Some(date), Some(slug), true) = (title, date, slug, ok) else {
         return None;
     };
@@ -476,6 +435,7 @@ fn resolve_reading(
         draft: front.draft,
         comments_open: front.comments != Some(CommentsMode::Closed),
         thread,
+        waiting,
         assets: raw.assets,
     };
     Some((reading, front.tags.iter().map(|t| clean_line(t)).collect()))
@@ -506,97 +466,6 @@ fn resolve_source(raw: RawSource, span: Span, problems: &mut Diagnostics) -> Opt
         year: raw.year,
         url,
     })
-}
-
-fn resolve_thread(
-    raw: Vec<RawComment>,
-    config: &SiteConfig,
-    directory: &mut people::Directory,
-    problems: &mut Diagnostics,
-) -> Thread {
-    let mut pending = Vec::with_capacity(raw.len());
-    let mut left_out = Vec::new();
-    for item in raw {
-        let fields = item.fields;
-        let mut found = Vec::new();
-        let id = fields.id.as_deref().map(str::trim).unwrap_or_default().to_string();
-        if !item.keys.refused().is_empty() {
-            // Its bad keys were reported; a misspelt one would also be "missing", so only its id counts.
-            if thread::is_valid_id(&id) {
-                left_out.push((pending.len(), id, item.span));
-            }
-            continue;
-        }
-        if id.is_empty() {
-            found.push(
-                Diagnostic::error(item.span.clone(), "this comment has no `id`")
-                    .with_help("give it an id unique in the thread, like `id: c7`"),
-            );
-        } else if !thread::is_valid_id(&id) {
-            found.push(
-                Diagnostic::error(
-                    item.keys.of("id"),
-                    format!("the id `{id}` has characters other than letters, digits, - and _"),
-                )
-                .with_help("use an id like c7 or 2011-08-08-ana"),
-            );
-        }
-        if fields.author.is_none() {
-            found.push(
-                Diagnostic::error(item.span.clone(), "this comment has no `author`")
-                    .with_help("name who wrote it, or write `author: Anonymous`"),
-            );
-        }
-        if fields.body.is_none() {
-            found.push(
-                Diagnostic::error(item.span.clone(), "this comment has no `body`")
-                    .with_help("add the comment's text after `body: |` on the following lines, indented"),
-            );
-        }
-        let date = match &fields.date {
-            None => {
-                found.push(
-                    Diagnostic::error(item.span.clone(), "this comment has no `date`")
-                        .with_help("add when it was written, like `date: 2011-08-08T07:35:00-04:00`"),
-                );
-                None
-            }
-            Some(text) => {
-                let date = dates::parse(text, config.timezone);
-                if date.is_none() {
-                    found.push(
-                        Diagnostic::error(item.keys.of("date"), format!("`{text}` is not a date"))
-                            .with_help(dates::HELP),
-                    );
-                }
-                date
-            }
-        };
-        let complete = found.is_empty();
-        found.into_iter().for_each(|problem| problems.push(problem));
-        let (Some(date), true) = (date, complete) else {
-            if thread::is_valid_id(&id) {
-                left_out.push((pending.len(), id, item.span));
-            }
-            continue;
-        };
-        let name = fields.author.as_deref().unwrap_or_default();
-        let author = lookalike::find_or_add(directory, name, item.keys.of("author"), problems);
-        let reply_to = fields.reply_to.map(|parent| (parent.trim().to_string(), item.keys.of("reply_to")));
-        pending.push(thread::Pending {
-            comment: Comment {
-                id,
-                author,
-                date,
-                body: fields.body.unwrap_or_default(),
-                parent: None,
-                depth: 0,
-                span: item.span,
-            },
-            reply_to,
-        });
-    }
-    thread::build(pending, left_out, problems)
 }
 
 /// Two readings at one address, or a reading where a section or the site's pages are.
@@ -659,7 +528,7 @@ fn gather_contributions(readings: &[Reading], people: usize) -> Vec<Contribution
         if let Some(author) = reading.author {
             all[author.0].readings.push(id);
         }
-        for (position, comment) in reading.thread.comments.iter().enumerate() {
+        for (position, comment) in reading.thread.comments.iter().enumerate().filter(|(_, c)| c.is_published()) {
             if let Some(author) = comment.author {
                 all[author.0].comments.push((id, position));
             }

@@ -20,6 +20,7 @@ pub struct Directory {
     /// Everyone, directory entries first, in the order met.
     pub people: Vec<Person>,
     by_name: HashMap<String, PersonId>,
+    by_email: HashMap<String, PersonId>,
     slugs: HashSet<String>,
 }
 
@@ -70,6 +71,7 @@ impl Directory {
                 }
                 directory.by_name.insert(folded, id);
             }
+            let emails = directory.emails(id, &fields.email, entry.keys.of("email"), problems);
             directory.slugs.insert(key.clone());
             directory.people.push(Person {
                 slug: key,
@@ -78,10 +80,40 @@ impl Directory {
                 bio: fields.bio,
                 website: website.filter(|w| is_web_address(w)),
                 aliases: fields.aliases.iter().map(|a| clean_line(a)).filter(|a| !a.is_empty()).collect(),
+                emails,
                 span: Some(entry.keys.of("bio")),
             });
         }
         directory
+    }
+
+    /// Checks one person's `email:` addresses and registers them; returns them normalised.
+    fn emails(&mut self, id: PersonId, written: &[String], span: Span, problems: &mut Diagnostics) -> Vec<String> {
+        let mut kept = Vec::new();
+        for address in written {
+            let Some(normal) = normal_address(address) else {
+                problems.push(
+                    Diagnostic::error(span.clone(), format!("`{}` is not an e-mail address", clean_line(address)))
+                        .with_help("write the address alone, like `ana@school.example`, or a list: [a@x.org, b@y.org]"),
+                );
+                continue;
+            };
+            match self.by_email.get(&normal) {
+                Some(&other) if other != id => {
+                    let owner = &self.people[other.0].slug;
+                    problems.push(
+                        Diagnostic::error(span.clone(), format!("the address `{normal}` is also given for `{owner}`"))
+                            .with_help("an address may belong to one person only, or replies could not be told apart"),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    self.by_email.insert(normal.clone(), id);
+                    kept.push(normal);
+                }
+            }
+        }
+        kept
     }
 
     /// The person `name` refers to, if anyone is known by it.
@@ -141,10 +173,29 @@ impl Directory {
             bio: None,
             website: None,
             aliases: Vec::new(),
+            emails: Vec::new(),
             span: None,
         });
         Some(id)
     }
+}
+
+/// The person whose `email:` is `address` (any case), if anyone's.
+pub fn by_email(people: &[Person], address: &str) -> Option<PersonId> {
+    let address = normal_address(address)?;
+    people.iter().position(|p| p.emails.contains(&address)).map(PersonId)
+}
+
+/// `address` trimmed and lowercased, when it has the shape of an e-mail address: one `@` with text on
+/// both sides, a dot-free local part allowed, a domain with no spaces or brackets.
+pub fn normal_address(address: &str) -> Option<String> {
+    let address = address.trim().nfc().collect::<String>().to_lowercase();
+    let (local, domain) = address.split_once('@')?;
+    let plain = |part: &str| {
+        !part.is_empty() && !part.chars().any(|c| c.is_whitespace() || c.is_control() || "<>()[],;:\\\"@".contains(c))
+    };
+    (plain(local) && plain(domain) && !domain.starts_with('.') && !domain.ends_with('.') && address.len() <= 254)
+        .then_some(address)
 }
 
 /// Composed (NFC), lowercase, with runs of white space made one space, for matching: `Zoë` typed
@@ -190,6 +241,31 @@ mod tests {
         assert_eq!(dir.find_or_add("ATHENA  loopstra"), id);
         assert_eq!(dir.find_or_add("athena"), id);
         assert_eq!(dir.people.len(), 1);
+    }
+
+    #[test]
+    fn e_mail_addresses_are_checked_normalised_and_belong_to_one_person() {
+        let mut ana = person("ana", "Ana", &[]);
+        ana.fields.email = vec![" Ana@School.Example ".into(), "ana@home.example".into(), "not an address".into()];
+        let mut ben = person("ben", "Ben", &[]);
+        ben.fields.email = vec!["ana@school.example".into()];
+        let mut problems = Diagnostics::new();
+        let dir = Directory::new(vec![ana, ben], &mut problems);
+        let messages: Vec<String> = problems.sorted().iter().map(|d| d.to_string()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages.iter().any(|m| m.contains("`not an address` is not an e-mail address")), "{messages:?}");
+        assert!(messages.iter().any(|m| m.contains("`ana@school.example` is also given for `ana`")), "{messages:?}");
+        assert_eq!(dir.people[0].emails, ["ana@school.example", "ana@home.example"]);
+        assert_eq!(by_email(&dir.people, "ANA@home.example"), Some(PersonId(0)));
+        assert_eq!(by_email(&dir.people, "ben@school.example"), None);
+    }
+
+    #[test]
+    fn address_shapes() {
+        assert_eq!(normal_address("a.b+c@x.org").as_deref(), Some("a.b+c@x.org"));
+        for bad in ["", "a@", "@x.org", "a b@x.org", "a@x@y.org", "<a@x.org>", "a@x.org.", "a@[1.2.3.4]"] {
+            assert_eq!(normal_address(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -29,8 +29,12 @@ pub fn resolve_site(
             ),
         }
     }
-    let resolve_options =
-        model::ResolveOptions { drafts: options.drafts, future: options.future, now: chrono::Utc::now() };
+    let resolve_options = model::ResolveOptions {
+        drafts: options.drafts,
+        future: options.future,
+        now: chrono::Utc::now(),
+        pending: options.pending,
+    };
     match model::resolve(source, resolve_options) {
         Ok(site) if !problems.has_errors() => {
             site.warnings.iter().for_each(|w| problems.push(w.clone()));

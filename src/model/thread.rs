@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::{Comment, Thread};
+use super::{Comment, CommentStatus, Thread};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 
 /// A comment whose own fields were checked, before its place in the tree is known.
@@ -23,8 +23,14 @@ pub struct Pending {
 /// the ids (and places) of comments already left out for a problem of their own, such as a bad
 /// date, each with the number of `pending` comments before it in the file: their ids still count,
 /// so that a duplicate of one is found, a reply to one is not called a reply to nothing, and the
-/// list of ids in a help line names them.
-pub fn build(pending: Vec<Pending>, left_out: Vec<(usize, String, Span)>, problems: &mut Diagnostics) -> Thread {
+/// list of ids in a help line names them. Unless `show_pending`, comments waiting for approval are
+/// left out too, with the replies below them (a reply may still name one: it waits with it).
+pub fn build(
+    pending: Vec<Pending>,
+    left_out: Vec<(usize, String, Span)>,
+    show_pending: bool,
+    problems: &mut Diagnostics,
+) -> Thread {
     let mut seen: HashMap<String, Span> = HashMap::with_capacity(pending.len() + left_out.len());
     let mut all_ids: Vec<(Span, String)> = Vec::with_capacity(pending.len() + left_out.len());
     // In file order, so that the second use of an id is the one reported.
@@ -89,7 +95,48 @@ pub fn build(pending: Vec<Pending>, left_out: Vec<(usize, String, Span)>, proble
             }
         }
     }
-    assemble(kept, parents, broken)
+    let hidden: Vec<bool> =
+        kept.iter().map(|item| !show_pending && item.comment.status == CommentStatus::Pending).collect();
+    warn_hidden_replies(&kept, &parents, &broken, &hidden, problems);
+    assemble(kept, parents, broken, hidden)
+}
+
+/// Warns about each shown comment left out because a comment above it waits for approval.
+fn warn_hidden_replies(
+    kept: &[Pending],
+    parents: &[Option<usize>],
+    broken: &[bool],
+    hidden: &[bool],
+    problems: &mut Diagnostics,
+) {
+    for (index, item) in kept.iter().enumerate() {
+        if hidden[index] || broken[index] {
+            continue;
+        }
+        // Walk up to the first waiting comment; bounded, since a circle was already reported.
+        let mut at = parents[index];
+        let mut steps = 0;
+        while let Some(up) = at.filter(|_| steps <= kept.len()) {
+            if hidden[up] {
+                problems.push(
+                    Diagnostic::warning(
+                        item.comment.span.clone(),
+                        format!(
+                            "comment `{}` is not shown: it answers `{}`, which waits for approval",
+                            item.comment.id, kept[up].comment.id
+                        ),
+                    )
+                    .with_help(format!(
+                        "approve it with `roundtable moderate approve {}`, or remove it",
+                        kept[up].comment.id
+                    )),
+                );
+                break;
+            }
+            at = parents[up];
+            steps += 1;
+        }
+    }
 }
 
 /// Reports each circle of replies once, at its first comment in file order.
@@ -138,7 +185,8 @@ fn report_cycles(kept: &[Pending], parents: &[Option<usize>], problems: &mut Dia
 /// Puts the comments reachable from a root in a tree: siblings in date order, depth from the root.
 ///
 /// Comments in a circle, with a missing parent, or below either are never reached, so they drop out.
-fn assemble(kept: Vec<Pending>, parents: Vec<Option<usize>>, broken: Vec<bool>) -> Thread {
+/// Comments waiting for approval (`hidden`) are never reached either, nor anything below them.
+fn assemble(kept: Vec<Pending>, parents: Vec<Option<usize>>, broken: Vec<bool>, hidden: Vec<bool>) -> Thread {
     let mut below: Vec<Vec<usize>> = vec![Vec::new(); kept.len()];
     for (index, parent) in parents.iter().enumerate() {
         if let Some(p) = parent {
@@ -146,10 +194,10 @@ fn assemble(kept: Vec<Pending>, parents: Vec<Option<usize>>, broken: Vec<bool>) 
         }
     }
     let mut reached = vec![false; kept.len()];
-    let mut stack: Vec<usize> = (0..kept.len()).filter(|&i| parents[i].is_none() && !broken[i]).collect();
+    let mut stack: Vec<usize> = (0..kept.len()).filter(|&i| parents[i].is_none() && !broken[i] && !hidden[i]).collect();
     while let Some(index) = stack.pop() {
         reached[index] = true;
-        stack.extend(&below[index]);
+        stack.extend(below[index].iter().filter(|&&i| !hidden[i]));
     }
     let mut new_index = vec![usize::MAX; kept.len()];
     let mut comments: Vec<Comment> = Vec::with_capacity(kept.len());
@@ -218,6 +266,7 @@ mod tests {
                 parent: None,
                 depth: 0,
                 span: Span::new("t.yaml", line, 1),
+                status: CommentStatus::Published,
             },
             reply_to: reply_to.map(|p| (p.to_string(), Span::new("t.yaml", line + 1, 3))),
         }
@@ -239,6 +288,7 @@ mod tests {
                 pending("deep", 40, Some("early"), 17),
             ],
             Vec::new(),
+            false,
             &mut problems,
         );
         assert!(problems.is_empty(), "{problems:?}");
@@ -262,6 +312,7 @@ mod tests {
                 pending("below", 5, Some("a"), 21),
             ],
             Vec::new(),
+            false,
             &mut problems,
         );
         let errors = problems.sorted().into_iter().filter(|d| d.severity == crate::diagnostics::Severity::Error);
@@ -287,9 +338,33 @@ mod tests {
             chain.push(item);
         }
         let mut problems = Diagnostics::new();
-        let thread = build(chain, Vec::new(), &mut problems);
+        let thread = build(chain, Vec::new(), false, &mut problems);
         assert!(problems.is_empty());
         assert_eq!(thread.comments.iter().map(|c| c.depth).max(), Some(9_999));
+    }
+
+    #[test]
+    fn pending_comments_and_their_replies_are_left_out_unless_shown() {
+        let thread_of = |show: bool, problems: &mut Diagnostics| {
+            let mut waiting = pending("w", 1, Some("c1"), 5);
+            waiting.comment.status = CommentStatus::Pending;
+            let items =
+                vec![pending("c1", 0, None, 1), waiting, pending("r", 2, Some("w"), 9), pending("c2", 3, None, 13)];
+            build(items, Vec::new(), show, problems)
+        };
+        let mut problems = Diagnostics::new();
+        let hidden = thread_of(false, &mut problems);
+        assert_eq!(hidden.comments.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["c1", "c2"]);
+        let warnings: Vec<String> = problems.sorted().iter().map(|d| d.to_string()).collect();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("t.yaml:9:1: warning: comment `r` is not shown: it answers `w`"),
+            "{warnings:?}"
+        );
+        let mut problems = Diagnostics::new();
+        let shown = thread_of(true, &mut problems);
+        assert_eq!(shown.comments.len(), 4);
+        assert!(problems.is_empty());
     }
 
     #[test]

@@ -112,8 +112,9 @@ pub fn render(site: &Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
         let mut htmls = Vec::with_capacity(thread.len());
         for (c, result) in thread.into_iter().enumerate() {
             let Cleaned { html, mentions } = result.map_err(|p| problems.push(p)).unwrap_or_default();
-            let writer = site.readings[r].thread.comments[c].author;
-            for person in mentions.into_iter().filter(|&p| Some(p) != writer) {
+            let comment = &site.readings[r].thread.comments[c];
+            let listed = mentions.into_iter().filter(|&p| comment.is_published() && Some(p) != comment.author);
+            for person in listed {
                 mentioned_in[person.0].push((ReadingId(r), c));
             }
             htmls.push(html);

@@ -6,7 +6,7 @@ use super::objects::{
     ReplyTarget, SectionLink, SiteView, SourceView, TagLink, TagView, WeekGroup,
 };
 use super::phrases::{after_reading, initials, join_names, tint};
-use crate::model::{Comment, Person, PersonId, Reading, ReadingId, Site};
+use crate::model::{Comment, CommentStatus, Person, PersonId, Reading, ReadingId, Site};
 use crate::routes::Route;
 
 /// Builds views from the model and the rendered bodies.
@@ -169,9 +169,10 @@ impl<'a> Views<'a> {
                 .iter()
                 .find(|s| s.path == reading.section)
                 .map(|s| SectionLink { title: &s.title, url: self.url(&Route::section(&s.path)) }),
-            comment_count: reading.thread.comments.len(),
+            comment_count: reading.thread.published_count(),
             participant_count: participants(reading).len(),
             comments_open: reading.comments_open,
+            reply_link: self.reply_link(reading, None),
             draft: reading.draft,
             content: with_content.then_some(&body.content),
         }
@@ -210,7 +211,10 @@ impl<'a> Views<'a> {
             id: &comment.id,
             anchor: anchor(&route),
             url: self.url(&route),
-            name: self.person_link(comment.author).name,
+            name: match comment.status {
+                CommentStatus::Removed => "a removed reflection",
+                _ => self.person_link(comment.author).name,
+            },
         }
     }
 
@@ -228,6 +232,11 @@ impl<'a> Views<'a> {
             date: self.date(&comment.date),
             after_reading: after_reading(self.days_between(&reading.date, &comment.date)),
             body: &self.bodies.comments[id.0][index],
+            status: match comment.status {
+                CommentStatus::Published => "published",
+                CommentStatus::Pending => "pending",
+                CommentStatus::Removed => "removed",
+            },
         }
     }
 
@@ -244,7 +253,14 @@ impl<'a> Views<'a> {
             reply_count: reading.thread.children[index].len(),
             descendant_count: self.descendants[id.0][index],
             replies: Vec::new(),
+            reply_link: Some(comment).filter(|c| c.is_published()).and_then(|c| self.reply_link(reading, Some(&c.id))),
         }
+    }
+
+    /// The `mailto:` link answering `reading` or one of its comments, when replies by e-mail are on.
+    fn reply_link(&self, reading: &Reading, comment: Option<&str>) -> Option<String> {
+        let replies = self.site.config.replies.as_ref().filter(|_| reading.comments_open)?;
+        Some(crate::ingest::token::mailto(&replies.to, &reading.title, &reading.path, comment))
     }
 
     /// The whole thread of a reading, nested up to `thread.max_depth`, flat below it.
@@ -317,7 +333,7 @@ fn descendant_counts(thread: &crate::model::Thread) -> Vec<usize> {
 }
 
 fn participants(reading: &Reading) -> Vec<PersonId> {
-    let mut by_date: Vec<&Comment> = reading.thread.comments.iter().collect();
+    let mut by_date: Vec<&Comment> = reading.thread.comments.iter().filter(|c| c.is_published()).collect();
     by_date.sort_by_key(|c| c.date);
     let mut seen = Vec::new();
     for comment in by_date {

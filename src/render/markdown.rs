@@ -432,6 +432,7 @@ mod tests {
             bio: None,
             website: None,
             aliases: Vec::new(),
+            emails: Vec::new(),
             span: None,
         }];
         let names = MentionNames::new(&people, &crate::config::BaseUrl::parse("/c/").expect("a root"));

@@ -188,12 +188,15 @@ pub struct ReadingView<'a> {
     pub source: Option<SourceView<'a>>,
     /// Its section.
     pub section: Option<SectionLink<'a>>,
-    /// How many comments its thread has.
+    /// How many published comments its thread has.
     pub comment_count: usize,
-    /// How many people wrote in its thread.
+    /// How many people wrote a published comment in its thread.
     pub participant_count: usize,
     /// False when its thread is closed.
     pub comments_open: bool,
+    /// A `mailto:` link to answer it by e-mail, when `site.yaml` sets `replies` and its thread is open;
+    /// none otherwise.
+    pub reply_link: Option<String>,
     /// True for a draft (only built with `--drafts`).
     pub draft: bool,
     /// Its body: only on its own page and in `atom.xml`, none elsewhere.
@@ -245,8 +248,13 @@ pub struct CommentBase<'a> {
     /// the reading", "2 days after the reading", "3 weeks after the reading"). It is worked out
     /// from the two dates, never from today, so a page says the same whenever it is read.
     pub after_reading: String,
-    /// Its text.
+    /// Its text (empty when removed).
     pub body: &'a Html,
+    /// `published` (always, on a CommentCard); `pending` for one waiting for approval (only `serve`
+    /// shows it, to the facilitator, marked as waiting); `removed` for one taken down, with an empty
+    /// body and an anonymous writer: show a placeholder ("This reflection was removed") that keeps
+    /// its replies.
+    pub status: &'static str,
 }
 
 /// A comment in its reading's thread, with its replies nested. Past `thread.max_depth`, a comment's
@@ -273,6 +281,9 @@ pub struct CommentView<'a> {
     pub descendant_count: usize,
     /// The replies shown inside this one.
     pub replies: Vec<CommentView<'a>>,
+    /// A `mailto:` link to answer it by e-mail, when replies by e-mail are on, its thread is open
+    /// and it is published; none otherwise.
+    pub reply_link: Option<String>,
 }
 
 /// A comment on its own, with its reading: on people's pages and in `comments.xml`.

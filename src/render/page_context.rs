@@ -286,7 +286,8 @@ fn newest_comments(site: &Site, only: Option<ReadingId>) -> Vec<(ReadingId, usiz
         .enumerate()
         .filter(|(r, _)| only.is_none_or(|id| id.0 == *r))
         .flat_map(|(r, reading)| {
-            reading.thread.comments.iter().enumerate().map(move |(c, comment)| (comment.date, ReadingId(r), c))
+            let published = reading.thread.comments.iter().enumerate().filter(|(_, c)| c.is_published());
+            published.map(move |(c, comment)| (comment.date, ReadingId(r), c))
         })
         .collect();
     let keep = FEED_COMMENTS.min(all.len());

@@ -99,7 +99,8 @@ pub fn entries<'a>(views: &Views<'a>) -> Index<'a> {
             .par_iter()
             .enumerate()
             .flat_map_iter(|(r, reading)| {
-                reading.thread.comments.iter().enumerate().map(move |(c, comment)| Comment {
+                let published = reading.thread.comments.iter().enumerate().filter(|(_, c)| c.is_published());
+                published.map(move |(c, comment)| Comment {
                     reading: r,
                     id: &comment.id,
                     author: person(comment.author),

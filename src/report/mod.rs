@@ -52,6 +52,25 @@ pub struct Participation {
     pub most_replied: Vec<CommentRef>,
     /// Comments without a named writer (they count for no one).
     pub anonymous_comments: usize,
+    /// How many comments wait for approval (they count for no one until approved).
+    pub waiting_count: usize,
+    /// Those comments, oldest first; left out of a report published with `--publish`.
+    pub waiting: Vec<WaitingRef>,
+}
+
+/// A comment waiting for approval, as `roundtable moderate` lists it.
+#[derive(Debug, Serialize)]
+pub struct WaitingRef {
+    /// Its id, for `roundtable moderate approve ID`.
+    pub id: String,
+    /// Its writer, as written.
+    pub author: String,
+    /// The reading it answers.
+    pub reading: String,
+    /// The day it was written.
+    pub date: String,
+    /// Its first words.
+    pub start: String,
 }
 
 /// One person's counts.
@@ -224,11 +243,16 @@ pub fn run(options: &ReportOptions) -> Result<Made, Diagnostics> {
         base_url: None,
         drafts: options.drafts,
         future: options.future,
+        pending: false,
         cache: false,
         progress: Default::default(),
     };
     let (site, _, warnings) = crate::model::prepare::load_and_resolve(&build)?;
-    let participation = participation(&site);
+    let mut participation = participation(&site);
+    if matches!(options.destination, Destination::Publish(_)) {
+        // What waits for approval is the facilitator's to see, never the public's.
+        participation.waiting.clear();
+    }
     let path = write(&folder, &participation, options.format)?;
     let address = matches!(options.destination, Destination::Publish(_))
         .then(|| Route::report(options.format.extension()).permalink(&site.config.base_url));
@@ -268,6 +292,9 @@ pub fn participation(site: &Site) -> Participation {
         let comments = &reading.thread.comments;
         let mut replied_by_other = vec![false; comments.len()];
         for (c, comment) in comments.iter().enumerate() {
+            if !comment.is_published() {
+                continue;
+            }
             let parent_author = comment.parent.map(|p| comments[p].author);
             let to_other = parent_author.is_some_and(|a| a.is_none() || a != comment.author);
             if let Some(p) = comment.parent.filter(|_| to_other) {
@@ -332,7 +359,7 @@ pub fn participation(site: &Site) -> Participation {
     let mut unanswered: Vec<(ReadingId, usize)> = Vec::new();
     let mut replied: Vec<(usize, ReadingId, usize)> = Vec::new();
     for (r, reading) in site.readings.iter().enumerate() {
-        for (c, comment) in reading.thread.comments.iter().enumerate() {
+        for (c, comment) in reading.thread.comments.iter().enumerate().filter(|(_, c)| c.is_published()) {
             if comment.parent.is_none() && !answered[r][c] {
                 unanswered.push((ReadingId(r), c));
             }
@@ -345,6 +372,18 @@ pub fn participation(site: &Site) -> Participation {
     let date = |&(r, c): &(ReadingId, usize)| site.readings[r.0].thread.comments[c].date;
     unanswered.sort_by(|a, b| date(a).cmp(&date(b)).then(a.cmp(b)));
     replied.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| date(&(a.1, a.2)).cmp(&date(&(b.1, b.2)))).then(a.cmp(b)));
+    let mut dated: Vec<_> = site.readings.iter().flat_map(|r| r.waiting.iter().map(move |w| (w.date, r, w))).collect();
+    dated.sort_by_key(|&(date, _, _)| date);
+    let waiting: Vec<WaitingRef> = dated
+        .into_iter()
+        .map(|(date, reading, comment)| WaitingRef {
+            id: comment.id.clone(),
+            author: comment.author.clone(),
+            reading: reading.title.clone(),
+            date: day(site, &date),
+            start: comment.start(),
+        })
+        .collect();
     Participation {
         site_title: site.config.title.clone(),
         weeks,
@@ -356,7 +395,7 @@ pub fn participation(site: &Site) -> Participation {
         unanswered_readings: site
             .readings
             .iter()
-            .filter(|r| r.comments_open && r.thread.comments.is_empty())
+            .filter(|r| r.comments_open && r.thread.published_count() == 0)
             .map(|r| ReadingRef {
                 title: r.title.clone(),
                 url: Route::reading(&r.path).permalink(&site.config.base_url),
@@ -368,6 +407,8 @@ pub fn participation(site: &Site) -> Participation {
         first_time_contributors: first_time.into_iter().map(reference).collect(),
         most_replied: replied.into_iter().take(MOST_REPLIED).map(|(_, r, c)| reference((r, c))).collect(),
         anonymous_comments,
+        waiting_count: waiting.len(),
+        waiting,
     }
 }
 

@@ -4,11 +4,12 @@
 //! before touching the disk, and reports problems as `Diagnostics`, so a
 //! refused command has written nothing.
 
-mod find;
+pub(crate) mod comment;
+pub(crate) mod find;
 mod init;
-mod new;
+pub(crate) mod new;
 mod reply;
-mod yaml_out;
+pub(crate) mod yaml_out;
 
 use std::path::Path;
 

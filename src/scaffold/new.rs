@@ -103,12 +103,12 @@ pub fn new_reading(args: &NewReadingOptions) -> Result<Done, Diagnostics> {
 }
 
 /// The reading's slug as `resolve` will make it.
-pub(super) fn slug_of(reading: &load::raw::RawReading) -> String {
+pub(crate) fn slug_of(reading: &load::raw::RawReading) -> String {
     reading.front.slug.clone().unwrap_or_else(|| slug::from_file_name(&reading.name))
 }
 
 /// `section/slug`, or `slug` at the top.
-pub(super) fn join(section: &str, slug: &str) -> String {
+pub(crate) fn join(section: &str, slug: &str) -> String {
     if section.is_empty() {
         slug.to_string()
     } else {

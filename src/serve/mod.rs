@@ -71,6 +71,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
         base_url: Some(url.clone()),
         drafts: options.drafts,
         future: options.future,
+        pending: true,
         cache: true,
         progress: Default::default(),
     };

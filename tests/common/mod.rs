@@ -73,6 +73,16 @@ pub fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
+/// Every file under `root` that contains `needle` in any case (for text that must never be published).
+pub fn files_containing(root: &Path, needle: &str) -> Vec<String> {
+    let needle = needle.to_lowercase();
+    read_tree(root)
+        .into_iter()
+        .filter(|(_, bytes)| String::from_utf8_lossy(bytes).to_lowercase().contains(&needle))
+        .map(|(name, _)| name)
+        .collect()
+}
+
 /// Writes `files` (path, text) into a new temporary site.
 pub fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

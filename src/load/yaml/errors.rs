@@ -203,6 +203,11 @@ pub(super) fn explain(message: &str) -> (String, Option<String>) {
         let help = "write the value out in full instead of using YAML anchors (&name) and aliases (*name)";
         return (message.to_string(), Some(help.into()));
     }
+    if let Some((_, expected)) =
+        message.split_once("unknown variant").and_then(|(_, rest)| rest.split_once("expected "))
+    {
+        return (message.to_string(), Some(format!("write {}", expected.replace("one of", "one of:"))));
+    }
     if message.starts_with("invalid type") || message.contains(": invalid type") {
         return (message.to_string(), Some("check the value's form: text, a number, or a list in [brackets]".into()));
     }

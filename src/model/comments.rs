@@ -1,0 +1,108 @@
+//! A reading's comments: each checked, its writer found, and the thread built from them.
+
+use super::{dates, lookalike, people, thread, Comment, CommentStatus, Thread, Waiting};
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::raw::RawComment;
+
+/// The thread, and the comments waiting for approval.
+pub(super) fn resolve_thread(
+    raw: Vec<RawComment>,
+    config: &SiteConfig,
+    show_pending: bool,
+    directory: &mut people::Directory,
+    problems: &mut Diagnostics,
+) -> (Thread, Vec<Waiting>) {
+    let mut pending = Vec::with_capacity(raw.len());
+    let mut waiting = Vec::new();
+    let mut left_out = Vec::new();
+    for item in raw {
+        let fields = item.fields;
+        let mut found = Vec::new();
+        let id = fields.id.as_deref().map(str::trim).unwrap_or_default().to_string();
+        if !item.keys.refused().is_empty() {
+            // Its bad keys were reported; a misspelt one would also be "missing", so only its id counts.
+            if thread::is_valid_id(&id) {
+                left_out.push((pending.len(), id, item.span));
+            }
+            continue;
+        }
+        if id.is_empty() {
+            found.push(
+                Diagnostic::error(item.span.clone(), "this comment has no `id`")
+                    .with_help("give it an id unique in the thread, like `id: c7`"),
+            );
+        } else if !thread::is_valid_id(&id) {
+            found.push(
+                Diagnostic::error(
+                    item.keys.of("id"),
+                    format!("the id `{id}` has characters other than letters, digits, - and _"),
+                )
+                .with_help("use an id like c7 or 2011-08-08-ana"),
+            );
+        }
+        if fields.author.is_none() {
+            found.push(
+                Diagnostic::error(item.span.clone(), "this comment has no `author`")
+                    .with_help("name who wrote it, or write `author: Anonymous`"),
+            );
+        }
+        if fields.body.is_none() {
+            found.push(
+                Diagnostic::error(item.span.clone(), "this comment has no `body`")
+                    .with_help("add the comment's text after `body: |` on the following lines, indented"),
+            );
+        }
+        let date = match &fields.date {
+            None => {
+                found.push(
+                    Diagnostic::error(item.span.clone(), "this comment has no `date`")
+                        .with_help("add when it was written, like `date: 2011-08-08T07:35:00-04:00`"),
+                );
+                None
+            }
+            Some(text) => {
+                let date = dates::parse(text, config.timezone);
+                if date.is_none() {
+                    found.push(
+                        Diagnostic::error(item.keys.of("date"), format!("`{text}` is not a date"))
+                            .with_help(dates::HELP),
+                    );
+                }
+                date
+            }
+        };
+        let complete = found.is_empty();
+        found.into_iter().for_each(|problem| problems.push(problem));
+        let (Some(date), true) = (date, complete) else {
+            if thread::is_valid_id(&id) {
+                left_out.push((pending.len(), id, item.span));
+            }
+            continue;
+        };
+        let status = fields.status.unwrap_or_default();
+        let name = fields.author.as_deref().unwrap_or_default();
+        let mut body = fields.body.unwrap_or_default();
+        if status == CommentStatus::Pending {
+            let author = if name.trim().is_empty() { "Anonymous".to_string() } else { crate::text::single_line(name) };
+            waiting.push(Waiting { id: id.clone(), author, date, body: body.clone(), span: item.span.clone() });
+        }
+        // Only what is shown makes a person: a removed comment, or one still waiting, gives no one a page.
+        let shown = match status {
+            CommentStatus::Published => true,
+            CommentStatus::Pending => show_pending,
+            CommentStatus::Removed => false,
+        };
+        let author =
+            if shown { lookalike::find_or_add(directory, name, item.keys.of("author"), problems) } else { None };
+        if status == CommentStatus::Removed {
+            body.clear();
+        }
+        let reply_to = fields.reply_to.map(|parent| (parent.trim().to_string(), item.keys.of("reply_to")));
+        pending.push(thread::Pending {
+            comment: Comment { id, author, date, body, parent: None, depth: 0, span: item.span, status },
+            reply_to,
+        });
+    }
+    (thread::build(pending, left_out, show_pending, problems), waiting)
+}

@@ -47,16 +47,26 @@ fn comment_stages(c: &mut Criterion, root: &Path) {
         b.iter(|| converted.iter().map(|h| roundtable::render::nesting::nesting_depth(h)).sum::<usize>())
     });
     group.bench_function("sanitize", |b| {
-        b.iter(|| converted.iter().map(|h| sanitize::member(h, "ugc-c1-").as_str().len()).sum::<usize>())
+        b.iter(|| {
+            converted
+                .iter()
+                .map(|h| sanitize::member(h, "ugc-c1-", &Default::default()).html.as_str().len())
+                .sum::<usize>()
+        })
     });
     group.bench_function("markdown + sanitize", |b| {
         b.iter(|| {
             texts
                 .iter()
                 .map(|t| {
-                    sanitize::member(&markdown::to_html(t, author).expect("within the limits").html, "ugc-c1-")
-                        .as_str()
-                        .len()
+                    sanitize::member(
+                        &markdown::to_html(t, author).expect("within the limits").html,
+                        "ugc-c1-",
+                        &Default::default(),
+                    )
+                    .html
+                    .as_str()
+                    .len()
                 })
                 .sum::<usize>()
         })

@@ -50,6 +50,25 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Bring readings and their comments over from Blogger, WordPress, Disqus or Jekyll.
     Import(ImportArgs),
+    /// Write the week's e-mail digest for each member as .eml files, and send them with --send.
+    Digest(DigestArgs),
+}
+
+/// Options of `digest`.
+#[derive(Debug, Args)]
+pub struct DigestArgs {
+    /// The site folder, holding content/ and site.yaml.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The week (default: the latest week of the readings).
+    #[arg(long)]
+    pub week: Option<u32>,
+    /// Folder for the .eml files (default: digests/week-N in the site folder).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Send them through `smtp:` of site.yaml; what was sent is recorded, so a rerun sends only the rest.
+    #[arg(long)]
+    pub send: bool,
 }
 
 /// Options of `ingest`.
@@ -156,6 +175,18 @@ pub struct ReportArgs {
     /// The built site that --publish adds the report to (it must have been built already).
     #[arg(long, short, default_value = "public", requires = "publish", value_hint = ValueHint::DirPath)]
     pub output: PathBuf,
+    /// Count only comments written on or after this day (YYYY-MM-DD, in the site's timezone).
+    #[arg(long, value_parser = day)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Count only comments written on or before this day (YYYY-MM-DD).
+    #[arg(long, value_parser = day)]
+    pub to: Option<chrono::NaiveDate>,
+}
+
+/// A day as `YYYY-MM-DD`.
+fn day(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a day; write it like 2011-08-08"))
 }
 
 /// The report's forms, as typed on the command line.

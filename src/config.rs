@@ -12,6 +12,9 @@ use crate::load::yaml::KeySpans;
 /// The deepest nesting `thread.max_depth` may ask for; deeper would make unreadable pages.
 pub const MAX_THREAD_DEPTH: u32 = 12;
 
+/// The range `page_size` may take: fewer makes a walk through pages, more makes pages slow on phones.
+pub const PAGE_SIZES: std::ops::RangeInclusive<usize> = 5..=500;
+
 /// `site.yaml` as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -25,7 +28,18 @@ pub struct RawConfig {
     date_format: Option<String>,
     thread: RawThread,
     cohort: RawCohort,
+    page_size: Option<usize>,
+    pictures: RawPictures,
     replies: Option<RawReplies>,
+    smtp: Option<crate::digest::smtp::RawSmtp>,
+}
+
+/// The `pictures:` block of `site.yaml` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawPictures {
+    hosts: Vec<String>,
+    site: bool,
 }
 
 /// `replies:` of `site.yaml`, as written.
@@ -78,6 +92,14 @@ pub struct SiteConfig {
     pub date_format: String,
     /// Replies deeper than this are shown flat. Default: 5; 1 to 12.
     pub max_depth: u32,
+    /// How many readings (or people) the home page, a section, a tag and the list of people show on
+    /// one page; more go on `page/2/` and on. Default: 30; 5 to 500.
+    pub page_size: usize,
+    /// `pictures.hosts`: hosts whose pictures members' comments show (lowercased). Default: none, so
+    /// a picture in a comment is a link with its alt text and a page asks no other host for anything.
+    pub picture_hosts: Vec<String>,
+    /// `pictures.site`: whether members' comments show pictures at the site's own addresses. Default: false.
+    pub pictures_from_site: bool,
     /// `cohort.members`: the people the participation report expects to hear from. Default: none
     /// (then everyone in `authors.yaml`).
     pub members: Vec<String>,
@@ -85,6 +107,8 @@ pub struct SiteConfig {
     pub members_span: Span,
     /// Replies by e-mail, when `replies.to` is set.
     pub replies: Option<Replies>,
+    /// The mail server `roundtable digest --send` uses.
+    pub smtp: Option<crate::digest::smtp::Smtp>,
 }
 
 /// `base_url` split into the absolute form (for feeds) and the path prefix (for links).
@@ -137,9 +161,13 @@ impl Default for SiteConfig {
             timezone: Tz::UTC,
             date_format: "%-d %B %Y".to_string(),
             max_depth: 5,
+            page_size: 30,
+            picture_hosts: Vec::new(),
+            pictures_from_site: false,
             members: Vec::new(),
             members_span: Span::file("site.yaml"),
             replies: None,
+            smtp: None,
         }
     }
 }
@@ -230,6 +258,37 @@ impl SiteConfig {
                 );
             }
         }
+        if let Some(size) = raw.page_size {
+            if PAGE_SIZES.contains(&size) {
+                config.page_size = size;
+            } else {
+                bad(
+                    "page_size",
+                    format!("page_size {size} is out of range"),
+                    &format!(
+                        "use a number from {} to {}: how many readings one page of a list shows",
+                        PAGE_SIZES.start(),
+                        PAGE_SIZES.end()
+                    ),
+                );
+            }
+        }
+        for host in raw.pictures.hosts {
+            let host = host.trim().to_ascii_lowercase();
+            let plain = !host.is_empty()
+                && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+                && url::Host::parse(&host).is_ok();
+            if plain {
+                config.picture_hosts.push(host);
+            } else {
+                bad(
+                    "pictures",
+                    format!("pictures.hosts: `{host}` is not a host name"),
+                    "write only the host, like images.example.org (no https:// and no path)",
+                );
+            }
+        }
+        config.pictures_from_site = raw.pictures.site;
         config.members =
             raw.cohort.members.iter().map(|m| crate::text::clean_line(m)).filter(|m| !m.is_empty()).collect();
         config.members_span = keys.of("cohort");
@@ -247,6 +306,7 @@ impl SiteConfig {
                 ),
             }
         }
+        config.smtp = raw.smtp.and_then(|smtp| crate::digest::smtp::resolve(smtp, keys.of("smtp"), problems));
         config
     }
 }
@@ -274,11 +334,11 @@ mod tests {
 
     #[test]
     fn bad_values_are_reported_and_defaults_kept() {
-        let text = "timezone: Mars/Olympus\ndate_format: \"%Q\"\nthread:\n  max_depth: 0\n";
+        let text = "timezone: Mars/Olympus\ndate_format: \"%Q\"\nthread:\n  max_depth: 0\npage_size: 1\n";
         let raw: RawConfig = crate::load::yaml::parse(std::path::Path::new("site.yaml"), text, 1).unwrap();
         let mut problems = Diagnostics::new();
         let config = SiteConfig::resolve(raw, &KeySpans::default(), &mut problems);
-        assert_eq!(problems.error_count(), 3);
+        assert_eq!(problems.error_count(), 4);
         assert_eq!(config.max_depth, 5);
         assert_eq!(config.timezone, Tz::UTC);
     }

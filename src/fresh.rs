@@ -35,7 +35,9 @@ pub fn inputs(options: &BuildOptions) -> String {
     let settings = (&options.base_url, options.drafts, options.future, options.pending, absolute(&options.output));
     hasher.update(format!("{settings:?}").as_bytes());
     hasher.update(&program());
-    for name in ["site.yaml", "site.yml", "authors.yaml", "authors.yml", "content", "templates", "static", "themes"] {
+    for name in
+        ["site.yaml", "site.yml", "authors.yaml", "authors.yml", "content", "templates", "static", "themes", "i18n"]
+    {
         stamp_files(&mut hasher, &options.root, &options.root.join(name));
     }
     hasher.finalize().to_hex().to_string()

@@ -16,10 +16,12 @@ pub mod cache;
 pub mod clean;
 pub mod config;
 pub mod diagnostics;
+pub mod digest;
 pub mod fresh;
 pub mod import;
 pub mod incremental;
 pub mod ingest;
+pub mod language;
 pub mod load;
 pub mod model;
 pub mod moderate;
@@ -170,12 +172,22 @@ fn run(
     let site = model::prepare::resolve_site(options, source, &mut problems)?;
     // Only a site that resolves leaves parsed readings behind; they are right whatever happens next.
     problems.extend(state.release_parsed().map(Diagnostics::from).unwrap_or_default());
+    if staging.is_none() {
+        // `check` is where a facilitator looks over the site: it also says what reads oddly.
+        let odd = language::untranslated_warning(&theme.language).into_iter();
+        for warning in odd.chain(model::dates::comments_before_their_reading(&site)) {
+            problems.push(warning);
+        }
+    }
     let comments: usize = site.readings.iter().map(|r| r.thread.published_count()).sum();
     stage.next(
         "clean texts",
         format!("{} readings, {comments} comments, {} people", site.readings.len(), site.people.len()),
     );
     let mut bodies = render::bodies::render(&site, &state.bodies).map_err(|found| problems.merged(found))?;
+    for warning in &bodies.warnings {
+        problems.push(warning.clone());
+    }
     // Cleaned texts are found by their hash, so this build's are right for the next whatever happens now.
     state.bodies = std::mem::take(&mut bodies.cache);
     stage.next("render", format!("{} of {} texts converted and cleaned", bodies.cleaned, bodies.texts));

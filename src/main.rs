@@ -87,6 +87,7 @@ fn main() -> ExitCode {
         }
         Command::Ingest(args) => ingest(args, say),
         Command::Moderate(args) => moderate(args, say),
+        Command::Digest(args) => digest(args, say),
         Command::Clean(args) => clean(args, say),
         Command::Import(args) => {
             let options = roundtable::ImportOptions {
@@ -174,8 +175,21 @@ fn report(args: ReportArgs, say: Say) -> ExitCode {
         ReportFormat::Csv => Format::Csv,
         ReportFormat::Json => Format::Json,
     };
-    let options =
-        roundtable::ReportOptions { root, drafts: args.site.drafts, future: args.site.future, format, destination };
+    if let (Some(from), Some(to)) = (args.from, args.to) {
+        if from > to {
+            eprintln!("error: --from {from} is after --to {to}\n  help: give the earlier day to --from");
+            return ExitCode::from(2);
+        }
+    }
+    let window = roundtable::report::Window { from: args.from, to: args.to, ..roundtable::report::Window::all() };
+    let options = roundtable::ReportOptions {
+        root,
+        drafts: args.site.drafts,
+        future: args.site.future,
+        format,
+        destination,
+        window,
+    };
     match roundtable::report(&options) {
         Ok(made) => {
             terminal.print(&made.warnings);
@@ -195,6 +209,29 @@ fn report(args: ReportArgs, say: Say) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(problems) => failed(&terminal, problems, "; no report was written"),
+    }
+}
+
+fn digest(args: cli::DigestArgs, say: Say) -> ExitCode {
+    let terminal = Terminal::new(&args.root);
+    if let Err(problems) = roundtable::require_site(&args.root) {
+        return failed(&terminal, problems, "");
+    }
+    let out = args.out.map(|out| args.root.join(out));
+    let options = roundtable::digest::DigestOptions { root: args.root, week: args.week, out, send: args.send };
+    match roundtable::digest::run(&options) {
+        Ok(made) => {
+            terminal.print(&made.warnings);
+            if !say.quiet {
+                let n = made.digests.len();
+                println!("Wrote {n} digest{} to {}", if n == 1 { "" } else { "s" }, made.folder.display());
+                if let Some((sent, before)) = &made.sent {
+                    println!("Sent {} now ({before} had been sent before)", sent.len());
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(problems) => failed(&terminal, problems, ""),
     }
 }
 

@@ -19,12 +19,13 @@
 use crate::config::BaseUrl;
 
 /// The top-level names the site's own pages take; no section or reading may use them.
-pub const RESERVED: [&str; 4] = [PEOPLE, TAGS, SEARCH, REPORT];
+pub const RESERVED: [&str; 5] = [PEOPLE, TAGS, SEARCH, REPORT, PAGE];
 
 const PEOPLE: &str = "authors";
 const TAGS: &str = "tags";
 const SEARCH: &str = "search";
 const REPORT: &str = "report";
+const PAGE: &str = "page";
 const COMMENT_ANCHOR: &str = "comment-";
 const COMMENTS_FEED: &str = "comments.xml";
 
@@ -51,14 +52,32 @@ impl Route {
         Route { path: path.trim_start_matches('/').to_string(), anchor: None }
     }
 
+    /// Page `page` (counted from 0) of a list at `folder`: the folder itself, then `<folder>/page/2/` and on.
+    fn paged(folder: &str, page: usize) -> Route {
+        match page {
+            0 => Route::folder(folder),
+            _ => Route::folder(&format!("{}/{PAGE}/{}", folder.trim_matches('/'), page + 1)),
+        }
+    }
+
     /// `/`: the home page.
     pub fn home() -> Route {
         Route::folder("")
     }
 
+    /// `/`, then `/page/2/` and on: a page of the home page's readings, counted from 0.
+    pub fn home_page(page: usize) -> Route {
+        Route::paged("", page)
+    }
+
     /// `/<section>/`, from the section's path (`readings`, `term-1/week-2`).
     pub fn section(path: &str) -> Route {
         Route::folder(path)
+    }
+
+    /// `/<section>/`, then `/<section>/page/2/` and on: a page of a section's readings, counted from 0.
+    pub fn section_page(path: &str, page: usize) -> Route {
+        Route::paged(path, page)
     }
 
     /// `/<section>/<slug>/`, from the reading's path (`readings/trust`).
@@ -84,10 +103,12 @@ impl Route {
     /// `/authors/<slug>/`, then `/authors/<slug>/page/2/` and on: a page of a person's reflections,
     /// counted from 0.
     pub fn person(slug: &str, page: usize) -> Route {
-        match page {
-            0 => Route::folder(&format!("{PEOPLE}/{slug}")),
-            _ => Route::folder(&format!("{PEOPLE}/{slug}/page/{}", page + 1)),
-        }
+        Route::paged(&format!("{PEOPLE}/{slug}"), page)
+    }
+
+    /// `/authors/`, then `/authors/page/2/` and on: a page of the list of people, counted from 0.
+    pub fn people_page(page: usize) -> Route {
+        Route::paged(PEOPLE, page)
     }
 
     /// `/tags/`: the list of tags.
@@ -98,6 +119,11 @@ impl Route {
     /// `/tags/<slug>/`.
     pub fn tag(slug: &str) -> Route {
         Route::folder(&format!("{TAGS}/{slug}"))
+    }
+
+    /// `/tags/<slug>/`, then `/tags/<slug>/page/2/` and on: a page of a tag's readings, counted from 0.
+    pub fn tag_page(slug: &str, page: usize) -> Route {
+        Route::paged(&format!("{TAGS}/{slug}"), page)
     }
 
     /// `/search/`: the search page.
@@ -216,6 +242,18 @@ mod tests {
         assert_eq!(Route::person("ana", 1).url(&root), "/authors/ana/page/2/");
         assert_eq!(Route::person("ana", 1).output_path(), "authors/ana/page/2/index.html");
         assert_eq!(Route::tag("trust").url(&root), "/tags/trust/");
+    }
+
+    #[test]
+    fn lists_are_paged_the_same_way() {
+        let root = base("/cohort/");
+        assert_eq!(Route::home_page(0), Route::home());
+        assert_eq!(Route::home_page(1).url(&root), "/cohort/page/2/");
+        assert_eq!(Route::section_page("term-1/week-2", 2).url(&root), "/cohort/term-1/week-2/page/3/");
+        assert_eq!(Route::section_page("readings", 0), Route::section("readings"));
+        assert_eq!(Route::tag_page("trust", 1).output_path(), "tags/trust/page/2/index.html");
+        assert_eq!(Route::people_page(1).url(&root), "/cohort/authors/page/2/");
+        assert_eq!(Route::people_page(0), Route::people());
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod safety;
 
 use proptest::prelude::*;
 use roundtable::render::markdown::{to_html, Author};
-use roundtable::render::sanitize;
+use roundtable::render::sanitize::{self, Pictures};
 use safety::{member_text_violations, violations, Allowed};
 use scraper::Html;
 
@@ -186,26 +186,56 @@ fn broken_rules(html: &str, members: bool) -> Vec<String> {
     found
 }
 
+/// What an allowed member's picture must be: from the allowed host or the site, lazy, without a referrer.
+fn picture_rules(html: &str) -> Vec<String> {
+    let parsed = Html::parse_fragment(html);
+    let mut found: Vec<String> = violations(&parsed, &Allowed::default());
+    for img in safety::elements(&parsed).filter(|e| e.value().name() == "img") {
+        let attr = |name| img.value().attr(name);
+        let src = attr("src").unwrap_or_default();
+        let host_ok = src.starts_with("https://example.org/")
+            || src.starts_with("http://example.org/")
+            || !(src.contains(':') || src.starts_with("//"));
+        if src.trim().is_empty()
+            || !host_ok
+            || attr("loading") != Some("lazy")
+            || attr("referrerpolicy") != Some("no-referrer")
+        {
+            found.push(format!("picture {}", img.html()));
+        }
+    }
+    found
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn members_markdown_comes_out_safe(text in hostile_text()) {
-        let html = sanitize::member(&to_html(&text, Author::Member { id_prefix: "ugc-c1-", mentions: None }).unwrap().html, "ugc-c1-");
+        let markdown = to_html(&text, Author::Member { id_prefix: "ugc-c1-", mentions: None }).unwrap().html;
+        let html = sanitize::member(&markdown, "ugc-c1-", &Pictures::default()).html;
         let found = broken_rules(html.as_str(), true);
         prop_assert!(found.is_empty(), "{text:?}\n-> {}\n{found:#?}", html.as_str());
     }
 
     #[test]
     fn members_raw_html_comes_out_safe(text in hostile_text()) {
-        let html = sanitize::member(&text, "ugc-c1-");
+        let html = sanitize::member(&text, "ugc-c1-", &Pictures::default()).html;
         let found = broken_rules(html.as_str(), true);
         prop_assert!(found.is_empty(), "{text:?}\n-> {}\n{found:#?}", html.as_str());
     }
 
     #[test]
+    fn members_allowed_pictures_come_out_safe(text in hostile_text()) {
+        let policy = Pictures { hosts: vec!["example.org".to_string()], site: true };
+        let html = sanitize::member(&text, "ugc-c1-", &policy).html;
+        let found = picture_rules(html.as_str());
+        prop_assert!(found.is_empty(), "{text:?}\n-> {}\n{found:#?}", html.as_str());
+    }
+
+    #[test]
     fn readings_come_out_safe(text in hostile_text()) {
-        let html = sanitize::reading(&to_html(&text, Author::Facilitator).unwrap().html);
+        let html = sanitize::reading(&to_html(&text, Author::Facilitator).unwrap().html).html;
         let found = broken_rules(html.as_str(), false);
         prop_assert!(found.is_empty(), "{text:?}\n-> {}\n{found:#?}", html.as_str());
     }

@@ -103,7 +103,7 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
         readings.extend(parsed.reading);
     }
     let next = cache.map(|cache| cache.next(kept));
-    let theme = theme::load(root, &config.theme, &mut problems);
+    let theme = theme::load(root, &config.theme, &config.language, &mut problems);
     let site = SourceSite { config, people, sections, readings };
     (site, theme, problems, next)
 }

@@ -35,6 +35,10 @@ pub struct FrontMatter {
     pub draft: bool,
     /// Whether the thread is still open.
     pub comments: Option<CommentsMode>,
+    /// Reflections due by (a day or a date-time, as text).
+    pub due: Option<String>,
+    /// Replies to a colleague due by (a day or a date-time, as text).
+    pub replies_due: Option<String>,
 }
 
 /// `comments: open | closed`; `true` and `false`, as other generators write it, mean the same.
@@ -76,6 +80,10 @@ pub struct SectionFront {
     pub description: Option<String>,
     /// The Monday of week 1, to number weeks of readings that give none.
     pub weeks_start: Option<String>,
+    /// Reflections due this long after each reading's date (`4 days`).
+    pub due_after: Option<String>,
+    /// Replies due this long after each reading's date.
+    pub replies_due_after: Option<String>,
 }
 
 /// One comment of a thread file or `comments/` folder, as written.

@@ -14,6 +14,8 @@ pub struct Theme {
     pub templates: BTreeMap<String, Template>,
     /// Static files, by their path in the output.
     pub static_files: BTreeMap<String, Asset>,
+    /// The words the templates write, in the site's language.
+    pub language: crate::language::Language,
 }
 
 /// One template's source.
@@ -51,13 +53,15 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = builtin![
 
 /// The default theme's static files.
 pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
+    ("favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),
     ("search.js", include_bytes!("../../themes/default/static/search.js")),
     ("style.css", include_bytes!("../../themes/default/static/style.css")),
 ];
 
-/// Reads the theme: built-in files, then `themes/<name>/`, then the site's `templates/` and `static/`.
-pub fn load(root: &Path, theme: &str, problems: &mut Diagnostics) -> Theme {
-    let mut loaded = Theme::default();
+/// Reads the theme: built-in files, then `themes/<name>/`, then the site's `templates/` and `static/`;
+/// and the strings of the site's `language`.
+pub fn load(root: &Path, theme: &str, language: &str, problems: &mut Diagnostics) -> Theme {
+    let mut loaded = Theme { language: crate::language::load(root, language, problems), ..Theme::default() };
     for (name, text) in BUILTIN_TEMPLATES {
         let template = Template { origin: format!("(built-in theme)/templates/{name}"), text: text.to_string() };
         loaded.templates.insert(name.to_string(), template);

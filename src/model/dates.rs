@@ -31,6 +31,32 @@ fn in_zone(naive: NaiveDateTime, zone: Tz) -> Option<DateTime<FixedOffset>> {
 /// The help shown under a date that could not be read.
 pub const HELP: &str = "write a date like 2011-08-08, or a date and time like 2011-08-08T07:35:00-04:00";
 
+/// A warning for each comment dated on a day before its reading's: most often a typo in the year
+/// or month, and the page would show it before the reading it answers.
+pub fn comments_before_their_reading(site: &super::Site) -> Vec<crate::diagnostics::Diagnostic> {
+    let zone = &site.config.timezone;
+    let day = |date: &DateTime<FixedOffset>| date.with_timezone(zone).date_naive();
+    let mut found = Vec::new();
+    for reading in &site.readings {
+        let published = day(&reading.date);
+        for comment in reading.thread.comments.iter().filter(|c| day(&c.date) < published) {
+            found.push(
+                crate::diagnostics::Diagnostic::warning(
+                    comment.span.clone(),
+                    format!(
+                        "comment `{}` is dated {}, before its reading (\"{}\", {published})",
+                        comment.id,
+                        day(&comment.date),
+                        reading.title
+                    ),
+                )
+                .with_help("check the comment's date (often the year or the month), or the reading's date"),
+            );
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

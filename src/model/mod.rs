@@ -6,6 +6,7 @@
 
 mod comments;
 pub mod dates;
+pub mod due;
 pub mod lookalike;
 pub mod mentions;
 pub mod people;
@@ -102,6 +103,8 @@ pub struct Reading {
     pub draft: bool,
     /// False when `comments: closed`.
     pub comments_open: bool,
+    /// When reflections and replies are due, if set.
+    pub due: due::Due,
     /// Its discussion.
     pub thread: Thread,
     /// Comments waiting for approval, in file order; not in `thread` unless `ResolveOptions::pending`.
@@ -260,6 +263,7 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
     let mut problems = Diagnostics::new();
     let config = source.config;
     let mut directory = people::Directory::new(source.people, &mut problems);
+    let due_rules = due::section_rules(&source.sections, &mut problems);
     let sections = sections::resolve_sections(source.sections, &config, &mut problems);
     let weeks_start: HashMap<&str, NaiveDate> =
         sections.iter().filter_map(|(section, start)| start.map(|s| (section.path.as_str(), s))).collect();
@@ -288,8 +292,9 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
             continue;
         }
         let start = sections::find_weeks_start(&raw.section, &weeks_start);
+        let rule = due::rule_for(&raw.section, &due_rules);
         if let Some((reading, tags)) =
-            resolve_reading(raw, &config, start, options.pending, &mut directory, &mut problems)
+            resolve_reading(raw, &config, (start, rule), options.pending, &mut directory, &mut problems)
         {
             readings.push(reading);
             tag_names.push(tags);
@@ -328,7 +333,7 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
 fn resolve_reading(
     raw: RawReading,
     config: &SiteConfig,
-    weeks_start: Option<NaiveDate>,
+    (weeks_start, rule): (Option<NaiveDate>, due::Relative),
     show_pending: bool,
     directory: &mut people::Directory,
     problems: &mut Diagnostics,
@@ -381,6 +386,7 @@ fn resolve_reading(
             s => Some(s),
         },
     };
+    let due = date.map(|d| due::resolve(&front, keys, d, rule, config.timezone, problems)).unwrap_or_default();
     let source = front.source.and_then(|s| resolve_source(s, keys.of("source"), problems));
     if front.tags.len() > MAX_TAGS {
         problems.push(
@@ -434,6 +440,7 @@ fn resolve_reading(
         source,
         draft: front.draft,
         comments_open: front.comments != Some(CommentsMode::Closed),
+        due,
         thread,
         waiting,
         assets: raw.assets,

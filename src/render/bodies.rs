@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::markdown::{self, Author};
 use super::nesting::{self, MAX_NESTING};
-use super::sanitize::{self, Html, MEMBER_ID_PREFIX};
+use super::sanitize::{self, Html, Pictures, MEMBER_ID_PREFIX};
 use crate::cache::{BodyCache, Cleaned, Key};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::model::mentions::MentionNames;
@@ -37,6 +37,8 @@ pub struct Bodies {
     /// By person index: comments that link them with `@Name` (reading, comment index), newest first.
     /// Their own comments are left out.
     pub mentioned_in: Vec<Vec<(ReadingId, usize)>>,
+    /// Problems worth a warning: pictures without an address, of the texts cleaned this time.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A reading's HTML.
@@ -50,10 +52,14 @@ pub struct ReadingBody {
 
 /// Converts and cleans every text not in `cache`; texts nested too deeply are reported, not parsed.
 pub fn render(site: &Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
+    let pictures = Pictures { hosts: site.config.picture_hosts.clone(), site: site.config.pictures_from_site };
     let members = Members {
         cache,
         // Hashed once here: the names of every person are far longer than a comment.
         mention_names: blake3::hash(&site.mention_names.fingerprint()).as_bytes().to_vec(),
+        pictures_key: pictures.fingerprint(),
+        pictures,
+        warnings: Mutex::default(),
         seen: Mutex::default(),
         cleaned: AtomicUsize::new(0),
     };
@@ -66,7 +72,11 @@ pub fn render(site: &Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
                 Some(summary) => checked(summary, Author::Facilitator, &reading.span)?.html,
                 None => converted.first_paragraph.unwrap_or_default(),
             };
-            Ok(ReadingBody { content: sanitize::reading(&converted.html), summary: sanitize::reading(&summary) })
+            let (content, summary) = (sanitize::reading(&converted.html), sanitize::reading(&summary));
+            for dropped in [&content, &summary] {
+                members.picture_warning(dropped.pictures_without_address, &reading.span);
+            }
+            Ok(ReadingBody { content: content.html, summary: summary.html })
         })
         .collect();
     let names = Some(&site.mention_names);
@@ -99,10 +109,13 @@ pub fn render(site: &Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
         .iter()
         .map(|section| {
             let span = Span::file(format!("content/{}/_index.md", section.path));
-            section
-                .intro
-                .as_ref()
-                .map(|intro| checked(intro, Author::Facilitator, &span).map(|c| sanitize::reading(&c.html)))
+            section.intro.as_ref().map(|intro| {
+                checked(intro, Author::Facilitator, &span).map(|c| {
+                    let cleaned = sanitize::reading(&c.html);
+                    members.picture_warning(cleaned.pictures_without_address, &span);
+                    cleaned.html
+                })
+            })
         })
         .collect();
     let mut problems = Diagnostics::new();
@@ -138,10 +151,12 @@ pub fn render(site: &Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
         return Err(problems);
     }
     let cleaned = members.cleaned.into_inner();
+    let mut warnings = members.warnings.into_inner().expect("no panics while locked");
+    warnings.sort_by(|a, b| a.span.cmp(&b.span));
     let seen = members.seen.into_inner().expect("no panics while locked");
     let texts = seen.len();
     let cache = cache.next(seen);
-    Ok(Bodies { readings, comments: comment_html, bios, sections, mentioned_in, cache, texts, cleaned })
+    Ok(Bodies { readings, comments: comment_html, bios, sections, mentioned_in, cache, texts, cleaned, warnings })
 }
 
 /// Members' texts, looked up in the cache before they are converted and cleaned.
@@ -149,6 +164,12 @@ struct Members<'a> {
     cache: &'a BodyCache,
     /// What decides how mentions are linked, hashed into each comment's key.
     mention_names: Vec<u8>,
+    /// Where members' pictures may come from.
+    pictures: Pictures,
+    /// The same, hashed into every member text's key.
+    pictures_key: Vec<u8>,
+    /// Pictures dropped for want of an address, at their text's file and line.
+    warnings: Mutex<Vec<Diagnostic>>,
     seen: Mutex<Vec<(Key, Cleaned)>>,
     cleaned: AtomicUsize,
 }
@@ -162,18 +183,36 @@ impl Members<'_> {
         mentions: Option<&MentionNames>,
         span: &Span,
     ) -> Result<Cleaned, Diagnostic> {
-        let context = if mentions.is_some() { self.mention_names.as_slice() } else { b"" };
-        let key = Key::of(id_prefix, context, markdown);
+        let mentions_key = if mentions.is_some() { self.mention_names.as_slice() } else { b"" };
+        let context = [mentions_key, self.pictures_key.as_slice()].concat();
+        let key = Key::of(id_prefix, &context, markdown);
         let cleaned = match self.cache.get(&key) {
             Some(cleaned) => cleaned,
             None => {
                 let converted = checked(markdown, Author::Member { id_prefix, mentions }, span)?;
                 self.cleaned.fetch_add(1, Ordering::Relaxed);
-                Cleaned { html: sanitize::member(&converted.html, id_prefix), mentions: converted.mentions }
+                let cleaned = sanitize::member(&converted.html, id_prefix, &self.pictures);
+                self.picture_warning(cleaned.pictures_without_address, span);
+                Cleaned { html: cleaned.html, mentions: converted.mentions }
             }
         };
         self.seen.lock().expect("no panics while locked").push((key, cleaned.clone()));
         Ok(cleaned)
+    }
+}
+
+impl Members<'_> {
+    /// Warns that `count` pictures of the text at `span` had no address (their alt text is shown).
+    fn picture_warning(&self, count: usize, span: &Span) {
+        if count == 0 {
+            return;
+        }
+        let warning = Diagnostic::warning(
+            span.clone(),
+            format!("{count} picture(s) here have no address (an empty or missing src); only their alt text is shown"),
+        )
+        .with_help("give the picture its address, like ![a chart](chart.png), or remove it");
+        self.warnings.lock().expect("no panics while locked").push(warning);
     }
 }
 

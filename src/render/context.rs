@@ -6,6 +6,7 @@ use super::objects::{
     ReplyTarget, SectionLink, SiteView, SourceView, TagLink, TagView, WeekGroup,
 };
 use super::phrases::{after_reading, initials, join_names, tint};
+use crate::language::Language;
 use crate::model::{Comment, CommentStatus, Person, PersonId, Reading, ReadingId, Site};
 use crate::routes::Route;
 
@@ -15,15 +16,17 @@ pub struct Views<'a> {
     pub site: &'a Site,
     /// The HTML of every text.
     pub bodies: &'a Bodies,
+    /// The words pages write, in the site's language.
+    pub language: &'a Language,
     /// Replies below each comment, at any depth, by reading then comment.
     descendants: Vec<Vec<usize>>,
 }
 
 impl<'a> Views<'a> {
     /// Prepares the views (counts replies once for every thread).
-    pub fn new(site: &'a Site, bodies: &'a Bodies) -> Views<'a> {
+    pub fn new(site: &'a Site, bodies: &'a Bodies, language: &'a Language) -> Views<'a> {
         let descendants = site.readings.iter().map(|r| descendant_counts(&r.thread)).collect();
-        Views { site, bodies, descendants }
+        Views { site, bodies, language, descendants }
     }
 
     /// The address of `route` in links: every link a page shows is made here (see `routes` for relative links).
@@ -70,7 +73,13 @@ impl<'a> Views<'a> {
     pub fn date(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> DateView {
         let config = &self.site.config;
         let local = date.with_timezone(&config.timezone);
-        DateView { iso: date.to_rfc3339(), day: self.day(date), display: local.format(&config.date_format).to_string() }
+        let display = self.language.format_date(local, &config.date_format, |format| local.format(format).to_string());
+        DateView { iso: date.to_rfc3339(), day: self.day(date), display }
+    }
+
+    /// A due date, shown in words.
+    pub fn due(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> DateView {
+        DateView { display: crate::model::due::in_words(date, self.site.config.timezone), ..self.date(date) }
     }
 
     /// The calendar day of `date` in the site's timezone, as `YYYY-MM-DD`.
@@ -97,15 +106,17 @@ impl<'a> Views<'a> {
                     name: &person.name,
                     url: Some(self.url(&Route::person(&person.slug, 0))),
                     role: person.role.as_deref(),
+                    role_label: person.role.as_deref().map(|role| role_label(self.language, role)),
                     initials: initials(&person.name),
                     tint: tint(&person.slug),
                     anonymous: false,
                 }
             }
             None => PersonLink {
-                name: "Anonymous",
+                name: self.language.plain("anonymous").unwrap_or("Anonymous"),
                 url: None,
                 role: None,
+                role_label: None,
                 initials: "?".to_string(),
                 tint: 0,
                 anonymous: true,
@@ -124,7 +135,22 @@ impl<'a> Views<'a> {
             website: person.website.as_deref(),
             reading_count: work.readings.len(),
             comment_count: work.comments.len(),
+            reflection_count: work.comments.iter().filter(|&&(r, c)| self.comment_at(r, c).parent.is_none()).count(),
+            reply_count: work
+                .comments
+                .iter()
+                .filter(|&&(r, c)| {
+                    let comment = self.comment_at(r, c);
+                    let thread = &self.site.readings[r.0].thread;
+                    comment.parent.is_some_and(|p| thread.comments[p].author != comment.author)
+                })
+                .count(),
         }
+    }
+
+    /// Comment `index` of reading `id`.
+    fn comment_at(&self, id: ReadingId, index: usize) -> &'a Comment {
+        &self.site.readings[id.0].thread.comments[index]
     }
 
     /// A tag with its count.
@@ -158,7 +184,7 @@ impl<'a> Views<'a> {
             source: reading.source.as_ref().map(|s| SourceView {
                 title: &s.title,
                 authors: &s.authors,
-                authors_text: join_names(&s.authors),
+                authors_text: join_names(self.language, &s.authors),
                 publisher: s.publisher.as_deref(),
                 year: s.year,
                 url: s.url.as_deref(),
@@ -174,6 +200,8 @@ impl<'a> Views<'a> {
             comments_open: reading.comments_open,
             reply_link: self.reply_link(reading, None),
             draft: reading.draft,
+            reflections_due: reading.due.reflections.map(|d| self.due(&d)),
+            replies_due: reading.due.replies.map(|d| self.due(&d)),
             content: with_content.then_some(&body.content),
         }
     }
@@ -192,7 +220,10 @@ impl<'a> Views<'a> {
         for (position, week) in weeks.into_iter().enumerate() {
             groups.push(WeekGroup {
                 week,
-                label: week.map_or_else(|| "More readings".to_string(), |w| format!("Week {w}")),
+                label: match week {
+                    Some(w) => self.language.say("week", Some(i64::from(w)), &[]),
+                    None => self.language.say("more_readings", None, &[]),
+                },
                 current: position == 0 && week.is_some(),
                 readings: readings
                     .iter()
@@ -230,7 +261,7 @@ impl<'a> Views<'a> {
             permalink: self.permalink(&route),
             author: self.person_link(comment.author),
             date: self.date(&comment.date),
-            after_reading: after_reading(self.days_between(&reading.date, &comment.date)),
+            after_reading: after_reading(self.language, self.days_between(&reading.date, &comment.date)),
             body: &self.bodies.comments[id.0][index],
             status: match comment.status {
                 CommentStatus::Published => "published",
@@ -306,6 +337,17 @@ impl<'a> Views<'a> {
             base: self.comment_base(id, index),
             reply_to: comment.parent.map(|p| self.reply_target(reading, p)),
             reading: ReadingRef { title: &reading.title, url: self.url(&route), permalink: self.permalink(&route) },
+        }
+    }
+}
+
+/// A role in the site's language when it is one of the three known, else as written with a capital.
+fn role_label(language: &Language, role: &str) -> String {
+    match role.to_lowercase().as_str() {
+        known @ ("facilitator" | "member" | "guest") => language.say(&format!("role_{known}"), None, &[]),
+        _ => {
+            let mut chars = role.chars();
+            chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
         }
     }
 }

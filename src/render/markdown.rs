@@ -409,7 +409,7 @@ mod tests {
         let html = to_html("Claim.[^note]\n\n[^note]: Source.\n", MEMBER).unwrap().html;
         assert!(html.contains("<a href=\"#ugc-c1-fn-1\">1</a>"), "{html}");
         assert!(html.contains("id=\"fn-1\""), "{html}");
-        let cleaned = crate::render::sanitize::member(&html, "ugc-c1-");
+        let cleaned = crate::render::sanitize::member(&html, "ugc-c1-", &Default::default()).html;
         assert!(cleaned.as_str().contains("id=\"ugc-c1-fn-1\""), "{}", cleaned.as_str());
     }
 

@@ -59,9 +59,9 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     /// Compiles the theme and prepares the views of `site`.
-    pub fn new(site: &'a Site, bodies: &'a Bodies, theme: &Theme) -> Result<Renderer<'a>, Diagnostics> {
+    pub fn new(site: &'a Site, bodies: &'a Bodies, theme: &'a Theme) -> Result<Renderer<'a>, Diagnostics> {
         let mut templates = templates::Templates::new(theme)?;
-        let views = context::Views::new(site, bodies);
+        let views = context::Views::new(site, bodies, &theme.language);
         let site_view = views.site();
         templates.tera.global_context().insert("site", &site_view);
         let mut theme_key = blake3::Hasher::new();
@@ -69,6 +69,8 @@ impl<'a> Renderer<'a> {
             hash_bytes(&mut theme_key, name.as_bytes());
             hash_bytes(&mut theme_key, template.text.as_bytes());
         }
+        // The words of the theme's `t` function are read by templates, not given in a context.
+        hash_debug(&mut theme_key, &theme.language);
         hash_json(&mut theme_key, &site_view);
         Ok(Renderer { views, templates, theme_key })
     }

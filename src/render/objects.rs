@@ -62,7 +62,7 @@ pub struct DateView {
     pub iso: String,
     /// The day in the site's timezone: `2011-08-08`.
     pub day: String,
-    /// Formatted with `date_format` in the site's timezone: `8 August 2011`.
+    /// Formatted with `date_format` in the site's timezone and language: `8 August 2011`, `8 août 2011`.
     pub display: String,
 }
 
@@ -75,6 +75,9 @@ pub struct PersonLink<'a> {
     pub url: Option<String>,
     /// `facilitator`, `member`, `guest`, other free text, or none.
     pub role: Option<&'a str>,
+    /// `role` for people to read: the three known roles in the site's language, other text as
+    /// written with a capital; none without a role.
+    pub role_label: Option<String>,
     /// One or two letters, for an avatar.
     pub initials: String,
     /// 0 to 5, from the person's slug, the same on every build: the built-in theme colours avatars
@@ -100,6 +103,10 @@ pub struct PersonView<'a> {
     pub reading_count: usize,
     /// How many comments they wrote.
     pub comment_count: usize,
+    /// Of those, how many start a thread (reflections), as the report counts them.
+    pub reflection_count: usize,
+    /// Of those, how many answer someone else, as the report counts replies given.
+    pub reply_count: usize,
 }
 
 /// A link to a tag.
@@ -199,6 +206,10 @@ pub struct ReadingView<'a> {
     pub reply_link: Option<String>,
     /// True for a draft (only built with `--drafts`).
     pub draft: bool,
+    /// When reflections are due, in words (`Friday 12 August`).
+    pub reflections_due: Option<DateView>,
+    /// When replies are due, in words.
+    pub replies_due: Option<DateView>,
     /// Its body: only on its own page and in `atom.xml`, none elsewhere.
     pub content: Option<&'a Html>,
 }
@@ -245,9 +256,10 @@ pub struct CommentBase<'a> {
     /// When it was written.
     pub date: DateView,
     /// When it was written, in words counted in the site's days from its reading's day ("the day of
-    /// the reading", "2 days after the reading", "3 weeks after the reading"). It is worked out
-    /// from the two dates, never from today, so a page says the same whenever it is read.
-    pub after_reading: String,
+    /// the reading", "2 days after the reading", "3 weeks after the reading"), within four weeks
+    /// after the reading; otherwise none (show `date.display`). It is worked out from the two
+    /// dates, never from today, so a page says the same whenever it is read.
+    pub after_reading: Option<String>,
     /// Its text (empty when removed).
     pub body: &'a Html,
     /// `published` (always, on a CommentCard); `pending` for one waiting for approval (only `serve`

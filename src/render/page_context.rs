@@ -11,7 +11,7 @@ use super::context::Views;
 use super::objects::{
     CommentCard, CommentView, DateView, PageView, PersonLink, PersonView, ReadingView, SectionView, TagView, WeekGroup,
 };
-use super::pages::{plan, PageJob, AUTHOR_PAGE_SIZE, FEED_COMMENTS, FEED_READINGS};
+use super::pages::{pages, plan, PageJob, AUTHOR_PAGE_SIZE, FEED_COMMENTS, FEED_READINGS};
 use crate::model::{PersonId, ReadingId, Site};
 
 /// `index.html`: the home page, `/`.
@@ -19,23 +19,27 @@ use crate::model::{PersonId, ReadingId, Site};
 pub struct IndexPage<'a> {
     /// What this page is.
     pub page: PageView,
-    /// Every reading, by week.
+    /// This page's readings, by week.
     pub weeks: Vec<WeekGroup<'a>>,
-    /// Every reading, newest first.
+    /// This page's readings, newest first: `page_size` of them.
     pub readings: Vec<ReadingView<'a>>,
+    /// Which page of the readings this is.
+    pub pagination: Pagination,
 }
 
-/// `section.html`: a section's page, `/<section>/`.
+/// `section.html`: a section's page, `/<section>/`, then `/<section>/page/2/` and on.
 #[derive(Debug, Serialize)]
 pub struct SectionPage<'a> {
     /// What this page is.
     pub page: PageView,
     /// The section.
     pub section: SectionView<'a>,
-    /// The readings of the section and of the sections below it, by week.
+    /// This page's readings of the section and of the sections below it, by week.
     pub weeks: Vec<WeekGroup<'a>>,
     /// The same readings, newest first.
     pub readings: Vec<ReadingView<'a>>,
+    /// Which page of the section's readings this is.
+    pub pagination: Pagination,
 }
 
 /// `reading.html`: a reading and its discussion, `/<section>/<slug>/`.
@@ -55,13 +59,15 @@ pub struct ReadingPage<'a> {
     pub next: Option<ReadingView<'a>>,
 }
 
-/// `authors.html`: the list of people, `/authors/`.
+/// `authors.html`: the list of people, `/authors/`, then `/authors/page/2/` and on.
 #[derive(Debug, Serialize)]
 pub struct PeoplePage<'a> {
     /// What this page is.
     pub page: PageView,
-    /// Everyone with a page, by name.
+    /// This page's people, by name.
     pub people: Vec<PersonView<'a>>,
+    /// Which page of the list this is.
+    pub pagination: Pagination,
 }
 
 /// `author.html`: a person and a page of their reflections, `/authors/<slug>/`, then
@@ -85,17 +91,30 @@ pub struct PersonPage<'a> {
     pub pagination: Pagination,
 }
 
-/// Which page of a person's reflections this is, and links to its neighbours.
+/// Which page of a list this is, and links to the others.
 #[derive(Debug, Serialize)]
 pub struct Pagination {
     /// This page, counted from 1.
     pub page: usize,
     /// How many pages there are.
     pub pages: usize,
-    /// The page before (newer reflections), or none.
+    /// The page before (newer items), or none.
     pub previous: Option<String>,
-    /// The page after (older reflections), or none.
+    /// The page after (older items), or none.
     pub next: Option<String>,
+    /// Every page, for a row of page numbers (empty when there is one page).
+    pub numbers: Vec<PageNumber>,
+}
+
+/// One page of a list, in a row of page numbers.
+#[derive(Debug, Serialize)]
+pub struct PageNumber {
+    /// Counted from 1.
+    pub number: usize,
+    /// Its address.
+    pub url: String,
+    /// True on the page being shown.
+    pub current: bool,
 }
 
 /// `tags.html`: the list of tags, `/tags/`.
@@ -107,15 +126,19 @@ pub struct TagsPage<'a> {
     pub tags: Vec<TagView<'a>>,
 }
 
-/// `tag.html`: a tag's page, `/tags/<slug>/`.
+/// `tag.html`: a tag's page, `/tags/<slug>/`, then `/tags/<slug>/page/2/` and on.
 #[derive(Debug, Serialize)]
 pub struct TagPage<'a> {
     /// What this page is.
     pub page: PageView,
     /// The tag.
     pub tag: TagView<'a>,
-    /// Its readings, newest first.
+    /// This page's readings, newest first.
     pub readings: Vec<ReadingView<'a>>,
+    /// The newest 20 comments on any of its readings, newest first; on the first page only.
+    pub comments: Vec<CommentCard<'a>>,
+    /// Which page of the tag's readings this is.
+    pub pagination: Pagination,
 }
 
 /// `404.html` (`/404.html`) and `search.html` (`/search/`, whose script reads `search.json`).
@@ -175,17 +198,68 @@ pub struct SitemapEntry {
     pub lastmod: Option<String>,
 }
 
-/// The readings in `section` and the sections below it.
-pub fn section<'a>(views: &Views<'a>, page: PageView, index: usize) -> SectionPage<'a> {
-    let site = views.site;
+/// The readings in section `index` and the sections below it, newest first.
+pub fn section_readings(site: &Site, index: usize) -> Vec<ReadingId> {
     let section = &site.sections[index];
     let prefix = format!("{}/", section.path);
-    let inside: Vec<ReadingId> = all_readings(site)
+    all_readings(site)
         .filter(|r| {
             let s = &site.readings[r.0].section;
             *s == section.path || s.starts_with(&prefix)
         })
-        .collect();
+        .collect()
+}
+
+/// How many of the newest comments on its readings a tag's page shows.
+pub const TAG_COMMENTS: usize = 20;
+
+/// The newest comments on tag `index`'s readings, for its first page (`number` 0).
+pub fn tag_comments<'a>(views: &Views<'a>, index: usize, number: usize) -> Vec<CommentCard<'a>> {
+    if number > 0 {
+        return Vec::new();
+    }
+    let readings = &views.site.tags[index].readings;
+    newest_comments(views.site, TAG_COMMENTS, |r| readings.contains(&r))
+        .into_iter()
+        .map(|(r, c)| views.comment_card(r, c))
+        .collect()
+}
+
+/// Page `number` (from 0) of `items`, `page_size` to a page, and its pagination; `job` names each page.
+pub fn paginate<'i, T>(
+    views: &Views,
+    items: &'i [T],
+    number: usize,
+    job: impl Fn(usize) -> PageJob,
+) -> (&'i [T], Pagination) {
+    let size = views.site.config.page_size;
+    let start = (number * size).min(items.len());
+    let shown = &items[start..(start + size).min(items.len())];
+    (shown, pagination(views, number, pages(views.site, items.len()), job))
+}
+
+/// The pagination of page `number` (from 0) of `pages`.
+fn pagination(views: &Views, number: usize, pages: usize, job: impl Fn(usize) -> PageJob) -> Pagination {
+    let address = |n: usize| views.url(&job(n).route(views.site));
+    Pagination {
+        page: number + 1,
+        pages,
+        previous: number.checked_sub(1).map(address),
+        next: (number + 1 < pages).then(|| address(number + 1)),
+        numbers: if pages > 1 {
+            (0..pages).map(|n| PageNumber { number: n + 1, url: address(n), current: n == number }).collect()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// Page `number` (from 0) of the readings in section `index` and the sections below it.
+pub fn section<'a>(views: &Views<'a>, page: PageView, index: usize, number: usize) -> SectionPage<'a> {
+    let site = views.site;
+    let section = &site.sections[index];
+    let inside = section_readings(site, index);
+    let (shown, pagination) = paginate(views, &inside, number, |n| PageJob::Section(index, n));
     SectionPage {
         section: SectionView {
             title: &section.title,
@@ -194,8 +268,9 @@ pub fn section<'a>(views: &Views<'a>, page: PageView, index: usize) -> SectionPa
             content: views.bodies.sections[index].as_ref(),
         },
         page,
-        weeks: views.weeks(&inside),
-        readings: inside.iter().map(|&r| views.reading(r, false)).collect(),
+        weeks: views.weeks(shown),
+        readings: shown.iter().map(|&r| views.reading(r, false)).collect(),
+        pagination,
     }
 }
 
@@ -207,7 +282,6 @@ pub fn person<'a>(views: &Views<'a>, page: PageView, id: PersonId, number: usize
     let mentioned_in = &views.bodies.mentioned_in[id.0];
     let newest_mentions = mentioned_in.iter().filter(|_| first_page).take(AUTHOR_PAGE_SIZE);
     let pages = person_pages(views.site, id);
-    let address = |number: usize| views.url(&PageJob::Author(id, number).route(views.site));
     PersonPage {
         page,
         person: views.person(id),
@@ -215,12 +289,7 @@ pub fn person<'a>(views: &Views<'a>, page: PageView, id: PersonId, number: usize
         comments: shown.map(|&(r, c)| views.comment_card(r, c)).collect(),
         mentioned_in: newest_mentions.map(|&(r, c)| views.comment_card(r, c)).collect(),
         mentioned_count: mentioned_in.len(),
-        pagination: Pagination {
-            page: number + 1,
-            pages,
-            previous: number.checked_sub(1).map(address),
-            next: (number + 1 < pages).then(|| address(number + 1)),
-        },
+        pagination: pagination(views, number, pages, |n| PageJob::Author(id, n)),
     }
 }
 
@@ -242,7 +311,7 @@ pub fn readings_feed<'a>(views: &Views<'a>, page: PageView) -> ReadingsFeed<'a> 
 /// The comments feed of the whole site, or of one reading.
 pub fn comments_feed<'a>(views: &Views<'a>, page: PageView, only: Option<ReadingId>) -> CommentsFeed<'a> {
     let site = views.site;
-    let newest = newest_comments(site, only);
+    let newest = newest_comments(site, FEED_COMMENTS, |r| only.is_none_or(|id| id == r));
     let updated = match (newest.first(), only) {
         (Some(&(r, c)), _) => Some(views.date(&site.readings[r.0].thread.comments[c].date)),
         (None, Some(id)) => Some(views.date(&site.readings[id.0].date)),
@@ -259,7 +328,7 @@ pub fn sitemap(views: &Views, page: PageView) -> SitemapPage {
         .filter_map(|job| {
             let route = job.route(site);
             let lastmod = match job {
-                PageJob::Index => site.readings.first().map(|r| views.day(&r.date)),
+                PageJob::Index(_) => site.readings.first().map(|r| views.day(&r.date)),
                 PageJob::Reading(id) => {
                     let reading = &site.readings[id.0];
                     let last = reading.thread.comments.iter().map(|c| c.date).chain([reading.date]).max();
@@ -278,19 +347,19 @@ pub fn all_readings(site: &Site) -> impl Iterator<Item = ReadingId> {
     (0..site.readings.len()).map(ReadingId)
 }
 
-/// The newest comments of the whole site, or of one reading, newest first.
-fn newest_comments(site: &Site, only: Option<ReadingId>) -> Vec<(ReadingId, usize)> {
+/// The newest `keep` comments on the readings `include` takes, newest first.
+fn newest_comments(site: &Site, keep: usize, include: impl Fn(ReadingId) -> bool) -> Vec<(ReadingId, usize)> {
     let mut all: Vec<(DateTime<FixedOffset>, ReadingId, usize)> = site
         .readings
         .iter()
         .enumerate()
-        .filter(|(r, _)| only.is_none_or(|id| id.0 == *r))
+        .filter(|(r, _)| include(ReadingId(*r)))
         .flat_map(|(r, reading)| {
             let published = reading.thread.comments.iter().enumerate().filter(|(_, c)| c.is_published());
             published.map(move |(c, comment)| (comment.date, ReadingId(r), c))
         })
         .collect();
-    let keep = FEED_COMMENTS.min(all.len());
+    let keep = keep.min(all.len());
     if keep < all.len() {
         all.select_nth_unstable_by(keep, |a, b| b.cmp(a));
         all.truncate(keep);

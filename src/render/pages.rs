@@ -7,6 +7,7 @@ use super::context::Views;
 use super::page_context::{
     self, all_readings, IndexPage, PeoplePage, PlainPage, ReadingCommentsFeed, ReadingPage, TagPage, TagsPage,
 };
+use crate::language::Language;
 use crate::model::{PersonId, ReadingId, Site};
 use crate::routes::Route;
 
@@ -20,21 +21,21 @@ pub const AUTHOR_PAGE_SIZE: usize = 100;
 /// One page or feed to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageJob {
-    /// `/`.
-    Index,
-    /// `/<section>/`, by section index.
-    Section(usize),
+    /// `/`, then `/page/2/` and on: a page of the readings, counted from 0.
+    Index(usize),
+    /// `/<section>/` and its further pages, by section index then page.
+    Section(usize, usize),
     /// `/<section>/<slug>/`.
     Reading(ReadingId),
-    /// `/authors/`.
-    Authors,
+    /// `/authors/` and its further pages.
+    Authors(usize),
     /// `/authors/<slug>/`, then `/authors/<slug>/page/2/` and on: a person and a page of their reflections,
     /// counted from 0.
     Author(PersonId, usize),
     /// `/tags/`.
     Tags,
-    /// `/tags/<slug>/`, by tag index.
-    Tag(usize),
+    /// `/tags/<slug>/` and its further pages, by tag index then page.
+    Tag(usize, usize),
     /// `/404.html`.
     NotFound,
     /// `/atom.xml`.
@@ -51,15 +52,27 @@ pub enum PageJob {
     SearchIndex,
 }
 
+/// How many pages a list of `count` items takes at the site's `page_size`: at least one.
+pub fn pages(site: &Site, count: usize) -> usize {
+    count.div_ceil(site.config.page_size).max(1)
+}
+
 /// Every page and feed of `site`, in a stable order.
 pub fn plan(site: &Site) -> Vec<PageJob> {
-    let mut jobs = vec![PageJob::Index, PageJob::Authors, PageJob::Tags, PageJob::NotFound];
-    jobs.extend((0..site.sections.len()).map(PageJob::Section));
+    let mut jobs: Vec<PageJob> = (0..pages(site, all_readings(site).count())).map(PageJob::Index).collect();
+    jobs.extend((0..pages(site, site.people.len())).map(PageJob::Authors));
+    jobs.extend([PageJob::Tags, PageJob::NotFound]);
+    for section in 0..site.sections.len() {
+        let count = page_context::section_readings(site, section).len();
+        jobs.extend((0..pages(site, count)).map(|page| PageJob::Section(section, page)));
+    }
     jobs.extend((0..site.readings.len()).map(|i| PageJob::Reading(ReadingId(i))));
     for person in (0..site.people.len()).map(PersonId) {
         jobs.extend((0..page_context::person_pages(site, person)).map(|page| PageJob::Author(person, page)));
     }
-    jobs.extend((0..site.tags.len()).map(PageJob::Tag));
+    for tag in 0..site.tags.len() {
+        jobs.extend((0..pages(site, site.tags[tag].readings.len())).map(|page| PageJob::Tag(tag, page)));
+    }
     jobs.extend([PageJob::ReadingsFeed, PageJob::CommentsFeed, PageJob::Sitemap]);
     jobs.extend((0..site.readings.len()).map(|i| PageJob::ReadingComments(ReadingId(i))));
     jobs.extend([PageJob::Search, PageJob::SearchIndex]);
@@ -70,13 +83,13 @@ impl PageJob {
     /// The template that renders it (`search.json` is written without one).
     pub fn template(self) -> &'static str {
         match self {
-            PageJob::Index => "index.html",
-            PageJob::Section(_) => "section.html",
+            PageJob::Index(_) => "index.html",
+            PageJob::Section(..) => "section.html",
             PageJob::Reading(_) => "reading.html",
-            PageJob::Authors => "authors.html",
+            PageJob::Authors(_) => "authors.html",
             PageJob::Author(..) => "author.html",
             PageJob::Tags => "tags.html",
-            PageJob::Tag(_) => "tag.html",
+            PageJob::Tag(..) => "tag.html",
             PageJob::NotFound => "404.html",
             PageJob::ReadingsFeed => "atom.xml",
             PageJob::CommentsFeed => "comments.xml",
@@ -90,13 +103,13 @@ impl PageJob {
     /// Its address.
     pub fn route(self, site: &Site) -> Route {
         match self {
-            PageJob::Index => Route::home(),
-            PageJob::Section(i) => Route::section(&site.sections[i].path),
+            PageJob::Index(page) => Route::home_page(page),
+            PageJob::Section(i, page) => Route::section_page(&site.sections[i].path, page),
             PageJob::Reading(id) => Route::reading(&site.readings[id.0].path),
-            PageJob::Authors => Route::people(),
+            PageJob::Authors(page) => Route::people_page(page),
             PageJob::Author(id, page) => Route::person(&site.people[id.0].slug, page),
             PageJob::Tags => Route::tags(),
-            PageJob::Tag(i) => Route::tag(&site.tags[i].slug),
+            PageJob::Tag(i, page) => Route::tag_page(&site.tags[i].slug, page),
             PageJob::NotFound => Route::not_found(),
             PageJob::ReadingsFeed => Route::readings_feed(),
             PageJob::CommentsFeed => Route::comments_feed(),
@@ -115,13 +128,13 @@ impl PageJob {
     /// `page.kind`.
     fn kind(self) -> &'static str {
         match self {
-            PageJob::Index => "index",
-            PageJob::Section(_) => "section",
+            PageJob::Index(_) => "index",
+            PageJob::Section(..) => "section",
             PageJob::Reading(_) => "reading",
-            PageJob::Authors => "authors",
+            PageJob::Authors(_) => "authors",
             PageJob::Author(..) => "author",
             PageJob::Tags => "tags",
-            PageJob::Tag(_) => "tag",
+            PageJob::Tag(..) => "tag",
             PageJob::NotFound => "404",
             PageJob::ReadingsFeed => "atom",
             PageJob::CommentsFeed => "comments",
@@ -132,23 +145,28 @@ impl PageJob {
         }
     }
 
-    /// `page.title`: the page's own title, without the site's.
-    fn title(self, site: &Site) -> String {
-        match self {
-            PageJob::Index | PageJob::ReadingsFeed => site.config.title.clone(),
-            PageJob::Section(i) => site.sections[i].title.clone(),
-            PageJob::Reading(id) => site.readings[id.0].title.clone(),
-            PageJob::Authors => "People".to_string(),
-            PageJob::Author(id, 0) => site.people[id.0].name.clone(),
-            PageJob::Author(id, page) => format!("{}, page {}", site.people[id.0].name, page + 1),
-            PageJob::Tags => "Tags".to_string(),
-            PageJob::Tag(i) => site.tags[i].name.clone(),
-            PageJob::NotFound => "Page not found".to_string(),
-            PageJob::CommentsFeed => format!("Comments on {}", site.config.title),
-            PageJob::ReadingComments(id) => format!("Comments on {}", site.readings[id.0].title),
-            PageJob::Search => "Search".to_string(),
-            PageJob::SearchIndex => "Search index".to_string(),
-            PageJob::Sitemap => "Sitemap".to_string(),
+    /// `page.title`: the page's own title, without the site's; from page 2 of a list, with its number.
+    fn title(self, site: &Site, language: &Language) -> String {
+        let say = |key: &str, args: &[(&str, &str)]| language.say(key, None, args);
+        let (title, page) = match self {
+            PageJob::Index(page) => (site.config.title.clone(), page),
+            PageJob::ReadingsFeed => (site.config.title.clone(), 0),
+            PageJob::Section(i, page) => (site.sections[i].title.clone(), page),
+            PageJob::Reading(id) => (site.readings[id.0].title.clone(), 0),
+            PageJob::Authors(page) => (say("people", &[]), page),
+            PageJob::Author(id, page) => (site.people[id.0].name.clone(), page),
+            PageJob::Tags => (say("tags", &[]), 0),
+            PageJob::Tag(i, page) => (site.tags[i].name.clone(), page),
+            PageJob::NotFound => (say("page_not_found", &[]), 0),
+            PageJob::CommentsFeed => (say("comments_on", &[("title", &site.config.title)]), 0),
+            PageJob::ReadingComments(id) => (say("comments_on", &[("title", &site.readings[id.0].title)]), 0),
+            PageJob::Search => (say("search", &[]), 0),
+            PageJob::SearchIndex => (say("search_index", &[]), 0),
+            PageJob::Sitemap => (say("sitemap", &[]), 0),
+        };
+        match page {
+            0 => title,
+            _ => say("page_title", &[("title", &title), ("page", &(page + 1).to_string())]),
         }
     }
 
@@ -160,14 +178,15 @@ impl PageJob {
     /// The typed struct of its kind of page, before it becomes Tera's context: what a page's key hashes.
     pub fn typed_context<'a>(self, views: &Views<'a>) -> PageContext<'a> {
         let site = views.site;
-        let page = views.page(self.kind(), self.title(site), &self.route(site));
+        let page = views.page(self.kind(), self.title(site, views.language), &self.route(site));
         match self {
-            PageJob::Index => {
+            PageJob::Index(number) => {
                 let all: Vec<ReadingId> = all_readings(site).collect();
-                let readings = all.iter().map(|&r| views.reading(r, false)).collect();
-                PageContext::Index(IndexPage { page, weeks: views.weeks(&all), readings })
+                let (shown, pagination) = page_context::paginate(views, &all, number, PageJob::Index);
+                let readings = shown.iter().map(|&r| views.reading(r, false)).collect();
+                PageContext::Index(IndexPage { page, weeks: views.weeks(shown), readings, pagination })
             }
-            PageJob::Section(i) => PageContext::Section(page_context::section(views, page, i)),
+            PageJob::Section(i, number) => PageContext::Section(page_context::section(views, page, i, number)),
             PageJob::Reading(id) => PageContext::Reading(ReadingPage {
                 page,
                 reading: views.reading(id, true),
@@ -176,10 +195,12 @@ impl PageJob {
                 previous: (id.0 + 1 < site.readings.len()).then(|| views.reading(ReadingId(id.0 + 1), false)),
                 next: id.0.checked_sub(1).map(|i| views.reading(ReadingId(i), false)),
             }),
-            PageJob::Authors => {
+            PageJob::Authors(number) => {
                 let mut people: Vec<PersonId> = (0..site.people.len()).map(PersonId).collect();
                 people.sort_by_cached_key(|p| (site.people[p.0].name.to_lowercase(), site.people[p.0].slug.clone()));
-                PageContext::People(PeoplePage { page, people: people.into_iter().map(|p| views.person(p)).collect() })
+                let (shown, pagination) = page_context::paginate(views, &people, number, PageJob::Authors);
+                let people = shown.iter().map(|&p| views.person(p)).collect();
+                PageContext::People(PeoplePage { page, people, pagination })
             }
             PageJob::Author(id, number) => PageContext::Person(page_context::person(views, page, id, number)),
             PageJob::Tags => {
@@ -187,9 +208,12 @@ impl PageJob {
                 tags.sort_by_cached_key(|&t| site.tags[t].name.to_lowercase());
                 PageContext::Tags(TagsPage { page, tags: tags.into_iter().map(|t| views.tag(t)).collect() })
             }
-            PageJob::Tag(i) => {
-                let readings = site.tags[i].readings.iter().map(|&r| views.reading(r, false)).collect();
-                PageContext::Tag(TagPage { page, tag: views.tag(i), readings })
+            PageJob::Tag(i, number) => {
+                let (shown, pagination) =
+                    page_context::paginate(views, &site.tags[i].readings, number, |n| PageJob::Tag(i, n));
+                let readings = shown.iter().map(|&r| views.reading(r, false)).collect();
+                let comments = page_context::tag_comments(views, i, number);
+                PageContext::Tag(TagPage { page, tag: views.tag(i), readings, comments, pagination })
             }
             PageJob::NotFound | PageJob::Search | PageJob::SearchIndex => PageContext::Plain(PlainPage { page }),
             PageJob::ReadingsFeed => PageContext::ReadingsFeed(page_context::readings_feed(views, page)),
@@ -251,13 +275,13 @@ mod tests {
         let objects = include_str!("objects.rs");
         let documented = objects.split("pub struct PageView").nth(1).and_then(|s| s.split("pub title").next()).unwrap();
         let jobs = [
-            PageJob::Index,
-            PageJob::Section(0),
+            PageJob::Index(0),
+            PageJob::Section(0, 0),
             PageJob::Reading(ReadingId(0)),
-            PageJob::Authors,
+            PageJob::Authors(0),
             PageJob::Author(PersonId(0), 0),
             PageJob::Tags,
-            PageJob::Tag(0),
+            PageJob::Tag(0, 0),
             PageJob::NotFound,
             PageJob::ReadingsFeed,
             PageJob::CommentsFeed,

@@ -1,25 +1,29 @@
 //! Words made from data for people to read: names joined, initials, avatar colours, dates in words.
 
-/// A comment's date in words, relative to its reading's day. Counted at build time from the two
-/// dates, never from today, so a page reads the same on every build and needs no script.
-pub fn after_reading(days: i64) -> String {
+use crate::language::Language;
+
+/// The last day after its reading on which a comment's date is said in words; later (or earlier,
+/// before the reading) the date itself says more than "56 months after".
+pub const RELATIVE_DAYS: i64 = 27;
+
+/// A comment's date in words, relative to its reading's day, within `RELATIVE_DAYS` after it; else
+/// none, and the page shows the date. Counted at build time from the two dates, never from today,
+/// so a page reads the same on every build and needs no script.
+pub fn after_reading(language: &Language, days: i64) -> Option<String> {
     match days {
-        ..=-2 => format!("{} days before the reading", -days),
-        -1 => "the day before the reading".to_string(),
-        0 => "the day of the reading".to_string(),
-        1 => "the day after the reading".to_string(),
-        2..=13 => format!("{days} days after the reading"),
-        14..=59 => format!("{} weeks after the reading", days / 7),
-        _ => format!("{} months after the reading", days / 30),
+        0 => Some(language.say("day_of_reading", None, &[])),
+        1..=13 => Some(language.say("days_after_reading", Some(days), &[])),
+        14..=RELATIVE_DAYS => Some(language.say("weeks_after_reading", Some(days / 7), &[])),
+        _ => None,
     }
 }
 
-/// "A", "A and B", "A, B and C".
-pub fn join_names(names: &[String]) -> Option<String> {
+/// "A", "A and B", "A, B and C", with the language's "and".
+pub fn join_names(language: &Language, names: &[String]) -> Option<String> {
     match names {
         [] => None,
         [one] => Some(one.clone()),
-        [rest @ .., last] => Some(format!("{} and {last}", rest.join(", "))),
+        [rest @ .., last] => Some(format!("{} {} {last}", rest.join(", "), language.say("and", None, &[]))),
     }
 }
 
@@ -57,19 +61,23 @@ mod tests {
     }
 
     #[test]
-    fn comment_dates_read_relative_to_the_reading() {
-        assert_eq!(after_reading(-3), "3 days before the reading");
-        assert_eq!(after_reading(-1), "the day before the reading");
-        assert_eq!(after_reading(0), "the day of the reading");
-        assert_eq!(after_reading(1), "the day after the reading");
-        assert_eq!(after_reading(13), "13 days after the reading");
-        assert_eq!(after_reading(20), "2 weeks after the reading");
-        assert_eq!(after_reading(95), "3 months after the reading");
+    fn comment_dates_read_relative_to_the_reading_only_within_weeks() {
+        let en = Language::default();
+        let words = |days| after_reading(&en, days);
+        assert_eq!(words(-3), None, "before the reading: the date");
+        assert_eq!(words(0).unwrap(), "the day of the reading");
+        assert_eq!(words(1).unwrap(), "the day after the reading");
+        assert_eq!(words(13).unwrap(), "13 days after the reading");
+        assert_eq!(words(20).unwrap(), "2 weeks after the reading");
+        assert_eq!(words(RELATIVE_DAYS + 1), None, "long after: the date");
+        let fr = Language::new("fr", None, &mut crate::diagnostics::Diagnostics::new());
+        assert_eq!(after_reading(&fr, 3).unwrap(), "3 jours après la lecture");
     }
 
     #[test]
     fn names_join_like_a_sentence() {
-        let names = |n: &[&str]| join_names(&n.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let en = Language::default();
+        let names = |n: &[&str]| join_names(&en, &n.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         assert_eq!(names(&[]), None);
         assert_eq!(names(&["A", "B"]).unwrap(), "A and B");
         assert_eq!(names(&["A", "B", "C"]).unwrap(), "A, B and C");

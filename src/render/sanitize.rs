@@ -145,12 +145,47 @@ const READING_EXTRA_TAGS: &[&str] = &[
     "ins",
 ];
 
-/// Comments and bios: text, lists, quotes, tables, footnotes, task lists; no images or media.
+/// Comments and bios: text, lists, quotes, tables, footnotes, task lists; pictures only as
+/// `Pictures` allows (`finish_tags` turns the rest into links); no other media.
 static MEMBER: LazyLock<Builder<'static>> = LazyLock::new(|| {
-    let mut builder = common(MEMBER_TAGS);
-    builder.link_rel(Some(MEMBER_LINK_REL));
+    let tags: Vec<&str> = MEMBER_TAGS.iter().chain(["img"].iter()).copied().collect();
+    let mut builder = common(&tags);
+    builder.link_rel(Some(MEMBER_LINK_REL)).add_tag_attributes("img", ["src", "alt", "title", "width", "height"]);
     builder
 });
+
+/// The largest `width` or `height` a member's picture keeps; a larger one is left to the style sheet.
+pub const MAX_PICTURE_SIDE: u32 = 1600;
+
+/// Where pictures in members' texts may be loaded from (`pictures:` in `site.yaml`). By default
+/// nowhere: a picture becomes a link with its alt text, so reading a page asks no other host.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pictures {
+    /// Hosts whose pictures are shown, lowercased (`images.example.org`).
+    pub hosts: Vec<String>,
+    /// Whether pictures at the site's own relative addresses are shown.
+    pub site: bool,
+}
+
+impl Pictures {
+    /// Whether a picture at `src` (as ammonia left it) is shown.
+    fn allows(&self, src: &str) -> bool {
+        let decoded = src.replace("&amp;", "&");
+        if !decoded.contains(':') && !decoded.starts_with("//") {
+            return self.site;
+        }
+        let absolute = if decoded.starts_with("//") { format!("https:{decoded}") } else { decoded };
+        url::Url::parse(&absolute).ok().is_some_and(|url| {
+            matches!(url.scheme(), "http" | "https")
+                && url.host_str().is_some_and(|host| self.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)))
+        })
+    }
+
+    /// What goes into a cleaned text's cache key: a policy change cleans every text again.
+    pub fn fingerprint(&self) -> Vec<u8> {
+        format!("{}|{}", self.site, self.hosts.join(",")).into_bytes()
+    }
+}
 
 /// Readings: the member policy plus images, figures and heading ids.
 static READING: LazyLock<Builder<'static>> = LazyLock::new(|| {
@@ -196,9 +231,20 @@ fn common<'a>(tags: &[&'a str]) -> Builder<'a> {
 
 /// Cleans HTML made from a member's Markdown (a comment or a bio); every id gets `id_prefix`,
 /// which is unique per text on a page (`ugc-c7-`), so no text can take another's ids or the page's.
-pub fn member(html: &str, id_prefix: &str) -> Html {
+pub fn member(html: &str, id_prefix: &str, pictures: &Pictures) -> Cleaned {
     let cleaned = MEMBER.clean(html).to_string();
-    Html(xml_safe(finish_tags(&cleaned, Some(id_prefix))).into())
+    let (html, dropped) = finish_tags(&cleaned, Some((id_prefix, pictures)));
+    Cleaned { html: Html(xml_safe(html).into()), pictures_without_address: dropped }
+}
+
+/// A text after cleaning, and how many of its pictures had no address (and were replaced by their
+/// alt text), for a warning.
+#[derive(Debug)]
+pub struct Cleaned {
+    /// The HTML.
+    pub html: Html,
+    /// Pictures dropped for an empty or missing `src`.
+    pub pictures_without_address: usize,
 }
 
 /// What ammonia cannot do per text, done on what it wrote.
@@ -211,26 +257,42 @@ pub fn member(html: &str, id_prefix: &str) -> Html {
 ///
 /// It reads only what ammonia's serializer writes: `<name attr="value" …>`, with `"`, `<` and `>`
 /// inside a value and `<` in text escaped, so every `<` starts a tag and every `"` ends a value.
-fn finish_tags(html: &str, id_prefix: Option<&str>) -> String {
+///
+/// Pictures: one without an address becomes its alt text (counted, for a warning); a member's
+/// picture from a place `Pictures` does not allow becomes a link to it with its alt text (or just
+/// the alt text inside a link), and an allowed one loads lazily and sends no referrer.
+fn finish_tags(html: &str, member: Option<(&str, &Pictures)>) -> (String, usize) {
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
+    let mut dropped = 0;
+    let mut open_links = 0usize;
     while let Some(start) = rest.find('<') {
         out.push_str(&rest[..start]);
         rest = &rest[start..];
         let tag_len = rest.len() - skip_tag(rest).len();
         let tag = &rest[..tag_len];
         match tag.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
-            Some(inner) if !inner.starts_with(['/', '!']) => rewrite_tag(inner, id_prefix, &mut out),
-            _ => out.push_str(tag),
+            Some(inner) if inner.starts_with("img") && matches!(inner.as_bytes().get(3), None | Some(b' ' | b'/')) => {
+                dropped += usize::from(!picture(&attributes(inner).1, member.map(|m| m.1), open_links > 0, &mut out))
+            }
+            Some(inner) if !inner.starts_with(['/', '!']) => {
+                open_links += usize::from(inner == "a" || inner.starts_with("a "));
+                rewrite_tag(inner, member.map(|m| m.0), &mut out)
+            }
+            _ => {
+                open_links = open_links.saturating_sub(usize::from(tag == "</a>"));
+                out.push_str(tag)
+            }
         }
         rest = &rest[tag_len..];
     }
     out.push_str(rest);
-    out
+    (out, dropped)
 }
 
-/// Writes one start tag (`inner` is what lies between `<` and `>`) with its attributes fixed.
-fn rewrite_tag(inner: &str, id_prefix: Option<&str>, out: &mut String) {
+/// A tag's name and its `key="value"` attributes, as ammonia's serializer writes them.
+fn attributes(inner: &str) -> (&str, Vec<(&str, &str)>) {
+    let inner = inner.strip_suffix('/').unwrap_or(inner).trim_end();
     let (name, mut attrs) = inner.split_once(' ').unwrap_or((inner, ""));
     let mut list = Vec::new();
     while let Some((key, after)) = attrs.split_once("=\"") {
@@ -238,6 +300,49 @@ fn rewrite_tag(inner: &str, id_prefix: Option<&str>, out: &mut String) {
         list.push((key, value));
         attrs = next.strip_prefix(' ').unwrap_or(next);
     }
+    (name, list)
+}
+
+/// Writes a picture as `finish_tags` says; false when it had no address. `pictures` is `None` for a
+/// reading, whose pictures are the facilitator's and always shown.
+fn picture(attrs: &[(&str, &str)], pictures: Option<&Pictures>, in_link: bool, out: &mut String) -> bool {
+    let get = |key: &str| attrs.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+    let alt = get("alt").unwrap_or("");
+    let Some(src) = get("src").filter(|s| !s.trim().is_empty()) else {
+        // Attribute escaping is also valid text escaping: the alt text goes in as it is.
+        out.push_str(alt);
+        return false;
+    };
+    match pictures {
+        Some(policy) if !policy.allows(src) => {
+            if in_link {
+                out.push_str(alt);
+            } else {
+                let text = if alt.trim().is_empty() { src } else { alt };
+                out.push_str(&format!("<a href=\"{src}\" rel=\"{MEMBER_LINK_REL}\" class=\"picture-link\">{text}</a>"));
+            }
+        }
+        _ => {
+            out.push_str("<img");
+            for (key, value) in attrs {
+                let too_big = matches!(*key, "width" | "height")
+                    && value.parse::<u32>().map_or(true, |side| side > MAX_PICTURE_SIDE);
+                if !(pictures.is_some() && too_big) {
+                    out.push_str(&format!(" {key}=\"{value}\""));
+                }
+            }
+            if pictures.is_some() {
+                out.push_str(" loading=\"lazy\" referrerpolicy=\"no-referrer\"");
+            }
+            out.push('>');
+        }
+    }
+    true
+}
+
+/// Writes one start tag (`inner` is what lies between `<` and `>`) with its attributes fixed.
+fn rewrite_tag(inner: &str, id_prefix: Option<&str>, out: &mut String) {
+    let (name, list) = attributes(inner);
     let member = id_prefix.is_some();
     out.push('<');
     out.push_str(name);
@@ -271,8 +376,9 @@ fn xml_safe(html: String) -> String {
 }
 
 /// Cleans HTML made from a reading's Markdown.
-pub fn reading(html: &str) -> Html {
-    Html(xml_safe(finish_tags(&READING.clean(html).to_string(), None)).into())
+pub fn reading(html: &str) -> Cleaned {
+    let (html, dropped) = finish_tags(&READING.clean(html).to_string(), None);
+    Cleaned { html: Html(xml_safe(html).into()), pictures_without_address: dropped }
 }
 
 #[cfg(test)]
@@ -286,7 +392,9 @@ mod tests {
              <a href=\"https://example.org\" onclick=\"x()\">ok</a><iframe src=\"https://e\"></iframe>\
              <span style=\"color:red\">s</span></p>",
             "ugc-c1-",
-        );
+            &Pictures::default(),
+        )
+        .html;
         let out = html.as_str();
         for banned in ["script", "onerror", "javascript", "onclick", "iframe", "<img", "style="] {
             assert!(!out.contains(banned), "{banned} survived in {out}");
@@ -302,7 +410,9 @@ mod tests {
         let out = member(
             "<p><a href=\"javascript:x()\">a</a> <a href=\"https://e.org/\">b</a> <a title=\"t\">c</a></p>",
             "ugc-c1-",
-        );
+            &Pictures::default(),
+        )
+        .html;
         assert_eq!(
             out.as_str(),
             "<p><a>a</a> <a href=\"https://e.org/\" rel=\"nofollow ugc noopener noreferrer\">b</a> <a title=\"t\">c</a></p>"
@@ -311,10 +421,12 @@ mod tests {
 
     #[test]
     fn member_ids_cannot_take_the_page_ids_or_another_texts() {
-        let out = member("<div id=\"comment-c1\">x</div>", "ugc-c1-");
+        let out = member("<div id=\"comment-c1\">x</div>", "ugc-c1-", &Pictures::default()).html;
         assert_eq!(out.as_str(), "<div id=\"ugc-c1-comment-c1\">x</div>");
         // Comment c2 cannot take the id of c1's first footnote, even spelled out.
-        let out = member("<div id=\"ugc-c1-fn-1\" title=\"a &quot;id=&quot; b>c\">x</div>", "ugc-c2-");
+        let out =
+            member("<div id=\"ugc-c1-fn-1\" title=\"a &quot;id=&quot; b>c\">x</div>", "ugc-c2-", &Pictures::default())
+                .html;
         assert_eq!(out.as_str(), "<div id=\"ugc-c2-ugc-c1-fn-1\" title=\"a &quot;id=&quot; b&gt;c\">x</div>");
     }
 
@@ -322,7 +434,8 @@ mod tests {
     fn reading_ids_keep_clear_of_the_theme_and_members() {
         let out = reading(
             "<div id=\"comment-c1\">a</div><h2 id=\"main\">b</h2><li id=\"fn-1\">c</li><div id=\"ugc-c1-x\"></div>",
-        );
+        )
+        .html;
         assert_eq!(
             out.as_str(),
             "<div id=\"about-comment-c1\">a</div><h2 id=\"about-main\">b</h2><li id=\"fn-1\">c</li><div id=\"about-ugc-c1-x\"></div>"
@@ -332,20 +445,20 @@ mod tests {
     #[test]
     fn every_member_checkbox_is_disabled() {
         for input in ["<input type=checkbox>", "<input checked>", "<input type=checkbox disabled=no checked>"] {
-            let out = member(input, "ugc-c1-");
+            let out = member(input, "ugc-c1-", &Pictures::default()).html;
             assert!(out.as_str().starts_with("<input disabled=\"\" "), "{input}: {}", out.as_str());
             assert_eq!(out.as_str().matches("disabled").count(), 1, "{}", out.as_str());
         }
         // A tag's text inside an attribute value is not a tag.
-        let out = member("<p title=\"<input x>\">t</p>", "ugc-c1-");
+        let out = member("<p title=\"<input x>\">t</p>", "ugc-c1-", &Pictures::default()).html;
         assert_eq!(out.as_str(), "<p title=\"&lt;input x&gt;\">t</p>");
     }
 
     #[test]
     fn characters_xml_forbids_are_dropped_after_decoding() {
-        let out = member("<p>a&#1;b&#xFFFF;c&#xfffe;d\u{fffe}e&#x1F600;</p>", "ugc-c1-");
+        let out = member("<p>a&#1;b&#xFFFF;c&#xfffe;d\u{fffe}e&#x1F600;</p>", "ugc-c1-", &Pictures::default()).html;
         assert_eq!(out.as_str(), "<p>abcde\u{1f600}</p>");
-        assert_eq!(reading("<p>&#8;x</p>").as_str(), "<p>x</p>");
+        assert_eq!(reading("<p>&#8;x</p>").html.as_str(), "<p>x</p>");
     }
 
     #[test]
@@ -357,12 +470,17 @@ mod tests {
              <div class=\"footnote-definition\" id=\"ugc-c1-fn-1\"><sup class=\"footnote-definition-label\">1</sup></div>\
              <input type=\"text\">",
             "ugc-c1-",
-        );
+            &Pictures::default(),
+        )
+        .html;
         let out = out.as_str();
         assert!(out.contains("type=\"checkbox\""), "{out}");
         assert!(out.contains("checked"), "{out}");
         assert!(!out.contains("type=\"text\""), "{out}");
-        assert_eq!(member("<input autofocus disabled>", "ugc-c1-").as_str(), "<input disabled=\"\" type=\"checkbox\">");
+        assert_eq!(
+            member("<input autofocus disabled>", "ugc-c1-", &Pictures::default()).html.as_str(),
+            "<input disabled=\"\" type=\"checkbox\">"
+        );
         assert!(out.contains("style=\"text-align:right\""), "{out}");
         assert!(out.contains("href=\"#ugc-c1-fn-1\""), "{out}");
         assert!(out.contains("id=\"ugc-c1-ugc-c1-fn-1\""), "{out}");
@@ -370,14 +488,54 @@ mod tests {
 
     #[test]
     fn readings_keep_images_and_heading_ids() {
-        let out = reading("<h2 id=\"trust\">Trust</h2><img src=\"chart.png\" alt=\"a\" onload=\"x()\">");
+        let out = reading("<h2 id=\"trust\">Trust</h2><img src=\"chart.png\" alt=\"a\" onload=\"x()\">").html;
         assert_eq!(out.as_str(), "<h2 id=\"trust\">Trust</h2><img src=\"chart.png\" alt=\"a\">");
     }
 
     #[test]
     fn plain_text_drops_tags_and_decodes_entities() {
-        let html =
-            member("<p>Fish &amp; <em>chips</em></p><p title=\"a>b\">1 &lt; 2</p><pre><code>x</code></pre>", "ugc-c1-");
+        let html = member(
+            "<p>Fish &amp; <em>chips</em></p><p title=\"a>b\">1 &lt; 2</p><pre><code>x</code></pre>",
+            "ugc-c1-",
+            &Pictures::default(),
+        )
+        .html;
         assert_eq!(html.plain_text(), "Fish & chips 1 < 2 x");
+    }
+
+    #[test]
+    fn members_pictures_are_links_unless_their_host_is_allowed() {
+        let none = Pictures::default();
+        let out = member("<p>Like this: <img src=\"https://img.example/a.png\" alt=\"a chart\"></p>", "ugc-c1-", &none);
+        assert_eq!(
+            out.html.as_str(),
+            "<p>Like this: <a href=\"https://img.example/a.png\" rel=\"nofollow ugc noopener noreferrer\" class=\"picture-link\">a chart</a></p>"
+        );
+        // Inside a link, the alt text alone: no link in a link.
+        let out =
+            member("<a href=\"https://e.org/\"><img src=\"https://img.example/a.png\" alt=\"logo\"></a>", "p-", &none);
+        assert_eq!(out.html.as_str(), "<a href=\"https://e.org/\" rel=\"nofollow ugc noopener noreferrer\">logo</a>");
+        let allowed = Pictures { hosts: vec!["img.example".into()], site: true };
+        let out = member(
+            "<img src=\"https://IMG.example/a.png\" alt=\"a\" width=\"99999\" height=\"40\" onload=\"x()\">",
+            "p-",
+            &allowed,
+        );
+        assert_eq!(
+            out.html.as_str(),
+            "<img src=\"https://IMG.example/a.png\" alt=\"a\" height=\"40\" loading=\"lazy\" referrerpolicy=\"no-referrer\">"
+        );
+        assert!(member("<img src=\"/cohort/x.png\">", "p-", &allowed).html.as_str().starts_with("<img"));
+        assert!(member("<img src=\"//other.example/x.png\">", "p-", &allowed).html.as_str().starts_with("<a "));
+        assert!(member("<img src=\"javascript:alert(1)\" alt=\"x\">", "p-", &allowed).html.as_str() == "x");
+    }
+
+    #[test]
+    fn a_picture_without_an_address_leaves_its_alt_text_and_is_counted() {
+        let out = reading("<p>See <img src=\"\" alt=\"the {{ chart }} &amp; more\"> here</p><img alt=\"b\">");
+        assert_eq!(out.html.as_str(), "<p>See the {{ chart }} &amp; more here</p>b");
+        assert_eq!(out.pictures_without_address, 2);
+        let out = member("<img src=\"  \" alt=\"c\">", "p-", &Pictures::default());
+        assert_eq!((out.html.as_str(), out.pictures_without_address), ("c", 1));
     }
 }

@@ -20,6 +20,7 @@ impl Templates {
         let origins: BTreeMap<String, String> =
             theme.templates.iter().map(|(name, t)| (name.clone(), t.origin.clone())).collect();
         let mut templates = Templates { tera: Tera::new(), origins };
+        crate::language::register(&mut templates.tera, theme.language.clone());
         let sources = theme.templates.iter().map(|(name, t)| (name.as_str(), t.text.as_str()));
         match templates.tera.add_raw_templates(sources) {
             Ok(()) => Ok(templates),

@@ -4,17 +4,37 @@
 //! that a spreadsheet would read as a formula (starting with `=`, `+`, `-`,
 //! `@`, a tab or a carriage return) gets a leading `'`, since names are typed by members.
 
-use super::{Counts, Participation, Row};
+use chrono::{DateTime, FixedOffset};
+
+use super::{Counts, Participation, Row, Status};
 
 /// The columns, in order.
-const HEADER: [&str; 9] =
-    ["name", "role", "group", "expected", "week", "comments", "reflections", "replies_given", "replies_received"];
+const HEADER: [&str; 14] = [
+    "name",
+    "role",
+    "group",
+    "expected",
+    "week",
+    "comments",
+    "reflections",
+    "replies_given",
+    "replies_received",
+    "words",
+    "earliest",
+    "latest",
+    "reflection_due",
+    "reply_due",
+];
 
 /// The whole table, lines ending in CRLF as RFC 4180 says.
 pub fn render(participation: &Participation) -> String {
     let mut out = String::new();
     line(&mut out, HEADER.iter().map(|h| h.to_string()));
-    let groups = [("member", &participation.members), ("facilitator", &participation.facilitators)];
+    let groups = [
+        ("member", &participation.members),
+        ("guest", &participation.guests),
+        ("facilitator", &participation.facilitators),
+    ];
     for (group, rows) in groups {
         for row in rows.iter() {
             for (week, counts) in participation.weeks.iter().zip(&row.weeks) {
@@ -37,8 +57,18 @@ fn person_line(out: &mut String, row: &Row, group: &str, week: &str, counts: &Co
         counts.reflections.to_string(),
         counts.replies_given.to_string(),
         counts.replies_received.to_string(),
+        counts.words.to_string(),
+        time(counts.earliest),
+        time(counts.latest),
+        counts.reflection.map(Status::word).unwrap_or_default().to_string(),
+        counts.reply.map(Status::word).unwrap_or_default().to_string(),
     ];
     line(out, fields.into_iter());
+}
+
+/// A post's time as a spreadsheet reads it, in the site's timezone.
+fn time(date: Option<DateTime<FixedOffset>>) -> String {
+    date.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
 }
 
 fn line(out: &mut String, fields: impl Iterator<Item = String>) {

@@ -4,12 +4,14 @@
 //! escaping on, from a template compiled into the binary.
 
 use super::Participation;
+use crate::language::Language;
 
 const TEMPLATE: &str = include_str!("report.html");
 
 /// The page.
-pub fn render(participation: &Participation) -> Vec<u8> {
+pub fn render(participation: &Participation, language: &Language) -> Vec<u8> {
     let mut tera = tera::Tera::new();
+    crate::language::register(&mut tera, language.clone());
     tera.add_raw_template("report.html", TEMPLATE).expect("the report template is valid");
     let context = tera::Context::from_serialize(participation).expect("the report is plain data");
     tera.render("report.html", &context).expect("the report template renders any report").into_bytes()

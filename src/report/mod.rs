@@ -12,15 +12,22 @@
 mod csv;
 mod html;
 mod json;
+pub mod rhythm;
+pub mod voices;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use chrono::{DateTime, FixedOffset};
+
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::language::Language;
 use crate::model::{PersonId, ReadingId, Site};
 use crate::routes::{self, Route};
+pub use rhythm::{Status, Window};
+pub use voices::Dominant;
 
 /// How many comments "most replied to" lists.
 pub const MOST_REPLIED: usize = 10;
@@ -34,12 +41,24 @@ pub struct Participation {
     pub weeks: Vec<u32>,
     /// The latest week, if any reading has a week.
     pub this_week: Option<u32>,
+    /// The first day counted (`--from`), as `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// The last day counted (`--to`).
+    pub to: Option<String>,
     /// True when `cohort.members` of `site.yaml` listed the members.
     pub roster: bool,
-    /// Members (everyone who is not a facilitator), by name.
+    /// Members (everyone who is not a facilitator or a guest), by name.
     pub members: Vec<Row>,
     /// Facilitators, counted apart, by name.
     pub facilitators: Vec<Row>,
+    /// Guests (role `guest`), counted apart and never expected to write, by name.
+    pub guests: Vec<Row>,
+    /// Who answers whom: the names of members then facilitators, in the order of the rows.
+    pub conversation_names: Vec<String>,
+    /// `answers[a][b]`: replies person `a` wrote to person `b`, in the order of `conversation_names`.
+    pub answers: Vec<Vec<usize>>,
+    /// Threads where one voice wrote more than 40% of the words.
+    pub dominant_voices: Vec<Dominant>,
     /// Members who wrote nothing on this week's readings.
     pub not_written_this_week: Vec<String>,
     /// Open readings with no comment yet, newest first.
@@ -95,6 +114,16 @@ pub struct Row {
 /// What one person did in one week (or in all).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Counts {
+    /// Reflected on time, late or missing, when a reading of the week has `due:` (none in the total).
+    pub reflection: Option<Status>,
+    /// Replied to a colleague on time, late or missing, when a reading of the week has `replies_due:`.
+    pub reply: Option<Status>,
+    /// Words they wrote.
+    pub words: usize,
+    /// Their earliest post, in the site's timezone.
+    pub earliest: Option<DateTime<FixedOffset>>,
+    /// Their latest post.
+    pub latest: Option<DateTime<FixedOffset>>,
     /// Comments of any kind they wrote.
     pub comments: usize,
     /// Top-level comments.
@@ -157,21 +186,26 @@ impl Format {
 }
 
 /// The report in `format`.
-pub fn render(participation: &Participation, format: Format) -> Vec<u8> {
+pub fn render(participation: &Participation, format: Format, language: &Language) -> Vec<u8> {
     match format {
-        Format::Html => html::render(participation),
+        Format::Html => html::render(participation, language),
         Format::Csv => csv::render(participation).into_bytes(),
         Format::Json => json::render(participation),
     }
 }
 
 /// Writes the report as `participation.<format>` in `folder`, whole or not at all.
-pub fn write(folder: &Path, participation: &Participation, format: Format) -> Result<PathBuf, Diagnostics> {
+pub fn write(
+    folder: &Path,
+    participation: &Participation,
+    format: Format,
+    language: &Language,
+) -> Result<PathBuf, Diagnostics> {
     let name = routes::report_file(format.extension());
     let target = folder.join(&name);
     let temporary = folder.join(format!(".{name}.{}.tmp", std::process::id()));
     let written = std::fs::create_dir_all(folder)
-        .and_then(|()| std::fs::write(&temporary, render(participation, format)))
+        .and_then(|()| std::fs::write(&temporary, render(participation, format, language)))
         .and_then(|()| std::fs::rename(&temporary, &target));
     match written {
         Ok(()) => Ok(target),
@@ -206,6 +240,8 @@ pub struct ReportOptions {
     pub format: Format,
     /// Where it goes.
     pub destination: Destination,
+    /// The days it covers.
+    pub window: Window,
 }
 
 /// What a report run made: the file, the report, and warnings about the site.
@@ -247,20 +283,20 @@ pub fn run(options: &ReportOptions) -> Result<Made, Diagnostics> {
         cache: false,
         progress: Default::default(),
     };
-    let (site, _, warnings) = crate::model::prepare::load_and_resolve(&build)?;
-    let mut participation = participation(&site);
+    let (site, theme, warnings) = crate::model::prepare::load_and_resolve(&build)?;
+    let mut participation = participation(&site, &options.window);
     if matches!(options.destination, Destination::Publish(_)) {
         // What waits for approval is the facilitator's to see, never the public's.
         participation.waiting.clear();
     }
-    let path = write(&folder, &participation, options.format)?;
+    let path = write(&folder, &participation, options.format, &theme.language)?;
     let address = matches!(options.destination, Destination::Publish(_))
         .then(|| Route::report(options.format.extension()).permalink(&site.config.base_url));
     Ok(Made { path, address, participation, warnings: warnings.sorted() })
 }
 
-/// Tallies who wrote what, week by week.
-pub fn participation(site: &Site) -> Participation {
+/// Tallies who wrote what, week by week, counting only comments written in `window`.
+pub fn participation(site: &Site, window: &Window) -> Participation {
     let mut weeks: Vec<u32> = site.readings.iter().filter_map(|r| r.week).collect();
     weeks.sort_unstable();
     weeks.dedup();
@@ -292,7 +328,7 @@ pub fn participation(site: &Site) -> Participation {
         let comments = &reading.thread.comments;
         let mut replied_by_other = vec![false; comments.len()];
         for (c, comment) in comments.iter().enumerate() {
-            if !comment.is_published() {
+            if !comment.is_published() || !window.covers(site, &comment.date) {
                 continue;
             }
             let parent_author = comment.parent.map(|p| comments[p].author);
@@ -308,8 +344,13 @@ pub fn participation(site: &Site) -> Participation {
                 continue;
             };
             let is_root = comment.parent.is_none();
+            let words = voices::words(&comment.body);
+            let when = comment.date.with_timezone(&site.config.timezone).fixed_offset();
             tally(author, &|c| {
                 c.comments += 1;
+                c.words += words;
+                c.earliest = Some(c.earliest.map_or(when, |e| e.min(when)));
+                c.latest = Some(c.latest.map_or(when, |l| l.max(when)));
                 c.reflections += usize::from(is_root);
                 c.replies_given += usize::from(to_other);
             });
@@ -327,9 +368,16 @@ pub fn participation(site: &Site) -> Participation {
         answered.push(replied_by_other);
     }
     let reference = |(r, c): (ReadingId, usize)| comment_ref(site, r, c);
+    let people: Vec<PersonId> = counts.keys().copied().collect();
+    let statuses = rhythm::statuses(site, window, &people, &column);
     let mut members = Vec::new();
     let mut facilitators = Vec::new();
-    for (person, (by_week, total)) in counts {
+    let mut guests = Vec::new();
+    for (person, (mut by_week, total)) in counts {
+        for (counts, &(reflection, reply)) in by_week.iter_mut().zip(&statuses[&person]) {
+            counts.reflection = reflection;
+            counts.reply = reply;
+        }
         let info = &site.people[person.0];
         let row = Row {
             name: info.name.clone(),
@@ -340,15 +388,25 @@ pub fn participation(site: &Site) -> Participation {
             total,
             first_comment: first.get(&person).map(|&(r, c)| reference((r, c)).date),
         };
-        if is_facilitator(info.role.as_deref()) {
-            facilitators.push(row);
+        if is_role(info.role.as_deref(), "facilitator") {
+            facilitators.push((person, row));
+        } else if is_role(info.role.as_deref(), "guest") {
+            guests.push((person, row));
         } else {
-            members.push(row);
+            members.push((person, row));
         }
     }
-    let by_name = |a: &Row, b: &Row| (a.name.to_lowercase(), &a.slug).cmp(&(b.name.to_lowercase(), &b.slug));
+    let by_name = |(_, a): &(PersonId, Row), (_, b): &(PersonId, Row)| {
+        (a.name.to_lowercase(), &a.slug).cmp(&(b.name.to_lowercase(), &b.slug))
+    };
     members.sort_by(by_name);
     facilitators.sort_by(by_name);
+    guests.sort_by(by_name);
+    let order: Vec<PersonId> = members.iter().chain(&facilitators).map(|(p, _)| *p).collect();
+    let conversation_names = members.iter().chain(&facilitators).map(|(_, row)| row.name.clone()).collect();
+    let (_, members): (Vec<PersonId>, Vec<Row>) = members.into_iter().unzip();
+    let (_, facilitators): (Vec<PersonId>, Vec<Row>) = facilitators.into_iter().unzip();
+    let (_, guests): (Vec<PersonId>, Vec<Row>) = guests.into_iter().unzip();
     let not_written_this_week = match this_week.and_then(|w| column.get(&w)) {
         Some(&last) => members.iter().filter(|m| m.weeks[last].comments == 0).map(|m| m.name.clone()).collect(),
         None => Vec::new(),
@@ -388,9 +446,15 @@ pub fn participation(site: &Site) -> Participation {
         site_title: site.config.title.clone(),
         weeks,
         this_week,
+        from: window.from.map(|d| d.to_string()),
+        to: window.to.map(|d| d.to_string()),
         roster,
+        answers: voices::grid(site, window, &order),
+        conversation_names,
+        dominant_voices: voices::dominant(site, window, |path| permalink(site, path, None)),
         members,
         facilitators,
+        guests,
         not_written_this_week,
         unanswered_readings: site
             .readings
@@ -413,8 +477,8 @@ pub fn participation(site: &Site) -> Participation {
 }
 
 /// Facilitators are named by role, in any case.
-fn is_facilitator(role: Option<&str>) -> bool {
-    role.is_some_and(|r| r.eq_ignore_ascii_case("facilitator"))
+fn is_role(role: Option<&str>, name: &str) -> bool {
+    role.is_some_and(|r| r.eq_ignore_ascii_case(name))
 }
 
 fn comment_ref(site: &Site, reading: ReadingId, index: usize) -> CommentRef {
@@ -428,6 +492,15 @@ fn comment_ref(site: &Site, reading: ReadingId, index: usize) -> CommentRef {
         date: day(site, &comment.date),
         replies: r.thread.children[index].len(),
     }
+}
+
+/// The absolute address of a reading, or of one of its comments.
+pub(crate) fn permalink(site: &Site, path: &str, comment: Option<&str>) -> String {
+    let route = match comment {
+        Some(id) => Route::comment(path, id),
+        None => Route::reading(path),
+    };
+    route.permalink(&site.config.base_url)
 }
 
 fn day(site: &Site, date: &chrono::DateTime<chrono::FixedOffset>) -> String {

@@ -51,12 +51,17 @@ const browser = await chromium.launchPersistentContext(profile, {
   ],
 });
 
-// Every request must stay on the site's own host: the theme makes no third-party requests.
+// Every request must stay on the site's own host: the theme makes no third-party requests; and none
+// may fail (a missing favicon would log a 404 on every page). 404.html is asked for on purpose.
 const origin = new URL(base).origin;
 const foreign = [];
+const missing = [];
 browser.on("request", (request) => {
   const url = request.url();
   if (!url.startsWith(origin) && !url.startsWith("data:")) foreign.push(url);
+});
+browser.on("response", (response) => {
+  if (response.status() >= 400 && !response.url().endsWith("/404.html")) missing.push(`${response.status()} ${response.url()}`);
 });
 
 async function open(path, { width = 1280, height = 900, scheme = "light" } = {}) {
@@ -68,7 +73,7 @@ async function open(path, { width = 1280, height = 900, scheme = "light" } = {})
     if (message.type() === "error") errors.push(message.text());
   });
   page.on("pageerror", (error) => errors.push(String(error)));
-  const response = await page.goto(base + path, { waitUntil: "load" });
+  const response = await page.goto(new URL(path, base).href, { waitUntil: "load" });
   return { page, errors, status: response.status() };
 }
 
@@ -105,9 +110,14 @@ for (const [name, path] of Object.entries(pages)) {
       matchesTarget: element.matches(":target"),
       inView: box.top >= 0 && box.top < window.innerHeight,
       scrolled: window.scrollY > 0,
-      background: getComputedStyle(element.querySelector(":scope > .comment-body")).backgroundColor,
-      reply: getComputedStyle(element.querySelector(".replies .comment-body")).backgroundColor,
+      background: getComputedStyle(element).backgroundColor,
+      reply: getComputedStyle(element.querySelector(":scope > .replies")).backgroundColor,
       pageBackground: getComputedStyle(document.body).backgroundColor,
+      // The highlight is one box: the avatar, the header and the text all lie inside it.
+      covers: [":scope > header .avatar", ":scope > header .comment-meta", ":scope > .comment-body"].every((part) => {
+        const inner = element.querySelector(part).getBoundingClientRect();
+        return inner.left >= box.left && inner.right <= box.right && inner.top >= box.top && inner.bottom <= box.bottom;
+      }),
     };
   }, target);
   check("a permalink targets its comment", state.matchesTarget);
@@ -118,6 +128,7 @@ for (const [name, path] of Object.entries(pages)) {
     state.background,
   );
   check("its replies are not highlighted", state.reply !== state.background, state.reply);
+  check("the highlight covers the whole comment, avatar included", state.covers);
   await page.close();
 }
 
@@ -221,6 +232,69 @@ for (const width of [320, 360]) {
   await page.close();
 }
 
+// Theme details: counts as the report counts them, a mention card names its writer, dates never break.
+{
+  const { page } = await open(pages.author, { width: 360, height: 740 });
+  const detail = await page.evaluate(() => ({
+    counts: document.querySelector(".profile .meta").innerText,
+    mention: [...document.querySelectorAll("#mentioned-heading ~ .comment-card .meta")].map((m) => m.innerText),
+  }));
+  check("a person's page counts reflections and replies apart", /reflection/.test(detail.counts) && /repl/.test(detail.counts), detail.counts);
+  check("a mention card names its writer", detail.mention.length > 0 && detail.mention.every((m) => /^by \S/.test(m)), detail.mention.join(" | "));
+  await page.close();
+}
+for (const path of [pages.reading, pages.author, readingWithDeepThread]) {
+  const { page } = await open(path, { width: 320, height: 740 });
+  const broken = await page.evaluate(() =>
+    [...document.querySelectorAll("time")].filter((t) => t.checkVisibility() && t.getClientRects().length > 1).map((t) => t.innerText),
+  );
+  check(`/${path}: no date breaks across lines at 320 px`, broken.length === 0, broken.join(" | "));
+  await page.close();
+}
+{
+  const { page } = await open(pages.tag);
+  const current = await page.evaluate(() => document.querySelector("header nav a[aria-current=page]")?.innerText ?? "");
+  check("a tag page marks Topics as current", current === "Topics", current);
+  check("a tag page lists the reflections on its readings", (await page.locator("#tag-reflections ~ .comment-card").count()) > 0);
+  await page.close();
+}
+
+// The French fixture site: its words, its dates, axe-core in both schemes.
+{
+  for (const scheme of ["light", "dark"]) {
+    const { page, errors, status } = await open("../cohorte/lectures/confiance/", { scheme });
+    check(`French reading (${scheme}) loads`, status === 200, `status ${status}`);
+    const french = await page.evaluate(() => ({
+      lang: document.documentElement.lang,
+      nav: document.querySelector("header nav").innerText,
+      text: document.body.innerText,
+    }));
+    check(`French reading (${scheme}) is in French`, french.lang === "fr-CA" && /Personnes/.test(french.nav) && /Thèmes/.test(french.nav), JSON.stringify(french.nav));
+    check(`French reading (${scheme}) writes dates and counts in French`, /lundi 5 septembre 2011/.test(french.text) && /2 réponses/.test(french.text) && /1 réponse/.test(french.text));
+    check(`French reading (${scheme}) has no console errors`, errors.length === 0, errors.join("; "));
+    const violations = await axe(page);
+    check(`French reading (${scheme}) has no serious or critical axe-core violations`, violations.length === 0, violations.join("; "));
+    await page.close();
+  }
+}
+
+// The private report: both schemes, axe-core, and no sideways scroll at 360 px (its grid scrolls inside its box).
+for (const scheme of ["light", "dark"]) {
+  const { page, status } = await open("../private-report/participation.html", { width: 360, height: 740, scheme });
+  check(`the report (${scheme}) loads`, status === 200, `status ${status}`);
+  const state = await page.evaluate(() => ({
+    overflow: document.documentElement.scrollWidth - window.innerWidth,
+    background: getComputedStyle(document.body).backgroundColor,
+    groups: [...document.querySelectorAll("h2")].map((h) => h.innerText),
+  }));
+  check(`the report (${scheme}) has no horizontal scroll at 360 px`, state.overflow <= 0, `${state.overflow}px too wide`);
+  check(`the report (${scheme}) follows the colour scheme`, scheme === "dark" ? state.background !== "rgb(255, 255, 255)" : state.background === "rgb(255, 255, 255)", state.background);
+  check(`the report (${scheme}) has members, guests and facilitators apart`, ["Members", "Guests", "Facilitators"].every((g) => state.groups.includes(g)), state.groups.join(", "));
+  const violations = await axe(page);
+  check(`the report (${scheme}) has no serious or critical axe-core violations`, violations.length === 0, violations.join("; "));
+  await page.close();
+}
+
 // Screenshots for the README (docs/screenshots/): phone and desktop, light and dark.
 for (const [file, path, width, height, scheme] of [
   ["reading-desktop-light.png", `${pages.reading}#discussion`, 1280, 900, "light"],
@@ -234,6 +308,7 @@ for (const [file, path, width, height, scheme] of [
 }
 
 check("no request left the site's own host", foreign.length === 0, foreign.join(", "));
+check("no request failed (favicon included)", missing.length === 0, missing.join(", "));
 await browser.close();
 rmSync(profile, { recursive: true, force: true });
 console.log(`${passed} passed, ${failed} failed`);

@@ -32,6 +32,9 @@ trap cleanup EXIT
 
 # The example's base_url has the sub-path /cohort/: serve the output under it, so links are tested as deployed.
 (cd "$repo" && cargo run --quiet --release -- build --output "$work/site/cohort")
+# The French fixture (base_url /cohorte/) and the example's private report, checked like the pages.
+(cd "$repo" && cargo run --quiet --release -- build --root tests/fixtures/french --output "$work/site/cohorte")
+(cd "$repo" && cargo run --quiet --release -- report --out "$work/site/private-report")
 
 echo "Nu HTML Checker on every page:"
 pages="$(find "$work/site" -name '*.html' | wc -l)"

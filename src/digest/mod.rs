@@ -1,0 +1,337 @@
+//! `roundtable digest`: one e-mail per member for a week, written as `.eml` files to review, or sent.
+//!
+//! Each mail goes to one person and names only them: the week's new readings with their due dates,
+//! the replies to them and mentions of them on that week's readings (published comments only), and,
+//! for facilitators, who has not been heard. [`compose`] makes plain data from the `Site`; `mail`
+//! turns it into a MIME message; `smtp` sends.
+
+mod mail;
+pub mod smtp;
+
+use std::path::PathBuf;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::model::{due, PersonId, Site};
+use crate::render::markdown::{self, Author};
+use crate::render::sanitize::{self, Html};
+use crate::report::{self, permalink, Status, Window};
+
+/// What `roundtable digest` was asked.
+#[derive(Debug, Clone)]
+pub struct DigestOptions {
+    /// The site folder.
+    pub root: PathBuf,
+    /// The week; by default the latest week of the readings.
+    pub week: Option<u32>,
+    /// Where the `.eml` files go; by default `digests/week-N/` in the site folder.
+    pub out: Option<PathBuf>,
+    /// Send them through `smtp:` of `site.yaml` too.
+    pub send: bool,
+}
+
+/// One member's digest.
+#[derive(Debug)]
+pub struct Digest {
+    /// The recipient's name.
+    pub name: String,
+    /// Their address, the only one in the mail.
+    pub address: String,
+    /// The `.eml` file's name: their slug.
+    pub file: String,
+    /// Why they receive it.
+    pub reason: String,
+    /// The week.
+    pub week: u32,
+    /// The week's readings.
+    pub readings: Vec<ReadingItem>,
+    /// Replies to their comments.
+    pub replies: Vec<CommentItem>,
+    /// Comments naming them with `@`.
+    pub mentions: Vec<CommentItem>,
+    /// For facilitators: members not heard this week, and why.
+    pub not_heard: Option<Vec<String>>,
+}
+
+/// A reading in a digest.
+#[derive(Debug, Clone)]
+pub struct ReadingItem {
+    /// Its title.
+    pub title: String,
+    /// Its absolute address.
+    pub url: String,
+    /// "Reflections by Friday 12 August", when due dates are set.
+    pub due: Option<String>,
+}
+
+/// A comment in a digest.
+#[derive(Debug, Clone)]
+pub struct CommentItem {
+    /// Its writer.
+    pub author: String,
+    /// The reading it is on.
+    pub reading: String,
+    /// Its absolute address.
+    pub url: String,
+    /// Its text as written (Markdown), for the plain-text part.
+    pub text: String,
+    /// Its text through the members' Markdown and sanitizer, with absolute links, for the HTML part.
+    pub html: Html,
+}
+
+/// What a digest run made.
+#[derive(Debug)]
+pub struct Made {
+    /// The folder of the `.eml` files.
+    pub folder: PathBuf,
+    /// The digests.
+    pub digests: Vec<Digest>,
+    /// With `--send`: who was sent a mail now (file names), and who had been before.
+    pub sent: Option<(Vec<String>, usize)>,
+    /// Problems that did not stop the run (members without an address).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Makes the week's digests, writes them, and sends them when asked.
+pub fn run(options: &DigestOptions) -> Result<Made, Diagnostics> {
+    let build = crate::BuildOptions {
+        root: options.root.clone(),
+        output: options.root.join("public"),
+        base_url: None,
+        drafts: false,
+        future: false,
+        pending: false,
+        cache: false,
+        progress: Default::default(),
+    };
+    let (site, _, warnings) = crate::model::prepare::load_and_resolve(&build)?;
+    let mut warnings = warnings.sorted();
+    let smtp = match (&site.config.smtp, options.send) {
+        (None, true) => {
+            return Err(Diagnostic::error(Span::file(options.root.join("site.yaml")), "there are no mail settings to send with")
+                .with_help("add an `smtp:` block to site.yaml (host, username, password_env, from), or leave out --send to write the mails as files")
+                .into())
+        }
+        (smtp, _) => smtp.clone(),
+    };
+    let week = pick_week(&site, options.week)?;
+    let from = sender(&site)?;
+    let digests = compose(&site, week, &mut warnings);
+    let folder = options.out.clone().unwrap_or_else(|| options.root.join("digests").join(format!("week-{week}")));
+    let mut mails = Vec::new();
+    for digest in &digests {
+        let message = mail::message(&site, digest, &from);
+        let path = folder.join(format!("{}.eml", digest.file));
+        std::fs::create_dir_all(&folder)
+            .and_then(|()| crate::write::write_atomically(&path, &message.formatted()))
+            .map_err(|e| {
+                Diagnostics::from(
+                    Diagnostic::error(Span::file(&path), format!("cannot write the digest: {e}"))
+                        .with_help("check that the disk has space and that you may write to this folder"),
+                )
+            })?;
+        mails.push((format!("{}.eml", digest.file), message));
+    }
+    let sent = match smtp.filter(|_| options.send) {
+        Some(smtp) => {
+            let before = smtp::already_sent(&folder).len();
+            Some((smtp::send(&smtp, &folder, mails)?, before))
+        }
+        None => None,
+    };
+    Ok(Made { folder, digests, sent, warnings })
+}
+
+fn pick_week(site: &Site, asked: Option<u32>) -> Result<u32, Diagnostics> {
+    let mut weeks: Vec<u32> = site.readings.iter().filter_map(|r| r.week).collect();
+    weeks.sort_unstable();
+    weeks.dedup();
+    let known = |w: &u32| weeks.contains(w);
+    match asked.or_else(|| weeks.last().copied()) {
+        Some(week) if known(&week) => Ok(week),
+        other => Err(Diagnostic::error(
+            Span::file("digest"),
+            match other {
+                Some(week) => format!("no published reading is in week {week}"),
+                None => "no reading has a week".to_string(),
+            },
+        )
+        .with_help(if weeks.is_empty() {
+            "give readings a `week:`, or their section a `weeks_start:`".to_string()
+        } else {
+            format!("the weeks are {}", weeks.iter().map(u32::to_string).collect::<Vec<_>>().join(", "))
+        })
+        .into()),
+    }
+}
+
+/// The `From:` of every digest: `smtp.from`, else the replies mailbox.
+fn sender(site: &Site) -> Result<String, Diagnostics> {
+    let config = &site.config;
+    config
+        .smtp
+        .as_ref()
+        .and_then(|s| s.from.clone())
+        .or_else(|| config.replies.as_ref().map(|r| r.to.clone()))
+        .ok_or_else(|| {
+            Diagnostic::error(Span::file("site.yaml"), "the digests have no sender")
+                .with_help(
+                    "set `smtp: { from: Cohort <facilitator@school.example> }` or `replies: { to: ... }` in site.yaml",
+                )
+                .into()
+        })
+}
+
+/// One digest for each expected person (and each facilitator) with an address.
+pub fn compose(site: &Site, week: u32, warnings: &mut Vec<Diagnostic>) -> Vec<Digest> {
+    let participation = report::participation(site, &Window::all());
+    let column = participation.weeks.iter().position(|&w| w == week);
+    let not_heard: Vec<String> = participation
+        .members
+        .iter()
+        .filter(|row| row.expected)
+        .filter_map(|row| {
+            let counts = &row.weeks[column?];
+            let why = match (counts.comments, counts.reflection) {
+                (0, _) => "wrote nothing this week",
+                (_, Some(Status::Missing)) => "has not reflected",
+                (_, Some(Status::Late)) => "reflected late",
+                _ => return None,
+            };
+            Some(format!("{} {why}", row.name))
+        })
+        .collect();
+    let readings: Vec<ReadingItem> = site
+        .readings
+        .iter()
+        .rev()
+        .filter(|r| r.week == Some(week))
+        .map(|r| ReadingItem {
+            title: r.title.clone(),
+            url: permalink(site, &r.path, None),
+            due: due_line(site, &r.due),
+        })
+        .collect();
+    let mut recipients: Vec<PersonId> = if site.members.is_empty() {
+        (0..site.people.len()).map(PersonId).filter(|p| site.people[p.0].span.is_some()).collect()
+    } else {
+        site.members.clone()
+    };
+    let facilitator =
+        |p: &PersonId| site.people[p.0].role.as_deref().is_some_and(|r| r.eq_ignore_ascii_case("facilitator"));
+    let facilitators: Vec<PersonId> =
+        (0..site.people.len()).map(PersonId).filter(|p| facilitator(p) && !recipients.contains(p)).collect();
+    recipients.extend(facilitators);
+    let prepared = week_comments(site, week);
+    let mut digests = Vec::new();
+    for person in recipients {
+        let info = &site.people[person.0];
+        let Some(address) = info.emails.first() else {
+            if let Some(span) = &info.span {
+                warnings.push(
+                    Diagnostic::warning(
+                        span.clone(),
+                        format!("{} has no e-mail address, so gets no digest", info.name),
+                    )
+                    .with_help("add `email: name@example.org` to their entry in authors.yaml"),
+                );
+            }
+            continue;
+        };
+        let (replies, mentions) = comments_for(&prepared, person);
+        let is_facilitator = facilitator(&person);
+        let reason = if is_facilitator {
+            format!(
+                "You receive this because you facilitate {} and your address is in authors.yaml.",
+                site.config.title
+            )
+        } else {
+            format!("You receive this because you are a member of {} and your address is in authors.yaml; ask the facilitator to take it out to stop these mails.", site.config.title)
+        };
+        digests.push(Digest {
+            name: info.name.clone(),
+            address: address.clone(),
+            file: info.slug.clone(),
+            reason,
+            week,
+            readings: readings.clone(),
+            replies,
+            mentions,
+            not_heard: is_facilitator.then(|| not_heard.clone()),
+        });
+    }
+    digests
+}
+
+fn due_line(site: &Site, due: &due::Due) -> Option<String> {
+    let words = |d: &chrono::DateTime<chrono::FixedOffset>| due::in_words(d, site.config.timezone);
+    match (due.reflections.as_ref().map(words), due.replies.as_ref().map(words)) {
+        (Some(r), Some(p)) => Some(format!("Reflections by {r} · replies by {p}")),
+        (Some(r), None) => Some(format!("Reflections by {r}")),
+        (None, Some(p)) => Some(format!("Replies by {p}")),
+        (None, None) => None,
+    }
+}
+
+/// A published comment of the week, made ready once for every digest that shows it.
+struct Prepared {
+    author: Option<PersonId>,
+    answers: Option<PersonId>,
+    mentions: Vec<PersonId>,
+    item: CommentItem,
+}
+
+/// The week's published comments, oldest first, each converted and cleaned once.
+fn week_comments(site: &Site, week: u32) -> Vec<Prepared> {
+    let mut all = Vec::new();
+    for reading in site.readings.iter().rev().filter(|r| r.week == Some(week)) {
+        let comments = &reading.thread.comments;
+        let mut by_date: Vec<usize> = (0..comments.len()).filter(|&c| comments[c].is_published()).collect();
+        by_date.sort_by_key(|&c| comments[c].date);
+        for c in by_date {
+            let comment = &comments[c];
+            let prefix = format!("mail-{}-", comment.id);
+            let converted = markdown::to_html(
+                &comment.body,
+                Author::Member { id_prefix: &prefix, mentions: Some(&site.mention_names) },
+            )
+            .unwrap_or_default();
+            // Mentions link root-relative; a mail needs the site's whole address.
+            let root = &site.config.base_url.root;
+            let absolute_links =
+                converted.html.replace(&format!("href=\"{root}"), &format!("href=\"{}", site.config.base_url.absolute));
+            all.push(Prepared {
+                author: comment.author,
+                answers: comment.parent.and_then(|p| comments[p].author),
+                mentions: converted.mentions,
+                item: CommentItem {
+                    author: comment.author.map_or_else(|| "Anonymous".to_string(), |a| site.people[a.0].name.clone()),
+                    reading: reading.title.clone(),
+                    url: permalink(site, &reading.path, Some(&comment.id)),
+                    text: crate::text::strip_controls(&comment.body).trim().to_string(),
+                    // A mail shows no pictures from anywhere: each becomes a link, as on a site that allows none.
+                    html: sanitize::member(
+                        &absolute_links,
+                        &prefix,
+                        &sanitize::Pictures { hosts: Vec::new(), site: false },
+                    )
+                    .html,
+                },
+            });
+        }
+    }
+    all
+}
+
+/// Replies to `person` and mentions of them by others, oldest first.
+fn comments_for(week: &[Prepared], person: PersonId) -> (Vec<CommentItem>, Vec<CommentItem>) {
+    let mut replies = Vec::new();
+    let mut mentions = Vec::new();
+    for prepared in week.iter().filter(|p| p.author != Some(person)) {
+        if prepared.answers == Some(person) {
+            replies.push(prepared.item.clone());
+        } else if prepared.mentions.contains(&person) {
+            mentions.push(prepared.item.clone());
+        }
+    }
+    (replies, mentions)
+}

@@ -1,0 +1,368 @@
+//! The words the theme and the report write, in the site's language.
+//!
+//! Each language has a translation file (`themes/default/i18n/<code>.yaml`, `en`
+//! and `fr` built in); `language: fr-CA` in `site.yaml` picks `fr`. A site may
+//! add or override strings in its own `i18n/<code>.yaml`. A string missing from
+//! the language is written in English, and `check` lists it. Counts choose their
+//! form by the language's plural rule; month and weekday names come from the
+//! same file, so dates read in the language too.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+
+/// The built-in translation files, by language code.
+const BUILTIN: &[(&str, &str)] =
+    &[("en", include_str!("../themes/default/i18n/en.yaml")), ("fr", include_str!("../themes/default/i18n/fr.yaml"))];
+
+/// The language every other falls back to.
+const FALLBACK: &str = "en";
+
+/// A translation file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct File {
+    dates: RawDates,
+    strings: BTreeMap<String, Text>,
+}
+
+/// The `dates:` block: each list optional, so a site's file may override one.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawDates {
+    months: Option<Vec<String>>,
+    months_short: Option<Vec<String>>,
+    weekdays: Option<Vec<String>>,
+    weekdays_short: Option<Vec<String>>,
+}
+
+/// One string: plain, or with a form for each count.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum Text {
+    Plain(String),
+    Counted {
+        #[serde(default)]
+        zero: Option<String>,
+        one: String,
+        other: String,
+    },
+}
+
+/// Month and weekday names, Monday first.
+#[derive(Debug, Clone)]
+struct Names {
+    months: Vec<String>,
+    months_short: Vec<String>,
+    weekdays: Vec<String>,
+    weekdays_short: Vec<String>,
+}
+
+/// The strings of one language, with English under them.
+#[derive(Debug, Clone)]
+pub struct Language {
+    /// The base language code (`fr` for `fr-CA`).
+    code: String,
+    strings: BTreeMap<String, Text>,
+    english: BTreeMap<String, Text>,
+    names: Names,
+}
+
+impl Default for Language {
+    fn default() -> Language {
+        Language::new("en", None, &mut Diagnostics::new())
+    }
+}
+
+impl Language {
+    /// The language of tag `tag` (`fr-CA` reads `fr`), with the site's own file (origin, text) over it.
+    pub fn new(tag: &str, site_file: Option<(&str, &str)>, problems: &mut Diagnostics) -> Language {
+        let code = base_code(tag);
+        let builtin = |code: &str| {
+            BUILTIN.iter().find(|(c, _)| *c == code).map(|(_, text)| {
+                crate::load::yaml::parse::<File>(Path::new("i18n"), text, 1).expect("built-in translations parse")
+            })
+        };
+        let english = builtin(FALLBACK).expect("English is built in");
+        let mut own = builtin(&code).unwrap_or_default();
+        if let Some((origin, text)) = site_file {
+            match crate::load::yaml::parse::<File>(Path::new(origin), text, 1) {
+                Ok(site) => {
+                    own.strings.extend(site.strings);
+                    let dates = &mut own.dates;
+                    for (mine, theirs) in [
+                        (&mut dates.months, site.dates.months),
+                        (&mut dates.months_short, site.dates.months_short),
+                        (&mut dates.weekdays, site.dates.weekdays),
+                        (&mut dates.weekdays_short, site.dates.weekdays_short),
+                    ] {
+                        if theirs.is_some() {
+                            *mine = theirs;
+                        }
+                    }
+                }
+                Err(problem) => problems.push(problem),
+            }
+        }
+        let names = Names {
+            months: pick(own.dates.months, &english.dates.months, 12, "months", site_file, problems),
+            months_short: pick(
+                own.dates.months_short,
+                &english.dates.months_short,
+                12,
+                "months_short",
+                site_file,
+                problems,
+            ),
+            weekdays: pick(own.dates.weekdays, &english.dates.weekdays, 7, "weekdays", site_file, problems),
+            weekdays_short: pick(
+                own.dates.weekdays_short,
+                &english.dates.weekdays_short,
+                7,
+                "weekdays_short",
+                site_file,
+                problems,
+            ),
+        };
+        Language { code, strings: own.strings, english: english.strings, names }
+    }
+
+    /// The string `key`, its `{n}` the count `n` (which also picks its form) and each `{name}` of `args`
+    /// filled in; English when the language lacks it, `None` when no language has it.
+    pub fn text(&self, key: &str, n: Option<i64>, args: &[(&str, &str)]) -> Option<String> {
+        let text = self.strings.get(key).or_else(|| self.english.get(key))?;
+        let chosen = match (text, n) {
+            (Text::Plain(s), _) => s,
+            (Text::Counted { zero: Some(zero), .. }, Some(0)) => zero,
+            (Text::Counted { one, other, .. }, Some(n)) => {
+                if self.is_one(n) {
+                    one
+                } else {
+                    other
+                }
+            }
+            (Text::Counted { other, .. }, None) => other,
+        };
+        let mut out = chosen.clone();
+        if let Some(n) = n {
+            out = out.replace("{n}", &n.to_string());
+        }
+        for (name, value) in args {
+            out = out.replace(&format!("{{{name}}}"), value);
+        }
+        Some(out)
+    }
+
+    /// The string `key` as written, when it has no count and nothing to fill in.
+    pub fn plain(&self, key: &str) -> Option<&str> {
+        match self.strings.get(key).or_else(|| self.english.get(key))? {
+            Text::Plain(text) => Some(text),
+            Text::Counted { .. } => None,
+        }
+    }
+
+    /// `text` for a key the built-in theme is known to have.
+    pub fn say(&self, key: &str, n: Option<i64>, args: &[(&str, &str)]) -> String {
+        self.text(key, n, args).unwrap_or_else(|| key.to_string())
+    }
+
+    /// The singular form: French counts 0 as singular, English does not.
+    fn is_one(&self, n: i64) -> bool {
+        match self.code.as_str() {
+            "fr" => n == 0 || n == 1,
+            _ => n == 1,
+        }
+    }
+
+    /// The English strings this language has no translation for, by key.
+    pub fn untranslated(&self) -> Vec<&str> {
+        self.english.keys().filter(|k| !self.strings.contains_key(*k)).map(String::as_str).collect()
+    }
+
+    /// The base language code, such as `fr`.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// `date` written with the strftime `format`, month and weekday names in this language.
+    pub fn format_date<D: chrono::Datelike + Copy>(
+        &self,
+        date: D,
+        format: &str,
+        write: impl Fn(&str) -> String,
+    ) -> String {
+        let month = date.month0() as usize;
+        let weekday = date.weekday().num_days_from_monday() as usize;
+        let mut spelled = String::with_capacity(format.len());
+        let mut chars = format.chars();
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                spelled.push(c);
+                continue;
+            }
+            let name = match chars.next() {
+                Some('B') => &self.names.months[month],
+                Some('b') | Some('h') => &self.names.months_short[month],
+                Some('A') => &self.names.weekdays[weekday],
+                Some('a') => &self.names.weekdays_short[weekday],
+                Some(other) => {
+                    spelled.push('%');
+                    spelled.push(other);
+                    continue;
+                }
+                None => {
+                    spelled.push('%');
+                    continue;
+                }
+            };
+            // A name goes through strftime as literal text: its `%` doubled.
+            spelled.push_str(&name.replace('%', "%%"));
+        }
+        write(&spelled)
+    }
+}
+
+/// Gives `tera` the function `t` that writes `language`'s strings.
+pub fn register(tera: &mut tera::Tera, language: Language) {
+    tera.register_function("t", move |kwargs: tera::Kwargs, _: &tera::State| translate(&language, &kwargs));
+}
+
+/// `t(key="reply_count", n=3, name=...)`: the string `key` in the site's language, `n` choosing its
+/// form, every other argument filled in where the string names it (`{name}`). Escaped like any value.
+fn translate(language: &Language, kwargs: &tera::Kwargs) -> tera::TeraResult<String> {
+    let key: String = kwargs.must_get("key")?;
+    let mut n = None;
+    let mut args: Vec<(String, String)> = Vec::new();
+    for (name, value) in kwargs.iter() {
+        match name.as_str() {
+            Some("key") => {}
+            Some("n") => n = value.as_i64(),
+            Some(other) => {
+                args.push((other.to_string(), value.as_str().map_or_else(|| value.to_string(), str::to_string)))
+            }
+            None => {}
+        }
+    }
+    let args: Vec<(&str, &str)> = args.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    language.text(&key, n, &args).ok_or_else(|| {
+        tera::Error::message(format!(
+            "no string `{key}` in the translation files; add it to i18n/{}.yaml",
+            language.code()
+        ))
+    })
+}
+
+/// `fr` from `fr-CA`, lowercased.
+fn base_code(tag: &str) -> String {
+    tag.split(['-', '_']).next().unwrap_or(FALLBACK).to_ascii_lowercase()
+}
+
+/// A list of names from the language, else English; a list of the wrong length is reported.
+fn pick(
+    own: Option<Vec<String>>,
+    english: &Option<Vec<String>>,
+    length: usize,
+    key: &str,
+    site_file: Option<(&str, &str)>,
+    problems: &mut Diagnostics,
+) -> Vec<String> {
+    let english = english.clone().expect("English has every date name");
+    match own {
+        Some(names) if names.len() == length => names,
+        Some(names) => {
+            let origin = site_file.map_or("i18n", |(origin, _)| origin);
+            problems.push(
+                Diagnostic::error(Span::file(origin), format!("dates.{key} has {} names, not {length}", names.len()))
+                    .with_help(format!("list all {length}, in order (months from January, weekdays from Monday)")),
+            );
+            english
+        }
+        None => english,
+    }
+}
+
+/// Reads the site's `i18n/<code>.yaml` for `tag`, if it has one, and makes the language.
+pub fn load(root: &Path, tag: &str, problems: &mut Diagnostics) -> Language {
+    let origin = format!("i18n/{}.yaml", base_code(tag));
+    let path = root.join(&origin);
+    let text = path.is_file().then(|| crate::load::read_source(root, &path, problems)).flatten();
+    Language::new(tag, text.as_deref().map(|t| (origin.as_str(), t)), problems)
+}
+
+/// The `check` warning listing strings that will be written in English, if any.
+pub fn untranslated_warning(language: &Language) -> Option<Diagnostic> {
+    let missing = language.untranslated();
+    if missing.is_empty() {
+        return None;
+    }
+    let code = language.code();
+    let shown: Vec<&str> = missing.iter().take(8).copied().collect();
+    let more =
+        if missing.len() > shown.len() { format!(" and {} more", missing.len() - shown.len()) } else { String::new() };
+    Some(
+        Diagnostic::warning(
+            Span::file(format!("i18n/{code}.yaml")),
+            format!(
+                "{} strings have no translation in `{code}` and will be written in English: {}{more}",
+                missing.len(),
+                shown.join(", ")
+            ),
+        )
+        .with_help(format!(
+            "add them under `strings:` in i18n/{code}.yaml (copy the English ones from the built-in en.yaml and translate them)"
+        )),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn language(tag: &str) -> Language {
+        Language::new(tag, None, &mut Diagnostics::new())
+    }
+
+    #[test]
+    fn french_and_english_are_complete() {
+        assert_eq!(language("fr-CA").untranslated(), Vec::<&str>::new());
+        assert_eq!(language("en").untranslated(), Vec::<&str>::new());
+        assert_eq!(language("fr-CA").code(), "fr");
+    }
+
+    #[test]
+    fn counts_follow_each_language_plural_rule() {
+        let (en, fr) = (language("en"), language("fr"));
+        assert_eq!(en.say("reply_count", Some(1), &[]), "1 reply");
+        assert_eq!(en.say("reply_count", Some(0), &[]), "0 replies");
+        assert_eq!(fr.say("reply_count", Some(0), &[]), "0 réponse");
+        assert_eq!(fr.say("reply_count", Some(1), &[]), "1 réponse");
+        assert_eq!(fr.say("reply_count", Some(2), &[]), "2 réponses");
+        assert_eq!(en.say("comment_count", Some(0), &[]), "No comments yet");
+        assert_eq!(fr.say("comment_by", None, &[("name", "Ana")]), "Commentaire de Ana");
+    }
+
+    #[test]
+    fn dates_are_written_in_the_language() {
+        let day = chrono::NaiveDate::from_ymd_opt(2011, 9, 5).unwrap();
+        let write = |f: &str| day.format(f).to_string();
+        assert_eq!(language("fr").format_date(day, "%A %-d %B %Y", write), "lundi 5 septembre 2011");
+        assert_eq!(language("en").format_date(day, "%a %-d %b %Y, 100%%", write), "Mon 5 Sep 2011, 100%");
+    }
+
+    #[test]
+    fn a_site_overrides_and_a_missing_language_falls_back() {
+        let mut problems = Diagnostics::new();
+        let site = "strings:\n  people: Membres\ndates:\n  weekdays: [a, b]\n";
+        let fr = Language::new("fr", Some(("i18n/fr.yaml", site)), &mut problems);
+        assert_eq!(fr.say("people", None, &[]), "Membres");
+        assert_eq!(problems.error_count(), 1, "seven weekdays are needed");
+        let es = language("es");
+        assert_eq!(es.say("people", None, &[]), "People");
+        let warning = untranslated_warning(&es).unwrap();
+        assert!(warning.message.contains("will be written in English"), "{}", warning.message);
+        assert!(untranslated_warning(&language("fr")).is_none());
+    }
+}

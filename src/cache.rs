@@ -18,7 +18,7 @@ use crate::render::sanitize::Html;
 /// Where the cache lives, relative to the site folder.
 pub const CACHE_FILE: &str = ".roundtable/cache/bodies.bin";
 
-const MAGIC: &[u8] = b"roundtable body cache 2\n";
+const MAGIC: &[u8] = b"roundtable body cache 3\n";
 
 /// The code whose behaviour decides what a cached text looks like.
 ///
@@ -102,6 +102,8 @@ impl BodyCache {
     pub fn save(&mut self, root: &Path) -> io::Result<()> {
         self.shards.save(root, CACHE_FILE, MAGIC, fingerprint(), |file, key, cleaned| {
             file.put(key)?;
+            // The digest is kept, so that a warm build need not hash every text again for page keys.
+            file.put(cleaned.html.digest())?;
             file.put_text(cleaned.html.as_str())?;
             file.put_number(cleaned.mentions.len())?;
             cleaned.mentions.iter().try_for_each(|person| file.put_number(person.0))
@@ -321,11 +323,13 @@ fn fingerprint() -> [u8; 32] {
     *hasher.finalize().as_bytes()
 }
 
-/// Entries: (key, length, UTF-8 text, count, person ids). Numbers are little-endian u64.
+/// Entries: (key, digest of the text, length, UTF-8 text, count, person ids). Numbers are
+/// little-endian u64.
 fn decode(mut rest: &[u8]) -> Option<Vec<([u8; 32], Cleaned)>> {
     let mut entries = Vec::new();
     while !rest.is_empty() {
         let (key, after) = rest.split_first_chunk::<32>()?;
+        let (digest, after) = after.split_first_chunk::<32>()?;
         let (text, after) = take_text(after)?;
         let (count, mut after) = take_number(after)?;
         let mut mentions = Vec::with_capacity(count.min(after.len() / 8));
@@ -334,7 +338,7 @@ fn decode(mut rest: &[u8]) -> Option<Vec<([u8; 32], Cleaned)>> {
             mentions.push(PersonId(person));
             after = next;
         }
-        entries.push((*key, Cleaned { html: Html::from_cache(text.to_owned()), mentions }));
+        entries.push((*key, Cleaned { html: Html::from_cache(text.to_owned(), *digest), mentions }));
         rest = after;
     }
     Some(entries)
@@ -356,7 +360,7 @@ mod tests {
     use super::*;
 
     fn sample() -> BodyCache {
-        let cleaned = |s: &str, mentions: Vec<PersonId>| Cleaned { html: Html::from_cache(s.to_owned()), mentions };
+        let cleaned = |s: &str, mentions: Vec<PersonId>| Cleaned { html: Html::from_text(s.to_owned()), mentions };
         BodyCache::default().next([
             (Key::of("ugc-c1-", b"", "Hello"), cleaned("<p>Hello</p>", vec![])),
             (Key::of("ugc-c2-", b"", "Bonjour @Ann"), cleaned("<p>Bonjour ü @Ann</p>", vec![PersonId(3), PersonId(0)])),
@@ -389,6 +393,7 @@ mod tests {
         let key = Key::of("ugc-c2-", b"", "Bonjour @Ann");
         let cleaned = loaded.get(&key).unwrap();
         assert_eq!(cleaned.html.as_str(), "<p>Bonjour ü @Ann</p>");
+        assert_eq!(cleaned.html, Html::from_text("<p>Bonjour ü @Ann</p>".to_owned()), "its digest comes back too");
         assert_eq!(cleaned.mentions, [PersonId(3), PersonId(0)]);
     }
 

@@ -19,7 +19,7 @@ pub const TEXT_LIMIT: usize = 300;
 /// The version of the index format, bumped when a field changes meaning.
 const VERSION: u32 = 1;
 
-/// What the index holds, before its texts are cut; its `Debug` form is what the index is made from.
+/// What the index holds, before its texts are cut: what its page key hashes.
 #[derive(Debug, Serialize)]
 pub struct Index<'a> {
     version: u32,
@@ -60,6 +60,10 @@ struct Text<'a>(&'a Html);
 
 impl Serialize for Text<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if super::key::hashing() {
+            // A page key takes the text it is cut from, by its digest, rather than cutting it.
+            return self.0.serialize(serializer);
+        }
         serializer.serialize_str(&cut(self.0))
     }
 }

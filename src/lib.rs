@@ -169,7 +169,7 @@ fn run(
     let mut stage = progress::Stage::begin(progress, "load");
     let (source, theme, mut problems) = load::load_cached(&options.root, &mut state.parsed);
     stage.next("resolve", format!("{} reading files", source.readings.len()));
-    let site = model::prepare::resolve_site(options, source, &mut problems)?;
+    let mut site = model::prepare::resolve_site(options, source, &mut problems)?;
     // Only a site that resolves leaves parsed readings behind; they are right whatever happens next.
     problems.extend(state.release_parsed().map(Diagnostics::from).unwrap_or_default());
     if staging.is_none() {
@@ -184,7 +184,7 @@ fn run(
         "clean texts",
         format!("{} readings, {comments} comments, {} people", site.readings.len(), site.people.len()),
     );
-    let mut bodies = render::bodies::render(&site, &state.bodies).map_err(|found| problems.merged(found))?;
+    let mut bodies = render::bodies::render(&mut site, &state.bodies).map_err(|found| problems.merged(found))?;
     for warning in &bodies.warnings {
         problems.push(warning.clone());
     }

@@ -162,6 +162,13 @@ fn every_kind_of_edit_leaves_what_a_full_build_writes() {
     fs::remove_file(&template).unwrap();
     assert_rebuild_matches(&mut session, root, &live, &[&template]);
 
+    // The site's words: a string templates print through `t`, in no page's context.
+    let words = edit(root, "i18n/en.yaml", |_| "strings:\n  people: Members\n".into());
+    let reworded = assert_rebuild_matches(&mut session, root, &live, &[&words]);
+    assert!(reworded.rendered > 0, "changed words render the pages that print them");
+    fs::remove_file(&words).unwrap();
+    assert_rebuild_matches(&mut session, root, &live, &[&words]);
+
     let settings = edit(root, "site.yaml", |t| set_line(t, "title", "title: Renamed Cohort"));
     let everything = assert_rebuild_matches(&mut session, root, &live, &[&settings]);
     assert_eq!(everything.rendered, everything.pages, "site-wide edits redo everything");

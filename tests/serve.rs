@@ -208,3 +208,26 @@ fn an_edit_is_rebuilt_promptly_while_a_client_keeps_requesting_pages() {
     assert!(waited < Duration::from_secs(3), "the edit waited {waited:?} for its rebuild");
     assert!(get(port, PAGE).1.contains("Time is on our side."));
 }
+
+#[test]
+fn a_folder_made_while_serving_is_watched_and_the_output_folder_is_not() {
+    let site = copy_fixture("basic");
+    let server = Server::start(site.path());
+    // A folder of words made after the start: it must be watched from then on.
+    let words = site.path().join("i18n");
+    fs::create_dir(&words).unwrap();
+    server.wait_for("rebuilt ");
+    std::thread::sleep(Duration::from_millis(300));
+    save(&words.join("en.yaml"), "strings:\n  people: Members of the cohort\n");
+    let rebuilt = server.wait_for("rebuilt ");
+    assert!(rebuilt.contains("en.yaml"), "{rebuilt}");
+    let (_, page) = server.get("/authors/");
+    assert!(page.contains("Members of the cohort"), "the new words are served");
+    // The rebuild swapped the output folder; that is not an edit, so nothing else is rebuilt.
+    let quiet = Instant::now() + Duration::from_millis(800);
+    while let Some(left) = quiet.checked_duration_since(Instant::now()) {
+        if let Ok(line) = server.lines.recv_timeout(left) {
+            assert!(!line.contains("rebuilt "), "the output folder counted as an edit: {line}");
+        }
+    }
+}

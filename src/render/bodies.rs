@@ -51,7 +51,11 @@ pub struct ReadingBody {
 }
 
 /// Converts and cleans every text not in `cache`; texts nested too deeply are reported, not parsed.
-pub fn render(site: &Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
+///
+/// Each comment's Markdown is let go of as soon as it is converted (its `body` is left empty): nothing
+/// after this stage reads it, and holding every comment's Markdown beside its HTML doubled the
+/// memory of large sites.
+pub fn render(site: &mut Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
     let pictures = Pictures { hosts: site.config.picture_hosts.clone(), site: site.config.pictures_from_site };
     let members = Members {
         cache,
@@ -82,15 +86,17 @@ pub fn render(site: &Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
     let names = Some(&site.mention_names);
     let comments: Vec<Vec<Result<Cleaned, Diagnostic>>> = site
         .readings
-        .par_iter()
+        .par_iter_mut()
         .map(|reading| {
             reading
                 .thread
                 .comments
-                .par_iter()
+                .par_iter_mut()
                 .map(|comment| {
                     let prefix = format!("{MEMBER_ID_PREFIX}{}-", comment.id);
-                    members.render(&comment.body, &prefix, names, &comment.span)
+                    let cleaned = members.render(&comment.body, &prefix, names, &comment.span);
+                    comment.body = String::new();
+                    cleaned
                 })
                 .collect()
         })

@@ -20,13 +20,18 @@ pub struct Views<'a> {
     pub language: &'a Language,
     /// Replies below each comment, at any depth, by reading then comment.
     descendants: Vec<Vec<usize>>,
+    /// By person: how many of their comments start a thread, and how many answer someone else.
+    /// Counted once here: a person is shown on every page of their reflections and on the list.
+    reflections_and_replies: Vec<(usize, usize)>,
 }
 
 impl<'a> Views<'a> {
     /// Prepares the views (counts replies once for every thread).
     pub fn new(site: &'a Site, bodies: &'a Bodies, language: &'a Language) -> Views<'a> {
         let descendants = site.readings.iter().map(|r| descendant_counts(&r.thread)).collect();
-        Views { site, bodies, language, descendants }
+        let reflections_and_replies =
+            site.contributions.iter().map(|work| reflections_and_replies(site, work)).collect();
+        Views { site, bodies, language, descendants, reflections_and_replies }
     }
 
     /// The address of `route` in links: every link a page shows is made here (see `routes` for relative links).
@@ -128,6 +133,7 @@ impl<'a> Views<'a> {
     pub fn person(&self, id: PersonId) -> PersonView<'a> {
         let person: &'a Person = &self.site.people[id.0];
         let work = &self.site.contributions[id.0];
+        let (reflection_count, reply_count) = self.reflections_and_replies[id.0];
         PersonView {
             link: self.person_link(Some(id)),
             slug: &person.slug,
@@ -135,22 +141,9 @@ impl<'a> Views<'a> {
             website: person.website.as_deref(),
             reading_count: work.readings.len(),
             comment_count: work.comments.len(),
-            reflection_count: work.comments.iter().filter(|&&(r, c)| self.comment_at(r, c).parent.is_none()).count(),
-            reply_count: work
-                .comments
-                .iter()
-                .filter(|&&(r, c)| {
-                    let comment = self.comment_at(r, c);
-                    let thread = &self.site.readings[r.0].thread;
-                    comment.parent.is_some_and(|p| thread.comments[p].author != comment.author)
-                })
-                .count(),
+            reflection_count,
+            reply_count,
         }
-    }
-
-    /// Comment `index` of reading `id`.
-    fn comment_at(&self, id: ReadingId, index: usize) -> &'a Comment {
-        &self.site.readings[id.0].thread.comments[index]
     }
 
     /// A tag with its count.
@@ -359,6 +352,21 @@ fn comment_route(reading: &Reading, comment: &Comment) -> Route {
 /// The element id a comment's route points at.
 fn anchor(route: &Route) -> String {
     route.anchor().expect("a comment's route has an anchor").to_string()
+}
+
+/// Of one person's comments, how many start a thread (reflections) and how many answer someone else.
+fn reflections_and_replies(site: &Site, work: &crate::model::Contributions) -> (usize, usize) {
+    let mut counts = (0, 0);
+    for &(r, c) in &work.comments {
+        let thread = &site.readings[r.0].thread;
+        let comment = &thread.comments[c];
+        match comment.parent {
+            None => counts.0 += 1,
+            Some(p) if thread.comments[p].author != comment.author => counts.1 += 1,
+            Some(_) => {}
+        }
+    }
+    counts
 }
 
 /// Replies at any depth below each comment, counted without recursion.

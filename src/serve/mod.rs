@@ -80,7 +80,10 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     let mut failing = rebuild(&mut session, &live, &[], Instant::now(), options.quiet, false);
     let (events, edits) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(events).map_err(|e| watch_problem(&root, &e.to_string()))?;
-    watcher.watch(&root, RecursiveMode::Recursive).map_err(|e| watch_problem(&root, &e.to_string()))?;
+    watcher.watch(&root, RecursiveMode::NonRecursive).map_err(|e| watch_problem(&root, &e.to_string()))?;
+    for folder in watch::folders(&root) {
+        watcher.watch(&folder, RecursiveMode::Recursive).map_err(|e| watch_problem(&folder, &e.to_string()))?;
+    }
     http::spawn(listener, output, live.clone()).map_err(cannot_listen)?;
     println!("Serving {url} (edits show at once; press Ctrl+C to stop)");
     if !options.bind.is_loopback() {
@@ -89,7 +92,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     if options.open {
         open_browser(&url);
     }
-    while let Some((changed, first_seen)) = next_burst(&root, &edits) {
+    while let Some((changed, first_seen)) = next_burst(&root, &edits, &mut watcher) {
         failing = rebuild(&mut session, &live, &changed, first_seen, options.quiet, failing);
     }
     Ok(())
@@ -104,6 +107,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
 fn next_burst(
     root: &std::path::Path,
     events: &mpsc::Receiver<notify::Result<notify::Event>>,
+    watcher: &mut impl Watcher,
 ) -> Option<(Vec<PathBuf>, Instant)> {
     let mut paths: Vec<PathBuf> = Vec::new();
     let mut deadline: Option<(Instant, Instant)> = None;
@@ -121,7 +125,17 @@ fn next_burst(
         };
         match event {
             Ok(event) if is_change(&event.kind) => {
-                let edits = watch::edits(root, event.paths);
+                let new_folders: Vec<PathBuf> =
+                    event.paths.iter().filter(|path| watch::is_new_folder(root, path)).cloned().collect();
+                for folder in &new_folders {
+                    // A folder made after the start (`i18n/`, say) is watched from now on, with its files;
+                    // it counts as an edit itself, since files put in it before the watch are not reported.
+                    if let Err(error) = watcher.watch(folder, RecursiveMode::Recursive) {
+                        eprintln!("roundtable: cannot watch {}: {error}", folder.display());
+                    }
+                }
+                let mut edits = watch::edits(root, event.paths);
+                edits.extend(new_folders);
                 if edits.is_empty() {
                     continue;
                 }

@@ -35,6 +35,9 @@ pub struct BuildState {
     /// Where a one-off `build` saves the parsed readings as soon as they are loaded, to hold them only
     /// once in memory; `None` keeps them (`serve`, and builds without the cache).
     pub(crate) release_parsed_to: Option<PathBuf>,
+    /// The last output before the last build, being removed on a thread of its own: the new site is
+    /// in place before its thousands of files are gone.
+    pub(crate) removing: Option<std::thread::JoinHandle<(PathBuf, std::io::Result<()>)>>,
 }
 
 /// The files of an output folder as a build wrote them.
@@ -55,7 +58,7 @@ impl BuildState {
         let (output, damaged_pages) =
             cache::read_checked(root, PAGES_FILE, PAGES_MAGIC, crate::fresh::program(), decode_pages);
         warnings.extend(damaged_parsed.into_iter().chain(damaged_pages));
-        (BuildState { bodies, parsed, output, release_parsed_to: None }, warnings)
+        (BuildState { bodies, parsed, output, ..Default::default() }, warnings)
     }
 
     /// Saves what the next `build` of the site at `root` can use; a failure is a warning, since it only
@@ -86,6 +89,26 @@ impl BuildState {
         let root = self.release_parsed_to.as_ref()?;
         let error = self.parsed.save_and_release(root).err()?;
         Some(cannot_save(PARSE_CACHE_FILE, error))
+    }
+
+    /// Removes the old output `old` on a thread of its own, after waiting for the one before it.
+    pub(crate) fn remove_old_output(&mut self, old: PathBuf) -> Option<Diagnostic> {
+        let waited = self.finish_removing();
+        self.removing = Some(std::thread::spawn(move || {
+            let removed = std::fs::remove_dir_all(&old);
+            (old, removed)
+        }));
+        waited
+    }
+
+    /// Waits for the old output being removed; a failure is a warning (the next build removes it).
+    pub(crate) fn finish_removing(&mut self) -> Option<Diagnostic> {
+        let (old, removed) = self.removing.take()?.join().expect("removing a folder does not panic");
+        let error = removed.err()?;
+        Some(
+            Diagnostic::warning(Span::file(old), format!("cannot remove the old output folder: {error}"))
+                .with_help("nothing to do: the site was built, and the next build removes it"),
+        )
     }
 
     /// The last output, when it was written to `folder` (absolute).

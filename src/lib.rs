@@ -131,6 +131,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     if options.cache {
         report.warnings.extend(state.save(&options.root));
     }
+    report.warnings.extend(state.finish_removing());
     if let Some(inputs) = inputs {
         // With warnings, building again is how they are shown again.
         let record = report.warnings.is_empty().then(|| fresh::Record::of(options, inputs, &report));
@@ -147,9 +148,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let staging = write::Staging::new(&options.output).map_err(|e| write::cannot_write(&options.output, &e))?;
-    let (report, written) = run(options, state, Some(&staging), started)?;
-    staging.commit().map_err(|e| write::cannot_write(&options.output, &e))?;
+    let (mut report, written) = run(options, state, Some(&staging), started)?;
+    let old = staging.swap().map_err(|e| write::cannot_write(&options.output, &e))?;
     state.output = Some(written);
+    report.warnings.extend(old.and_then(|old| state.remove_old_output(old)));
     Ok(BuildReport { elapsed: started.elapsed(), ..report })
 }
 

@@ -6,6 +6,7 @@
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::load::raw::AssetSource;
 
@@ -120,10 +121,22 @@ impl Staging {
     }
 
     /// Swaps the staging folder in place of the output, then removes the old output.
-    pub fn commit(mut self) -> io::Result<()> {
-        let old = self.staging.with_file_name(
-            self.staging.file_name().expect("named").to_string_lossy().replace("roundtable-new", "roundtable-old"),
-        );
+    pub fn commit(self) -> io::Result<()> {
+        match self.swap()? {
+            Some(old) => fs::remove_dir_all(old),
+            None => Ok(()),
+        }
+    }
+
+    /// Swaps the staging folder in place of the output and returns the old output, renamed aside
+    /// (hidden, with the marker), for the caller to remove: `serve` says the site is rebuilt first.
+    /// Left behind by a killed process, the next build removes it.
+    pub fn swap(mut self) -> io::Result<Option<PathBuf>> {
+        // Numbered, so that an old output still being removed cannot be in the way of the next one.
+        static SWAPS: AtomicUsize = AtomicUsize::new(0);
+        let name =
+            self.staging.file_name().expect("named").to_string_lossy().replace("roundtable-new", "roundtable-old");
+        let old = self.staging.with_file_name(format!("{name}-{}", SWAPS.fetch_add(1, Ordering::Relaxed)));
         let had_output = self.output.exists();
         if had_output {
             fs::rename(&self.output, &old)?;
@@ -135,10 +148,7 @@ impl Staging {
             return Err(error);
         }
         self.committed = true;
-        if had_output {
-            fs::remove_dir_all(&old)?;
-        }
-        Ok(())
+        Ok(had_output.then_some(old))
     }
 }
 
@@ -171,7 +181,8 @@ fn remove_leftovers(parent: &Path, name: &str) {
         let pid = prefixes
             .iter()
             .find_map(|prefix| file_name.to_str()?.strip_prefix(prefix.as_str()))
-            .and_then(|pid| pid.parse::<u32>().ok());
+            // An old output is numbered after the process id: `-1234-7`.
+            .and_then(|rest| rest.split('-').next()?.parse::<u32>().ok());
         if pid.is_some_and(|pid| pid != std::process::id() && !is_running(pid)) && entry.path().join(MARKER).is_file() {
             let _ = fs::remove_dir_all(entry.path());
         }
@@ -222,6 +233,25 @@ mod tests {
     }
 
     #[test]
+    fn swap_sets_the_old_output_aside_and_another_swap_need_not_wait_for_its_removal() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let mut aside = Vec::new();
+        for text in ["one", "two", "three"] {
+            let staging = Staging::new(&output).unwrap();
+            staging.put("index.html", text.as_bytes()).unwrap();
+            aside.extend(staging.swap().unwrap());
+            assert_eq!(fs::read(output.join("index.html")).unwrap(), text.as_bytes());
+        }
+        assert_eq!(aside.len(), 2, "the first swap had no old output");
+        assert_eq!(fs::read(aside[0].join("index.html")).unwrap(), b"one");
+        assert_eq!(fs::read(aside[1].join("index.html")).unwrap(), b"two");
+        assert!(aside
+            .iter()
+            .all(|old| old.join(MARKER).is_file() && old.file_name().unwrap().to_string_lossy().starts_with('.')));
+    }
+
+    #[test]
     fn a_dropped_staging_leaves_the_output_as_it_was() {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("public");
@@ -243,10 +273,13 @@ mod tests {
         let left = dir.path().join(".public.roundtable-new-999999999");
         fs::create_dir(&left).unwrap();
         fs::write(left.join(MARKER), MARKER_TEXT).unwrap();
+        let old = dir.path().join(".public.roundtable-old-999999999-3");
+        fs::create_dir(&old).unwrap();
+        fs::write(old.join(MARKER), MARKER_TEXT).unwrap();
         let unmarked = dir.path().join(".public.roundtable-old-999999998");
         fs::create_dir(&unmarked).unwrap();
         Staging::new(&dir.path().join("public")).unwrap().commit().unwrap();
-        assert!(!left.exists());
+        assert!(!left.exists() && !old.exists());
         assert!(unmarked.exists(), "a folder without the marker is not roundtable's to remove");
     }
 

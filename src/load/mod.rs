@@ -12,14 +12,16 @@ pub mod theme;
 pub mod walk;
 pub mod yaml;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::config::{RawConfig, SiteConfig};
 use crate::diagnostics::{relative, Diagnostic, Diagnostics, Span};
 pub use parse_cache::ParseCache;
-use parse_cache::{reading_key, with_assets, Parsed};
+use parse_cache::{reading_key, with_assets, Keyed, Parsed};
 use raw::{Asset, AssetSource, FrontMatter, RawComment, RawPerson, RawReading, RawSection, RawSectionIndex};
 pub use theme::Theme;
 
@@ -80,29 +82,33 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
         let reading = load_reading(root, files, &mut found);
         Parsed { reading, problems: found }
     };
-    // With a cache, each reading comes with its key.
-    let results: Vec<(Parsed, Option<[u8; 32]>)> = files
+    // With a cache, each reading comes with its key and the stamps of its files; the cache shares
+    // the parsed reading, and the site gets its own copy.
+    let results: Vec<(Parsed, Option<(Keyed, Arc<Parsed>)>)> = files
         .readings
         .into_par_iter()
         .map(|files| {
             let Some(cache) = cache else { return (parse(files), None) };
-            let Some(key) = reading_key(&files) else { return (parse(files), None) };
-            match cache.get(&key) {
-                Some(kept) => (with_assets(kept, &files), Some(key)),
-                None => (parse(files), Some(key)),
-            }
+            let Some(keyed) = reading_key(cache, &files) else { return (parse(files), None) };
+            let shared = match cache.get(&keyed.0) {
+                Some(kept) => Arc::clone(kept),
+                None => Arc::new(parse(files.clone())),
+            };
+            (with_assets(Parsed::clone(&shared), &files), Some((keyed, shared)))
         })
         .collect();
     let mut readings = Vec::new();
-    let mut kept = std::collections::HashMap::new();
-    for (parsed, key) in results {
-        if let Some(key) = key {
-            kept.insert(key, parsed.clone());
+    let mut kept = HashMap::new();
+    let mut stamps = HashMap::new();
+    for (parsed, keyed) in results {
+        if let Some(((key, files), shared)) = keyed {
+            kept.insert(key, shared);
+            stamps.extend(files);
         }
         problems.extend(parsed.problems);
         readings.extend(parsed.reading);
     }
-    let next = cache.map(|cache| cache.next(kept));
+    let next = cache.map(|cache| cache.next(kept, stamps));
     let theme = theme::load(root, &config.theme, &config.language, &mut problems);
     let site = SourceSite { config, people, sections, readings };
     (site, theme, problems, next)

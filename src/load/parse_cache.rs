@@ -7,7 +7,9 @@
 //! body cache.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 
@@ -29,6 +31,7 @@ const LOADING_SOURCES: &[&str] = &[
     include_str!("yaml.rs"),
     include_str!("front_matter.rs"),
     include_str!("walk.rs"),
+    include_str!("parse_cache.rs"),
     include_str!("../text.rs"),
     include_str!("../../Cargo.lock"),
 ];
@@ -36,8 +39,37 @@ const LOADING_SOURCES: &[&str] = &[
 /// Readings as an earlier load parsed them, by the hash of their files' paths and bytes.
 #[derive(Debug, Default)]
 pub struct ParseCache {
-    shards: Shards<Parsed>,
+    /// Shared with the loads that found them: the next cache takes them without a copy.
+    shards: Shards<Arc<Parsed>>,
+    /// In memory only (`serve`): each file's stamp and the hash of its bytes when it was last read,
+    /// so that a file whose stamp is unchanged is not read again to be hashed.
+    files: HashMap<PathBuf, (Stamp, [u8; 32])>,
 }
+
+/// What changes when a file is written: its size, modification time and, on Unix, its inode and
+/// change time (which no tool sets back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+    inode_and_change: (u64, i64, i64),
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        let inode_and_change = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.ino(), meta.ctime(), meta.ctime_nsec())
+        };
+        #[cfg(not(unix))]
+        let inode_and_change = (0, 0, 0);
+        Stamp { len: meta.len(), modified: meta.modified().ok(), inode_and_change }
+    }
+}
+
+/// A reading's key, with the stamps and hashes of its files for the next load.
+pub(super) type Keyed = ([u8; 32], Vec<(PathBuf, (Stamp, [u8; 32]))>);
 
 /// One reading's files, parsed: the reading (none when it had errors) and what parsing found.
 #[derive(Debug, Clone)]
@@ -63,13 +95,17 @@ impl ParseCache {
     }
 
     /// The reading parsed from files of hash `key`.
-    pub(super) fn get(&self, key: &[u8; 32]) -> Option<Parsed> {
-        self.shards.entries.get(key).cloned()
+    pub(super) fn get(&self, key: &[u8; 32]) -> Option<&Arc<Parsed>> {
+        self.shards.entries.get(key)
     }
 
-    /// The readings of this load, following `self`.
-    pub(super) fn next(&self, entries: HashMap<[u8; 32], Parsed>) -> ParseCache {
-        ParseCache { shards: Shards::next(&self.shards, entries) }
+    /// The readings of this load and the stamps of their files, following `self`.
+    pub(super) fn next(
+        &self,
+        entries: HashMap<[u8; 32], Arc<Parsed>>,
+        files: HashMap<PathBuf, (Stamp, [u8; 32])>,
+    ) -> ParseCache {
+        ParseCache { shards: Shards::next(&self.shards, entries), files }
     }
 
     /// Writes the files that changed now and lets go of the readings, keeping the memory for the rest of
@@ -77,13 +113,14 @@ impl ParseCache {
     pub fn save_and_release(&mut self, root: &Path) -> std::io::Result<()> {
         let saved = self.save(root);
         self.shards.release();
+        self.files.clear();
         saved
     }
 
     /// Reads the cache of the site in `root`; missing or outdated is empty, damaged is a warning.
     pub fn load(root: &Path) -> (ParseCache, Vec<Diagnostic>) {
         let (shards, warnings) = Shards::load(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), decode);
-        (ParseCache { shards }, warnings)
+        (ParseCache { shards, files: HashMap::new() }, warnings)
     }
 
     /// Writes the files that changed, with the readings that parsed without a problem.
@@ -100,19 +137,26 @@ impl ParseCache {
     }
 }
 
-/// The hash of a reading's file names and bytes; none when a file cannot be read (parsing reports it).
-pub(super) fn reading_key(files: &walk::ReadingFiles) -> Option<[u8; 32]> {
+/// The hash of a reading's file names and bytes, and the stamp and hash of each file; none when a
+/// file cannot be read (parsing reports it). A file whose stamp `self` knows is not read again.
+pub(super) fn reading_key(cache: &ParseCache, files: &walk::ReadingFiles) -> Option<Keyed> {
     let mut hasher = blake3::Hasher::new();
     hasher.update(format!("{files:?}").as_bytes());
+    let mut stamps = Vec::new();
     for path in files.all() {
-        if std::fs::metadata(path).ok()?.len() > MAX_FILE_BYTES {
+        let meta = std::fs::metadata(path).ok()?;
+        if meta.len() > MAX_FILE_BYTES {
             return None;
         }
-        let bytes = std::fs::read(path).ok()?;
-        hasher.update(&(bytes.len() as u64).to_le_bytes());
-        hasher.update(&bytes);
+        let stamp = Stamp::of(&meta);
+        let digest = match cache.files.get(path) {
+            Some(&(known, digest)) if known == stamp => digest,
+            _ => *blake3::hash(&std::fs::read(path).ok()?).as_bytes(),
+        };
+        hasher.update(&digest);
+        stamps.push((path.clone(), (stamp, digest)));
     }
-    Some(*hasher.finalize().as_bytes())
+    Some((*hasher.finalize().as_bytes(), stamps))
 }
 
 /// Gives a reading from the cache the bundle files its folder holds now (the key covers their names).
@@ -137,7 +181,7 @@ fn fingerprint() -> [u8; 32] {
 }
 
 /// Entries: (key, length, JSON of the reading); decoded in parallel.
-fn decode(mut rest: &[u8]) -> Option<Vec<([u8; 32], Parsed)>> {
+fn decode(mut rest: &[u8]) -> Option<Vec<([u8; 32], Arc<Parsed>)>> {
     let mut raw = Vec::new();
     while !rest.is_empty() {
         let (key, after) = rest.split_first_chunk::<32>()?;
@@ -149,7 +193,7 @@ fn decode(mut rest: &[u8]) -> Option<Vec<([u8; 32], Parsed)>> {
     raw.into_par_iter()
         .map(|(key, json)| {
             let reading = serde_json::from_slice::<RawReading>(json).ok()?;
-            Some((key, Parsed { reading: Some(reading), problems: Diagnostics::new() }))
+            Some((key, Arc::new(Parsed { reading: Some(reading), problems: Diagnostics::new() })))
         })
         .collect()
 }
@@ -176,6 +220,13 @@ mod tests {
         let (again, _, _) = super::super::load_cached(root, &mut loaded);
         assert!(!loaded.is_stale(), "nothing was parsed again");
         assert_eq!(format!("{:?}", first.readings), format!("{:?}", again.readings));
+
+        // Known stamps spare the reading of files, but an edit of the same size is still seen.
+        let (same, _, _) = super::super::load_cached(root, &mut loaded);
+        assert_eq!(format!("{:?}", first.readings), format!("{:?}", same.readings));
+        std::fs::write(root.join("content/a.comments.yaml"), "- id: c1\n  author: Ann\n  body: Ho.\n").unwrap();
+        let (edited, _, _) = super::super::load_cached(root, &mut loaded);
+        assert_eq!(edited.readings[0].comments[0].fields.body.as_deref(), Some("Ho."));
 
         for shard in 0..cache::SHARDS {
             let path = root.join(cache::shard_file(PARSE_CACHE_FILE, shard));

@@ -102,13 +102,21 @@ impl<'a> Views<'a> {
         (to.with_timezone(zone).date_naive() - from.with_timezone(zone).date_naive()).num_days()
     }
 
+    /// The name of `person`, or the word for an anonymous writer.
+    fn name(&self, person: Option<PersonId>) -> &'a str {
+        match person {
+            Some(id) => &self.site.people[id.0].name,
+            None => self.language.plain("anonymous").unwrap_or("Anonymous"),
+        }
+    }
+
     /// A link to `person`, or to an anonymous writer.
     pub fn person_link(&self, person: Option<PersonId>) -> PersonLink<'a> {
         match person {
             Some(id) => {
                 let person = &self.site.people[id.0];
                 PersonLink {
-                    name: &person.name,
+                    name: self.name(Some(id)),
                     url: Some(self.url(&Route::person(&person.slug, 0))),
                     role: person.role.as_deref(),
                     role_label: person.role.as_deref().map(|role| role_label(self.language, role)),
@@ -118,7 +126,7 @@ impl<'a> Views<'a> {
                 }
             }
             None => PersonLink {
-                name: self.language.plain("anonymous").unwrap_or("Anonymous"),
+                name: self.name(None),
                 url: None,
                 role: None,
                 role_label: None,
@@ -237,7 +245,8 @@ impl<'a> Views<'a> {
             url: self.url(&route),
             name: match comment.status {
                 CommentStatus::Removed => "a removed reflection",
-                _ => self.person_link(comment.author).name,
+                // Only the name: a whole link would make its address and initials for nothing.
+                _ => self.name(comment.author),
             },
         }
     }

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use crate::config::{RawConfig, SiteConfig};
 use crate::diagnostics::{relative, Diagnostic, Diagnostics, Span};
 pub use parse_cache::ParseCache;
-use parse_cache::{reading_key, with_assets, Keyed, Parsed};
+use parse_cache::{reading_key, with_assets, Parsed};
 use raw::{Asset, AssetSource, FrontMatter, RawComment, RawPerson, RawReading, RawSection, RawSectionIndex};
 pub use theme::Theme;
 
@@ -84,7 +84,7 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
     };
     // With a cache, each reading comes with its key and the stamps of its files; the cache shares
     // the parsed reading, and the site gets its own copy.
-    let results: Vec<(Parsed, Option<(Keyed, Arc<Parsed>)>)> = files
+    let results: Vec<_> = files
         .readings
         .into_par_iter()
         .map(|files| {

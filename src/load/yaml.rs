@@ -29,7 +29,7 @@ pub struct Entry<T> {
 }
 
 /// Where each key of one mapping stands, so a later error can point at it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct KeySpans {
     start: Option<Span>,
     keys: Vec<(String, Span)>,

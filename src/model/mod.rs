@@ -153,7 +153,7 @@ pub struct Comment {
     pub author: Option<PersonId>,
     /// When it was written.
     pub date: DateTime<FixedOffset>,
-    /// Its body (Markdown, untrusted).
+    /// Its body (Markdown, untrusted); empty once `render::bodies` has converted it.
     pub body: String,
     /// The comment it answers, as an index into `Thread::comments`.
     pub parent: Option<usize>,

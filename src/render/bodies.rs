@@ -51,11 +51,16 @@ pub struct ReadingBody {
 }
 
 /// Converts and cleans every text not in `cache`; texts nested too deeply are reported, not parsed.
-pub fn render(site: &Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
+///
+/// Each comment's Markdown is let go of as soon as it is converted (its `body` is left empty): nothing
+/// after this stage reads it, and holding every comment's Markdown beside its HTML doubled the
+/// memory of large sites.
+pub fn render(site: &mut Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
     let pictures = Pictures { hosts: site.config.picture_hosts.clone(), site: site.config.pictures_from_site };
     let members = Members {
         cache,
-        mention_names: site.mention_names.fingerprint(),
+        // Hashed once here: the names of every person are far longer than a comment.
+        mention_names: blake3::hash(&site.mention_names.fingerprint()).as_bytes().to_vec(),
         pictures_key: pictures.fingerprint(),
         pictures,
         warnings: Mutex::default(),
@@ -85,15 +90,17 @@ pub fn render(site: &Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
     let names = Some(&site.mention_names);
     let comments: Vec<Vec<Result<Cleaned, Diagnostic>>> = site
         .readings
-        .par_iter()
+        .par_iter_mut()
         .map(|reading| {
             reading
                 .thread
                 .comments
-                .par_iter()
+                .par_iter_mut()
                 .map(|comment| {
                     let prefix = format!("{MEMBER_ID_PREFIX}{}-", comment.id);
-                    members.render(&comment.body, &prefix, names, &comment.span)
+                    let cleaned = members.render(&comment.body, &prefix, names, &comment.span);
+                    comment.body = String::new();
+                    cleaned
                 })
                 .collect()
         })
@@ -158,7 +165,7 @@ pub fn render(site: &Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
     warnings.sort_by(|a, b| a.span.cmp(&b.span));
     let seen = members.seen.into_inner().expect("no panics while locked");
     let texts = seen.len();
-    let cache = BodyCache::from_entries(seen);
+    let cache = cache.next(seen);
     Ok(Bodies { readings, comments: comment_html, bios, sections, mentioned_in, cache, texts, cleaned, warnings })
 }
 

@@ -33,6 +33,9 @@ struct Shared {
     descendants: Vec<Vec<usize>>,
     /// Who each mention link's root-relative address names, to link it from the page it is on.
     mentioned: HashMap<String, PersonId>,
+    /// By person: how many of their comments start a thread, and how many answer someone else.
+    /// Counted once here: a person is shown on every page of their reflections and on the list.
+    reflections_and_replies: Vec<(usize, usize)>,
 }
 
 impl<'a> Views<'a> {
@@ -41,7 +44,9 @@ impl<'a> Views<'a> {
         let descendants = site.readings.iter().map(|r| descendant_counts(&r.thread)).collect();
         let people = (0..site.people.len()).map(PersonId);
         let mentioned = people.map(|p| (site.mention_names.href(p).to_string(), p)).collect();
-        let shared = Arc::new(Shared { descendants, mentioned });
+        let reflections_and_replies =
+            site.contributions.iter().map(|work| reflections_and_replies(site, work)).collect();
+        let shared = Arc::new(Shared { descendants, mentioned, reflections_and_replies });
         Views { site, bodies, language, links: Links::From(Route::home()), shared }
     }
 
@@ -128,13 +133,21 @@ impl<'a> Views<'a> {
         (to.with_timezone(zone).date_naive() - from.with_timezone(zone).date_naive()).num_days()
     }
 
+    /// The name of `person`, or the word for an anonymous writer.
+    fn name(&self, person: Option<PersonId>) -> &'a str {
+        match person {
+            Some(id) => &self.site.people[id.0].name,
+            None => self.language.plain("anonymous").unwrap_or("Anonymous"),
+        }
+    }
+
     /// A link to `person`, or to an anonymous writer.
     pub fn person_link(&self, person: Option<PersonId>) -> PersonLink<'a> {
         match person {
             Some(id) => {
                 let person = &self.site.people[id.0];
                 PersonLink {
-                    name: &person.name,
+                    name: self.name(Some(id)),
                     url: Some(self.url(&person_route(self.site, id))),
                     role: person.role.as_deref(),
                     role_label: person.role.as_deref().map(|role| self.language.role_label(role)),
@@ -144,7 +157,7 @@ impl<'a> Views<'a> {
                 }
             }
             None => PersonLink {
-                name: self.language.plain("anonymous").unwrap_or("Anonymous"),
+                name: self.name(None),
                 url: None,
                 role: None,
                 role_label: None,
@@ -159,6 +172,7 @@ impl<'a> Views<'a> {
     pub fn person(&self, id: PersonId) -> PersonView<'a> {
         let person: &'a Person = &self.site.people[id.0];
         let work = &self.site.contributions[id.0];
+        let (reflection_count, reply_count) = self.shared.reflections_and_replies[id.0];
         PersonView {
             link: self.person_link(Some(id)),
             slug: &person.slug,
@@ -166,22 +180,9 @@ impl<'a> Views<'a> {
             website: person.website.as_deref(),
             reading_count: work.readings.len(),
             comment_count: work.comments.len(),
-            reflection_count: work.comments.iter().filter(|&&(r, c)| self.comment_at(r, c).parent.is_none()).count(),
-            reply_count: work
-                .comments
-                .iter()
-                .filter(|&&(r, c)| {
-                    let comment = self.comment_at(r, c);
-                    let thread = &self.site.readings[r.0].thread;
-                    comment.parent.is_some_and(|p| thread.comments[p].author != comment.author)
-                })
-                .count(),
+            reflection_count,
+            reply_count,
         }
-    }
-
-    /// Comment `index` of reading `id`.
-    fn comment_at(&self, id: ReadingId, index: usize) -> &'a Comment {
-        &self.site.readings[id.0].thread.comments[index]
     }
 
     /// A tag with its count.
@@ -275,7 +276,8 @@ impl<'a> Views<'a> {
             url: self.url(&route),
             name: match comment.status {
                 CommentStatus::Removed => "a removed reflection",
-                _ => self.person_link(comment.author).name,
+                // Only the name: a whole link would make its address and initials for nothing.
+                _ => self.name(comment.author),
             },
         }
     }
@@ -384,6 +386,21 @@ fn comment_route(reading: &Reading, comment: &Comment) -> Route {
 /// The element id a comment's route points at.
 fn anchor(route: &Route) -> String {
     route.anchor().expect("a comment's route has an anchor").to_string()
+}
+
+/// Of one person's comments, how many start a thread (reflections) and how many answer someone else.
+fn reflections_and_replies(site: &Site, work: &crate::model::Contributions) -> (usize, usize) {
+    let mut counts = (0, 0);
+    for &(r, c) in &work.comments {
+        let thread = &site.readings[r.0].thread;
+        let comment = &thread.comments[c];
+        match comment.parent {
+            None => counts.0 += 1,
+            Some(p) if thread.comments[p].author != comment.author => counts.1 += 1,
+            Some(_) => {}
+        }
+    }
+    counts
 }
 
 /// Replies at any depth below each comment, counted without recursion.

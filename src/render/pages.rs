@@ -193,8 +193,8 @@ impl PageJob {
         }
     }
 
-    /// The context its template receives, besides `site`: the typed struct of its kind of page.
-    pub fn context(self, views: &Views) -> Context {
+    /// The typed struct of its kind of page, before it becomes Tera's context: what a page's key hashes.
+    pub fn typed_context<'a>(self, views: &Views<'a>) -> PageContext<'a> {
         let site = views.site;
         let page = views.page(self.kind(), self.title(site, views.language), &self.route(site));
         match self {
@@ -202,10 +202,10 @@ impl PageJob {
                 let all: Vec<ReadingId> = all_readings(site).collect();
                 let (shown, pagination) = page_context::paginate(views, &all, number, PageJob::Index);
                 let readings = shown.iter().map(|&r| views.reading(r, false)).collect();
-                typed(&IndexPage { page, weeks: views.weeks(shown), readings, pagination })
+                PageContext::Index(IndexPage { page, weeks: views.weeks(shown), readings, pagination })
             }
-            PageJob::Section(i, number) => typed(&page_context::section(views, page, i, number)),
-            PageJob::Reading(id) => typed(&ReadingPage {
+            PageJob::Section(i, number) => PageContext::Section(page_context::section(views, page, i, number)),
+            PageJob::Reading(id) => PageContext::Reading(ReadingPage {
                 page,
                 reading: views.reading(id, true),
                 thread: views.thread(id),
@@ -217,37 +217,74 @@ impl PageJob {
                 let mut people: Vec<PersonId> = (0..site.people.len()).map(PersonId).collect();
                 people.sort_by_cached_key(|p| (site.people[p.0].name.to_lowercase(), site.people[p.0].slug.clone()));
                 let (shown, pagination) = page_context::paginate(views, &people, number, PageJob::Authors);
-                typed(&PeoplePage { page, people: shown.iter().map(|&p| views.person(p)).collect(), pagination })
+                let people = shown.iter().map(|&p| views.person(p)).collect();
+                PageContext::People(PeoplePage { page, people, pagination })
             }
-            PageJob::Author(id, number) => typed(&page_context::person(views, page, id, number)),
+            PageJob::Author(id, number) => PageContext::Person(page_context::person(views, page, id, number)),
             PageJob::Tags => {
                 let mut tags: Vec<usize> = (0..site.tags.len()).collect();
                 tags.sort_by_cached_key(|&t| site.tags[t].name.to_lowercase());
-                typed(&TagsPage { page, tags: tags.into_iter().map(|t| views.tag(t)).collect() })
+                PageContext::Tags(TagsPage { page, tags: tags.into_iter().map(|t| views.tag(t)).collect() })
             }
             PageJob::Tag(i, number) => {
                 let (shown, pagination) =
                     page_context::paginate(views, &site.tags[i].readings, number, |n| PageJob::Tag(i, n));
                 let readings = shown.iter().map(|&r| views.reading(r, false)).collect();
                 let comments = page_context::tag_comments(views, i, number);
-                typed(&TagPage { page, tag: views.tag(i), readings, comments, pagination })
+                PageContext::Tag(TagPage { page, tag: views.tag(i), readings, comments, pagination })
             }
-            PageJob::NotFound | PageJob::Search | PageJob::SearchIndex => typed(&PlainPage { page }),
-            PageJob::ReadingsFeed => typed(&page_context::readings_feed(views, page)),
-            PageJob::CommentsFeed => typed(&page_context::comments_feed(views, page, None)),
-            PageJob::ReadingComments(id) => typed(&ReadingCommentsFeed {
+            PageJob::NotFound | PageJob::Search | PageJob::SearchIndex => PageContext::Plain(PlainPage { page }),
+            PageJob::ReadingsFeed => PageContext::ReadingsFeed(page_context::readings_feed(views, page)),
+            PageJob::CommentsFeed => PageContext::CommentsFeed(page_context::comments_feed(views, page, None)),
+            PageJob::ReadingComments(id) => PageContext::ReadingComments(ReadingCommentsFeed {
                 feed: page_context::comments_feed(views, page, Some(id)),
                 reading: views.reading(id, false),
             }),
-            PageJob::PersonReplies(id) => typed(&page_context::person_feed(views, page, id)),
-            PageJob::Sitemap => typed(&page_context::sitemap(views, page)),
+            PageJob::PersonReplies(id) => PageContext::PersonReplies(page_context::person_feed(views, page, id)),
+            PageJob::Sitemap => PageContext::Sitemap(page_context::sitemap(views, page)),
         }
     }
 }
 
-/// A page's typed context as Tera's: every page context is a struct of plain data, so this cannot fail.
-fn typed<T: Serialize>(page: &T) -> Context {
-    Context::from_serialize(page).expect("a page context is a struct of plain data")
+/// A page's typed context: the struct of its kind, serialized as that struct alone.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+// One is made at a time per page and handed on at once: boxing the large ones would only allocate.
+#[allow(clippy::large_enum_variant)]
+pub enum PageContext<'a> {
+    /// `index.html`.
+    Index(IndexPage<'a>),
+    /// `section.html`.
+    Section(page_context::SectionPage<'a>),
+    /// `reading.html`.
+    Reading(ReadingPage<'a>),
+    /// `authors.html`.
+    People(PeoplePage<'a>),
+    /// `author.html`.
+    Person(page_context::PersonPage<'a>),
+    /// `tags.html`.
+    Tags(TagsPage<'a>),
+    /// `tag.html`.
+    Tag(TagPage<'a>),
+    /// `404.html`, `search.html` and the search index.
+    Plain(PlainPage),
+    /// `atom.xml`, the readings feed.
+    ReadingsFeed(page_context::ReadingsFeed<'a>),
+    /// `comments.xml`, the comments feed.
+    CommentsFeed(page_context::CommentsFeed<'a>),
+    /// `comments.xml`, a reading's comments feed.
+    ReadingComments(ReadingCommentsFeed<'a>),
+    /// `comments.xml`, the feed of replies to one person and mentions of them.
+    PersonReplies(page_context::PersonRepliesFeed<'a>),
+    /// `sitemap.xml`.
+    Sitemap(page_context::SitemapPage),
+}
+
+impl PageContext<'_> {
+    /// Tera's context: every page context is a struct of plain data, so this cannot fail.
+    pub fn to_tera(&self) -> Context {
+        Context::from_serialize(self).expect("a page context is a struct of plain data")
+    }
 }
 
 #[cfg(test)]

@@ -14,8 +14,9 @@ use serde::{Serialize, Serializer};
 /// HTML that went through a policy: safe to print unescaped.
 ///
 /// Shared, not copied: the build cache and every page that prints a text hold the same allocation.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Html(Arc<str>);
+/// It carries the BLAKE3 digest of its text, which stands for it in page keys (`render::key`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Html(Arc<str>, [u8; 32]);
 
 impl Html {
     /// The HTML text.
@@ -23,11 +24,22 @@ impl Html {
         &self.0
     }
 
-    /// HTML this policy cleaned in an earlier build, read back from the build cache.
+    /// The BLAKE3 hash of the text.
+    pub fn digest(&self) -> &[u8; 32] {
+        &self.1
+    }
+
+    /// HTML a policy here made.
+    pub(crate) fn from_text(html: String) -> Html {
+        let digest = *blake3::hash(html.as_bytes()).as_bytes();
+        Html(html.into(), digest)
+    }
+
+    /// HTML this policy cleaned in an earlier build, read back from the build cache with its digest.
     ///
     /// The cache lives in the site's own `.roundtable/` folder, which is as trusted as its templates.
-    pub(crate) fn from_cache(html: String) -> Html {
-        Html(html.into())
+    pub(crate) fn from_cache(html: String, digest: [u8; 32]) -> Html {
+        Html(html.into(), digest)
     }
 
     /// This HTML with the address of each mention link (`<a class="mention" href="...">`, as the
@@ -56,7 +68,7 @@ impl Html {
             rest = &rest[end..];
         }
         out.push_str(rest);
-        Some(Html(out.into()))
+        Some(Html::from_text(out))
     }
 
     /// The text a reader sees, tags dropped and entities decoded, white space made single spaces.
@@ -103,9 +115,19 @@ fn skip_tag(html: &str) -> &str {
     ""
 }
 
+impl Default for Html {
+    fn default() -> Html {
+        Html::from_text(String::new())
+    }
+}
+
 impl Serialize for Html {
-    /// Reaches Tera as a string marked safe, so templates print it without `| safe`.
+    /// Reaches Tera as a string marked safe, so templates print it without `| safe`; a page key
+    /// takes its digest.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if super::key::hashing() {
+            return serializer.serialize_bytes(&self.1);
+        }
         tera::Value::safe_string(&self.0).serialize(serializer)
     }
 }
@@ -263,7 +285,7 @@ fn common<'a>(tags: &[&'a str]) -> Builder<'a> {
 pub fn member(html: &str, id_prefix: &str, pictures: &Pictures) -> Cleaned {
     let cleaned = MEMBER.clean(html).to_string();
     let (html, dropped) = finish_tags(&cleaned, Some((id_prefix, pictures)));
-    Cleaned { html: Html(xml_safe(html).into()), pictures_without_address: dropped }
+    Cleaned { html: Html::from_text(xml_safe(html)), pictures_without_address: dropped }
 }
 
 /// A text after cleaning, and how many of its pictures had no address (and were replaced by their
@@ -407,7 +429,7 @@ fn xml_safe(html: String) -> String {
 /// Cleans HTML made from a reading's Markdown.
 pub fn reading(html: &str) -> Cleaned {
     let (html, dropped) = finish_tags(&READING.clean(html).to_string(), None);
-    Cleaned { html: Html(xml_safe(html).into()), pictures_without_address: dropped }
+    Cleaned { html: Html::from_text(xml_safe(html)), pictures_without_address: dropped }
 }
 
 #[cfg(test)]

@@ -19,8 +19,9 @@ pub const TEXT_LIMIT: usize = 300;
 /// The version of the index format, bumped when a field changes meaning.
 const VERSION: u32 = 1;
 
-#[derive(Serialize)]
-struct Index<'a> {
+/// What the index holds, before its texts are cut: what its page key hashes.
+#[derive(Debug, Serialize)]
+pub struct Index<'a> {
     version: u32,
     text_limit: usize,
     people: Vec<Person<'a>>,
@@ -28,36 +29,55 @@ struct Index<'a> {
     comments: Vec<Comment<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 struct Person<'a> {
     name: &'a str,
     url: String,
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 struct Reading<'a> {
     title: &'a str,
     url: String,
     author: Option<usize>,
     date: String,
     tags: Vec<&'a str>,
-    text: String,
+    text: Text<'a>,
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 struct Comment<'a> {
     reading: usize,
     id: &'a str,
     author: Option<usize>,
     date: String,
-    text: String,
+    text: Text<'a>,
+}
+
+/// A text of the index: cut to `TEXT_LIMIT` characters only when the index is written.
+#[derive(Debug)]
+struct Text<'a>(&'a Html);
+
+impl Serialize for Text<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if super::key::hashing() {
+            // A page key takes the text it is cut from, by its digest, rather than cutting it.
+            return self.0.serialize(serializer);
+        }
+        serializer.serialize_str(&cut(self.0))
+    }
 }
 
 /// The JSON of the search index: one line, readings newest first, comments in thread order.
-pub fn index(views: &Views) -> Vec<u8> {
+pub fn to_json(index: &Index) -> Vec<u8> {
+    serde_json::to_vec(index).expect("the index is plain data")
+}
+
+/// What the search index holds.
+pub fn entries<'a>(views: &Views<'a>) -> Index<'a> {
     let site = views.site;
     let person = |id: Option<PersonId>| id.map(|p| p.0);
-    let index = Index {
+    Index {
         version: VERSION,
         text_limit: TEXT_LIMIT,
         people: site
@@ -75,7 +95,7 @@ pub fn index(views: &Views) -> Vec<u8> {
                 author: person(reading.author),
                 date: views.day(&reading.date),
                 tags: reading.tags.iter().map(|&t| site.tags[t].name.as_str()).collect(),
-                text: cut(&views.bodies.readings[r].content),
+                text: Text(&views.bodies.readings[r].content),
             })
             .collect(),
         comments: site
@@ -89,12 +109,11 @@ pub fn index(views: &Views) -> Vec<u8> {
                     id: &comment.id,
                     author: person(comment.author),
                     date: views.day(&comment.date),
-                    text: cut(&views.bodies.comments[r][c]),
+                    text: Text(&views.bodies.comments[r][c]),
                 })
             })
             .collect(),
-    };
-    serde_json::to_vec(&index).expect("the index is plain data")
+    }
 }
 
 /// The text of `html`, cut after `TEXT_LIMIT` characters at the last word that fits.

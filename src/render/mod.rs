@@ -80,6 +80,8 @@ impl<'a> Renderer<'a> {
         let views = self.views.at(job.links(self.views.site));
         let mut hasher = key::KeyHasher::from_hasher(self.theme_key.clone());
         hasher.bytes(job.template().as_bytes());
+        let site = views.site();
+        hasher.value(&site);
         if job == PageJob::SearchIndex {
             let index = search::entries(&views);
             hasher.value(&index);
@@ -87,8 +89,6 @@ impl<'a> Renderer<'a> {
             let bytes = (!at_hand(&path, &key)).then(|| search::to_json(&index));
             return Ok(Made { path, key, bytes });
         }
-        let site = views.site();
-        hasher.value(&site);
         let page = job.typed_context(&views);
         hasher.value(&page);
         let key = hasher.finish();

@@ -5,16 +5,23 @@
 #   bench/run.sh [S|M|L|tiny|<readings>x<comments> ...]     (default: S M)
 #
 # Environment: RUNS (timed runs per build kind, default 5), EDITS (one-comment edits timed in
-# `serve`, default 5), SEED (generator seed, default 1).
+# `serve`, default 5), SEED (generator seed, default 1), HUGO (yes/no, default yes: the pairing
+# with Hugo below), COMPARE_HUGO (default ../shared/bench/compare_hugo.py).
 #
 # For each size the site is generated once into target/bench-sites/<size> (again only when the
 # generator's source or the seed changed), then these are timed, median of RUNS:
 #   cold       no cache, no output: the first build of a fresh checkout
 #   warm       cache present, output folder removed: every page rendered and written again
 #   no-change  cache and output present, nothing edited since the last build
-#   edit       `roundtable serve`: one comment's body edited, time from its "rebuilt N of M pages
-#              in X ms" line
-# and the search index: its size on disk, the time `build` spent making it (from the cold builds'
+#   one thread cache and output present, one thread file edited before each build
+#   edit       `roundtable serve`: one comment's body edited, time from the watcher seeing the
+#              save to the last file in place ("rebuilt N of M pages in X ms, Y ms after the edit")
+#
+# Then, for S, M and L, the pairing with Hugo: COMPARE_HUGO generates the same cohort as a
+# roundtable site and a Hugo site and times cold builds of the two in alternating pairs (RUNS
+# pairs); on that same site, RUNS roundtable builds after one thread file changed are timed and
+# set against Hugo's cold build. Hugo is installed with apt-get when missing (as root).
+# And the search index: its size on disk, the time `build` spent making it (from the cold builds'
 # "(search index X s)"), and the bytes Chromium fetches for the search page, a first query and a
 # later one (bench/search-bytes.mjs, served by python3 -m http.server, which does not compress;
 # needs /usr/bin/chromium and `npm ci` in tests/browser, else n/a).
@@ -94,6 +101,18 @@ row() {
                 printf "| %s | %s | %.2f s | %.2f s | %.0f MiB | %.0f | %.1f |\n", s, l, w, c, r / 1024, p / w0, b / 1e6 / w0}'
 }
 
+# Extends the last comment of the middle thread file of site $1 by one line (its file ends inside that
+# comment's body); the first call keeps a copy, put back by stop_serve.
+edit_thread() {
+    local site=$1 k=$2 thread
+    thread=$(find "$site/content" -name '*.comments.yaml' | sort | awk '{f[NR] = $0} END {print f[int((NR + 1) / 2)]}')
+    if [ -z "$EDITED" ]; then
+        cp -p "$thread" "$WORK/edited.bak"
+        EDITED=$thread
+    fi
+    printf '    Edited for the benchmark, round %d.\n' "$k" >>"$thread"
+}
+
 # Times EDITS one-comment edits in `serve`; prints the median and the slowest, in ms.
 serve_edits() {
     local site=$1 log=$WORK/serve.log port thread
@@ -101,17 +120,15 @@ serve_edits() {
     "$BIN" serve "${FUTURE[@]}" --root "$site" --port "$port" >"$log" 2>&1 &
     SERVE_PID=$!
     wait_rebuilt "$log" 1 600 || return 1
-    thread=$(find "$site/content" -name '*.comments.yaml' | sort | awk '{f[NR] = $0} END {print f[int((NR + 1) / 2)]}')
-    cp -p "$thread" "$WORK/edited.bak"
-    EDITED=$thread
     local seen k
     for k in $(seq "$EDITS"); do
         sleep 1 # let the watcher settle, so each edit is one change
         seen=$(rebuilt_lines "$log" | wc -l)
-        # The thread file ends inside its last comment's body, so this line extends that body.
-        printf '    Edited for the benchmark, round %d.\n' "$k" >>"$thread"
+        edit_thread "$site" "$k"
         wait_rebuilt "$log" $((seen + 1)) 60 || return 1
-        rebuilt_lines "$log" | sed -n "$((seen + 1))p" | sed -E 's/.* in ([0-9.]+) ms.*/\1/' >>"$WORK/edit"
+        # From the save to the last file in place; older builds print only the build's own time.
+        rebuilt_lines "$log" | sed -n "$((seen + 1))p" |
+            sed -E 's/.* ([0-9.]+) ms after the edit.*/\1/; s/.* in ([0-9.]+) ms.*/\1/' >>"$WORK/edit"
     done
 }
 
@@ -180,7 +197,7 @@ for size in "${SIZES[@]}"; do
         echo "$STAMP" >"$site.tmp/.gen-stamp"
         mv "$site.tmp" "$site"
     fi
-    rm -f "$WORK"/cold "$WORK"/warm "$WORK"/nochange "$WORK"/edit "$WORK"/indexing
+    rm -f "$WORK"/cold "$WORK"/warm "$WORK"/nochange "$WORK"/onethread "$WORK"/edit "$WORK"/indexing
     INPUT_BYTES=$(find "$site/content" "$site/site.yaml" "$site/authors.yaml" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
     no_cache=()
     [ "$HAS_CACHE" = yes ] && no_cache=(--no-cache)
@@ -202,6 +219,11 @@ $(search_row "$size" "$out")"
         for _ in $(seq "$RUNS"); do
             timed nochange --root "$site" --output "$out"
         done
+        for k in $(seq "$RUNS"); do
+            edit_thread "$site" "$k"
+            timed onethread --root "$site" --output "$out"
+        done
+        stop_serve
     fi
     edit_row="| $size | one-comment edit in serve | n/a | | | | |"
     if [ "$HAS_SERVE" = yes ] && serve_edits "$site"; then
@@ -214,9 +236,59 @@ $(search_row "$size" "$out")"
 $(row "$size" cold cold)
 $(row "$size" warm warm)
 $(row "$size" nochange no-change)
+$(row "$size" onethread "one thread changed")
 $edit_row"
     rm -rf "$out"
 done
+
+# The pairing with Hugo: its cold build against roundtable's cold build and its build after one
+# thread file changed, on the same generated cohort.
+HUGO=${HUGO:-yes}
+COMPARE_HUGO=${COMPARE_HUGO:-../shared/bench/compare_hugo.py}
+HUGO_TABLE=""
+if [ "$HUGO" = yes ] && [ ! -f "$COMPARE_HUGO" ]; then
+    echo "bench/run.sh: $COMPARE_HUGO is missing; set COMPARE_HUGO to pair with Hugo" >&2
+    HUGO=no
+fi
+if [ "$HUGO" = yes ] && ! command -v hugo >/dev/null; then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get install -y -qq hugo >/dev/null || { apt-get update -qq && apt-get install -y -qq hugo >/dev/null; }
+    else
+        echo "bench/run.sh: hugo is missing; install it (apt-get install -y hugo) to pair with Hugo" >&2
+        HUGO=no
+    fi
+fi
+if [ "$HUGO" = yes ]; then
+    HUGO_TABLE="| size | Hugo cold | roundtable cold | ratio (median of pairs) | roundtable, one thread changed | ratio to Hugo cold | roundtable peak |
+|---|---|---|---|---|---|---|"
+    for size in "${SIZES[@]}"; do
+        case $size in S | M | L) ;; *) continue ;; esac
+        python3 "$COMPARE_HUGO" --bin "$BIN" --size "$size" --runs "$RUNS" --root "$PWD/target/bench-hugo" >"$WORK/hugo" 2>"$WORK/hugo.err" || {
+            echo "bench/run.sh: compare_hugo.py failed:" >&2
+            cat "$WORK/hugo.err" >&2
+            continue
+        }
+        corpus=$(sed -n 's/.*corpus \(.*\)$/\1/p' "$WORK/hugo")
+        hugo_wall=$(awk '$1 == "hugo" {print $2}' "$WORK/hugo")
+        rt_wall=$(awk '$1 == "roundtable" {print $2}' "$WORK/hugo")
+        rt_peak=$(awk '$1 == "roundtable" {print $4}' "$WORK/hugo")
+        ratio=$(sed -n 's/^ratio roundtable\/hugo wall median: //p' "$WORK/hugo")
+        site=$corpus/site
+        out=$WORK/hugo-out
+        rm -f "$WORK/onethread"
+        "$BIN" -q build "${FUTURE[@]}" --root "$site" --output "$out" 2>/dev/null # fills the cache
+        for k in $(seq "$RUNS"); do
+            edit_thread "$site" "$k"
+            timed onethread --root "$site" --output "$out"
+        done
+        stop_serve
+        rm -rf "$out" "$site/.roundtable"
+        one=$(cut -d' ' -f1 "$WORK/onethread" | median)
+        HUGO_TABLE="$HUGO_TABLE
+$(awk -v s="$size" -v h="$hugo_wall" -v c="$rt_wall" -v r="$ratio" -v o="$one" -v p="$rt_peak" \
+            'BEGIN {printf "| %s | %.2f s | %.2f s | %s | %.2f s | %.3f | %.0f MiB |", s, h, c, r, o, o / h, p}')"
+    done
+fi
 
 MEMORY=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
 MODEL=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
@@ -231,7 +303,11 @@ $TABLE
 
 Search (bytes on the wire, uncompressed by the server; first query \`trust\`, later \`feedback\`):
 
-$SEARCH_TABLE"
+$SEARCH_TABLE
+${HUGO_TABLE:+
+Paired with Hugo ($(hugo version 2>/dev/null | cut -d' ' -f2); \`$COMPARE_HUGO\`, its own generated cohort; wall times, medians of $RUNS):
+
+$HUGO_TABLE}"
 echo "$REPORT"
 mkdir -p bench
 # Appended, so that runs of different sizes on one day stay side by side.

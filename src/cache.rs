@@ -18,7 +18,7 @@ use crate::render::sanitize::Html;
 /// Where the cache lives, relative to the site folder.
 pub const CACHE_FILE: &str = ".roundtable/cache/bodies.bin";
 
-const MAGIC: &[u8] = b"roundtable body cache 2\n";
+const MAGIC: &[u8] = b"roundtable body cache 3\n";
 
 /// The code whose behaviour decides what a cached text looks like.
 ///
@@ -27,6 +27,7 @@ const MAGIC: &[u8] = b"roundtable body cache 2\n";
 const POLICY_SOURCES: &[&str] = &[
     env!("CARGO_PKG_VERSION"),
     include_str!("render/markdown.rs"),
+    include_str!("render/markdown/pictures.rs"),
     include_str!("render/sanitize.rs"),
     include_str!("render/nesting.rs"),
     include_str!("render/bodies.rs"),
@@ -62,83 +63,255 @@ pub struct Cleaned {
 /// Cleaned texts by key.
 #[derive(Debug, Default)]
 pub struct BodyCache {
-    entries: HashMap<Key, Cleaned>,
+    shards: Shards<Cleaned>,
 }
 
 impl BodyCache {
-    /// A cache from texts cleaned in this process.
-    pub fn from_entries(entries: impl IntoIterator<Item = (Key, Cleaned)>) -> BodyCache {
-        BodyCache { entries: entries.into_iter().collect() }
+    /// The texts of this build, `entries`, as the cache that follows `self`: only files whose keys
+    /// changed need writing.
+    pub fn next(&self, entries: impl IntoIterator<Item = (Key, Cleaned)>) -> BodyCache {
+        BodyCache { shards: Shards::next(&self.shards, entries.into_iter().map(|(k, v)| (k.0, v)).collect()) }
     }
 
     /// The cleaned text of `key`, if an earlier build made it.
     pub fn get(&self, key: &Key) -> Option<Cleaned> {
-        self.entries.get(key).cloned()
+        self.shards.entries.get(&key.0).cloned()
     }
 
     /// How many texts it holds.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.shards.entries.len()
     }
 
     /// Whether it holds nothing.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.shards.entries.is_empty()
+    }
+
+    /// Whether some of its files on disk do not hold what it does.
+    pub fn is_stale(&self) -> bool {
+        self.shards.is_stale()
     }
 
     /// Reads the cache of the site in `root`; a missing or outdated one is empty, a damaged one is a warning.
-    pub fn load(root: &Path) -> (BodyCache, Option<Diagnostic>) {
-        let path = root.join(CACHE_FILE);
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(_) => return (BodyCache::default(), None),
-        };
-        match decode(&bytes) {
-            Decoded::Entries(entries) => (BodyCache { entries }, None),
-            Decoded::Outdated => (BodyCache::default(), None),
-            Decoded::Damaged => {
-                let warning = Diagnostic::warning(Span::file(CACHE_FILE), "the build cache is damaged and was ignored")
-                    .with_help("nothing to do: this build starts afresh and writes a new cache");
-                (BodyCache::default(), Some(warning))
-            }
-        }
+    pub fn load(root: &Path) -> (BodyCache, Vec<Diagnostic>) {
+        let (shards, warnings) = Shards::load(root, CACHE_FILE, MAGIC, fingerprint(), decode);
+        (BodyCache { shards }, warnings)
     }
 
-    /// Writes the cache of the site in `root`, replacing the old file in one step.
-    pub fn save(&self, root: &Path) -> io::Result<()> {
-        let path = root.join(CACHE_FILE);
-        let folder = path.parent().expect("the cache file is in a folder");
+    /// Writes the files of the cache of the site in `root` that changed, each replaced in one step.
+    pub fn save(&mut self, root: &Path) -> io::Result<()> {
+        self.shards.save(root, CACHE_FILE, MAGIC, fingerprint(), |file, key, cleaned| {
+            file.put(key)?;
+            // The digest is kept, so that a warm build need not hash every text again for page keys.
+            file.put(cleaned.html.digest())?;
+            file.put_text(cleaned.html.as_str())?;
+            file.put_number(cleaned.mentions.len())?;
+            cleaned.mentions.iter().try_for_each(|person| file.put_number(person.0))
+        })
+    }
+}
+
+/// How many files a cache is split into, by the first byte of each entry's key, so that an edit
+/// rewrites only the few files its old and new keys fall in.
+pub(crate) const SHARDS: usize = 16;
+
+/// A cache's entries by key, split into [`SHARDS`] files.
+#[derive(Debug)]
+pub(crate) struct Shards<V> {
+    /// Every entry.
+    pub(crate) entries: HashMap<[u8; 32], V>,
+    /// Which files do not hold what `entries` does.
+    stale: [bool; SHARDS],
+}
+
+impl<V> Default for Shards<V> {
+    fn default() -> Self {
+        Shards { entries: HashMap::new(), stale: [true; SHARDS] }
+    }
+}
+
+fn shard(key: &[u8; 32]) -> usize {
+    usize::from(key[0]) % SHARDS
+}
+
+/// The file of one shard of the cache `file`: `.roundtable/cache/bodies.bin` gives `bodies-03.bin`.
+pub(crate) fn shard_file(file: &str, shard: usize) -> String {
+    format!("{}-{shard:02}.bin", file.strip_suffix(".bin").unwrap_or(file))
+}
+
+impl<V: Send + Sync> Shards<V> {
+    /// This build's `entries`, following `before`: a shard that gained or lost a key is stale.
+    pub(crate) fn next(before: &Shards<V>, entries: HashMap<[u8; 32], V>) -> Shards<V> {
+        let mut stale = before.stale;
+        let gained = entries.keys().filter(|key| !before.entries.contains_key(*key));
+        let lost = before.entries.keys().filter(|key| !entries.contains_key(*key));
+        gained.chain(lost).for_each(|key| stale[shard(key)] = true);
+        Shards { entries, stale }
+    }
+
+    /// Lets go of every entry and counts the files as written: for a process that will not ask again.
+    pub(crate) fn release(&mut self) {
+        self.entries.clear();
+        self.stale = [false; SHARDS];
+    }
+
+    /// Whether some shard needs writing.
+    pub(crate) fn is_stale(&self) -> bool {
+        self.stale.contains(&true)
+    }
+
+    /// Reads every shard of the cache `file`, in parallel; `decode` reads one shard's entries.
+    pub(crate) fn load(
+        root: &Path,
+        file: &str,
+        magic: &[u8],
+        fingerprint: [u8; 32],
+        decode: impl Fn(&[u8]) -> Option<Vec<([u8; 32], V)>> + Sync,
+    ) -> (Shards<V>, Vec<Diagnostic>) {
+        use rayon::prelude::*;
+        let read: Vec<_> = (0..SHARDS)
+            .into_par_iter()
+            .map(|i| read_checked(root, &shard_file(file, i), magic, fingerprint, &decode))
+            .collect();
+        let mut shards = Shards::default();
+        let mut warnings = Vec::new();
+        for (i, (entries, warning)) in read.into_iter().enumerate() {
+            warnings.extend(warning);
+            if let Some(entries) = entries {
+                shards.stale[i] = false;
+                shards.entries.extend(entries);
+            }
+        }
+        (shards, warnings)
+    }
+
+    /// Writes the stale shards, in parallel; `encode` writes one entry.
+    pub(crate) fn save(
+        &mut self,
+        root: &Path,
+        file: &str,
+        magic: &[u8],
+        fingerprint: [u8; 32],
+        encode: impl Fn(&mut CheckedFile, &[u8; 32], &V) -> io::Result<()> + Sync,
+    ) -> io::Result<()> {
+        use rayon::prelude::*;
+        let entries = &self.entries;
+        let stale: Vec<usize> = (0..SHARDS).filter(|&i| self.stale[i]).collect();
+        let written: Vec<(usize, io::Result<()>)> = stale
+            .into_par_iter()
+            .map(|i| {
+                let result = (|| {
+                    let mut out = CheckedFile::create(&root.join(shard_file(file, i)), magic, fingerprint)?;
+                    for (key, value) in entries.iter().filter(|(key, _)| shard(key) == i) {
+                        encode(&mut out, key, value)?;
+                    }
+                    out.finish()
+                })();
+                (i, result)
+            })
+            .collect();
+        let mut outcome = Ok(());
+        for (i, result) in written {
+            match result {
+                Ok(()) => self.stale[i] = false,
+                Err(error) => outcome = Err(error),
+            }
+        }
+        outcome
+    }
+}
+
+/// A cache file being written: magic, fingerprint, entries, then a checksum of all before it.
+///
+/// It goes to a temporary file renamed into place at the end, so a reader sees the old file or the new one.
+pub(crate) struct CheckedFile {
+    file: io::BufWriter<fs::File>,
+    checksum: blake3::Hasher,
+    temporary: PathBuf,
+    path: PathBuf,
+}
+
+impl CheckedFile {
+    /// Starts the file at `path` (its folder is made) with `magic` and the `fingerprint` of the code that wrote it.
+    pub(crate) fn create(path: &Path, magic: &[u8], fingerprint: [u8; 32]) -> io::Result<CheckedFile> {
+        let folder = path.parent().expect("a cache file is in a folder");
         fs::create_dir_all(folder)?;
-        let temporary = folder.join(format!("bodies.bin.{}.tmp", std::process::id()));
-        let written = self.write_to(&temporary).and_then(|()| fs::rename(&temporary, &path));
-        if written.is_err() {
-            let _ = fs::remove_file(&temporary);
-        }
-        written
+        let name = path.file_name().expect("named").to_string_lossy();
+        let temporary = folder.join(format!(".{name}.{}.tmp", std::process::id()));
+        let file = io::BufWriter::new(fs::File::create(&temporary)?);
+        let mut written = CheckedFile { file, checksum: blake3::Hasher::new(), temporary, path: path.to_path_buf() };
+        written.put(magic)?;
+        written.put(&fingerprint)?;
+        Ok(written)
     }
 
-    fn write_to(&self, path: &PathBuf) -> io::Result<()> {
-        let mut file = io::BufWriter::new(fs::File::create(path)?);
-        let mut checksum = blake3::Hasher::new();
-        let mut put = |bytes: &[u8]| {
-            checksum.update(bytes);
-            file.write_all(bytes)
-        };
-        put(MAGIC)?;
-        put(&fingerprint())?;
-        for (key, cleaned) in &self.entries {
-            let html = cleaned.html.as_str();
-            put(&key.0)?;
-            put(&(html.len() as u64).to_le_bytes())?;
-            put(html.as_bytes())?;
-            put(&(cleaned.mentions.len() as u64).to_le_bytes())?;
-            for person in &cleaned.mentions {
-                put(&(person.0 as u64).to_le_bytes())?;
-            }
+    /// Appends bytes.
+    pub(crate) fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.checksum.update(bytes);
+        let result = self.file.write_all(bytes);
+        if result.is_err() {
+            let _ = fs::remove_file(&self.temporary);
         }
-        let sum = *checksum.finalize().as_bytes();
-        file.write_all(&sum)?;
-        file.into_inner().map_err(io::IntoInnerError::into_error)?.sync_all()
+        result
+    }
+
+    /// Appends a number as a little-endian u64.
+    pub(crate) fn put_number(&mut self, number: usize) -> io::Result<()> {
+        self.put(&(number as u64).to_le_bytes())
+    }
+
+    /// Appends a text: its length, then its UTF-8 bytes.
+    pub(crate) fn put_text(&mut self, text: &str) -> io::Result<()> {
+        self.put_number(text.len())?;
+        self.put(text.as_bytes())
+    }
+
+    /// Writes the checksum, syncs and renames the file into place.
+    pub(crate) fn finish(mut self) -> io::Result<()> {
+        let sum = *self.checksum.finalize().as_bytes();
+        let result = (|| {
+            self.file.write_all(&sum)?;
+            // Not synced: a cache file cut short by a crash fails its checksum and costs one cold build.
+            self.file.flush()?;
+            fs::rename(&self.temporary, &self.path)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&self.temporary);
+        }
+        result
+    }
+}
+
+/// Reads a cache file written by [`CheckedFile`] and decodes its entries with `decode`.
+///
+/// A missing file or one from other code is `None` without a warning; a damaged one (bad magic or
+/// checksum, or entries `decode` refuses) is `None` with a warning naming `file`.
+pub(crate) fn read_checked<T>(
+    root: &Path,
+    file: &str,
+    magic: &[u8],
+    fingerprint: [u8; 32],
+    decode: impl Fn(&[u8]) -> Option<T>,
+) -> (Option<T>, Option<Diagnostic>) {
+    let Ok(bytes) = fs::read(root.join(file)) else { return (None, None) };
+    let damaged = || {
+        Diagnostic::warning(Span::file(file), "the build cache is damaged and was ignored")
+            .with_help("nothing to do: this build starts afresh and writes a new cache")
+    };
+    let Some(body_len) = bytes.len().checked_sub(32) else { return (None, Some(damaged())) };
+    let (body, sum) = bytes.split_at(body_len);
+    let Some(rest) = body.strip_prefix(magic) else { return (None, Some(damaged())) };
+    if blake3::hash(body).as_bytes() != sum {
+        return (None, Some(damaged()));
+    }
+    let Some((stamp, entries)) = rest.split_first_chunk::<32>() else { return (None, Some(damaged())) };
+    if *stamp != fingerprint {
+        return (None, None);
+    }
+    match decode(entries) {
+        Some(value) => (Some(value), None),
+        None => (None, Some(damaged())),
     }
 }
 
@@ -151,51 +324,33 @@ fn fingerprint() -> [u8; 32] {
     *hasher.finalize().as_bytes()
 }
 
-enum Decoded {
-    Entries(HashMap<Key, Cleaned>),
-    Outdated,
-    Damaged,
-}
-
-/// Layout: magic, fingerprint, then (key, length, UTF-8 text, count, person ids) entries, then a checksum
-/// of all before it. Numbers are little-endian u64.
-fn decode(bytes: &[u8]) -> Decoded {
-    let Some(body_len) = bytes.len().checked_sub(32) else { return Decoded::Damaged };
-    let (body, sum) = bytes.split_at(body_len);
-    let Some(rest) = body.strip_prefix(MAGIC) else { return Decoded::Damaged };
-    if blake3::hash(body).as_bytes() != sum {
-        return Decoded::Damaged;
-    }
-    let Some((stamp, mut rest)) = rest.split_first_chunk::<32>() else { return Decoded::Damaged };
-    if *stamp != fingerprint() {
-        return Decoded::Outdated;
-    }
-    let mut entries = HashMap::new();
+/// Entries: (key, digest of the text, length, UTF-8 text, count, person ids). Numbers are
+/// little-endian u64.
+fn decode(mut rest: &[u8]) -> Option<Vec<([u8; 32], Cleaned)>> {
+    let mut entries = Vec::new();
     while !rest.is_empty() {
-        let Some((key, after)) = rest.split_first_chunk::<32>() else { return Decoded::Damaged };
-        let Some((text, after)) = take_text(after) else { return Decoded::Damaged };
-        let Some((count, mut after)) = take_number(after) else { return Decoded::Damaged };
-        let mut mentions = Vec::new();
-        for _ in 0..count.min(after.len() / 8) {
-            let Some((person, next)) = take_number(after) else { return Decoded::Damaged };
+        let (key, after) = rest.split_first_chunk::<32>()?;
+        let (digest, after) = after.split_first_chunk::<32>()?;
+        let (text, after) = take_text(after)?;
+        let (count, mut after) = take_number(after)?;
+        let mut mentions = Vec::with_capacity(count.min(after.len() / 8));
+        for _ in 0..count {
+            let (person, next) = take_number(after)?;
             mentions.push(PersonId(person));
             after = next;
         }
-        if mentions.len() != count {
-            return Decoded::Damaged;
-        }
-        entries.insert(Key(*key), Cleaned { html: Html::from_cache(text.to_owned()), mentions });
+        entries.push((*key, Cleaned { html: Html::from_cache(text.to_owned(), *digest), mentions }));
         rest = after;
     }
-    Decoded::Entries(entries)
+    Some(entries)
 }
 
-fn take_number(bytes: &[u8]) -> Option<(usize, &[u8])> {
+pub(crate) fn take_number(bytes: &[u8]) -> Option<(usize, &[u8])> {
     let (number, rest) = bytes.split_first_chunk::<8>()?;
     Some((usize::try_from(u64::from_le_bytes(*number)).ok()?, rest))
 }
 
-fn take_text(bytes: &[u8]) -> Option<(&str, &[u8])> {
+pub(crate) fn take_text(bytes: &[u8]) -> Option<(&str, &[u8])> {
     let (len, rest) = take_number(bytes)?;
     let (text, rest) = rest.split_at_checked(len)?;
     Some((std::str::from_utf8(text).ok()?, rest))
@@ -206,8 +361,8 @@ mod tests {
     use super::*;
 
     fn sample() -> BodyCache {
-        let cleaned = |s: &str, mentions: Vec<PersonId>| Cleaned { html: Html::from_cache(s.to_owned()), mentions };
-        BodyCache::from_entries([
+        let cleaned = |s: &str, mentions: Vec<PersonId>| Cleaned { html: Html::from_text(s.to_owned()), mentions };
+        BodyCache::default().next([
             (Key::of("ugc-c1-", b"", "Hello"), cleaned("<p>Hello</p>", vec![])),
             (Key::of("ugc-c2-", b"", "Bonjour @Ann"), cleaned("<p>Bonjour ü @Ann</p>", vec![PersonId(3), PersonId(0)])),
         ])
@@ -224,48 +379,73 @@ mod tests {
         assert_ne!(Key::of("ab", b"", "c"), Key::of("a", b"", "bc"));
     }
 
+    /// The shard file `key` is kept in.
+    fn file_of(root: &Path, key: &Key) -> PathBuf {
+        root.join(shard_file(CACHE_FILE, shard(&key.0)))
+    }
+
     #[test]
     fn a_saved_cache_loads_back() {
         let root = tempfile::tempdir().unwrap();
         sample().save(root.path()).unwrap();
-        let (loaded, warning) = BodyCache::load(root.path());
-        assert!(warning.is_none());
+        let (loaded, warnings) = BodyCache::load(root.path());
+        assert!(warnings.is_empty() && !loaded.is_stale());
         assert_eq!(loaded.len(), 2);
         let key = Key::of("ugc-c2-", b"", "Bonjour @Ann");
         let cleaned = loaded.get(&key).unwrap();
         assert_eq!(cleaned.html.as_str(), "<p>Bonjour ü @Ann</p>");
+        assert_eq!(cleaned.html, Html::from_text("<p>Bonjour ü @Ann</p>".to_owned()), "its digest comes back too");
         assert_eq!(cleaned.mentions, [PersonId(3), PersonId(0)]);
+    }
+
+    #[test]
+    fn only_the_files_of_changed_keys_are_written_again() {
+        let root = tempfile::tempdir().unwrap();
+        let mut first = sample();
+        first.save(root.path()).unwrap();
+        let (loaded, _) = BodyCache::load(root.path());
+        let kept = Key::of("ugc-c1-", b"", "Hello");
+        let added = (0..).map(|i| Key::of("ugc-c3-", b"", &format!("New {i}"))).find(|k| shard(&k.0) != shard(&kept.0));
+        let added = added.unwrap();
+        let mut next = loaded.next([(kept, loaded.get(&kept).unwrap()), (added, Cleaned::default())]);
+        let untouched = file_of(root.path(), &kept);
+        fs::write(&untouched, b"left alone").unwrap();
+        next.save(root.path()).unwrap();
+        assert_eq!(fs::read(&untouched).unwrap(), b"left alone", "a shard whose keys did not change is not written");
+        assert!(file_of(root.path(), &added).is_file());
     }
 
     #[test]
     fn a_missing_cache_is_empty_without_a_warning() {
         let root = tempfile::tempdir().unwrap();
-        let (loaded, warning) = BodyCache::load(root.path());
-        assert!(loaded.is_empty() && warning.is_none());
+        let (loaded, warnings) = BodyCache::load(root.path());
+        assert!(loaded.is_empty() && warnings.is_empty() && loaded.is_stale());
     }
 
     #[test]
-    fn any_damage_is_a_warning_and_an_empty_cache() {
+    fn any_damage_is_a_warning_and_loses_only_its_file() {
         let root = tempfile::tempdir().unwrap();
         sample().save(root.path()).unwrap();
-        let path = root.path().join(CACHE_FILE);
+        let key = Key::of("ugc-c1-", b"", "Hello");
+        let path = file_of(root.path(), &key);
         let good = fs::read(&path).unwrap();
         let mut flipped = good.clone();
         flipped[MAGIC.len() + 40] ^= 1;
         for damaged in [flipped, good[..good.len() - 5].to_vec(), Vec::new(), b"not a cache".to_vec()] {
             fs::write(&path, &damaged).unwrap();
-            let (loaded, warning) = BodyCache::load(root.path());
-            assert!(loaded.is_empty());
-            assert!(warning.unwrap().message.contains("damaged"));
+            let (loaded, warnings) = BodyCache::load(root.path());
+            assert!(loaded.get(&key).is_none());
+            assert!(warnings[0].message.contains("damaged"));
+            assert!(loaded.is_stale());
         }
     }
 
     #[test]
     fn a_cache_from_other_code_is_outdated_not_damaged() {
-        let mut body = MAGIC.to_vec();
-        body.extend([0u8; 32]);
-        let sum = *blake3::hash(&body).as_bytes();
-        body.extend(sum);
-        assert!(matches!(decode(&body), Decoded::Outdated));
+        let root = tempfile::tempdir().unwrap();
+        let file = CheckedFile::create(&root.path().join(shard_file(CACHE_FILE, 0)), MAGIC, [0; 32]).unwrap();
+        file.finish().unwrap();
+        let (loaded, warnings) = BodyCache::load(root.path());
+        assert!(loaded.is_empty() && warnings.is_empty());
     }
 }

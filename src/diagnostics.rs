@@ -17,7 +17,7 @@ pub enum Severity {
 }
 
 /// A place in a source file: a path relative to the site root, 1-based line and column.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     /// The file, relative to the site root.
     pub path: PathBuf,

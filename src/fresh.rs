@@ -34,15 +34,24 @@ pub fn inputs(options: &BuildOptions) -> String {
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let settings = (&options.base_url, options.drafts, options.future, options.pending, absolute(&options.output));
     hasher.update(format!("{settings:?}").as_bytes());
-    if let Ok(program) = std::env::current_exe() {
-        stamp_files(&mut hasher, &program, &program);
-    }
+    hasher.update(&program());
     for name in
         ["site.yaml", "site.yml", "authors.yaml", "authors.yml", "content", "templates", "static", "themes", "i18n"]
     {
         stamp_files(&mut hasher, &options.root, &options.root.join(name));
     }
     hasher.finalize().to_hex().to_string()
+}
+
+/// The stamp of the running `roundtable` program (path, size, modification time): a new build of it may
+/// make other pages from the same files.
+pub fn program() -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    if let Ok(program) = std::env::current_exe() {
+        stamp_files(&mut hasher, &program, &program);
+    }
+    *hasher.finalize().as_bytes()
 }
 
 /// The stamp of the output folder as a build left it.
@@ -105,6 +114,8 @@ impl Record {
             files,
             texts: 0,
             cleaned: 0,
+            rendered: 0,
+            written: 0,
             scheduled: self.scheduled.clone(),
             warnings: Vec::new(),
             elapsed: Default::default(),

@@ -69,6 +69,12 @@ pub struct Language {
     strings: BTreeMap<String, Text>,
     english: BTreeMap<String, Text>,
     names: Names,
+    /// Whether any translation file (built in or the site's) exists for it.
+    has_file: bool,
+    /// The lists of `dates:` it lacks, written in English (`dates.months`).
+    untranslated_dates: Vec<&'static str>,
+    /// Strings the site's file adds that English does not have, with that file and their line.
+    added: Vec<(String, Span)>,
 }
 
 impl Default for Language {
@@ -87,10 +93,15 @@ impl Language {
             })
         };
         let english = builtin(FALLBACK).expect("English is built in");
-        let mut own = builtin(&code).unwrap_or_default();
+        let builtin_own = builtin(&code);
+        let has_file = builtin_own.is_some() || site_file.is_some();
+        let mut own = builtin_own.unwrap_or_default();
+        let mut added = Vec::new();
         if let Some((origin, text)) = site_file {
             match crate::load::yaml::parse::<File>(Path::new(origin), text, 1) {
                 Ok(site) => {
+                    let new = site.strings.keys().filter(|key| !english.strings.contains_key(*key));
+                    added = new.map(|key| (key.clone(), key_span(origin, text, key))).collect();
                     own.strings.extend(site.strings);
                     let dates = &mut own.dates;
                     for (mine, theirs) in [
@@ -107,6 +118,16 @@ impl Language {
                 Err(problem) => problems.push(problem),
             }
         }
+        let dates = &own.dates;
+        let untranslated_dates = [
+            ("dates.months", dates.months.is_none()),
+            ("dates.months_short", dates.months_short.is_none()),
+            ("dates.weekdays", dates.weekdays.is_none()),
+            ("dates.weekdays_short", dates.weekdays_short.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(key, missing)| missing.then_some(key))
+        .collect();
         let names = Names {
             months: pick(own.dates.months, &english.dates.months, 12, "months", site_file, problems),
             months_short: pick(
@@ -127,7 +148,7 @@ impl Language {
                 problems,
             ),
         };
-        Language { code, strings: own.strings, english: english.strings, names }
+        Language { code, strings: own.strings, english: english.strings, names, has_file, untranslated_dates, added }
     }
 
     /// The string `key`, its `{n}` the count `n` (which also picks its form) and each `{name}` of `args`
@@ -146,14 +167,12 @@ impl Language {
             }
             (Text::Counted { other, .. }, None) => other,
         };
-        let mut out = chosen.clone();
-        if let Some(n) = n {
-            out = out.replace("{n}", &n.to_string());
-        }
-        for (name, value) in args {
-            out = out.replace(&format!("{{{name}}}"), value);
-        }
-        Some(out)
+        let count = n.map(|n| n.to_string());
+        let value = |name: &str| match (name, &count) {
+            ("n", Some(count)) => Some(count.as_str()),
+            _ => args.iter().find(|(key, _)| *key == name).map(|(_, value)| *value),
+        };
+        Some(fill(chosen, value))
     }
 
     /// One form (`zero`, `one`, `other`) of a string with counts, its `{n}` left for a script to fill
@@ -183,6 +202,17 @@ impl Language {
         self.text(key, n, args).unwrap_or_else(|| key.to_string())
     }
 
+    /// A person's `role` as a label: the known roles translated, any other capitalised as written.
+    pub fn role_label(&self, role: &str) -> String {
+        match role.to_lowercase().as_str() {
+            known @ ("facilitator" | "member" | "guest") => self.say(&format!("role_{known}"), None, &[]),
+            _ => {
+                let mut chars = role.chars();
+                chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+            }
+        }
+    }
+
     /// The singular form: French counts 0 as singular, English does not.
     fn is_one(&self, n: i64) -> bool {
         match self.code.as_str() {
@@ -191,9 +221,11 @@ impl Language {
         }
     }
 
-    /// The English strings this language has no translation for, by key.
+    /// What this language has no translation for and writes in English: lists of `dates:` (as
+    /// `dates.months`), then strings, by key.
     pub fn untranslated(&self) -> Vec<&str> {
-        self.english.keys().filter(|k| !self.strings.contains_key(*k)).map(String::as_str).collect()
+        let strings = self.english.keys().filter(|k| !self.strings.contains_key(*k)).map(String::as_str);
+        self.untranslated_dates.iter().copied().chain(strings).collect()
     }
 
     /// The base language code, such as `fr`.
@@ -239,6 +271,29 @@ impl Language {
     }
 }
 
+/// `text` with each `{name}` that `value` knows replaced, in one pass: a filled-in value (a member's
+/// name) is never read again for blanks.
+fn fill<'v>(text: &str, value: impl Fn(&str) -> Option<&'v str>) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').and_then(|close| Some((close, value(&after[..close])?))) {
+            Some((close, filled)) => {
+                out.push_str(filled);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Gives `tera` the function `t` that writes `language`'s strings.
 pub fn register(tera: &mut tera::Tera, language: Language) {
     tera.register_function("t", move |kwargs: tera::Kwargs, _: &tera::State| translate(&language, &kwargs));
@@ -273,6 +328,43 @@ fn translate(language: &Language, kwargs: &tera::Kwargs) -> tera::TeraResult<Str
             language.code()
         ))
     })
+}
+
+/// Where `key:` is written in a translation file's `text`: the first line that starts with it.
+fn key_span(origin: &str, text: &str, key: &str) -> Span {
+    let found = text.lines().enumerate().find_map(|(number, line)| {
+        let indent = line.len() - line.trim_start().len();
+        let rest = line.trim_start().strip_prefix(key)?;
+        rest.trim_start().starts_with(':').then_some((number + 1, indent + 1))
+    });
+    found.map_or_else(|| Span::file(origin), |(line, column)| Span::new(origin, line, column))
+}
+
+/// The `check` warnings for strings a site's translation file adds that no template writes (most
+/// often a misspelt key, which changes nothing), given the text of every template in use.
+pub fn unused_strings_warnings<'t>(language: &Language, templates: impl Iterator<Item = &'t str>) -> Vec<Diagnostic> {
+    let templates: Vec<&str> = templates.collect();
+    let quoted = |key: &str| [format!("\"{key}\""), format!("'{key}'"), format!("`{key}`")];
+    let written = |key: &str| templates.iter().any(|t| quoted(key).iter().any(|q| t.contains(q.as_str())));
+    language
+        .added
+        .iter()
+        .filter(|(key, _)| !written(key))
+        .map(|(key, span)| {
+            let nearest = language
+                .english
+                .keys()
+                .map(|known| (strsim::levenshtein(known, key), known))
+                .filter(|(distance, _)| *distance <= 2)
+                .min()
+                .map(|(_, known)| format!("did you mean `{known}`? "))
+                .unwrap_or_default();
+            Diagnostic::warning(span.clone(), format!("no template writes the string `{key}`, so it changes nothing"))
+                .with_help(format!(
+                    "{nearest}the strings roundtable writes are those of the built-in en.yaml (see docs/format.md, Languages)"
+                ))
+        })
+        .collect()
 }
 
 /// `fr` from `fr-CA`, lowercased.
@@ -319,21 +411,31 @@ pub fn untranslated_warning(language: &Language) -> Option<Diagnostic> {
         return None;
     }
     let code = language.code();
+    let file = format!("i18n/{code}.yaml");
+    // The English file to start from is in the source and in docs/format.md's link.
+    let english = "roundtable's themes/default/i18n/en.yaml, linked from docs/format.md under Languages";
+    if !language.has_file {
+        return Some(
+            Diagnostic::warning(
+                Span::file(&file),
+                format!("there is no translation for `{code}`: every word the pages, the report and the digests write will be in English"),
+            )
+            .with_help(format!("create {file} with the `dates:` and `strings:` of {english}, translated")),
+        );
+    }
     let shown: Vec<&str> = missing.iter().take(8).copied().collect();
     let more =
         if missing.len() > shown.len() { format!(" and {} more", missing.len() - shown.len()) } else { String::new() };
     Some(
         Diagnostic::warning(
-            Span::file(format!("i18n/{code}.yaml")),
+            Span::file(&file),
             format!(
                 "{} strings have no translation in `{code}` and will be written in English: {}{more}",
                 missing.len(),
                 shown.join(", ")
             ),
         )
-        .with_help(format!(
-            "add them under `strings:` in i18n/{code}.yaml (copy the English ones from the built-in en.yaml and translate them)"
-        )),
+        .with_help(format!("add them to {file} (the English ones are in {english}), translated")),
     )
 }
 
@@ -362,6 +464,8 @@ mod tests {
         assert_eq!(fr.say("reply_count", Some(2), &[]), "2 réponses");
         assert_eq!(en.say("comment_count", Some(0), &[]), "No comments yet");
         assert_eq!(fr.say("comment_by", None, &[("name", "Ana")]), "Commentaire de Ana");
+        let tricky = en.say("comment_on", None, &[("name", "{reading} {n} {"), ("reading", "Trust")]);
+        assert_eq!(tricky, "{reading} {n} { on Trust", "a filled-in name is not filled in again");
     }
 
     #[test]
@@ -392,7 +496,26 @@ mod tests {
         let es = language("es");
         assert_eq!(es.say("people", None, &[]), "People");
         let warning = untranslated_warning(&es).unwrap();
-        assert!(warning.message.contains("will be written in English"), "{}", warning.message);
+        assert!(warning.message.starts_with("there is no translation for `es`"), "{}", warning.message);
+        assert!(warning.help.unwrap().starts_with("create i18n/es.yaml"));
         assert!(untranslated_warning(&language("fr")).is_none());
+        let partial = Language::new("es", Some(("i18n/es.yaml", "strings:\n  people: Personas\n")), &mut problems);
+        let untranslated = partial.untranslated();
+        assert_eq!(untranslated[..4], ["dates.months", "dates.months_short", "dates.weekdays", "dates.weekdays_short"]);
+        assert!(!untranslated.contains(&"people") && untranslated.contains(&"topics"));
+        let warning = untranslated_warning(&partial).unwrap();
+        assert!(warning.message.contains("will be written in English: dates.months,"), "{}", warning.message);
+    }
+
+    #[test]
+    fn a_string_no_template_writes_is_warned_of_at_its_line() {
+        let file = "strings:\n  people: Gens\n  peple: Gens\n  motto: Ensemble\n";
+        let fr = Language::new("fr", Some(("i18n/fr.yaml", file)), &mut Diagnostics::new());
+        let own_template = r#"<p>{{ t(key="motto") }}</p>"#;
+        let warnings = unused_strings_warnings(&fr, [own_template].into_iter());
+        assert_eq!(warnings.len(), 1, "`motto` is the site's template's own");
+        assert_eq!((warnings[0].span.line, warnings[0].span.column), (3, 3));
+        assert!(warnings[0].message.contains("`peple`"), "{}", warnings[0].message);
+        assert!(warnings[0].help.as_deref().unwrap().starts_with("did you mean `people`?"));
     }
 }

@@ -19,6 +19,7 @@ pub mod diagnostics;
 pub mod digest;
 pub mod fresh;
 pub mod import;
+pub mod incremental;
 pub mod ingest;
 pub mod language;
 pub mod load;
@@ -38,8 +39,8 @@ pub mod write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::cache::BodyCache;
 use crate::diagnostics::{relative, Diagnostic, Diagnostics, Severity, Span};
+use crate::incremental::{BuildState, LastOutput};
 use crate::render::Renderer;
 
 pub use diagnostics::Diagnostics as Problems;
@@ -85,8 +86,12 @@ pub struct BuildReport {
     pub people: usize,
     /// Tags.
     pub tags: usize,
-    /// Pages and feeds rendered.
+    /// Pages and feeds the site has.
     pub pages: usize,
+    /// Of those, how many were rendered; the others were unchanged since the last build.
+    pub rendered: usize,
+    /// Files written or copied; the others were taken unchanged from the last output.
+    pub written: usize,
     /// Files copied (theme and bundle files).
     pub files: usize,
     /// Members' texts (comments and bios).
@@ -106,6 +111,8 @@ pub struct BuildReport {
 }
 
 /// Builds the site and replaces the output folder; on any error the old output stays.
+///
+/// With `options.cache`, what the last build left in `.roundtable/cache/` is used and replaced.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     check_output_folder(options)?;
@@ -115,17 +122,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             return Ok(BuildReport { elapsed: started.elapsed(), ..report });
         }
     }
-    let staging = write::Staging::new(&options.output).map_err(|e| write::cannot_write(&options.output, &e))?;
-    let (mut report, cache) = run(options, Some(&staging), started)?;
-    staging.commit().map_err(|e| write::cannot_write(&options.output, &e))?;
-    if let Some(cache) = cache.filter(|_| options.cache) {
-        if let Err(error) = cache.save(&options.root) {
-            let warning =
-                Diagnostic::warning(Span::file(cache::CACHE_FILE), format!("cannot save the build cache: {error}"))
-                    .with_help("the site was built; the next build will just take longer");
-            report.warnings.push(warning);
-        }
+    let (mut state, damaged) = match options.cache {
+        true => BuildState::load(&options.root),
+        false => Default::default(),
+    };
+    if options.cache {
+        state.release_parsed_to = Some(options.root.clone());
     }
+    let mut report = build_with(options, &mut state)?;
+    report.warnings.extend(damaged);
+    if options.cache {
+        report.warnings.extend(state.save(&options.root));
+    }
+    report.warnings.extend(state.finish_removing());
     if let Some(inputs) = inputs {
         // With warnings, building again is how they are shown again.
         let record = report.warnings.is_empty().then(|| fresh::Record::of(options, inputs, &report));
@@ -134,35 +143,45 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     Ok(BuildReport { elapsed: started.elapsed(), ..report })
 }
 
-/// Runs every stage but writing and reports every problem.
-pub fn check(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
-    run(options, None, Instant::now()).map(|(report, _)| report)
+/// Builds the site into `options.output` with what `state` kept from the last build, and leaves this
+/// build's state there; `build` and every rebuild of `serve` go through here.
+///
+/// Pages whose context is unchanged and whose file is still in the output are linked, not rendered.
+/// On any error the old output and the state of the last good build stay.
+pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<BuildReport, Diagnostics> {
+    let started = Instant::now();
+    let staging = write::Staging::new(&options.output).map_err(|e| write::cannot_write(&options.output, &e))?;
+    let (mut report, written) = run(options, state, Some(&staging), started)?;
+    let old = staging.swap().map_err(|e| write::cannot_write(&options.output, &e))?;
+    state.output = Some(written);
+    report.warnings.extend(old.and_then(|old| state.remove_old_output(old)));
+    Ok(BuildReport { elapsed: started.elapsed(), ..report })
 }
 
-/// Runs the stages; the cache comes back when this build changed what it should hold.
+/// Runs every stage but writing and reports every problem.
+pub fn check(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    run(options, &mut BuildState::default(), None, Instant::now()).map(|(report, _)| report)
+}
+
+/// Runs the stages, keeping parsed readings and cleaned texts in `state`; returns what was written where.
 fn run(
     options: &BuildOptions,
+    state: &mut BuildState,
     staging: Option<&write::Staging>,
     started: Instant,
-) -> Result<(BuildReport, Option<BodyCache>), Diagnostics> {
+) -> Result<(BuildReport, LastOutput), Diagnostics> {
     let progress = &options.progress;
     let mut stage = progress::Stage::begin(progress, "load");
-    let (source, theme, mut problems) = load::load(&options.root);
-    let cache = match options.cache {
-        true => {
-            let (cache, damaged) = BodyCache::load(&options.root);
-            if let Some(warning) = damaged {
-                problems.push(warning);
-            }
-            cache
-        }
-        false => BodyCache::default(),
-    };
+    let (source, theme, mut problems) = load::load_cached(&options.root, &mut state.parsed);
     stage.next("resolve", format!("{} reading files", source.readings.len()));
-    let site = model::prepare::resolve_site(options, source, &mut problems)?;
+    let mut site = model::prepare::resolve_site(options, source, &mut problems)?;
+    // Only a site that resolves leaves parsed readings behind; they are right whatever happens next.
+    problems.extend(state.release_parsed().map(Diagnostics::from).unwrap_or_default());
     if staging.is_none() {
         // `check` is where a facilitator looks over the site: it also says what reads oddly.
-        let odd = language::untranslated_warning(&theme.language).into_iter();
+        let templates = theme.templates.values().map(|t| t.text.as_str());
+        let unused = language::unused_strings_warnings(&theme.language, templates);
+        let odd = language::untranslated_warning(&theme.language).into_iter().chain(unused);
         for warning in odd.chain(model::dates::comments_before_their_reading(&site)) {
             problems.push(warning);
         }
@@ -172,12 +191,12 @@ fn run(
         "clean texts",
         format!("{} readings, {comments} comments, {} people", site.readings.len(), site.people.len()),
     );
-    let bodies = render::bodies::render(&site, &cache).map_err(|found| problems.merged(found))?;
+    let mut bodies = render::bodies::render(&mut site, &state.bodies).map_err(|found| problems.merged(found))?;
     for warning in &bodies.warnings {
         problems.push(warning.clone());
     }
-    let cache_changed = bodies.cleaned > 0 || bodies.cache.len() != cache.len();
-    drop(cache);
+    // Cleaned texts are found by their hash, so this build's are right for the next whatever happens now.
+    state.bodies = std::mem::take(&mut bodies.cache);
     stage.next("render", format!("{} of {} texts converted and cleaned", bodies.cleaned, bodies.texts));
     let renderer = Renderer::new(&site, &bodies, &theme).map_err(|found| problems.merged(found))?;
     let jobs = render::plan(&site);
@@ -185,7 +204,10 @@ fn run(
     if problems.has_errors() {
         return Err(problems);
     }
-    problems.extend(render::all::render_all(&renderer, &jobs, &files, staging, &options.output, progress));
+    let folder = std::path::absolute(&options.output).unwrap_or_else(|_| options.output.clone());
+    let last = staging.and_then(|_| state.last_output(&folder));
+    let made = render::all::render_all(&renderer, &jobs, &files, staging, &options.output, last, progress);
+    problems.extend(made.failures);
     if problems.has_errors() {
         return Err(problems);
     }
@@ -211,6 +233,8 @@ fn run(
         people: site.people.len(),
         tags: site.tags.len(),
         pages: jobs.len(),
+        rendered: made.rendered,
+        written: made.written,
         files: files.len(),
         texts: bodies.texts,
         cleaned: bodies.cleaned,
@@ -220,7 +244,7 @@ fn run(
         indexing,
         up_to_date: false,
     };
-    Ok((report, cache_changed.then_some(bodies.cache)))
+    Ok((report, LastOutput { folder, files: made.files }))
 }
 
 /// Refuses an output folder that would swallow the site or someone's files.

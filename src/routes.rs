@@ -6,12 +6,15 @@
 //! ([`Route::url`]), the absolute one feeds and the sitemap use
 //! ([`Route::permalink`]) and the file that holds it ([`Route::output_path`]).
 //!
-//! Links are root-relative today. Every link a page shows is made by
-//! `render::context::Views::url` from a `Route`, so making links relative to
-//! the page that holds them (a site that works from `file://`) is one change
-//! there: give `Views` the route of the page being rendered and compute the
-//! link from the two paths. (`site`'s addresses, set once for every page, and
-//! mentions, baked into cleaned comments, would then move to the page too.)
+//! Links between the site's own files are relative ([`Links::From`]): a page
+//! links to another as `../../readings/trust/index.html`, naming the page's
+//! file, so the built folder works opened from the disk (where a link to a
+//! folder shows a directory listing), copied anywhere, or served from any
+//! folder of any host, whatever the base URL's path. The base URL is used only
+//! where an address must stand on its own: root-relative in `404.html`, which a
+//! host shows at every missing address ([`Links::Rooted`]), and absolute in
+//! feeds, the sitemap, canonical links, mails and printed addresses
+//! ([`Links::Absolute`], [`Route::permalink`]).
 //!
 //! Nothing here knows the model: callers pass the slugs and paths they have,
 //! so the scaffold commands (which never resolve a site) ask the same book.
@@ -28,6 +31,7 @@ const REPORT: &str = "report";
 const PAGE: &str = "page";
 const COMMENT_ANCHOR: &str = "comment-";
 const COMMENTS_FEED: &str = "comments.xml";
+const REPLIES_FEED: &str = "replies.xml";
 
 /// One address of the site.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -106,6 +110,11 @@ impl Route {
         Route::paged(&format!("{PEOPLE}/{slug}"), page)
     }
 
+    /// `/authors/<slug>/replies.xml`: replies to and mentions of one person, as a feed.
+    pub fn person_feed(slug: &str) -> Route {
+        Route::file(&format!("{PEOPLE}/{slug}/{REPLIES_FEED}"))
+    }
+
     /// `/authors/`, then `/authors/page/2/` and on: a page of the list of people, counted from 0.
     pub fn people_page(page: usize) -> Route {
         Route::paged(PEOPLE, page)
@@ -161,12 +170,28 @@ impl Route {
         Route::file(&format!("{REPORT}/{}", report_file(extension)))
     }
 
-    /// The address links use: from the host's root, with the base URL's path (`/cohort/readings/trust/`).
-    pub fn url(&self, base: &BaseUrl) -> String {
-        self.under(&base.root)
+    /// The address of this route in a link made from `links` (see [`Links`]).
+    pub fn link(&self, links: &Links) -> String {
+        match links {
+            Links::Rooted(prefix) | Links::Absolute(prefix) => self.under(prefix),
+            Links::From(here) => {
+                let file = self.output_path();
+                let fragment = self.anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default();
+                if file == here.output_path() {
+                    // The same page: an anchor alone moves within it; else its own file name.
+                    if fragment.is_empty() {
+                        file.rsplit('/').next().unwrap_or_default().to_string()
+                    } else {
+                        fragment
+                    }
+                } else {
+                    format!("{}{file}{fragment}", here.to_root())
+                }
+            }
+        }
     }
 
-    /// The absolute address, for feeds, the sitemap and `<link rel="canonical">`.
+    /// The absolute address, for feeds, the sitemap, `<link rel="canonical">`, mails and messages.
     pub fn permalink(&self, base: &BaseUrl) -> String {
         self.under(&base.absolute)
     }
@@ -179,9 +204,16 @@ impl Route {
     }
 
     /// The address from the site's root, with its anchor (`readings/trust/#comment-c1`): for the
-    /// search index, whose script resolves it against the root the page gives.
+    /// search index, whose script resolves it against the root the page gives (search needs a web
+    /// server, so folder addresses serve).
     pub fn from_root(&self) -> String {
         self.under("")
+    }
+
+    /// `../` once for each folder its file is in: the relative path from its file to the site's root.
+    fn to_root(&self) -> String {
+        let folder = self.output_path();
+        "../".repeat(folder.matches('/').count())
     }
 
     /// The element id it points at (`comment-c1`), if any.
@@ -202,6 +234,39 @@ impl Route {
     /// True for a page folder (what a sitemap lists), false for a file such as a feed or `404.html`.
     pub fn is_page(&self) -> bool {
         self.path.is_empty() || self.path.ends_with('/')
+    }
+}
+
+/// Where the links of a file start from, so that each kind of file gets the addresses that work for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Links {
+    /// From the site's own file at this route: relative paths naming each page's `index.html`.
+    From(Route),
+    /// From the host's root, with the base URL's path (`/cohort/readings/trust/`): for `404.html`,
+    /// which a host shows at any missing address, where a relative link would lead nowhere.
+    Rooted(String),
+    /// Absolute (`https://example.org/cohort/readings/trust/`): for feeds, the sitemap and anything
+    /// read away from the site.
+    Absolute(String),
+}
+
+impl Links {
+    /// Root-relative links for the site at `base`.
+    pub fn rooted(base: &BaseUrl) -> Links {
+        Links::Rooted(base.root.clone())
+    }
+
+    /// Absolute links for the site at `base`.
+    pub fn absolute(base: &BaseUrl) -> Links {
+        Links::Absolute(base.absolute.clone())
+    }
+
+    /// The site's root from here, ending in `/`: `../../`, `./` in the top folder, `/cohort/` when rooted.
+    pub fn root(&self) -> String {
+        match self {
+            Links::From(here) => Some(here.to_root()).filter(|up| !up.is_empty()).unwrap_or_else(|| "./".into()),
+            Links::Rooted(prefix) | Links::Absolute(prefix) => prefix.clone(),
+        }
     }
 }
 
@@ -227,19 +292,19 @@ mod tests {
     fn pages_are_folders_and_feeds_are_files() {
         let cohort = base("https://example.org/cohort/");
         let trust = Route::reading("readings/trust");
-        assert_eq!(trust.url(&cohort), "/cohort/readings/trust/");
+        assert_eq!(trust.link(&Links::rooted(&cohort)), "/cohort/readings/trust/");
         assert_eq!(trust.permalink(&cohort), "https://example.org/cohort/readings/trust/");
         assert_eq!(trust.output_path(), "readings/trust/index.html");
         assert!(trust.is_page());
         let home = Route::home();
-        assert_eq!((home.url(&cohort), home.output_path()), ("/cohort/".into(), "index.html".into()));
+        assert_eq!((home.link(&Links::rooted(&cohort)), home.output_path()), ("/cohort/".into(), "index.html".into()));
         let feed = Route::reading_feed("readings/trust");
-        assert_eq!(feed.url(&cohort), "/cohort/readings/trust/comments.xml");
+        assert_eq!(feed.link(&Links::rooted(&cohort)), "/cohort/readings/trust/comments.xml");
         assert_eq!(feed.output_path(), "readings/trust/comments.xml");
         let meta = Route::search_file("meta.json");
         assert!(!feed.is_page() && !Route::not_found().is_page() && !meta.is_page());
         assert_eq!(meta.output_path(), "search/meta.json");
-        assert_eq!(meta.url(&cohort), "/cohort/search/meta.json");
+        assert_eq!(meta.link(&Links::rooted(&cohort)), "/cohort/search/meta.json");
         assert_eq!(Route::comment("readings/trust", "c1").from_root(), "readings/trust/#comment-c1");
         assert_eq!(Route::search().output_path(), "search/index.html");
     }
@@ -247,21 +312,30 @@ mod tests {
     #[test]
     fn people_pages_are_numbered_from_two() {
         let root = base("/");
-        assert_eq!(Route::person("ana", 0).url(&root), "/authors/ana/");
-        assert_eq!(Route::person("ana", 1).url(&root), "/authors/ana/page/2/");
+        assert_eq!(Route::person("ana", 0).link(&Links::rooted(&root)), "/authors/ana/");
+        assert_eq!(Route::person("ana", 1).link(&Links::rooted(&root)), "/authors/ana/page/2/");
         assert_eq!(Route::person("ana", 1).output_path(), "authors/ana/page/2/index.html");
-        assert_eq!(Route::tag("trust").url(&root), "/tags/trust/");
+        assert_eq!(Route::tag("trust").link(&Links::rooted(&root)), "/tags/trust/");
+        let feed = Route::person_feed("ana");
+        assert_eq!(
+            (feed.link(&Links::rooted(&root)), feed.output_path()),
+            ("/authors/ana/replies.xml".into(), "authors/ana/replies.xml".into())
+        );
+        assert!(!feed.is_page(), "a feed is no page of the sitemap");
     }
 
     #[test]
     fn lists_are_paged_the_same_way() {
         let root = base("/cohort/");
         assert_eq!(Route::home_page(0), Route::home());
-        assert_eq!(Route::home_page(1).url(&root), "/cohort/page/2/");
-        assert_eq!(Route::section_page("term-1/week-2", 2).url(&root), "/cohort/term-1/week-2/page/3/");
+        assert_eq!(Route::home_page(1).link(&Links::rooted(&root)), "/cohort/page/2/");
+        assert_eq!(
+            Route::section_page("term-1/week-2", 2).link(&Links::rooted(&root)),
+            "/cohort/term-1/week-2/page/3/"
+        );
         assert_eq!(Route::section_page("readings", 0), Route::section("readings"));
         assert_eq!(Route::tag_page("trust", 1).output_path(), "tags/trust/page/2/index.html");
-        assert_eq!(Route::people_page(1).url(&root), "/cohort/authors/page/2/");
+        assert_eq!(Route::people_page(1).link(&Links::rooted(&root)), "/cohort/authors/page/2/");
         assert_eq!(Route::people_page(0), Route::people());
     }
 
@@ -269,10 +343,40 @@ mod tests {
     fn a_comment_is_an_anchor_on_its_reading() {
         let cohort = base("https://example.org/cohort/");
         let comment = Route::comment("readings/trust", "c1");
-        assert_eq!(comment.url(&cohort), "/cohort/readings/trust/#comment-c1");
+        assert_eq!(comment.link(&Links::rooted(&cohort)), "/cohort/readings/trust/#comment-c1");
         assert_eq!(comment.permalink(&cohort), "https://example.org/cohort/readings/trust/#comment-c1");
         assert_eq!(comment.anchor(), Some("comment-c1"));
         assert_eq!(comment.output_path(), "readings/trust/index.html");
+    }
+
+    #[test]
+    fn links_between_pages_are_relative_and_name_the_page_file() {
+        let from = |route: Route| Links::From(route);
+        let trust = from(Route::reading("readings/trust"));
+        assert_eq!(Route::reading("readings/care").link(&trust), "../../readings/care/index.html");
+        assert_eq!(Route::home().link(&trust), "../../index.html");
+        assert_eq!(Route::comment("readings/trust", "c1").link(&trust), "#comment-c1");
+        assert_eq!(Route::reading("readings/trust").link(&trust), "index.html");
+        assert_eq!(Route::comment("readings/care", "c2").link(&trust), "../../readings/care/index.html#comment-c2");
+        assert_eq!(Route::reading_feed("readings/trust").link(&trust), "../../readings/trust/comments.xml");
+        let home = from(Route::home());
+        assert_eq!(Route::person("ana", 1).link(&home), "authors/ana/page/2/index.html");
+        assert_eq!(Route::home_page(1).link(&home), "page/2/index.html");
+        assert_eq!(Route::home().link(&from(Route::home_page(1))), "../../index.html");
+        assert_eq!(Route::search_file("meta.json").link(&from(Route::search())), "../search/meta.json");
+        let report = from(Route::report("html"));
+        assert_eq!(Route::comment("readings/trust", "c1").link(&report), "../readings/trust/index.html#comment-c1");
+    }
+
+    #[test]
+    fn the_root_is_a_relative_path_unless_rooted_or_absolute() {
+        let cohort = base("https://example.org/cohort/");
+        assert_eq!(Links::From(Route::home()).root(), "./");
+        assert_eq!(Links::From(Route::section_page("term-1/week-2", 1)).root(), "../../../../");
+        assert_eq!(Links::From(Route::not_found()).root(), "./");
+        assert_eq!(Links::rooted(&cohort).root(), "/cohort/");
+        assert_eq!(Links::absolute(&cohort).root(), "https://example.org/cohort/");
+        assert_eq!(Route::tag("a").link(&Links::absolute(&cohort)), "https://example.org/cohort/tags/a/");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::load::raw::AssetSource;
 
@@ -97,20 +98,45 @@ impl Staging {
         fs::write(self.target(relative)?, bytes)
     }
 
-    /// Copies one asset.
-    pub fn copy(&self, relative: &str, source: &AssetSource) -> io::Result<()> {
+    /// Copies one asset; returns its size.
+    pub fn copy(&self, relative: &str, source: &AssetSource) -> io::Result<u64> {
         let target = self.target(relative)?;
         match source {
-            AssetSource::File(path) => fs::copy(path, target).map(|_| ()),
-            AssetSource::Embedded(bytes) => fs::write(target, bytes),
+            AssetSource::File(path) => fs::copy(path, target),
+            AssetSource::Embedded(bytes) => fs::write(target, bytes).map(|()| bytes.len() as u64),
+        }
+    }
+
+    /// Takes an unchanged file from the previous output: a hard link, or a copy where links are impossible.
+    ///
+    /// The old output is only renamed and then removed by [`Staging::commit`], so a link keeps the file's
+    /// bytes whatever happens to it.
+    pub fn keep(&self, relative: &str, previous: &Path) -> io::Result<()> {
+        let target = self.target(relative)?;
+        match fs::hard_link(previous, &target) {
+            Ok(()) => Ok(()),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Err(error),
+            Err(_) => fs::copy(previous, &target).map(|_| ()),
         }
     }
 
     /// Swaps the staging folder in place of the output, then removes the old output.
-    pub fn commit(mut self) -> io::Result<()> {
-        let old = self.staging.with_file_name(
-            self.staging.file_name().expect("named").to_string_lossy().replace("roundtable-new", "roundtable-old"),
-        );
+    pub fn commit(self) -> io::Result<()> {
+        match self.swap()? {
+            Some(old) => fs::remove_dir_all(old),
+            None => Ok(()),
+        }
+    }
+
+    /// Swaps the staging folder in place of the output and returns the old output, renamed aside
+    /// (hidden, with the marker), for the caller to remove: `serve` says the site is rebuilt first.
+    /// Left behind by a killed process, the next build removes it.
+    pub fn swap(mut self) -> io::Result<Option<PathBuf>> {
+        // Numbered, so that an old output still being removed cannot be in the way of the next one.
+        static SWAPS: AtomicUsize = AtomicUsize::new(0);
+        let name =
+            self.staging.file_name().expect("named").to_string_lossy().replace("roundtable-new", "roundtable-old");
+        let old = self.staging.with_file_name(format!("{name}-{}", SWAPS.fetch_add(1, Ordering::Relaxed)));
         let had_output = self.output.exists();
         if had_output {
             fs::rename(&self.output, &old)?;
@@ -122,10 +148,7 @@ impl Staging {
             return Err(error);
         }
         self.committed = true;
-        if had_output {
-            fs::remove_dir_all(&old)?;
-        }
-        Ok(())
+        Ok(had_output.then_some(old))
     }
 }
 
@@ -146,40 +169,6 @@ fn inside(folder: &Path, relative: &str) -> io::Result<PathBuf> {
     Ok(target)
 }
 
-/// Replaces one file of a live output folder (`serve`'s), unless it already holds `bytes`.
-///
-/// Written with [`write_atomically`], so a reader sees either the old page or the
-/// new one, never half of one. Returns whether it wrote.
-pub fn update(output: &Path, relative: &str, bytes: &[u8]) -> io::Result<bool> {
-    let target = inside(output, relative)?;
-    if fs::read(&target).is_ok_and(|old| old == bytes) {
-        return Ok(false);
-    }
-    write_atomically(&target, bytes)?;
-    Ok(true)
-}
-
-/// Copies an asset into a live output folder, like [`update`].
-pub fn update_copy(output: &Path, relative: &str, source: &AssetSource) -> io::Result<bool> {
-    match source {
-        AssetSource::File(path) => update(output, relative, &fs::read(path)?),
-        AssetSource::Embedded(bytes) => update(output, relative, bytes),
-    }
-}
-
-/// Removes one file of a live output folder, and its folder if that is left empty.
-pub fn remove(output: &Path, relative: &str) -> io::Result<()> {
-    let target = inside(output, relative)?;
-    match fs::remove_file(&target) {
-        Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
-        _ => {}
-    }
-    if let Some(folder) = target.parent().filter(|f| *f != output) {
-        let _ = fs::remove_dir(folder);
-    }
-    Ok(())
-}
-
 /// Removes the folders a killed build left beside the output (its process is gone, so nothing
 /// else can finish or clean them). Only folders roundtable marked as its own are touched.
 fn remove_leftovers(parent: &Path, name: &str) {
@@ -192,7 +181,8 @@ fn remove_leftovers(parent: &Path, name: &str) {
         let pid = prefixes
             .iter()
             .find_map(|prefix| file_name.to_str()?.strip_prefix(prefix.as_str()))
-            .and_then(|pid| pid.parse::<u32>().ok());
+            // An old output is numbered after the process id: `-1234-7`.
+            .and_then(|rest| rest.split('-').next()?.parse::<u32>().ok());
         if pid.is_some_and(|pid| pid != std::process::id() && !is_running(pid)) && entry.path().join(MARKER).is_file() {
             let _ = fs::remove_dir_all(entry.path());
         }
@@ -243,6 +233,25 @@ mod tests {
     }
 
     #[test]
+    fn swap_sets_the_old_output_aside_and_another_swap_need_not_wait_for_its_removal() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let mut aside = Vec::new();
+        for text in ["one", "two", "three"] {
+            let staging = Staging::new(&output).unwrap();
+            staging.put("index.html", text.as_bytes()).unwrap();
+            aside.extend(staging.swap().unwrap());
+            assert_eq!(fs::read(output.join("index.html")).unwrap(), text.as_bytes());
+        }
+        assert_eq!(aside.len(), 2, "the first swap had no old output");
+        assert_eq!(fs::read(aside[0].join("index.html")).unwrap(), b"one");
+        assert_eq!(fs::read(aside[1].join("index.html")).unwrap(), b"two");
+        assert!(aside
+            .iter()
+            .all(|old| old.join(MARKER).is_file() && old.file_name().unwrap().to_string_lossy().starts_with('.')));
+    }
+
+    #[test]
     fn a_dropped_staging_leaves_the_output_as_it_was() {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("public");
@@ -264,11 +273,28 @@ mod tests {
         let left = dir.path().join(".public.roundtable-new-999999999");
         fs::create_dir(&left).unwrap();
         fs::write(left.join(MARKER), MARKER_TEXT).unwrap();
+        let old = dir.path().join(".public.roundtable-old-999999999-3");
+        fs::create_dir(&old).unwrap();
+        fs::write(old.join(MARKER), MARKER_TEXT).unwrap();
         let unmarked = dir.path().join(".public.roundtable-old-999999998");
         fs::create_dir(&unmarked).unwrap();
         Staging::new(&dir.path().join("public")).unwrap().commit().unwrap();
-        assert!(!left.exists());
+        assert!(!left.exists() && !old.exists());
         assert!(unmarked.exists(), "a folder without the marker is not roundtable's to remove");
+    }
+
+    #[test]
+    fn kept_files_survive_the_old_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let first = Staging::new(&output).unwrap();
+        first.put("a/index.html", b"same").unwrap();
+        first.commit().unwrap();
+        let second = Staging::new(&output).unwrap();
+        second.keep("a/index.html", &output.join("a/index.html")).unwrap();
+        assert!(second.keep("b/index.html", &output.join("b/index.html")).is_err(), "nothing to keep");
+        second.commit().unwrap();
+        assert_eq!(fs::read(output.join("a/index.html")).unwrap(), b"same");
     }
 
     #[test]

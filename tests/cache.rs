@@ -7,7 +7,7 @@ use std::path::Path;
 
 use common::{copy_fixture, read_tree, roundtable};
 
-const CACHE: &str = ".roundtable/cache/bodies.bin";
+const CACHE: &str = ".roundtable/cache";
 const THREAD: &str = "content/week/2011-08-08-client-focus.comments.yaml";
 
 /// Builds with the cache; returns stdout and stderr.
@@ -26,7 +26,7 @@ fn a_warm_build_writes_the_same_site_as_a_cold_one() {
     let out = tempfile::tempdir().unwrap();
     let (cold, _) = build(site.path(), &out.path().join("cold"), &[]);
     assert!(!cold.contains("build cache"), "{cold}");
-    assert!(site.path().join(CACHE).is_file());
+    assert!(site.path().join(CACHE).join("bodies-00.bin").is_file());
     let (warm, _) = build(site.path(), &out.path().join("warm"), &[]);
     assert!(warm.contains("(8 of 8 texts from the build cache)"), "{warm}");
     build(site.path(), &out.path().join("uncached"), &["--no-cache"]);
@@ -55,13 +55,15 @@ fn a_damaged_cache_is_a_warning_and_a_cold_build() {
     let site = copy_fixture("basic");
     let out = tempfile::tempdir().unwrap();
     build(site.path(), &out.path().join("first"), &[]);
-    let cache = site.path().join(CACHE);
-    let mut bytes = fs::read(&cache).unwrap();
-    let middle = bytes.len() / 2;
-    bytes[middle] ^= 0x20;
-    fs::write(&cache, &bytes).unwrap();
+    for shard in 0..16 {
+        let cache = site.path().join(CACHE).join(format!("bodies-{shard:02}.bin"));
+        let mut bytes = fs::read(&cache).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0x20;
+        fs::write(&cache, &bytes).unwrap();
+    }
     let (summary, warnings) = build(site.path(), &out.path().join("second"), &[]);
-    assert!(warnings.contains(".roundtable/cache/bodies.bin: warning: the build cache is damaged"), "{warnings}");
+    assert!(warnings.contains(".roundtable/cache/bodies-00.bin: warning: the build cache is damaged"), "{warnings}");
     assert!(!summary.contains("build cache"), "{summary}");
     assert_eq!(read_tree(&out.path().join("first")), read_tree(&out.path().join("second")));
     let (again, warnings) = build(site.path(), &out.path().join("third"), &[]);
@@ -103,4 +105,45 @@ fn an_unchanged_site_is_not_built_again() {
     assert!(other.starts_with("Built "), "other options build: {other}");
     let (forced, _) = build(site.path(), &output, &["--drafts", "--no-cache"]);
     assert!(forced.starts_with("Built "), "--no-cache always builds: {forced}");
+}
+
+/// The inode of a file: the same after a build when the build linked the old file instead of writing it.
+#[cfg(unix)]
+fn inode(path: &Path) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(&fs::metadata(path).unwrap())
+}
+
+#[cfg(unix)]
+#[test]
+fn a_warm_build_links_unchanged_pages_and_writes_changed_ones() {
+    let site = copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("public");
+    build(site.path(), &output, &[]);
+    let (page, tags) = (output.join("week/client-focus/index.html"), output.join("tags/index.html"));
+    let before = (inode(&page), inode(&tags));
+    let thread = site.path().join(THREAD);
+    let text = fs::read_to_string(&thread).unwrap().replace("Time is always short.", "Time flies.");
+    fs::write(&thread, text).unwrap();
+    build(site.path(), &output, &[]);
+    assert_ne!(inode(&page), before.0, "the edited thread's page is written");
+    assert_eq!(inode(&tags), before.1, "a page that does not show the thread is linked from the last build");
+
+    // Damaged page keys and parsed readings are warnings, and every page is made again, the same.
+    for file in ["pages.bin", "parsed-00.bin"] {
+        let path = site.path().join(".roundtable/cache").join(file);
+        let mut bytes = fs::read(&path).unwrap();
+        bytes[30] ^= 1;
+        fs::write(&path, bytes).unwrap();
+    }
+    fs::write(&thread, fs::read_to_string(&thread).unwrap().replace("Time flies.", "Time runs.")).unwrap();
+    let (_, warnings) = build(site.path(), &output, &[]);
+    for file in ["pages.bin", "parsed-00.bin"] {
+        let warning = format!(".roundtable/cache/{file}: warning: the build cache is damaged");
+        assert!(warnings.contains(&warning), "{warnings}");
+    }
+    assert_ne!(inode(&tags), before.1, "without keys every page is written");
+    let cold = out.path().join("cold");
+    build(site.path(), &cold, &["--no-cache"]);
+    assert_eq!(read_tree(&output), read_tree(&cold));
 }

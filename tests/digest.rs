@@ -78,9 +78,106 @@ fn each_person_gets_their_own_week() {
     let (text, _) = check_mail(&mails[2].1, "cy@example.org");
     assert!(text.contains("Where you are mentioned:") && text.contains("> Ben on time. Where is @Cy Quiet?"), "{text}");
     let (text, _) = check_mail(&mails[4].1, "fay@example.org");
-    assert!(text.contains("Not heard yet this week:\n  - Cy Quiet wrote nothing this week"), "{text}");
+    assert!(
+        text.contains("Not heard yet this week:\n  - Cy Quiet wrote nothing this week\n  - Dee Long has not answered a colleague\n"),
+        "Ana answered late, Ben on time: {text}"
+    );
     let (text, _) = check_mail(&mails[0].1, "ana@example.org");
     assert!(!text.contains("Not heard yet"), "only facilitators get the summary");
+}
+
+#[test]
+fn a_french_site_gets_its_digests_in_french() {
+    let site = copy_fixture("cohort-rhythm");
+    let config = site.path().join("site.yaml");
+    let text = fs::read_to_string(&config).unwrap();
+    fs::write(&config, format!("{text}language: fr-CA\n")).unwrap();
+    // A site's own file overrides a digest's string as it does the theme's.
+    fs::create_dir(site.path().join("i18n")).unwrap();
+    fs::write(site.path().join("i18n/fr.yaml"), "strings:\n  digest_greeting: \"Salut {name},\"\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let output = digest(site.path(), &["--week", "2", "--out", out.path().to_str().unwrap()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let mails = written(out.path());
+    let parse = |raw: &[u8]| {
+        let mail = MessageParser::default().parse(raw).unwrap();
+        let text = mail.body_text(0).unwrap().replace("\r\n", "\n");
+        (mail.subject().unwrap().to_string(), text, mail.body_html(0).unwrap().into_owned())
+    };
+    let (subject, text, html) = parse(&mails[3].1);
+    assert_eq!(subject, "Rhythm Fixture, semaine 2 : 2 réponses et mentions pour vous");
+    assert!(text.starts_with("Salut Dee Long,\n\nVoici la semaine 2 de Rhythm Fixture.\n"), "{text}");
+    assert!(text.contains("La lecture de la semaine :"), "{text}");
+    assert!(
+        text.contains("Réflexions d'ici le mardi 9 janvier · réponses d'ici le jeudi 11 janvier à 17 h 00"),
+        "due dates in French words: {text}"
+    );
+    assert!(text.contains("Réponses à vos commentaires :\n\nBen Ode sur Two :\n> Ben answers Dee on time."), "{text}");
+    assert!(text.contains("Vous recevez ce courriel parce que vous faites partie de Rhythm Fixture"), "{text}");
+    assert!(html.contains("<html lang=\"fr-CA\">") && html.contains("Lire et répondre sur le site"), "{html}");
+    let (subject, text, _) = parse(&mails[2].1);
+    assert_eq!(subject, "Rhythm Fixture, semaine 2 : 1 réponse ou mention pour vous");
+    assert!(text.contains("Où l'on vous mentionne :"), "{text}");
+    let (subject, text, _) = parse(&mails[4].1);
+    assert_eq!(subject, "Rhythm Fixture, semaine 2");
+    assert!(text.contains("Pas encore entendus cette semaine :\n  - Cy Quiet n'a rien écrit cette semaine"), "{text}");
+    assert!(text.contains("  - Dee Long n'a répondu à aucun collègue\n"), "{text}");
+    assert!(text.contains("parce que vous animez Rhythm Fixture"), "{text}");
+    let english = [
+        "Hello",
+        "This is week",
+        "reading",
+        "Replies to you",
+        "mentioned",
+        "Read and reply",
+        "Not heard",
+        "wrote nothing",
+        "You receive",
+        "Reflections by",
+        "replies by",
+        "January",
+        "Tuesday",
+        " on Two",
+    ];
+    for (name, raw) in &mails {
+        let (subject, text, html) = parse(raw);
+        for words in english {
+            for part in [&subject, &text, &html] {
+                assert!(!part.contains(words), "{name}'s digest says {words:?} in English: {part}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_weeks_digest_holds_what_was_written_that_week_on_any_reading() {
+    let site = copy_fixture("cohort-rhythm");
+    let one = site.path().join("content/week/2024-01-01-one.comments.yaml");
+    let late =
+        "- id: late\n  author: ben\n  date: 2024-01-10T09:00:00Z\n  reply_to: a1\n  body: Ben comes back to Ana.\n";
+    fs::write(&one, fs::read_to_string(&one).unwrap() + late).unwrap();
+    let two = site.path().join("content/week/2024-01-08-two.comments.yaml");
+    let to_removed =
+        "- id: x9\n  author: ben\n  date: 2024-01-12T09:00:00Z\n  reply_to: r1\n  body: Ben answers a removed one.\n";
+    fs::write(&two, fs::read_to_string(&two).unwrap() + to_removed).unwrap();
+    let digest_of = |week: &str, who: usize| {
+        let out = tempfile::tempdir().unwrap();
+        let output = digest(site.path(), &["--week", week, "--out", out.path().to_str().unwrap()]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let mails = written(out.path());
+        check_mail(&mails[who].1, &format!("{}@example.org", mails[who].0)).0
+    };
+    let (ana, fay) = (0, 4);
+    let week_one = digest_of("1", ana);
+    assert!(week_one.contains("Ben answers Ana late.") && !week_one.contains("Ben comes back"), "{week_one}");
+    let week_two = digest_of("2", ana);
+    assert!(
+        week_two.contains("Ben Ode on One:\n> Ben comes back to Ana."),
+        "a late reply is news in week 2: {week_two}"
+    );
+    assert!(!week_two.contains("Ben answers Ana late."), "week 1's replies are not sent again: {week_two}");
+    let fay_two = digest_of("2", fay);
+    assert!(!fay_two.contains("Ben answers a removed one"), "a removed comment's writer is not told: {fay_two}");
 }
 
 #[test]
@@ -100,6 +197,7 @@ fn sending_without_settings_or_to_a_week_without_readings_is_refused() {
         stderr.contains("no published reading is in week 9") && stderr.contains("the weeks are 1, 2, 3"),
         "{stderr}"
     );
+    assert_eq!(output.status.code(), Some(2), "a week no reading has is a mistake in the command");
 }
 
 #[test]

@@ -147,3 +147,19 @@ fn names_that_cannot_be_folders_and_too_many_tags_are_refused() {
 fn nesting_walks_and_padded_tables_are_refused_at_their_comment() {
     check_case("expansion");
 }
+
+#[test]
+fn paths_too_long_for_windows_are_refused_at_their_section_or_reading() {
+    check_case("long-paths");
+    // `build` refuses the same, and writes nothing.
+    let root = fixture("errors/long-paths");
+    let output = tempfile::tempdir().unwrap();
+    let public = output.path().join("public");
+    let result = roundtable(["build", "--root", root.to_str().unwrap(), "--output", public.to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(1));
+    let expected = std::fs::read_to_string(root.join("expected-stderr.txt")).unwrap();
+    let problems = expected.rsplit_once("roundtable: ").unwrap().0;
+    let stderr = String::from_utf8(result.stderr).unwrap();
+    assert_eq!(stderr, format!("{problems}roundtable: 3 errors found; nothing was written\n"));
+    assert!(!public.exists());
+}

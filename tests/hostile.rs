@@ -194,6 +194,7 @@ fn every_vector_in(generate: Generator, fields: &'static [Field], reading_page: 
         for path in files.keys() {
             let longest = path.split('/').map(str::len).max().unwrap_or_default();
             assert!(longest <= 80, "{name}: {path} has a name of {longest} bytes");
+            assert!(path.len() <= roundtable::model::paths::MAX_PATH, "{name}: {path} is too long a path");
             let windows = ["con", "prn", "aux", "nul", "com1", "lpt1"];
             assert!(!path.split('/').any(|part| windows.contains(&part)), "{name}: {path} is no folder on Windows");
         }

@@ -246,16 +246,19 @@ fn a_thread_of_twenty_thousand_comments_builds() {
 }
 
 #[test]
-fn a_comment_of_five_megabytes_builds() {
+fn a_comment_of_one_mebibyte_builds_and_a_longer_one_is_refused_at_its_line() {
     let paragraph = "A long reflection with *emphasis*, `code` and [a link](https://example.org/).\n\n";
-    let body: String = paragraph.repeat(5 * 1024 * 1024 / paragraph.len() + 1);
-    let thread = format!(
-        "- id: c1\n  author: Ana\n  date: 2011-08-08\n  body: |\n{}",
-        body.lines().map(|l| format!("    {l}\n")).collect::<String>()
-    );
+    // The longest body the limit allows (YAML's literal block keeps the final line end).
+    let body: String = paragraph.repeat(1024 * 1024 / paragraph.len());
+    let thread = |body: &str| {
+        format!(
+            "- id: c0\n  author: Ben\n  date: 2011-08-08\n  body: Short.\n- id: c1\n  author: Ana\n  date: 2011-08-08\n  body: |\n{}",
+            body.lines().map(|l| format!("    {l}\n")).collect::<String>()
+        )
+    };
     let dir = site(&[
         ("content/r/2011-08-08-long.md", "---\ntitle: Long\ndate: 2011-08-08\n---\n"),
-        ("content/r/2011-08-08-long.comments.yaml", &thread),
+        ("content/r/2011-08-08-long.comments.yaml", &thread(&body)),
     ]);
     let output = dir.path().join("public");
     build(dir.path(), &output, &[]);
@@ -263,6 +266,21 @@ fn a_comment_of_five_megabytes_builds() {
     let marked = html.matches("<a href=\"https://example.org/\" rel=\"nofollow ugc noopener noreferrer\">").count();
     assert_eq!(marked, body.matches("[a link]").count(), "every link is kept, with its rel");
     assert_eq!(html.matches("href=\"https://example.org/\"").count(), marked);
+    let before = read_tree(&output);
+    fs::write(dir.path().join("content/r/2011-08-08-long.comments.yaml"), thread(&format!("{body}{paragraph}")))
+        .unwrap();
+    let result = roundtable(["build", "--root", dir.path().to_str().unwrap(), "--output", output.to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(1));
+    let stderr = String::from_utf8(result.stderr).unwrap();
+    assert!(
+        stderr.starts_with(
+            "content/r/2011-08-08-long.comments.yaml:5:1: error: this text is 1048645 bytes long, \
+             more than the limit of 1048576 (1 MiB)"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("help: split it"), "{stderr}");
+    assert!(read_tree(&output) == before, "the old site is kept");
 }
 
 #[cfg(unix)]

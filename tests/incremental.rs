@@ -1,4 +1,5 @@
-//! `serve`'s rebuilds redo only some pages: after every kind of edit, the folder must equal a full build's.
+//! Builds redo only the pages whose context changed: after every kind of edit, a `serve` session's folder
+//! and a warm `build`'s must equal a cold build's, byte for byte.
 
 mod common;
 
@@ -33,6 +34,7 @@ fn options(root: &Path, output: PathBuf) -> BuildOptions {
 fn edit(root: &Path, file: &str, change: impl FnOnce(String) -> String) -> PathBuf {
     let path = root.join(file);
     let text = fs::read_to_string(&path).unwrap_or_default();
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(&path, change(text)).unwrap();
     path
 }
@@ -55,17 +57,22 @@ fn set_line(text: String, key: &str, line: &str) -> String {
     lines.join("\n") + "\n"
 }
 
-/// Rebuilds after `changed` and compares the live folder with a fresh full build.
+/// Rebuilds the session after `changed`, builds warm into `live`'s sibling `warm/` (with the build cache),
+/// and compares both folders with a cold build of the same files.
 fn assert_rebuild_matches(session: &mut Session, root: &Path, live: &Path, changed: &[&Path]) -> Rebuilt {
-    let changed: Vec<PathBuf> = changed.iter().map(|p| p.to_path_buf()).collect();
-    let rebuilt = session.rebuild(&changed).unwrap_or_else(|p| panic!("rebuild failed: {:?}", p.sorted()));
-    session.index_search().unwrap_or_else(|p| panic!("indexing failed: {:?}", p.sorted()));
+    let rebuilt = session.rebuild().unwrap_or_else(|p| panic!("rebuild failed: {:?}", p.sorted()));
+    let warm = live.with_file_name("warm");
+    let warm_options = BuildOptions { cache: true, ..options(root, warm.clone()) };
+    roundtable::build(&warm_options).unwrap_or_else(|p| panic!("warm build failed: {:?}", p.sorted()));
     let fresh = tempfile::tempdir().unwrap();
     roundtable::build(&options(root, fresh.path().join("full"))).unwrap();
     let want = read_tree(&fresh.path().join("full"));
-    let got = read_tree(live);
-    let differ: Vec<&String> = want.keys().chain(got.keys()).filter(|path| want.get(*path) != got.get(*path)).collect();
-    assert!(differ.is_empty(), "after {changed:?} these files differ from a full build: {differ:?}");
+    for (name, folder) in [("serve", live), ("a warm build", &warm)] {
+        let got = read_tree(folder);
+        let differ: Vec<&String> =
+            want.keys().chain(got.keys()).filter(|path| want.get(*path) != got.get(*path)).collect();
+        assert!(differ.is_empty(), "after {changed:?} these files of {name} differ from a cold build: {differ:?}");
+    }
     rebuilt
 }
 
@@ -139,6 +146,29 @@ fn every_kind_of_edit_leaves_what_a_full_build_writes() {
     let picture = edit(root, BUNDLE_FILE, |t| t.replace("</svg>", "<!-- edited --></svg>"));
     assert_rebuild_matches(&mut session, root, &live, &[&picture]);
 
+    let person = edit(root, "authors.yaml", |t| t.replace("still keeps a **paper** agenda", "keeps no agenda"));
+    let edited = assert_rebuild_matches(&mut session, root, &live, &[&person]);
+    assert!(edited.rendered < all, "a bio edit rendered all {all} pages");
+
+    let style = edit(root, "static/extra.css", |_| "body { margin: 0 }\n".into());
+    let copied = assert_rebuild_matches(&mut session, root, &live, &[&style]);
+    assert_eq!((copied.rendered, copied.written), (0, 1), "a new static file is copied, nothing rendered");
+    edit(root, "static/extra.css", |_| "body { margin: 1px }\n".into());
+    assert_rebuild_matches(&mut session, root, &live, &[&style]);
+
+    let template = edit(root, "templates/404.html", |_| "<p>Lost: {{ page.title }}</p>\n".into());
+    let one = assert_rebuild_matches(&mut session, root, &live, &[&template]);
+    assert!(one.rendered >= 1, "a template edit renders its pages");
+    fs::remove_file(&template).unwrap();
+    assert_rebuild_matches(&mut session, root, &live, &[&template]);
+
+    // The site's words: a string templates print through `t`, in no page's context.
+    let words = edit(root, "i18n/en.yaml", |_| "strings:\n  people: Members\n".into());
+    let reworded = assert_rebuild_matches(&mut session, root, &live, &[&words]);
+    assert!(reworded.rendered > 0, "changed words render the pages that print them");
+    fs::remove_file(&words).unwrap();
+    assert_rebuild_matches(&mut session, root, &live, &[&words]);
+
     let settings = edit(root, "site.yaml", |t| set_line(t, "title", "title: Renamed Cohort"));
     let everything = assert_rebuild_matches(&mut session, root, &live, &[&settings]);
     assert_eq!(everything.rendered, everything.pages, "site-wide edits redo everything");
@@ -155,9 +185,14 @@ fn a_failed_rebuild_leaves_the_last_good_site() {
     let before = read_tree(&live);
     let good = fs::read_to_string(root.join(THREAD)).unwrap();
     let thread = edit(root, THREAD, |t| t + "- id: broken\n  reply_to: nobody\n  body: [\n");
-    let problems = session.rebuild(std::slice::from_ref(&thread)).unwrap_err();
+    let problems = session.rebuild().unwrap_err();
     assert!(problems.has_errors());
     assert_eq!(read_tree(&live), before);
+    let warm = live.with_file_name("warm");
+    let before = read_tree(&warm);
+    let warm_options = BuildOptions { cache: true, ..options(root, warm.clone()) };
+    assert!(roundtable::build(&warm_options).unwrap_err().has_errors());
+    assert_eq!(read_tree(&warm), before, "a failed build after a warm one leaves the old output");
     fs::write(&thread, good.replacen("  body: |\n", "  body: |\n    Fixed.\n", 1)).unwrap();
     assert_rebuild_matches(&mut session, root, &live, &[&thread]);
 }

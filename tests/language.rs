@@ -50,6 +50,9 @@ fn the_french_site_is_written_in_french() {
         "Personnes",
         "Commentaire de Benoît Okafor",
         "par Joyce Kaser et Susan Mundry",
+        "Réflexions d'ici le",
+        "vendredi 9 septembre",
+        "lundi 12 septembre à 17 h 00",
     ] {
         assert!(text.contains(expected), "missing {expected:?}");
     }
@@ -99,10 +102,19 @@ fn a_site_overrides_strings_and_check_lists_what_falls_back_to_english() {
     assert!(stderr.contains("i18n/es.yaml"), "{stderr}");
     assert!(stderr.contains("will be written in English"), "{stderr}");
     assert!(!stderr.contains(" people,") && !stderr.contains(": people"), "people is translated: {stderr}");
+    assert!(stderr.contains("English: dates.months, dates.months_short"), "month names too: {stderr}");
     build(site.path(), out.path(), &[]);
     let home = page(out.path(), "index.html");
     assert!(readable_text(&home).contains("Personas"));
     assert!(readable_text(&home).contains("Skip to content"));
+
+    // Without any file for the language, `check` says so, and how to start one.
+    std::fs::remove_file(site.path().join("i18n/es.yaml")).unwrap();
+    let checked = roundtable(["check", "--root", site.path().to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&checked.stderr);
+    assert!(checked.status.success(), "{stderr}");
+    assert!(stderr.contains("i18n/es.yaml: warning: there is no translation for `es`"), "{stderr}");
+    assert!(stderr.contains("help: create i18n/es.yaml"), "{stderr}");
 }
 
 #[test]
@@ -128,4 +140,28 @@ fn a_translation_file_with_a_mistake_is_an_error_at_its_line() {
     let stderr = String::from_utf8_lossy(&checked.stderr);
     assert!(!checked.status.success());
     assert!(stderr.contains("i18n/fr.yaml:"), "{stderr}");
+}
+
+#[test]
+fn the_report_of_a_french_site_names_roles_in_french() {
+    let site = copy_fixture("french");
+    let output = roundtable(["report", "--root", site.path().to_str().unwrap()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let html = std::fs::read_to_string(site.path().join("reports/participation.html")).unwrap();
+    let report = scraper::Html::parse_document(&html);
+    let roles: Vec<String> = select(&report, "tbody tr td:nth-child(2)").iter().map(|e| e.text().collect()).collect();
+    assert_eq!(roles[..1], ["Membre"], "{html}");
+    assert!(roles.contains(&"Animation".to_string()), "{roles:?}");
+}
+
+#[test]
+fn check_names_a_string_no_template_writes() {
+    let site = copy_fixture("french");
+    std::fs::create_dir_all(site.path().join("i18n")).unwrap();
+    std::fs::write(site.path().join("i18n/fr.yaml"), "strings:\n  peple: Membres\n").unwrap();
+    let checked = roundtable(["check", "--root", site.path().to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&checked.stderr);
+    assert!(checked.status.success(), "a warning: {stderr}");
+    assert!(stderr.contains("i18n/fr.yaml:2:3: warning: no template writes the string `peple`"), "{stderr}");
+    assert!(stderr.contains("help: did you mean `people`?"), "{stderr}");
 }

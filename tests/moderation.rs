@@ -72,7 +72,7 @@ fn pending_and_removed_comments_never_reach_the_built_site() {
     let index = fs::read_to_string(output.join("index.html")).unwrap();
     assert!(index.contains("2 comments"), "{index}");
     let feed = fs::read_to_string(output.join("comments.xml")).unwrap();
-    assert_eq!(feed.matches("<entry>").count(), 2, "{feed}");
+    assert_eq!(feed.matches("</entry>").count(), 2, "{feed}");
     let indexed: Vec<String> = index::documents(&output).into_iter().map(|d| d.url).collect();
     assert_eq!(indexed, ["readings/trust/", "readings/trust/#comment-c1", "readings/trust/#comment-c4"]);
     assert_eq!(index::urls_with(&output, "stays"), ["readings/trust/#comment-c4"], "read back through the index");

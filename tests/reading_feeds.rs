@@ -42,7 +42,7 @@ fn each_reading_has_an_atom_feed_of_its_comments() {
             assert_eq!(child(*entry, "content").attribute("type"), Some("html"));
         }
         let page_html = page(&output, &format!("{reading}/index.html"));
-        let href = format!("/cohort/{reading}/comments.xml");
+        let href = format!("../../{reading}/comments.xml");
         let head =
             select(&page_html, &format!("head link[rel=alternate][type=\"application/atom+xml\"][href=\"{href}\"]"));
         assert_eq!(head.len(), 1, "{reading}: announced in the head");

@@ -43,7 +43,7 @@ fn a_reply_keeps_every_old_byte_and_builds() {
     assert!(added.stderr.is_empty(), "Ben is an alias, so there is no note: {}", text(&added.stderr));
     let stdout = text(&added.stdout);
     assert!(stdout.starts_with("Added comment c6 (Ben, replying to c1) to content/week/"), "{stdout}");
-    assert!(stdout.contains("It will be at /cohort/week/client-focus/#comment-c6"), "{stdout}");
+    assert!(stdout.contains("It will be at https://example.org/cohort/week/client-focus/#comment-c6"), "{stdout}");
     let after = fs::read(&thread).unwrap();
     assert_eq!(&after[..before.len()], &before[..], "the old bytes are untouched");
     let output = root.path().join("out");
@@ -133,6 +133,15 @@ fn a_reading_is_found_by_its_file_address_or_slug_and_an_unknown_one_gets_a_sugg
     let by_url = reply(root.path(), &["http://localhost:1111/s/trust/", "--author", "Ana"], "Two.");
     assert!(by_url.status.success(), "{}", text(&by_url.stderr));
     assert!(root.path().join("content/s/2011-08-08-trust.comments.yaml").is_file());
+    // A link copied from the built site opened from the disk, and a relative one from a page.
+    let from_disk = "file:///home/ana/cohort/public/s/trust/index.html#comment-c1";
+    let by_disk = reply(root.path(), &[from_disk, "--author", "Ana", "--to", "c1"], "Two and a half.");
+    assert!(by_disk.status.success(), "{}", text(&by_disk.stderr));
+    let relative = reply(root.path(), &["../../r/trust/index.html", "--author", "Ana"], "And more.");
+    assert!(relative.status.success(), "{}", text(&relative.stderr));
+    let thread = fs::read_to_string(root.path().join("content/s/2011-08-08-trust.comments.yaml")).unwrap();
+    assert!(thread.contains("reply_to: \"c1\"\n  body: |\n    Two and a half."), "{thread}");
+    assert!(fs::read_to_string(root.path().join(THREAD)).unwrap().contains("And more."));
     let ambiguous = reply(root.path(), &["trust", "--author", "Ana"], "Three.");
     assert_eq!(ambiguous.status.code(), Some(2));
     let stderr = text(&ambiguous.stderr);

@@ -169,6 +169,8 @@ fn the_reading_page_gives_its_due_dates_in_words() {
     assert!(one.contains(r#"replies by <time datetime="2024-01-05T23:59:59+00:00">Friday 5 January</time>"#));
     let two = fs::read_to_string(out.path().join("week/two/index.html")).unwrap();
     assert!(two.contains(">Thursday 11 January, 17:00</time>"), "a due time that is not the day's end is shown");
+    let three = fs::read_to_string(out.path().join("week/three/index.html")).unwrap();
+    assert!(three.contains(">Thursday 1 January 2099</time>"), "a due date in another year than the reading's has it");
 }
 
 #[test]

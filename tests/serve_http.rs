@@ -395,3 +395,35 @@ fn a_head_sent_a_byte_at_a_time_is_cut_off_after_the_read_timeout() {
     };
     assert!(closed + Duration::from_secs(1) >= http::READ_TIMEOUT, "closed too early, after {closed:?}");
 }
+
+#[test]
+fn connections_past_the_limit_get_503_until_others_end() {
+    let tmp = site();
+    let (address, _live) = start(&tmp.path().join("site"));
+    // Clients that never send their head each hold a connection until the read timeout.
+    let silent: Vec<TcpStream> = (0..http::MAX_CONNECTIONS).map(|_| TcpStream::connect(address).unwrap()).collect();
+    let busy = fetch(address, "GET", "/");
+    assert_eq!(busy.status, 503, "{}", busy.text());
+    assert!(busy.text().contains("busy"), "{}", busy.text());
+    drop(silent);
+    let deadline = Instant::now() + PATIENCE;
+    while fetch(address, "GET", "/").status != 200 {
+        assert!(Instant::now() < deadline, "still busy after the silent clients left");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_client_that_stops_reading_is_dropped_after_the_write_timeout() {
+    let tmp = site();
+    fs::write(tmp.path().join("site/big.bin"), vec![7u8; 64 << 20]).unwrap();
+    let (address, _live) = start(&tmp.path().join("site"));
+    let mut stalled = connect(address, "GET", "/big.bin");
+    // The write that fills the socket's buffers returns what it sent after WRITE_TIMEOUT; the next
+    // one, with no room at all, fails after WRITE_TIMEOUT more, and the server closes the connection.
+    std::thread::sleep(2 * http::WRITE_TIMEOUT + Duration::from_secs(3));
+    // What the server wrote before it gave up is still in the socket's buffers; then the stream ends.
+    let mut received = Vec::new();
+    let _ = stalled.read_to_end(&mut received);
+    assert!(received.len() < 64 << 20, "the whole file arrived: the writer never gave up");
+}

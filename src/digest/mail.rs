@@ -9,41 +9,54 @@ use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 
 use super::{CommentItem, Digest};
+use crate::language::Language;
 use crate::model::Site;
 
 const TEMPLATE: &str = include_str!("digest.html");
 
-/// The mail for `digest`, from `from`.
-pub fn message(site: &Site, digest: &Digest, from: &str) -> Message {
+/// The mail for `digest`, from `from`, in `language`.
+pub fn message(site: &Site, language: &Language, digest: &Digest, from: &str) -> Message {
     let to =
         Mailbox::new(Some(digest.name.clone()), digest.address.parse().expect("addresses were checked on loading"));
     Message::builder()
         .from(from.parse().expect("the sender was checked on loading"))
         .to(to)
-        .subject(subject(site, digest))
+        .subject(subject(site, language, digest))
         .multipart(
             MultiPart::alternative()
-                .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(text(site, digest)))
-                .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(html(site, digest))),
+                .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(text(site, language, digest)))
+                .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(html(site, language, digest))),
         )
         .expect("a digest has a sender and one recipient")
 }
 
-fn subject(site: &Site, digest: &Digest) -> String {
+/// The subject: the site and the week, and how many replies and mentions wait for them.
+fn subject(site: &Site, language: &Language, digest: &Digest) -> String {
     let news = digest.replies.len() + digest.mentions.len();
-    let news = match news {
-        0 => String::new(),
-        1 => ": 1 reply or mention for you".to_string(),
-        n => format!(": {n} replies and mentions for you"),
+    let week = digest.week.to_string();
+    let args = [("site", site.config.title.as_str()), ("week", week.as_str())];
+    let subject = match news {
+        0 => language.say("digest_subject", None, &args),
+        n => language.say("digest_subject_news", Some(n as i64), &args),
     };
-    crate::text::single_line(&format!("{}, week {}{news}", site.config.title, digest.week))
+    crate::text::single_line(&subject)
 }
 
 /// The plain-text part.
-pub fn text(site: &Site, digest: &Digest) -> String {
-    let mut out = format!("Hello {},\n\nThis is week {} of {}.\n", digest.name, digest.week, site.config.title);
+pub fn text(site: &Site, language: &Language, digest: &Digest) -> String {
+    let say = |key: &str, args: &[(&str, &str)]| language.say(key, None, args);
+    let label = |text: &str| say("digest_label", &[("text", text)]);
+    let week = digest.week.to_string();
+    let mut out = format!(
+        "{}\n\n{}\n",
+        say("digest_greeting", &[("name", &digest.name)]),
+        say("digest_intro", &[("week", &week), ("site", &site.config.title)])
+    );
     if !digest.readings.is_empty() {
-        out.push_str("\nThis week's reading:\n");
+        out.push_str(&format!(
+            "\n{}\n",
+            label(&language.say("digest_readings", Some(digest.readings.len() as i64), &[]))
+        ));
         for reading in &digest.readings {
             out.push_str(&format!("\n  {}\n  {}\n", reading.title, reading.url));
             if let Some(due) = &reading.due {
@@ -51,25 +64,26 @@ pub fn text(site: &Site, digest: &Digest) -> String {
             }
         }
     }
-    let section = |out: &mut String, title: &str, items: &[CommentItem]| {
+    for (key, items) in [("digest_replies", &digest.replies), ("digest_mentions", &digest.mentions)] {
         if items.is_empty() {
-            return;
+            continue;
         }
-        out.push_str(&format!("\n{title}\n"));
+        out.push_str(&format!("\n{}\n", label(&say(key, &[]))));
         for item in items {
-            out.push_str(&format!("\n{} on {}:\n", item.author, item.reading));
+            out.push_str(&format!(
+                "\n{}\n",
+                label(&say("comment_on", &[("name", &item.author), ("reading", &item.reading)]))
+            ));
             for line in item.text.lines() {
                 out.push_str(&format!("> {line}\n"));
             }
             out.push_str(&format!("{}\n", item.url));
         }
-    };
-    section(&mut out, "Replies to you:", &digest.replies);
-    section(&mut out, "Where you are mentioned:", &digest.mentions);
+    }
     if let Some(names) = &digest.not_heard {
-        out.push_str("\nNot heard yet this week:\n");
+        out.push_str(&format!("\n{}\n", label(&say("digest_not_heard", &[]))));
         if names.is_empty() {
-            out.push_str("  Everyone has written.\n");
+            out.push_str(&format!("  {}\n", say("report_everyone_wrote", &[])));
         }
         for name in names {
             out.push_str(&format!("  - {name}\n"));
@@ -79,9 +93,10 @@ pub fn text(site: &Site, digest: &Digest) -> String {
     out
 }
 
-/// The HTML part.
-pub fn html(site: &Site, digest: &Digest) -> String {
+/// The HTML part, its words written by the template's `t()` as the theme's are.
+pub fn html(site: &Site, language: &Language, digest: &Digest) -> String {
     let mut tera = tera::Tera::new();
+    crate::language::register(&mut tera, language.clone());
     tera.add_raw_template("digest.html", TEMPLATE).expect("the digest template is valid");
     let items = |all: &[CommentItem]| -> Vec<serde_json::Value> {
         all.iter()
@@ -93,6 +108,8 @@ pub fn html(site: &Site, digest: &Digest) -> String {
     let readings: Vec<serde_json::Value> =
         digest.readings.iter().map(|r| serde_json::json!({"title": r.title, "url": r.url, "due": r.due})).collect();
     let context = serde_json::json!({
+        "language": site.config.language,
+        "subject": subject(site, language, digest),
         "site_title": site.config.title,
         "site_url": site.config.base_url.absolute,
         "name": digest.name,

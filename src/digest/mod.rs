@@ -1,16 +1,20 @@
 //! `roundtable digest`: one e-mail per member for a week, written as `.eml` files to review, or sent.
 //!
 //! Each mail goes to one person and names only them: the week's new readings with their due dates,
-//! the replies to them and mentions of them on that week's readings (published comments only), and,
-//! for facilitators, who has not been heard. [`compose`] makes plain data from the `Site`; `mail`
-//! turns it into a MIME message; `smtp` sends.
+//! the replies to them and mentions of them written that week on any reading (published comments
+//! only), and, for facilitators, who has not been heard. [`compose`] makes plain data from the
+//! `Site`; `mail` turns it into a MIME message; `smtp` sends. Every word a digest writes comes from
+//! the site's translation files (`digest_*` and the theme's own strings), as the pages' words do.
 
 mod mail;
 pub mod smtp;
 
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
+
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::language::Language;
 use crate::model::{due, PersonId, Site};
 use crate::render::markdown::{self, Author};
 use crate::render::sanitize::{self, Html};
@@ -59,7 +63,7 @@ pub struct ReadingItem {
     pub title: String,
     /// Its absolute address.
     pub url: String,
-    /// "Reflections by Friday 12 August", when due dates are set.
+    /// "Reflections by Friday 12 August", in the site's language, when due dates are set.
     pub due: Option<String>,
 }
 
@@ -103,7 +107,8 @@ pub fn run(options: &DigestOptions) -> Result<Made, Diagnostics> {
         cache: false,
         progress: Default::default(),
     };
-    let (site, _, warnings) = crate::model::prepare::load_and_resolve(&build)?;
+    let (site, theme, warnings) = crate::model::prepare::load_and_resolve(&build)?;
+    let language = &theme.language;
     let mut warnings = warnings.sorted();
     let smtp = match (&site.config.smtp, options.send) {
         (None, true) => {
@@ -115,11 +120,11 @@ pub fn run(options: &DigestOptions) -> Result<Made, Diagnostics> {
     };
     let week = pick_week(&site, options.week)?;
     let from = sender(&site)?;
-    let digests = compose(&site, week, &mut warnings);
+    let digests = compose(&site, language, week, &mut warnings);
     let folder = options.out.clone().unwrap_or_else(|| options.root.join("digests").join(format!("week-{week}")));
     let mut mails = Vec::new();
     for digest in &digests {
-        let message = mail::message(&site, digest, &from);
+        let message = mail::message(&site, language, digest, &from);
         let path = folder.join(format!("{}.eml", digest.file));
         std::fs::create_dir_all(&folder)
             .and_then(|()| crate::write::write_atomically(&path, &message.formatted()))
@@ -146,22 +151,19 @@ fn pick_week(site: &Site, asked: Option<u32>) -> Result<u32, Diagnostics> {
     weeks.sort_unstable();
     weeks.dedup();
     let known = |w: &u32| weeks.contains(w);
-    match asked.or_else(|| weeks.last().copied()) {
-        Some(week) if known(&week) => Ok(week),
-        other => Err(Diagnostic::error(
-            Span::file("digest"),
-            match other {
-                Some(week) => format!("no published reading is in week {week}"),
-                None => "no reading has a week".to_string(),
-            },
-        )
+    let problem = match asked.or_else(|| weeks.last().copied()) {
+        Some(week) if known(&week) => return Ok(week),
+        // A week no reading has is a mistake in the command; no week at all is the site's.
+        Some(week) => Diagnostic::command("--week", format!("no published reading is in week {week}")),
+        None => Diagnostic::error(Span::file("content"), "no reading has a week"),
+    };
+    Err(problem
         .with_help(if weeks.is_empty() {
             "give readings a `week:`, or their section a `weeks_start:`".to_string()
         } else {
             format!("the weeks are {}", weeks.iter().map(u32::to_string).collect::<Vec<_>>().join(", "))
         })
-        .into()),
-    }
+        .into())
 }
 
 /// The `From:` of every digest: `smtp.from`, else the replies mailbox.
@@ -181,9 +183,10 @@ fn sender(site: &Site) -> Result<String, Diagnostics> {
         })
 }
 
-/// One digest for each expected person (and each facilitator) with an address.
-pub fn compose(site: &Site, week: u32, warnings: &mut Vec<Diagnostic>) -> Vec<Digest> {
-    let participation = report::participation(site, &Window::all());
+/// One digest for each expected person (and each facilitator) with an address, in `language`.
+pub fn compose(site: &Site, language: &Language, week: u32, warnings: &mut Vec<Diagnostic>) -> Vec<Digest> {
+    let participation =
+        report::participation(site, &Window::all(), &crate::routes::Links::absolute(&site.config.base_url));
     let column = participation.weeks.iter().position(|&w| w == week);
     let not_heard: Vec<String> = participation
         .members
@@ -192,12 +195,13 @@ pub fn compose(site: &Site, week: u32, warnings: &mut Vec<Diagnostic>) -> Vec<Di
         .filter_map(|row| {
             let counts = &row.weeks[column?];
             let why = match (counts.comments, counts.reflection) {
-                (0, _) => "wrote nothing this week",
-                (_, Some(Status::Missing)) => "has not reflected",
-                (_, Some(Status::Late)) => "reflected late",
+                (0, _) => "digest_wrote_nothing",
+                (_, Some(Status::Missing)) => "digest_not_reflected",
+                (_, Some(Status::Late)) => "digest_reflected_late",
+                _ if counts.reply == Some(Status::Missing) => "digest_not_replied",
                 _ => return None,
             };
-            Some(format!("{} {why}", row.name))
+            Some(language.say(why, None, &[("name", &row.name)]))
         })
         .collect();
     let readings: Vec<ReadingItem> = site
@@ -208,7 +212,7 @@ pub fn compose(site: &Site, week: u32, warnings: &mut Vec<Diagnostic>) -> Vec<Di
         .map(|r| ReadingItem {
             title: r.title.clone(),
             url: permalink(site, &r.path, None),
-            due: due_line(site, &r.due),
+            due: due_line(site, language, r),
         })
         .collect();
     let mut recipients: Vec<PersonId> = if site.members.is_empty() {
@@ -221,7 +225,7 @@ pub fn compose(site: &Site, week: u32, warnings: &mut Vec<Diagnostic>) -> Vec<Di
     let facilitators: Vec<PersonId> =
         (0..site.people.len()).map(PersonId).filter(|p| facilitator(p) && !recipients.contains(p)).collect();
     recipients.extend(facilitators);
-    let prepared = week_comments(site, week);
+    let prepared = week_comments(site, language, week);
     let mut digests = Vec::new();
     for person in recipients {
         let info = &site.people[person.0];
@@ -239,14 +243,8 @@ pub fn compose(site: &Site, week: u32, warnings: &mut Vec<Diagnostic>) -> Vec<Di
         };
         let (replies, mentions) = comments_for(&prepared, person);
         let is_facilitator = facilitator(&person);
-        let reason = if is_facilitator {
-            format!(
-                "You receive this because you facilitate {} and your address is in authors.yaml.",
-                site.config.title
-            )
-        } else {
-            format!("You receive this because you are a member of {} and your address is in authors.yaml; ask the facilitator to take it out to stop these mails.", site.config.title)
-        };
+        let why = if is_facilitator { "digest_why_facilitator" } else { "digest_why_member" };
+        let reason = language.say(why, None, &[("site", &site.config.title)]);
         digests.push(Digest {
             name: info.name.clone(),
             address: address.clone(),
@@ -262,12 +260,16 @@ pub fn compose(site: &Site, week: u32, warnings: &mut Vec<Diagnostic>) -> Vec<Di
     digests
 }
 
-fn due_line(site: &Site, due: &due::Due) -> Option<String> {
-    let words = |d: &chrono::DateTime<chrono::FixedOffset>| due::in_words(d, site.config.timezone);
+/// The due dates in words, as the reading's page says them.
+fn due_line(site: &Site, language: &Language, reading: &crate::model::Reading) -> Option<String> {
+    let due = &reading.due;
+    let words =
+        |d: &chrono::DateTime<chrono::FixedOffset>| due::in_words(d, &reading.date, site.config.timezone, language);
+    let say = |key: &str| language.say(key, None, &[]);
     match (due.reflections.as_ref().map(words), due.replies.as_ref().map(words)) {
-        (Some(r), Some(p)) => Some(format!("Reflections by {r} · replies by {p}")),
-        (Some(r), None) => Some(format!("Reflections by {r}")),
-        (None, Some(p)) => Some(format!("Replies by {p}")),
+        (Some(r), Some(p)) => Some(format!("{} {r} · {} {p}", say("reflections_due"), say("replies_due_also"))),
+        (Some(r), None) => Some(format!("{} {r}", say("reflections_due"))),
+        (None, Some(p)) => Some(format!("{} {p}", say("replies_due"))),
         (None, None) => None,
     }
 }
@@ -280,49 +282,71 @@ struct Prepared {
     item: CommentItem,
 }
 
-/// The week's published comments, oldest first, each converted and cleaned once.
-fn week_comments(site: &Site, week: u32) -> Vec<Prepared> {
+/// The days of week `week`, in the site's timezone: from the day of its first reading to the day
+/// before the next week's first reading (open when no later week is published).
+fn week_days(site: &Site, week: u32) -> (NaiveDate, Option<NaiveDate>) {
+    let day = |r: &crate::model::Reading| r.date.with_timezone(&site.config.timezone).date_naive();
+    let first_of = |w: u32| site.readings.iter().filter(|r| r.week == Some(w)).map(day).min();
+    let start = first_of(week).expect("the week was picked among the readings'");
+    let later = site.readings.iter().filter(|r| r.week.is_some_and(|w| w > week)).map(day).filter(|d| *d > start).min();
+    (start, later)
+}
+
+/// The published comments written during the week, on any reading (a late reply to last week's
+/// reading is news this week), oldest first, each converted and cleaned once.
+fn week_comments(site: &Site, language: &Language, week: u32) -> Vec<Prepared> {
+    let (start, end) = week_days(site, week);
+    let in_week = |date: &chrono::DateTime<chrono::FixedOffset>| {
+        let day = date.with_timezone(&site.config.timezone).date_naive();
+        day >= start && end.is_none_or(|end| day < end)
+    };
+    let mut written: Vec<(&crate::model::Reading, usize)> = site
+        .readings
+        .iter()
+        .flat_map(|r| r.thread.comments.iter().enumerate().map(move |(c, comment)| (r, c, comment)))
+        .filter(|(_, _, comment)| comment.is_published() && in_week(&comment.date))
+        .map(|(r, c, _)| (r, c))
+        .collect();
+    written.sort_by_key(|(r, c)| r.thread.comments[*c].date);
     let mut all = Vec::new();
-    for reading in site.readings.iter().rev().filter(|r| r.week == Some(week)) {
+    for (reading, c) in written {
         let comments = &reading.thread.comments;
-        let mut by_date: Vec<usize> = (0..comments.len()).filter(|&c| comments[c].is_published()).collect();
-        by_date.sort_by_key(|&c| comments[c].date);
-        for c in by_date {
-            let comment = &comments[c];
-            let prefix = format!("mail-{}-", comment.id);
-            let converted = markdown::to_html(
-                &comment.body,
-                Author::Member { id_prefix: &prefix, mentions: Some(&site.mention_names) },
-            )
-            .unwrap_or_default();
-            // Mentions link root-relative; a mail needs the site's whole address.
-            let root = &site.config.base_url.root;
-            let absolute_links =
-                converted.html.replace(&format!("href=\"{root}"), &format!("href=\"{}", site.config.base_url.absolute));
-            all.push(Prepared {
-                author: comment.author,
-                answers: comment.parent.and_then(|p| comments[p].author),
-                mentions: converted.mentions,
-                item: CommentItem {
-                    author: comment.author.map_or_else(|| "Anonymous".to_string(), |a| site.people[a.0].name.clone()),
-                    reading: reading.title.clone(),
-                    url: permalink(site, &reading.path, Some(&comment.id)),
-                    text: crate::text::strip_controls(&comment.body).trim().to_string(),
-                    // A mail shows no pictures from anywhere: each becomes a link, as on a site that allows none.
-                    html: sanitize::member(
-                        &absolute_links,
-                        &prefix,
-                        &sanitize::Pictures { hosts: Vec::new(), site: false },
-                    )
-                    .html,
-                },
-            });
-        }
+        let comment = &comments[c];
+        let prefix = format!("mail-{}-", comment.id);
+        let converted = markdown::to_html(
+            &comment.body,
+            Author::Member { id_prefix: &prefix, mentions: Some(&site.mention_names) },
+        )
+        .unwrap_or_default();
+        // Mentions link root-relative; a mail needs the site's whole address.
+        let root = &site.config.base_url.root;
+        let absolute_links =
+            converted.html.replace(&format!("href=\"{root}"), &format!("href=\"{}", site.config.base_url.absolute));
+        all.push(Prepared {
+            author: comment.author,
+            answers: comment.parent.and_then(|p| comments[p].author),
+            mentions: converted.mentions,
+            item: CommentItem {
+                author: comment
+                    .author
+                    .map_or_else(|| language.say("anonymous", None, &[]), |a| site.people[a.0].name.clone()),
+                reading: reading.title.clone(),
+                url: permalink(site, &reading.path, Some(&comment.id)),
+                text: crate::text::strip_controls(&comment.body).trim().to_string(),
+                // A mail shows no pictures from anywhere: each becomes a link, as on a site that allows none.
+                html: sanitize::member(
+                    &absolute_links,
+                    &prefix,
+                    &sanitize::Pictures { hosts: Vec::new(), site: false },
+                )
+                .html,
+            },
+        });
     }
     all
 }
 
-/// Replies to `person` and mentions of them by others, oldest first.
+/// Replies to `person` and mentions of them by others during the week, oldest first.
 fn comments_for(week: &[Prepared], person: PersonId) -> (Vec<CommentItem>, Vec<CommentItem>) {
     let mut replies = Vec::new();
     let mut mentions = Vec::new();

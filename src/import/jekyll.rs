@@ -81,8 +81,7 @@ fn post(root: &Path, path: &Path, draft: bool, archive: &mut Archive, problems: 
         Ok(split) => {
             let front: Mapping =
                 crate::load::yaml::parse(&shown, split.yaml, split.yaml_line).map_err(|p| problems.push(p)).ok()?;
-            let line = text[..text.len() - split.body.len()].lines().count() + 1;
-            (front, split.body.to_string(), line)
+            (front, split.body.to_string(), split.body_line)
         }
         Err(_) => (Mapping::new(), text.clone(), 1),
     };

@@ -13,6 +13,8 @@ pub struct Split<'a> {
     pub yaml_line: usize,
     /// The Markdown after the closing `---`.
     pub body: &'a str,
+    /// The file's line on which `body` starts.
+    pub body_line: usize,
 }
 
 /// Finds the front matter of `text`: it opens on the first line and closes at the next `---` line.
@@ -27,7 +29,9 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let mut offset = yaml_start;
     for line in text[yaml_start..].split_inclusive('\n') {
         if matches!(line.trim_end(), "---" | "...") {
-            return Ok(Split { yaml: &text[yaml_start..offset], yaml_line: 2, body: &text[offset + line.len()..] });
+            let body_start = offset + line.len();
+            let body_line = text[..body_start].matches('\n').count() + 1;
+            return Ok(Split { yaml: &text[yaml_start..offset], yaml_line: 2, body: &text[body_start..], body_line });
         }
         offset += line.len();
     }
@@ -51,6 +55,7 @@ mod tests {
         assert_eq!(split.yaml, "title: A\n");
         assert_eq!(split.yaml_line, 2);
         assert_eq!(split.body, "Body\n");
+        assert_eq!(split.body_line, 4);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! next stage can point at the line that is wrong.
 
 pub mod front_matter;
+pub mod parse_cache;
 pub mod raw;
 pub mod theme;
 pub mod walk;
@@ -13,12 +14,14 @@ pub mod yaml;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::config::{RawConfig, SiteConfig};
 use crate::diagnostics::{relative, Diagnostic, Diagnostics, Span};
+pub use parse_cache::ParseCache;
+use parse_cache::{reading_key, with_assets, Parsed};
 use raw::{Asset, AssetSource, FrontMatter, RawComment, RawPerson, RawReading, RawSection, RawSectionIndex};
 pub use theme::Theme;
 
@@ -44,40 +47,15 @@ pub fn load(root: &Path) -> (SourceSite, Theme, Diagnostics) {
     (site, theme, problems)
 }
 
-/// Like [`load`], but takes readings whose files are unchanged since `memo` was made from it,
-/// and returns the memo for the next time. `serve` calls this after every edit.
-pub fn reload(root: &Path, memo: &Memo) -> (SourceSite, Theme, Diagnostics, Memo) {
-    let (site, theme, problems, memo) = load_with(root, Some(memo));
-    (site, theme, problems, memo.unwrap_or_default())
+/// Like [`load`], but takes readings whose files hold the same bytes as in an earlier load from
+/// `cache` instead of parsing them again, and leaves this load's readings in it.
+pub fn load_cached(root: &Path, cache: &mut ParseCache) -> (SourceSite, Theme, Diagnostics) {
+    let (site, theme, problems, next) = load_with(root, Some(cache));
+    *cache = next.unwrap_or_default();
+    (site, theme, problems)
 }
 
-/// Readings as an earlier load found them, with the size and time of each of their files.
-#[derive(Debug, Default)]
-pub struct Memo {
-    readings: HashMap<PathBuf, Remembered>,
-}
-
-#[derive(Debug)]
-struct Remembered {
-    files: walk::ReadingFiles,
-    stamps: Vec<Option<(u64, SystemTime)>>,
-    reading: Option<RawReading>,
-    problems: Diagnostics,
-}
-
-impl Memo {
-    /// Forgets what it knew about `paths`, whatever their stamps say.
-    pub fn forget(&mut self, paths: &[PathBuf]) {
-        self.readings.retain(|_, kept| !kept.files.all().any(|file| paths.iter().any(|p| p == file)));
-    }
-}
-
-fn stamps(files: &walk::ReadingFiles) -> Vec<Option<(u64, SystemTime)>> {
-    let stamp = |path: &Path| std::fs::metadata(path).and_then(|m| Ok((m.len(), m.modified()?))).ok();
-    files.all().map(|path| stamp(path)).collect()
-}
-
-fn load_with(root: &Path, memo: Option<&Memo>) -> (SourceSite, Theme, Diagnostics, Option<Memo>) {
+fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Diagnostics, Option<ParseCache>) {
     let mut problems = Diagnostics::new();
     let config = load_config(root, &mut problems);
     let people = load_people(root, &mut problems);
@@ -99,36 +77,38 @@ fn load_with(root: &Path, memo: Option<&Memo>) -> (SourceSite, Theme, Diagnostic
             path,
         })
         .collect();
-    let results: Vec<(Option<RawReading>, Diagnostics, Option<Remembered>)> = files
+    let parse = |files: walk::ReadingFiles| {
+        let mut found = Diagnostics::new();
+        let reading = load_reading(root, files, &mut found);
+        Parsed { reading, problems: found }
+    };
+    // With a cache, each reading comes with its key and the stamps of its files; the cache shares
+    // the parsed reading, and the site gets its own copy.
+    let results: Vec<_> = files
         .readings
         .into_par_iter()
         .map(|files| {
-            let Some(memo) = memo else {
-                let mut found = Diagnostics::new();
-                return (load_reading(root, files, &mut found), found, None);
+            let Some(cache) = cache else { return (parse(files), None) };
+            let Some(keyed) = reading_key(cache, &files) else { return (parse(files), None) };
+            let shared = match cache.get(&keyed.0) {
+                Some(kept) => Arc::clone(kept),
+                None => Arc::new(parse(files.clone())),
             };
-            let stamps = stamps(&files);
-            let kept = memo.readings.get(&files.markdown).filter(|k| k.files == files && k.stamps == stamps);
-            let (reading, found) = match kept {
-                Some(kept) => (kept.reading.clone(), kept.problems.clone()),
-                None => {
-                    let mut found = Diagnostics::new();
-                    (load_reading(root, files.clone(), &mut found), found)
-                }
-            };
-            let remembered = Remembered { files, stamps, reading: reading.clone(), problems: found.clone() };
-            (reading, found, Some(remembered))
+            (with_assets(Parsed::clone(&shared), &files), Some((keyed, shared)))
         })
         .collect();
     let mut readings = Vec::new();
-    let mut next = memo.map(|_| Memo::default());
-    for (reading, found, remembered) in results {
-        problems.extend(found);
-        readings.extend(reading);
-        if let (Some(next), Some(remembered)) = (&mut next, remembered) {
-            next.readings.insert(remembered.files.markdown.clone(), remembered);
+    let mut kept = HashMap::new();
+    let mut stamps = HashMap::new();
+    for (parsed, keyed) in results {
+        if let Some(((key, files), shared)) = keyed {
+            kept.insert(key, shared);
+            stamps.extend(files);
         }
+        problems.extend(parsed.problems);
+        readings.extend(parsed.reading);
     }
+    let next = cache.map(|cache| cache.next(kept, stamps));
     let theme = theme::load(root, &config.theme, &config.language, &mut problems);
     let site = SourceSite { config, people, sections, readings };
     (site, theme, problems, next)
@@ -268,6 +248,7 @@ fn load_reading(root: &Path, files: walk::ReadingFiles, problems: &mut Diagnosti
         keys,
         front,
         body: split.body.to_string(),
+        body_line: split.body_line,
         comments,
         assets,
     })

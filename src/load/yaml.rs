@@ -29,7 +29,7 @@ pub struct Entry<T> {
 }
 
 /// Where each key of one mapping stands, so a later error can point at it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct KeySpans {
     start: Option<Span>,
     keys: Vec<(String, Span)>,
@@ -260,7 +260,7 @@ fn flow_items(text: &str, depth: usize) -> Vec<usize> {
 }
 
 /// The 1-based line and column of byte `offset` in `text`.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset];
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)

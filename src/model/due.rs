@@ -7,11 +7,12 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate};
 use chrono_tz::Tz;
 
 use super::dates;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::language::Language;
 use crate::load::raw::{FrontMatter, RawSection};
 use crate::load::yaml::KeySpans;
 
@@ -172,16 +173,16 @@ fn end_of(day: NaiveDate, zone: Tz) -> DateTime<FixedOffset> {
     dates::parse(&text, zone).expect("the end of a day is a valid time")
 }
 
-/// A due date in words, in the site's zone: `Friday 12 August`, with the time when it is not the
-/// end of the day (`Friday 12 August, 17:00`).
-pub fn in_words(due: &DateTime<FixedOffset>, zone: Tz) -> String {
+/// A due date of a reading dated `reading`, in words, in the site's zone and `language`: `Friday 12
+/// August`, with the time when it is not the end of the day (`Friday 12 August, 17:00`) and the year
+/// when it is not the reading's; the forms are the language's `due_day`, `due_day_time`,
+/// `due_day_year` and `due_day_year_time`.
+pub fn in_words(due: &DateTime<FixedOffset>, reading: &DateTime<FixedOffset>, zone: Tz, language: &Language) -> String {
     let local = due.with_timezone(&zone);
-    let day = local.format("%A %-d %B").to_string();
-    if local.format("%H:%M:%S").to_string() == "23:59:59" {
-        day
-    } else {
-        format!("{day}, {}", local.format("%H:%M"))
-    }
+    let year = if local.year() == reading.with_timezone(&zone).year() { "" } else { "_year" };
+    let time = if local.format("%H:%M:%S").to_string() == "23:59:59" { "" } else { "_time" };
+    let format = language.say(&format!("due_day{year}{time}"), None, &[]);
+    language.format_date(local, &format, |format| local.format(format).to_string())
 }
 
 #[cfg(test)]
@@ -205,10 +206,17 @@ mod tests {
         let reading = dates::parse("2011-08-08", zone).unwrap();
         let friday = add(reading, After::Days(4), zone);
         assert_eq!(friday.to_rfc3339(), "2011-08-12T23:59:59-04:00");
-        assert_eq!(in_words(&friday, zone), "Friday 12 August");
+        let (en, fr) = (Language::default(), Language::new("fr", None, &mut Diagnostics::new()));
+        assert_eq!(in_words(&friday, &reading, zone, &en), "Friday 12 August");
+        assert_eq!(in_words(&friday, &reading, zone, &fr), "vendredi 12 août");
         assert_eq!(parse_due("2011-08-12", zone), Some(friday));
         let later = add(reading, After::Hours(17), zone);
-        assert_eq!(in_words(&later, zone), "Monday 8 August, 17:00");
+        assert_eq!(in_words(&later, &reading, zone, &en), "Monday 8 August, 17:00");
+        assert_eq!(in_words(&later, &reading, zone, &fr), "lundi 8 août à 17 h 00");
+        let next_year = add(reading, After::Days(150), zone);
+        assert_eq!(in_words(&next_year, &reading, zone, &en), "Thursday 5 January 2012");
+        let at_noon = add(reading, After::Hours(150 * 24 + 4), zone);
+        assert_eq!(in_words(&at_noon, &reading, zone, &fr), "jeudi 5 janvier 2012 à 3 h 00");
     }
 
     #[test]

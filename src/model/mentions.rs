@@ -3,15 +3,19 @@
 //! A person is named by their full name or an alias from `authors.yaml`, or by
 //! their first name when no one else has it, without regard to case. The
 //! longest spelling that fits wins (`@Ben Okafor` before `@Ben`); a spelling
-//! two people share names no one, and stays plain text. Finding the `@` (and
+//! two people share names no one, and stays plain text. Names and text are
+//! compared after Unicode normalisation, as `authors.yaml` names are. Finding the `@` (and
 //! leaving code, links and e-mail addresses alone) is the Markdown pass's work,
 //! in `render/markdown.rs`, which links and records mentions in one go.
 
 use std::collections::HashMap;
 
-use super::{Person, PersonId};
+use unicode_normalization::char::canonical_combining_class;
+use unicode_normalization::UnicodeNormalization;
+
+use super::{people, Person, PersonId};
 use crate::config::BaseUrl;
-use crate::routes::Route;
+use crate::routes::{Links, Route};
 
 /// Who a spelling names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,8 +27,8 @@ enum Named {
 /// The spellings of every person's name, longest first, and the address of each person's page.
 #[derive(Debug, Default)]
 pub struct MentionNames {
-    /// Lowercase spellings with single spaces, longest first.
-    spellings: Vec<(String, Named)>,
+    /// Spellings folded as names are (see [`fold`]), longest first.
+    spellings: Vec<(Vec<char>, Named)>,
     /// By person: the root-relative address of their page.
     hrefs: Vec<String>,
 }
@@ -32,8 +36,8 @@ pub struct MentionNames {
 impl MentionNames {
     /// Gathers the spellings of `people`, whose pages are on the site at `base`.
     pub fn new(people: &[Person], base: &BaseUrl) -> MentionNames {
-        let mut named: HashMap<String, Named> = HashMap::new();
-        let claim = |map: &mut HashMap<String, Named>, spelling: String, id: PersonId| {
+        let mut named: HashMap<Vec<char>, Named> = HashMap::new();
+        let claim = |map: &mut HashMap<Vec<char>, Named>, spelling: Vec<char>, id: PersonId| {
             if spelling.is_empty() {
                 return;
             }
@@ -50,7 +54,7 @@ impl MentionNames {
                 claim(&mut named, fold(spelling), PersonId(index));
             }
         }
-        let mut first_names: HashMap<String, Named> = HashMap::new();
+        let mut first_names: HashMap<Vec<char>, Named> = HashMap::new();
         for (index, person) in people.iter().enumerate() {
             let words: Vec<&str> = person.name.split_whitespace().collect();
             if words.len() > 1 {
@@ -60,9 +64,11 @@ impl MentionNames {
         for (first, who) in first_names {
             named.entry(first).or_insert(who);
         }
-        let mut spellings: Vec<(String, Named)> = named.into_iter().collect();
-        spellings.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then_with(|| a.0.cmp(&b.0)));
-        let hrefs = people.iter().map(|p| Route::person(&p.slug, 0).url(base)).collect();
+        let mut spellings: Vec<(Vec<char>, Named)> = named.into_iter().collect();
+        spellings.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        // Root-relative, the same on every page: each page makes them relative where it shows them.
+        let rooted = Links::rooted(base);
+        let hrefs = people.iter().map(|p| Route::person(&p.slug, 0).link(&rooted)).collect();
         MentionNames { spellings, hrefs }
     }
 
@@ -74,9 +80,11 @@ impl MentionNames {
     /// The person named at the start of `text` (what follows an `@`) and how many bytes name them.
     ///
     /// The name must end where a word ends; the longest spelling that fits decides,
-    /// and a spelling two people share gives `None`.
+    /// and a spelling two people share gives `None`. `text` is compared as names are, so
+    /// `Zoë` typed as one character or as `e` and a combining mark names the same person.
     pub fn find(&self, text: &str) -> Option<(PersonId, usize)> {
-        self.spellings.iter().find_map(|(spelling, who)| Some((*who, starts_with(text, spelling)?))).and_then(
+        let mut folded = Folded::new(text);
+        self.spellings.iter().find_map(|(spelling, who)| Some((*who, folded.starts_with(spelling)?))).and_then(
             |(who, length)| match who {
                 Named::One(id) => Some((id, length)),
                 Named::Several => None,
@@ -90,31 +98,71 @@ impl MentionNames {
     }
 }
 
-/// Lowercase with runs of white space made one space.
-fn fold(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+/// A name as people's names are compared ([`people::fold`]: composed, lowercase, single spaces),
+/// then decomposed, so that a text can be compared with it one character (and its marks) at a time.
+fn fold(name: &str) -> Vec<char> {
+    people::fold(name).nfd().collect()
 }
 
-/// The bytes of `text` that spell `spelling` (lowercase, single spaces), if it starts with it and a word ends there.
-fn starts_with(text: &str, spelling: &str) -> Option<usize> {
-    let mut rest = text;
-    for wanted in spelling.chars() {
-        let mut chars = rest.chars();
-        let got = chars.next()?;
-        if wanted == ' ' {
-            if !got.is_whitespace() {
+/// The text after an `@`, folded as [`fold`] folds names, read only as far as a comparison needs.
+///
+/// It is read in units: a run of white space (one space), or a character with the combining marks
+/// that follow it (lowercased, then decomposed), so a name matches only whole letters: `@Zoe`
+/// followed by a combining diaeresis is not `Zoe`.
+struct Folded<'t> {
+    /// What is not read yet.
+    rest: &'t str,
+    /// How many bytes of the text are read.
+    read: usize,
+    /// The folded characters read so far.
+    chars: Vec<char>,
+    /// Where each unit ends: in `chars`, and in the text's bytes.
+    ends: Vec<(usize, usize)>,
+}
+
+impl<'t> Folded<'t> {
+    fn new(text: &'t str) -> Folded<'t> {
+        Folded { rest: text, read: 0, chars: Vec::new(), ends: Vec::new() }
+    }
+
+    /// Reads one more unit; false at the end of the text.
+    fn read_unit(&mut self) -> bool {
+        let mut chars = self.rest.char_indices();
+        let Some((_, first)) = chars.next() else { return false };
+        let length = if first.is_whitespace() {
+            self.chars.push(' ');
+            self.rest.len() - self.rest.trim_start().len()
+        } else {
+            let end = chars.find(|(_, c)| canonical_combining_class(*c) == 0).map_or(self.rest.len(), |(at, _)| at);
+            self.chars.extend(self.rest[..end].chars().flat_map(char::to_lowercase).nfd());
+            end
+        };
+        self.rest = &self.rest[length..];
+        self.read += length;
+        self.ends.push((self.chars.len(), self.read));
+        true
+    }
+
+    /// How many bytes of the text spell `spelling` (folded), if it starts with it and a word ends there.
+    fn starts_with(&mut self, spelling: &[char]) -> Option<usize> {
+        for (index, wanted) in spelling.iter().enumerate() {
+            while self.chars.len() <= index {
+                if !self.read_unit() {
+                    return None;
+                }
+            }
+            if self.chars[index] != *wanted {
                 return None;
             }
-            rest = rest.trim_start();
-            continue;
         }
-        if !got.to_lowercase().eq(wanted.to_lowercase()) {
-            return None;
+        let unit = self.ends.binary_search_by_key(&spelling.len(), |(chars, _)| *chars).ok()?;
+        if unit + 1 == self.ends.len() {
+            self.read_unit();
         }
-        rest = chars.as_str();
+        let next = self.chars.get(spelling.len());
+        let ends_word = next.is_none_or(|c| !(c.is_alphanumeric() || *c == '_'));
+        ends_word.then_some(self.ends[unit].1)
     }
-    let ends_word = rest.chars().next().is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
-    ends_word.then(|| text.len() - rest.len())
 }
 
 #[cfg(test)]
@@ -166,5 +214,29 @@ mod tests {
         assert_eq!(names.find("Benjamin"), Some((PersonId(0), 8)));
         assert_eq!(names.find("Bent"), None);
         assert_eq!(names.find("Priya_x"), None);
+    }
+
+    #[test]
+    fn names_match_whether_typed_composed_or_decomposed_in_any_case() {
+        let people = [person("Zoë Ng", &[]), person("Zoe Park", &[]), person("İlker Öz", &["Çağla"])];
+        let names = MentionNames::new(&people, &BaseUrl::parse("/").expect("a root"));
+        let decomposed = "Zoe\u{308} Ng, hi";
+        assert_eq!(names.find(decomposed), Some((PersonId(0), "Zoe\u{308} Ng".len())));
+        assert_eq!(names.find("ZOË NG"), Some((PersonId(0), "ZOË NG".len())));
+        assert_eq!(names.find("ZOE\u{308}"), Some((PersonId(0), "ZOE\u{308}".len())), "a unique first name");
+        assert_eq!(names.find("zoe park"), Some((PersonId(1), 8)));
+        // A letter with a mark is not the letter alone, either way it is typed.
+        assert_eq!(names.find("Zoe\u{308}"), Some((PersonId(0), 5)));
+        assert_eq!(names.find("Zoe\u{301} Park"), None);
+        assert_eq!(names.find("I\u{307}lker O\u{308}z"), Some((PersonId(2), "I\u{307}lker O\u{308}z".len())));
+        assert_eq!(names.find("c\u{327}ag\u{306}la!"), Some((PersonId(2), "c\u{327}ag\u{306}la".len())));
+    }
+
+    #[test]
+    fn text_written_decomposed_matches_names_written_decomposed() {
+        let people = [person("Rene\u{301}e Blanc", &[])];
+        let names = MentionNames::new(&people, &BaseUrl::parse("/").expect("a root"));
+        assert_eq!(names.find("Renée"), Some((PersonId(0), "Renée".len())));
+        assert_eq!(names.find("RENE\u{301}E BLANC."), Some((PersonId(0), "RENE\u{301}E BLANC".len())));
     }
 }

@@ -9,6 +9,7 @@ pub mod dates;
 pub mod due;
 pub mod lookalike;
 pub mod mentions;
+pub mod paths;
 pub mod people;
 pub mod prepare;
 mod sections;
@@ -97,6 +98,10 @@ pub struct Reading {
     pub summary: Option<String>,
     /// The body (Markdown).
     pub body: String,
+    /// Where the body starts in its file (for messages about a place in it).
+    pub body_span: Span,
+    /// Where the front matter's `summary:` is (its first line when there is none).
+    pub summary_span: Span,
     /// The book or article the excerpt comes from.
     pub source: Option<Source>,
     /// Built only with `--drafts`.
@@ -148,7 +153,7 @@ pub struct Comment {
     pub author: Option<PersonId>,
     /// When it was written.
     pub date: DateTime<FixedOffset>,
-    /// Its body (Markdown, untrusted).
+    /// Its body (Markdown, untrusted); empty once `render::bodies` has converted it.
     pub body: String,
     /// The comment it answers, as an index into `Thread::comments`.
     pub parent: Option<usize>,
@@ -426,7 +431,13 @@ fn resolve_reading(
         (days >= 0).then(|| (days / 7 + 1) as u32)
     });
     let path = if raw.section.is_empty() { slug } else { format!("{}/{slug}", raw.section) };
+    let too_long = paths::check_reading(&path, &raw.section, &raw.assets, keys.of("slug"));
+    for problem in too_long.into_iter().chain(paths::check_file_names(&raw.assets, &raw.span.path)) {
+        problems.push(problem);
+    }
     let reading = Reading {
+        body_span: Span::new(raw.span.path.clone(), raw.body_line, 1),
+        summary_span: raw.keys.of("summary"),
         span: raw.span,
         section: raw.section,
         path,

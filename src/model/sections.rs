@@ -67,6 +67,14 @@ pub(super) fn resolve_sections(
             );
             continue;
         }
+        let span = match &index {
+            Some(index) => Some(index.keys.of("title")).filter(|s| s.line > 0).unwrap_or_else(|| index.span.clone()),
+            None => Span::file(format!("content/{path}")),
+        };
+        if let Some(problem) = super::paths::check_section(&path, span) {
+            problems.push(problem);
+            continue;
+        }
         let name = path.rsplit('/').next().unwrap_or(&path);
         let mut section = Section {
             title: title_case(name),

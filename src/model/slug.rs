@@ -31,7 +31,7 @@ fn shorten(slug: &str) -> String {
 }
 
 /// Whether Windows refuses a file or folder of this name: `con`, `aux`, `com1`, `lpt9` and the rest.
-fn is_device_name(slug: &str) -> bool {
+pub fn is_device_name(slug: &str) -> bool {
     let stem = slug.split('.').next().unwrap_or(slug).to_ascii_lowercase();
     DEVICE_NAMES.contains(&stem.as_str())
         || (stem.len() == 4

@@ -15,7 +15,7 @@ use super::sanitize::{self, Html, Pictures, MEMBER_ID_PREFIX};
 use crate::cache::{BodyCache, Cleaned, Key};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::model::mentions::MentionNames;
-use crate::model::{ReadingId, Site};
+use crate::model::{Reading, ReadingId, Site};
 
 /// The HTML of every text, indexed like the model.
 #[derive(Debug)]
@@ -51,11 +51,16 @@ pub struct ReadingBody {
 }
 
 /// Converts and cleans every text not in `cache`; texts nested too deeply are reported, not parsed.
-pub fn render(site: &Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
+///
+/// Each comment's Markdown is let go of as soon as it is converted (its `body` is left empty): nothing
+/// after this stage reads it, and holding every comment's Markdown beside its HTML doubled the
+/// memory of large sites.
+pub fn render(site: &mut Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
     let pictures = Pictures { hosts: site.config.picture_hosts.clone(), site: site.config.pictures_from_site };
     let members = Members {
         cache,
-        mention_names: site.mention_names.fingerprint(),
+        // Hashed once here: the names of every person are far longer than a comment.
+        mention_names: blake3::hash(&site.mention_names.fingerprint()).as_bytes().to_vec(),
         pictures_key: pictures.fingerprint(),
         pictures,
         warnings: Mutex::default(),
@@ -66,30 +71,36 @@ pub fn render(site: &Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
         .readings
         .par_iter()
         .map(|reading| {
-            let converted = checked(&reading.body, Author::Facilitator, &reading.span)?;
+            let converted = checked(&reading.body, Author::Facilitator, &reading.body_span)?;
+            let content = sanitize::reading(&converted.html);
+            members.pictures_in_reading(reading, &converted.pictures_without_address, content.pictures_without_address);
             let summary = match &reading.summary {
-                Some(summary) => checked(summary, Author::Facilitator, &reading.span)?.html,
-                None => converted.first_paragraph.unwrap_or_default(),
+                Some(summary) => {
+                    let summary =
+                        sanitize::reading(&checked(summary, Author::Facilitator, &reading.summary_span)?.html);
+                    members.picture_warning(summary.pictures_without_address, &reading.summary_span);
+                    summary.html
+                }
+                // Its pictures are the body's, warned of already.
+                None => sanitize::reading(&converted.first_paragraph.unwrap_or_default()).html,
             };
-            let (content, summary) = (sanitize::reading(&converted.html), sanitize::reading(&summary));
-            for dropped in [&content, &summary] {
-                members.picture_warning(dropped.pictures_without_address, &reading.span);
-            }
-            Ok(ReadingBody { content: content.html, summary: summary.html })
+            Ok(ReadingBody { content: content.html, summary })
         })
         .collect();
     let names = Some(&site.mention_names);
     let comments: Vec<Vec<Result<Cleaned, Diagnostic>>> = site
         .readings
-        .par_iter()
+        .par_iter_mut()
         .map(|reading| {
             reading
                 .thread
                 .comments
-                .par_iter()
+                .par_iter_mut()
                 .map(|comment| {
                     let prefix = format!("{MEMBER_ID_PREFIX}{}-", comment.id);
-                    members.render(&comment.body, &prefix, names, &comment.span)
+                    let cleaned = members.render(&comment.body, &prefix, names, &comment.span);
+                    comment.body = String::new();
+                    cleaned
                 })
                 .collect()
         })
@@ -154,9 +165,12 @@ pub fn render(site: &Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
     warnings.sort_by(|a, b| a.span.cmp(&b.span));
     let seen = members.seen.into_inner().expect("no panics while locked");
     let texts = seen.len();
-    let cache = BodyCache::from_entries(seen);
+    let cache = cache.next(seen);
     Ok(Bodies { readings, comments: comment_html, bios, sections, mentioned_in, cache, texts, cleaned, warnings })
 }
+
+/// What to do about a picture without an address.
+const PICTURE_HELP: &str = "give the picture its address, like ![a chart](chart.png), or remove it";
 
 /// Members' texts, looked up in the cache before they are converted and cleaned.
 struct Members<'a> {
@@ -210,8 +224,24 @@ impl Members<'_> {
             span.clone(),
             format!("{count} picture(s) here have no address (an empty or missing src); only their alt text is shown"),
         )
-        .with_help("give the picture its address, like ![a chart](chart.png), or remove it");
+        .with_help(PICTURE_HELP);
         self.warnings.lock().expect("no panics while locked").push(warning);
+    }
+
+    /// Warns of each picture of `reading`'s body without an address at its own line and column, when
+    /// the Markdown's count (`found`, byte offsets) agrees with the sanitizer's (`dropped`); else of
+    /// all of them at the body's first line.
+    fn pictures_in_reading(&self, reading: &Reading, found: &[usize], dropped: usize) {
+        if found.len() != dropped {
+            return self.picture_warning(dropped, &reading.body_span);
+        }
+        let mut warnings = self.warnings.lock().expect("no panics while locked");
+        for &offset in found {
+            let (line, column) = crate::load::yaml::line_column(&reading.body, offset);
+            let span = Span::new(reading.body_span.path.clone(), reading.body_span.line + line - 1, column);
+            let message = "this picture has no address (an empty or missing src); only its alt text is shown";
+            warnings.push(Diagnostic::warning(span, message).with_help(PICTURE_HELP));
+        }
     }
 }
 

@@ -6,11 +6,14 @@ use super::objects::{
     ReplyTarget, SectionLink, SiteView, SourceView, TagLink, TagView, WeekGroup,
 };
 use super::phrases::{after_reading, initials, join_names, tint};
+use super::sanitize::Html;
 use crate::language::Language;
 use crate::model::{Comment, CommentStatus, Person, PersonId, Reading, ReadingId, Site};
-use crate::routes::Route;
+use crate::routes::{Links, Route};
+use std::collections::HashMap;
+use std::sync::Arc;
 
-/// Builds views from the model and the rendered bodies.
+/// Builds views from the model and the rendered bodies, with links made from one file of the site.
 pub struct Views<'a> {
     /// The model.
     pub site: &'a Site,
@@ -18,20 +21,49 @@ pub struct Views<'a> {
     pub bodies: &'a Bodies,
     /// The words pages write, in the site's language.
     pub language: &'a Language,
+    /// Where links start from: the file being rendered.
+    links: Links,
+    /// What every page shares, worked out once.
+    shared: Arc<Shared>,
+}
+
+/// What the views of every page share.
+struct Shared {
     /// Replies below each comment, at any depth, by reading then comment.
     descendants: Vec<Vec<usize>>,
+    /// Who each mention link's root-relative address names, to link it from the page it is on.
+    mentioned: HashMap<String, PersonId>,
+    /// By person: how many of their comments start a thread, and how many answer someone else.
+    /// Counted once here: a person is shown on every page of their reflections and on the list.
+    reflections_and_replies: Vec<(usize, usize)>,
 }
 
 impl<'a> Views<'a> {
-    /// Prepares the views (counts replies once for every thread).
+    /// Prepares the views (counts replies once for every thread), with links from the home page.
     pub fn new(site: &'a Site, bodies: &'a Bodies, language: &'a Language) -> Views<'a> {
         let descendants = site.readings.iter().map(|r| descendant_counts(&r.thread)).collect();
-        Views { site, bodies, language, descendants }
+        let people = (0..site.people.len()).map(PersonId);
+        let mentioned = people.map(|p| (site.mention_names.href(p).to_string(), p)).collect();
+        let reflections_and_replies =
+            site.contributions.iter().map(|work| reflections_and_replies(site, work)).collect();
+        let shared = Arc::new(Shared { descendants, mentioned, reflections_and_replies });
+        Views { site, bodies, language, links: Links::From(Route::home()), shared }
     }
 
-    /// The address of `route` in links: every link a page shows is made here (see `routes` for relative links).
+    /// The same views with links made from `links` (the page being rendered, see `routes::Links`).
+    pub fn at(&self, links: Links) -> Views<'a> {
+        Views { links, shared: Arc::clone(&self.shared), ..*self }
+    }
+
+    /// The address of `route` in links: every link a page shows is made here, relative to the page.
     pub fn url(&self, route: &Route) -> String {
-        route.url(&self.site.config.base_url)
+        route.link(&self.links)
+    }
+
+    /// A member's text with its mentions linked from this page.
+    fn linked(&self, html: &Html) -> Html {
+        let relink = |href: &str| self.shared.mentioned.get(href).map(|&p| self.url(&person_route(self.site, p)));
+        html.relink_mentions(relink).unwrap_or_else(|| html.clone())
     }
 
     /// The absolute address of `route`.
@@ -47,7 +79,8 @@ impl<'a> Views<'a> {
             description: config.description.as_deref(),
             language: &config.language,
             base_url: &config.base_url.absolute,
-            root: &config.base_url.root,
+            root: self.links.root(),
+            home_url: self.url(&Route::home()),
             feed_url: self.url(&Route::readings_feed()),
             comments_feed_url: self.url(&Route::comments_feed()),
             authors_url: self.url(&Route::people()),
@@ -77,9 +110,12 @@ impl<'a> Views<'a> {
         DateView { iso: date.to_rfc3339(), day: self.day(date), display }
     }
 
-    /// A due date, shown in words.
-    pub fn due(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> DateView {
-        DateView { display: crate::model::due::in_words(date, self.site.config.timezone), ..self.date(date) }
+    /// A due date of `reading`, shown in words.
+    pub fn due(&self, date: &chrono::DateTime<chrono::FixedOffset>, reading: &Reading) -> DateView {
+        DateView {
+            display: crate::model::due::in_words(date, &reading.date, self.site.config.timezone, self.language),
+            ..self.date(date)
+        }
     }
 
     /// The calendar day of `date` in the site's timezone, as `YYYY-MM-DD`.
@@ -97,23 +133,31 @@ impl<'a> Views<'a> {
         (to.with_timezone(zone).date_naive() - from.with_timezone(zone).date_naive()).num_days()
     }
 
+    /// The name of `person`, or the word for an anonymous writer.
+    fn name(&self, person: Option<PersonId>) -> &'a str {
+        match person {
+            Some(id) => &self.site.people[id.0].name,
+            None => self.language.plain("anonymous").unwrap_or("Anonymous"),
+        }
+    }
+
     /// A link to `person`, or to an anonymous writer.
     pub fn person_link(&self, person: Option<PersonId>) -> PersonLink<'a> {
         match person {
             Some(id) => {
                 let person = &self.site.people[id.0];
                 PersonLink {
-                    name: &person.name,
-                    url: Some(self.url(&Route::person(&person.slug, 0))),
+                    name: self.name(Some(id)),
+                    url: Some(self.url(&person_route(self.site, id))),
                     role: person.role.as_deref(),
-                    role_label: person.role.as_deref().map(|role| role_label(self.language, role)),
+                    role_label: person.role.as_deref().map(|role| self.language.role_label(role)),
                     initials: initials(&person.name),
                     tint: tint(&person.slug),
                     anonymous: false,
                 }
             }
             None => PersonLink {
-                name: self.language.plain("anonymous").unwrap_or("Anonymous"),
+                name: self.name(None),
                 url: None,
                 role: None,
                 role_label: None,
@@ -128,6 +172,7 @@ impl<'a> Views<'a> {
     pub fn person(&self, id: PersonId) -> PersonView<'a> {
         let person: &'a Person = &self.site.people[id.0];
         let work = &self.site.contributions[id.0];
+        let (reflection_count, reply_count) = self.shared.reflections_and_replies[id.0];
         PersonView {
             link: self.person_link(Some(id)),
             slug: &person.slug,
@@ -135,22 +180,9 @@ impl<'a> Views<'a> {
             website: person.website.as_deref(),
             reading_count: work.readings.len(),
             comment_count: work.comments.len(),
-            reflection_count: work.comments.iter().filter(|&&(r, c)| self.comment_at(r, c).parent.is_none()).count(),
-            reply_count: work
-                .comments
-                .iter()
-                .filter(|&&(r, c)| {
-                    let comment = self.comment_at(r, c);
-                    let thread = &self.site.readings[r.0].thread;
-                    comment.parent.is_some_and(|p| thread.comments[p].author != comment.author)
-                })
-                .count(),
+            reflection_count,
+            reply_count,
         }
-    }
-
-    /// Comment `index` of reading `id`.
-    fn comment_at(&self, id: ReadingId, index: usize) -> &'a Comment {
-        &self.site.readings[id.0].thread.comments[index]
     }
 
     /// A tag with its count.
@@ -200,8 +232,8 @@ impl<'a> Views<'a> {
             comments_open: reading.comments_open,
             reply_link: self.reply_link(reading, None),
             draft: reading.draft,
-            reflections_due: reading.due.reflections.map(|d| self.due(&d)),
-            replies_due: reading.due.replies.map(|d| self.due(&d)),
+            reflections_due: reading.due.reflections.map(|d| self.due(&d, reading)),
+            replies_due: reading.due.replies.map(|d| self.due(&d, reading)),
             content: with_content.then_some(&body.content),
         }
     }
@@ -244,7 +276,8 @@ impl<'a> Views<'a> {
             url: self.url(&route),
             name: match comment.status {
                 CommentStatus::Removed => "a removed reflection",
-                _ => self.person_link(comment.author).name,
+                // Only the name: a whole link would make its address and initials for nothing.
+                _ => self.name(comment.author),
             },
         }
     }
@@ -262,7 +295,7 @@ impl<'a> Views<'a> {
             author: self.person_link(comment.author),
             date: self.date(&comment.date),
             after_reading: after_reading(self.language, self.days_between(&reading.date, &comment.date)),
-            body: &self.bodies.comments[id.0][index],
+            body: self.linked(&self.bodies.comments[id.0][index]),
             status: match comment.status {
                 CommentStatus::Published => "published",
                 CommentStatus::Pending => "pending",
@@ -282,7 +315,7 @@ impl<'a> Views<'a> {
             parent: comment.parent.map(|p| self.reply_target(reading, p)),
             in_reply_to: comment.parent.filter(|_| flat).map(|p| self.reply_target(reading, p)),
             reply_count: reading.thread.children[index].len(),
-            descendant_count: self.descendants[id.0][index],
+            descendant_count: self.shared.descendants[id.0][index],
             replies: Vec::new(),
             reply_link: Some(comment).filter(|c| c.is_published()).and_then(|c| self.reply_link(reading, Some(&c.id))),
         }
@@ -341,15 +374,9 @@ impl<'a> Views<'a> {
     }
 }
 
-/// A role in the site's language when it is one of the three known, else as written with a capital.
-fn role_label(language: &Language, role: &str) -> String {
-    match role.to_lowercase().as_str() {
-        known @ ("facilitator" | "member" | "guest") => language.say(&format!("role_{known}"), None, &[]),
-        _ => {
-            let mut chars = role.chars();
-            chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
-        }
-    }
+/// The first page of a person.
+fn person_route(site: &Site, person: PersonId) -> Route {
+    Route::person(&site.people[person.0].slug, 0)
 }
 
 fn comment_route(reading: &Reading, comment: &Comment) -> Route {
@@ -359,6 +386,21 @@ fn comment_route(reading: &Reading, comment: &Comment) -> Route {
 /// The element id a comment's route points at.
 fn anchor(route: &Route) -> String {
     route.anchor().expect("a comment's route has an anchor").to_string()
+}
+
+/// Of one person's comments, how many start a thread (reflections) and how many answer someone else.
+fn reflections_and_replies(site: &Site, work: &crate::model::Contributions) -> (usize, usize) {
+    let mut counts = (0, 0);
+    for &(r, c) in &work.comments {
+        let thread = &site.readings[r.0].thread;
+        let comment = &thread.comments[c];
+        match comment.parent {
+            None => counts.0 += 1,
+            Some(p) if thread.comments[p].author != comment.author => counts.1 += 1,
+            Some(_) => {}
+        }
+    }
+    counts
 }
 
 /// Replies at any depth below each comment, counted without recursion.

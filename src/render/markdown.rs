@@ -4,12 +4,14 @@
 //! take exponential time. Heading attributes and heading ids are for readings
 //! only. The HTML made here is not safe yet: `sanitize` cleans it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, OffsetIter, Options, Parser, Tag, TagEnd};
 
 use crate::model::mentions::MentionNames;
 use crate::model::PersonId;
+
+mod pictures;
 
 /// Whose Markdown this is, which decides the extensions and the ids it gets.
 #[derive(Debug, Clone, Copy)]
@@ -30,7 +32,7 @@ pub enum Author<'a> {
 pub struct Converted {
     /// The whole text.
     pub html: String,
-    /// The first top-level paragraph, for summaries.
+    /// A reading's first top-level paragraph, for its summary (`None` for members' texts).
     pub first_paragraph: Option<String>,
     /// The people linked by `@Name`, in order of first mention.
     pub mentions: Vec<PersonId>,
@@ -38,7 +40,16 @@ pub struct Converted {
     pub depth: usize,
     /// Whether the text holds raw HTML, whose nesting only an HTML tokenizer can measure.
     pub raw_html: bool,
+    /// Where each picture without an address starts, as byte offsets into the Markdown: `![alt]()` or
+    /// a raw `<img>` with an empty or missing `src`, which the sanitizer drops, for a warning there.
+    pub pictures_without_address: Vec<usize>,
 }
+
+/// The longest text (a comment, bio, reading, summary or introduction) in bytes: 1 MiB, about
+/// 150,000 words. Converting and cleaning a text takes memory in proportion to its length (up to
+/// about 200 bytes per byte when it is made only of Markdown elements or tags), so this bounds what
+/// one text can cost a build.
+pub const MAX_TEXT: usize = 1 << 20;
 
 /// The most table cells one text may make: pulldown-cmark pads every short row to the
 /// header's width, so a few bytes per row can become hundreds of cells.
@@ -48,8 +59,9 @@ pub const MAX_TABLE_CELLS: usize = 10_000;
 pub const OUTPUT_ALLOWANCE: usize = 1 << 20;
 
 /// HTML bytes one text may make per byte of Markdown, past [`OUTPUT_ALLOWANCE`]: ordinary
-/// Markdown makes two to five; a link reference or footnote repeated thousands of times makes more.
-pub const OUTPUT_PER_INPUT_BYTE: usize = 16;
+/// Markdown makes one to four; a link reference, footnote or mention repeated thousands of times
+/// makes up to twenty. Cleaning HTML takes memory in proportion to it, so this bounds that too.
+pub const OUTPUT_PER_INPUT_BYTE: usize = 8;
 
 /// Why a text was not converted: it would expand past a limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,135 +86,389 @@ fn options(author: Author) -> Options {
 
 /// Converts `markdown` to HTML, with ids for headings (readings) and footnotes.
 ///
-/// Refuses, before any HTML is written, a text that would expand past [`MAX_TABLE_CELLS`] or
-/// past its share of output: the events are counted as they come, so a refused text costs no
-/// more memory than its limit.
+/// Refuses, before any HTML is written, a text longer than [`MAX_TEXT`], or that would expand
+/// past [`MAX_TABLE_CELLS`] or past its share of output. The parser's events flow straight into the HTML writer, each
+/// counted, renamed and linked on the way, so no list of a text's events is ever kept: memory
+/// beyond the parser's own is the HTML, and a refused text costs no more than its limit.
 pub fn to_html(markdown: &str, author: Author) -> Result<Converted, TooLarge> {
-    let (mut events, depth, raw_html) = bounded_events(markdown, author)?;
-    let mut mentions = Vec::new();
-    rename_footnotes(&mut events);
-    if let Author::Facilitator = author {
-        add_heading_ids(&mut events);
+    if markdown.len() > MAX_TEXT {
+        return Err(TooLarge {
+            message: format!("this text is {} bytes long, more than the limit of {MAX_TEXT} (1 MiB)", markdown.len()),
+            help: "split it into parts of under 1 MiB (about 150,000 words): a reflection can go on in a reply \
+                   to itself, a reading in a second reading",
+        });
     }
-    if let Author::Member { mentions: Some(names), .. } = author {
-        events = link_mentions(events, names, &mut mentions);
+    let mut events = Events::new(markdown, author);
+    let allowed = OUTPUT_ALLOWANCE.saturating_add(markdown.len().saturating_mul(OUTPUT_PER_INPUT_BYTE));
+    let mut html = Bounded { html: String::with_capacity(markdown.len() * 3 / 2), allowed };
+    let written = pulldown_cmark::html::write_html_fmt(&mut html, &mut events);
+    if let Some(refused) = events.refused {
+        return Err(refused);
     }
-    let first_paragraph = first_paragraph(&events);
-    if let Author::Member { id_prefix, .. } = author {
-        link_footnote_references(&mut events, id_prefix);
+    if written.is_err() {
+        return Err(TooLarge {
+            message: format!("this text of {} bytes would make more than {allowed} bytes of HTML", markdown.len()),
+            help: "a short text makes this much only by repeating a link reference, footnote, mention or \
+                   table thousands of times: write less of it",
+        });
     }
-    let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    let html = html.html;
+    let first_paragraph = events.first_paragraph.map(|paragraph| {
+        let mut html = String::from("<p>");
+        pulldown_cmark::html::push_html(&mut html, paragraph.events.into_iter());
+        html.push_str("</p>");
+        html
+    });
     // A mention adds one `<a>` around text.
-    Ok(Converted { html, first_paragraph, mentions, depth: depth + 1, raw_html })
+    Ok(Converted {
+        html,
+        first_paragraph,
+        mentions: events.mentions,
+        depth: events.limits.deepest + 1,
+        raw_html: events.limits.raw_html,
+        pictures_without_address: events.pictures_without_address,
+    })
 }
 
-/// The parser's events with the nesting they make and whether raw HTML is among them,
-/// or why the text is refused.
-fn bounded_events<'m>(markdown: &'m str, author: Author) -> Result<(Vec<Event<'m>>, usize, bool), TooLarge> {
-    let allowed = OUTPUT_ALLOWANCE.saturating_add(markdown.len().saturating_mul(OUTPUT_PER_INPUT_BYTE));
-    let (mut cells, mut output, mut depth, mut deepest, mut raw_html) = (0usize, 0usize, 0usize, 0usize, false);
-    let mut events = Vec::new();
-    for event in Parser::new_ext(markdown, options(author)) {
-        // What the event writes, roughly: its text, its link's address, or a tag.
-        output += match &event {
-            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => t.len(),
-            Event::Html(t) | Event::InlineHtml(t) => {
-                raw_html = true;
-                t.len()
-            }
-            Event::Start(Tag::Link { dest_url, title, .. } | Tag::Image { dest_url, title, .. }) => {
-                dest_url.len() + title.len() + 32
-            }
-            _ => 24,
-        };
-        match &event {
+/// HTML as the writer writes it, refused past `allowed` bytes: the limit is on what is written,
+/// exactly, and nothing past it is ever held.
+struct Bounded {
+    html: String,
+    allowed: usize,
+}
+
+impl std::fmt::Write for Bounded {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        if self.html.len() + text.len() > self.allowed {
+            return Err(std::fmt::Error);
+        }
+        self.html.push_str(text);
+        Ok(())
+    }
+}
+
+/// What a text's Markdown has made so far, against the limits.
+#[derive(Default)]
+struct Limits {
+    cells: usize,
+    depth: usize,
+    deepest: usize,
+    raw_html: bool,
+}
+
+impl Limits {
+    /// Counts the nesting and table cells of one event of the parser; an error past a limit.
+    fn count(&mut self, event: &Event) -> Result<(), TooLarge> {
+        match event {
+            Event::Html(_) | Event::InlineHtml(_) => self.raw_html = true,
             Event::Start(tag) => {
                 // A table opens `<table>` and `<thead>` or `<tbody>` at once.
-                depth += if matches!(tag, Tag::Table(_)) { 2 } else { 1 };
-                deepest = deepest.max(depth);
+                self.depth += if matches!(tag, Tag::Table(_)) { 2 } else { 1 };
+                self.deepest = self.deepest.max(self.depth);
                 if matches!(tag, Tag::TableCell) {
-                    cells += 1;
+                    self.cells += 1;
                 }
             }
-            Event::End(tag) => depth = depth.saturating_sub(if matches!(tag, TagEnd::Table) { 2 } else { 1 }),
+            Event::End(tag) => self.depth = self.depth.saturating_sub(if matches!(tag, TagEnd::Table) { 2 } else { 1 }),
             _ => {}
         }
-        if cells > MAX_TABLE_CELLS {
+        if self.cells > MAX_TABLE_CELLS {
             return Err(TooLarge {
                 message: format!("this text's tables have more than {MAX_TABLE_CELLS} cells"),
                 help: "every row of a table gets as many cells as its header has columns: \
                        use fewer columns or rows, or split the table",
             });
         }
-        if output > allowed {
-            return Err(TooLarge {
-                message: format!("this text of {} bytes would make more than {allowed} bytes of HTML", markdown.len()),
-                help: "a short text makes this much only by repeating a link reference, footnote or table \
-                       thousands of times: write less of it",
-            });
-        }
-        events.push(event);
+        Ok(())
     }
-    Ok((events, deepest, raw_html))
 }
 
-/// Links each `@Name` of plain text to the person's page, and records who was named.
-///
-/// Text inside code, links and images is left alone. Adjacent text events are
-/// joined first, since the parser may split a line at punctuation.
-fn link_mentions<'e>(events: Vec<Event<'e>>, names: &MentionNames, found: &mut Vec<PersonId>) -> Vec<Event<'e>> {
-    let mut out = Vec::with_capacity(events.len());
-    let mut pending = String::new();
-    let mut inside = 0usize;
-    for event in events {
-        if let Event::Text(text) = &event {
-            if inside == 0 {
-                pending.push_str(text);
-                continue;
-            }
+/// The parser's events on their way to the HTML writer: counted against the limits, footnotes
+/// renamed, headings given ids (readings), `@Name` linked and footnote references pointed at the
+/// text's own ids (members' texts). Only what one step needs to see at once is held: a heading,
+/// a run of text, the first paragraph of a reading.
+struct Events<'m, 'a> {
+    parser: OffsetIter<'m>,
+    author: Author<'a>,
+    limits: Limits,
+    /// Set when the text went past a limit; the events stop there.
+    refused: Option<TooLarge>,
+    /// Footnote labels and their `fn-<n>` names.
+    footnotes: HashMap<String, String>,
+    /// Heading ids given so far (the page's own first), and the next number to try for each base.
+    heading_ids: (HashSet<String>, HashMap<String, usize>),
+    /// The events of the heading being read, until its end.
+    heading: Option<Vec<Event<'m>>>,
+    /// Text not yet scanned for mentions, and how deep inside code, links and images it is.
+    text: String,
+    inside: usize,
+    /// The text being scanned for mentions, passed on one mention at a time.
+    scan: Option<Scan<'m>>,
+    /// The people linked, in order of first mention.
+    mentions: Vec<PersonId>,
+    /// A reading's first top-level paragraph, as it is read.
+    first_paragraph: Option<Paragraph<'m>>,
+    /// How deep the events seen by the paragraph step nest.
+    depth: usize,
+    /// Where the pictures without an address start.
+    pictures_without_address: Vec<usize>,
+    /// Events ready for the writer.
+    ready: VecDeque<Event<'m>>,
+    done: bool,
+}
+
+/// Text being scanned for mentions: how far it is passed on, and the event that comes after it.
+struct Scan<'m> {
+    text: String,
+    from: usize,
+    then: Option<Event<'m>>,
+}
+
+/// A paragraph's events, and whether it has ended.
+struct Paragraph<'m> {
+    events: Vec<Event<'m>>,
+    ended: bool,
+}
+
+impl<'m, 'a> Events<'m, 'a> {
+    fn new(markdown: &'m str, author: Author<'a>) -> Events<'m, 'a> {
+        Events {
+            parser: Parser::new_ext(markdown, options(author)).into_offset_iter(),
+            author,
+            limits: Limits::default(),
+            refused: None,
+            footnotes: HashMap::new(),
+            heading_ids: (HashSet::new(), HashMap::new()),
+            heading: None,
+            text: String::new(),
+            inside: 0,
+            scan: None,
+            mentions: Vec::new(),
+            first_paragraph: None,
+            depth: 0,
+            pictures_without_address: Vec::new(),
+            ready: VecDeque::new(),
+            done: false,
         }
-        mention_text(&std::mem::take(&mut pending), names, found, &mut out);
-        match &event {
-            Event::Start(Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. }) => inside += 1,
-            Event::End(TagEnd::CodeBlock | TagEnd::Link | TagEnd::Image) => inside = inside.saturating_sub(1),
+    }
+
+    /// Footnote labels become `fn-<n>`, numbered in order of first use as the HTML writer numbers them.
+    fn rename(&mut self, label: &CowStr) -> CowStr<'static> {
+        let next = self.footnotes.len() + 1;
+        let name = self.footnotes.entry(label.to_string()).or_insert_with(|| format!("fn-{next}"));
+        CowStr::from(name.clone())
+    }
+
+    /// First step: footnotes renamed, and a reading's headings held until their text is known.
+    fn take(&mut self, mut event: Event<'m>) {
+        match &mut event {
+            Event::FootnoteReference(label) => *label = self.rename(label),
+            Event::Start(Tag::FootnoteDefinition(label)) => *label = self.rename(label),
             _ => {}
         }
-        out.push(event);
+        if let Author::Facilitator = self.author {
+            match (&mut self.heading, &event) {
+                (None, Event::Start(Tag::Heading { .. })) => {
+                    self.heading = Some(vec![event]);
+                    return;
+                }
+                (Some(heading), Event::End(TagEnd::Heading(_))) => {
+                    let mut events = std::mem::take(heading);
+                    self.heading = None;
+                    events.push(event);
+                    self.give_heading_id(&mut events);
+                    for event in events {
+                        self.mention(event);
+                    }
+                    return;
+                }
+                (Some(heading), _) => {
+                    heading.push(event);
+                    return;
+                }
+                (None, _) => {}
+            }
+        }
+        self.mention(event);
     }
-    mention_text(&pending, names, found, &mut out);
-    out
+
+    /// Gives the heading whose events are `events` an id unique on the page: its own `{#id}` or
+    /// one made from its text, moved clear of the page's own ids and numbered when taken.
+    fn give_heading_id(&mut self, events: &mut [Event]) {
+        let Some((Event::Start(Tag::Heading { id, .. }), rest)) = events.split_first_mut() else { return };
+        let wanted = match id {
+            Some(id) => id.to_string(),
+            // Its text: `rest` is the heading's own events.
+            None => rest
+                .iter()
+                .filter_map(|e| if let Event::Text(t) | Event::Code(t) = e { Some(&**t) } else { None })
+                .collect(),
+        };
+        let base = match slug::slugify(&wanted) {
+            s if s.is_empty() => "section".to_string(),
+            s if PAGE_ID_PREFIXES.iter().any(|prefix| s.starts_with(prefix)) => format!("about-{s}"),
+            s => s,
+        };
+        let (used, tried) = &mut self.heading_ids;
+        if used.is_empty() {
+            used.extend(PAGE_IDS.iter().map(|id| id.to_string()));
+        }
+        // Counting on from the last number given to this base keeps a thousand equal headings linear.
+        let next = tried.entry(base.clone()).or_insert(0);
+        let unique = loop {
+            let candidate = if *next == 0 { base.clone() } else { format!("{base}-{next}") };
+            *next += 1;
+            if used.insert(candidate.clone()) {
+                break candidate;
+            }
+        };
+        *id = Some(CowStr::from(unique));
+    }
+
+    /// Second step: in a comment, each `@Name` of plain text linked to the person's page.
+    ///
+    /// Text inside code, links and images is left alone. Adjacent text events are
+    /// joined first, since the parser may split a line at punctuation; the joined text is then
+    /// passed on one mention at a time ([`Events::scan_step`]), before `event`.
+    fn mention(&mut self, event: Event<'m>) {
+        let Author::Member { mentions: Some(_), .. } = self.author else {
+            return self.emit(event);
+        };
+        if let Event::Text(text) = &event {
+            if self.inside == 0 {
+                self.text.push_str(text);
+                return;
+            }
+        }
+        match &event {
+            Event::Start(Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. }) => self.inside += 1,
+            Event::End(TagEnd::CodeBlock | TagEnd::Link | TagEnd::Image) => self.inside = self.inside.saturating_sub(1),
+            _ => {}
+        }
+        self.scan = Some(Scan { text: std::mem::take(&mut self.text), from: 0, then: Some(event) });
+    }
+
+    /// Passes on the text being scanned for mentions up to and including its next `@Name` (linked
+    /// to the person's page), or all of it and the event that follows it; false when none is scanned.
+    ///
+    /// One mention at a time, so that a text of thousands of mentions never has them all waiting at
+    /// once, and the writer's limit stops it early.
+    fn scan_step(&mut self) -> bool {
+        let (Some(scan), Author::Member { mentions: Some(names), .. }) = (&mut self.scan, self.author) else {
+            return false;
+        };
+        let (text, from) = (&scan.text, scan.from);
+        let mut search_from = from;
+        while let Some(offset) = text[search_from..].find('@') {
+            let at = search_from + offset;
+            search_from = at + 1;
+            // `a@b.org` and `x@Name` are not mentions: an `@` must start a word.
+            let starts_word =
+                text[..at].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || "_.+-@/&=%".contains(c)));
+            let Some((person, length)) = starts_word.then(|| names.find(&text[at + 1..])).flatten() else {
+                continue;
+            };
+            let end = at + 1 + length;
+            let href = names.href(person).replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
+            let linked = [
+                Event::Text(CowStr::from(text[from..at].to_string())),
+                Event::InlineHtml(CowStr::from(format!("<a class=\"mention\" href=\"{href}\">"))),
+                Event::Text(CowStr::from(text[at..end].to_string())),
+                Event::InlineHtml(CowStr::from("</a>")),
+            ];
+            scan.from = end;
+            if !self.mentions.contains(&person) {
+                self.mentions.push(person);
+            }
+            for event in linked.into_iter().filter(|e| !matches!(e, Event::Text(t) if t.is_empty())) {
+                self.emit(event);
+            }
+            return true;
+        }
+        let rest = (from < text.len()).then(|| Event::Text(CowStr::from(text[from..].to_string())));
+        let then = scan.then.take();
+        self.scan = None;
+        for event in rest.into_iter().chain(then) {
+            self.emit(event);
+        }
+        true
+    }
+
+    /// Last step: a reading's first paragraph kept for its summary, and a member's footnote
+    /// references pointed at `#<prefix>fn-<n>`: the sanitizer gives every id in the text that
+    /// prefix, the definitions' too, so no two texts on a page share an id.
+    fn emit(&mut self, event: Event<'m>) {
+        if let Author::Facilitator = self.author {
+            self.keep_first_paragraph(&event);
+        }
+        let event = match (self.author, event) {
+            (Author::Member { id_prefix, .. }, Event::FootnoteReference(label)) => {
+                let number = label.strip_prefix("fn-").unwrap_or_default();
+                Event::InlineHtml(CowStr::from(format!(
+                    "<sup class=\"footnote-reference\"><a href=\"#{id_prefix}{label}\">{number}</a></sup>"
+                )))
+            }
+            (_, event) => event,
+        };
+        self.ready.push_back(event);
+    }
+
+    /// Stops the events: the text is past a limit.
+    fn refuse(&mut self, refused: TooLarge) {
+        self.refused.get_or_insert(refused);
+        self.done = true;
+    }
+
+    /// Keeps the events of the first paragraph outside any block (footnote references left out).
+    fn keep_first_paragraph(&mut self, event: &Event<'m>) {
+        match (&mut self.first_paragraph, event) {
+            (None, Event::Start(Tag::Paragraph)) if self.depth == 0 => {
+                self.first_paragraph = Some(Paragraph { events: Vec::new(), ended: false })
+            }
+            (Some(paragraph), Event::End(TagEnd::Paragraph)) if self.depth == 1 => paragraph.ended = true,
+            (Some(paragraph), _) if !paragraph.ended && !matches!(event, Event::FootnoteReference(_)) => {
+                paragraph.events.push(event.clone())
+            }
+            _ => {}
+        }
+        match event {
+            Event::Start(_) => self.depth += 1,
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
+    }
 }
 
-/// Pushes `text` as text events, with a link around each `@Name` it holds.
-fn mention_text(text: &str, names: &MentionNames, found: &mut Vec<PersonId>, out: &mut Vec<Event>) {
-    let mut plain_from = 0;
-    let mut search_from = 0;
-    while let Some(offset) = text[search_from..].find('@') {
-        let at = search_from + offset;
-        search_from = at + 1;
-        // `a@b.org` and `x@Name` are not mentions: an `@` must start a word.
-        let starts_word =
-            text[..at].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || "_.+-@/&=%".contains(c)));
-        let Some((person, length)) = starts_word.then(|| names.find(&text[at + 1..])).flatten() else {
-            continue;
-        };
-        let end = at + 1 + length;
-        if plain_from < at {
-            out.push(Event::Text(CowStr::from(text[plain_from..at].to_string())));
+impl<'m> Iterator for Events<'m, '_> {
+    type Item = Event<'m>;
+
+    fn next(&mut self) -> Option<Event<'m>> {
+        loop {
+            if let Some(event) = self.ready.pop_front() {
+                return Some(event);
+            }
+            if self.scan_step() {
+                continue;
+            }
+            if self.done {
+                return None;
+            }
+            match self.parser.next() {
+                Some((event, range)) => match self.limits.count(&event) {
+                    Ok(()) => {
+                        self.pictures_without_address.extend(pictures::without_address(&event, range));
+                        self.take(event)
+                    }
+                    Err(refused) => self.refuse(refused),
+                },
+                None => {
+                    self.done = true;
+                    if !self.text.is_empty() {
+                        self.scan = Some(Scan { text: std::mem::take(&mut self.text), from: 0, then: None });
+                    }
+                }
+            }
         }
-        let href = names.href(person).replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
-        out.push(Event::InlineHtml(CowStr::from(format!("<a class=\"mention\" href=\"{href}\">"))));
-        out.push(Event::Text(CowStr::from(text[at..end].to_string())));
-        out.push(Event::InlineHtml(CowStr::from("</a>")));
-        if !found.contains(&person) {
-            found.push(person);
-        }
-        plain_from = end;
-        search_from = end;
-    }
-    if plain_from < text.len() {
-        out.push(Event::Text(CowStr::from(text[plain_from..].to_string())));
     }
 }
 
@@ -222,109 +488,6 @@ pub const PAGE_IDS: &[&str] = &[
 /// Beginnings of ids the theme numbers (`comment-c3`, `week-2`, `reflection-1`), members' texts
 /// (`ugc-`) and a reading's footnotes (`fn-`) use: a heading whose id would start so gets `about-` first.
 pub const PAGE_ID_PREFIXES: &[&str] = &["comment-", "ugc-", "fn-", "week-", "reflection-"];
-
-/// Gives every heading an id unique on the page: its own `{#id}` or one made from its text,
-/// moved clear of the page's own ids and numbered when taken.
-fn add_heading_ids(events: &mut [Event]) {
-    let mut used: HashSet<String> = PAGE_IDS.iter().map(|id| id.to_string()).collect();
-    let mut tried: HashMap<String, usize> = HashMap::new();
-    let mut index = 0;
-    while index < events.len() {
-        if let Event::Start(Tag::Heading { id, .. }) = &events[index] {
-            let wanted = match id {
-                Some(id) => id.to_string(),
-                None => heading_text(&events[index + 1..]),
-            };
-            let base = match slug::slugify(&wanted) {
-                s if s.is_empty() => "section".to_string(),
-                s if PAGE_ID_PREFIXES.iter().any(|prefix| s.starts_with(prefix)) => format!("about-{s}"),
-                s => s,
-            };
-            // Counting on from the last number given to this base keeps a thousand equal headings linear.
-            let next = tried.entry(base.clone()).or_insert(0);
-            let unique = loop {
-                let candidate = if *next == 0 { base.clone() } else { format!("{base}-{next}") };
-                *next += 1;
-                if used.insert(candidate.clone()) {
-                    break candidate;
-                }
-            };
-            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[index] {
-                *slot = Some(CowStr::from(unique));
-            }
-        }
-        index += 1;
-    }
-}
-
-/// The text of the heading whose events begin `events`.
-fn heading_text(events: &[Event]) -> String {
-    let mut text = String::new();
-    for event in events {
-        match event {
-            Event::End(TagEnd::Heading(_)) => break,
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
-            _ => {}
-        }
-    }
-    text
-}
-
-/// Renames footnote labels to `fn-<n>`, numbered in order of first use as the HTML writer numbers them.
-fn rename_footnotes(events: &mut [Event]) {
-    let mut names: HashMap<String, String> = HashMap::new();
-    let mut rename = |label: &CowStr| -> CowStr<'static> {
-        let next = names.len() + 1;
-        let name = names.entry(label.to_string()).or_insert_with(|| format!("fn-{next}"));
-        CowStr::from(name.clone())
-    };
-    for event in events.iter_mut() {
-        match event {
-            Event::FootnoteReference(label) => *label = rename(label),
-            Event::Start(Tag::FootnoteDefinition(label)) => *label = rename(label),
-            _ => {}
-        }
-    }
-}
-
-/// Points a member's footnote references at `#<prefix>fn-<n>`: the sanitizer gives every id in the
-/// text that prefix, the definitions' too, so no two texts on a page share an id.
-fn link_footnote_references(events: &mut [Event], prefix: &str) {
-    for event in events.iter_mut() {
-        if let Event::FootnoteReference(label) = event {
-            let number = label.strip_prefix("fn-").unwrap_or_default();
-            *event = Event::InlineHtml(CowStr::from(format!(
-                "<sup class=\"footnote-reference\"><a href=\"#{prefix}{label}\">{number}</a></sup>"
-            )));
-        }
-    }
-}
-
-/// The HTML of the first paragraph outside any block (footnote references left out).
-fn first_paragraph(events: &[Event]) -> Option<String> {
-    let mut depth = 0usize;
-    let mut start = None;
-    for (index, event) in events.iter().enumerate() {
-        match event {
-            Event::Start(Tag::Paragraph) if depth == 0 => start = Some(index),
-            Event::End(TagEnd::Paragraph) if depth == 1 && start.is_some() => {
-                let inside =
-                    events[start? + 1..index].iter().filter(|e| !matches!(e, Event::FootnoteReference(_))).cloned();
-                let mut html = String::from("<p>");
-                pulldown_cmark::html::push_html(&mut html, inside);
-                html.push_str("</p>");
-                return Some(html);
-            }
-            _ => {}
-        }
-        match event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    None
-}
 
 #[cfg(test)]
 mod tests {
@@ -367,6 +530,14 @@ mod tests {
     }
 
     #[test]
+    fn texts_longer_than_the_limit_are_refused() {
+        let longest = "a".repeat(MAX_TEXT);
+        assert!(to_html(&longest, MEMBER).is_ok());
+        let refused = to_html(&format!("{longest}b"), Author::Facilitator).unwrap_err();
+        assert!(refused.message.contains("1048577 bytes long, more than the limit of 1048576"), "{refused:?}");
+    }
+
+    #[test]
     fn padded_tables_are_refused_before_they_are_written() {
         let header = format!("|{}\n|{}\n", "a|".repeat(500), "-|".repeat(500));
         let text = format!("{header}{}", "|x\n".repeat(100));
@@ -380,6 +551,8 @@ mod tests {
     fn repeated_references_stay_within_the_output_limit() {
         let long_link = format!("{}\n\n[r]: https://e.org/{}\n", "[a][r] ".repeat(20_000), "x".repeat(2_000));
         let footnotes = format!("{}\n\n[^a]: note\n", "[^a]".repeat(100_000));
+        let refused = to_html(&footnotes, MEMBER).unwrap_err();
+        assert!(refused.message.contains("bytes of HTML"), "{refused:?}");
         for text in [long_link, footnotes] {
             let limit = OUTPUT_ALLOWANCE + OUTPUT_PER_INPUT_BYTE * text.len();
             match to_html(&text, MEMBER) {

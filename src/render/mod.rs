@@ -7,7 +7,7 @@
 pub mod all;
 pub mod bodies;
 pub mod context;
-pub mod deps;
+pub mod key;
 pub mod markdown;
 pub mod nesting;
 pub mod objects;
@@ -21,6 +21,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::Theme;
 use crate::model::Site;
 pub use bodies::Bodies;
+pub use key::PageKey;
 pub use pages::{plan, PageJob};
 
 /// A finished page or feed.
@@ -32,19 +33,40 @@ pub struct Output {
     pub bytes: Vec<u8>,
 }
 
+/// A page or feed of this build: where it goes, its key, and its bytes unless they were not needed.
+#[derive(Debug)]
+pub struct Made {
+    /// Where it goes, relative to the output folder, `/`-separated.
+    pub path: String,
+    /// What it is made from.
+    pub key: PageKey,
+    /// Its bytes; `None` when the caller said a page of this key is already at hand.
+    pub bytes: Option<Vec<u8>>,
+}
+
 /// Renders pages of one site with one theme; shared by the threads that render.
 pub struct Renderer<'a> {
     views: context::Views<'a>,
     templates: templates::Templates,
+    /// The hash of every template and of the theme's words, the start of every page's key.
+    theme_key: blake3::Hasher,
 }
 
 impl<'a> Renderer<'a> {
     /// Compiles the theme and prepares the views of `site`.
     pub fn new(site: &'a Site, bodies: &'a Bodies, theme: &'a Theme) -> Result<Renderer<'a>, Diagnostics> {
-        let mut templates = templates::Templates::new(theme)?;
+        let templates = templates::Templates::new(theme)?;
         let views = context::Views::new(site, bodies, &theme.language);
-        templates.tera.global_context().insert("site", &views.site());
-        Ok(Renderer { views, templates })
+        let mut theme_key = key::KeyHasher::from_hasher(blake3::Hasher::new());
+        for (name, template) in &theme.templates {
+            theme_key.bytes(name.as_bytes());
+            theme_key.bytes(template.text.as_bytes());
+        }
+        // The words of the theme's `t` function are read by templates, not given in a context; their
+        // `Debug` form lists them in order (they are in sorted maps).
+        theme_key.bytes(format!("{:?}", theme.language).as_bytes());
+        let theme_key = theme_key.into_hasher();
+        Ok(Renderer { views, templates, theme_key })
     }
 
     /// The views the pages are made from.
@@ -52,13 +74,35 @@ impl<'a> Renderer<'a> {
         &self.views
     }
 
-    /// Renders one page or feed.
-    pub fn render(&self, job: PageJob) -> Result<Output, Diagnostic> {
+    /// Makes one page or feed, but renders it only when `at_hand` says no page of its key is kept already.
+    ///
+    /// The key hashes the page's typed context (`key`); Tera's context is made from it only for a page
+    /// that is rendered.
+    pub fn make(&self, job: PageJob, at_hand: impl Fn(&str, &PageKey) -> bool) -> Result<Made, Diagnostic> {
         let path = job.output_path(self.views.site);
-        let context = job.context(&self.views);
+        // Links start from the page's own place, so `site` (its way back to the root) is the page's too.
+        let views = self.views.at(job.links(self.views.site));
+        let mut hasher = key::KeyHasher::from_hasher(self.theme_key.clone());
+        hasher.bytes(job.template().as_bytes());
+        let site = views.site();
+        hasher.value(&site);
+        let page = job.typed_context(&views);
+        hasher.value(&page);
+        let key = hasher.finish();
+        if at_hand(&path, &key) {
+            return Ok(Made { path, key, bytes: None });
+        }
+        let mut context = page.to_tera();
+        context.insert("site", &site);
         match self.templates.tera.render(job.template(), &context) {
-            Ok(text) => Ok(Output { path, bytes: text.into_bytes() }),
+            Ok(text) => Ok(Made { path, key, bytes: Some(text.into_bytes()) }),
             Err(error) => Err(self.templates.problem(&error, Some(&format!("/{path}")))),
         }
+    }
+
+    /// Renders one page or feed, whatever an earlier build made.
+    pub fn render(&self, job: PageJob) -> Result<Output, Diagnostic> {
+        let made = self.make(job, |_, _| false)?;
+        Ok(Output { path: made.path, bytes: made.bytes.expect("rendered when nothing is at hand") })
     }
 }

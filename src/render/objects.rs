@@ -5,12 +5,18 @@
 //! keeps it up to date), so a field's doc comment is written for theme authors.
 //! HTML fields are `Html`, which Tera prints unescaped; every other string is
 //! escaped by Tera.
+//!
+//! Every `url` is a link from the file being rendered: a relative path naming the
+//! page's file on pages (`../../readings/trust/index.html`), so the built site
+//! works opened from the disk or served from any folder; root-relative
+//! (`/cohort/readings/trust/`) in `404.html`, which a host shows at any address;
+//! absolute in feeds. `permalink`s are always absolute.
 
 use serde::Serialize;
 
 use super::sanitize::Html;
 
-/// `site`: the same in every template.
+/// `site`: the same in every template, its addresses made from the page being rendered.
 #[derive(Debug, Serialize)]
 pub struct SiteView<'a> {
     /// The site's title.
@@ -21,9 +27,14 @@ pub struct SiteView<'a> {
     pub language: &'a str,
     /// The site's absolute address, ending in `/`.
     pub base_url: &'a str,
-    /// The path every address starts with, ending in `/`: use it for links to static files,
-    /// `{{ site.root }}style.css`.
-    pub root: &'a str,
+    /// The site's root seen from this page, ending in `/`: a relative path (`../../`, `./` on the
+    /// home page) on pages, so the site works from the disk or any folder of any host; the base URL's
+    /// path (`/cohort/`) in `404.html`, which a host shows at any address; the absolute address in
+    /// feeds. Use it for links to static files: `{{ site.root }}style.css`.
+    pub root: String,
+    /// The home page, from this page: `../../index.html` (a link to a folder shows a directory
+    /// listing when the site is opened from the disk).
+    pub home_url: String,
     /// The readings feed, `atom.xml`.
     pub feed_url: String,
     /// The comments feed, `comments.xml`.
@@ -44,11 +55,11 @@ pub struct SiteView<'a> {
 #[derive(Debug, Serialize)]
 pub struct PageView {
     /// `index`, `section`, `reading`, `authors`, `author`, `tags`, `tag`, `404`, `atom`, `comments`,
-    /// `reading-comments`, `search` or `sitemap`.
+    /// `reading-comments`, `person-replies`, `search` or `sitemap`.
     pub kind: &'static str,
     /// The page's own title, without the site's.
     pub title: String,
-    /// Its address.
+    /// Its address from itself: its file's name (`index.html`); in feeds, its absolute address.
     pub url: String,
     /// Its absolute address.
     pub permalink: String,
@@ -260,8 +271,8 @@ pub struct CommentBase<'a> {
     /// after the reading; otherwise none (show `date.display`). It is worked out from the two
     /// dates, never from today, so a page says the same whenever it is read.
     pub after_reading: Option<String>,
-    /// Its text (empty when removed).
-    pub body: &'a Html,
+    /// Its text (empty when removed), its `@Name` links made from this page.
+    pub body: Html,
     /// `published` (always, on a CommentCard); `pending` for one waiting for approval (only `serve`
     /// shows it, to the facilitator, marked as waiting); `removed` for one taken down, with an empty
     /// body and an anonymous writer: show a placeholder ("This reflection was removed") that keeps

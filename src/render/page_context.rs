@@ -87,6 +87,8 @@ pub struct PersonPage<'a> {
     pub mentioned_in: Vec<CommentCard<'a>>,
     /// How many comments name them, in all.
     pub mentioned_count: usize,
+    /// Their feed of replies and mentions, `/authors/<slug>/replies.xml`.
+    pub replies_feed_url: String,
     /// Which page of their reflections this is.
     pub pagination: Pagination,
 }
@@ -178,6 +180,20 @@ pub struct ReadingCommentsFeed<'a> {
     pub feed: CommentsFeed<'a>,
     /// The reading, without its `content`.
     pub reading: ReadingView<'a>,
+}
+
+/// `comments.xml` again, for one person, `/authors/<slug>/replies.xml`: the newest 50 published
+/// comments that answer one of theirs or name them with `@Name`, written by someone else.
+#[derive(Debug, Serialize)]
+pub struct PersonRepliesFeed<'a> {
+    /// Its `page`, `comments` and `updated`, as in the site's feed (`updated`: the newest entry's
+    /// date, else the person's latest comment or reading).
+    #[serde(flatten)]
+    pub feed: CommentsFeed<'a>,
+    /// The person.
+    pub person: PersonView<'a>,
+    /// The absolute address of their page.
+    pub person_permalink: String,
 }
 
 /// `sitemap.xml`: every page of the site, `/sitemap.xml`.
@@ -289,6 +305,7 @@ pub fn person<'a>(views: &Views<'a>, page: PageView, id: PersonId, number: usize
         comments: shown.map(|&(r, c)| views.comment_card(r, c)).collect(),
         mentioned_in: newest_mentions.map(|&(r, c)| views.comment_card(r, c)).collect(),
         mentioned_count: mentioned_in.len(),
+        replies_feed_url: views.url(&PageJob::PersonReplies(id).route(views.site)),
         pagination: pagination(views, number, pages, |n| PageJob::Author(id, n)),
     }
 }
@@ -318,6 +335,49 @@ pub fn comments_feed<'a>(views: &Views<'a>, page: PageView, only: Option<Reading
         (None, None) => None,
     };
     CommentsFeed { page, comments: newest.into_iter().map(|(r, c)| views.comment_card(r, c)).collect(), updated }
+}
+
+/// The feed of replies to and mentions of `id`.
+pub fn person_feed<'a>(views: &Views<'a>, page: PageView, id: PersonId) -> PersonRepliesFeed<'a> {
+    let site = views.site;
+    let entries = replies_and_mentions(views, id);
+    let work = &site.contributions[id.0];
+    let comment_date = |&(r, c): &(ReadingId, usize)| site.readings[r.0].thread.comments[c].date;
+    // Entries, comments and readings are each newest first.
+    let latest = entries.first().map(comment_date).or_else(|| {
+        let own = work.comments.first().map(comment_date);
+        own.into_iter().chain(work.readings.first().map(|r| site.readings[r.0].date)).max()
+    });
+    PersonRepliesFeed {
+        feed: CommentsFeed {
+            page,
+            comments: entries.into_iter().map(|(r, c)| views.comment_card(r, c)).collect(),
+            updated: latest.map(|date| views.date(&date)),
+        },
+        person: views.person(id),
+        person_permalink: views.permalink(&PageJob::Author(id, 0).route(site)),
+    }
+}
+
+/// Published replies by others to `person`'s comments, and the comments naming them, newest first:
+/// at most `FEED_COMMENTS`.
+fn replies_and_mentions(views: &Views, person: PersonId) -> Vec<(ReadingId, usize)> {
+    let site = views.site;
+    let mut all: Vec<(ReadingId, usize)> = views.bodies.mentioned_in[person.0].clone();
+    // Their own comments are published ones only, so a reply to a removed comment is not theirs any more.
+    for &(r, c) in &site.contributions[person.0].comments {
+        let thread = &site.readings[r.0].thread;
+        let replies = thread.children[c].iter().filter(|&&reply| {
+            let reply = &thread.comments[reply];
+            reply.is_published() && reply.author != Some(person)
+        });
+        all.extend(replies.map(|&reply| (r, reply)));
+    }
+    all.sort_unstable();
+    all.dedup();
+    crate::model::newest_first(&site.readings, &mut all);
+    all.truncate(FEED_COMMENTS);
+    all
 }
 
 /// Every page of the plan, in its order: the sitemap cannot miss a kind of page.

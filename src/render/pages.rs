@@ -9,7 +9,7 @@ use super::page_context::{
 };
 use crate::language::Language;
 use crate::model::{PersonId, ReadingId, Site};
-use crate::routes::Route;
+use crate::routes::{Links, Route};
 
 /// How many readings the readings feed holds.
 pub const FEED_READINGS: usize = 20;
@@ -46,6 +46,8 @@ pub enum PageJob {
     Sitemap,
     /// `/<section>/<slug>/comments.xml`: one reading's discussion as a feed.
     ReadingComments(ReadingId),
+    /// `/authors/<slug>/replies.xml`: replies to and mentions of one person, as a feed.
+    PersonReplies(PersonId),
     /// `/search/`: the search page.
     Search,
 }
@@ -73,6 +75,7 @@ pub fn plan(site: &Site) -> Vec<PageJob> {
     }
     jobs.extend([PageJob::ReadingsFeed, PageJob::CommentsFeed, PageJob::Sitemap]);
     jobs.extend((0..site.readings.len()).map(|i| PageJob::ReadingComments(ReadingId(i))));
+    jobs.extend((0..site.people.len()).map(|i| PageJob::PersonReplies(PersonId(i))));
     jobs.push(PageJob::Search);
     jobs
 }
@@ -92,7 +95,7 @@ impl PageJob {
             PageJob::ReadingsFeed => "atom.xml",
             PageJob::CommentsFeed => "comments.xml",
             PageJob::Sitemap => "sitemap.xml",
-            PageJob::ReadingComments(_) => "comments.xml",
+            PageJob::ReadingComments(_) | PageJob::PersonReplies(_) => "comments.xml",
             PageJob::Search => "search.html",
         }
     }
@@ -112,7 +115,23 @@ impl PageJob {
             PageJob::CommentsFeed => Route::comments_feed(),
             PageJob::Sitemap => Route::sitemap(),
             PageJob::ReadingComments(id) => Route::reading_feed(&site.readings[id.0].path),
+            PageJob::PersonReplies(id) => Route::person_feed(&site.people[id.0].slug),
             PageJob::Search => Route::search(),
+        }
+    }
+
+    /// Where its links start from: its own file on pages; the host's root in `404.html`, which a
+    /// host shows at any address; absolute in feeds and the sitemap, read away from the site.
+    pub fn links(self, site: &Site) -> Links {
+        let base = &site.config.base_url;
+        match self {
+            PageJob::NotFound => Links::rooted(base),
+            PageJob::ReadingsFeed
+            | PageJob::CommentsFeed
+            | PageJob::ReadingComments(_)
+            | PageJob::PersonReplies(_)
+            | PageJob::Sitemap => Links::absolute(base),
+            _ => Links::From(self.route(site)),
         }
     }
 
@@ -136,6 +155,7 @@ impl PageJob {
             PageJob::CommentsFeed => "comments",
             PageJob::Sitemap => "sitemap",
             PageJob::ReadingComments(_) => "reading-comments",
+            PageJob::PersonReplies(_) => "person-replies",
             PageJob::Search => "search",
         }
     }
@@ -155,6 +175,7 @@ impl PageJob {
             PageJob::NotFound => (say("page_not_found", &[]), 0),
             PageJob::CommentsFeed => (say("comments_on", &[("title", &site.config.title)]), 0),
             PageJob::ReadingComments(id) => (say("comments_on", &[("title", &site.readings[id.0].title)]), 0),
+            PageJob::PersonReplies(id) => (say("replies_to_person", &[("name", &site.people[id.0].name)]), 0),
             PageJob::Search => (say("search", &[]), 0),
             PageJob::Sitemap => (say("sitemap", &[]), 0),
         };
@@ -164,8 +185,8 @@ impl PageJob {
         }
     }
 
-    /// The context its template receives, besides `site`: the typed struct of its kind of page.
-    pub fn context(self, views: &Views) -> Context {
+    /// The typed struct of its kind of page, before it becomes Tera's context: what a page's key hashes.
+    pub fn typed_context<'a>(self, views: &Views<'a>) -> PageContext<'a> {
         let site = views.site;
         let page = views.page(self.kind(), self.title(site, views.language), &self.route(site));
         match self {
@@ -173,10 +194,10 @@ impl PageJob {
                 let all: Vec<ReadingId> = all_readings(site).collect();
                 let (shown, pagination) = page_context::paginate(views, &all, number, PageJob::Index);
                 let readings = shown.iter().map(|&r| views.reading(r, false)).collect();
-                typed(&IndexPage { page, weeks: views.weeks(shown), readings, pagination })
+                PageContext::Index(IndexPage { page, weeks: views.weeks(shown), readings, pagination })
             }
-            PageJob::Section(i, number) => typed(&page_context::section(views, page, i, number)),
-            PageJob::Reading(id) => typed(&ReadingPage {
+            PageJob::Section(i, number) => PageContext::Section(page_context::section(views, page, i, number)),
+            PageJob::Reading(id) => PageContext::Reading(ReadingPage {
                 page,
                 reading: views.reading(id, true),
                 thread: views.thread(id),
@@ -188,36 +209,74 @@ impl PageJob {
                 let mut people: Vec<PersonId> = (0..site.people.len()).map(PersonId).collect();
                 people.sort_by_cached_key(|p| (site.people[p.0].name.to_lowercase(), site.people[p.0].slug.clone()));
                 let (shown, pagination) = page_context::paginate(views, &people, number, PageJob::Authors);
-                typed(&PeoplePage { page, people: shown.iter().map(|&p| views.person(p)).collect(), pagination })
+                let people = shown.iter().map(|&p| views.person(p)).collect();
+                PageContext::People(PeoplePage { page, people, pagination })
             }
-            PageJob::Author(id, number) => typed(&page_context::person(views, page, id, number)),
+            PageJob::Author(id, number) => PageContext::Person(page_context::person(views, page, id, number)),
             PageJob::Tags => {
                 let mut tags: Vec<usize> = (0..site.tags.len()).collect();
                 tags.sort_by_cached_key(|&t| site.tags[t].name.to_lowercase());
-                typed(&TagsPage { page, tags: tags.into_iter().map(|t| views.tag(t)).collect() })
+                PageContext::Tags(TagsPage { page, tags: tags.into_iter().map(|t| views.tag(t)).collect() })
             }
             PageJob::Tag(i, number) => {
                 let (shown, pagination) =
                     page_context::paginate(views, &site.tags[i].readings, number, |n| PageJob::Tag(i, n));
                 let readings = shown.iter().map(|&r| views.reading(r, false)).collect();
                 let comments = page_context::tag_comments(views, i, number);
-                typed(&TagPage { page, tag: views.tag(i), readings, comments, pagination })
+                PageContext::Tag(TagPage { page, tag: views.tag(i), readings, comments, pagination })
             }
-            PageJob::NotFound | PageJob::Search => typed(&PlainPage { page }),
-            PageJob::ReadingsFeed => typed(&page_context::readings_feed(views, page)),
-            PageJob::CommentsFeed => typed(&page_context::comments_feed(views, page, None)),
-            PageJob::ReadingComments(id) => typed(&ReadingCommentsFeed {
+            PageJob::NotFound | PageJob::Search => PageContext::Plain(PlainPage { page }),
+            PageJob::ReadingsFeed => PageContext::ReadingsFeed(page_context::readings_feed(views, page)),
+            PageJob::CommentsFeed => PageContext::CommentsFeed(page_context::comments_feed(views, page, None)),
+            PageJob::ReadingComments(id) => PageContext::ReadingComments(ReadingCommentsFeed {
                 feed: page_context::comments_feed(views, page, Some(id)),
                 reading: views.reading(id, false),
             }),
-            PageJob::Sitemap => typed(&page_context::sitemap(views, page)),
+            PageJob::PersonReplies(id) => PageContext::PersonReplies(page_context::person_feed(views, page, id)),
+            PageJob::Sitemap => PageContext::Sitemap(page_context::sitemap(views, page)),
         }
     }
 }
 
-/// A page's typed context as Tera's: every page context is a struct of plain data, so this cannot fail.
-fn typed<T: Serialize>(page: &T) -> Context {
-    Context::from_serialize(page).expect("a page context is a struct of plain data")
+/// A page's typed context: the struct of its kind, serialized as that struct alone.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+// One is made at a time per page and handed on at once: boxing the large ones would only allocate.
+#[allow(clippy::large_enum_variant)]
+pub enum PageContext<'a> {
+    /// `index.html`.
+    Index(IndexPage<'a>),
+    /// `section.html`.
+    Section(page_context::SectionPage<'a>),
+    /// `reading.html`.
+    Reading(ReadingPage<'a>),
+    /// `authors.html`.
+    People(PeoplePage<'a>),
+    /// `author.html`.
+    Person(page_context::PersonPage<'a>),
+    /// `tags.html`.
+    Tags(TagsPage<'a>),
+    /// `tag.html`.
+    Tag(TagPage<'a>),
+    /// `404.html` and `search.html`.
+    Plain(PlainPage),
+    /// `atom.xml`, the readings feed.
+    ReadingsFeed(page_context::ReadingsFeed<'a>),
+    /// `comments.xml`, the comments feed.
+    CommentsFeed(page_context::CommentsFeed<'a>),
+    /// `comments.xml`, a reading's comments feed.
+    ReadingComments(ReadingCommentsFeed<'a>),
+    /// `comments.xml`, the feed of replies to one person and mentions of them.
+    PersonReplies(page_context::PersonRepliesFeed<'a>),
+    /// `sitemap.xml`.
+    Sitemap(page_context::SitemapPage),
+}
+
+impl PageContext<'_> {
+    /// Tera's context: every page context is a struct of plain data, so this cannot fail.
+    pub fn to_tera(&self) -> Context {
+        Context::from_serialize(self).expect("a page context is a struct of plain data")
+    }
 }
 
 #[cfg(test)]
@@ -241,6 +300,7 @@ mod tests {
             PageJob::CommentsFeed,
             PageJob::Sitemap,
             PageJob::ReadingComments(ReadingId(0)),
+            PageJob::PersonReplies(PersonId(0)),
             PageJob::Search,
         ];
         for job in jobs {

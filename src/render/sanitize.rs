@@ -14,8 +14,9 @@ use serde::{Serialize, Serializer};
 /// HTML that went through a policy: safe to print unescaped.
 ///
 /// Shared, not copied: the build cache and every page that prints a text hold the same allocation.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Html(Arc<str>);
+/// It carries the BLAKE3 digest of its text, which stands for it in page keys (`render::key`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Html(Arc<str>, [u8; 32]);
 
 impl Html {
     /// The HTML text.
@@ -23,11 +24,51 @@ impl Html {
         &self.0
     }
 
-    /// HTML this policy cleaned in an earlier build, read back from the build cache.
+    /// The BLAKE3 hash of the text.
+    pub fn digest(&self) -> &[u8; 32] {
+        &self.1
+    }
+
+    /// HTML a policy here made.
+    pub(crate) fn from_text(html: String) -> Html {
+        let digest = *blake3::hash(html.as_bytes()).as_bytes();
+        Html(html.into(), digest)
+    }
+
+    /// HTML this policy cleaned in an earlier build, read back from the build cache with its digest.
     ///
     /// The cache lives in the site's own `.roundtable/` folder, which is as trusted as its templates.
-    pub(crate) fn from_cache(html: String) -> Html {
-        Html(html.into())
+    pub(crate) fn from_cache(html: String, digest: [u8; 32]) -> Html {
+        Html(html.into(), digest)
+    }
+
+    /// This HTML with the address of each mention link (`<a class="mention" href="...">`, as the
+    /// Markdown pass writes it) replaced by `relink`'s answer; links it has no answer for stay as
+    /// written. `None` when there is no mention: the text is shared, not copied.
+    ///
+    /// A mention is cleaned once with a root-relative address; each page gives it the address that
+    /// works from where the page is. The sequence cannot come from members' text: the serializer
+    /// escapes `<` in text and `"` in attribute values.
+    pub fn relink_mentions(&self, relink: impl Fn(&str) -> Option<String>) -> Option<Html> {
+        const MENTION: &str = "<a class=\"mention\" href=\"";
+        if !self.0.contains(MENTION) {
+            return None;
+        }
+        let mut out = String::with_capacity(self.0.len() + 64);
+        let mut rest: &str = &self.0;
+        while let Some(at) = rest.find(MENTION) {
+            let start = at + MENTION.len();
+            out.push_str(&rest[..start]);
+            rest = &rest[start..];
+            let end = rest.find('"').unwrap_or(rest.len());
+            match relink(&rest[..end]) {
+                Some(address) => out.push_str(&address.replace('&', "&amp;").replace('"', "&quot;")),
+                None => out.push_str(&rest[..end]),
+            }
+            rest = &rest[end..];
+        }
+        out.push_str(rest);
+        Some(Html::from_text(out))
     }
 
     /// The text a reader sees, tags dropped and entities decoded, white space made single spaces.
@@ -74,9 +115,19 @@ fn skip_tag(html: &str) -> &str {
     ""
 }
 
+impl Default for Html {
+    fn default() -> Html {
+        Html::from_text(String::new())
+    }
+}
+
 impl Serialize for Html {
-    /// Reaches Tera as a string marked safe, so templates print it without `| safe`.
+    /// Reaches Tera as a string marked safe, so templates print it without `| safe`; a page key
+    /// takes its digest.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if super::key::hashing() {
+            return serializer.serialize_bytes(&self.1);
+        }
         tera::Value::safe_string(&self.0).serialize(serializer)
     }
 }
@@ -234,7 +285,7 @@ fn common<'a>(tags: &[&'a str]) -> Builder<'a> {
 pub fn member(html: &str, id_prefix: &str, pictures: &Pictures) -> Cleaned {
     let cleaned = MEMBER.clean(html).to_string();
     let (html, dropped) = finish_tags(&cleaned, Some((id_prefix, pictures)));
-    Cleaned { html: Html(xml_safe(html).into()), pictures_without_address: dropped }
+    Cleaned { html: Html::from_text(xml_safe(html)), pictures_without_address: dropped }
 }
 
 /// A text after cleaning, and how many of its pictures had no address (and were replaced by their
@@ -378,7 +429,7 @@ fn xml_safe(html: String) -> String {
 /// Cleans HTML made from a reading's Markdown.
 pub fn reading(html: &str) -> Cleaned {
     let (html, dropped) = finish_tags(&READING.clean(html).to_string(), None);
-    Cleaned { html: Html(xml_safe(html).into()), pictures_without_address: dropped }
+    Cleaned { html: Html::from_text(xml_safe(html)), pictures_without_address: dropped }
 }
 
 #[cfg(test)]
@@ -537,5 +588,21 @@ mod tests {
         assert_eq!(out.pictures_without_address, 2);
         let out = member("<img src=\"  \" alt=\"c\">", "p-", &Pictures::default());
         assert_eq!((out.html.as_str(), out.pictures_without_address), ("c", 1));
+    }
+
+    #[test]
+    fn only_mention_links_are_relinked() {
+        let pictures = Pictures::default();
+        let written = "<p><a class=\"mention\" href=\"/c/authors/ana/\">@Ana</a> \
+                       <a href=\"/c/authors/ana/\">as written</a> <a class=\"mention\" href=\"/elsewhere/\">forged</a> \
+                       &lt;a class=\"mention\" href=\"/c/authors/ana/\"&gt;</p>";
+        let html = member(written, "ugc-c1-", &pictures).html;
+        let relink = |href: &str| (href == "/c/authors/ana/").then(|| "../../authors/ana/index.html?a&\"b".to_string());
+        let relinked = html.relink_mentions(relink).expect("a mention");
+        let text = relinked.as_str();
+        assert_eq!(text.matches("href=\"../../authors/ana/index.html?a&amp;&quot;b\"").count(), 1, "{text}");
+        assert_eq!(text.matches("href=\"/c/authors/ana/\"").count(), 2, "a plain link and text stay: {text}");
+        assert!(text.contains("href=\"/elsewhere/\""), "an unknown address stays: {text}");
+        assert!(member("<p>no mention</p>", "ugc-c1-", &pictures).html.relink_mentions(relink).is_none());
     }
 }

@@ -13,6 +13,15 @@ pub fn render(participation: &Participation, language: &Language) -> Vec<u8> {
     let mut tera = tera::Tera::new();
     crate::language::register(&mut tera, language.clone());
     tera.add_raw_template("report.html", TEMPLATE).expect("the report template is valid");
-    let context = tera::Context::from_serialize(participation).expect("the report is plain data");
+    let mut value = serde_json::to_value(participation).expect("the report is plain data");
+    // The page shows roles in the site's language; the CSV and JSON keep them as written.
+    for group in ["members", "facilitators", "guests"] {
+        for row in value[group].as_array_mut().into_iter().flatten() {
+            if let Some(label) = row["role"].as_str().map(|role| language.role_label(role)) {
+                row["role_label"] = label.into();
+            }
+        }
+    }
+    let context = tera::Context::from_serialize(&value).expect("the report is plain data");
     tera.render("report.html", &context).expect("the report template renders any report").into_bytes()
 }

@@ -25,7 +25,7 @@ use chrono::{DateTime, FixedOffset};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::language::Language;
 use crate::model::{PersonId, ReadingId, Site};
-use crate::routes::{self, Route};
+use crate::routes::{self, Links, Route};
 pub use rhythm::{Status, Window};
 pub use voices::Dominant;
 
@@ -139,7 +139,7 @@ pub struct Counts {
 pub struct ReadingRef {
     /// Its title.
     pub title: String,
-    /// Its absolute address.
+    /// Its address: absolute, or relative in a report published as HTML.
     pub url: String,
     /// Its week.
     pub week: Option<u32>,
@@ -156,7 +156,7 @@ pub struct CommentRef {
     pub reading: String,
     /// Its week (its reading's).
     pub week: Option<u32>,
-    /// Its absolute address.
+    /// Its address: absolute, or relative in a report published as HTML.
     pub url: String,
     /// The day it was written.
     pub date: String,
@@ -284,19 +284,24 @@ pub fn run(options: &ReportOptions) -> Result<Made, Diagnostics> {
         progress: Default::default(),
     };
     let (site, theme, warnings) = crate::model::prepare::load_and_resolve(&build)?;
-    let mut participation = participation(&site, &options.window);
-    if matches!(options.destination, Destination::Publish(_)) {
+    let published = matches!(options.destination, Destination::Publish(_));
+    // A published page links into the site relatively, as its pages do; anything else stands apart.
+    let links = match options.format {
+        Format::Html if published => Links::From(Route::report(options.format.extension())),
+        _ => Links::absolute(&site.config.base_url),
+    };
+    let mut participation = participation(&site, &options.window, &links);
+    if published {
         // What waits for approval is the facilitator's to see, never the public's.
         participation.waiting.clear();
     }
     let path = write(&folder, &participation, options.format, &theme.language)?;
-    let address = matches!(options.destination, Destination::Publish(_))
-        .then(|| Route::report(options.format.extension()).permalink(&site.config.base_url));
+    let address = published.then(|| Route::report(options.format.extension()).permalink(&site.config.base_url));
     Ok(Made { path, address, participation, warnings: warnings.sorted() })
 }
 
 /// Tallies who wrote what, week by week, counting only comments written in `window`.
-pub fn participation(site: &Site, window: &Window) -> Participation {
+pub fn participation(site: &Site, window: &Window, links: &Links) -> Participation {
     let mut weeks: Vec<u32> = site.readings.iter().filter_map(|r| r.week).collect();
     weeks.sort_unstable();
     weeks.dedup();
@@ -367,7 +372,7 @@ pub fn participation(site: &Site, window: &Window) -> Participation {
         }
         answered.push(replied_by_other);
     }
-    let reference = |(r, c): (ReadingId, usize)| comment_ref(site, r, c);
+    let reference = |(r, c): (ReadingId, usize)| comment_ref(site, links, r, c);
     let people: Vec<PersonId> = counts.keys().copied().collect();
     let statuses = rhythm::statuses(site, window, &people, &column);
     let mut members = Vec::new();
@@ -451,7 +456,7 @@ pub fn participation(site: &Site, window: &Window) -> Participation {
         roster,
         answers: voices::grid(site, window, &order),
         conversation_names,
-        dominant_voices: voices::dominant(site, window, |path| permalink(site, path, None)),
+        dominant_voices: voices::dominant(site, window, |path| Route::reading(path).link(links)),
         members,
         facilitators,
         guests,
@@ -462,7 +467,7 @@ pub fn participation(site: &Site, window: &Window) -> Participation {
             .filter(|r| r.comments_open && r.thread.published_count() == 0)
             .map(|r| ReadingRef {
                 title: r.title.clone(),
-                url: Route::reading(&r.path).permalink(&site.config.base_url),
+                url: Route::reading(&r.path).link(links),
                 week: r.week,
                 date: day(site, &r.date),
             })
@@ -481,14 +486,14 @@ fn is_role(role: Option<&str>, name: &str) -> bool {
     role.is_some_and(|r| r.eq_ignore_ascii_case(name))
 }
 
-fn comment_ref(site: &Site, reading: ReadingId, index: usize) -> CommentRef {
+fn comment_ref(site: &Site, links: &Links, reading: ReadingId, index: usize) -> CommentRef {
     let r = &site.readings[reading.0];
     let comment = &r.thread.comments[index];
     CommentRef {
         author: comment.author.map_or_else(|| "Anonymous".to_string(), |p| site.people[p.0].name.clone()),
         reading: r.title.clone(),
         week: r.week,
-        url: Route::comment(&r.path, &comment.id).permalink(&site.config.base_url),
+        url: Route::comment(&r.path, &comment.id).link(links),
         date: day(site, &comment.date),
         replies: r.thread.children[index].len(),
     }

@@ -18,7 +18,7 @@ pub const DOMINANT_MIN_WRITERS: usize = 3;
 pub struct Dominant {
     /// The reading.
     pub reading: String,
-    /// Its absolute address.
+    /// Its address: absolute, or relative in a report published as HTML.
     pub url: String,
     /// Who wrote the most.
     pub author: String,
@@ -52,7 +52,7 @@ pub fn grid(site: &Site, window: &Window, order: &[PersonId]) -> Vec<Vec<usize>>
 }
 
 /// Threads where one voice wrote more than `DOMINANT_SHARE` of the words, biggest share first.
-pub fn dominant(site: &Site, window: &Window, permalink: impl Fn(&str) -> String) -> Vec<Dominant> {
+pub fn dominant(site: &Site, window: &Window, address: impl Fn(&str) -> String) -> Vec<Dominant> {
     let mut notes = Vec::new();
     for reading in &site.readings {
         let mut by_writer: BTreeMap<Option<PersonId>, usize> = BTreeMap::new();
@@ -66,7 +66,7 @@ pub fn dominant(site: &Site, window: &Window, permalink: impl Fn(&str) -> String
             if share > DOMINANT_SHARE {
                 notes.push(Dominant {
                     reading: reading.title.clone(),
-                    url: permalink(&reading.path),
+                    url: address(&reading.path),
                     author: site.people[person.0].name.clone(),
                     percent: (share * 100.0).round() as u32,
                     writers: by_writer.len(),

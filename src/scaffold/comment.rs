@@ -90,7 +90,7 @@ pub fn add(
     let bytes = with_entry(target.old.as_deref(), &entry);
     let reading_span = raw.span.clone();
     let reading_path = super::new::join(&raw.section, &super::new::slug_of(raw));
-    let address = crate::routes::Route::comment(&reading_path, &entry.id).url(&source.config.base_url);
+    let address = crate::routes::Route::comment(&reading_path, &entry.id).permalink(&source.config.base_url);
     let mut notes = author_note(&source, &entry.new.author);
     // The site as it is now, and (below) with the new thread: loaded once, not read again from disk.
     let with_new = (source.clone(), load_problems.clone());

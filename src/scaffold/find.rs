@@ -11,7 +11,8 @@ use crate::load::SourceSite;
 ///
 /// Tried in turn: an existing file or folder of a reading (its Markdown file,
 /// bundle folder or thread file), its address (`/readings/trust/`, with or
-/// without the site's base_url), its slug or its file name. Several readings
+/// without the site's base_url), a link that ends with its address (copied from
+/// pages opened from the disk, or relative), its slug or its file name. Several readings
 /// with one slug, or none, is an error listing the candidates.
 pub fn reading(source: &SourceSite, root: &Path, wanted: &str) -> Result<usize, Diagnostics> {
     let wanted = wanted.trim();
@@ -21,6 +22,14 @@ pub fn reading(source: &SourceSite, root: &Path, wanted: &str) -> Result<usize, 
     let address = address_of(wanted, &source.config.base_url.root);
     let addresses: Vec<String> = source.readings.iter().map(|r| join(&r.section, &slug_of(r))).collect();
     let found: Vec<usize> = (0..addresses.len()).filter(|&i| address.iter().any(|a| *a == addresses[i])).collect();
+    // A link copied from the built site opened from the disk, or a relative one, ends with the address:
+    // `file:///home/ana/site/public/readings/trust/index.html`, `../../readings/trust/index.html`.
+    let found = if found.is_empty() {
+        let path = address.first().map(String::as_str).unwrap_or_default();
+        (0..addresses.len()).filter(|&i| path.ends_with(&format!("/{}", addresses[i]))).collect()
+    } else {
+        found
+    };
     let found = if found.is_empty() {
         let last = address.first().map(String::as_str).unwrap_or_default();
         (0..addresses.len())

@@ -79,7 +79,7 @@ pub fn new_reading(args: &NewReadingOptions) -> Result<Done, Diagnostics> {
             &shown,
             format!(
                 "the address {} is already used by {}",
-                Route::reading(&join(&section, &slug)).url(&base),
+                Route::reading(&join(&section, &slug)).permalink(&base),
                 other.span.path.display()
             ),
         )
@@ -94,7 +94,7 @@ pub fn new_reading(args: &NewReadingOptions) -> Result<Done, Diagnostics> {
     let mut summary = format!(
         "Created {}{week_note}: it will be published at {}",
         shown.display(),
-        Route::reading(&join(&section, &slug)).url(&base)
+        Route::reading(&join(&section, &slug)).permalink(&base)
     );
     if scheduled {
         summary.push_str(&format!("\nIt is scheduled: it stays off the site until {day} (preview it with --future)"));

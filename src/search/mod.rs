@@ -199,55 +199,6 @@ fn put(files: &[File], staging: &write::Staging) -> io::Result<()> {
     files.par_iter().try_for_each(|(path, bytes)| staging.put(path, bytes))
 }
 
-/// Copies the index of the last output, whatever it was made from, into a staging folder; for
-/// `serve`, which swaps in the new pages first and indexes just after.
-pub fn carry_over(previous: &Path, staging: &write::Staging) -> io::Result<()> {
-    match last_files(previous) {
-        Some(files) => put(&files, staging),
-        None => Ok(()),
-    }
-}
-
-/// Replaces the index in a live output folder (`serve`'s): the new files first, then the stamp,
-/// then the old files that are no longer used. Returns how many files changed.
-pub fn update(files: &[File], output: &Path) -> io::Result<usize> {
-    let old: Vec<String> = stamp(output).map(|(_, paths)| paths).unwrap_or_default();
-    let stamp_path = files::path(STAMP);
-    let mut changed = 0;
-    for (path, bytes) in files.iter().filter(|(path, _)| *path != stamp_path) {
-        changed += usize::from(place(output, path, bytes)?);
-    }
-    if let Some((path, bytes)) = files.iter().find(|(path, _)| *path == stamp_path) {
-        changed += usize::from(place(output, path, bytes)?);
-    }
-    let kept: std::collections::HashSet<&String> = files.iter().map(|(path, _)| path).collect();
-    for path in old.iter().filter(|path| !kept.contains(path) && in_folder(path)) {
-        write::remove(output, path)?;
-        changed += 1;
-    }
-    Ok(changed)
-}
-
-/// Writes one file of the index into a live folder unless it already holds `bytes`: a temporary file
-/// renamed over it, so a reader sees the old file or the new one. Unlike `write::update`, nothing is
-/// synced to the disk: an index has thousands of files, `serve`'s folder is rebuilt at every start,
-/// and a sync each would take minutes.
-fn place(output: &Path, path: &str, bytes: &[u8]) -> io::Result<bool> {
-    let target = output.join(path);
-    if fs::read(&target).is_ok_and(|old| old == bytes) {
-        return Ok(false);
-    }
-    let folder = target.parent().expect("a file in the index's folder");
-    fs::create_dir_all(folder)?;
-    let name = target.file_name().expect("a file name").to_string_lossy();
-    let temporary = folder.join(format!(".{name}.{}.tmp", std::process::id()));
-    fs::write(&temporary, bytes)?;
-    fs::rename(&temporary, &target).inspect_err(|_| {
-        let _ = fs::remove_file(&temporary);
-    })?;
-    Ok(true)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,23 +266,27 @@ mod tests {
         assert!(!in_folder("search/index.html"), "the search page is not the index's");
     }
 
+    /// An output folder holding `files`, as a build leaves it.
+    fn output_with(files: &[File]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, bytes) in files {
+            let target = dir.path().join(path);
+            fs::create_dir_all(target.parent().unwrap()).unwrap();
+            fs::write(target, bytes).unwrap();
+        }
+        dir
+    }
+
     #[test]
     fn an_unchanged_index_is_read_back_and_a_changed_one_is_made_again() {
-        let dir = tempfile::tempdir().unwrap();
         let first = index(&["one"]);
-        let files = first.files(dir.path());
-        assert_eq!(update(&files, dir.path()).unwrap(), files.len());
-        assert!(first.is_in(dir.path()));
-        assert_eq!(first.files(dir.path()), files, "read back, not made again");
+        let files = first.files(Path::new("/nonexistent"));
+        let output = output_with(&files);
+        assert!(first.is_in(output.path()));
+        assert_eq!(first.files(output.path()), files, "read back, not made again");
         let second = index(&["two"]);
-        assert!(!second.is_in(dir.path()));
-        let newer = second.files(dir.path());
-        update(&newer, dir.path()).unwrap();
-        assert!(second.is_in(dir.path()));
-        let gone = files.iter().filter(|(path, _)| !newer.iter().any(|(p, _)| p == path));
-        for (path, _) in gone {
-            assert!(!dir.path().join(path).exists(), "{path} is no longer used and was removed");
-        }
+        assert!(!second.is_in(output.path()));
+        assert_ne!(second.files(output.path()), files, "made again");
     }
 
     #[test]

@@ -15,6 +15,30 @@ pub fn edits(root: &Path, paths: impl IntoIterator<Item = PathBuf>) -> Vec<PathB
     edits
 }
 
+/// The folders of `root` to watch with all they hold: every top-level folder whose changes can be
+/// edits (`root` itself is watched alone, for its files and for folders made later).
+///
+/// Watching `root` whole would also watch the output of `serve` in `.roundtable/`: every rebuild
+/// adds and removes its thousands of folders, and the watcher's bookkeeping of them cost more than
+/// the rebuild.
+pub fn folders(root: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(root) else { return Vec::new() };
+    let mut folders: Vec<PathBuf> =
+        entries.flatten().map(|e| e.path()).filter(|path| is_site_folder(root, path)).collect();
+    folders.sort();
+    folders
+}
+
+/// Whether `path` is a folder made directly in `root` that [`folders`] would watch.
+pub fn is_new_folder(root: &Path, path: &Path) -> bool {
+    path.parent() == Some(root) && is_site_folder(root, path)
+}
+
+/// A folder whose files can be edits: not hidden, not one roundtable wrote.
+fn is_site_folder(root: &Path, path: &Path) -> bool {
+    path.is_dir() && is_edit(root, path) && !path.join(MARKER).is_file()
+}
+
 /// Whether a change to `path` can change the site.
 ///
 /// Hidden files and folders (`.git`, `.roundtable`, editor swap files), editor
@@ -99,5 +123,22 @@ mod tests {
         let outside = PathBuf::from("/elsewhere/site.yaml");
         let found = edits(root, all.chain([outside, root.join("site.yaml"), root.join("public"), root.to_path_buf()]));
         assert_eq!(found, kept.iter().map(|p| root.join(p)).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn the_watched_folders_leave_out_hidden_and_output_folders() {
+        let root = tempfile::tempdir().unwrap();
+        let root = root.path();
+        for folder in ["content/readings", "templates", "i18n", ".roundtable/serve", ".git", "public"] {
+            std::fs::create_dir_all(root.join(folder)).unwrap();
+        }
+        std::fs::write(root.join("public").join(MARKER), "").unwrap();
+        std::fs::write(root.join("site.yaml"), "").unwrap();
+        let names = ["content", "i18n", "templates"];
+        assert_eq!(folders(root), names.iter().map(|n| root.join(n)).collect::<Vec<_>>());
+        assert!(is_new_folder(root, &root.join("i18n")));
+        for not in [".roundtable", "public", "content/readings", "site.yaml"] {
+            assert!(!is_new_folder(root, &root.join(not)), "{not}");
+        }
     }
 }

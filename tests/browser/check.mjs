@@ -1,5 +1,6 @@
 // Checks the built example site in headless Chromium as a reader would meet it.
-// Usage: node check.mjs <base address of the served site> <screenshot folder>
+// Usage: node check.mjs <base address of the served site> <screenshot folder> [<copy served> <copy on disk>]
+// The copy is the example built with 5 to a page, served from another folder and as a file:// address.
 // Prints one line per check and "N passed, N failed"; exits 1 if any check failed.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -10,8 +11,9 @@ import { chromium } from "playwright-core";
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
-// Optional: the address of a copy of the example with a hostile comment, and the built site's folder on disk.
-const [base, shots, hostile, siteDir] = process.argv.slice(2);
+// Optional: the address of a copy of the example with a hostile comment, the built site's folder on
+// disk, and a copy of the example served from another folder and opened from the disk.
+const [base, shots, hostile, siteDir, copyServed, copyOnDisk] = process.argv.slice(2);
 if (!base || !shots) {
   console.error("usage: node check.mjs <site address ending in /> <screenshot folder>");
   process.exit(2);
@@ -54,16 +56,20 @@ const browser = await chromium.launchPersistentContext(profile, {
 
 // Every request must stay on the site's own host: the theme makes no third-party requests; and none
 // may fail (a missing favicon would log a 404 on every page). 404.html is asked for on purpose.
-const origin = new URL(base).origin;
+const own = [new URL(base).origin, copyServed && new URL(copyServed).origin, copyOnDisk].filter(Boolean);
 const foreign = [];
 const missing = [];
 browser.on("request", (request) => {
   const url = request.url();
-  // file: only from the check that opens the built search page from the disk.
-  if (!url.startsWith(origin) && !url.startsWith("data:") && !url.startsWith("file:")) foreign.push(url);
+  if (!own.some((start) => url.startsWith(start)) && !url.startsWith("data:") && !url.startsWith("file:")) foreign.push(url);
 });
 browser.on("response", (response) => {
   if (response.status() >= 400 && !response.url().endsWith("/404.html")) missing.push(`${response.status()} ${response.url()}`);
+});
+// From the disk there is no status: a file that is not there is a failed request.
+browser.on("requestfailed", (request) => {
+  const reason = request.failure()?.errorText ?? "";
+  if (reason !== "net::ERR_ABORTED") missing.push(`${reason} ${request.url()}`);
 });
 
 async function open(path, { width = 1280, height = 900, scheme = "light" } = {}) {
@@ -76,7 +82,7 @@ async function open(path, { width = 1280, height = 900, scheme = "light" } = {})
   });
   page.on("pageerror", (error) => errors.push(String(error)));
   const response = await page.goto(new URL(path, base).href, { waitUntil: "load" });
-  return { page, errors, status: response.status() };
+  return { page, errors, status: response?.status() ?? 0 };
 }
 
 async function axe(page) {
@@ -459,6 +465,65 @@ for (const [file, path, width, height, scheme] of [
   const { page } = await open(path, { width, height, scheme });
   await page.screenshot({ path: join(shots, file) });
   await page.close();
+}
+
+// The copy, opened from the disk and served from another folder: every link is relative, so both
+// work: styles, a reading, a person's page and a comment permalink from it, page 2 of a list, home.
+async function follow(page, locator) {
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), locator.click()]);
+  return page.evaluate(() => ({
+    url: location.href,
+    hash: location.hash,
+    target: document.querySelector(":target")?.id ?? "",
+    themed: !!document.querySelector("body > header.site-header"),
+  }));
+}
+
+async function wander(label, start, fromDisk) {
+  const { page, errors } = await open(`${start}index.html`);
+  const styled = await page.evaluate(() => ({
+    skip: getComputedStyle(document.querySelector(".skip-link")).position,
+    header: getComputedStyle(document.querySelector(".site-header .wrap")).display,
+  }));
+  check(`${label}: the stylesheet applies`, styled.skip === "absolute" && styled.header === "flex", JSON.stringify(styled));
+  const reading = await follow(page, page.locator(".card-title a").first());
+  const comments = await page.locator("article.comment").count();
+  check(`${label}: a reading link opens the reading`, reading.themed && reading.url.endsWith("/index.html") && comments > 0, JSON.stringify(reading));
+  const person = await follow(page, page.locator("article.comment a.person").first());
+  check(`${label}: a writer's link opens their page`, person.themed && /\/authors\/[^/]+\/index\.html$/.test(person.url), JSON.stringify(person));
+  const permalink = await follow(page, page.locator("a.comment-link").first());
+  check(`${label}: a comment permalink opens its comment`, permalink.hash.startsWith("#comment-") && permalink.target === permalink.hash.slice(1), JSON.stringify(permalink));
+  await follow(page, page.locator("header nav a", { hasText: "People" }));
+  const second = await follow(page, page.locator("nav.pagination a[rel=next]").first());
+  const current = await page.locator("nav.pagination [aria-current=page]").innerText();
+  check(`${label}: a page-2 link opens page 2`, second.url.endsWith("/authors/page/2/index.html") && /2/.test(current), JSON.stringify({ ...second, current }));
+  const previous = await page.evaluate(() => document.querySelector("link[rel=prev]")?.href ?? "");
+  check(`${label}: page 2's rel=prev names the first page's file`, previous.endsWith("/authors/index.html"), previous);
+  const home = await follow(page, page.locator("a.site-title"));
+  check(`${label}: the site's title leads home`, home.url === `${start}index.html`, home.url);
+  const feed = await page.evaluate(() => document.querySelector("link[rel=alternate]")?.href ?? "");
+  check(`${label}: the feed is announced from beside the page`, feed === `${start}atom.xml`, feed);
+  check(`${label}: no console errors`, errors.length === 0, errors.join("; "));
+  await page.close();
+
+  const search = await open(`${start}search/index.html`);
+  if (fromDisk) {
+    const said = await search.page.locator("#search-status").innerText();
+    check(`${label}: search says plainly it needs a web server`, /web server/.test(said), said);
+    const people = await follow(search.page, search.page.locator("#search-status a").first());
+    check(`${label}: and offers browsing people instead`, people.url.endsWith("/authors/index.html") && people.themed, people.url);
+  } else {
+    await search.page.fill("#search-input", "staircase");
+    await search.page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0, null, { timeout: 10000 });
+    const found = await follow(search.page, search.page.locator("#search-results li a").first());
+    check(`${label}: search reads its index and its results open`, found.themed && found.url.includes("/index.html"), JSON.stringify(found));
+  }
+  check(`${label}: the search page has no console errors`, search.errors.length === 0, search.errors.join("; "));
+  await search.page.close();
+}
+if (copyServed && copyOnDisk) {
+  await wander("served from another folder", copyServed, false);
+  await wander("opened from the disk", copyOnDisk, true);
 }
 
 check("no request left the site's own host", foreign.length === 0, foreign.join(", "));

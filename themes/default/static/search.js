@@ -417,13 +417,19 @@
     });
   }
 
-  // The page says what to do without JavaScript or a web server (a script that cannot load, from
-  // file://, leaves it); from here on, this script speaks.
-  say("");
+  // The page says what to do without JavaScript, with links to people and topics. Opened from the
+  // disk (file://), browsers let no page read another file: the words change, the links stay.
   if (window.location.protocol === "file:") {
-    say(words("needs-server"));
+    var lead = status.firstChild;
+    if (lead && lead.nodeType === Node.TEXT_NODE) {
+      lead.textContent = words("needs-server") + " ";
+    } else {
+      status.insertBefore(document.createTextNode(words("needs-server") + " "), lead);
+    }
     return;
   }
+  // From here on, this script speaks.
+  say("");
   var params = new URLSearchParams(window.location.search);
   input.value = params.get("q") || "";
   sortField.value = params.get("sort") || "";

@@ -1,0 +1,223 @@
+//! Builds that redo only what changed: what the last build made, kept for the next one.
+//!
+//! Nothing here knows which page shows what. Every page's context is hashed with the
+//! theme into a [`PageKey`]; a page whose key equals the last build's, and whose file
+//! is still in the last output, is taken from there by hard link instead of rendered
+//! and written. Parsed readings ([`ParseCache`]) and cleaned texts ([`BodyCache`]) are
+//! found again by the hash of their text. `serve` keeps this state in memory between
+//! rebuilds; `build` keeps it in `.roundtable/cache/`, each file with a fingerprint of
+//! the code that wrote it and a checksum, so a damaged one is a warning and a cold build.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::cache::{self, BodyCache, CheckedFile};
+use crate::diagnostics::{Diagnostic, Span};
+use crate::load::parse_cache::PARSE_CACHE_FILE;
+use crate::load::raw::{Asset, AssetSource};
+use crate::load::ParseCache;
+use crate::render::PageKey;
+
+/// Where the keys of the last build's files live, relative to the site folder.
+pub const PAGES_FILE: &str = ".roundtable/cache/pages.bin";
+
+const PAGES_MAGIC: &[u8] = b"roundtable page keys 1\n";
+
+/// What one build leaves for the next.
+#[derive(Debug, Default)]
+pub struct BuildState {
+    /// Cleaned members' texts, by the hash of their text.
+    pub(crate) bodies: BodyCache,
+    /// Parsed readings, by the hash of their files.
+    pub(crate) parsed: ParseCache,
+    /// The output folder the last build wrote, with what each of its files was made from.
+    pub(crate) output: Option<LastOutput>,
+    /// Where a one-off `build` saves the parsed readings as soon as they are loaded, to hold them only
+    /// once in memory; `None` keeps them (`serve`, and builds without the cache).
+    pub(crate) release_parsed_to: Option<PathBuf>,
+    /// The last output before the last build, being removed on a thread of its own: the new site is
+    /// in place before its thousands of files are gone.
+    pub(crate) removing: Option<std::thread::JoinHandle<(PathBuf, std::io::Result<()>)>>,
+}
+
+/// The files of an output folder as a build wrote them.
+#[derive(Debug, Default, PartialEq)]
+pub struct LastOutput {
+    /// The folder, as an absolute path.
+    pub(crate) folder: PathBuf,
+    /// By path in the folder: the key the file was made from and its size.
+    pub(crate) files: HashMap<String, (PageKey, u64)>,
+}
+
+impl BuildState {
+    /// The state the last `build` of the site at `root` saved; what is missing or damaged starts empty,
+    /// a damaged file with a warning.
+    pub fn load(root: &Path) -> (BuildState, Vec<Diagnostic>) {
+        let ((bodies, mut warnings), (parsed, damaged_parsed)) =
+            rayon::join(|| BodyCache::load(root), || ParseCache::load(root));
+        let (output, damaged_pages) =
+            cache::read_checked(root, PAGES_FILE, PAGES_MAGIC, crate::fresh::program(), decode_pages);
+        warnings.extend(damaged_parsed.into_iter().chain(damaged_pages));
+        (BuildState { bodies, parsed, output, ..Default::default() }, warnings)
+    }
+
+    /// Saves what the next `build` of the site at `root` can use; a failure is a warning, since it only
+    /// makes the next build slower.
+    pub fn save(&mut self, root: &Path) -> Vec<Diagnostic> {
+        let mut warnings = Vec::new();
+        let mut warn = |file: &str, error: std::io::Error| warnings.push(cannot_save(file, error));
+        if self.bodies.is_stale() {
+            if let Err(error) = self.bodies.save(root) {
+                warn(cache::CACHE_FILE, error);
+            }
+        }
+        if self.parsed.is_stale() {
+            if let Err(error) = self.parsed.save(root) {
+                warn(PARSE_CACHE_FILE, error);
+            }
+        }
+        if let Some(output) = &self.output {
+            if let Err(error) = save_pages(root, output) {
+                warn(PAGES_FILE, error);
+            }
+        }
+        warnings
+    }
+
+    /// Saves the parsed readings now and lets go of them, if this is a one-off build; a failure is a warning.
+    pub(crate) fn release_parsed(&mut self) -> Option<Diagnostic> {
+        let root = self.release_parsed_to.as_ref()?;
+        let error = self.parsed.save_and_release(root).err()?;
+        Some(cannot_save(PARSE_CACHE_FILE, error))
+    }
+
+    /// Removes the old output `old` on a thread of its own, after waiting for the one before it.
+    pub(crate) fn remove_old_output(&mut self, old: PathBuf) -> Option<Diagnostic> {
+        let waited = self.finish_removing();
+        self.removing = Some(std::thread::spawn(move || {
+            let removed = std::fs::remove_dir_all(&old);
+            (old, removed)
+        }));
+        waited
+    }
+
+    /// Waits for the old output being removed; a failure is a warning (the next build removes it).
+    pub(crate) fn finish_removing(&mut self) -> Option<Diagnostic> {
+        let (old, removed) = self.removing.take()?.join().expect("removing a folder does not panic");
+        let error = removed.err()?;
+        Some(
+            Diagnostic::warning(Span::file(old), format!("cannot remove the old output folder: {error}"))
+                .with_help("nothing to do: the site was built, and the next build removes it"),
+        )
+    }
+
+    /// The last output, when it was written to `folder` (absolute).
+    pub(crate) fn last_output(&self, folder: &Path) -> Option<&LastOutput> {
+        self.output.as_ref().filter(|last| last.folder == folder)
+    }
+}
+
+fn cannot_save(file: &str, error: std::io::Error) -> Diagnostic {
+    Diagnostic::warning(Span::file(file), format!("cannot save the build cache: {error}"))
+        .with_help("the site was built; the next build will just take longer")
+}
+
+impl LastOutput {
+    /// Whether the file at `path` was made from `key` and is still there as it was written.
+    pub(crate) fn has(&self, path: &str, key: &PageKey) -> bool {
+        match self.files.get(path) {
+            Some((kept, len)) if kept == key => {
+                std::fs::metadata(self.folder.join(path)).is_ok_and(|meta| meta.is_file() && meta.len() == *len)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// What an asset is made from: its bytes when built in, else its file's path, size and modification time.
+pub(crate) fn asset_key(asset: &Asset) -> PageKey {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(asset.target.as_bytes());
+    match &asset.source {
+        AssetSource::Embedded(bytes) => {
+            hasher.update(b"\0embedded\0");
+            hasher.update(bytes);
+        }
+        AssetSource::File(path) => {
+            hasher.update(b"\0file\0");
+            hasher.update(path.to_string_lossy().as_bytes());
+            // An unreadable file fails its copy, and a failed build records no keys.
+            let stamp = std::fs::metadata(path).and_then(|m| Ok((m.len(), m.modified()?))).ok();
+            hasher.update(format!("{stamp:?}").as_bytes());
+        }
+    }
+    PageKey(*hasher.finalize().as_bytes())
+}
+
+/// Layout: the folder, then (path, key, size) per file.
+fn save_pages(root: &Path, output: &LastOutput) -> std::io::Result<()> {
+    let mut file = CheckedFile::create(&root.join(PAGES_FILE), PAGES_MAGIC, crate::fresh::program())?;
+    file.put_text(&output.folder.to_string_lossy())?;
+    let mut paths: Vec<&String> = output.files.keys().collect();
+    paths.sort();
+    for path in paths {
+        let (key, len) = &output.files[path];
+        file.put_text(path)?;
+        file.put(&key.0)?;
+        file.put_number(usize::try_from(*len).unwrap_or(usize::MAX))?;
+    }
+    file.finish()
+}
+
+fn decode_pages(bytes: &[u8]) -> Option<LastOutput> {
+    let (folder, mut rest) = cache::take_text(bytes)?;
+    let mut files = HashMap::new();
+    while !rest.is_empty() {
+        let (path, after) = cache::take_text(rest)?;
+        let (key, after) = after.split_first_chunk::<32>()?;
+        let (len, after) = cache::take_number(after)?;
+        files.insert(path.to_string(), (PageKey(*key), len as u64));
+        rest = after;
+    }
+    Some(LastOutput { folder: PathBuf::from(folder), files })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(folder: &Path) -> LastOutput {
+        let files = [("index.html".to_string(), (PageKey([1; 32]), 5)), ("a/b.xml".into(), (PageKey([2; 32]), 0))];
+        LastOutput { folder: folder.to_path_buf(), files: files.into_iter().collect() }
+    }
+
+    #[test]
+    fn saved_keys_load_back_and_damage_is_a_warning() {
+        let root = tempfile::tempdir().unwrap();
+        let mut state = BuildState { output: Some(sample(root.path())), ..Default::default() };
+        assert!(state.save(root.path()).is_empty());
+        let (loaded, warnings) = BuildState::load(root.path());
+        assert!(warnings.is_empty());
+        assert_eq!(loaded.output, state.output);
+        let path = root.path().join(PAGES_FILE);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 1;
+        std::fs::write(&path, bytes).unwrap();
+        let (loaded, warnings) = BuildState::load(root.path());
+        assert!(loaded.output.is_none());
+        assert!(warnings[0].message.contains("damaged"), "{warnings:?}");
+    }
+
+    #[test]
+    fn a_file_is_at_hand_only_with_its_key_and_size() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join("index.html"), "12345").unwrap();
+        let last = sample(root.path());
+        assert!(last.has("index.html", &PageKey([1; 32])));
+        assert!(!last.has("index.html", &PageKey([3; 32])));
+        assert!(!last.has("a/b.xml", &PageKey([2; 32])), "the file is gone");
+        std::fs::write(root.path().join("index.html"), "edited by hand").unwrap();
+        assert!(!last.has("index.html", &PageKey([1; 32])));
+    }
+}

@@ -1,0 +1,241 @@
+//! Readings parsed by an earlier build, found again by the hash of their files' names and bytes.
+//!
+//! Parsing YAML is the slowest part of loading, and between two builds almost
+//! every thread file is unchanged. `serve` keeps the cache in memory; `build`
+//! keeps it in `.roundtable/cache/parsed.bin` (readings that parsed without a
+//! problem only), with a fingerprint of the loading code and a checksum like the
+//! body cache.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use rayon::prelude::*;
+
+use super::raw::{Asset, AssetSource, RawReading};
+use super::{walk, MAX_FILE_BYTES};
+use crate::cache::{self, Shards};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// Where the cache lives, relative to the site folder.
+pub const PARSE_CACHE_FILE: &str = ".roundtable/cache/parsed.bin";
+
+const MAGIC: &[u8] = b"roundtable parse cache 1\n";
+
+/// The code whose behaviour decides what a file parses to.
+const LOADING_SOURCES: &[&str] = &[
+    env!("CARGO_PKG_VERSION"),
+    include_str!("mod.rs"),
+    include_str!("raw.rs"),
+    include_str!("yaml.rs"),
+    include_str!("front_matter.rs"),
+    include_str!("walk.rs"),
+    include_str!("parse_cache.rs"),
+    include_str!("../text.rs"),
+    include_str!("../../Cargo.lock"),
+];
+
+/// Readings as an earlier load parsed them, by the hash of their files' paths and bytes.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    /// Shared with the loads that found them: the next cache takes them without a copy.
+    shards: Shards<Arc<Parsed>>,
+    /// In memory only (`serve`): each file's stamp and the hash of its bytes when it was last read,
+    /// so that a file whose stamp is unchanged is not read again to be hashed.
+    files: HashMap<PathBuf, (Stamp, [u8; 32])>,
+}
+
+/// What changes when a file is written: its size, modification time and, on Unix, its inode and
+/// change time (which no tool sets back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+    inode_and_change: (u64, i64, i64),
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        let inode_and_change = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.ino(), meta.ctime(), meta.ctime_nsec())
+        };
+        #[cfg(not(unix))]
+        let inode_and_change = (0, 0, 0);
+        Stamp { len: meta.len(), modified: meta.modified().ok(), inode_and_change }
+    }
+}
+
+/// A reading's key, with the stamps and hashes of its files for the next load.
+pub(super) type Keyed = ([u8; 32], Vec<(PathBuf, (Stamp, [u8; 32]))>);
+
+/// One reading's files, parsed: the reading (none when it had errors) and what parsing found.
+#[derive(Debug, Clone)]
+pub(super) struct Parsed {
+    pub(super) reading: Option<RawReading>,
+    pub(super) problems: Diagnostics,
+}
+
+impl ParseCache {
+    /// How many readings it holds.
+    pub fn len(&self) -> usize {
+        self.shards.entries.len()
+    }
+
+    /// Whether it holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.shards.entries.is_empty()
+    }
+
+    /// Whether some of its files on disk do not hold what it does.
+    pub fn is_stale(&self) -> bool {
+        self.shards.is_stale()
+    }
+
+    /// The reading parsed from files of hash `key`.
+    pub(super) fn get(&self, key: &[u8; 32]) -> Option<&Arc<Parsed>> {
+        self.shards.entries.get(key)
+    }
+
+    /// The readings of this load and the stamps of their files, following `self`.
+    pub(super) fn next(
+        &self,
+        entries: HashMap<[u8; 32], Arc<Parsed>>,
+        files: HashMap<PathBuf, (Stamp, [u8; 32])>,
+    ) -> ParseCache {
+        ParseCache { shards: Shards::next(&self.shards, entries), files }
+    }
+
+    /// Writes the files that changed now and lets go of the readings, keeping the memory for the rest of
+    /// a one-off build (`build`, unlike `serve`, never asks for them again).
+    pub fn save_and_release(&mut self, root: &Path) -> std::io::Result<()> {
+        let saved = self.save(root);
+        self.shards.release();
+        self.files.clear();
+        saved
+    }
+
+    /// Reads the cache of the site in `root`; missing or outdated is empty, damaged is a warning.
+    pub fn load(root: &Path) -> (ParseCache, Vec<Diagnostic>) {
+        let (shards, warnings) = Shards::load(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), decode);
+        (ParseCache { shards, files: HashMap::new() }, warnings)
+    }
+
+    /// Writes the files that changed, with the readings that parsed without a problem.
+    pub fn save(&mut self, root: &Path) -> std::io::Result<()> {
+        self.shards.save(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), |file, key, parsed| {
+            let Some(reading) = parsed.reading.as_ref().filter(|_| parsed.problems.is_empty()) else {
+                return Ok(());
+            };
+            let json = serde_json::to_vec(reading).map_err(std::io::Error::other)?;
+            file.put(key)?;
+            file.put_number(json.len())?;
+            file.put(&json)
+        })
+    }
+}
+
+/// The hash of a reading's file names and bytes, and the stamp and hash of each file; none when a
+/// file cannot be read (parsing reports it). A file whose stamp `self` knows is not read again.
+pub(super) fn reading_key(cache: &ParseCache, files: &walk::ReadingFiles) -> Option<Keyed> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(format!("{files:?}").as_bytes());
+    let mut stamps = Vec::new();
+    for path in files.all() {
+        let meta = std::fs::metadata(path).ok()?;
+        if meta.len() > MAX_FILE_BYTES {
+            return None;
+        }
+        let stamp = Stamp::of(&meta);
+        let digest = match cache.files.get(path) {
+            Some(&(known, digest)) if known == stamp => digest,
+            _ => *blake3::hash(&std::fs::read(path).ok()?).as_bytes(),
+        };
+        hasher.update(&digest);
+        stamps.push((path.clone(), (stamp, digest)));
+    }
+    Some((*hasher.finalize().as_bytes(), stamps))
+}
+
+/// Gives a reading from the cache the bundle files its folder holds now (the key covers their names).
+pub(super) fn with_assets(mut parsed: Parsed, files: &walk::ReadingFiles) -> Parsed {
+    if let Some(reading) = &mut parsed.reading {
+        reading.assets = files
+            .assets
+            .iter()
+            .map(|(target, path)| Asset { target: target.clone(), source: AssetSource::File(path.clone()) })
+            .collect();
+    }
+    parsed
+}
+
+fn fingerprint() -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new();
+    for source in LOADING_SOURCES {
+        hasher.update(&(source.len() as u64).to_le_bytes());
+        hasher.update(source.as_bytes());
+    }
+    *hasher.finalize().as_bytes()
+}
+
+/// Entries: (key, length, JSON of the reading); decoded in parallel.
+fn decode(mut rest: &[u8]) -> Option<Vec<([u8; 32], Arc<Parsed>)>> {
+    let mut raw = Vec::new();
+    while !rest.is_empty() {
+        let (key, after) = rest.split_first_chunk::<32>()?;
+        let (len, after) = cache::take_number(after)?;
+        let (json, after) = after.split_at_checked(len)?;
+        raw.push((*key, json));
+        rest = after;
+    }
+    raw.into_par_iter()
+        .map(|(key, json)| {
+            let reading = serde_json::from_slice::<RawReading>(json).ok()?;
+            Some((key, Arc::new(Parsed { reading: Some(reading), problems: Diagnostics::new() })))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_saved_cache_loads_back_and_damage_is_a_warning() {
+        let site = tempfile::tempdir().unwrap();
+        let root = site.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(root.join("content/a.md"), "---\ntitle: A\ndate: 2024-01-01\ntags: [x, y]\n---\nBody.\n")
+            .unwrap();
+        std::fs::write(root.join("content/a.comments.yaml"), "- id: c1\n  author: Ann\n  body: Hi.\n").unwrap();
+        let mut cache = ParseCache::default();
+        let (first, _, problems) = super::super::load_cached(root, &mut cache);
+        assert!(!problems.has_errors(), "{problems:?}");
+        assert!(cache.is_stale() && cache.len() == 1);
+        cache.save(root).unwrap();
+        let (mut loaded, warnings) = ParseCache::load(root);
+        assert!(warnings.is_empty() && loaded.len() == 1);
+        let (again, _, _) = super::super::load_cached(root, &mut loaded);
+        assert!(!loaded.is_stale(), "nothing was parsed again");
+        assert_eq!(format!("{:?}", first.readings), format!("{:?}", again.readings));
+
+        // Known stamps spare the reading of files, but an edit of the same size is still seen.
+        let (same, _, _) = super::super::load_cached(root, &mut loaded);
+        assert_eq!(format!("{:?}", first.readings), format!("{:?}", same.readings));
+        std::fs::write(root.join("content/a.comments.yaml"), "- id: c1\n  author: Ann\n  body: Ho.\n").unwrap();
+        let (edited, _, _) = super::super::load_cached(root, &mut loaded);
+        assert_eq!(edited.readings[0].comments[0].fields.body.as_deref(), Some("Ho."));
+
+        for shard in 0..cache::SHARDS {
+            let path = root.join(cache::shard_file(PARSE_CACHE_FILE, shard));
+            let Ok(mut bytes) = std::fs::read(&path) else { continue };
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 1;
+            std::fs::write(&path, bytes).unwrap();
+        }
+        let (loaded, warnings) = ParseCache::load(root);
+        assert!(loaded.is_empty() && !warnings.is_empty());
+    }
+}

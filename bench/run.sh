@@ -21,6 +21,10 @@
 # roundtable site and a Hugo site and times cold builds of the two in alternating pairs (RUNS
 # pairs); on that same site, RUNS roundtable builds after one thread file changed are timed and
 # set against Hugo's cold build. Hugo is installed with apt-get when missing (as root).
+# And the search index: its size on disk, the time `build` spent making it (from the cold builds'
+# "(search index X s)"), and the bytes Chromium fetches for the search page, a first query and a
+# later one (bench/search-bytes.mjs, served by python3 -m http.server, which does not compress;
+# needs /usr/bin/chromium and `npm ci` in tests/browser, else n/a).
 # warm and no-change need `build --no-cache` and edit needs `serve`; with an older roundtable
 # they are reported as n/a. Wall and CPU time (user + sys) and peak memory come from /usr/bin/time.
 set -euo pipefail
@@ -148,6 +152,39 @@ wait_rebuilt() {
     done
 }
 
+# Prints one row of the search table for the site built in $2.
+search_row() {
+    local size=$1 out=$2 files bytes largest indexing cold share fetched="n/a"
+    # The index is every file under search/ but the search page itself.
+    files=$(find "$out/search" -type f ! -path "$out/search/index.html" | wc -l)
+    bytes=$(find "$out/search" -type f ! -path "$out/search/index.html" -printf '%s\n' | awk '{s += $1} END {print s}')
+    largest=$(find "$out/search" -type f ! -path "$out/search/index.html" -printf '%s\n' | sort -g | tail -1)
+    indexing=$(median <"$WORK/indexing")
+    cold=$(cut -d' ' -f1 "$WORK/cold" | median)
+    share=$(awk -v i="$indexing" -v c="$cold" 'BEGIN {if (c > 0 && i != "n/a") printf "%.0f%%", 100 * i / c; else print "n/a"}')
+    if [ -x /usr/bin/chromium ] && [ -d tests/browser/node_modules/playwright-core ]; then
+        local www=$WORK/www port server
+        mkdir -p "$www" && rm -f "$www/cohort" && ln -s "$out" "$www/cohort"
+        port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+        python3 -m http.server --bind 127.0.0.1 --directory "$www" "$port" >/dev/null 2>&1 &
+        server=$!
+        for _ in $(seq 50); do
+            python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/cohort/')" 2>/dev/null && break
+            sleep 0.1
+        done
+        fetched=$(node bench/search-bytes.mjs "http://127.0.0.1:$port/cohort/search/" trust feedback 2>&1 |
+            awk '/^page/ {printf "%.0f KB | %.0f KB (%.0f KB with the page) | %.0f KB", $2 / 1000, $4 / 1000, ($2 + $4) / 1000, $6 / 1000}')
+        kill "$server" 2>/dev/null || true
+        wait "$server" 2>/dev/null || true
+    fi
+    [ -n "$fetched" ] || fetched="n/a | n/a | n/a"
+    [ "$fetched" = n/a ] && fetched="n/a | n/a | n/a"
+    awk -v s="$size" -v f="$files" -v b="$bytes" -v l="$largest" -v i="$indexing" -v sh="$share" -v q="$fetched" \
+        'BEGIN {printf "| %s | %.1f MB in %d files (largest %.0f KB) | %s s | %s | %s |\n", s, b / 1e6, f, l / 1000, i, sh, q}'
+}
+
+SEARCH_TABLE="| size | index on disk | indexing (median) | of a cold build | search page | first query | later query |
+|---|---|---|---|---|---|---|"
 TABLE="| size | build | wall (median) | CPU user+sys | peak memory | pages/s | input MB/s |
 |---|---|---|---|---|---|---|"
 SITES=""
@@ -160,14 +197,17 @@ for size in "${SIZES[@]}"; do
         echo "$STAMP" >"$site.tmp/.gen-stamp"
         mv "$site.tmp" "$site"
     fi
-    rm -f "$WORK"/cold "$WORK"/warm "$WORK"/nochange "$WORK"/onethread "$WORK"/edit
+    rm -f "$WORK"/cold "$WORK"/warm "$WORK"/nochange "$WORK"/onethread "$WORK"/edit "$WORK"/indexing
     INPUT_BYTES=$(find "$site/content" "$site/site.yaml" "$site/authors.yaml" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
     no_cache=()
     [ "$HAS_CACHE" = yes ] && no_cache=(--no-cache)
     for _ in $(seq "$RUNS"); do
         rm -rf "$site/.roundtable" "$out"
         timed cold --root "$site" --output "$out" "${no_cache[@]}"
+        sed -nE 's/.*\(search index ([0-9.]+) s\).*/\1/p' "$WORK/summary" >>"$WORK/indexing"
     done
+    SEARCH_TABLE="$SEARCH_TABLE
+$(search_row "$size" "$out")"
     PAGES=$(find "$out" -type f \( -name '*.html' -o -name '*.xml' \) | wc -l)
     cp "$WORK/summary" "$WORK/cold-summary"
     if [ "$HAS_CACHE" = yes ]; then
@@ -260,6 +300,10 @@ load average $LOAD_BEFORE before and $(cut -d' ' -f1 /proc/loadavg) after.
 $SITES
 
 $TABLE
+
+Search (bytes on the wire, uncompressed by the server; first query \`trust\`, later \`feedback\`):
+
+$SEARCH_TABLE
 ${HUGO_TABLE:+
 Paired with Hugo ($(hugo version 2>/dev/null | cut -d' ' -f2); \`$COMPARE_HUGO\`, its own generated cohort; wall times, medians of $RUNS):
 

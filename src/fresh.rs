@@ -119,6 +119,7 @@ impl Record {
             scheduled: self.scheduled.clone(),
             warnings: Vec::new(),
             elapsed: Default::default(),
+            indexing: Default::default(),
             up_to_date: true,
         })
     }

@@ -175,6 +175,20 @@ impl Language {
         Some(fill(chosen, value))
     }
 
+    /// One form (`zero`, `one`, `other`) of a string with counts, its `{n}` left for a script to fill
+    /// in: a missing `zero` is `other`. A plain string is its only form.
+    pub fn form(&self, key: &str, form: &str) -> Option<&str> {
+        match self.strings.get(key).or_else(|| self.english.get(key))? {
+            Text::Plain(text) => Some(text),
+            Text::Counted { zero, one, other } => match form {
+                "zero" => Some(zero.as_deref().unwrap_or(other)),
+                "one" => Some(one),
+                "other" => Some(other),
+                _ => None,
+            },
+        }
+    }
+
     /// The string `key` as written, when it has no count and nothing to fill in.
     pub fn plain(&self, key: &str) -> Option<&str> {
         match self.strings.get(key).or_else(|| self.english.get(key))? {
@@ -287,8 +301,14 @@ pub fn register(tera: &mut tera::Tera, language: Language) {
 
 /// `t(key="reply_count", n=3, name=...)`: the string `key` in the site's language, `n` choosing its
 /// form, every other argument filled in where the string names it (`{name}`). Escaped like any value.
+/// `t(key="reply_count", form="one")` is one form as written, for a script to fill in.
 fn translate(language: &Language, kwargs: &tera::Kwargs) -> tera::TeraResult<String> {
     let key: String = kwargs.must_get("key")?;
+    if let Some(form) = kwargs.get::<String>("form")? {
+        return language.form(&key, &form).map(str::to_string).ok_or_else(|| {
+            tera::Error::message(format!("no string `{key}` with the form `{form}` (zero, one or other)"))
+        });
+    }
     let mut n = None;
     let mut args: Vec<(String, String)> = Vec::new();
     for (name, value) in kwargs.iter() {
@@ -446,6 +466,16 @@ mod tests {
         assert_eq!(fr.say("comment_by", None, &[("name", "Ana")]), "Commentaire de Ana");
         let tricky = en.say("comment_on", None, &[("name", "{reading} {n} {"), ("reading", "Trust")]);
         assert_eq!(tricky, "{reading} {n} { on Trust", "a filled-in name is not filled in again");
+    }
+
+    #[test]
+    fn a_script_gets_each_form_with_its_count_left_to_fill() {
+        let en = language("en");
+        assert_eq!(en.form("comment_count", "zero"), Some("No comments yet"));
+        assert_eq!(en.form("reply_count", "zero"), Some("{n} replies"), "no zero form: other");
+        assert_eq!(en.form("reply_count", "one"), Some("{n} reply"));
+        assert_eq!(en.form("search", "one"), Some("Search"), "a plain string is its only form");
+        assert_eq!(en.form("reply_count", "few"), None);
     }
 
     #[test]

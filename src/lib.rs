@@ -30,6 +30,7 @@ pub mod render;
 pub mod report;
 pub mod routes;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod terminal;
 pub mod text;
@@ -103,6 +104,8 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     /// How long it took.
     pub elapsed: Duration,
+    /// Of that, how long making the search index took (zero when the last one was kept).
+    pub indexing: Duration,
     /// Nothing changed since the last build, so nothing was built.
     pub up_to_date: bool,
 }
@@ -209,7 +212,21 @@ fn run(
         return Err(problems);
     }
     let written = if staging.is_some() { "rendered and written" } else { "rendered" };
-    stage.end(format!("{} pages and feeds {written}, {} files copied", jobs.len(), files.len()));
+    let rendered = format!("{} pages and feeds {written}, {} files copied", jobs.len(), files.len());
+    let indexing = match staging {
+        Some(staging) => {
+            stage.next("search index", rendered);
+            let index = search::SearchIndex::of(renderer.views());
+            let took = search::stage(&index, staging, &options.output)?;
+            let how = if took.is_zero() { "kept from the last build" } else { "indexed" };
+            stage.end(format!("{} texts {how}", index.len()));
+            took
+        }
+        None => {
+            stage.end(rendered);
+            Duration::ZERO
+        }
+    };
     let report = BuildReport {
         readings: site.readings.len(),
         comments,
@@ -224,6 +241,7 @@ fn run(
         scheduled: site.scheduled.clone(),
         warnings: problems.sorted().into_iter().filter(|d| d.severity == Severity::Warning).collect(),
         elapsed: started.elapsed(),
+        indexing,
         up_to_date: false,
     };
     Ok((report, LastOutput { folder, files: made.files }))

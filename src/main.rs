@@ -329,6 +329,10 @@ fn summary(report: &BuildReport, built: Option<&BuildOptions>) -> String {
         0 => String::new(),
         _ => format!(" ({reused} of {} texts from the build cache)", report.texts),
     };
+    let indexing = match report.indexing.as_secs_f64() {
+        0.0 => String::new(),
+        seconds => format!(" (search index {seconds:.2} s)"),
+    };
     let scheduled = match report.scheduled.first() {
         Some(next) => format!(
             "; {} not published yet (next on {}, --future to include)",
@@ -343,7 +347,7 @@ fn summary(report: &BuildReport, built: Option<&BuildOptions>) -> String {
             options.output.display()
         ),
         Some(options) => format!(
-            "Built {what}: {} written to {} in {seconds:.2} s{cached}{scheduled}",
+            "Built {what}: {} written to {} in {seconds:.2} s{indexing}{cached}{scheduled}",
             plural(report.pages + report.files, "file", "files"),
             options.output.display()
         ),

@@ -140,9 +140,9 @@ impl Route {
         Route::folder(SEARCH)
     }
 
-    /// `/search.json`: what the search page searches.
-    pub fn search_index() -> Route {
-        Route::file(&format!("{SEARCH}.json"))
+    /// `/search/<name>`: a file of the search index, beside the search page (`search/meta.json`).
+    pub fn search_file(name: &str) -> Route {
+        Route::file(&format!("{SEARCH}/{name}"))
     }
 
     /// `/atom.xml`: the readings feed.
@@ -201,6 +201,13 @@ impl Route {
             Some(anchor) => format!("{prefix}{}#{anchor}", self.path),
             None => format!("{prefix}{}", self.path),
         }
+    }
+
+    /// The address from the site's root, with its anchor (`readings/trust/#comment-c1`): for the
+    /// search index, whose script resolves it against the root the page gives (search needs a web
+    /// server, so folder addresses serve).
+    pub fn from_root(&self) -> String {
+        self.under("")
     }
 
     /// `../` once for each folder its file is in: the relative path from its file to the site's root.
@@ -294,8 +301,11 @@ mod tests {
         let feed = Route::reading_feed("readings/trust");
         assert_eq!(feed.link(&Links::rooted(&cohort)), "/cohort/readings/trust/comments.xml");
         assert_eq!(feed.output_path(), "readings/trust/comments.xml");
-        assert!(!feed.is_page() && !Route::not_found().is_page() && !Route::search_index().is_page());
-        assert_eq!(Route::search_index().output_path(), "search.json");
+        let meta = Route::search_file("meta.json");
+        assert!(!feed.is_page() && !Route::not_found().is_page() && !meta.is_page());
+        assert_eq!(meta.output_path(), "search/meta.json");
+        assert_eq!(meta.link(&Links::rooted(&cohort)), "/cohort/search/meta.json");
+        assert_eq!(Route::comment("readings/trust", "c1").from_root(), "readings/trust/#comment-c1");
         assert_eq!(Route::search().output_path(), "search/index.html");
     }
 
@@ -353,7 +363,7 @@ mod tests {
         assert_eq!(Route::person("ana", 1).link(&home), "authors/ana/page/2/index.html");
         assert_eq!(Route::home_page(1).link(&home), "page/2/index.html");
         assert_eq!(Route::home().link(&from(Route::home_page(1))), "../../index.html");
-        assert_eq!(Route::search_index().link(&from(Route::search())), "../search.json");
+        assert_eq!(Route::search_file("meta.json").link(&from(Route::search())), "../search/meta.json");
         let report = from(Route::report("html"));
         assert_eq!(Route::comment("readings/trust", "c1").link(&report), "../readings/trust/index.html#comment-c1");
     }

@@ -186,7 +186,7 @@ fn verbose_says_what_each_stage_did_and_how_long_it_took() {
     assert!(result.status.success());
     let stderr = String::from_utf8(result.stderr).unwrap();
     let stages: Vec<&str> = stderr.lines().map(|l| l.split(':').next().unwrap().trim()).collect();
-    assert_eq!(stages, ["load", "resolve", "clean texts", "render"], "{stderr}");
+    assert_eq!(stages, ["load", "resolve", "clean texts", "render", "search index"], "{stderr}");
     assert!(stderr.contains("resolve: 2 readings, 7 comments, 3 people ("), "{stderr}");
     assert!(stderr.lines().all(|l| l.ends_with(" ms)")), "{stderr}");
     let quiet = roundtable(["check", "-r", root.to_str().unwrap()]);

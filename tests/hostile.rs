@@ -79,28 +79,9 @@ fn is_http(text: &str) -> bool {
 }
 
 /// A YAML double-quoted scalar holding exactly `text`.
-fn quoted(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}') => {
-                out.push_str(&format!("\\u{:04X}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// The reading site with `v` in every field except those in `refused`.
 fn reading_site(v: &str, refused: &BTreeSet<&str>) -> Vec<(&'static str, String)> {
-    let at = |field: &str, fallback: &str| quoted(if refused.contains(field) { fallback } else { v });
+    let at = |field: &str, fallback: &str| safety::quoted(if refused.contains(field) { fallback } else { v });
     let reading = format!(
         "---\ntitle: {}\ndate: 2011-08-08\nauthor: {}\nsummary: {}\ntags: [{}]\nslug: {}\nsource:\n  title: {}\n  \
          authors: [{}]\n  publisher: {}\n  url: {}\n---\nThe reading's own text.\n",
@@ -126,7 +107,7 @@ fn reading_site(v: &str, refused: &BTreeSet<&str>) -> Vec<(&'static str, String)
 
 /// The people site with `v` in every field except those in `refused`.
 fn people_site(v: &str, refused: &BTreeSet<&str>) -> Vec<(&'static str, String)> {
-    let at = |field: &str, fallback: &str| quoted(if refused.contains(field) { fallback } else { v });
+    let at = |field: &str, fallback: &str| safety::quoted(if refused.contains(field) { fallback } else { v });
     let authors = format!(
         "aliased:\n  name: Aliased Member\n  aliases: [{}]\n  bio: {}\n  website: {}\n",
         at("alias", PLAIN),
@@ -136,7 +117,7 @@ fn people_site(v: &str, refused: &BTreeSet<&str>) -> Vec<(&'static str, String)>
     let thread = format!(
         "- id: c1\n  author: {}\n  date: 2011-08-08\n  body: Plain words.\n- id: c2\n  author: aliased\n  \
          date: 2011-08-09\n  body: More plain words.\n",
-        quoted(v)
+        safety::quoted(v)
     );
     vec![
         (AUTHORS, authors),
@@ -254,7 +235,9 @@ fn hostile_input_builds_to_the_same_bytes_every_time() {
     let thread: String = safety::vectors()
         .iter()
         .enumerate()
-        .map(|(i, (_, v))| format!("- id: c{i}\n  author: {}\n  date: 2011-08-08\n  body: {}\n", quoted(v), quoted(v)))
+        .map(|(i, (_, v))| {
+            format!("- id: c{i}\n  author: {}\n  date: 2011-08-08\n  body: {}\n", safety::quoted(v), safety::quoted(v))
+        })
         .collect();
     let dir = site(
         &[(READING, "---\ntitle: A\ndate: 2011-08-08\n---\n".to_string()), (THREAD, thread)]

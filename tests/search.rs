@@ -1,60 +1,160 @@
-//! The search index (`search.json`) and the search page.
+//! The search index (roundtable's own files in `search/`) and the search page.
+//!
+//! The index is read back the way the browser reads it (`common/index.rs`): `meta.json`, the
+//! document files, a word's vocabulary file and its stem's postings, a filter's documents.
 
 mod common;
+#[path = "common/index.rs"]
+mod index;
+#[path = "common/safety.rs"]
+mod safety;
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
 use common::{build, fixture, page, select, site};
-use serde_json::Value;
+use index::{documents, filter, json, urls_with, Doc};
 
-/// Must match `render::search::TEXT_LIMIT`, which the index also states.
-const TEXT_LIMIT: usize = 300;
+fn urls(docs: &[Doc]) -> BTreeSet<String> {
+    docs.iter().map(|d| d.url.clone()).collect()
+}
 
-fn index(output: &Path) -> Value {
-    serde_json::from_slice(&fs::read(output.join("search.json")).unwrap()).unwrap()
+fn doc<'a>(docs: &'a [Doc], url: &str) -> &'a Doc {
+    docs.iter().find(|d| d.url == url).unwrap_or_else(|| panic!("{url} is not indexed"))
+}
+
+/// The index's own files (not the search page).
+fn index_files(output: &Path) -> Vec<(String, Vec<u8>)> {
+    let all = common::read_tree(output).into_iter();
+    all.filter(|(p, _)| p.starts_with("search/") && p != "search/index.html").collect()
+}
+
+const READING: &str = "---\ntitle: Trust & teams\ndate: 2024-01-01\nauthor: Ana Silva\nweek: 3\ntags: [Trust, Feedback]\n---\nThe *body* of it.\n";
+
+fn thread(long: &str) -> String {
+    format!(
+        "- id: c1\n  author: Ana Silva\n  date: 2024-01-02\n  body: \"**Bold** <script>alert(1)</script> x < y &amp; z\"\n\
+         - id: c2\n  author: Anonymous\n  date: 2024-01-03\n  reply_to: c1\n  body: \"{long} zebracorn\"\n"
+    )
 }
 
 #[test]
-fn the_index_holds_readings_and_comments_as_plain_text() {
-    let long = "word ".repeat(200);
+fn every_word_of_every_published_text_is_indexed_with_its_address() {
+    let long = "word ".repeat(2000);
     let dir = site(&[
-        ("site.yaml", "base_url: /c/\n"),
-        ("authors.yaml", "ana-silva:\n  name: Ana Silva\n"),
-        ("content/r/2024-01-01-a.md", "---\ntitle: Trust & teams\ndate: 2024-01-01\nauthor: Ana Silva\ntags: [Trust, Feedback]\n---\nThe *body* of it.\n"),
+        ("site.yaml", "base_url: /c/\nlanguage: en\n"),
         (
-            "content/r/2024-01-01-a.comments.yaml",
-            &format!("- id: c1\n  author: Ana Silva\n  date: 2024-01-02\n  body: \"**Bold** <script>alert(1)</script> x < y\"\n- id: c2\n  author: Anonymous\n  date: 2024-01-03\n  reply_to: c1\n  body: \"{long}\"\n"),
+            "authors.yaml",
+            "ana-silva:\n  name: Ana Silva\n  email: ana@private.example\n  bio: Teaches *science* and coaches.\n",
+        ),
+        ("content/r/_index.md", "---\ntitle: Term one\n---\nIntroducing the term's readings.\n"),
+        ("content/r/2024-01-01-a.md", READING),
+        ("content/r/2024-01-01-a.comments.yaml", &thread(&long)),
+        ("content/r/2024-01-05-draft.md", "---\ntitle: Not yet\ndate: 2024-01-05\ndraft: true\n---\nsecretdraftword\n"),
+        ("content/r/2099-01-05-later.md", "---\ntitle: Later\ndate: 2099-01-05\n---\nscheduledword\n"),
+        (
+            "content/r/2099-01-05-later.comments.yaml",
+            "- id: c1\n  author: Ana Silva\n  date: 2099-01-06\n  body: futurecomment\n",
         ),
     ]);
     let output = dir.path().join("public");
     build(dir.path(), &output, &[]);
-    let index = index(&output);
-    assert_eq!(index["version"], 1);
-    assert_eq!(index["text_limit"], TEXT_LIMIT);
-    assert_eq!(index["people"][0]["name"], "Ana Silva");
-    // Addresses are relative to the search page, whose script follows them.
-    assert_eq!(index["people"][0]["url"], "../authors/ana-silva/index.html");
-    let reading = &index["readings"][0];
-    assert_eq!(reading["title"], "Trust & teams");
-    assert_eq!(reading["url"], "../r/a/index.html");
-    assert_eq!(reading["author"], 0);
-    assert_eq!(reading["date"], "2024-01-01");
-    assert_eq!(reading["tags"], serde_json::json!(["Feedback", "Trust"]));
-    assert_eq!(reading["text"], "The body of it.");
-    let comments = index["comments"].as_array().unwrap();
-    assert_eq!(comments.len(), 2);
-    assert_eq!(comments[0]["reading"], 0);
-    assert_eq!(comments[0]["id"], "c1");
-    assert_eq!(comments[0]["author"], 0);
-    assert_eq!(comments[0]["text"], "Bold x < y", "sanitized, then tags dropped");
-    assert_eq!(comments[1]["author"], Value::Null, "anonymous");
-    let cut = comments[1]["text"].as_str().unwrap();
-    assert!(cut.ends_with("word…") && cut.chars().count() <= TEXT_LIMIT + 1, "{cut}");
+    let all = documents(&output);
+    let order: Vec<&str> = all.iter().map(|d| d.url.as_str()).collect();
+    assert_eq!(
+        order,
+        ["r/", "authors/ana-silva/", "r/a/", "r/a/#comment-c1", "r/a/#comment-c2"],
+        "every published text and nothing else; those without a date first, then by date"
+    );
+
+    let reading = doc(&all, "r/a/");
+    assert_eq!((reading.kind.as_str(), reading.title.as_str()), ("reading", "Trust & teams"));
+    assert_eq!(
+        (reading.text.as_str(), reading.week, reading.day.as_str()),
+        ("The body of it.", Some(3), "1 January 2024")
+    );
+    let first = doc(&all, "r/a/#comment-c1");
+    assert_eq!(first.text, "Bold x < y & z", "sanitized, as text, entities decoded");
+    assert_eq!(
+        (first.kind.as_str(), first.title.as_str()),
+        ("reflection", "Reflection by Ana Silva on “Trust & teams”")
+    );
+    let reply = doc(&all, "r/a/#comment-c2");
+    assert!(reply.text.ends_with("word zebracorn"), "the whole of a long comment");
+    assert_eq!((reply.kind.as_str(), reply.title.as_str()), ("reply", "Reply by Anonymous on “Trust & teams”"));
+    assert_eq!(doc(&all, "authors/ana-silva/").text, "Teaches science and coaches.");
+    assert_eq!(doc(&all, "r/").text, "Introducing the term’s readings.");
+
+    assert_eq!(urls_with(&output, "zebracorn"), ["r/a/#comment-c2"], "the last word of a long comment");
+    assert_eq!(urls_with(&output, "bodies"), Vec::<String>::new(), "a word no text has");
+    assert_eq!(urls_with(&output, "body"), ["r/a/"]);
+    assert_eq!(urls_with(&output, "coaches"), ["authors/ana-silva/"]);
+    assert_eq!(urls_with(&output, "trust"), ["r/a/"], "a reading's title is searched");
+    assert_eq!(urls_with(&output, "alert"), Vec::<String>::new(), "a script's text is not shown, not indexed");
+
+    let meta = json(&output, "meta.json");
+    assert_eq!(meta["people"], serde_json::json!([[0, "Ana Silva", 3]]), "bio, reading and reflection");
+    assert_eq!(filter(&output, "person-0"), [1, 2, 3]);
+    assert_eq!(filter(&output, "kind-readings"), [2]);
+    assert_eq!(filter(&output, "kind-reflections"), [3, 4], "replies count as reflections");
+    assert_eq!(filter(&output, "week-3"), [2, 3, 4]);
+    let feedback = meta["tags"].as_array().unwrap().iter().find(|t| t[1] == "Feedback").unwrap()[0].as_u64().unwrap();
+    assert_eq!(filter(&output, &format!("tag-{feedback}")), [2, 3, 4]);
+
+    for (path, bytes) in index_files(&output) {
+        let text = String::from_utf8_lossy(&bytes);
+        for private in ["secretdraftword", "scheduledword", "futurecomment", "private.example", "Not yet", "Later"] {
+            assert!(!text.contains(private), "{path} holds {private}");
+        }
+    }
 }
 
 #[test]
-fn the_search_page_loads_its_script_and_index_from_files() {
+fn drafts_and_scheduled_readings_are_indexed_only_when_built() {
+    let dir = site(&[
+        ("content/r/2024-01-05-draft.md", "---\ntitle: Not yet\ndate: 2024-01-05\ndraft: true\n---\ndraftword\n"),
+        ("content/r/2099-01-05-later.md", "---\ntitle: Later\ndate: 2099-01-05\n---\nscheduledword\n"),
+    ]);
+    let output = dir.path().join("public");
+    build(dir.path(), &output, &["--drafts", "--future"]);
+    assert_eq!(urls(&documents(&output)), BTreeSet::from(["r/draft/".to_string(), "r/later/".to_string()]));
+    assert_eq!(urls_with(&output, "draftword"), ["r/draft/"]);
+}
+
+#[test]
+fn words_are_found_by_their_stem_in_the_sites_language() {
+    let dir = site(&[
+        ("site.yaml", "language: fr-CA\n"),
+        ("content/r/2024-01-01-a.md", "---\ntitle: Équipes\ndate: 2024-01-01\n---\nLes ÉQUIPES apprennent ensemble.\n"),
+        (
+            "content/r/2024-01-01-a.comments.yaml",
+            "- id: c1\n  author: Ana\n  date: 2024-01-02\n  body: Une équipe qui apprend, l'apprentissage.\n",
+        ),
+    ]);
+    let output = dir.path().join("public");
+    build(dir.path(), &output, &[]);
+    assert_eq!(urls_with(&output, "equipes"), ["r/a/", "r/a/#comment-c1"], "folded, and équipe shares the stem");
+    assert_eq!(urls_with(&output, "apprentissage"), ["r/a/#comment-c1"], "split at the apostrophe");
+    assert_eq!(documents(&output)[1].title, "Réflexion de Ana sur « Équipes »", "titles in the site's language");
+}
+
+#[test]
+fn an_unchanged_site_keeps_its_index_and_a_changed_one_gets_a_new_one() {
+    let dir = site(&[("content/r/2024-01-01-a.md", READING), ("content/r/2024-01-01-a.comments.yaml", &thread("x"))]);
+    let output = dir.path().join("public");
+    build(dir.path(), &output, &[]);
+    let first = index_files(&output);
+    build(dir.path(), &output, &[]);
+    assert_eq!(index_files(&output), first, "the same texts, the same files");
+    fs::write(dir.path().join("content/r/2024-01-01-a.comments.yaml"), thread("changed")).unwrap();
+    build(dir.path(), &output, &[]);
+    assert!(doc(&documents(&output), "r/a/#comment-c2").text.starts_with("changed"));
+    assert_eq!(urls_with(&output, "changed"), ["r/a/#comment-c2"]);
+}
+
+#[test]
+fn the_search_page_reads_the_index_from_the_site() {
     let out = tempfile::tempdir().unwrap();
     let output = out.path().join("public");
     build(&fixture("basic"), &output, &[]);
@@ -62,54 +162,96 @@ fn the_search_page_loads_its_script_and_index_from_files() {
     let scripts = select(&html, "script");
     assert_eq!(scripts.len(), 1);
     assert_eq!(scripts[0].attr("src"), Some("../search.js"));
-    assert_eq!(scripts[0].attr("data-index"), Some("../search.json"));
+    assert_eq!(scripts[0].attr("data-index"), Some("../search/meta.json"), "relative to the search page");
+    assert_eq!(scripts[0].attr("data-root"), Some("../"));
+    assert_eq!(
+        scripts[0].attr("data-results-one"),
+        Some("{n} result for “{query}”."),
+        "the page's words, for the script"
+    );
+    assert!(output.join("search/meta.json").is_file() && !output.join("search.json").exists());
+    assert!(!output.join("pagefind").exists());
     assert_eq!(select(&html, "form[role=search] input[name=q]").len(), 1);
+    let without = select(&html, "#search-status a").iter().map(|a| a.attr("href").unwrap()).collect::<Vec<_>>();
+    assert_eq!(
+        without,
+        ["../authors/index.html", "../tags/index.html"],
+        "without JavaScript or a server: people and topics"
+    );
+    assert_eq!(select(&html, "[aria-live=polite]").len(), 1, "results are announced");
     let home = page(&output, "index.html");
     assert_eq!(select(&home, "nav a[href=\"search/index.html\"]").len(), 1, "the navigation links to search");
     let script = fs::read_to_string(output.join("search.js")).unwrap();
-    assert!(!script.contains("innerHTML") && !script.contains("eval("), "index text never becomes HTML");
-    assert!(!script.contains("http"), "no third-party request");
-}
-
-/// A cohort of `readings` readings with `comments` comments of about 500 characters each.
-fn synthetic_cohort(root: &Path, readings: usize, comments: usize) {
-    let sentence = "We talked about how trust grows when feedback is specific, timely and kind. ";
-    let mut authors = String::new();
-    for p in 0..30 {
-        authors.push_str(&format!("person-{p}:\n  name: Person Number{p}\n"));
-    }
-    fs::write(root.join("authors.yaml"), authors).unwrap();
-    fs::create_dir_all(root.join("content/weeks")).unwrap();
-    for r in 0..readings {
-        let name = format!("content/weeks/2024-01-01-reading-{r}");
-        let front =
-            format!("---\ntitle: Reading {r}\ndate: 2024-01-01\nweek: {}\ntags: [trust, feedback]\n---\n", r / 10 + 1);
-        fs::write(root.join(format!("{name}.md")), format!("{front}{}\n", sentence.repeat(20))).unwrap();
-        let mut thread = String::new();
-        for c in 0..comments {
-            let reply = if c > 0 { format!("  reply_to: c{}\n", c - 1) } else { String::new() };
-            thread.push_str(&format!(
-                "- id: c{c}\n  author: Person Number{}\n  date: 2024-01-02\n{reply}  body: \"{}\"\n",
-                c % 30,
-                sentence.repeat(7)
-            ));
-        }
-        fs::write(root.join(format!("{name}.comments.yaml")), thread).unwrap();
+    for banned in ["innerHTML", "outerHTML", "insertAdjacentHTML", "eval(", "document.write", "http", "/cohort"] {
+        assert!(!script.contains(banned), "search.js uses {banned}");
     }
 }
 
-/// The size README.md quotes; run with `--nocapture` to see it.
 #[test]
-fn the_index_of_a_100_by_30_cohort_stays_small() {
-    let dir = tempfile::tempdir().unwrap();
-    synthetic_cohort(dir.path(), 100, 30);
+fn the_search_page_speaks_the_sites_language() {
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("public");
+    build(&fixture("french"), &output, &[]);
+    let html = page(&output, "search/index.html");
+    let script = &select(&html, "script")[0];
+    assert_eq!(script.attr("data-results-other"), Some("{n} résultats pour « {query} »."));
+    assert_eq!(script.attr("data-results-zero"), Some("Aucun résultat pour « {query} »."));
+    assert_eq!(select(&html, "label[for=search-person]")[0].text().collect::<String>(), "Personne");
+}
+
+#[test]
+fn serve_indexes_with_each_rebuild_only_when_texts_changed() {
+    use roundtable::serve::session::Session;
+    let dir = site(&[
+        ("site.yaml", "title: One\n"),
+        ("content/r/2024-01-01-a.md", READING),
+        ("content/r/2024-01-01-a.comments.yaml", &thread("first")),
+    ]);
+    let root = dir.path();
+    let live = root.join("live");
+    let options = roundtable::BuildOptions { root: root.to_path_buf(), output: live.clone(), ..Default::default() };
+    let mut session = Session::new(options);
+    session.rebuild().unwrap();
+    assert_eq!(urls_with(&live, "first"), ["r/a/#comment-c2"]);
+
+    fs::write(root.join("content/r/2024-01-01-a.comments.yaml"), thread("second")).unwrap();
+    session.rebuild().unwrap();
+    assert_eq!(urls_with(&live, "second"), ["r/a/#comment-c2"]);
+    assert_eq!(urls_with(&live, "first"), Vec::<String>::new());
+    let fresh = tempfile::tempdir().unwrap();
+    build(root, &fresh.path().join("full"), &[]);
+    assert_eq!(index_files(&live), index_files(&fresh.path().join("full")), "as a build makes it");
+
+    fs::write(root.join("site.yaml"), "title: Two\n").unwrap();
+    session.rebuild().unwrap();
+    assert_eq!(index_files(&live), index_files(&fresh.path().join("full")), "a whole rebuild keeps the index");
+}
+
+/// The index holds exactly the text a page shows of each hostile comment.
+#[test]
+fn hostile_comments_are_indexed_as_the_text_their_page_shows() {
+    let vectors = safety::vectors();
+    let thread: String = vectors
+        .iter()
+        .enumerate()
+        .map(|(i, (_, v))| {
+            let (author, body) = (safety::quoted(v), safety::quoted(v));
+            format!("- id: c{i}\n  author: {author}\n  date: 2011-08-08\n  body: {body}\n")
+        })
+        .collect();
+    let dir = site(&[
+        ("content/r/2011-08-08-a.md", "---\ntitle: A\ndate: 2011-08-08\n---\n"),
+        ("content/r/2011-08-08-a.comments.yaml", &thread),
+    ]);
     let output = dir.path().join("public");
     build(dir.path(), &output, &[]);
-    let size = fs::metadata(output.join("search.json")).unwrap().len();
-    let index = index(&output);
-    assert_eq!(index["comments"].as_array().unwrap().len(), 3000);
-    println!("search.json for 100 readings x 30 comments: {size} bytes");
-    // 3,100 texts of at most TEXT_LIMIT (ASCII) characters, plus at most 100 bytes of fields each.
-    let bound = 3_100 * (TEXT_LIMIT as u64 + 100);
-    assert!(size < bound, "search.json is {size} bytes, more than {bound}");
+    let all = documents(&output);
+    let html = page(&output, "r/a/index.html");
+    let squeezed = |text: &str| text.split_whitespace().collect::<String>();
+    for (i, (name, _)) in vectors.iter().enumerate() {
+        let body = select(&html, &format!("#comment-c{i} > .comment-body"));
+        let shown = body[0].text().collect::<String>();
+        let indexed = doc(&all, &format!("r/a/#comment-c{i}"));
+        assert_eq!(squeezed(&indexed.text), squeezed(&shown), "vector {name}");
+    }
 }

@@ -86,7 +86,7 @@ impl<'a> Views<'a> {
             authors_url: self.url(&Route::people()),
             tags_url: self.url(&Route::tags()),
             search_url: self.url(&Route::search()),
-            search_index_url: self.url(&Route::search_index()),
+            search_index_url: self.url(&Route::search_file("meta.json")),
             sections: self
                 .site
                 .sections

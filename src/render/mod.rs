@@ -15,7 +15,6 @@ pub mod page_context;
 pub mod pages;
 pub mod phrases;
 pub mod sanitize;
-pub mod search;
 pub mod templates;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -70,6 +69,11 @@ impl<'a> Renderer<'a> {
         Ok(Renderer { views, templates, theme_key })
     }
 
+    /// The views the pages are made from.
+    pub fn views(&self) -> &context::Views<'a> {
+        &self.views
+    }
+
     /// Makes one page or feed, but renders it only when `at_hand` says no page of its key is kept already.
     ///
     /// The key hashes the page's typed context (`key`); Tera's context is made from it only for a page
@@ -82,13 +86,6 @@ impl<'a> Renderer<'a> {
         hasher.bytes(job.template().as_bytes());
         let site = views.site();
         hasher.value(&site);
-        if job == PageJob::SearchIndex {
-            let index = search::entries(&views);
-            hasher.value(&index);
-            let key = hasher.finish();
-            let bytes = (!at_hand(&path, &key)).then(|| search::to_json(&index));
-            return Ok(Made { path, key, bytes });
-        }
         let page = job.typed_context(&views);
         hasher.value(&page);
         let key = hasher.finish();

@@ -45,7 +45,7 @@ pub struct SiteView<'a> {
     pub tags_url: String,
     /// The search page.
     pub search_url: String,
-    /// The search index, `search.json`, that the search page's script reads.
+    /// The search index's first file, `search/meta.json`; the others lie beside it.
     pub search_index_url: String,
     /// Top-level sections, for navigation.
     pub sections: Vec<SectionLink<'a>>,

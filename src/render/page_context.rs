@@ -143,7 +143,7 @@ pub struct TagPage<'a> {
     pub pagination: Pagination,
 }
 
-/// `404.html` (`/404.html`) and `search.html` (`/search/`, whose script reads `search.json`).
+/// `404.html` (`/404.html`) and `search.html` (`/search/`, whose script reads the index in `search/`).
 #[derive(Debug, Serialize)]
 pub struct PlainPage {
     /// What this page is.

@@ -50,8 +50,6 @@ pub enum PageJob {
     PersonReplies(PersonId),
     /// `/search/`: the search page.
     Search,
-    /// `/search.json`: what the search page searches (made without a template).
-    SearchIndex,
 }
 
 /// How many pages a list of `count` items takes at the site's `page_size`: at least one.
@@ -78,12 +76,12 @@ pub fn plan(site: &Site) -> Vec<PageJob> {
     jobs.extend([PageJob::ReadingsFeed, PageJob::CommentsFeed, PageJob::Sitemap]);
     jobs.extend((0..site.readings.len()).map(|i| PageJob::ReadingComments(ReadingId(i))));
     jobs.extend((0..site.people.len()).map(|i| PageJob::PersonReplies(PersonId(i))));
-    jobs.extend([PageJob::Search, PageJob::SearchIndex]);
+    jobs.push(PageJob::Search);
     jobs
 }
 
 impl PageJob {
-    /// The template that renders it (`search.json` is written without one).
+    /// The template that renders it.
     pub fn template(self) -> &'static str {
         match self {
             PageJob::Index(_) => "index.html",
@@ -99,7 +97,6 @@ impl PageJob {
             PageJob::Sitemap => "sitemap.xml",
             PageJob::ReadingComments(_) | PageJob::PersonReplies(_) => "comments.xml",
             PageJob::Search => "search.html",
-            PageJob::SearchIndex => "search.json",
         }
     }
 
@@ -120,13 +117,11 @@ impl PageJob {
             PageJob::ReadingComments(id) => Route::reading_feed(&site.readings[id.0].path),
             PageJob::PersonReplies(id) => Route::person_feed(&site.people[id.0].slug),
             PageJob::Search => Route::search(),
-            PageJob::SearchIndex => Route::search_index(),
         }
     }
 
     /// Where its links start from: its own file on pages; the host's root in `404.html`, which a
-    /// host shows at any address; absolute in feeds and the sitemap, read away from the site; the
-    /// search page in the search index, whose addresses that page's script follows.
+    /// host shows at any address; absolute in feeds and the sitemap, read away from the site.
     pub fn links(self, site: &Site) -> Links {
         let base = &site.config.base_url;
         match self {
@@ -136,7 +131,6 @@ impl PageJob {
             | PageJob::ReadingComments(_)
             | PageJob::PersonReplies(_)
             | PageJob::Sitemap => Links::absolute(base),
-            PageJob::SearchIndex => Links::From(Route::search()),
             _ => Links::From(self.route(site)),
         }
     }
@@ -163,7 +157,6 @@ impl PageJob {
             PageJob::ReadingComments(_) => "reading-comments",
             PageJob::PersonReplies(_) => "person-replies",
             PageJob::Search => "search",
-            PageJob::SearchIndex => "search-index",
         }
     }
 
@@ -184,7 +177,6 @@ impl PageJob {
             PageJob::ReadingComments(id) => (say("comments_on", &[("title", &site.readings[id.0].title)]), 0),
             PageJob::PersonReplies(id) => (say("replies_to_person", &[("name", &site.people[id.0].name)]), 0),
             PageJob::Search => (say("search", &[]), 0),
-            PageJob::SearchIndex => (say("search_index", &[]), 0),
             PageJob::Sitemap => (say("sitemap", &[]), 0),
         };
         match page {
@@ -233,7 +225,7 @@ impl PageJob {
                 let comments = page_context::tag_comments(views, i, number);
                 PageContext::Tag(TagPage { page, tag: views.tag(i), readings, comments, pagination })
             }
-            PageJob::NotFound | PageJob::Search | PageJob::SearchIndex => PageContext::Plain(PlainPage { page }),
+            PageJob::NotFound | PageJob::Search => PageContext::Plain(PlainPage { page }),
             PageJob::ReadingsFeed => PageContext::ReadingsFeed(page_context::readings_feed(views, page)),
             PageJob::CommentsFeed => PageContext::CommentsFeed(page_context::comments_feed(views, page, None)),
             PageJob::ReadingComments(id) => PageContext::ReadingComments(ReadingCommentsFeed {
@@ -266,7 +258,7 @@ pub enum PageContext<'a> {
     Tags(TagsPage<'a>),
     /// `tag.html`.
     Tag(TagPage<'a>),
-    /// `404.html`, `search.html` and the search index.
+    /// `404.html` and `search.html`.
     Plain(PlainPage),
     /// `atom.xml`, the readings feed.
     ReadingsFeed(page_context::ReadingsFeed<'a>),

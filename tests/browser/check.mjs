@@ -11,7 +11,9 @@ import { chromium } from "playwright-core";
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
-const [base, shots, copyServed, copyOnDisk] = process.argv.slice(2);
+// Optional: the address of a copy of the example with a hostile comment, the built site's folder on
+// disk, and a copy of the example served from another folder and opened from the disk.
+const [base, shots, hostile, siteDir, copyServed, copyOnDisk] = process.argv.slice(2);
 if (!base || !shots) {
   console.error("usage: node check.mjs <site address ending in /> <screenshot folder>");
   process.exit(2);
@@ -59,7 +61,7 @@ const foreign = [];
 const missing = [];
 browser.on("request", (request) => {
   const url = request.url();
-  if (!own.some((start) => url.startsWith(start)) && !url.startsWith("data:")) foreign.push(url);
+  if (!own.some((start) => url.startsWith(start)) && !url.startsWith("data:") && !url.startsWith("file:")) foreign.push(url);
 });
 browser.on("response", (response) => {
   if (response.status() >= 400 && !response.url().endsWith("/404.html")) missing.push(`${response.status()} ${response.url()}`);
@@ -221,21 +223,155 @@ for (const width of [320, 360]) {
   await page.close();
 }
 
-// Search works from the static index alone and leads to a comment's permalink; it passes axe-core too.
-{
-  const { page, errors } = await open("search/?q=staircase");
-  await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0, null, { timeout: 10000 });
-  const first = await page.locator("#search-results li a").first().getAttribute("href");
-  check("search finds a word of the example", first !== null, first ?? "no result");
-  await page.fill("#search-input", "Athena Loopstra");
+// Search: roundtable's index in small files, DOM-only results, filters, keyboard, both schemes.
+async function searchFor(page, words) {
+  await page.waitForSelector("#search-form[data-ready]", { timeout: 15000 });
+  await page.fill("#search-input", words);
   await page.press("#search-input", "Enter");
-  await page.waitForFunction(() => /result/.test(document.querySelector("#search-status").innerText), null, { timeout: 10000 });
-  const links = await page.locator("#search-results li a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
-  check("search by a person's name links to comment permalinks", links.some((h) => /#comment-/.test(h)), links.join(" "));
+  await page.waitForFunction(() => /result|Nothing/.test(document.querySelector("#search-status").innerText), null, { timeout: 15000 });
+  await page.waitForFunction(() => {
+    const status = document.querySelector("#search-status").innerText;
+    const count = /^(\d+) result/.exec(status);
+    return !count || document.querySelectorAll("#search-results li").length >= Math.min(Number(count[1]), 10);
+  }, null, { timeout: 15000 });
+  return page.locator("#search-results li").evaluateAll((items) => items.map((li) => ({
+    href: li.querySelector("a").getAttribute("href"),
+    title: li.querySelector("a").textContent,
+    html: li.innerHTML,
+  })));
+}
+{
+  // The last word of the longest comment on a reading: the old index cut texts at 300 characters.
+  const { page: reading } = await open(pages.reading);
+  const longest = await reading.evaluate(() => {
+    const bodies = [...document.querySelectorAll("article.comment > .comment-body")];
+    const body = bodies.sort((a, b) => b.innerText.length - a.innerText.length)[0];
+    const words = body.querySelector(":scope > p:last-of-type").innerText.match(/[A-Za-z]+/g);
+    return { id: body.closest("article").id, length: body.innerText.length, words: words.slice(-3).join(" ") };
+  });
+  await reading.close();
+  // As a phrase ("..."), so that the comment is among the first results.
+  const { page, errors } = await open(`search/?q=${encodeURIComponent(`"${longest.words}"`)}`);
+  await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0, null, { timeout: 15000 });
+  const found = await page.locator("#search-results li a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  const wanted = found.find((href) => href.endsWith(`${pages.reading}#${longest.id}`));
+  check(`the last words of a ${longest.length}-character comment ("${longest.words}") find it`, Boolean(wanted), found.join(" "));
+  const marked = await page.locator("#search-results li mark").count();
+  check("the word found is highlighted in the excerpt", marked > 0);
+  if (wanted) {
+    await page.locator(`#search-results li a[href="${wanted}"]`).click();
+    await page.waitForURL((url) => url.hash === `#${longest.id}`, { timeout: 10000 });
+    const target = await page.evaluate((id) => document.getElementById(id)?.matches(":target") ?? false, longest.id);
+    check("its link lands on the comment's permalink", target, page.url());
+  }
   check("the search page has no console errors", errors.length === 0, errors.join("; "));
-  const violations = await axe(page);
-  check("the search page has no serious or critical axe-core violations", violations.length === 0, violations.join("; "));
   await page.close();
+}
+{
+  const { page } = await open("search/");
+  const all = await searchFor(page, "team");
+  await page.locator("#search-options > summary").click();
+  await page.waitForFunction(() => document.querySelectorAll("#search-person option").length > 1, null, { timeout: 15000 });
+  const option = page.locator("#search-person option").nth(1);
+  const value = await option.getAttribute("value");
+  const person = (await option.textContent()).replace(/ \(\d+\)$/, "");
+  await page.selectOption("#search-person", value);
+  await page.waitForFunction(() => !/Searching/.test(document.querySelector("#search-status").innerText), null, { timeout: 15000 });
+  const narrowed = await searchFor(page, "team");
+  check(
+    `a person filter narrows the results (${all.length} to ${narrowed.length}, all by ${person})`,
+    narrowed.length > 0 && narrowed.length < all.length &&
+      narrowed.every((r) => r.title.includes(person) || !/#comment-/.test(r.href)),
+    narrowed.map((r) => r.title).join(" | "),
+  );
+  check("the filter is kept in the address", new URL(page.url()).searchParams.get("person") === value, page.url());
+  await page.selectOption("#search-kind", "readings");
+  const readings = await searchFor(page, "");
+  check("readings only shows readings", readings.length > 0 && readings.every((r) => !/#comment-/.test(r.href)), readings.map((r) => r.href).join(" "));
+  await page.close();
+}
+// Keyboard only: Tab to the search box, type, Enter, Tab to the first result, Enter.
+{
+  const { page } = await open("search/");
+  let tabs = 0;
+  while (tabs < 20 && !(await page.evaluate(() => document.activeElement?.id === "search-input"))) {
+    await page.keyboard.press("Tab");
+    tabs += 1;
+  }
+  check("Tab reaches the search box", tabs < 20, `${tabs} presses`);
+  await page.waitForSelector("#search-form[data-ready]", { timeout: 15000 });
+  await page.keyboard.type("feedback");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelectorAll("#search-results li a").length > 0, null, { timeout: 15000 });
+  const announced = await page.evaluate(() => {
+    const status = document.querySelector("#search-status");
+    return status.getAttribute("aria-live") === "polite" && /\d+ results? for “feedback”/.test(status.innerText) ? status.innerText : "";
+  });
+  check("the number of results is announced", announced !== "", announced);
+  let reached = false;
+  for (let i = 0; i < 12 && !reached; i += 1) {
+    await page.keyboard.press("Tab");
+    reached = await page.evaluate(() => document.activeElement?.closest("#search-results") !== null);
+  }
+  check("Tab reaches the first result", reached);
+  const href = await page.evaluate(() => document.activeElement.getAttribute("href"));
+  await page.keyboard.press("Enter");
+  await page.waitForURL((url) => url.href.endsWith(href), { timeout: 10000 });
+  check("Enter on a result opens it", page.url().endsWith(href), page.url());
+  await page.close();
+}
+for (const scheme of ["light", "dark"]) {
+  const { page } = await open("search/?q=trust", { scheme });
+  await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0, null, { timeout: 15000 });
+  await page.locator("#search-options > summary").click();
+  const violations = await axe(page);
+  check(`the search page with results (${scheme}) has no serious or critical axe-core violations`, violations.length === 0, violations.join("; "));
+  await page.close();
+}
+{
+  const { page } = await open("search/?q=trust", { width: 320, height: 740 });
+  await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0, null, { timeout: 15000 });
+  await page.locator("#search-options > summary").click();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check("the search page with results and filters has no horizontal scroll at 320 px", overflow <= 0, `${overflow}px too wide`);
+  await page.close();
+}
+// A hostile comment (run.sh adds one to a copy of the example, built under /hostile/) shows as text.
+if (hostile) {
+  const { page, errors } = await open(`${hostile}search/?q=zebracorn`);
+  await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0, null, { timeout: 15000 });
+  const results = await page.locator("#search-results li").evaluateAll((items) => items.map((li) => ({
+    text: li.innerText,
+    elements: [...li.querySelectorAll("*")].map((e) => e.localName),
+  })));
+  const allowed = new Set(["h2", "a", "p", "mark"]);
+  check("hostile text in a comment adds no element to the results", results.every((r) => r.elements.every((e) => allowed.has(e))), JSON.stringify(results));
+  check("hostile text in a comment shows as text", results.some((r) => r.text.includes("<img src=x onerror=window.__pwned=true>") && r.text.includes("<i>Mallory</i>")), JSON.stringify(results.map((r) => r.text)));
+  check("the hostile text ran nothing", !(await page.evaluate(() => window.__pwned === true)) && errors.length === 0, errors.join("; "));
+  await page.close();
+}
+// Opened from the disk, the page says search needs a web server.
+if (siteDir) {
+  const page = await browser.newPage();
+  await page.goto(`file://${siteDir}/search/index.html?q=trust`);
+  const said = await page.locator("#search-status").innerText();
+  check("opened from file://, the search page says it needs a web server", /web server/.test(said), said);
+  await page.close();
+}
+// With JavaScript off, the page says so and points to people and topics.
+{
+  const plain = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+  });
+  const context = await plain.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${base}search/`);
+  const said = await page.locator("#search-status").innerText();
+  const links = await page.locator("#search-status a").count();
+  check("without JavaScript, the search page says so and links to people and topics", /JavaScript/.test(said) && links === 2, said);
+  await plain.close();
 }
 
 // Theme details: counts as the report counts them, a mention card names its writer, dates never break.
@@ -282,6 +418,24 @@ for (const path of [pages.reading, pages.author, readingWithDeepThread]) {
     check(`French reading (${scheme}) has no serious or critical axe-core violations`, violations.length === 0, violations.join("; "));
     await page.close();
   }
+}
+
+// The French site's search: its words from the translation files, stems found without a stemmer in
+// the browser ("accords" is in no text; "accord" is), results in French.
+{
+  const { page, errors } = await open("../cohorte/search/?q=accords");
+  await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0, null, { timeout: 15000 });
+  const said = await page.evaluate(() => ({
+    status: document.querySelector("#search-status").innerText,
+    title: document.querySelector("#search-results li a").textContent,
+    href: document.querySelector("#search-results li a").getAttribute("href"),
+    label: document.querySelector("label[for=search-input]").innerText,
+  }));
+  check("the French search page finds a word by its stem, in French", /^1 résultat pour « accords »/.test(said.status) && /^Réflexion de /.test(said.title) && /\/cohorte\/lectures\/confiance\/#comment-/.test(said.href), JSON.stringify(said));
+  check("the French search page has no console errors", errors.length === 0, errors.join("; "));
+  const violations = await axe(page);
+  check("the French search page has no serious or critical axe-core violations", violations.length === 0, violations.join("; "));
+  await page.close();
 }
 
 // The private report: both schemes, axe-core, and no sideways scroll at 360 px (its grid scrolls inside its box).
@@ -354,18 +508,15 @@ async function wander(label, start, fromDisk) {
 
   const search = await open(`${start}search/index.html`);
   if (fromDisk) {
-    const state = await search.page.evaluate(() => ({
-      message: document.getElementById("search-offline").checkVisibility() ? document.getElementById("search-offline").innerText : "",
-      status: document.getElementById("search-status").innerText,
-    }));
-    check(`${label}: search says plainly it needs a web server`, /web server/.test(state.message) && state.status === "", JSON.stringify(state));
-    const people = await follow(search.page, search.page.locator("#search-offline a").first());
+    const said = await search.page.locator("#search-status").innerText();
+    check(`${label}: search says plainly it needs a web server`, /web server/.test(said), said);
+    const people = await follow(search.page, search.page.locator("#search-status a").first());
     check(`${label}: and offers browsing people instead`, people.url.endsWith("/authors/index.html") && people.themed, people.url);
   } else {
     await search.page.fill("#search-input", "staircase");
     await search.page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 0, null, { timeout: 10000 });
     const found = await follow(search.page, search.page.locator("#search-results li a").first());
-    check(`${label}: search reads its index and its results open`, found.themed && found.url.includes("/index.html"), JSON.stringify(found));
+    check(`${label}: search reads its index and its results open`, found.themed && found.url.startsWith(start), JSON.stringify(found));
   }
   check(`${label}: the search page has no console errors`, search.errors.length === 0, search.errors.join("; "));
   await search.page.close();

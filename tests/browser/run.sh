@@ -35,6 +35,17 @@ trap cleanup EXIT
 
 # The example's base_url has the sub-path /cohort/: serve the output under it, so links are tested as deployed.
 (cd "$repo" && cargo run --quiet --release -- build --output "$work/site/cohort")
+# A copy with a hostile comment, under /hostile/, for the search results' escaping.
+mkdir -p "$work/hostile"
+cp -r "$repo/content" "$repo/site.yaml" "$repo/authors.yaml" "$work/hostile/"
+cat >>"$work/hostile/content/readings/2011-08-29-trust-in-teams.comments.yaml" <<'YAML'
+
+- id: hostile
+  author: "<i>Mallory</i>"
+  date: 2011-08-30 09:00
+  body: "zebracorn `<img src=x onerror=window.__pwned=true>` `</mark><img src=x onerror=window.__pwned=true>` 5 < 6 &lt;b&gt;"
+YAML
+(cd "$repo" && cargo run --quiet --release -- build --root "$work/hostile" --base-url /hostile/ --output "$work/site/hostile")
 # The French fixture (base_url /cohorte/) and the example's private report, checked like the pages.
 (cd "$repo" && cargo run --quiet --release -- build --root tests/fixtures/french --output "$work/site/cohorte")
 (cd "$repo" && cargo run --quiet --release -- report --out "$work/site/private-report")
@@ -72,5 +83,5 @@ for _ in $(seq 50); do
 done
 
 mkdir -p "$shots"
-node "$here/check.mjs" "http://127.0.0.1:$port/cohort/" "$shots" \
+node "$here/check.mjs" "http://127.0.0.1:$port/cohort/" "$shots" "http://127.0.0.1:$port/hostile/" "$work/site/cohort" \
   "http://127.0.0.1:$copy_port/usb-stick/public/" "file://$work/elsewhere/usb-stick/public/"

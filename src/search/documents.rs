@@ -1,0 +1,212 @@
+//! What is searchable: one document per published reading, comment, bio and section introduction,
+//! as the plain text its page shows, numbered in date order.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::model::{Comment, PersonId, Reading};
+use crate::render::context::Views;
+use crate::render::sanitize::Html;
+use crate::routes::Route;
+
+/// What a document is; also what the `kind` filter groups (readings, reflections, people, sections).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A reading.
+    Reading,
+    /// A top-level comment.
+    Reflection,
+    /// A comment answering another.
+    Reply,
+    /// A person's bio.
+    Person,
+    /// A section's introduction.
+    Section,
+}
+
+impl Kind {
+    /// The `kind` filter's value: replies count as reflections.
+    pub fn group(self) -> &'static str {
+        match self {
+            Kind::Reading => "readings",
+            Kind::Reflection | Kind::Reply => "reflections",
+            Kind::Person => "people",
+            Kind::Section => "sections",
+        }
+    }
+
+    /// The name the index and the search page's script use.
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Reading => "reading",
+            Kind::Reflection => "reflection",
+            Kind::Reply => "reply",
+            Kind::Person => "person",
+            Kind::Section => "section",
+        }
+    }
+}
+
+/// One searchable text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Document {
+    /// Where a result links, from the site's root: `readings/trust/#comment-c1`.
+    pub url: String,
+    /// What it is.
+    pub kind: Kind,
+    /// The result's heading, in the site's language: "Reflection by Claire on “Trust in Teams”".
+    pub title: String,
+    /// Words searched as well as the text, counted more: a reading's or section's title, a person's name.
+    pub heading: String,
+    /// Its writer (or, for a bio, its person): an index into the site's people.
+    pub person: Option<usize>,
+    /// The tags of the reading it is, or is on.
+    pub tags: Vec<usize>,
+    /// The week of the reading it is, or is on.
+    pub week: Option<u32>,
+    /// When it was written, as UTC text that sorts (empty for bios and sections).
+    pub sort: String,
+    /// Its date as pages write it, in the site's language (empty for bios and sections).
+    pub day: String,
+    /// The plain text its page shows: tags dropped, entities decoded, words one space apart.
+    pub text: String,
+}
+
+/// Every published text of the built site, in date order (bios and sections, which have no date,
+/// first), so that a document's number sorts by date. The site holds only what is published: no
+/// draft or scheduled reading unless the build asked for them; pending and removed comments are
+/// left out here.
+pub fn documents(views: &Views) -> Vec<Document> {
+    let site = views.site;
+    let mut all = Vec::new();
+    for (s, section) in site.sections.iter().enumerate() {
+        let Some(intro) = &views.bodies.sections[s] else { continue };
+        all.push(Document {
+            url: Route::section(&section.path).from_root(),
+            kind: Kind::Section,
+            title: section.title.clone(),
+            heading: section.title.clone(),
+            person: None,
+            tags: Vec::new(),
+            week: None,
+            sort: String::new(),
+            day: String::new(),
+            text: plain(intro),
+        });
+    }
+    for (p, person) in site.people.iter().enumerate() {
+        let Some(bio) = &views.bodies.bios[p] else { continue };
+        all.push(Document {
+            url: Route::person(&person.slug, 0).from_root(),
+            kind: Kind::Person,
+            title: person.name.clone(),
+            heading: person.name.clone(),
+            person: Some(p),
+            tags: Vec::new(),
+            week: None,
+            sort: String::new(),
+            day: String::new(),
+            text: plain(bio),
+        });
+    }
+    let readings = site.readings.par_iter().enumerate().flat_map_iter(|(r, reading)| {
+        let comments = reading.thread.comments.iter().enumerate().filter(|(_, c)| c.is_published());
+        let comments =
+            comments.map(move |(c, comment)| comment_document(views, reading, comment, &views.bodies.comments[r][c]));
+        std::iter::once(reading_document(views, r, reading)).chain(comments)
+    });
+    let mut dated: Vec<Document> = readings.collect();
+    // Stable, so texts of the same second keep the site's order (a reading before its comments).
+    dated.par_sort_by(|a, b| a.sort.cmp(&b.sort));
+    all.append(&mut dated);
+    all
+}
+
+fn reading_document(views: &Views, r: usize, reading: &Reading) -> Document {
+    Document {
+        url: Route::reading(&reading.path).from_root(),
+        kind: Kind::Reading,
+        title: reading.title.clone(),
+        heading: reading.title.clone(),
+        person: reading.author.map(|p| p.0),
+        tags: reading.tags.clone(),
+        week: reading.week,
+        sort: sort_key(&reading.date),
+        day: views.date(&reading.date).display,
+        text: plain(&views.bodies.readings[r].content),
+    }
+}
+
+fn comment_document(views: &Views, reading: &Reading, comment: &Comment, body: &Html) -> Document {
+    let (kind, key) = match comment.depth {
+        0 => (Kind::Reflection, "search_reflection_by"),
+        _ => (Kind::Reply, "search_reply_by"),
+    };
+    let name = match comment.author {
+        Some(PersonId(p)) => views.site.people[p].name.clone(),
+        None => views.language.say("anonymous", None, &[]),
+    };
+    Document {
+        url: Route::comment(&reading.path, &comment.id).from_root(),
+        kind,
+        title: views.language.say(key, None, &[("name", &name), ("reading", &reading.title)]),
+        heading: String::new(),
+        person: comment.author.map(|p| p.0),
+        tags: reading.tags.clone(),
+        week: reading.week,
+        sort: sort_key(&comment.date),
+        day: views.date(&comment.date).display,
+        text: plain(body),
+    }
+}
+
+/// The text of cleaned HTML with its words one space apart (copied again only when it is not).
+fn plain(html: &Html) -> String {
+    let text = html.plain_text();
+    let spaced = text.bytes().zip(text.bytes().skip(1)).all(|(a, b)| a != b' ' || b != b' ');
+    if spaced && !text.contains(['\n', '\t', '\r']) && !text.starts_with(' ') && !text.ends_with(' ') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// The date as UTC to the second, so that dates in any offset sort as text.
+fn sort_key(date: &DateTime<FixedOffset>) -> String {
+    date.with_timezone(&Utc).format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_sort_as_utc_text() {
+        let date = DateTime::parse_from_rfc3339("2024-01-02T01:30:00+02:00").unwrap();
+        assert_eq!(sort_key(&date), "2024-01-01T23:30:00Z");
+    }
+
+    #[test]
+    fn texts_have_their_words_one_space_apart() {
+        let html =
+            crate::render::sanitize::member("<p>one  two</p>\n<p>three</p>", "ugc-c1-", &Default::default()).html;
+        assert_eq!(plain(&html), "one two three");
+        let html = crate::render::sanitize::member("<p>one two</p>", "ugc-c1-", &Default::default()).html;
+        assert_eq!(plain(&html), "one two");
+    }
+
+    #[test]
+    fn replies_filter_as_reflections() {
+        assert_eq!(Kind::Reply.group(), "reflections");
+        assert_eq!(Kind::Reply.code(), "reply");
+        assert_eq!(Kind::Person.group(), "people");
+    }
+}

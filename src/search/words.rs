@@ -1,0 +1,179 @@
+//! Words as the index and the search page's script both see them: Unicode word boundaries, split
+//! at apostrophes, lower-case, accents dropped; then stemmed for the site's language.
+//!
+//! The script (`search.js`) repeats the first part (`Intl.Segmenter`, `normalize("NFD")`); it needs
+//! no stemmer, because the index's vocabulary maps every word it saw to its stem.
+
+use std::borrow::Cow;
+
+use pagefind_stem::{Algorithm, Stemmer};
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Longer "words" (a pasted address, a run of letters) are not indexed: no one searches for them,
+/// and each would cost a vocabulary entry.
+pub const LONGEST: usize = 40;
+
+/// Calls `each` with every word of `text`, folded; `folded` is the buffer it reuses, so that a text
+/// of any length allocates nothing per word.
+pub fn each_word(text: &str, folded: &mut String, mut each: impl FnMut(&str)) {
+    let mut word = |word: &str| {
+        for part in word.split(['\'', '’', 'ʼ']) {
+            fold_into(part, folded);
+            if !folded.is_empty() && folded.chars().count() <= LONGEST {
+                each(folded);
+            }
+        }
+    };
+    // Word boundaries always fall at spaces, so each run between them is cut on its own: by hand
+    // when it is ASCII (most of any text, and several times faster), else by the Unicode rules.
+    for run in text.split_ascii_whitespace() {
+        if run.is_ascii() {
+            ascii_words(run, &mut word);
+        } else {
+            run.unicode_words().for_each(&mut word);
+        }
+    }
+}
+
+/// The words of ASCII text by the rules of Unicode's word boundaries (UAX #29) as they apply to
+/// ASCII: letters, digits and `_` join; `:` joins two letters, `,` and `;` two digits, `.` and `'`
+/// either; a word must hold a letter or digit. The property test below holds it to
+/// `unicode_words`.
+fn ascii_words<'a>(text: &'a str, each: &mut impl FnMut(&'a str)) {
+    let bytes = text.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut i = 0;
+    while i < bytes.len() {
+        if !word(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        loop {
+            match (bytes[i - 1], bytes.get(i), bytes.get(i + 1)) {
+                (_, Some(&b), _) if word(b) => i += 1,
+                (before, Some(b':' | b'.' | b'\''), Some(after))
+                    if before.is_ascii_alphabetic() && after.is_ascii_alphabetic() =>
+                {
+                    i += 2
+                }
+                (before, Some(b',' | b';' | b'.' | b'\''), Some(after))
+                    if before.is_ascii_digit() && after.is_ascii_digit() =>
+                {
+                    i += 2
+                }
+                _ => break,
+            }
+        }
+        let found = &text[start..i];
+        if found.bytes().any(|b| b.is_ascii_alphanumeric()) {
+            each(found);
+        }
+    }
+}
+
+/// `word` lower-cased with its accents dropped (`Équipe` to `equipe`), into `out`.
+fn fold_into(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        return;
+    }
+    for c in word.nfd().filter(|&c| !is_combining_mark(c)) {
+        out.extend(c.to_lowercase());
+    }
+}
+
+/// The stemmer for a language tag (`en`, `fr-CA`), or none when roundtable has none for it: then a
+/// word is its own stem, and only exact words (and prefixes) are found.
+pub struct Stems(Option<Stemmer>);
+
+impl Stems {
+    /// The stemmer for `language`.
+    pub fn for_language(language: &str) -> Stems {
+        let code = language.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+        let algorithm = match code.as_str() {
+            "en" => Algorithm::English,
+            "fr" => Algorithm::French,
+            "de" => Algorithm::German,
+            "es" => Algorithm::Spanish,
+            "it" => Algorithm::Italian,
+            "pt" => Algorithm::Portuguese,
+            "nl" => Algorithm::Dutch,
+            "sv" => Algorithm::Swedish,
+            "da" => Algorithm::Danish,
+            "no" | "nb" | "nn" => Algorithm::Norwegian,
+            "fi" => Algorithm::Finnish,
+            _ => return Stems(None),
+        };
+        Stems(Some(Stemmer::create(algorithm)))
+    }
+
+    /// The stem of a folded word (`teams` and `team's` to `team`).
+    pub fn stem<'a>(&self, word: &'a str) -> Cow<'a, str> {
+        match &self.0 {
+            Some(stemmer) => stemmer.stem(word),
+            None => Cow::Borrowed(word),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        let mut all = Vec::new();
+        each_word(text, &mut String::new(), |w| all.push(w.to_string()));
+        all
+    }
+
+    #[test]
+    fn words_are_split_lowered_and_folded() {
+        assert_eq!(
+            words("L’Équipe's «naïve» co-teaching, 2024!"),
+            ["l", "equipe", "s", "naive", "co", "teaching", "2024"]
+        );
+        assert_eq!(words("x < y &amp; <b>"), ["x", "y", "amp", "b"]);
+        assert_eq!(words("Straße ÅNGSTRÖM"), ["straße", "angstrom"]);
+        assert_eq!(words(&"a".repeat(LONGEST + 1)), Vec::<String>::new(), "too long to be a word");
+        assert_eq!(words(""), Vec::<String>::new());
+        assert_eq!(
+            words("U.S. 3.5 a:b 1,000 __init__ e-mail x_"),
+            ["u.s", "3.5", "a:b", "1,000", "__init__", "e", "mail", "x_"]
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_words_are_unicode_words(text in "[a-c1-2_.:,;' \t!x-]{0,24}") {
+            let mut fast = Vec::new();
+            for run in text.split_ascii_whitespace() {
+                ascii_words(run, &mut |w| fast.push(w));
+            }
+            let slow: Vec<&str> = text.unicode_words().collect();
+            proptest::prop_assert_eq!(fast, slow);
+        }
+    }
+
+    #[test]
+    fn stems_follow_the_language() {
+        let english = Stems::for_language("en-GB");
+        assert_eq!(english.stem("teams"), "team");
+        assert_eq!(english.stem("teaching"), "teach");
+        let french = Stems::for_language("fr-CA");
+        assert_eq!(french.stem("equipes"), french.stem("equipe"));
+        let unknown = Stems::for_language("tlh");
+        assert_eq!(unknown.stem("teams"), "teams", "no stemmer: the word itself");
+    }
+
+    #[test]
+    fn folding_drops_accents_and_case() {
+        let mut out = String::new();
+        fold_into("ÉricÇa", &mut out);
+        assert_eq!(out, "ericca");
+    }
+}

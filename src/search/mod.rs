@@ -90,20 +90,20 @@ impl SearchIndex {
         self.documents.is_empty()
     }
 
-    /// True when `output` already holds the index of these documents.
-    pub fn is_in(&self, output: &Path) -> bool {
-        stamp(output).is_some_and(|(fingerprint, _)| fingerprint == self.fingerprint)
-    }
-
-    /// The files of the index: read back from `previous` (the last output) when it holds the index of
-    /// the same documents, else made.
-    pub fn files(&self, previous: &Path) -> Vec<File> {
-        if self.is_in(previous) {
-            if let Some(files) = last_files(previous) {
-                return files;
-            }
+    /// The paths of the index's files in `previous` (the last output), its stamp last, when it holds
+    /// the whole index of these same documents.
+    fn kept(&self, previous: &Path) -> Option<Vec<String>> {
+        let (fingerprint, paths) = stamp(previous)?;
+        if fingerprint != self.fingerprint {
+            return None;
         }
-        self.make()
+        let paths: Vec<String> = paths.into_iter().chain([files::path(STAMP)]).collect();
+        let sound = |path: &String| {
+            !path.split('/').any(|part| part == ".." || part.is_empty())
+                && in_folder(path)
+                && previous.join(path).is_file()
+        };
+        paths.iter().all(sound).then_some(paths)
     }
 
     /// Indexes the documents.
@@ -169,28 +169,18 @@ fn stamp(output: &Path) -> Option<(String, Vec<String>)> {
     Some((fingerprint, lines.map(str::to_string).collect()))
 }
 
-/// Every file of the index in `output`, with its stamp; `None` when one is missing.
-fn last_files(output: &Path) -> Option<Vec<File>> {
-    let (_, paths) = stamp(output)?;
-    let mut files = Vec::with_capacity(paths.len() + 1);
-    for path in paths.into_iter().chain([files::path(STAMP)]) {
-        if path.split('/').any(|part| part == ".." || part.is_empty()) || !in_folder(&path) {
-            return None;
-        }
-        let bytes = fs::read(output.join(&path)).ok()?;
-        files.push((path, bytes));
-    }
-    Some(files)
-}
-
 /// Puts the index into `staging`, made again only when what it indexes changed since the build in
 /// `output`; returns how long making it took (zero when the last one was kept).
 pub fn stage(index: &SearchIndex, staging: &write::Staging, output: &Path) -> Result<Duration, Diagnostic> {
     let started = Instant::now();
-    let made = !index.is_in(output);
-    let files = index.files(output);
-    put(&files, staging).map_err(|e| write::cannot_write(output, &e))?;
-    Ok(if made { started.elapsed() } else { Duration::ZERO })
+    let cannot = |error: io::Error| write::cannot_write(output, &error);
+    if let Some(paths) = index.kept(output) {
+        // The same files as last time: linked, as unchanged pages are, not read and written again.
+        paths.par_iter().try_for_each(|path| staging.keep(path, &output.join(path))).map_err(cannot)?;
+        return Ok(Duration::ZERO);
+    }
+    put(&index.make(), staging).map_err(cannot)?;
+    Ok(started.elapsed())
 }
 
 /// Puts the index's files into a staging folder, several at once as pages are (each file is small,
@@ -278,15 +268,15 @@ mod tests {
     }
 
     #[test]
-    fn an_unchanged_index_is_read_back_and_a_changed_one_is_made_again() {
+    fn an_unchanged_index_is_kept_whole_and_a_changed_one_is_made_again() {
         let first = index(&["one"]);
-        let files = first.files(Path::new("/nonexistent"));
+        let files = first.make();
         let output = output_with(&files);
-        assert!(first.is_in(output.path()));
-        assert_eq!(first.files(output.path()), files, "read back, not made again");
-        let second = index(&["two"]);
-        assert!(!second.is_in(output.path()));
-        assert_ne!(second.files(output.path()), files, "made again");
+        let paths: Vec<String> = files.iter().map(|(path, _)| path.clone()).collect();
+        assert_eq!(first.kept(output.path()), Some(paths), "every file kept, the stamp last");
+        assert_eq!(index(&["two"]).kept(output.path()), None, "other documents: made again");
+        fs::remove_file(output.path().join(&files[0].0)).unwrap();
+        assert_eq!(first.kept(output.path()), None, "a file missing: made again");
     }
 
     #[test]
@@ -294,9 +284,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         fs::create_dir_all(dir.path().join("search")).unwrap();
         fs::write(dir.path().join("secret.txt"), "x").unwrap();
+        let index = index(&["one"]);
         for named in ["search/../secret.txt", "secret.txt", "search/index.html"] {
-            fs::write(dir.path().join(files::path(STAMP)), format!("f\n{named}\n")).unwrap();
-            assert_eq!(last_files(dir.path()), None, "{named}");
+            fs::write(dir.path().join(files::path(STAMP)), format!("{}\n{named}\n", index.fingerprint)).unwrap();
+            assert_eq!(index.kept(dir.path()), None, "{named}");
         }
     }
 }

@@ -142,7 +142,7 @@ pub(crate) fn shard_file(file: &str, shard: usize) -> String {
 
 impl<V: Send + Sync> Shards<V> {
     /// This build's `entries`, following `before`: a shard that gained or lost a key is stale.
-    pub(crate) fn next(before: &Shards<V>, entries: HashMap<[u8; 32], V>) -> Shards<V> {
+    pub(crate) fn next<W>(before: &Shards<W>, entries: HashMap<[u8; 32], V>) -> Shards<V> {
         let mut stale = before.stale;
         let gained = entries.keys().filter(|key| !before.entries.contains_key(*key));
         let lost = before.entries.keys().filter(|key| !entries.contains_key(*key));
@@ -281,6 +281,12 @@ impl CheckedFile {
         }
         result
     }
+}
+
+/// The warning that a cache file could not be saved: only the next build is slower.
+pub(crate) fn cannot_save(file: &str, error: io::Error) -> Diagnostic {
+    Diagnostic::warning(Span::file(file), format!("cannot save the build cache: {error}"))
+        .with_help("the site was built; the next build will just take longer")
 }
 
 /// Reads a cache file written by [`CheckedFile`] and decodes its entries with `decode`.

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::cache::{self, BodyCache, CheckedFile};
+use crate::cache::{self, cannot_save, BodyCache, CheckedFile};
 use crate::diagnostics::{Diagnostic, Span};
 use crate::load::parse_cache::PARSE_CACHE_FILE;
 use crate::load::raw::{Asset, AssetSource};
@@ -32,9 +32,6 @@ pub struct BuildState {
     pub(crate) parsed: ParseCache,
     /// The output folder the last build wrote, with what each of its files was made from.
     pub(crate) output: Option<LastOutput>,
-    /// Where a one-off `build` saves the parsed readings as soon as they are loaded, to hold them only
-    /// once in memory; `None` keeps them (`serve`, and builds without the cache).
-    pub(crate) release_parsed_to: Option<PathBuf>,
     /// The last output before the last build, being removed on a thread of its own: the new site is
     /// in place before its thousands of files are gone.
     pub(crate) removing: Option<std::thread::JoinHandle<(PathBuf, std::io::Result<()>)>>,
@@ -84,13 +81,6 @@ impl BuildState {
         warnings
     }
 
-    /// Saves the parsed readings now and lets go of them, if this is a one-off build; a failure is a warning.
-    pub(crate) fn release_parsed(&mut self) -> Option<Diagnostic> {
-        let root = self.release_parsed_to.as_ref()?;
-        let error = self.parsed.save_and_release(root).err()?;
-        Some(cannot_save(PARSE_CACHE_FILE, error))
-    }
-
     /// Removes the old output `old` on a thread of its own, after waiting for the one before it.
     pub(crate) fn remove_old_output(&mut self, old: PathBuf) -> Option<Diagnostic> {
         let waited = self.finish_removing();
@@ -115,11 +105,6 @@ impl BuildState {
     pub(crate) fn last_output(&self, folder: &Path) -> Option<&LastOutput> {
         self.output.as_ref().filter(|last| last.folder == folder)
     }
-}
-
-fn cannot_save(file: &str, error: std::io::Error) -> Diagnostic {
-    Diagnostic::warning(Span::file(file), format!("cannot save the build cache: {error}"))
-        .with_help("the site was built; the next build will just take longer")
 }
 
 impl LastOutput {

@@ -127,7 +127,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         false => Default::default(),
     };
     if options.cache {
-        state.release_parsed_to = Some(options.root.clone());
+        state.parsed.save_when_loaded(&options.root);
     }
     let mut report = build_with(options, &mut state)?;
     report.warnings.extend(damaged);
@@ -175,8 +175,6 @@ fn run(
     let (source, theme, mut problems) = load::load_cached(&options.root, &mut state.parsed);
     stage.next("resolve", format!("{} reading files", source.readings.len()));
     let mut site = model::prepare::resolve_site(options, source, &mut problems)?;
-    // Only a site that resolves leaves parsed readings behind; they are right whatever happens next.
-    problems.extend(state.release_parsed().map(Diagnostics::from).unwrap_or_default());
     if staging.is_none() {
         // `check` is where a facilitator looks over the site: it also says what reads oddly.
         let templates = theme.templates.values().map(|t| t.text.as_str());

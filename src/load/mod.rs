@@ -82,33 +82,49 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
         let reading = load_reading(root, files, &mut found);
         Parsed { reading, problems: found }
     };
-    // With a cache, each reading comes with its key and the stamps of its files; the cache shares
-    // the parsed reading, and the site gets its own copy.
+    // With a cache, each reading comes with its key and the stamps of its files. A cache that keeps
+    // readings (`serve`) shares each with the next cache and the site gets a copy; a one-off build's
+    // site gets the only one.
+    let keeps = cache.is_some_and(ParseCache::keeps_readings);
     let results: Vec<_> = files
         .readings
         .into_par_iter()
         .map(|files| {
             let Some(cache) = cache else { return (parse(files), None) };
             let Some(keyed) = reading_key(cache, &files) else { return (parse(files), None) };
-            let shared = match cache.get(&keyed.0) {
-                Some(kept) => Arc::clone(kept),
-                None => Arc::new(parse(files.clone())),
+            let shared = cache.get(&keyed.0).unwrap_or_else(|| Arc::new(parse(files.clone())));
+            let (parsed, kept) = match keeps {
+                true => (Parsed::clone(&shared), Some(shared)),
+                false => (Arc::unwrap_or_clone(shared), None),
             };
-            (with_assets(Parsed::clone(&shared), &files), Some((keyed, shared)))
+            let clean = parsed.problems.is_empty();
+            (with_assets(parsed, &files), Some((keyed, clean, kept)))
         })
         .collect();
     let mut readings = Vec::new();
     let mut kept = HashMap::new();
+    let mut saved = HashMap::new();
     let mut stamps = HashMap::new();
     for (parsed, keyed) in results {
-        if let Some(((key, files), shared)) = keyed {
-            kept.insert(key, shared);
+        if let Some(((key, files), clean, shared)) = keyed {
+            match shared {
+                Some(shared) => drop(kept.insert(key, shared)),
+                None if clean && parsed.reading.is_some() => drop(saved.insert(key, readings.len())),
+                None => {}
+            }
             stamps.extend(files);
         }
         problems.extend(parsed.problems);
         readings.extend(parsed.reading);
     }
-    let next = cache.map(|cache| cache.next(kept, stamps));
+    let next = cache.map(|cache| match keeps {
+        true => cache.next(kept, stamps),
+        false => {
+            let (next, warning) = cache.save_loaded(saved.into_iter().map(|(key, i)| (key, &readings[i])).collect());
+            problems.extend(warning.map(Diagnostics::from).unwrap_or_default());
+            next
+        }
+    });
     let theme = theme::load(root, &config.theme, &config.language, &mut problems);
     let site = SourceSite { config, people, sections, readings };
     (site, theme, problems, next)

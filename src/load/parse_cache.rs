@@ -2,16 +2,19 @@
 //!
 //! Parsing YAML is the slowest part of loading, and between two builds almost
 //! every thread file is unchanged. `serve` keeps the cache in memory; `build`
-//! keeps it in `.roundtable/cache/parsed.bin` (readings that parsed without a
+//! keeps it in `.roundtable/cache/parsed-NN.bin` (readings that parsed without a
 //! problem only), with a fingerprint of the loading code and a checksum like the
 //! body cache.
+//!
+//! A one-off `build` holds each parsed reading once: what it reads from disk stays
+//! JSON until a reading is asked for, which is then decoded straight into the site's
+//! copy, and the cache files are written from the site's readings as soon as they
+//! are loaded, after which the cache lets go of everything.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
-
-use rayon::prelude::*;
 
 use super::raw::{Asset, AssetSource, RawReading};
 use super::{walk, MAX_FILE_BYTES};
@@ -39,11 +42,22 @@ const LOADING_SOURCES: &[&str] = &[
 /// Readings as an earlier load parsed them, by the hash of their files' paths and bytes.
 #[derive(Debug, Default)]
 pub struct ParseCache {
-    /// Shared with the loads that found them: the next cache takes them without a copy.
-    shards: Shards<Arc<Parsed>>,
+    shards: Shards<Kept>,
     /// In memory only (`serve`): each file's stamp and the hash of its bytes when it was last read,
     /// so that a file whose stamp is unchanged is not read again to be hashed.
     files: HashMap<PathBuf, (Stamp, [u8; 32])>,
+    /// For a one-off build: the site folder whose cache files are written as soon as the readings are
+    /// loaded, after which the cache holds nothing. `None` keeps the readings for the next load (`serve`).
+    save_when_loaded: Option<PathBuf>,
+}
+
+/// One reading of the cache.
+#[derive(Debug)]
+pub(super) enum Kept {
+    /// Parsed, and shared with the load that made it: `serve` asks again, and a copy is cheaper than decoding.
+    Parsed(Arc<Parsed>),
+    /// As read from the cache file (JSON), decoded only when a load asks for it.
+    Saved(Box<[u8]>),
 }
 
 /// What changes when a file is written: its size, modification time and, on Unix, its inode and
@@ -94,47 +108,76 @@ impl ParseCache {
         self.shards.is_stale()
     }
 
-    /// The reading parsed from files of hash `key`.
-    pub(super) fn get(&self, key: &[u8; 32]) -> Option<&Arc<Parsed>> {
-        self.shards.entries.get(key)
+    /// Makes this the cache of a one-off build of the site at `root`: the next load writes its files
+    /// as soon as the readings are loaded and keeps nothing, so each reading is held once.
+    pub fn save_when_loaded(&mut self, root: &Path) {
+        self.save_when_loaded = Some(root.to_path_buf());
     }
 
-    /// The readings of this load and the stamps of their files, following `self`.
+    /// Whether a load keeps its readings here for the next one (`serve`), rather than only saving them.
+    pub(super) fn keeps_readings(&self) -> bool {
+        self.save_when_loaded.is_none()
+    }
+
+    /// The reading parsed from files of hash `key`: shared when it is kept parsed, else decoded from
+    /// its cache file's JSON (none when that fails, and it is parsed again).
+    pub(super) fn get(&self, key: &[u8; 32]) -> Option<Arc<Parsed>> {
+        match self.shards.entries.get(key)? {
+            Kept::Parsed(parsed) => Some(Arc::clone(parsed)),
+            Kept::Saved(json) => {
+                let reading = serde_json::from_slice::<RawReading>(json).ok()?;
+                Some(Arc::new(Parsed { reading: Some(reading), problems: Diagnostics::new() }))
+            }
+        }
+    }
+
+    /// The readings of this load and the stamps of their files, following `self` (which keeps them).
     pub(super) fn next(
         &self,
         entries: HashMap<[u8; 32], Arc<Parsed>>,
         files: HashMap<PathBuf, (Stamp, [u8; 32])>,
     ) -> ParseCache {
-        ParseCache { shards: Shards::next(&self.shards, entries), files }
+        let entries = entries.into_iter().map(|(key, parsed)| (key, Kept::Parsed(parsed))).collect();
+        ParseCache { shards: Shards::next(&self.shards, entries), files, save_when_loaded: None }
     }
 
-    /// Writes the files that changed now and lets go of the readings, keeping the memory for the rest of
-    /// a one-off build (`build`, unlike `serve`, never asks for them again).
-    pub fn save_and_release(&mut self, root: &Path) -> std::io::Result<()> {
-        let saved = self.save(root);
-        self.shards.release();
-        self.files.clear();
-        saved
+    /// For a one-off build: writes the files whose keys changed from `loaded` (each key with its
+    /// reading, as the site holds it) and returns the empty cache that follows; a failure is a warning.
+    pub(super) fn save_loaded(&self, loaded: HashMap<[u8; 32], &RawReading>) -> (ParseCache, Option<Diagnostic>) {
+        let mut shards = Shards::next(&self.shards, loaded);
+        let root = self.save_when_loaded.as_deref().expect("only a one-off build's cache saves when loaded");
+        let saved = shards.save(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), |file, key, reading| {
+            put_entry(file, key, &serde_json::to_vec(reading).map_err(std::io::Error::other)?)
+        });
+        let warning = saved.err().map(|error| cache::cannot_save(PARSE_CACHE_FILE, error));
+        let mut empty = ParseCache { save_when_loaded: self.save_when_loaded.clone(), ..ParseCache::default() };
+        empty.shards.release();
+        (empty, warning)
     }
 
     /// Reads the cache of the site in `root`; missing or outdated is empty, damaged is a warning.
     pub fn load(root: &Path) -> (ParseCache, Vec<Diagnostic>) {
         let (shards, warnings) = Shards::load(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), decode);
-        (ParseCache { shards, files: HashMap::new() }, warnings)
+        (ParseCache { shards, ..ParseCache::default() }, warnings)
     }
 
     /// Writes the files that changed, with the readings that parsed without a problem.
     pub fn save(&mut self, root: &Path) -> std::io::Result<()> {
-        self.shards.save(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), |file, key, parsed| {
-            let Some(reading) = parsed.reading.as_ref().filter(|_| parsed.problems.is_empty()) else {
-                return Ok(());
-            };
-            let json = serde_json::to_vec(reading).map_err(std::io::Error::other)?;
-            file.put(key)?;
-            file.put_number(json.len())?;
-            file.put(&json)
+        self.shards.save(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), |file, key, kept| match kept {
+            Kept::Saved(json) => put_entry(file, key, json),
+            Kept::Parsed(parsed) => match parsed.reading.as_ref().filter(|_| parsed.problems.is_empty()) {
+                Some(reading) => put_entry(file, key, &serde_json::to_vec(reading).map_err(std::io::Error::other)?),
+                None => Ok(()),
+            },
         })
     }
+}
+
+/// Writes one entry: its key, the length of its JSON, the JSON.
+fn put_entry(file: &mut cache::CheckedFile, key: &[u8; 32], json: &[u8]) -> std::io::Result<()> {
+    file.put(key)?;
+    file.put_number(json.len())?;
+    file.put(json)
 }
 
 /// The hash of a reading's file names and bytes, and the stamp and hash of each file; none when a
@@ -180,22 +223,17 @@ fn fingerprint() -> [u8; 32] {
     *hasher.finalize().as_bytes()
 }
 
-/// Entries: (key, length, JSON of the reading); decoded in parallel.
-fn decode(mut rest: &[u8]) -> Option<Vec<([u8; 32], Arc<Parsed>)>> {
-    let mut raw = Vec::new();
+/// Entries: (key, length, JSON of the reading), kept as JSON until a load asks for the reading.
+fn decode(mut rest: &[u8]) -> Option<Vec<([u8; 32], Kept)>> {
+    let mut entries = Vec::new();
     while !rest.is_empty() {
         let (key, after) = rest.split_first_chunk::<32>()?;
         let (len, after) = cache::take_number(after)?;
         let (json, after) = after.split_at_checked(len)?;
-        raw.push((*key, json));
+        entries.push((*key, Kept::Saved(json.into())));
         rest = after;
     }
-    raw.into_par_iter()
-        .map(|(key, json)| {
-            let reading = serde_json::from_slice::<RawReading>(json).ok()?;
-            Some((key, Arc::new(Parsed { reading: Some(reading), problems: Diagnostics::new() })))
-        })
-        .collect()
+    Some(entries)
 }
 
 #[cfg(test)]
@@ -237,5 +275,44 @@ mod tests {
         }
         let (loaded, warnings) = ParseCache::load(root);
         assert!(loaded.is_empty() && !warnings.is_empty());
+    }
+
+    /// The inode of every parse cache file of the site at `root`: a file written again gets a new one.
+    fn cache_files(root: &Path) -> Vec<u64> {
+        use std::os::unix::fs::MetadataExt;
+        let files = (0..cache::SHARDS).map(|shard| root.join(cache::shard_file(PARSE_CACHE_FILE, shard)));
+        files.filter_map(|path| std::fs::metadata(path).ok()).map(|meta| meta.ino()).collect()
+    }
+
+    #[test]
+    fn a_one_off_build_saves_its_readings_when_loaded_and_keeps_none() {
+        let site = tempfile::tempdir().unwrap();
+        let root = site.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(root.join("content/a.md"), "---\ntitle: A\ndate: 2024-01-01\n---\nBody.\n").unwrap();
+        std::fs::write(root.join("content/a.comments.yaml"), "- id: c1\n  author: Ann\n  body: Hi.\n").unwrap();
+        std::fs::write(root.join("content/b.md"), "---\ntitle: B\ndate: nope: no\n---\nBody.\n").unwrap();
+        let mut cache = ParseCache::default();
+        cache.save_when_loaded(root);
+        let (first, _, problems) = super::super::load_cached(root, &mut cache);
+        assert!(problems.has_errors(), "b.md is broken");
+        assert!(cache.is_empty() && !cache.is_stale(), "saved and let go of");
+        let written = cache_files(root);
+        let (mut loaded, warnings) = ParseCache::load(root);
+        assert!(warnings.is_empty() && loaded.len() == 1, "only the reading without a problem is saved");
+        loaded.save_when_loaded(root);
+        let (again, _, _) = super::super::load_cached(root, &mut loaded);
+        assert_eq!(format!("{:?}", first.readings), format!("{:?}", again.readings));
+        assert_eq!(cache_files(root), written, "no file of unchanged readings is written again");
+
+        std::fs::write(root.join("content/a.comments.yaml"), "- id: c1\n  author: Ann\n  body: Ho.\n").unwrap();
+        let (mut loaded, _) = ParseCache::load(root);
+        loaded.save_when_loaded(root);
+        let (edited, _, _) = super::super::load_cached(root, &mut loaded);
+        assert_eq!(edited.readings[0].comments[0].fields.body.as_deref(), Some("Ho."));
+        let (mut loaded, _) = ParseCache::load(root);
+        assert_eq!(loaded.len(), 1, "the old reading's entry went with its key");
+        let (kept, _, _) = super::super::load_cached(root, &mut loaded);
+        assert_eq!(format!("{:?}", edited.readings), format!("{:?}", kept.readings));
     }
 }

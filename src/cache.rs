@@ -195,30 +195,92 @@ impl<V: Send + Sync> Shards<V> {
         fingerprint: [u8; 32],
         encode: impl Fn(&mut CheckedFile, &[u8; 32], &V) -> io::Result<()> + Sync,
     ) -> io::Result<()> {
+        self.write(root, file, magic, fingerprint, encode)?.put_in_place()?;
+        self.stale = [false; SHARDS];
+        Ok(())
+    }
+
+    /// Writes the stale shards, in parallel, beside their files: they replace them only when
+    /// [`Written::put_in_place`] is called, and are removed if it never is.
+    pub(crate) fn write(
+        &self,
+        root: &Path,
+        file: &str,
+        magic: &[u8],
+        fingerprint: [u8; 32],
+        encode: impl Fn(&mut CheckedFile, &[u8; 32], &V) -> io::Result<()> + Sync,
+    ) -> io::Result<Written> {
         use rayon::prelude::*;
         let entries = &self.entries;
         let stale: Vec<usize> = (0..SHARDS).filter(|&i| self.stale[i]).collect();
-        let written: Vec<(usize, io::Result<()>)> = stale
+        let folder = root.join(file).parent().expect("a cache file is in a folder").to_path_buf();
+        let mut made: Vec<PathBuf> = folder.ancestors().take_while(|f| !f.exists()).map(Path::to_path_buf).collect();
+        if stale.is_empty() {
+            made.clear();
+        }
+        let mut written = Written { files: Vec::new(), made };
+        let files: io::Result<Vec<Closed>> = stale
             .into_par_iter()
             .map(|i| {
-                let result = (|| {
-                    let mut out = CheckedFile::create(&root.join(shard_file(file, i)), magic, fingerprint)?;
-                    for (key, value) in entries.iter().filter(|(key, _)| shard(key) == i) {
-                        encode(&mut out, key, value)?;
-                    }
-                    out.finish()
-                })();
-                (i, result)
+                let mut out = CheckedFile::create(&root.join(shard_file(file, i)), magic, fingerprint)?;
+                for (key, value) in entries.iter().filter(|(key, _)| shard(key) == i) {
+                    encode(&mut out, key, value)?;
+                }
+                out.close()
             })
             .collect();
-        let mut outcome = Ok(());
-        for (i, result) in written {
-            match result {
-                Ok(()) => self.stale[i] = false,
-                Err(error) => outcome = Err(error),
-            }
+        written.files = files?;
+        Ok(written)
+    }
+}
+
+/// Cache files written beside the files they replace, not yet in place; dropped, they are removed,
+/// with the folders made for them.
+#[derive(Debug, Default)]
+pub(crate) struct Written {
+    files: Vec<Closed>,
+    /// Folders that did not exist before, deepest first.
+    made: Vec<PathBuf>,
+}
+
+impl Written {
+    /// Renames every file into place.
+    pub(crate) fn put_in_place(mut self) -> io::Result<()> {
+        self.made.clear();
+        std::mem::take(&mut self.files).into_iter().try_for_each(Closed::put_in_place)
+    }
+}
+
+impl Drop for Written {
+    fn drop(&mut self) {
+        self.files.clear();
+        for folder in &self.made {
+            let _ = fs::remove_dir(folder);
         }
-        outcome
+    }
+}
+
+/// A complete cache file under its temporary name.
+#[derive(Debug)]
+struct Closed {
+    temporary: PathBuf,
+    path: PathBuf,
+    placed: bool,
+}
+
+impl Closed {
+    fn put_in_place(mut self) -> io::Result<()> {
+        fs::rename(&self.temporary, &self.path)?;
+        self.placed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Closed {
+    fn drop(&mut self) {
+        if !self.placed {
+            let _ = fs::remove_file(&self.temporary);
+        }
     }
 }
 
@@ -267,19 +329,19 @@ impl CheckedFile {
         self.put(text.as_bytes())
     }
 
-    /// Writes the checksum, syncs and renames the file into place.
-    pub(crate) fn finish(mut self) -> io::Result<()> {
+    /// Writes the checksum and renames the file into place.
+    pub(crate) fn finish(self) -> io::Result<()> {
+        self.close()?.put_in_place()
+    }
+
+    /// Writes the checksum and closes the file, still under its temporary name.
+    fn close(mut self) -> io::Result<Closed> {
         let sum = *self.checksum.finalize().as_bytes();
-        let result = (|| {
-            self.file.write_all(&sum)?;
-            // Not synced: a cache file cut short by a crash fails its checksum and costs one cold build.
-            self.file.flush()?;
-            fs::rename(&self.temporary, &self.path)
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&self.temporary);
-        }
-        result
+        let closed = Closed { temporary: self.temporary.clone(), path: self.path.clone(), placed: false };
+        // Not synced: a cache file cut short by a crash fails its checksum and costs one cold build.
+        self.file.write_all(&sum)?;
+        self.file.flush()?;
+        Ok(closed)
     }
 }
 

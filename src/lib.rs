@@ -175,6 +175,8 @@ fn run(
     let (source, theme, mut problems) = load::load_cached(&options.root, &mut state.parsed);
     stage.next("resolve", format!("{} reading files", source.readings.len()));
     let mut site = model::prepare::resolve_site(options, source, &mut problems)?;
+    // Only a site that resolves leaves parsed readings behind; they are right whatever happens next.
+    problems.extend(state.parsed.put_saved_in_place().map(Diagnostics::from).unwrap_or_default());
     if staging.is_none() {
         // `check` is where a facilitator looks over the site: it also says what reads oddly.
         let templates = theme.templates.values().map(|t| t.text.as_str());

@@ -9,7 +9,8 @@
 //! A one-off `build` holds each parsed reading once: what it reads from disk stays
 //! JSON until a reading is asked for, which is then decoded straight into the site's
 //! copy, and the cache files are written from the site's readings as soon as they
-//! are loaded, after which the cache lets go of everything.
+//! are loaded, after which the cache lets go of everything (the files are put in
+//! place once the site resolves).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -49,6 +50,8 @@ pub struct ParseCache {
     /// For a one-off build: the site folder whose cache files are written as soon as the readings are
     /// loaded, after which the cache holds nothing. `None` keeps the readings for the next load (`serve`).
     save_when_loaded: Option<PathBuf>,
+    /// The files a one-off build wrote when it loaded, until the site resolves.
+    saved: Option<cache::Written>,
 }
 
 /// One reading of the cache.
@@ -138,21 +141,34 @@ impl ParseCache {
         files: HashMap<PathBuf, (Stamp, [u8; 32])>,
     ) -> ParseCache {
         let entries = entries.into_iter().map(|(key, parsed)| (key, Kept::Parsed(parsed))).collect();
-        ParseCache { shards: Shards::next(&self.shards, entries), files, save_when_loaded: None }
+        ParseCache { shards: Shards::next(&self.shards, entries), files, ..ParseCache::default() }
     }
 
     /// For a one-off build: writes the files whose keys changed from `loaded` (each key with its
-    /// reading, as the site holds it) and returns the empty cache that follows; a failure is a warning.
+    /// reading, as the site holds it) beside their place, and returns the empty cache that follows,
+    /// which puts them in place with [`ParseCache::put_saved_in_place`]; a failure is a warning.
     pub(super) fn save_loaded(&self, loaded: HashMap<[u8; 32], &RawReading>) -> (ParseCache, Option<Diagnostic>) {
-        let mut shards = Shards::next(&self.shards, loaded);
+        let shards = Shards::next(&self.shards, loaded);
         let root = self.save_when_loaded.as_deref().expect("only a one-off build's cache saves when loaded");
-        let saved = shards.save(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), |file, key, reading| {
+        let written = shards.write(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), |file, key, reading| {
             put_entry(file, key, &serde_json::to_vec(reading).map_err(std::io::Error::other)?)
         });
-        let warning = saved.err().map(|error| cache::cannot_save(PARSE_CACHE_FILE, error));
-        let mut empty = ParseCache { save_when_loaded: self.save_when_loaded.clone(), ..ParseCache::default() };
-        empty.shards.release();
-        (empty, warning)
+        let mut next = ParseCache { save_when_loaded: self.save_when_loaded.clone(), ..ParseCache::default() };
+        next.shards.release();
+        match written {
+            Ok(written) => {
+                next.saved = Some(written);
+                (next, None)
+            }
+            Err(error) => (next, Some(cache::cannot_save(PARSE_CACHE_FILE, error))),
+        }
+    }
+
+    /// Puts the files a one-off build wrote when it loaded in place: only a site that resolves leaves its
+    /// readings behind (were it dropped before, they are removed). A failure is a warning.
+    pub(crate) fn put_saved_in_place(&mut self) -> Option<Diagnostic> {
+        let error = self.saved.take()?.put_in_place().err()?;
+        Some(cache::cannot_save(PARSE_CACHE_FILE, error))
     }
 
     /// Reads the cache of the site in `root`; missing or outdated is empty, damaged is a warning.
@@ -264,6 +280,7 @@ mod tests {
         assert_eq!(format!("{:?}", first.readings), format!("{:?}", same.readings));
         std::fs::write(root.join("content/a.comments.yaml"), "- id: c1\n  author: Ann\n  body: Ho.\n").unwrap();
         let (edited, _, _) = super::super::load_cached(root, &mut loaded);
+        assert!(loaded.put_saved_in_place().is_none());
         assert_eq!(edited.readings[0].comments[0].fields.body.as_deref(), Some("Ho."));
 
         for shard in 0..cache::SHARDS {
@@ -297,11 +314,22 @@ mod tests {
         let (first, _, problems) = super::super::load_cached(root, &mut cache);
         assert!(problems.has_errors(), "b.md is broken");
         assert!(cache.is_empty() && !cache.is_stale(), "saved and let go of");
+        let folder = root.join(PARSE_CACHE_FILE).parent().unwrap().to_path_buf();
+        assert_eq!(std::fs::read_dir(&folder).unwrap().count(), cache::SHARDS, "written, not in place yet");
+        assert!(cache_files(root).is_empty());
+        drop(cache);
+        assert!(!root.join(".roundtable").exists(), "a site that did not resolve leaves nothing");
+
+        let mut cache = ParseCache::default();
+        cache.save_when_loaded(root);
+        super::super::load_cached(root, &mut cache);
+        assert!(cache.put_saved_in_place().is_none());
         let written = cache_files(root);
         let (mut loaded, warnings) = ParseCache::load(root);
         assert!(warnings.is_empty() && loaded.len() == 1, "only the reading without a problem is saved");
         loaded.save_when_loaded(root);
         let (again, _, _) = super::super::load_cached(root, &mut loaded);
+        assert!(loaded.put_saved_in_place().is_none());
         assert_eq!(format!("{:?}", first.readings), format!("{:?}", again.readings));
         assert_eq!(cache_files(root), written, "no file of unchanged readings is written again");
 
@@ -309,6 +337,7 @@ mod tests {
         let (mut loaded, _) = ParseCache::load(root);
         loaded.save_when_loaded(root);
         let (edited, _, _) = super::super::load_cached(root, &mut loaded);
+        assert!(loaded.put_saved_in_place().is_none());
         assert_eq!(edited.readings[0].comments[0].fields.body.as_deref(), Some("Ho."));
         let (mut loaded, _) = ParseCache::load(root);
         assert_eq!(loaded.len(), 1, "the old reading's entry went with its key");

@@ -9,7 +9,6 @@
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Span};
 
@@ -144,61 +143,31 @@ pub fn parse_list<T: DeserializeOwned>(path: &Path, text: &str) -> Result<Vec<En
     let Ok(block) = block else {
         return parse_flow_list(path, text);
     };
-    Ok(parse_entries_together(path, &block).unwrap_or_else(|| parse_entries_one_by_one(path, block)))
-}
-
-/// Each entry of a block list parsed on its own: a bad entry does not hide the problems of the next.
-fn parse_entries_one_by_one<T: DeserializeOwned>(path: &Path, entries: Vec<(Span, &str)>) -> Vec<Entry<T>> {
-    entries
-        .into_iter()
-        .map(|(span, slice)| {
-            let parsed = parse_mapping::<Vec<T>>(path, slice, span.line);
-            let keys = parsed.keys;
-            let mut problems = parsed.problems;
-            problems.iter_mut().for_each(|p| {
-                p.message = p.message.trim_start_matches(".[0].").trim_start_matches(".[0]: ").to_string()
-            });
-            let value = match parsed.value {
-                Some(mut one) if one.len() == 1 => Some(one.remove(0)),
-                Some(_) => {
-                    problems.push(
-                        Diagnostic::error(span.clone(), "this list entry is not one mapping")
-                            .with_help("start each entry with `- ` and indent its keys under it"),
-                    );
-                    None
-                }
-                None => None,
-            };
-            Entry { span, keys, value, problems }
-        })
-        .collect()
-}
-
-/// Every entry of a block list parsed in one run of the parser, each as a YAML document of its own
-/// (so that, as when they are parsed one by one, nothing reaches from one entry into another); `None`
-/// when any entry has a problem, for the entries parsed one by one to report every problem in full.
-///
-/// One run per file rather than per entry matters: each run of the parser starts with 64 KiB of
-/// fresh buffers, which cost more than a comment's parsing.
-fn parse_entries_together<T: DeserializeOwned>(path: &Path, entries: &[(Span, &str)]) -> Option<Vec<Entry<T>>> {
-    let mut stream = String::with_capacity(entries.iter().map(|(_, slice)| slice.len() + 5).sum());
-    for (_, slice) in entries {
-        stream.push_str("---\n");
-        stream.push_str(slice);
-        if !slice.ends_with('\n') {
-            stream.push('\n');
-        }
-    }
-    let mut documents = serde_yaml::Deserializer::from_str(&stream);
-    let mut parsed = Vec::with_capacity(entries.len());
-    for (span, slice) in entries {
-        let mut one = Vec::<T>::deserialize(documents.next()?).ok()?;
-        let value = one.pop().filter(|_| one.is_empty())?;
-        let keys = key_spans(path, slice, span.line);
-        parsed.push(Entry { span: span.clone(), keys, value: Some(value), problems: Vec::new() });
-    }
-    let ended = documents.next().is_none();
-    ended.then_some(parsed)
+    Ok(block).map(|entries| {
+        entries
+            .into_iter()
+            .map(|(span, slice)| {
+                let parsed = parse_mapping::<Vec<T>>(path, slice, span.line);
+                let keys = parsed.keys;
+                let mut problems = parsed.problems;
+                problems.iter_mut().for_each(|p| {
+                    p.message = p.message.trim_start_matches(".[0].").trim_start_matches(".[0]: ").to_string()
+                });
+                let value = match parsed.value {
+                    Some(mut one) if one.len() == 1 => Some(one.remove(0)),
+                    Some(_) => {
+                        problems.push(
+                            Diagnostic::error(span.clone(), "this list entry is not one mapping")
+                                .with_help("start each entry with `- ` and indent its keys under it"),
+                        );
+                        None
+                    }
+                    None => None,
+                };
+                Entry { span, keys, value, problems }
+            })
+            .collect()
+    })
 }
 
 /// A list written in YAML's flow style (`[]`, `[{id: c1, ...}, ...]`): parsed whole, each entry
@@ -572,40 +541,5 @@ mod tests {
     fn a_file_of_another_shape_is_refused() {
         assert!(parse_list::<Item>(path(), "id: c1\n").is_err());
         assert!(is_empty("# nothing yet\n\n"));
-    }
-
-    #[test]
-    fn entries_parsed_together_are_as_parsed_one_by_one() {
-        #[derive(Debug, Deserialize, PartialEq)]
-        struct Comment {
-            id: String,
-            body: Option<String>,
-        }
-        let shown = |entries: &[Entry<Comment>]| {
-            let one = |e: &Entry<Comment>| (e.span.clone(), format!("{:?}", e.keys), format!("{:?}", e.value));
-            entries.iter().map(one).collect::<Vec<_>>()
-        };
-        let texts = [
-            "- id: c1\n  body: |\n    Hello\n\n    --- not a marker, indented\n# between\n- id: c2\n  body: Bye",
-            "  - id: c1\n    body: >\n      folded\n  - id: c2\n",
-            "- id: c1\n- id: c2\n  body: \"a \\\"quoted\\\" text\"\n...\n",
-        ];
-        for text in texts {
-            let block = split_entries(path(), text, |line| line.trim_start().starts_with("- ")).unwrap();
-            let together = parse_entries_together::<Comment>(path(), &block).expect("every entry is good");
-            assert_eq!(shown(&together), shown(&parse_entries_one_by_one(path(), block)), "{text}");
-        }
-        // What parsed one by one fails fails together too, and is then reported entry by entry.
-        for text in [
-            "- id: c1\n  body: &a Hi\n- id: c2\n  body: *a\n",
-            "- id: c1\n---\n- id: c2\n",
-            "- id: \"c1\n- id: c2\"\n",
-            "- id: c1\n  body: x\n  oops: y\n",
-        ] {
-            let block = split_entries(path(), text, |line| line.starts_with("- ")).unwrap();
-            assert!(parse_entries_together::<Item>(path(), &block).is_none(), "{text}");
-            let listed = parse_list::<Item>(path(), text).unwrap();
-            assert!(listed.iter().any(|entry| !entry.problems.is_empty()), "{text}");
-        }
     }
 }

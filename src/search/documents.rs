@@ -116,16 +116,22 @@ pub fn documents(views: &Views) -> Vec<Document> {
             source: *bio.digest(),
         });
     }
-    let readings = site.readings.par_iter().enumerate().flat_map_iter(|(r, reading)| {
+    // Ordered first as (second, reading, comment), small to move, then made in that order. Stable,
+    // so texts of the same second keep the site's order (a reading before its comments).
+    let mut dated: Vec<(i64, usize, Option<usize>)> = Vec::new();
+    for (r, reading) in site.readings.iter().enumerate() {
+        dated.push((reading.date.timestamp(), r, None));
         let comments = reading.thread.comments.iter().enumerate().filter(|(_, c)| c.is_published());
-        let comments =
-            comments.map(move |(c, comment)| comment_document(views, reading, comment, &views.bodies.comments[r][c]));
-        std::iter::once(reading_document(views, r, reading)).chain(comments)
-    });
-    let mut dated: Vec<Document> = readings.collect();
-    // Stable, so texts of the same second keep the site's order (a reading before its comments).
-    dated.par_sort_by(|a, b| a.sort.cmp(&b.sort));
-    all.append(&mut dated);
+        dated.extend(comments.map(|(c, comment)| (comment.date.timestamp(), r, Some(c))));
+    }
+    dated.par_sort_by_key(|&(second, ..)| second);
+    all.par_extend(dated.into_par_iter().map(|(_, r, c)| {
+        let reading = &site.readings[r];
+        match c {
+            None => reading_document(views, r, reading),
+            Some(c) => comment_document(views, reading, &reading.thread.comments[c], &views.bodies.comments[r][c]),
+        }
+    }));
     all
 }
 

@@ -186,11 +186,12 @@ fn rebuild(
             // After the reload: the pages never wait for the index.
             terminal.print(rebuilt.warnings.get(told..).unwrap_or_default());
             if !quiet {
-                println!(
-                    "search index up to date in {:.0} ms, {:.0} ms after the edit",
-                    rebuilt.indexing.as_secs_f64() * 1000.0,
-                    first_seen.elapsed().as_secs_f64() * 1000.0
-                );
+                let ms = |time: Duration| format!("{:.0} ms", time.as_secs_f64() * 1000.0);
+                let after = match changed.is_empty() {
+                    true => String::new(),
+                    false => format!(", {} after the edit", ms(first_seen.elapsed())),
+                };
+                println!("search index up to date in {}{after}", ms(rebuilt.indexing));
             }
             false
         }

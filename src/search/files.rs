@@ -83,8 +83,8 @@ pub fn files(documents: &[Document], inverted: &Inverted, names: &Names) -> Vec<
     let starts =
         fill(inverted.stems.iter().zip(&inverted.postings).map(|(s, p)| s.len() + p.len() + 6), TERMS_FILE_BYTES);
     all.par_extend(runs(&starts, inverted.postings.len()).into_par_iter().enumerate().map(|(n, (start, end))| {
-        let shard: serde_json::Map<String, serde_json::Value> =
-            (start..end).map(|s| (inverted.stems[s].clone(), json!(inverted.postings[s]))).collect();
+        let shard: BTreeMap<&str, &str> =
+            (start..end).map(|s| (inverted.stems[s].as_str(), inverted.postings[s].as_str())).collect();
         (format!("terms/{n}.json.gz"), gzip(&to_json(&shard)))
     }));
 
@@ -98,11 +98,11 @@ pub fn files(documents: &[Document], inverted: &Inverted, names: &Names) -> Vec<
     }
     // A word that is its own stem (most are) maps to "".
     all.par_extend(groups.par_iter().map(|(key, words)| {
-        let map: serde_json::Map<String, serde_json::Value> = words
+        let map: BTreeMap<&str, &str> = words
             .iter()
             .map(|(word, stem)| {
-                let stem = &inverted.stems[*stem as usize];
-                (word.clone(), json!(if stem == word { "" } else { stem }))
+                let stem = inverted.stems[*stem as usize].as_str();
+                (word.as_str(), if stem == word { "" } else { stem })
             })
             .collect();
         (format!("words/{key}.json.gz"), gzip(&to_json(&map)))

@@ -105,7 +105,8 @@ pub struct BuildReport {
     /// How long it took.
     pub elapsed: Duration,
     /// How long the search index took: its texts read, then made again or found unchanged (zero
-    /// for `check`). Part of `elapsed`, except in `serve`, where it comes after.
+    /// for `check`, and in `serve` when another edit came first). Part of `elapsed`, except in
+    /// `serve`, where it comes after.
     pub indexing: Duration,
     /// Nothing changed since the last build, so nothing was built.
     pub up_to_date: bool,
@@ -155,24 +156,26 @@ pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<Buil
 
 /// `serve`'s rebuild: as [`build_with`], but the pages are swapped in (with the last search index)
 /// and `pages_in` is told, so that browsers reload, before the search index is made again; the
-/// index then replaces the last one in a swap of its own. The report's `elapsed` runs to the
-/// pages' swap, its `indexing` after it.
+/// index then replaces the last one in a swap of its own, unless `stop` says another edit came
+/// (then the next rebuild makes it). The report's `elapsed` runs to the pages' swap, its
+/// `indexing` after it.
 pub fn build_then_index(
     options: &BuildOptions,
     state: &mut BuildState,
     pages_in: &mut dyn FnMut(&BuildReport),
+    stop: &dyn Fn() -> bool,
 ) -> Result<BuildReport, Diagnostics> {
-    write_site(options, state, Some(pages_in))
+    write_site(options, state, Some(After { pages_in, stop }))
 }
 
 fn write_site(
     options: &BuildOptions,
     state: &mut BuildState,
-    pages_in: Option<&mut dyn FnMut(&BuildReport)>,
+    after: Option<After>,
 ) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let staging = write::Staging::new(&options.output).map_err(|e| write::cannot_write(&options.output, &e))?;
-    run(options, state, Some(Writing { staging, pages_in }), started)
+    run(options, state, Some(Writing { staging, after }), started)
 }
 
 /// Runs every stage but writing and reports every problem.
@@ -180,10 +183,17 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     run(options, &mut BuildState::default(), None, Instant::now())
 }
 
-/// Where a build writes, and whom it tells when its pages are in before indexing (`serve`).
+/// Where a build writes, and, for `serve`, what comes after its pages.
 struct Writing<'a> {
     staging: write::Staging,
-    pages_in: Option<&'a mut dyn FnMut(&BuildReport)>,
+    after: Option<After<'a>>,
+}
+
+/// Whom a rebuild tells when its pages are in, before indexing, and what says to leave the index
+/// to the next rebuild.
+struct After<'a> {
+    pages_in: &'a mut dyn FnMut(&BuildReport),
+    stop: &'a dyn Fn() -> bool,
 }
 
 /// Runs the stages, keeping parsed readings and cleaned texts in `state`, and swaps the output in
@@ -255,7 +265,7 @@ fn run(
         indexing: Duration::ZERO,
         up_to_date: false,
     };
-    let Some(Writing { staging, pages_in }) = writing else {
+    let Some(Writing { staging, after }) = writing else {
         stage.end(rendered);
         report.elapsed = started.elapsed();
         return Ok(report);
@@ -263,7 +273,7 @@ fn run(
     stage.next("search index", rendered);
     let written = LastOutput { folder, files: made.files };
     let views = renderer.views();
-    let Some(pages_in) = pages_in else {
+    let Some(After { pages_in, stop }) = after else {
         let indexing = Instant::now();
         let index = search::SearchIndex::of(views);
         let made = search::stage(&index, &staging, &options.output)?;
@@ -278,17 +288,22 @@ fn run(
     report.elapsed = started.elapsed();
     pages_in(&report);
     let indexing = Instant::now();
+    if stop() {
+        stage.end("not indexed: another edit came".to_string());
+        return Ok(report);
+    }
     let index = search::SearchIndex::of(views);
-    let how = match search::replace(&index, &options.output) {
+    let how = match search::replace(&index, &options.output, stop) {
         Ok(true) => "indexed after the pages",
-        Ok(false) => "unchanged",
+        Ok(false) => "unchanged, or left to the next edit's rebuild",
         Err(problem) => {
             // The pages are in and right; search keeps the last index until a rebuild makes it.
             report.warnings.push(Diagnostic { severity: Severity::Warning, ..problem });
             "not indexed"
         }
     };
-    report.indexing = indexing.elapsed();
+    // Zero when another edit came: its rebuild says how long the index took.
+    report.indexing = if stop() { Duration::ZERO } else { indexing.elapsed() };
     stage.end(format!("{} texts {how}", index.len()));
     Ok(report)
 }

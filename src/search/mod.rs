@@ -185,16 +185,21 @@ pub fn carry(old: &Path, output: &Path) -> io::Result<()> {
 }
 
 /// Makes the index again in `output`, which the pages are already in (`serve`), unless what it
-/// indexes is unchanged: its files are written to a folder of their own, swapped in whole.
-/// Returns whether it was made again.
-pub fn replace(index: &SearchIndex, output: &Path) -> Result<bool, Diagnostic> {
+/// indexes is unchanged or `stop` says, once it is made, that another edit came (the next rebuild
+/// makes it then): its files are written to a folder of their own, swapped in whole. Returns
+/// whether it was made again.
+pub fn replace(index: &SearchIndex, output: &Path, stop: &dyn Fn() -> bool) -> Result<bool, Diagnostic> {
     let folder = output.join(SEARCH_INDEX);
     if index.kept(&folder) {
         return Ok(false);
     }
+    let files = index.make();
+    if stop() {
+        return Ok(false);
+    }
     let cannot = |error: io::Error| write::cannot_write(&folder, &error);
     let staging = write::Staging::new(&folder).map_err(cannot)?;
-    index.make().par_iter().try_for_each(|(path, bytes)| staging.put(path, bytes)).map_err(cannot)?;
+    files.par_iter().try_for_each(|(path, bytes)| staging.put(path, bytes)).map_err(cannot)?;
     staging.commit().map_err(cannot)?;
     // The staging's marker says "roundtable's output" of a whole output folder; the index is not one,
     // and a build puts no marker there.
@@ -327,12 +332,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("public");
         let first = index(&["one"]);
-        assert!(replace(&first, &output).unwrap(), "no index yet: made");
+        let go_on = || false;
+        assert!(replace(&first, &output, &go_on).unwrap(), "no index yet: made");
         let folder = output.join(SEARCH_INDEX);
         assert!(first.kept(&folder));
-        assert!(!replace(&first, &output).unwrap(), "unchanged: left as it is");
+        assert!(!replace(&first, &output, &go_on).unwrap(), "unchanged: left as it is");
         let second = index(&["two", "three"]);
-        replace(&second, &output).unwrap();
+        assert!(!replace(&second, &output, &|| true).unwrap(), "another edit came: left to its rebuild");
+        assert!(first.kept(&folder), "the last index stays whole");
+        replace(&second, &output, &go_on).unwrap();
         assert!(second.kept(&folder) && !first.kept(&folder));
         let beside: Vec<_> = fs::read_dir(output.join("search")).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(beside, ["index"], "no staging or old folder left behind");

@@ -27,7 +27,8 @@ pub struct Rebuilt {
     pub warnings: Vec<Diagnostic>,
     /// How long it took, to the pages' swap.
     pub elapsed: Duration,
-    /// How long the search index took after that (made again, or found unchanged).
+    /// How long the search index took after that (made again, or found unchanged); zero when
+    /// another edit came first.
     pub indexing: Duration,
 }
 
@@ -65,12 +66,16 @@ impl Session {
     /// Rebuilds after an edit (the files that changed need not be named: unchanged ones are found by
     /// their hash); on error the output stays as it was.
     pub fn rebuild(&mut self) -> Result<Rebuilt, Diagnostics> {
-        self.rebuild_then_index(&mut |_| {})
+        self.rebuild_then_index(&mut |_| {}, &|| false)
     }
 
     /// As [`Session::rebuild`], telling `pages_in` as soon as the pages are in, before the search
-    /// index is made again.
-    pub fn rebuild_then_index(&mut self, pages_in: &mut dyn FnMut(&Rebuilt)) -> Result<Rebuilt, Diagnostics> {
+    /// index is made again; the index is left to the next rebuild when `stop` says another edit came.
+    pub fn rebuild_then_index(
+        &mut self,
+        pages_in: &mut dyn FnMut(&Rebuilt),
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Rebuilt, Diagnostics> {
         let mut warnings = Vec::new();
         let state = self.state.get_or_insert_with(|| match self.options.cache {
             true => {
@@ -80,8 +85,12 @@ impl Session {
             }
             false => BuildState::default(),
         });
-        let report =
-            crate::build_then_index(&self.options, state, &mut |report| pages_in(&Rebuilt::of(report, &warnings)))?;
+        let report = crate::build_then_index(
+            &self.options,
+            state,
+            &mut |report| pages_in(&Rebuilt::of(report, &warnings)),
+            stop,
+        )?;
         Ok(Rebuilt::of(&report, &warnings))
     }
 }

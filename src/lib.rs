@@ -292,6 +292,7 @@ fn run(
         stage.end("not indexed: another edit came".to_string());
         return Ok(report);
     }
+    // Checked between the index's steps: the longest an edit waits is one of them.
     let index = search::SearchIndex::of(views);
     let how = match search::replace(&index, &options.output, stop) {
         Ok(true) => "indexed after the pages",

@@ -105,7 +105,18 @@ impl SearchIndex {
 
     /// Indexes the documents.
     fn make(&self) -> Vec<File> {
+        self.make_unless(&|| false).expect("never stopped")
+    }
+
+    /// Indexes the documents, unless `stop` says so between its steps.
+    fn make_unless(&self, stop: &dyn Fn() -> bool) -> Option<Vec<File>> {
+        if stop() {
+            return None;
+        }
         let inverted = postings::invert(&self.documents, &words::Stems::for_language(&self.language));
+        if stop() {
+            return None;
+        }
         let names = files::Names { people: &self.people, tags: &self.tags, language: &self.language };
         let mut files = files::files(&self.documents, &inverted, &names);
         drop(inverted);
@@ -118,7 +129,7 @@ impl SearchIndex {
             stamp.push('\n');
         });
         files.push((STAMP.to_string(), stamp.into_bytes()));
-        files
+        (!stop()).then_some(files)
     }
 }
 
@@ -193,10 +204,9 @@ pub fn replace(index: &SearchIndex, output: &Path, stop: &dyn Fn() -> bool) -> R
     if index.kept(&folder) {
         return Ok(false);
     }
-    let files = index.make();
-    if stop() {
+    let Some(files) = index.make_unless(stop) else {
         return Ok(false);
-    }
+    };
     let cannot = |error: io::Error| write::cannot_write(&folder, &error);
     let staging = write::Staging::new(&folder).map_err(cannot)?;
     files.par_iter().try_for_each(|(path, bytes)| staging.put(path, bytes)).map_err(cannot)?;

@@ -104,7 +104,9 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     /// How long it took.
     pub elapsed: Duration,
-    /// Of that, how long making the search index took (zero when the last one was kept).
+    /// How long the search index took: its texts read, then made again or found unchanged (zero
+    /// for `check`, and in `serve` when another edit came first). Part of `elapsed`, except in
+    /// `serve`, where it comes after.
     pub indexing: Duration,
     /// Nothing changed since the last build, so nothing was built.
     pub up_to_date: bool,
@@ -149,27 +151,59 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 /// Pages whose context is unchanged and whose file is still in the output are linked, not rendered.
 /// On any error the old output and the state of the last good build stay.
 pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<BuildReport, Diagnostics> {
+    write_site(options, state, None)
+}
+
+/// `serve`'s rebuild: as [`build_with`], but the pages are swapped in (with the last search index)
+/// and `pages_in` is told, so that browsers reload, before the search index is made again; the
+/// index then replaces the last one in a swap of its own, unless `stop` says another edit came
+/// (then the next rebuild makes it). The report's `elapsed` runs to the pages' swap, its
+/// `indexing` after it.
+pub fn build_then_index(
+    options: &BuildOptions,
+    state: &mut BuildState,
+    pages_in: &mut dyn FnMut(&BuildReport),
+    stop: &dyn Fn() -> bool,
+) -> Result<BuildReport, Diagnostics> {
+    write_site(options, state, Some(After { pages_in, stop }))
+}
+
+fn write_site(
+    options: &BuildOptions,
+    state: &mut BuildState,
+    after: Option<After>,
+) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let staging = write::Staging::new(&options.output).map_err(|e| write::cannot_write(&options.output, &e))?;
-    let (mut report, written) = run(options, state, Some(&staging), started)?;
-    let old = staging.swap().map_err(|e| write::cannot_write(&options.output, &e))?;
-    state.output = Some(written);
-    report.warnings.extend(old.and_then(|old| state.remove_old_output(old)));
-    Ok(BuildReport { elapsed: started.elapsed(), ..report })
+    run(options, state, Some(Writing { staging, after }), started)
 }
 
 /// Runs every stage but writing and reports every problem.
 pub fn check(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
-    run(options, &mut BuildState::default(), None, Instant::now()).map(|(report, _)| report)
+    run(options, &mut BuildState::default(), None, Instant::now())
 }
 
-/// Runs the stages, keeping parsed readings and cleaned texts in `state`; returns what was written where.
+/// Where a build writes, and, for `serve`, what comes after its pages.
+struct Writing<'a> {
+    staging: write::Staging,
+    after: Option<After<'a>>,
+}
+
+/// Whom a rebuild tells when its pages are in, before indexing, and what says to leave the index
+/// to the next rebuild.
+struct After<'a> {
+    pages_in: &'a mut dyn FnMut(&BuildReport),
+    stop: &'a dyn Fn() -> bool,
+}
+
+/// Runs the stages, keeping parsed readings and cleaned texts in `state`, and swaps the output in
+/// when `writing`, leaving in `state` what was written where.
 fn run(
     options: &BuildOptions,
     state: &mut BuildState,
-    staging: Option<&write::Staging>,
+    writing: Option<Writing>,
     started: Instant,
-) -> Result<(BuildReport, LastOutput), Diagnostics> {
+) -> Result<BuildReport, Diagnostics> {
     let progress = &options.progress;
     let mut stage = progress::Stage::begin(progress, "load");
     let (source, theme, mut problems) = load::load_cached(&options.root, &mut state.parsed);
@@ -177,6 +211,7 @@ fn run(
     let mut site = model::prepare::resolve_site(options, source, &mut problems)?;
     // Only a site that resolves leaves parsed readings behind; they are right whatever happens next.
     problems.extend(state.parsed.put_saved_in_place().map(Diagnostics::from).unwrap_or_default());
+    let staging = writing.as_ref().map(|w| &w.staging);
     if staging.is_none() {
         // `check` is where a facilitator looks over the site: it also says what reads oddly.
         let templates = theme.templates.values().map(|t| t.text.as_str());
@@ -213,21 +248,7 @@ fn run(
     }
     let written = if staging.is_some() { "rendered and written" } else { "rendered" };
     let rendered = format!("{} pages and feeds {written}, {} files copied", jobs.len(), files.len());
-    let indexing = match staging {
-        Some(staging) => {
-            stage.next("search index", rendered);
-            let index = search::SearchIndex::of(renderer.views());
-            let took = search::stage(&index, staging, &options.output)?;
-            let how = if took.is_zero() { "kept from the last build" } else { "indexed" };
-            stage.end(format!("{} texts {how}", index.len()));
-            took
-        }
-        None => {
-            stage.end(rendered);
-            Duration::ZERO
-        }
-    };
-    let report = BuildReport {
+    let mut report = BuildReport {
         readings: site.readings.len(),
         comments,
         people: site.people.len(),
@@ -240,11 +261,77 @@ fn run(
         cleaned: bodies.cleaned,
         scheduled: site.scheduled.clone(),
         warnings: problems.sorted().into_iter().filter(|d| d.severity == Severity::Warning).collect(),
-        elapsed: started.elapsed(),
-        indexing,
+        elapsed: Duration::ZERO,
+        indexing: Duration::ZERO,
         up_to_date: false,
     };
-    Ok((report, LastOutput { folder, files: made.files }))
+    let Some(Writing { staging, after }) = writing else {
+        stage.end(rendered);
+        report.elapsed = started.elapsed();
+        return Ok(report);
+    };
+    stage.next("search index", rendered);
+    let written = LastOutput { folder, files: made.files };
+    let views = renderer.views();
+    let Some(After { pages_in, stop }) = after else {
+        let indexing = Instant::now();
+        let index = search::SearchIndex::of(views);
+        let made = search::stage(&index, &staging, &options.output)?;
+        report.indexing = indexing.elapsed();
+        report.warnings.extend(swap_in(staging, state, written, !made, &options.output)?);
+        let how = if made { "indexed" } else { "kept from the last build" };
+        stage.end(format!("{} texts {how}", index.len()));
+        report.elapsed = started.elapsed();
+        return Ok(report);
+    };
+    report.warnings.extend(swap_in(staging, state, written, true, &options.output)?);
+    report.elapsed = started.elapsed();
+    pages_in(&report);
+    let indexing = Instant::now();
+    if stop() {
+        stage.end("not indexed: another edit came".to_string());
+        return Ok(report);
+    }
+    // Checked between the index's steps: the longest an edit waits is one of them.
+    let index = search::SearchIndex::of(views);
+    let how = match search::replace(&index, &options.output, stop) {
+        Ok(true) => "indexed after the pages",
+        Ok(false) => "unchanged, or left to the next edit's rebuild",
+        Err(problem) => {
+            // The pages are in and right; search keeps the last index until a rebuild makes it.
+            report.warnings.push(Diagnostic { severity: Severity::Warning, ..problem });
+            "not indexed"
+        }
+    };
+    // Zero when another edit came: its rebuild says how long the index took.
+    report.indexing = if stop() { Duration::ZERO } else { indexing.elapsed() };
+    stage.end(format!("{} texts {how}", index.len()));
+    Ok(report)
+}
+
+/// Swaps the staging folder in, keeps in `state` what it holds, and starts removing the old output,
+/// after moving its search index into the new one when `carry` (the new one has none).
+fn swap_in(
+    staging: write::Staging,
+    state: &mut BuildState,
+    written: LastOutput,
+    carry: bool,
+    output: &Path,
+) -> Result<Vec<Diagnostic>, Diagnostics> {
+    let old = staging.swap().map_err(|e| write::cannot_write(output, &e))?;
+    state.output = Some(written);
+    let Some(old) = old else {
+        return Ok(Vec::new());
+    };
+    let mut warnings = Vec::new();
+    if carry {
+        if let Err(error) = search::carry(&old, output) {
+            // Only the index is missing: search says so, and the next build makes it again.
+            warnings.push(Diagnostic { severity: Severity::Warning, ..write::cannot_write(output, &error) });
+        }
+    }
+    warnings.extend(state.remove_old_output(old));
+    Ok(warnings)
 }
 
 /// Refuses an output folder that would swallow the site or someone's files.

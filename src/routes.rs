@@ -27,6 +27,8 @@ pub const RESERVED: [&str; 5] = [PEOPLE, TAGS, SEARCH, REPORT, PAGE];
 const PEOPLE: &str = "authors";
 const TAGS: &str = "tags";
 const SEARCH: &str = "search";
+/// The search index's own folder, from the output folder's root: `serve` swaps it in on its own.
+pub const SEARCH_INDEX: &str = "search/index";
 const REPORT: &str = "report";
 const PAGE: &str = "page";
 const COMMENT_ANCHOR: &str = "comment-";
@@ -140,9 +142,10 @@ impl Route {
         Route::folder(SEARCH)
     }
 
-    /// `/search/<name>`: a file of the search index, beside the search page (`search/meta.json`).
+    /// `/search/index/<name>`: a file of the search index, in its own folder beside the search page
+    /// (`search/index/meta.json`).
     pub fn search_file(name: &str) -> Route {
-        Route::file(&format!("{SEARCH}/{name}"))
+        Route::file(&format!("{SEARCH_INDEX}/{name}"))
     }
 
     /// `/atom.xml`: the readings feed.
@@ -303,8 +306,8 @@ mod tests {
         assert_eq!(feed.output_path(), "readings/trust/comments.xml");
         let meta = Route::search_file("meta.json");
         assert!(!feed.is_page() && !Route::not_found().is_page() && !meta.is_page());
-        assert_eq!(meta.output_path(), "search/meta.json");
-        assert_eq!(meta.link(&Links::rooted(&cohort)), "/cohort/search/meta.json");
+        assert_eq!(meta.output_path(), "search/index/meta.json");
+        assert_eq!(meta.link(&Links::rooted(&cohort)), "/cohort/search/index/meta.json");
         assert_eq!(Route::comment("readings/trust", "c1").from_root(), "readings/trust/#comment-c1");
         assert_eq!(Route::search().output_path(), "search/index.html");
     }
@@ -363,7 +366,7 @@ mod tests {
         assert_eq!(Route::person("ana", 1).link(&home), "authors/ana/page/2/index.html");
         assert_eq!(Route::home_page(1).link(&home), "page/2/index.html");
         assert_eq!(Route::home().link(&from(Route::home_page(1))), "../../index.html");
-        assert_eq!(Route::search_file("meta.json").link(&from(Route::search())), "../search/meta.json");
+        assert_eq!(Route::search_file("meta.json").link(&from(Route::search())), "../search/index/meta.json");
         let report = from(Route::report("html"));
         assert_eq!(Route::comment("readings/trust", "c1").link(&report), "../readings/trust/index.html#comment-c1");
     }

@@ -1,4 +1,4 @@
-//! The search index (roundtable's own files in `search/`) and the search page.
+//! The search index (roundtable's own files in `search/index/`) and the search page.
 //!
 //! The index is read back the way the browser reads it (`common/index.rs`): `meta.json`, the
 //! document files, a word's vocabulary file and its stem's postings, a filter's documents.
@@ -24,10 +24,11 @@ fn doc<'a>(docs: &'a [Doc], url: &str) -> &'a Doc {
     docs.iter().find(|d| d.url == url).unwrap_or_else(|| panic!("{url} is not indexed"))
 }
 
-/// The index's own files (not the search page).
+/// The index's own files (not the search page), unzipped.
 fn index_files(output: &Path) -> Vec<(String, Vec<u8>)> {
     let all = common::read_tree(output).into_iter();
-    all.filter(|(p, _)| p.starts_with("search/") && p != "search/index.html").collect()
+    let index = all.filter(|(p, _)| p.starts_with("search/") && p != "search/index.html");
+    index.map(|(p, bytes)| (p.clone(), common::unzipped(&p, &bytes))).collect()
 }
 
 const READING: &str = "---\ntitle: Trust & teams\ndate: 2024-01-01\nauthor: Ana Silva\nweek: 3\ntags: [Trust, Feedback]\n---\nThe *body* of it.\n";
@@ -162,14 +163,14 @@ fn the_search_page_reads_the_index_from_the_site() {
     let scripts = select(&html, "script");
     assert_eq!(scripts.len(), 1);
     assert_eq!(scripts[0].attr("src"), Some("../search.js"));
-    assert_eq!(scripts[0].attr("data-index"), Some("../search/meta.json"), "relative to the search page");
+    assert_eq!(scripts[0].attr("data-index"), Some("../search/index/meta.json"), "relative to the search page");
     assert_eq!(scripts[0].attr("data-root"), Some("../"));
     assert_eq!(
         scripts[0].attr("data-results-one"),
         Some("{n} result for “{query}”."),
         "the page's words, for the script"
     );
-    assert!(output.join("search/meta.json").is_file() && !output.join("search.json").exists());
+    assert!(output.join("search/index/meta.json").is_file() && !output.join("search.json").exists());
     assert!(!output.join("pagefind").exists());
     assert_eq!(select(&html, "form[role=search] input[name=q]").len(), 1);
     let without = select(&html, "#search-status a").iter().map(|a| a.attr("href").unwrap()).collect::<Vec<_>>();
@@ -254,4 +255,50 @@ fn hostile_comments_are_indexed_as_the_text_their_page_shows() {
         let indexed = doc(&all, &format!("r/a/#comment-c{i}"));
         assert_eq!(squeezed(&indexed.text), squeezed(&shown), "vector {name}");
     }
+}
+
+/// `serve` swaps the pages in and tells the browsers before it indexes: when it tells them, the
+/// page has the edit and the index is still the last one, swapped in whole just after.
+#[test]
+fn serve_reloads_the_pages_before_indexing_them() {
+    use roundtable::serve::session::Session;
+    let dir =
+        site(&[("content/r/2024-01-01-a.md", READING), ("content/r/2024-01-01-a.comments.yaml", &thread("first"))]);
+    let root = dir.path();
+    let live = root.join("live");
+    let options = roundtable::BuildOptions { root: root.to_path_buf(), output: live.clone(), ..Default::default() };
+    let mut session = Session::new(options);
+    session.rebuild().unwrap();
+
+    fs::write(root.join("content/r/2024-01-01-a.comments.yaml"), thread("second")).unwrap();
+    let mut told = 0;
+    let rebuilt = session
+        .rebuild_then_index(
+            &mut |_| {
+                told += 1;
+                let page = fs::read_to_string(live.join("r/a/index.html")).unwrap();
+                assert!(page.contains("second zebracorn"), "the pages are in");
+                assert_eq!(urls_with(&live, "first"), ["r/a/#comment-c2"], "the index is still the last one");
+                assert_eq!(urls_with(&live, "second"), Vec::<String>::new());
+            },
+            &|| false,
+        )
+        .unwrap();
+    assert_eq!(told, 1);
+    assert!(rebuilt.indexing > std::time::Duration::ZERO, "indexed after the pages");
+    assert_eq!(urls_with(&live, "second"), ["r/a/#comment-c2"]);
+    assert_eq!(urls_with(&live, "first"), Vec::<String>::new());
+    let leftovers: Vec<_> = fs::read_dir(live.join("search")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 2, "the page and the index, no staging left: {leftovers:?}");
+
+    let before = index_files(&live);
+    session.rebuild_then_index(&mut |_| assert_eq!(index_files(&live), before, "carried over"), &|| false).unwrap();
+    assert_eq!(index_files(&live), before, "unchanged texts: the same index");
+
+    // Another edit came while the pages were made: the index waits for its rebuild, whole.
+    fs::write(root.join("content/r/2024-01-01-a.comments.yaml"), thread("third")).unwrap();
+    session.rebuild_then_index(&mut |_| {}, &|| true).unwrap();
+    assert_eq!(index_files(&live), before, "the last index, untouched");
+    session.rebuild().unwrap();
+    assert_eq!(urls_with(&live, "third"), ["r/a/#comment-c2"], "made by the next rebuild");
 }

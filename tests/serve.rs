@@ -231,3 +231,44 @@ fn a_folder_made_while_serving_is_watched_and_the_output_folder_is_not() {
         }
     }
 }
+
+/// The search index follows the pages: the browsers' reload and the timing line come first, then
+/// the index, swapped in whole, with the new comment in it.
+#[test]
+fn the_search_index_is_made_after_the_reload() {
+    let site = copy_fixture("basic");
+    let server = Server::start(site.path());
+    let documents = |server: &Server| {
+        let (status, meta) = server.get("/search/index/meta.json");
+        assert_eq!(status, 200, "{meta}");
+        serde_json::from_str::<serde_json::Value>(&meta).unwrap()["documents"].as_u64().unwrap()
+    };
+    let before = documents(&server);
+    let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    events.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(events, "GET /__roundtable/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut events = BufReader::new(events);
+    let mut line = String::new();
+    while events.read_line(&mut line).unwrap() > 0 && line.trim() != "" {
+        line.clear();
+    }
+
+    let thread = site.path().join(THREAD);
+    let added = "- id: c9\n  author: Anonymous\n  date: 2011-08-09T08:00:00-04:00\n  body: A late word.\n";
+    save(&thread, &(fs::read_to_string(&thread).unwrap() + added));
+    let rebuilt = server.wait_for("rebuilt ");
+    let (ms, after) = (rebuilt.split(" ms").next().unwrap(), rebuilt.split(", ").nth(1).unwrap());
+    let reload: f64 = after.split(" ms").next().unwrap().parse().unwrap();
+    assert!(ms.rsplit(' ').next().unwrap().parse::<f64>().is_ok(), "{rebuilt}");
+    let mut stream = String::new();
+    while !stream.contains("reload") {
+        let mut line = String::new();
+        assert!(events.read_line(&mut line).unwrap() > 0, "the event stream ended");
+        stream.push_str(&line);
+    }
+    // Printed after the line above, by the same thread: the index came after the reload.
+    let indexed = server.wait_for("search index up to date in ");
+    let index_after: f64 = indexed.split(", ").nth(1).unwrap().split(" ms").next().unwrap().parse().unwrap();
+    assert!(index_after >= reload, "{rebuilt}\n{indexed}");
+    assert_eq!(documents(&server), before + 1, "the new index is served");
+}

@@ -72,6 +72,9 @@ pub struct Document {
     pub day: String,
     /// The plain text its page shows: tags dropped, entities decoded, words one space apart.
     pub text: String,
+    /// The BLAKE3 digest of the HTML `text` is taken from: it stands for the text in the index's
+    /// fingerprint, so the text is not hashed again.
+    pub source: [u8; 32],
 }
 
 /// Every published text of the built site, in date order (bios and sections, which have no date,
@@ -93,7 +96,8 @@ pub fn documents(views: &Views) -> Vec<Document> {
             week: None,
             sort: String::new(),
             day: String::new(),
-            text: plain(intro),
+            text: intro.plain_text(),
+            source: *intro.digest(),
         });
     }
     for (p, person) in site.people.iter().enumerate() {
@@ -108,19 +112,26 @@ pub fn documents(views: &Views) -> Vec<Document> {
             week: None,
             sort: String::new(),
             day: String::new(),
-            text: plain(bio),
+            text: bio.plain_text(),
+            source: *bio.digest(),
         });
     }
-    let readings = site.readings.par_iter().enumerate().flat_map_iter(|(r, reading)| {
+    // Ordered first as (second, reading, comment), small to move, then made in that order. Stable,
+    // so texts of the same second keep the site's order (a reading before its comments).
+    let mut dated: Vec<(i64, usize, Option<usize>)> = Vec::new();
+    for (r, reading) in site.readings.iter().enumerate() {
+        dated.push((reading.date.timestamp(), r, None));
         let comments = reading.thread.comments.iter().enumerate().filter(|(_, c)| c.is_published());
-        let comments =
-            comments.map(move |(c, comment)| comment_document(views, reading, comment, &views.bodies.comments[r][c]));
-        std::iter::once(reading_document(views, r, reading)).chain(comments)
-    });
-    let mut dated: Vec<Document> = readings.collect();
-    // Stable, so texts of the same second keep the site's order (a reading before its comments).
-    dated.par_sort_by(|a, b| a.sort.cmp(&b.sort));
-    all.append(&mut dated);
+        dated.extend(comments.map(|(c, comment)| (comment.date.timestamp(), r, Some(c))));
+    }
+    dated.par_sort_by_key(|&(second, ..)| second);
+    all.par_extend(dated.into_par_iter().map(|(_, r, c)| {
+        let reading = &site.readings[r];
+        match c {
+            None => reading_document(views, r, reading),
+            Some(c) => comment_document(views, reading, &reading.thread.comments[c], &views.bodies.comments[r][c]),
+        }
+    }));
     all
 }
 
@@ -135,7 +146,8 @@ fn reading_document(views: &Views, r: usize, reading: &Reading) -> Document {
         week: reading.week,
         sort: sort_key(&reading.date),
         day: views.date(&reading.date).display,
-        text: plain(&views.bodies.readings[r].content),
+        text: views.bodies.readings[r].content.plain_text(),
+        source: *views.bodies.readings[r].content.digest(),
     }
 }
 
@@ -158,25 +170,9 @@ fn comment_document(views: &Views, reading: &Reading, comment: &Comment, body: &
         week: reading.week,
         sort: sort_key(&comment.date),
         day: views.date(&comment.date).display,
-        text: plain(body),
+        text: body.plain_text(),
+        source: *body.digest(),
     }
-}
-
-/// The text of cleaned HTML with its words one space apart (copied again only when it is not).
-fn plain(html: &Html) -> String {
-    let text = html.plain_text();
-    let spaced = text.bytes().zip(text.bytes().skip(1)).all(|(a, b)| a != b' ' || b != b' ');
-    if spaced && !text.contains(['\n', '\t', '\r']) && !text.starts_with(' ') && !text.ends_with(' ') {
-        return text;
-    }
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
 }
 
 /// The date as UTC to the second, so that dates in any offset sort as text.
@@ -198,9 +194,9 @@ mod tests {
     fn texts_have_their_words_one_space_apart() {
         let html =
             crate::render::sanitize::member("<p>one  two</p>\n<p>three</p>", "ugc-c1-", &Default::default()).html;
-        assert_eq!(plain(&html), "one two three");
+        assert_eq!(html.plain_text(), "one two three");
         let html = crate::render::sanitize::member("<p>one two</p>", "ugc-c1-", &Default::default()).html;
-        assert_eq!(plain(&html), "one two");
+        assert_eq!(html.plain_text(), "one two");
     }
 
     #[test]

@@ -1,40 +1,45 @@
-//! The index as files under `search/`, each small, so that a query fetches only what it needs:
+//! The index as files in its own folder, `search/index/`, each small, so that a query fetches only
+//! what it needs. Every file but `meta.json` is gzipped (browsers open them with
+//! `DecompressionStream`): fewer bytes to fetch, and fewer, larger files to write.
 //!
-//! - `meta.json`: the layout (how many documents, how many to a file, where each term file starts,
-//!   which word files exist) and the filter menus (kinds, people, topics, weeks, with counts);
-//! - `words/<xx>.json`: every word seen whose first two letters are `xx`, with its stem (`""` when
-//!   the word is its own stem), so the script needs no stemmer and finds the words a typed prefix
-//!   starts;
-//! - `terms/<n>.json`: the postings of a run of stems, by stem (in sorted order, so a prefix's stems
-//!   lie together; `meta.json` lists each file's first stem), filled up to [`TERMS_FILE_BYTES`];
-//! - `docs/<n>.json`: [`DOCS_PER_FILE`] consecutive documents (address, kind, title, week, day,
-//!   text), fetched for the results shown;
-//! - `filters/<kind|person|tag|week>-<value>.json`: the documents a filter keeps, fetched when used.
+//! - `meta.json`: the layout (how many documents, the first document of each document file, where
+//!   each term file starts, which word files exist) and the filter menus (kinds, people, topics,
+//!   weeks, with counts);
+//! - `words/<xx>.json.gz`: every word seen whose first two letters are `xx`, with its stem (`""`
+//!   when the word is its own stem), so the script needs no stemmer and finds the words a typed
+//!   prefix starts;
+//! - `terms/<n>.json.gz`: the postings of a run of stems, by stem (in sorted order, so a prefix's
+//!   stems lie together; `meta.json` lists each file's first stem), filled up to [`TERMS_FILE_BYTES`];
+//! - `docs/<n>.json.gz`: consecutive documents (address, kind, title, week, day, text), filled up
+//!   to [`DOCS_FILE_BYTES`], fetched for the results shown;
+//! - `filters/<kind|person|tag|week>-<value>.json.gz`: the documents a filter keeps, fetched when used.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 
+use flate2::write::GzEncoder;
+use flate2::Compression;
 use rayon::prelude::*;
 use serde_json::json;
 
 use super::documents::Document;
 use super::postings::{encode_documents, Inverted};
 use super::File;
-use crate::routes::Route;
 
-/// Documents to a `docs/` file: a result shown costs its whole file, and a site of 100,000 texts
-/// would otherwise be 100,000 files.
-pub const DOCS_PER_FILE: usize = 4;
+/// A document file is closed once it holds this many bytes of JSON. A result shown costs its whole
+/// file: about 8 KB gzipped for English prose (a tenth of the 300 KB a first query may fetch), and
+/// the texts of a site of 100,000 comments fit in some 3,000 files.
+pub const DOCS_FILE_BYTES: usize = 32 * 1024;
 
 /// A term file is closed once it holds this many bytes (a stem with more has a file of its own).
 pub const TERMS_FILE_BYTES: usize = 12 * 1024;
 
 /// The format's version, in `meta.json`: the script refuses an index it cannot read.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
-/// `search/<name>`: where a file of the index goes, relative to the output folder.
-pub fn path(name: &str) -> String {
-    Route::search_file(name).output_path()
-}
+/// How hard files are gzipped: the fastest level, since indexing is part of every build, and
+/// higher levels save little more on files this small.
+const LEVEL: u32 = 1;
 
 /// The name of the word file for `word` (folded): its first two letters, each outside `a-z0-9`
 /// written as `_<hex>_`. `search.js` computes the same.
@@ -59,29 +64,28 @@ pub struct Names<'a> {
     pub language: &'a str,
 }
 
-/// Every file of the index, except its stamp.
+/// Every file of the index, except its stamp, by its path in the index's folder.
 pub fn files(documents: &[Document], inverted: &Inverted, names: &Names) -> Vec<File> {
-    let docs = documents.par_chunks(DOCS_PER_FILE).enumerate().map(|(n, chunk)| {
-        let rows: Vec<_> =
-            chunk.iter().map(|d| json!([d.url, d.kind.code(), d.title, d.week, d.day, d.text])).collect();
-        (path(&format!("docs/{n}.json")), to_json(&rows))
-    });
-    let mut all: Vec<File> = docs.collect();
+    // Filled by the texts' lengths (JSON adds little to prose), each file then written in one go.
+    let size = |d: &Document| d.url.len() + d.title.len() + d.day.len() + d.text.len() + 40;
+    let firsts = fill(documents.iter().map(size), DOCS_FILE_BYTES);
+    let mut all: Vec<File> = runs(&firsts, documents.len())
+        .into_par_iter()
+        .enumerate()
+        .map(|(n, (start, end))| {
+            let chunk = &documents[start..end];
+            let rows: Vec<_> =
+                chunk.iter().map(|d| (&d.url, d.kind.code(), &d.title, d.week, &d.day, &d.text)).collect();
+            (format!("docs/{n}.json.gz"), gzip(&to_json(&rows)))
+        })
+        .collect();
 
-    let mut starts = Vec::new();
-    let mut size = TERMS_FILE_BYTES;
-    for (stem, (name, list)) in inverted.stems.iter().zip(&inverted.postings).enumerate() {
-        if size + list.len() > TERMS_FILE_BYTES && size > 0 {
-            starts.push(stem);
-            size = 0;
-        }
-        size += name.len() + list.len() + 6;
-    }
-    let ends: Vec<usize> = starts.iter().skip(1).copied().chain([inverted.postings.len()]).collect();
-    all.par_extend(starts.par_iter().zip(ends).enumerate().map(|(n, (&start, end))| {
-        let shard: serde_json::Map<String, serde_json::Value> =
-            (start..end).map(|s| (inverted.stems[s].clone(), json!(inverted.postings[s]))).collect();
-        (path(&format!("terms/{n}.json")), to_json(&shard))
+    let starts =
+        fill(inverted.stems.iter().zip(&inverted.postings).map(|(s, p)| s.len() + p.len() + 6), TERMS_FILE_BYTES);
+    all.par_extend(runs(&starts, inverted.postings.len()).into_par_iter().enumerate().map(|(n, (start, end))| {
+        let shard: BTreeMap<&str, &str> =
+            (start..end).map(|s| (inverted.stems[s].as_str(), inverted.postings[s].as_str())).collect();
+        (format!("terms/{n}.json.gz"), gzip(&to_json(&shard)))
     }));
 
     let mut groups: Vec<(String, &[(String, u32)])> = Vec::new();
@@ -94,19 +98,21 @@ pub fn files(documents: &[Document], inverted: &Inverted, names: &Names) -> Vec<
     }
     // A word that is its own stem (most are) maps to "".
     all.par_extend(groups.par_iter().map(|(key, words)| {
-        let map: serde_json::Map<String, serde_json::Value> = words
+        let map: BTreeMap<&str, &str> = words
             .iter()
             .map(|(word, stem)| {
-                let stem = &inverted.stems[*stem as usize];
-                (word.clone(), json!(if stem == word { "" } else { stem }))
+                let stem = inverted.stems[*stem as usize].as_str();
+                (word.as_str(), if stem == word { "" } else { stem })
             })
             .collect();
-        (path(&format!("words/{key}.json")), to_json(&map))
+        (format!("words/{key}.json.gz"), gzip(&to_json(&map)))
     }));
 
     let filters = filters(documents);
-    all.extend(
-        filters.iter().map(|(name, docs)| (path(&format!("filters/{name}.json")), to_json(&encode_documents(docs)))),
+    all.par_extend(
+        filters
+            .par_iter()
+            .map(|(name, docs)| (format!("filters/{name}.json.gz"), gzip(&to_json(&encode_documents(docs))))),
     );
     let counted = |prefix: &str| -> Vec<(String, usize)> {
         let mut found: Vec<(String, usize)> = filters
@@ -134,7 +140,7 @@ pub fn files(documents: &[Document], inverted: &Inverted, names: &Names) -> Vec<
         "version": VERSION,
         "language": names.language,
         "documents": documents.len(),
-        "per_file": DOCS_PER_FILE,
+        "docs": encode_documents(&firsts.iter().map(|&d| d as u32).collect::<Vec<_>>()),
         "terms": starts.iter().map(|&s| &inverted.stems[s]).collect::<Vec<_>>(),
         "words": groups.iter().map(|(key, _)| key).collect::<Vec<_>>(),
         "kinds": kinds,
@@ -142,7 +148,7 @@ pub fn files(documents: &[Document], inverted: &Inverted, names: &Names) -> Vec<
         "tags": named("tag-", names.tags),
         "weeks": weeks,
     });
-    all.push((path("meta.json"), to_json(&meta)));
+    all.push(("meta.json".to_string(), to_json(&meta)));
     all
 }
 
@@ -165,6 +171,32 @@ fn filters(documents: &[Document]) -> BTreeMap<String, Vec<u32>> {
     filters
 }
 
+/// The first item of each run of consecutive items whose sizes add up to `limit` (an item larger than
+/// that has a run of its own).
+fn fill(sizes: impl Iterator<Item = usize>, limit: usize) -> Vec<usize> {
+    let mut firsts = Vec::new();
+    let mut size = limit;
+    for (i, item) in sizes.enumerate() {
+        if size + item > limit && size > 0 {
+            firsts.push(i);
+            size = 0;
+        }
+        size += item;
+    }
+    firsts
+}
+
+/// The `(start, end)` of each run that starts at one of `firsts`, the last ending at `count`.
+fn runs(firsts: &[usize], count: usize) -> Vec<(usize, usize)> {
+    firsts.iter().copied().zip(firsts.iter().copied().skip(1).chain([count])).collect()
+}
+
+/// `bytes` gzipped, with no name or time in the header, so one index is always the same bytes.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(Vec::with_capacity(bytes.len() / 3 + 32), Compression::new(LEVEL));
+    encoder.write_all(bytes).and_then(|()| encoder.finish()).expect("writing to memory cannot fail")
+}
+
 fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).expect("plain data")
 }
@@ -172,6 +204,25 @@ fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runs_fill_up_to_their_limit_and_a_large_item_has_its_own() {
+        let firsts = fill([4, 4, 4, 10, 1, 1].into_iter(), 8);
+        assert_eq!(firsts, [0, 2, 3, 4]);
+        assert_eq!(runs(&firsts, 6), [(0, 2), (2, 3), (3, 4), (4, 6)]);
+        assert!(fill(std::iter::empty(), 8).is_empty());
+    }
+
+    #[test]
+    fn gzip_is_the_same_bytes_every_time_and_reads_back() {
+        use std::io::Read;
+        let bytes = gzip(b"[\"trust\"]");
+        assert_eq!(bytes, gzip(b"[\"trust\"]"));
+        assert_eq!(&bytes[..2], [0x1f, 0x8b], "gzip's magic number, which the script looks for");
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut text).unwrap();
+        assert_eq!(text, "[\"trust\"]");
+    }
 
     #[test]
     fn word_files_are_named_by_two_letters_safely() {

@@ -1,12 +1,13 @@
-//! The search index: every published text, split into small files under `search/` that a query
+//! The search index: every published text, split into files in `search/index/` that a query
 //! fetches on demand, so a phone loads a few tens of kilobytes of a site of any size.
 //!
 //! `documents` turns the views of a built site into one [`Document`] per reading, comment, bio and
 //! section introduction, made from the same sanitized HTML the pages show (so nothing a page would
 //! not show is indexed). `words` splits, folds and stems; `postings` inverts and weighs; `files`
-//! lays it all out (see there for each file). [`SearchIndex::files`] returns the files to write, or
-//! the last output's files when what is indexed has not changed since (its fingerprint is kept
-//! beside them in [`STAMP`]).
+//! lays it all out (see there for each file). The index is made again only when what it indexes
+//! changed (its fingerprint is kept in its folder, in [`STAMP`]); otherwise the last output's
+//! folder is moved into the new output whole. `build` writes the index with the pages
+//! ([`stage`]); `serve` swaps the pages in first and the index after ([`replace`]).
 
 mod documents;
 mod files;
@@ -16,22 +17,21 @@ mod words;
 use std::fs;
 use std::io;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
 use crate::render::context::Views;
-use crate::routes::Route;
+use crate::routes::SEARCH_INDEX;
 use crate::write;
 
 pub use documents::{documents, Document, Kind};
 
-/// The file beside the index that names what it was made from and the files it is: the fingerprint
-/// on its first line, then one file a line.
+/// The file in the index's folder that names what it was made from and the files it is: the
+/// fingerprint on its first line, then one file a line.
 pub const STAMP: &str = "index.txt";
 
-/// A file of the index, relative to the output folder.
+/// A file of the index, relative to its folder.
 pub type File = (String, Vec<u8>);
 
 /// Everything the index of one build is made from.
@@ -90,25 +90,33 @@ impl SearchIndex {
         self.documents.is_empty()
     }
 
-    /// The paths of the index's files in `previous` (the last output), its stamp last, when it holds
-    /// the whole index of these same documents.
-    fn kept(&self, previous: &Path) -> Option<Vec<String>> {
-        let (fingerprint, paths) = stamp(previous)?;
-        if fingerprint != self.fingerprint {
-            return None;
-        }
-        let paths: Vec<String> = paths.into_iter().chain([files::path(STAMP)]).collect();
-        let sound = |path: &String| {
-            !path.split('/').any(|part| part == ".." || part.is_empty())
-                && in_folder(path)
-                && previous.join(path).is_file()
+    /// True when `folder` (the index's folder of the last output) holds the whole index of these
+    /// same documents.
+    fn kept(&self, folder: &Path) -> bool {
+        let Some((fingerprint, paths)) = stamp(folder) else {
+            return false;
         };
-        paths.iter().all(sound).then_some(paths)
+        // The stamp is read from the disk: it may name only files inside the folder.
+        let sound = |path: &String| {
+            !path.split('/').any(|part| part == ".." || part == "." || part.is_empty()) && folder.join(path).is_file()
+        };
+        fingerprint == self.fingerprint && paths.iter().all(sound)
     }
 
     /// Indexes the documents.
     fn make(&self) -> Vec<File> {
+        self.make_unless(&|| false).expect("never stopped")
+    }
+
+    /// Indexes the documents, unless `stop` says so between its steps.
+    fn make_unless(&self, stop: &dyn Fn() -> bool) -> Option<Vec<File>> {
+        if stop() {
+            return None;
+        }
         let inverted = postings::invert(&self.documents, &words::Stems::for_language(&self.language));
+        if stop() {
+            return None;
+        }
         let names = files::Names { people: &self.people, tags: &self.tags, language: &self.language };
         let mut files = files::files(&self.documents, &inverted, &names);
         drop(inverted);
@@ -120,8 +128,8 @@ impl SearchIndex {
             stamp.push_str(path);
             stamp.push('\n');
         });
-        files.push((files::path(STAMP), stamp.into_bytes()));
-        files
+        files.push((STAMP.to_string(), stamp.into_bytes()));
+        (!stop()).then_some(files)
     }
 }
 
@@ -131,62 +139,82 @@ fn hash_part(hasher: &mut blake3::Hasher, part: &str) {
     hasher.update(part.as_bytes());
 }
 
-/// The hash of everything a document puts into the index.
+/// The hash of everything a document puts into the index (its text by the digest of its HTML).
 fn document_hash(document: &Document) -> [u8; 32] {
     let mut hasher = blake3::Hasher::new();
     let sort = [document.person.map_or(u64::MAX, |p| p as u64), document.week.map_or(u64::MAX, u64::from)];
     sort.iter().for_each(|n| {
         hasher.update(&n.to_le_bytes());
     });
-    for part in [
-        &document.url,
-        document.kind.code(),
-        &document.title,
-        &document.heading,
-        &document.sort,
-        &document.day,
-        &document.text,
-    ] {
+    for part in [&document.url, document.kind.code(), &document.title, &document.heading, &document.sort, &document.day]
+    {
         hash_part(&mut hasher, part);
     }
+    hasher.update(&document.source);
     document.tags.iter().for_each(|t| {
         hasher.update(&(*t as u64).to_le_bytes());
     });
     *hasher.finalize().as_bytes()
 }
 
-/// True for a path of an index file: inside `search/`, and not the search page.
-fn in_folder(path: &str) -> bool {
-    let stamp = files::path(STAMP);
-    path.starts_with(&stamp[..stamp.len() - STAMP.len()]) && path != Route::search().output_path()
-}
-
-/// The fingerprint and file list of the index in `output`, if it has one.
-fn stamp(output: &Path) -> Option<(String, Vec<String>)> {
-    let text = fs::read_to_string(output.join(files::path(STAMP))).ok()?;
+/// The fingerprint and file list of the index in `folder`, if it has one.
+fn stamp(folder: &Path) -> Option<(String, Vec<String>)> {
+    let text = fs::read_to_string(folder.join(STAMP)).ok()?;
     let mut lines = text.lines();
     let fingerprint = lines.next()?.to_string();
     Some((fingerprint, lines.map(str::to_string).collect()))
 }
 
-/// Puts the index into `staging`, made again only when what it indexes changed since the build in
-/// `output`; returns how long making it took (zero when the last one was kept).
-pub fn stage(index: &SearchIndex, staging: &write::Staging, output: &Path) -> Result<Duration, Diagnostic> {
-    let started = Instant::now();
-    let cannot = |error: io::Error| write::cannot_write(output, &error);
-    if let Some(paths) = index.kept(output) {
-        // The same files as last time: linked, as unchanged pages are, not read and written again.
-        paths.par_iter().try_for_each(|path| staging.keep(path, &output.join(path))).map_err(cannot)?;
-        return Ok(Duration::ZERO);
+/// Puts the index into `staging` with the pages (`build`), unless what it indexes is unchanged
+/// since the build in `output`; returns whether it was made again. An unchanged index is moved
+/// into the new output by [`carry`] once that is swapped in.
+pub fn stage(index: &SearchIndex, staging: &write::Staging, output: &Path) -> Result<bool, Diagnostic> {
+    if index.kept(&output.join(SEARCH_INDEX)) {
+        return Ok(false);
     }
-    put(&index.make(), staging).map_err(cannot)?;
-    Ok(started.elapsed())
+    let files = index.make();
+    files
+        .par_iter()
+        .try_for_each(|(path, bytes)| staging.put(&format!("{SEARCH_INDEX}/{path}"), bytes))
+        .map_err(|error| write::cannot_write(output, &error))?;
+    Ok(true)
 }
 
-/// Puts the index's files into a staging folder, several at once as pages are (each file is small,
-/// and a site of 100,000 texts has tens of thousands).
-fn put(files: &[File], staging: &write::Staging) -> io::Result<()> {
-    files.par_iter().try_for_each(|(path, bytes)| staging.put(path, bytes))
+/// Moves the index's folder of `old` (the output just swapped out) into `output` (just swapped in,
+/// without one): one rename, however many files it holds, so that `serve` reloads pages with the
+/// last index before making the next. Nothing to move is no error: the next build makes the index.
+pub fn carry(old: &Path, output: &Path) -> io::Result<()> {
+    let from = old.join(SEARCH_INDEX);
+    if !from.is_dir() {
+        return Ok(());
+    }
+    let to = output.join(SEARCH_INDEX);
+    if let Some(parent) = to.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::rename(from, to)
+}
+
+/// Makes the index again in `output`, which the pages are already in (`serve`), unless what it
+/// indexes is unchanged or `stop` says, once it is made, that another edit came (the next rebuild
+/// makes it then): its files are written to a folder of their own, swapped in whole. Returns
+/// whether it was made again.
+pub fn replace(index: &SearchIndex, output: &Path, stop: &dyn Fn() -> bool) -> Result<bool, Diagnostic> {
+    let folder = output.join(SEARCH_INDEX);
+    if index.kept(&folder) {
+        return Ok(false);
+    }
+    let Some(files) = index.make_unless(stop) else {
+        return Ok(false);
+    };
+    let cannot = |error: io::Error| write::cannot_write(&folder, &error);
+    let staging = write::Staging::new(&folder).map_err(cannot)?;
+    files.par_iter().try_for_each(|(path, bytes)| staging.put(path, bytes)).map_err(cannot)?;
+    staging.commit().map_err(cannot)?;
+    // The staging's marker says "roundtable's output" of a whole output folder; the index is not one,
+    // and a build puts no marker there.
+    fs::remove_file(folder.join(write::MARKER)).map_err(cannot)?;
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -205,6 +233,7 @@ mod tests {
             sort: "2024-01-02T00:00:00Z".into(),
             day: "2 January 2024".into(),
             text: text.into(),
+            source: *blake3::hash(text.as_bytes()).as_bytes(),
         }
     }
 
@@ -214,31 +243,37 @@ mod tests {
     }
 
     fn json(files: &[File], name: &str) -> serde_json::Value {
+        use std::io::Read;
         let (_, bytes) = files.iter().find(|(path, _)| path == name).unwrap_or_else(|| panic!("no {name}"));
-        serde_json::from_slice(bytes).unwrap()
+        let mut text = Vec::new();
+        match name.ends_with(".gz") {
+            true => flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut text).map(|_| ()).unwrap(),
+            false => text.clone_from(bytes),
+        }
+        serde_json::from_slice(&text).unwrap()
     }
 
     #[test]
-    fn the_index_is_small_files_under_search_with_its_stamp() {
+    fn the_index_is_gzipped_files_in_its_folder_with_its_stamp() {
         let index = index(&["Trust grows slowly.", "Teams grow trust."]);
         let files = index.make();
         let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
-        assert!(names.iter().all(|n| n.starts_with("search/") && in_folder(n)), "{names:?}");
-        for wanted in ["search/meta.json", "search/docs/0.json", "search/terms/0.json", "search/words/tr.json"] {
+        for wanted in ["meta.json", "docs/0.json.gz", "terms/0.json.gz", "words/tr.json.gz"] {
             assert!(names.contains(&wanted), "{wanted} missing from {names:?}");
         }
         for filter in ["kind-reflections", "person-0", "tag-0", "week-3"] {
-            assert!(names.contains(&format!("search/filters/{filter}.json").as_str()), "{filter}: {names:?}");
+            assert!(names.contains(&format!("filters/{filter}.json.gz").as_str()), "{filter}: {names:?}");
         }
-        let meta = json(&files, "search/meta.json");
+        let meta = json(&files, "meta.json");
         assert_eq!(meta["documents"], 2);
+        assert_eq!(meta["docs"], "0", "one document file, from document 0");
         assert_eq!(meta["people"], serde_json::json!([[0, "Ana", 2]]));
         assert_eq!(meta["weeks"], serde_json::json!([[3, 2]]));
-        let words = json(&files, "search/words/tr.json");
-        assert_eq!((&json(&files, "search/words/gr.json")["grows"], &words["trust"]), (&"grow".into(), &"".into()));
+        let words = json(&files, "words/tr.json.gz");
+        assert_eq!((&json(&files, "words/gr.json.gz")["grows"], &words["trust"]), (&"grow".into(), &"".into()));
         assert_eq!(meta["terms"], serde_json::json!(["grow"]), "one term file, from the first stem");
-        assert_eq!(json(&files, "search/terms/0.json")["trust"], "0808", "both documents (gaps 0 and 0), weight 8");
-        let docs = json(&files, "search/docs/0.json");
+        assert_eq!(json(&files, "terms/0.json.gz")["trust"], "0808", "both documents (gaps 0 and 0), weight 8");
+        let docs = json(&files, "docs/0.json.gz");
         assert_eq!(
             docs[1],
             serde_json::json!([
@@ -253,7 +288,18 @@ mod tests {
         let stamp = String::from_utf8(files.last().unwrap().1.clone()).unwrap();
         assert_eq!(stamp.lines().next(), Some(index.fingerprint.as_str()));
         assert_eq!(stamp.lines().count(), files.len(), "the fingerprint, then every other file");
-        assert!(!in_folder("search/index.html"), "the search page is not the index's");
+    }
+
+    #[test]
+    fn document_files_are_filled_to_their_size_and_meta_says_where_each_starts() {
+        // Two texts fill a file; a third would pass its size.
+        let long = "word ".repeat(files::DOCS_FILE_BYTES / 12);
+        let texts: Vec<&str> = (0..9).map(|_| long.as_str()).collect();
+        let files = index(&texts).make();
+        let meta = json(&files, "meta.json");
+        assert_eq!(meta["docs"], postings::encode_documents(&[0, 2, 4, 6, 8]), "the first document of each file");
+        assert_eq!(json(&files, "docs/4.json.gz").as_array().unwrap().len(), 1);
+        assert!(files.iter().all(|(name, _)| !name.starts_with("docs/5")));
     }
 
     /// An output folder holding `files`, as a build leaves it.
@@ -272,22 +318,58 @@ mod tests {
         let first = index(&["one"]);
         let files = first.make();
         let output = output_with(&files);
-        let paths: Vec<String> = files.iter().map(|(path, _)| path.clone()).collect();
-        assert_eq!(first.kept(output.path()), Some(paths), "every file kept, the stamp last");
-        assert_eq!(index(&["two"]).kept(output.path()), None, "other documents: made again");
+        assert!(first.kept(output.path()), "every file there");
+        assert!(!index(&["two"]).kept(output.path()), "other documents: made again");
         fs::remove_file(output.path().join(&files[0].0)).unwrap();
-        assert_eq!(first.kept(output.path()), None, "a file missing: made again");
+        assert!(!first.kept(output.path()), "a file missing: made again");
     }
 
     #[test]
     fn a_stamp_cannot_name_a_file_outside_the_index() {
         let dir = tempfile::tempdir().unwrap();
-        fs::create_dir_all(dir.path().join("search")).unwrap();
+        let folder = dir.path().join("index");
+        fs::create_dir_all(&folder).unwrap();
         fs::write(dir.path().join("secret.txt"), "x").unwrap();
         let index = index(&["one"]);
-        for named in ["search/../secret.txt", "secret.txt", "search/index.html"] {
-            fs::write(dir.path().join(files::path(STAMP)), format!("{}\n{named}\n", index.fingerprint)).unwrap();
-            assert_eq!(index.kept(dir.path()), None, "{named}");
+        for named in ["../secret.txt", "/etc/hostname", "./index.txt"] {
+            fs::write(folder.join(STAMP), format!("{}\n{named}\n", index.fingerprint)).unwrap();
+            assert!(!index.kept(&folder), "{named}");
         }
+    }
+
+    #[test]
+    fn serve_replaces_a_changed_index_whole_and_leaves_an_unchanged_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let first = index(&["one"]);
+        let go_on = || false;
+        assert!(replace(&first, &output, &go_on).unwrap(), "no index yet: made");
+        let folder = output.join(SEARCH_INDEX);
+        assert!(first.kept(&folder));
+        assert!(!replace(&first, &output, &go_on).unwrap(), "unchanged: left as it is");
+        let second = index(&["two", "three"]);
+        assert!(!replace(&second, &output, &|| true).unwrap(), "another edit came: left to its rebuild");
+        assert!(first.kept(&folder), "the last index stays whole");
+        replace(&second, &output, &go_on).unwrap();
+        assert!(second.kept(&folder) && !first.kept(&folder));
+        let beside: Vec<_> = fs::read_dir(output.join("search")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(beside, ["index"], "no staging or old folder left behind");
+    }
+
+    #[test]
+    fn an_unchanged_index_is_carried_from_the_old_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+        let files = index(&["one"]).make();
+        for (path, bytes) in &files {
+            let target = old.join(SEARCH_INDEX).join(path);
+            fs::create_dir_all(target.parent().unwrap()).unwrap();
+            fs::write(target, bytes).unwrap();
+        }
+        fs::create_dir_all(&new).unwrap();
+        carry(&old, &new).unwrap();
+        assert!(index(&["one"]).kept(&new.join(SEARCH_INDEX)) && !old.join(SEARCH_INDEX).exists());
+        carry(&old, &new).unwrap();
+        assert!(new.join(SEARCH_INDEX).join(STAMP).is_file(), "nothing left to carry: no error");
     }
 }

@@ -317,6 +317,7 @@ mod tests {
             sort: String::new(),
             day: String::new(),
             text: text.into(),
+            source: [0; 32],
         }
     }
 

@@ -19,11 +19,16 @@ pub const LONGEST: usize = 40;
 /// of any length allocates nothing per word.
 pub fn each_word(text: &str, folded: &mut String, mut each: impl FnMut(&str)) {
     let mut word = |word: &str| {
-        for part in word.split(['\'', '’', 'ʼ']) {
+        let mut fold = |part: &str| {
             fold_into(part, folded);
-            if !folded.is_empty() && folded.chars().count() <= LONGEST {
+            // Bytes are never fewer than characters: most words need no count.
+            if !folded.is_empty() && (folded.len() <= LONGEST || folded.chars().count() <= LONGEST) {
                 each(folded);
             }
+        };
+        match word.contains(['\'', '’', 'ʼ']) {
+            true => word.split(['\'', '’', 'ʼ']).for_each(fold),
+            false => fold(word),
         }
     };
     // Word boundaries always fall at spaces, so each run between them is cut on its own: by hand
@@ -79,7 +84,8 @@ fn ascii_words<'a>(text: &'a str, each: &mut impl FnMut(&'a str)) {
 fn fold_into(word: &str, out: &mut String) {
     out.clear();
     if word.is_ascii() {
-        out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        out.push_str(word);
+        out.make_ascii_lowercase();
         return;
     }
     for c in word.nfd().filter(|&c| !is_combining_mark(c)) {

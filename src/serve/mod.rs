@@ -10,7 +10,8 @@ pub mod watch;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
@@ -77,9 +78,21 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     };
     let mut session = Session::new(build);
     let live = http::Live::new();
-    let mut failing = rebuild(&mut session, &live, &[], Instant::now(), options.quiet, false);
+    let edited = Arc::new(AtomicBool::new(false));
+    let mut failing = rebuild(&mut session, &live, &[], Instant::now(), options.quiet, false, &edited);
     let (events, edits) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(events).map_err(|e| watch_problem(&root, &e.to_string()))?;
+    // Also says at once that the site changed, so that a rebuild's search index, which comes after
+    // the reload, gives way to the next edit instead of putting it off.
+    let (flag, watched) = (Arc::clone(&edited), root.clone());
+    let watch_all = move |event: notify::Result<notify::Event>| {
+        if let Ok(change) = &event {
+            if is_change(&change.kind) && !watch::edits(&watched, change.paths.iter().cloned()).is_empty() {
+                flag.store(true, Ordering::Relaxed);
+            }
+        }
+        let _ = events.send(event);
+    };
+    let mut watcher = notify::recommended_watcher(watch_all).map_err(|e| watch_problem(&root, &e.to_string()))?;
     watcher.watch(&root, RecursiveMode::NonRecursive).map_err(|e| watch_problem(&root, &e.to_string()))?;
     for folder in watch::folders(&root) {
         watcher.watch(&folder, RecursiveMode::Recursive).map_err(|e| watch_problem(&folder, &e.to_string()))?;
@@ -93,7 +106,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
         open_browser(&url);
     }
     while let Some((changed, first_seen)) = next_burst(&root, &edits, &mut watcher) {
-        failing = rebuild(&mut session, &live, &changed, first_seen, options.quiet, failing);
+        failing = rebuild(&mut session, &live, &changed, first_seen, options.quiet, failing, &edited);
     }
     Ok(())
 }
@@ -166,17 +179,34 @@ fn rebuild(
     first_seen: Instant,
     quiet: bool,
     failing: bool,
+    edited: &AtomicBool,
 ) -> bool {
+    edited.store(false, Ordering::Relaxed);
     let terminal = Terminal::new(session.root());
-    match session.rebuild() {
+    let root = session.root().to_path_buf();
+    let mut told = 0;
+    let pages_in = &mut |rebuilt: &Rebuilt| {
+        live.rebuilt();
+        terminal.print(&rebuilt.warnings);
+        told = rebuilt.warnings.len();
+        if failing {
+            eprintln!("roundtable: all problems fixed; the site is up to date again");
+        }
+        if !quiet {
+            println!("{}", summary(rebuilt, changed, first_seen.elapsed(), &root));
+        }
+    };
+    match session.rebuild_then_index(pages_in, &|| edited.load(Ordering::Relaxed)) {
         Ok(rebuilt) => {
-            live.rebuilt();
-            terminal.print(&rebuilt.warnings);
-            if failing {
-                eprintln!("roundtable: all problems fixed; the site is up to date again");
-            }
-            if !quiet {
-                println!("{}", summary(&rebuilt, changed, first_seen.elapsed(), session.root()));
+            // After the reload: the pages never wait for the index.
+            terminal.print(rebuilt.warnings.get(told..).unwrap_or_default());
+            if !quiet && !rebuilt.indexing.is_zero() {
+                let ms = |time: Duration| format!("{:.0} ms", time.as_secs_f64() * 1000.0);
+                let after = match changed.is_empty() {
+                    true => String::new(),
+                    false => format!(", {} after the edit", ms(first_seen.elapsed())),
+                };
+                println!("search index up to date in {}{after}", ms(rebuilt.indexing));
             }
             false
         }

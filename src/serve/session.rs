@@ -2,9 +2,10 @@
 //!
 //! A session holds a [`BuildState`] between rebuilds: parsed readings and cleaned
 //! texts by the hash of their text, and the key of every page in the output. A
-//! rebuild runs [`crate::build_with`], so only pages whose context changed are
+//! rebuild runs [`crate::build_then_index`], so only pages whose context changed are
 //! rendered, the others are linked from the last output, and the folder is
-//! swapped in whole: a failed rebuild leaves the last good site.
+//! swapped in whole: a failed rebuild leaves the last good site. The search index
+//! follows the pages, in a swap of its own, so that browsers need not wait for it.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -24,8 +25,24 @@ pub struct Rebuilt {
     pub written: usize,
     /// Problems that did not stop the build.
     pub warnings: Vec<Diagnostic>,
-    /// How long it took.
+    /// How long it took, to the pages' swap.
     pub elapsed: Duration,
+    /// How long the search index took after that (made again, or found unchanged); zero when
+    /// another edit came first.
+    pub indexing: Duration,
+}
+
+impl Rebuilt {
+    fn of(report: &crate::BuildReport, earlier: &[Diagnostic]) -> Rebuilt {
+        Rebuilt {
+            rendered: report.rendered,
+            pages: report.pages,
+            written: report.written,
+            warnings: earlier.iter().chain(&report.warnings).cloned().collect(),
+            elapsed: report.elapsed,
+            indexing: report.indexing,
+        }
+    }
 }
 
 /// The state `serve` keeps between rebuilds of one site.
@@ -49,6 +66,16 @@ impl Session {
     /// Rebuilds after an edit (the files that changed need not be named: unchanged ones are found by
     /// their hash); on error the output stays as it was.
     pub fn rebuild(&mut self) -> Result<Rebuilt, Diagnostics> {
+        self.rebuild_then_index(&mut |_| {}, &|| false)
+    }
+
+    /// As [`Session::rebuild`], telling `pages_in` as soon as the pages are in, before the search
+    /// index is made again; the index is left to the next rebuild when `stop` says another edit came.
+    pub fn rebuild_then_index(
+        &mut self,
+        pages_in: &mut dyn FnMut(&Rebuilt),
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Rebuilt, Diagnostics> {
         let mut warnings = Vec::new();
         let state = self.state.get_or_insert_with(|| match self.options.cache {
             true => {
@@ -58,15 +85,13 @@ impl Session {
             }
             false => BuildState::default(),
         });
-        let report = crate::build_with(&self.options, state)?;
-        warnings.extend(report.warnings);
-        Ok(Rebuilt {
-            rendered: report.rendered,
-            pages: report.pages,
-            written: report.written,
-            warnings,
-            elapsed: report.elapsed,
-        })
+        let report = crate::build_then_index(
+            &self.options,
+            state,
+            &mut |report| pages_in(&Rebuilt::of(report, &warnings)),
+            stop,
+        )?;
+        Ok(Rebuilt::of(&report, &warnings))
     }
 }
 

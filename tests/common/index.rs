@@ -1,5 +1,6 @@
 //! Reads a built site's search index back the way `search.js` does: `meta.json`, the document
-//! files, a word's vocabulary file, its stems' postings, a filter's documents.
+//! files, a word's vocabulary file, its stems' postings, a filter's documents (all but `meta.json`
+//! gzipped), in `search/index/`.
 
 // Each test crate uses some of these.
 #![allow(dead_code)]
@@ -28,19 +29,23 @@ pub struct Doc {
     pub text: String,
 }
 
-/// A file of the index, as JSON.
+/// A file of the index, as JSON (unzipped when its name ends in `.gz`).
 pub fn json(output: &Path, name: &str) -> Value {
-    let path = output.join("search").join(name);
-    serde_json::from_slice(&fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap()
+    let path = output.join("search/index").join(name);
+    let bytes = fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_slice(&super::common::unzipped(name, &bytes)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 /// Every document, in number order.
 pub fn documents(output: &Path) -> Vec<Doc> {
     let meta = json(output, "meta.json");
-    let (count, per) = (meta["documents"].as_u64().unwrap() as usize, meta["per_file"].as_u64().unwrap() as usize);
+    let count = meta["documents"].as_u64().unwrap() as usize;
+    let files = documents_in(meta["docs"].as_str().unwrap(), false);
+    assert_eq!(files.first().map(|f| f.0), (count > 0).then_some(0), "the first file starts at document 0");
     let mut all = Vec::new();
-    for file in 0..count.div_ceil(per) {
-        for row in json(output, &format!("docs/{file}.json")).as_array().unwrap() {
+    for (file, (first, _)) in files.iter().enumerate() {
+        assert_eq!(all.len(), *first, "document file {file} starts where meta.json says");
+        for row in json(output, &format!("docs/{file}.json.gz")).as_array().unwrap() {
             let text = |i: usize| row[i].as_str().unwrap().to_string();
             all.push(Doc {
                 url: text(0),
@@ -105,13 +110,13 @@ pub fn find(output: &Path, word: &str) -> Vec<(usize, u64)> {
     if !meta["words"].as_array().unwrap().iter().any(|k| k == key.as_str()) {
         return Vec::new();
     }
-    let Some(stem) = json(output, &format!("words/{key}.json"))[word].as_str().map(str::to_string) else {
+    let Some(stem) = json(output, &format!("words/{key}.json.gz"))[word].as_str().map(str::to_string) else {
         return Vec::new();
     };
     let stem = if stem.is_empty() { word.to_string() } else { stem };
     let starts: Vec<&str> = meta["terms"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
     let shard = starts.iter().rposition(|s| *s <= stem.as_str()).unwrap();
-    let terms = json(output, &format!("terms/{shard}.json"));
+    let terms = json(output, &format!("terms/{shard}.json.gz"));
     documents_in(terms[&stem].as_str().unwrap(), true)
 }
 
@@ -123,6 +128,6 @@ pub fn urls_with(output: &Path, word: &str) -> Vec<String> {
 
 /// The documents a filter (`person-0`, `kind-readings`) keeps.
 pub fn filter(output: &Path, name: &str) -> Vec<usize> {
-    let text = json(output, &format!("filters/{name}.json"));
+    let text = json(output, &format!("filters/{name}.json.gz"));
     documents_in(text.as_str().unwrap(), false).into_iter().map(|(doc, _)| doc).collect()
 }

@@ -73,14 +73,26 @@ pub fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
-/// Every file under `root` that contains `needle` in any case (for text that must never be published).
+/// Every file under `root` that contains `needle` in any case (for text that must never be
+/// published), gzipped files (the search index) read unzipped.
 pub fn files_containing(root: &Path, needle: &str) -> Vec<String> {
     let needle = needle.to_lowercase();
     read_tree(root)
         .into_iter()
-        .filter(|(_, bytes)| String::from_utf8_lossy(bytes).to_lowercase().contains(&needle))
+        .filter(|(name, bytes)| String::from_utf8_lossy(&unzipped(name, bytes)).to_lowercase().contains(&needle))
         .map(|(name, _)| name)
         .collect()
+}
+
+/// A file's bytes, unzipped when its name ends in `.gz`.
+pub fn unzipped(name: &str, bytes: &[u8]) -> Vec<u8> {
+    if !name.ends_with(".gz") {
+        return bytes.to_vec();
+    }
+    let mut text = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes), &mut text)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    text
 }
 
 /// Writes `files` (path, text) into a new temporary site.

@@ -1,5 +1,5 @@
-// The search page: asks roundtable's index in search/ (written by the build, split into small files
-// fetched on demand) and shows the results with this theme's own markup.
+// The search page: asks roundtable's index in search/index/ (written by the build, split into
+// gzipped files fetched on demand) and shows the results with this theme's own markup.
 //
 // A query word is folded as the build folds words (Unicode word boundaries, split at apostrophes,
 // lower-case, accents dropped), looked up in the vocabulary file of its first two letters, which
@@ -36,6 +36,8 @@
   var index = new URL(script.getAttribute("data-index"), document.baseURI);
   var root = new URL(script.getAttribute("data-root"), document.baseURI);
   var meta = null;
+  // The first document of each document file.
+  var docStarts = [];
   var files = {};
   var found = [];
   var marks = Object.create(null);
@@ -74,6 +76,18 @@
     return node;
   }
 
+  // A gzipped file's JSON. A host that sends it with `Content-Encoding: gzip` has the browser
+  // unpack it already: then the bytes no longer start with gzip's magic number.
+  function unpack(response) {
+    return response.arrayBuffer().then(function (buffer) {
+      var bytes = new Uint8Array(buffer);
+      var body = bytes.length > 1 && bytes[0] === 0x1f && bytes[1] === 0x8b
+        ? new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")))
+        : new Response(bytes);
+      return body.json();
+    });
+  }
+
   // One file of the index, fetched once; a failed fetch may be tried again.
   function get(name) {
     if (!files[name]) {
@@ -81,7 +95,7 @@
         if (!response.ok) {
           throw new Error(name + ": " + response.status);
         }
-        return response.json();
+        return /\.gz$/.test(name) ? unpack(response) : response.json();
       });
       files[name].catch(function () { delete files[name]; });
     }
@@ -129,7 +143,7 @@
 
   function vocabulary(word) {
     var name = key(word);
-    return meta.words.indexOf(name) < 0 ? Promise.resolve({}) : get("words/" + name + ".json");
+    return meta.words.indexOf(name) < 0 ? Promise.resolve({}) : get("words/" + name + ".json.gz");
   }
 
   // A list of documents as the build writes it: gaps (base 32, lowest digits first, a digit of 32
@@ -165,20 +179,24 @@
     }
   }
 
-  // The postings of a stem, from the term file whose first stem is the last one not after it.
-  function postings(stem) {
-    var starts = meta.terms;
+  // The place in `starts` (sorted) of the last one not after `value`: the file that holds it.
+  function fileOf(starts, value) {
     var low = 0;
     var high = starts.length - 1;
     while (low < high) {
       var middle = (low + high + 1) >> 1;
-      if (starts[middle] <= stem) {
+      if (starts[middle] <= value) {
         low = middle;
       } else {
         high = middle - 1;
       }
     }
-    return get("terms/" + low + ".json").then(function (shard) {
+    return low;
+  }
+
+  // The postings of a stem, from the term file whose first stem is the last one not after it.
+  function postings(stem) {
+    return get("terms/" + fileOf(meta.terms, stem) + ".json.gz").then(function (shard) {
       return Object.prototype.hasOwnProperty.call(shard, stem) ? shard[stem] : "";
     });
   }
@@ -242,7 +260,7 @@
 
   function filterSets() {
     return Promise.all(selects.filter(function (select) { return select.value; }).map(function (select) {
-      return get("filters/" + FILTERS[select.getAttribute("data-filter")] + "-" + select.value + ".json").then(function (text) {
+      return get("filters/" + FILTERS[select.getAttribute("data-filter")] + "-" + select.value + ".json.gz").then(function (text) {
         var docs = new Set();
         decode(text, false, function (doc) { docs.add(doc); });
         return docs;
@@ -293,8 +311,8 @@
   }
 
   function document_(doc) {
-    var per = meta.per_file;
-    return get("docs/" + Math.floor(doc / per) + ".json").then(function (rows) { return rows[doc % per]; });
+    var file = fileOf(docStarts, doc);
+    return get("docs/" + file + ".json.gz").then(function (rows) { return rows[doc - docStarts[file]]; });
   }
 
   // About thirty words of the text around the first word found, the words found marked.
@@ -442,10 +460,11 @@
     }
   });
   get(index.href).then(function (loaded) {
-    if (loaded.version !== 1) {
+    if (loaded.version !== 2 || !window.DecompressionStream) {
       throw new Error("an index this script cannot read");
     }
     meta = loaded;
+    decode(meta.docs, false, function (doc) { docStarts.push(doc); });
     fillFilters();
     options.hidden = false;
     form.addEventListener("submit", function (event) {

@@ -146,15 +146,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 /// Builds the site into `options.output` with what `state` kept from the last build, and leaves this
 /// build's state there; `build` and every rebuild of `serve` go through here.
 ///
-/// Pages whose context is unchanged and whose file is still in the output are linked, not rendered.
+/// Pages whose context is unchanged and whose file is still in the output are linked, not rendered
+/// (or, for `serve`'s own folder, left where they are, the changed files renamed into place).
 /// On any error the old output and the state of the last good build stay.
 pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
-    let staging = write::Staging::new(&options.output).map_err(|e| write::cannot_write(&options.output, &e))?;
-    let (mut report, written) = run(options, state, Some(&staging), started)?;
-    let old = staging.swap().map_err(|e| write::cannot_write(&options.output, &e))?;
+    let cannot_write = |e: std::io::Error| write::cannot_write(&options.output, &e);
+    let folder = std::path::absolute(&options.output).unwrap_or_else(|_| options.output.clone());
+    let staging = state.staging(&options.output, &folder).map_err(cannot_write)?;
+    let (mut report, mut written) = run(options, state, Some(&staging), started)?;
+    let swapped = staging.swap().map_err(|e| {
+        // Written in place part way: what the last build left there is no longer known.
+        state.output = None;
+        cannot_write(e)
+    })?;
+    written.paths = swapped.paths;
     state.output = Some(written);
-    report.warnings.extend(old.and_then(|old| state.remove_old_output(old)));
+    report.warnings.extend(swapped.old.and_then(|old| state.remove_old_output(old)));
     Ok(BuildReport { elapsed: started.elapsed(), ..report })
 }
 
@@ -244,7 +252,7 @@ fn run(
         indexing,
         up_to_date: false,
     };
-    Ok((report, LastOutput { folder, files: made.files }))
+    Ok((report, LastOutput { folder, files: made.files, paths: Default::default() }))
 }
 
 /// Refuses an output folder that would swallow the site or someone's files.

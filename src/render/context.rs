@@ -38,10 +38,10 @@ struct Shared {
     reflections_and_replies: Vec<(usize, usize)>,
     /// By person: their initials and role in words, the same on every page that links to them.
     people: Vec<PersonWords>,
-    /// By reading then comment: its dates in words, made the first time a page shows it. A comment
-    /// is on its reading's page, its writer's, feeds and tags: formatting its date once, not on each
-    /// of them, was a tenth of the CPU of a `serve` edit at M.
-    comment_dates: Vec<Vec<OnceLock<CommentDates>>>,
+    /// By reading then comment: what every page shows of it alike, made the first time a page shows
+    /// it. A comment is on its reading's page, its writer's, feeds and tags: formatting its date and
+    /// address once, not on each of them, was a tenth of the CPU of a `serve` edit at M.
+    comments: Vec<Vec<OnceLock<CommentFacts>>>,
 }
 
 /// What a link to a person shows besides their name and address.
@@ -50,8 +50,11 @@ struct PersonWords {
     role_label: Option<String>,
 }
 
-/// A comment's date, and how long after its reading it came, in words.
-struct CommentDates {
+/// What every page shows of a comment alike: its address, its date and how long after its reading it
+/// came, in words.
+struct CommentFacts {
+    route: Route,
+    permalink: String,
     date: DateView,
     after_reading: Option<String>,
 }
@@ -72,9 +75,9 @@ impl<'a> Views<'a> {
                 role_label: p.role.as_deref().map(|role| language.role_label(role)),
             })
             .collect();
-        let comment_dates =
+        let comments =
             site.readings.iter().map(|r| r.thread.comments.iter().map(|_| OnceLock::new()).collect()).collect();
-        let shared = Arc::new(Shared { descendants, mentioned, reflections_and_replies, people, comment_dates });
+        let shared = Arc::new(Shared { descendants, mentioned, reflections_and_replies, people, comments });
         Views { site, bodies, language, links: Links::From(Route::home()), shared }
     }
 
@@ -296,13 +299,28 @@ impl<'a> Views<'a> {
         groups
     }
 
-    fn reply_target(&self, reading: &'a Reading, index: usize) -> ReplyTarget<'a> {
-        let comment = &reading.thread.comments[index];
-        let route = comment_route(reading, comment);
+    /// What every page shows of comment `index` of reading `id` alike.
+    fn facts(&self, id: ReadingId, index: usize) -> &CommentFacts {
+        self.shared.comments[id.0][index].get_or_init(|| {
+            let reading = &self.site.readings[id.0];
+            let comment = &reading.thread.comments[index];
+            let route = comment_route(reading, comment);
+            CommentFacts {
+                permalink: self.permalink(&route),
+                route,
+                date: self.date(&comment.date),
+                after_reading: after_reading(self.language, self.days_between(&reading.date, &comment.date)),
+            }
+        })
+    }
+
+    fn reply_target(&self, id: ReadingId, index: usize) -> ReplyTarget<'a> {
+        let comment = &self.site.readings[id.0].thread.comments[index];
+        let facts = self.facts(id, index);
         ReplyTarget {
             id: &comment.id,
-            anchor: anchor(&route),
-            url: self.url(&route),
+            anchor: anchor(&facts.route),
+            url: self.url(&facts.route),
             name: match comment.status {
                 CommentStatus::Removed => "a removed reflection",
                 // Only the name: a whole link would make its address and initials for nothing.
@@ -315,19 +333,15 @@ impl<'a> Views<'a> {
     fn comment_base(&self, id: ReadingId, index: usize) -> CommentBase<'a> {
         let reading: &'a Reading = &self.site.readings[id.0];
         let comment = &reading.thread.comments[index];
-        let route = comment_route(reading, comment);
-        let dates = self.shared.comment_dates[id.0][index].get_or_init(|| CommentDates {
-            date: self.date(&comment.date),
-            after_reading: after_reading(self.language, self.days_between(&reading.date, &comment.date)),
-        });
+        let facts = self.facts(id, index);
         CommentBase {
             id: &comment.id,
-            anchor: anchor(&route),
-            url: self.url(&route),
-            permalink: self.permalink(&route),
+            anchor: anchor(&facts.route),
+            url: self.url(&facts.route),
+            permalink: facts.permalink.clone(),
             author: self.person_link(comment.author),
-            date: dates.date.clone(),
-            after_reading: dates.after_reading.clone(),
+            date: facts.date.clone(),
+            after_reading: facts.after_reading.clone(),
             body: self.linked(&self.bodies.comments[id.0][index]),
             status: match comment.status {
                 CommentStatus::Published => "published",
@@ -345,8 +359,8 @@ impl<'a> Views<'a> {
             base: self.comment_base(id, index),
             level,
             reply_to: comment.parent.map(|p| reading.thread.comments[p].id.as_str()),
-            parent: comment.parent.map(|p| self.reply_target(reading, p)),
-            in_reply_to: comment.parent.filter(|_| flat).map(|p| self.reply_target(reading, p)),
+            parent: comment.parent.map(|p| self.reply_target(id, p)),
+            in_reply_to: comment.parent.filter(|_| flat).map(|p| self.reply_target(id, p)),
             reply_count: reading.thread.children[index].len(),
             descendant_count: self.shared.descendants[id.0][index],
             replies: Vec::new(),
@@ -401,7 +415,7 @@ impl<'a> Views<'a> {
         let route = Route::reading(&reading.path);
         CommentCard {
             base: self.comment_base(id, index),
-            reply_to: comment.parent.map(|p| self.reply_target(reading, p)),
+            reply_to: comment.parent.map(|p| self.reply_target(id, p)),
             reading: ReadingRef { title: &reading.title, url: self.url(&route), permalink: self.permalink(&route) },
         }
     }

@@ -38,10 +38,11 @@ struct Shared {
     reflections_and_replies: Vec<(usize, usize)>,
     /// By person: their initials and role in words, the same on every page that links to them.
     people: Vec<PersonWords>,
-    /// By reading then comment: what every page shows of it alike, made the first time a page shows
-    /// it. A comment is on its reading's page, its writer's, feeds and tags: formatting its date and
-    /// address once, not on each of them, was a tenth of the CPU of a `serve` edit at M.
-    comments: Vec<Vec<OnceLock<CommentFacts>>>,
+    /// By reading then comment: its dates in words, made the first time a page shows it. A comment is
+    /// on its reading's page, its writer's, feeds and tags: its dates are formatted once, not on each
+    /// of them, and a cold build's peak memory at M stays the same. (Keeping its address too raised
+    /// that peak by 7% for little: a link is one allocation.)
+    comment_dates: Vec<Vec<OnceLock<CommentDates>>>,
 }
 
 /// What a link to a person shows besides their name and address.
@@ -50,11 +51,8 @@ struct PersonWords {
     role_label: Option<String>,
 }
 
-/// What every page shows of a comment alike: its address, its date and how long after its reading it
-/// came, in words.
-struct CommentFacts {
-    route: Route,
-    permalink: String,
+/// A comment's date, and how long after its reading it came, in words.
+struct CommentDates {
     date: DateView,
     after_reading: Option<String>,
 }
@@ -75,9 +73,9 @@ impl<'a> Views<'a> {
                 role_label: p.role.as_deref().map(|role| language.role_label(role)),
             })
             .collect();
-        let comments =
+        let comment_dates =
             site.readings.iter().map(|r| r.thread.comments.iter().map(|_| OnceLock::new()).collect()).collect();
-        let shared = Arc::new(Shared { descendants, mentioned, reflections_and_replies, people, comments });
+        let shared = Arc::new(Shared { descendants, mentioned, reflections_and_replies, people, comment_dates });
         Views { site, bodies, language, links: Links::From(Route::home()), shared }
     }
 
@@ -299,28 +297,26 @@ impl<'a> Views<'a> {
         groups
     }
 
-    /// What every page shows of comment `index` of reading `id` alike.
-    fn facts(&self, id: ReadingId, index: usize) -> &CommentFacts {
-        self.shared.comments[id.0][index].get_or_init(|| {
+    /// The dates in words of comment `index` of reading `id`.
+    fn comment_dates(&self, id: ReadingId, index: usize) -> &CommentDates {
+        self.shared.comment_dates[id.0][index].get_or_init(|| {
             let reading = &self.site.readings[id.0];
-            let comment = &reading.thread.comments[index];
-            let route = comment_route(reading, comment);
-            CommentFacts {
-                permalink: self.permalink(&route),
-                route,
-                date: self.date(&comment.date),
-                after_reading: after_reading(self.language, self.days_between(&reading.date, &comment.date)),
+            let date = &reading.thread.comments[index].date;
+            CommentDates {
+                date: self.date(date),
+                after_reading: after_reading(self.language, self.days_between(&reading.date, date)),
             }
         })
     }
 
     fn reply_target(&self, id: ReadingId, index: usize) -> ReplyTarget<'a> {
-        let comment = &self.site.readings[id.0].thread.comments[index];
-        let facts = self.facts(id, index);
+        let reading: &'a Reading = &self.site.readings[id.0];
+        let comment = &reading.thread.comments[index];
+        let route = comment_route(reading, comment);
         ReplyTarget {
             id: &comment.id,
-            anchor: anchor(&facts.route),
-            url: self.url(&facts.route),
+            anchor: anchor(&route),
+            url: self.url(&route),
             name: match comment.status {
                 CommentStatus::Removed => "a removed reflection",
                 // Only the name: a whole link would make its address and initials for nothing.
@@ -333,15 +329,16 @@ impl<'a> Views<'a> {
     fn comment_base(&self, id: ReadingId, index: usize) -> CommentBase<'a> {
         let reading: &'a Reading = &self.site.readings[id.0];
         let comment = &reading.thread.comments[index];
-        let facts = self.facts(id, index);
+        let route = comment_route(reading, comment);
+        let dates = self.comment_dates(id, index);
         CommentBase {
             id: &comment.id,
-            anchor: anchor(&facts.route),
-            url: self.url(&facts.route),
-            permalink: facts.permalink.clone(),
+            anchor: anchor(&route),
+            url: self.url(&route),
+            permalink: self.permalink(&route),
             author: self.person_link(comment.author),
-            date: facts.date.clone(),
-            after_reading: facts.after_reading.clone(),
+            date: dates.date.clone(),
+            after_reading: dates.after_reading.clone(),
             body: self.linked(&self.bodies.comments[id.0][index]),
             status: match comment.status {
                 CommentStatus::Published => "published",

@@ -8,7 +8,7 @@
 //! rebuilds; `build` keeps it in `.roundtable/cache/`, each file with a fingerprint of
 //! the code that wrote it and a checksum, so a damaged one is a warning and a cold build.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::cache::{self, cannot_save, BodyCache, CheckedFile};
@@ -17,6 +17,7 @@ use crate::load::parse_cache::PARSE_CACHE_FILE;
 use crate::load::raw::{Asset, AssetSource};
 use crate::load::ParseCache;
 use crate::render::PageKey;
+use crate::write::Staging;
 
 /// Where the keys of the last build's files live, relative to the site folder.
 pub const PAGES_FILE: &str = ".roundtable/cache/pages.bin";
@@ -35,6 +36,9 @@ pub struct BuildState {
     /// The last output before the last build, being removed on a thread of its own: the new site is
     /// in place before its thousands of files are gone.
     pub(crate) removing: Option<std::thread::JoinHandle<(PathBuf, std::io::Result<()>)>>,
+    /// Write the output in place once this state knows every file of it (`serve`'s own folder):
+    /// the changed files are renamed into place, not a whole new folder swapped in.
+    pub(crate) in_place: bool,
 }
 
 /// The files of an output folder as a build wrote them.
@@ -44,6 +48,9 @@ pub struct LastOutput {
     pub(crate) folder: PathBuf,
     /// By path in the folder: the key the file was made from and its size.
     pub(crate) files: HashMap<String, (PageKey, u64)>,
+    /// Every file of the folder, keyed or not (the search index's), when this process wrote it; empty
+    /// when read from the build cache.
+    pub(crate) paths: HashSet<String>,
 }
 
 impl BuildState {
@@ -105,6 +112,17 @@ impl BuildState {
     pub(crate) fn last_output(&self, folder: &Path) -> Option<&LastOutput> {
         self.output.as_ref().filter(|last| last.folder == folder)
     }
+
+    /// Where this build writes `output` (at `folder`, absolute): in place when this state writes in
+    /// place and knows every file there, else in a staging folder swapped in whole.
+    pub(crate) fn staging(&self, output: &Path, folder: &Path) -> std::io::Result<Staging> {
+        let known = self.last_output(folder).filter(|last| self.in_place && !last.paths.is_empty());
+        match known {
+            // A folder that lost its marker (removed by hand) is made anew.
+            Some(last) if output.join(crate::write::MARKER).is_file() => Staging::in_place(output, last.paths.clone()),
+            _ => Staging::new(output),
+        }
+    }
 }
 
 impl LastOutput {
@@ -164,7 +182,7 @@ fn decode_pages(bytes: &[u8]) -> Option<LastOutput> {
         files.insert(path.to_string(), (PageKey(*key), len as u64));
         rest = after;
     }
-    Some(LastOutput { folder: PathBuf::from(folder), files })
+    Some(LastOutput { folder: PathBuf::from(folder), files, paths: HashSet::new() })
 }
 
 #[cfg(test)]
@@ -173,7 +191,7 @@ mod tests {
 
     fn sample(folder: &Path) -> LastOutput {
         let files = [("index.html".to_string(), (PageKey([1; 32]), 5)), ("a/b.xml".into(), (PageKey([2; 32]), 0))];
-        LastOutput { folder: folder.to_path_buf(), files: files.into_iter().collect() }
+        LastOutput { folder: folder.to_path_buf(), files: files.into_iter().collect(), paths: HashSet::new() }
     }
 
     #[test]

@@ -148,7 +148,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 /// Builds the site into `options.output` with what `state` kept from the last build, and leaves this
 /// build's state there; `build` and every rebuild of `serve` go through here.
 ///
-/// Pages whose context is unchanged and whose file is still in the output are linked, not rendered.
+/// Pages whose context is unchanged and whose file is still in the output are linked, not rendered
+/// (or, for `serve`'s own folder, left where they are, the changed files renamed into place).
 /// On any error the old output and the state of the last good build stay.
 pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<BuildReport, Diagnostics> {
     write_site(options, state, None)
@@ -174,7 +175,8 @@ fn write_site(
     after: Option<After>,
 ) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
-    let staging = write::Staging::new(&options.output).map_err(|e| write::cannot_write(&options.output, &e))?;
+    let folder = std::path::absolute(&options.output).unwrap_or_else(|_| options.output.clone());
+    let staging = state.staging(&options.output, &folder).map_err(|e| write::cannot_write(&options.output, &e))?;
     run(options, state, Some(Writing { staging, after }), started)
 }
 
@@ -271,7 +273,7 @@ fn run(
         return Ok(report);
     };
     stage.next("search index", rendered);
-    let written = LastOutput { folder, files: made.files };
+    let written = LastOutput { folder, files: made.files, paths: Default::default() };
     let views = renderer.views();
     let Some(After { pages_in, stop }) = after else {
         let indexing = Instant::now();
@@ -310,7 +312,8 @@ fn run(
 }
 
 /// Swaps the staging folder in, keeps in `state` what it holds, and starts removing the old output,
-/// after moving its search index into the new one when `carry` (the new one has none).
+/// after moving its search index into the new one when `carry` (the new one has none). Written in
+/// place, there is no old output: the index stays where it is.
 fn swap_in(
     staging: write::Staging,
     state: &mut BuildState,
@@ -318,9 +321,13 @@ fn swap_in(
     carry: bool,
     output: &Path,
 ) -> Result<Vec<Diagnostic>, Diagnostics> {
-    let old = staging.swap().map_err(|e| write::cannot_write(output, &e))?;
-    state.output = Some(written);
-    let Some(old) = old else {
+    let swapped = staging.swap().map_err(|e| {
+        // Written in place part way: what the last build left there is no longer known.
+        state.output = None;
+        write::cannot_write(output, &e)
+    })?;
+    state.output = Some(LastOutput { paths: swapped.paths, ..written });
+    let Some(old) = swapped.old else {
         return Ok(Vec::new());
     };
     let mut warnings = Vec::new();

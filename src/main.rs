@@ -152,6 +152,7 @@ fn serve(args: cli::ServeArgs, say: Say) -> ExitCode {
         drafts: args.site.drafts,
         future: args.site.future,
         quiet: say.quiet,
+        progress: if say.verbose { terminal.progress(true) } else { Default::default() },
     };
     match roundtable::serve(&options) {
         Ok(()) => ExitCode::SUCCESS,

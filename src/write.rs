@@ -2,11 +2,19 @@
 //!
 //! A failed or interrupted build leaves the previous site as it was, and files
 //! that no longer belong disappear with the old folder.
+//!
+//! `serve`'s output is its own folder, rebuilt on every edit: there a [`Staging`] made by
+//! [`Staging::in_place`] writes each changed file beside its place under a hidden temporary
+//! name, renames them all into place only when the whole build succeeded, and then removes the
+//! files the build no longer makes. A reader sees each file old or new, never half-written, and
+//! an edit costs the files it changed rather than a new folder of every file.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use crate::load::raw::AssetSource;
 
@@ -15,11 +23,35 @@ pub const MARKER: &str = ".roundtable-output";
 
 const MARKER_TEXT: &str = "This folder is written by `roundtable build` and replaced whole on every build.\n";
 
-/// A folder being filled beside the output; dropped without `commit`, it is removed.
+/// A folder being filled beside the output (or the output itself, in place); dropped without `commit`
+/// or `swap`, what it wrote is removed.
 pub struct Staging {
     output: PathBuf,
+    /// Where files go: a hidden folder beside the output, or the output itself when written in place.
     staging: PathBuf,
+    /// Written in place: what is waiting to be renamed, and the files the last build made.
+    in_place: Option<InPlace>,
+    /// Every file this build has put, copied or kept (the marker aside).
+    paths: Mutex<HashSet<String>>,
     committed: bool,
+}
+
+/// What a build writing its output in place holds until it succeeds.
+struct InPlace {
+    /// Temporary files beside their places, each with its place.
+    pending: Mutex<Vec<(PathBuf, PathBuf)>>,
+    /// The files of the output as the last build left them: those this build does not make go.
+    previous: HashSet<String>,
+}
+
+/// What a finished [`Staging`] left.
+#[derive(Debug)]
+pub struct Swapped {
+    /// The old output, renamed aside for the caller to remove; none when there was none or the
+    /// output was written in place.
+    pub old: Option<PathBuf>,
+    /// Every file of the output now, by path inside it (the marker aside).
+    pub paths: HashSet<String>,
 }
 
 /// Why the output folder cannot be used.
@@ -47,8 +79,7 @@ pub fn refuse_output(output: &Path) -> Option<String> {
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     use std::io::Write;
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temporary = folder.join(format!(".{name}.roundtable-tmp-{}", std::process::id()));
+    let temporary = temporary_beside(path);
     // A temporary file left by a killed run of the same process id is stale.
     let _ = fs::remove_file(&temporary);
     let result = (|| {
@@ -72,6 +103,12 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     result
 }
 
+/// The hidden name a file is written under before it takes `path`'s place, in the same folder.
+fn temporary_beside(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!(".{name}.roundtable-tmp-{}", std::process::id()))
+}
+
 impl Staging {
     /// Creates an empty staging folder beside `output`.
     pub fn new(output: &Path) -> io::Result<Staging> {
@@ -85,17 +122,68 @@ impl Staging {
         }
         fs::create_dir(&staging)?;
         fs::write(staging.join(MARKER), MARKER_TEXT)?;
-        Ok(Staging { output: output.to_path_buf(), staging, committed: false })
+        Ok(Staging {
+            output: output.to_path_buf(),
+            staging,
+            in_place: None,
+            paths: Default::default(),
+            committed: false,
+        })
     }
 
-    /// The staging file for `relative`, refusing any path that would leave the folder.
+    /// Writes into `output` itself, whose files the last build made are `previous`: each file the
+    /// build changes waits beside its place under a hidden name until [`Staging::swap`], which renames
+    /// them into place and removes the `previous` files this build did not make.
+    ///
+    /// Only for a folder that is roundtable's own (it has the marker) and that nothing but the build
+    /// writes: `serve`'s. Files are not flushed to the disk one by one, as the published site's are by
+    /// the swap of a whole folder: a preview lost in a crash is rebuilt on the next start.
+    pub fn in_place(output: &Path, previous: HashSet<String>) -> io::Result<Staging> {
+        if !output.join(MARKER).is_file() {
+            let missing = format!("{} is not an output folder of roundtable", output.display());
+            return Err(io::Error::new(io::ErrorKind::NotFound, missing));
+        }
+        // Absolute, as the last output's folder is: a file kept in place is known by its path.
+        let output = std::path::absolute(output)?;
+        Ok(Staging {
+            staging: output.clone(),
+            output,
+            in_place: Some(InPlace { pending: Default::default(), previous }),
+            paths: Default::default(),
+            committed: false,
+        })
+    }
+
+    /// Where the file `relative` is written, refusing any path that would leave the folder; in place,
+    /// a hidden name beside it, to be renamed into place on success.
     fn target(&self, relative: &str) -> io::Result<PathBuf> {
-        inside(&self.staging, relative)
+        let path = inside(&self.staging, relative)?;
+        self.paths.lock().expect("no panics while locked").insert(relative.to_string());
+        Ok(match &self.in_place {
+            None => path,
+            Some(in_place) => {
+                let temporary = temporary_beside(&path);
+                in_place.pending.lock().expect("no panics while locked").push((temporary.clone(), path));
+                temporary
+            }
+        })
     }
 
-    /// Writes one file.
+    /// Writes one file. In place, a file that already holds these bytes is left as it is.
     pub fn put(&self, relative: &str, bytes: &[u8]) -> io::Result<()> {
+        if self.in_place.is_some() && self.holds(relative, bytes) {
+            return self.keep(relative, &self.output.join(relative));
+        }
         fs::write(self.target(relative)?, bytes)
+    }
+
+    /// Whether the output's file `relative` holds `bytes` already.
+    fn holds(&self, relative: &str, bytes: &[u8]) -> bool {
+        let Ok(path) = checked(&self.output, relative) else {
+            return false;
+        };
+        let same_size = fs::metadata(&path).is_ok_and(|meta| meta.is_file() && meta.len() == bytes.len() as u64);
+        same_size && fs::read(&path).is_ok_and(|there| there == bytes)
     }
 
     /// Copies one asset; returns its size.
@@ -107,11 +195,19 @@ impl Staging {
         }
     }
 
-    /// Takes an unchanged file from the previous output: a hard link, or a copy where links are impossible.
+    /// Takes an unchanged file from the previous output: a hard link, or a copy where links are impossible;
+    /// in place, the file where it is.
     ///
     /// The old output is only renamed and then removed by [`Staging::commit`], so a link keeps the file's
     /// bytes whatever happens to it.
     pub fn keep(&self, relative: &str, previous: &Path) -> io::Result<()> {
+        if self.in_place.is_some() && checked(&self.output, relative)? == previous {
+            self.paths.lock().expect("no panics while locked").insert(relative.to_string());
+            return match fs::metadata(previous)?.is_file() {
+                true => Ok(()),
+                false => Err(io::Error::new(io::ErrorKind::NotFound, "not a file")),
+            };
+        }
         let target = self.target(relative)?;
         match fs::hard_link(previous, &target) {
             Ok(()) => Ok(()),
@@ -122,7 +218,7 @@ impl Staging {
 
     /// Swaps the staging folder in place of the output, then removes the old output.
     pub fn commit(self) -> io::Result<()> {
-        match self.swap()? {
+        match self.swap()?.old {
             Some(old) => fs::remove_dir_all(old),
             None => Ok(()),
         }
@@ -131,7 +227,20 @@ impl Staging {
     /// Swaps the staging folder in place of the output and returns the old output, renamed aside
     /// (hidden, with the marker), for the caller to remove: `serve` says the site is rebuilt first.
     /// Left behind by a killed process, the next build removes it.
-    pub fn swap(mut self) -> io::Result<Option<PathBuf>> {
+    ///
+    /// In place, renames every file written into its place, then removes the files of the last build
+    /// that this one did not make, and the folders that leaves empty.
+    pub fn swap(mut self) -> io::Result<Swapped> {
+        let paths = std::mem::take(self.paths.get_mut().expect("no panics while locked"));
+        if let Some(in_place) = self.in_place.take() {
+            // Whatever happens now, `rename_all` leaves no temporary file for `Drop` to remove.
+            self.committed = true;
+            rename_all(&self.output, &in_place.pending.into_inner().expect("no panics while locked"))?;
+            for gone in in_place.previous.iter().filter(|path| !paths.contains(*path)) {
+                remove_with_empty_folders(&self.output, gone)?;
+            }
+            return Ok(Swapped { old: None, paths });
+        }
         // Numbered, so that an old output still being removed cannot be in the way of the next one.
         static SWAPS: AtomicUsize = AtomicUsize::new(0);
         let name =
@@ -148,12 +257,63 @@ impl Staging {
             return Err(error);
         }
         self.committed = true;
-        Ok(had_output.then_some(old))
+        Ok(Swapped { old: had_output.then_some(old), paths })
+    }
+}
+
+/// Renames each temporary file into its place; on the first failure, removes the temporary files left.
+fn rename_all(output: &Path, pending: &[(PathBuf, PathBuf)]) -> io::Result<()> {
+    for (done, (temporary, path)) in pending.iter().enumerate() {
+        if let Err(error) = fs::rename(temporary, path) {
+            remove_temporary(output, &pending[done..]);
+            return Err(error);
+        }
+    }
+    Ok(())
+}
+
+/// Removes temporary files of a build in place into `output` that will not be renamed, and the folders
+/// made for them that are left empty.
+fn remove_temporary(output: &Path, pending: &[(PathBuf, PathBuf)]) {
+    for (temporary, _) in pending {
+        let _ = fs::remove_file(temporary);
+        remove_empty_folders(output, temporary);
+    }
+}
+
+/// Removes `folder/relative` (gone already is fine), then each folder above it that is left empty.
+fn remove_with_empty_folders(folder: &Path, relative: &str) -> io::Result<()> {
+    let path = checked(folder, relative)?;
+    match fs::remove_file(&path) {
+        Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
+        _ => {}
+    }
+    remove_empty_folders(folder, &path);
+    Ok(())
+}
+
+/// Removes each folder above `path` inside `folder` that is empty, nearest first.
+fn remove_empty_folders(folder: &Path, path: &Path) {
+    let mut above = path.parent();
+    while let Some(dir) = above.filter(|dir| *dir != folder && dir.starts_with(folder)) {
+        if fs::remove_dir(dir).is_err() {
+            break;
+        }
+        above = dir.parent();
     }
 }
 
 /// `folder/relative`, with its folders made, refusing any path that would leave `folder`.
 fn inside(folder: &Path, relative: &str) -> io::Result<PathBuf> {
+    let target = checked(folder, relative)?;
+    if let Some(parent) = target.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    Ok(target)
+}
+
+/// `folder/relative`, refusing any path that would leave `folder`.
+fn checked(folder: &Path, relative: &str) -> io::Result<PathBuf> {
     let path = Path::new(relative);
     let inside = !relative.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)));
     if !inside {
@@ -162,11 +322,7 @@ fn inside(folder: &Path, relative: &str) -> io::Result<PathBuf> {
             format!("`{relative}` is not a path inside the output folder"),
         ));
     }
-    let target = folder.join(path);
-    if let Some(parent) = target.parent() {
-        fs::create_dir_all(parent)?;
-    }
-    Ok(target)
+    Ok(folder.join(path))
 }
 
 /// Removes the folders a killed build left beside the output (its process is gone, so nothing
@@ -201,8 +357,18 @@ fn is_running(pid: u32) -> bool {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_dir_all(&self.staging);
+        if self.committed {
+            return;
+        }
+        match &self.in_place {
+            Some(in_place) => {
+                remove_temporary(&self.output, &in_place.pending.lock().unwrap_or_else(|e| e.into_inner()))
+            }
+            // Never the output itself, whatever state a build in place was left in.
+            None if self.staging != self.output => {
+                let _ = fs::remove_dir_all(&self.staging);
+            }
+            None => {}
         }
     }
 }
@@ -240,7 +406,7 @@ mod tests {
         for text in ["one", "two", "three"] {
             let staging = Staging::new(&output).unwrap();
             staging.put("index.html", text.as_bytes()).unwrap();
-            aside.extend(staging.swap().unwrap());
+            aside.extend(staging.swap().unwrap().old);
             assert_eq!(fs::read(output.join("index.html")).unwrap(), text.as_bytes());
         }
         assert_eq!(aside.len(), 2, "the first swap had no old output");
@@ -295,6 +461,93 @@ mod tests {
         assert!(second.keep("b/index.html", &output.join("b/index.html")).is_err(), "nothing to keep");
         second.commit().unwrap();
         assert_eq!(fs::read(output.join("a/index.html")).unwrap(), b"same");
+    }
+
+    /// Every file and folder under `root`, hidden ones too, with the bytes of files.
+    fn listing(root: &Path) -> Vec<(String, Option<Vec<u8>>)> {
+        let mut all = Vec::new();
+        let mut stack = vec![root.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for entry in fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                if path.is_dir() {
+                    stack.push(path);
+                    all.push((name, None));
+                } else {
+                    all.push((name, Some(fs::read(&path).unwrap())));
+                }
+            }
+        }
+        all.sort();
+        all
+    }
+
+    /// An output of three files made by a swap, and the paths it reports.
+    fn first_output(output: &Path) -> HashSet<String> {
+        let first = Staging::new(output).unwrap();
+        first.put("a/index.html", b"same").unwrap();
+        first.put("b/index.html", b"old").unwrap();
+        first.put("c/d/index.html", b"going").unwrap();
+        first.swap().unwrap().paths
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn in_place_renames_changed_files_in_and_removes_those_no_longer_made() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("serve");
+        let paths = first_output(&output);
+        assert_eq!(paths.len(), 3, "{paths:?}");
+        let inode = |path: &str| fs::metadata(output.join(path)).unwrap().ino();
+        let (same, old) = (inode("a/index.html"), inode("b/index.html"));
+        let second = Staging::in_place(&output, paths).unwrap();
+        second.put("a/index.html", b"same").unwrap();
+        second.put("b/index.html", b"new").unwrap();
+        second.put("e/index.html", b"added").unwrap();
+        assert_eq!(fs::read(output.join("b/index.html")).unwrap(), b"old", "nothing moves before the swap");
+        let swapped = second.swap().unwrap();
+        assert!(swapped.old.is_none());
+        let mut now: Vec<&str> = swapped.paths.iter().map(String::as_str).collect();
+        now.sort();
+        assert_eq!(now, ["a/index.html", "b/index.html", "e/index.html"]);
+        let want: Vec<(String, Option<Vec<u8>>)> = vec![
+            (MARKER.into(), Some(MARKER_TEXT.into())),
+            ("a".into(), None),
+            ("a/index.html".into(), Some(b"same".to_vec())),
+            ("b".into(), None),
+            ("b/index.html".into(), Some(b"new".to_vec())),
+            ("e".into(), None),
+            ("e/index.html".into(), Some(b"added".to_vec())),
+        ];
+        assert_eq!(listing(&output), want, "no temporary file, no empty folder `c/d` is left");
+        assert_eq!(inode("a/index.html"), same, "a file holding the same bytes is not written again");
+        assert_ne!(inode("b/index.html"), old, "a changed file is a new file renamed into place");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no staging folder beside it");
+    }
+
+    #[test]
+    fn a_dropped_build_in_place_leaves_the_folder_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("serve");
+        let paths = first_output(&output);
+        let before = listing(&output);
+        let failed = Staging::in_place(&output, paths).unwrap();
+        failed.put("b/index.html", b"half").unwrap();
+        failed.copy("new/style.css", &AssetSource::Embedded(b"x")).unwrap();
+        failed.put("new/deep/index.html", b"half").unwrap();
+        failed.keep("a/index.html", &std::path::absolute(output.join("a/index.html")).unwrap()).unwrap();
+        drop(failed);
+        assert_eq!(listing(&output), before);
+    }
+
+    #[test]
+    fn in_place_needs_a_folder_roundtable_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("thesis.docx"), b"x").unwrap();
+        assert!(Staging::in_place(dir.path(), HashSet::new()).is_err());
+        assert!(dir.path().join("thesis.docx").is_file());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Builds redo only the pages whose context changed: after every kind of edit, a `serve` session's folder
-//! and a warm `build`'s must equal a cold build's, byte for byte.
+//! (written in place after its first rebuild) and a warm `build`'s must equal a cold build's, byte for
+//! byte, with the same folders.
 
 mod common;
 
@@ -67,13 +68,38 @@ fn assert_rebuild_matches(session: &mut Session, root: &Path, live: &Path, chang
     let fresh = tempfile::tempdir().unwrap();
     roundtable::build(&options(root, fresh.path().join("full"))).unwrap();
     let want = read_tree(&fresh.path().join("full"));
+    let want_folders = folders(&fresh.path().join("full"));
     for (name, folder) in [("serve", live), ("a warm build", &warm)] {
         let got = read_tree(folder);
         let differ: Vec<&String> =
             want.keys().chain(got.keys()).filter(|path| want.get(*path) != got.get(*path)).collect();
         assert!(differ.is_empty(), "after {changed:?} these files of {name} differ from a cold build: {differ:?}");
+        assert_eq!(folders(folder), want_folders, "after {changed:?} {name} has other folders than a cold build");
     }
     rebuilt
+}
+
+/// Every folder under `root`, by relative path: files no longer made must not leave theirs behind.
+fn folders(root: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                found.push(path.strip_prefix(root).unwrap().to_string_lossy().into_owned());
+                stack.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The inode of a file, which a file renamed into place changes and a file left alone keeps.
+#[cfg(unix)]
+fn inode(path: &Path) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(&fs::metadata(path).unwrap())
 }
 
 #[test]
@@ -87,9 +113,18 @@ fn every_kind_of_edit_leaves_what_a_full_build_writes() {
     let again = assert_rebuild_matches(&mut session, root, &live, &[]);
     assert_eq!((again.rendered, again.written), (0, 0), "nothing changed, nothing rendered");
 
+    #[cfg(unix)]
+    let (untouched, edited_page) =
+        (inode(&live.join("404.html")), inode(&live.join("readings/trust-in-teams/index.html")));
     let thread = edit(root, THREAD, |t| t.replacen("  body: |\n", "  body: |\n    An edited first line.\n", 1));
     let rendered = assert_rebuild_matches(&mut session, root, &live, &[&thread]).rendered;
     assert!(rendered < all, "a one-comment edit rendered all {all} pages");
+    #[cfg(unix)]
+    {
+        // Written in place: the unchanged page is the same file, not a link in a new folder.
+        assert_eq!(inode(&live.join("404.html")), untouched, "an unchanged page was written again");
+        assert_ne!(inode(&live.join("readings/trust-in-teams/index.html")), edited_page);
+    }
 
     let reply = "- id: late-1\n  author: Athena Loopstra\n  date: 2011-09-20T10:00:00-04:00\n  reply_to: c1\n  body: A reply.\n";
     edit(root, THREAD, |t| t + reply);
@@ -195,4 +230,16 @@ fn a_failed_rebuild_leaves_the_last_good_site() {
     assert_eq!(read_tree(&warm), before, "a failed build after a warm one leaves the old output");
     fs::write(&thread, good.replacen("  body: |\n", "  body: |\n    Fixed.\n", 1)).unwrap();
     assert_rebuild_matches(&mut session, root, &live, &[&thread]);
+
+    // A failure while rendering, once other pages of the same rebuild (a new reading's among them) are
+    // made: in place, none of them may show.
+    let before = (read_tree(&live), folders(&live));
+    edit(root, THREAD, |t| t.replacen("  body: |\n", "  body: |\n    Edited again.\n", 1));
+    let added = edit(root, NEW_READING, |_| "---\ntitle: A New Week\ndate: 2011-10-03\n---\n\nText.\n".into());
+    let broken = edit(root, "templates/reading.html", |_| "{{ page.no_such_field }}\n".into());
+    let problems = session.rebuild().unwrap_err();
+    assert!(problems.has_errors());
+    assert_eq!((read_tree(&live), folders(&live)), before, "a failed rebuild in place changed the served folder");
+    fs::remove_file(&broken).unwrap();
+    assert_rebuild_matches(&mut session, root, &live, &[&added, &broken]);
 }

@@ -67,7 +67,7 @@ pub struct PageView {
 
 /// A date, for people and for machines. Tera 2 has no date filter: use `{{ comment.date.display }}`
 /// for people and `{{ comment.date.iso }}` in `<time datetime="...">` and feeds.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct DateView {
     /// RFC 3339 with offset: `2011-08-08T07:35:00-04:00`.
     pub iso: String,

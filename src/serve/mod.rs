@@ -43,6 +43,8 @@ pub struct ServeOptions {
     pub future: bool,
     /// Print only problems.
     pub quiet: bool,
+    /// Who hears each rebuild's stages (`-v` prints them with their times).
+    pub progress: crate::progress::Progress,
 }
 
 /// Serves the site and rebuilds it on every edit until the process is stopped.
@@ -74,7 +76,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
         future: options.future,
         pending: true,
         cache: true,
-        progress: Default::default(),
+        progress: options.progress.clone(),
     };
     let mut session = Session::new(build);
     let live = http::Live::new();

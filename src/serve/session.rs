@@ -3,9 +3,11 @@
 //! A session holds a [`BuildState`] between rebuilds: parsed readings and cleaned
 //! texts by the hash of their text, and the key of every page in the output. A
 //! rebuild runs [`crate::build_then_index`], so only pages whose context changed are
-//! rendered, the others are linked from the last output, and the folder is
-//! swapped in whole: a failed rebuild leaves the last good site. The search index
-//! follows the pages, in a swap of its own, so that browsers need not wait for it.
+//! rendered. The first rebuild makes the folder anew and swaps it in whole; later
+//! ones write in place (`write::Staging::in_place`): the changed files are renamed
+//! into place once all are rendered, and files no longer made are removed, so a
+//! failed rebuild leaves the last good site as it was. The search index follows
+//! the pages, in a swap of its own, so that browsers need not wait for it.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -77,13 +79,18 @@ impl Session {
         stop: &dyn Fn() -> bool,
     ) -> Result<Rebuilt, Diagnostics> {
         let mut warnings = Vec::new();
-        let state = self.state.get_or_insert_with(|| match self.options.cache {
-            true => {
-                let (state, damaged) = BuildState::load(&self.options.root);
-                warnings = damaged;
-                state
-            }
-            false => BuildState::default(),
+        let state = self.state.get_or_insert_with(|| {
+            let mut state = match self.options.cache {
+                true => {
+                    let (state, damaged) = BuildState::load(&self.options.root);
+                    warnings = damaged;
+                    state
+                }
+                false => BuildState::default(),
+            };
+            // The folder is serve's own: after the first rebuild, only the changed files are written.
+            state.in_place = true;
+            state
         });
         let report = crate::build_then_index(
             &self.options,

@@ -81,7 +81,6 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     let mut session = Session::new(build);
     let live = http::Live::new();
     let edited = Arc::new(AtomicBool::new(false));
-    let mut failing = rebuild(&mut session, &live, &[], Instant::now(), options.quiet, false, &edited);
     let (events, edits) = mpsc::channel();
     // Also says at once that the site changed, so that a rebuild's search index, which comes after
     // the reload, gives way to the next edit instead of putting it off.
@@ -99,6 +98,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     for folder in watch::folders(&root) {
         watcher.watch(&folder, RecursiveMode::Recursive).map_err(|e| watch_problem(&folder, &e.to_string()))?;
     }
+    // Watching starts before the first build, so an edit saved while it runs is rebuilt after it.
+    let mut failing = rebuild(&mut session, &live, &[], Instant::now(), options.quiet, false, &edited);
     http::spawn(listener, output, live.clone()).map_err(cannot_listen)?;
     println!("Serving {url} (edits show at once; press Ctrl+C to stop)");
     if !options.bind.is_loopback() {

@@ -90,6 +90,19 @@ fn get(port: u16, path: &str) -> (u16, String) {
 }
 
 /// Saves as most editors do, in one step, so the server never sees a half-written file.
+/// The stream of reload events from the server at `port`, its response head read.
+fn reload_events(port: u16) -> BufReader<TcpStream> {
+    let mut events = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    events.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(events, "GET /__roundtable/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut events = BufReader::new(events);
+    let mut line = String::new();
+    while events.read_line(&mut line).unwrap() > 0 && line.trim() != "" {
+        line.clear();
+    }
+    events
+}
+
 fn save(path: &Path, text: &str) {
     let temporary = path.with_file_name(".saving.tmp");
     fs::write(&temporary, text).unwrap();
@@ -105,14 +118,7 @@ fn an_edit_is_rebuilt_served_and_announced() {
     assert!(page.contains("Time is always short."));
     assert!(page.contains("/__roundtable/live.js"), "serve injects the reload script");
 
-    let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    events.set_read_timeout(Some(PATIENCE)).unwrap();
-    write!(events, "GET /__roundtable/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
-    let mut events = BufReader::new(events);
-    let mut line = String::new();
-    while events.read_line(&mut line).unwrap() > 0 && line.trim() != "" {
-        line.clear();
-    }
+    let mut events = reload_events(server.port);
 
     let thread = site.path().join(THREAD);
     let text = fs::read_to_string(&thread).unwrap().replace("Time is always short.", "Time is what we make.");
@@ -244,14 +250,7 @@ fn the_search_index_is_made_after_the_reload() {
         serde_json::from_str::<serde_json::Value>(&meta).unwrap()["documents"].as_u64().unwrap()
     };
     let before = documents(&server);
-    let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    events.set_read_timeout(Some(PATIENCE)).unwrap();
-    write!(events, "GET /__roundtable/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
-    let mut events = BufReader::new(events);
-    let mut line = String::new();
-    while events.read_line(&mut line).unwrap() > 0 && line.trim() != "" {
-        line.clear();
-    }
+    let mut events = reload_events(server.port);
 
     let thread = site.path().join(THREAD);
     let added = "- id: c9\n  author: Anonymous\n  date: 2011-08-09T08:00:00-04:00\n  body: A late word.\n";

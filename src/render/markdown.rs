@@ -11,7 +11,11 @@ use pulldown_cmark::{CowStr, Event, OffsetIter, Options, Parser, Tag, TagEnd};
 use crate::model::mentions::MentionNames;
 use crate::model::PersonId;
 
+mod limits;
 mod pictures;
+
+pub use limits::TooLarge;
+use limits::{Bounded, Limits};
 
 /// Whose Markdown this is, which decides the extensions and the ids it gets.
 #[derive(Debug, Clone, Copy)]
@@ -45,33 +49,6 @@ pub struct Converted {
     pub pictures_without_address: Vec<usize>,
 }
 
-/// The longest text (a comment, bio, reading, summary or introduction) in bytes: 1 MiB, about
-/// 150,000 words. Converting and cleaning a text takes memory in proportion to its length (up to
-/// about 200 bytes per byte when it is made only of Markdown elements or tags), so this bounds what
-/// one text can cost a build.
-pub const MAX_TEXT: usize = 1 << 20;
-
-/// The most table cells one text may make: pulldown-cmark pads every short row to the
-/// header's width, so a few bytes per row can become hundreds of cells.
-pub const MAX_TABLE_CELLS: usize = 10_000;
-
-/// HTML one text may make beyond [`OUTPUT_PER_INPUT_BYTE`] times its own length.
-pub const OUTPUT_ALLOWANCE: usize = 1 << 20;
-
-/// HTML bytes one text may make per byte of Markdown, past [`OUTPUT_ALLOWANCE`]: ordinary
-/// Markdown makes one to four; a link reference, footnote or mention repeated thousands of times
-/// makes up to twenty. Cleaning HTML takes memory in proportion to it, so this bounds that too.
-pub const OUTPUT_PER_INPUT_BYTE: usize = 8;
-
-/// Why a text was not converted: it would expand past a limit.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TooLarge {
-    /// What is too large, for the error message.
-    pub message: String,
-    /// What the writer can do about it.
-    pub help: &'static str,
-}
-
 fn options(author: Author) -> Options {
     let mut options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -86,31 +63,21 @@ fn options(author: Author) -> Options {
 
 /// Converts `markdown` to HTML, with ids for headings (readings) and footnotes.
 ///
-/// Refuses, before any HTML is written, a text longer than [`MAX_TEXT`], or that would expand
-/// past [`MAX_TABLE_CELLS`] or past its share of output. The parser's events flow straight into the HTML writer, each
-/// counted, renamed and linked on the way, so no list of a text's events is ever kept: memory
-/// beyond the parser's own is the HTML, and a refused text costs no more than its limit.
+/// Refuses, before any HTML is written, a text longer than 1 MiB (`limits::MAX_TEXT`), or that
+/// would make too many table cells or more than its share of HTML. The parser's events flow
+/// straight into the HTML writer, each counted, renamed and linked on the way, so no list of a
+/// text's events is ever kept: memory beyond the parser's own is the HTML, and a refused text
+/// costs no more than its limit.
 pub fn to_html(markdown: &str, author: Author) -> Result<Converted, TooLarge> {
-    if markdown.len() > MAX_TEXT {
-        return Err(TooLarge {
-            message: format!("this text is {} bytes long, more than the limit of {MAX_TEXT} (1 MiB)", markdown.len()),
-            help: "split it into parts of under 1 MiB (about 150,000 words): a reflection can go on in a reply \
-                   to itself, a reading in a second reading",
-        });
-    }
+    limits::check_length(markdown)?;
     let mut events = Events::new(markdown, author);
-    let allowed = OUTPUT_ALLOWANCE.saturating_add(markdown.len().saturating_mul(OUTPUT_PER_INPUT_BYTE));
-    let mut html = Bounded { html: String::with_capacity(markdown.len() * 3 / 2), allowed };
+    let mut html = Bounded::for_text(markdown);
     let written = pulldown_cmark::html::write_html_fmt(&mut html, &mut events);
     if let Some(refused) = events.refused {
         return Err(refused);
     }
     if written.is_err() {
-        return Err(TooLarge {
-            message: format!("this text of {} bytes would make more than {allowed} bytes of HTML", markdown.len()),
-            help: "a short text makes this much only by repeating a link reference, footnote, mention or \
-                   table thousands of times: write less of it",
-        });
+        return Err(html.refused(markdown));
     }
     let html = html.html;
     let first_paragraph = events.first_paragraph.map(|paragraph| {
@@ -128,59 +95,6 @@ pub fn to_html(markdown: &str, author: Author) -> Result<Converted, TooLarge> {
         raw_html: events.limits.raw_html,
         pictures_without_address: events.pictures_without_address,
     })
-}
-
-/// HTML as the writer writes it, refused past `allowed` bytes: the limit is on what is written,
-/// exactly, and nothing past it is ever held.
-struct Bounded {
-    html: String,
-    allowed: usize,
-}
-
-impl std::fmt::Write for Bounded {
-    fn write_str(&mut self, text: &str) -> std::fmt::Result {
-        if self.html.len() + text.len() > self.allowed {
-            return Err(std::fmt::Error);
-        }
-        self.html.push_str(text);
-        Ok(())
-    }
-}
-
-/// What a text's Markdown has made so far, against the limits.
-#[derive(Default)]
-struct Limits {
-    cells: usize,
-    depth: usize,
-    deepest: usize,
-    raw_html: bool,
-}
-
-impl Limits {
-    /// Counts the nesting and table cells of one event of the parser; an error past a limit.
-    fn count(&mut self, event: &Event) -> Result<(), TooLarge> {
-        match event {
-            Event::Html(_) | Event::InlineHtml(_) => self.raw_html = true,
-            Event::Start(tag) => {
-                // A table opens `<table>` and `<thead>` or `<tbody>` at once.
-                self.depth += if matches!(tag, Tag::Table(_)) { 2 } else { 1 };
-                self.deepest = self.deepest.max(self.depth);
-                if matches!(tag, Tag::TableCell) {
-                    self.cells += 1;
-                }
-            }
-            Event::End(tag) => self.depth = self.depth.saturating_sub(if matches!(tag, TagEnd::Table) { 2 } else { 1 }),
-            _ => {}
-        }
-        if self.cells > MAX_TABLE_CELLS {
-            return Err(TooLarge {
-                message: format!("this text's tables have more than {MAX_TABLE_CELLS} cells"),
-                help: "every row of a table gets as many cells as its header has columns: \
-                       use fewer columns or rows, or split the table",
-            });
-        }
-        Ok(())
-    }
 }
 
 /// The parser's events on their way to the HTML writer: counted against the limits, footnotes
@@ -526,39 +440,6 @@ mod tests {
         .html;
         for id in ["about-comment-c1", "discussion-1", "about-ugc-c1-fn-1", "mine", "mine-1"] {
             assert!(html.contains(&format!(" id=\"{id}\"")), "{id}: {html}");
-        }
-    }
-
-    #[test]
-    fn texts_longer_than_the_limit_are_refused() {
-        let longest = "a".repeat(MAX_TEXT);
-        assert!(to_html(&longest, MEMBER).is_ok());
-        let refused = to_html(&format!("{longest}b"), Author::Facilitator).unwrap_err();
-        assert!(refused.message.contains("1048577 bytes long, more than the limit of 1048576"), "{refused:?}");
-    }
-
-    #[test]
-    fn padded_tables_are_refused_before_they_are_written() {
-        let header = format!("|{}\n|{}\n", "a|".repeat(500), "-|".repeat(500));
-        let text = format!("{header}{}", "|x\n".repeat(100));
-        let refused = to_html(&text, MEMBER).unwrap_err();
-        assert!(refused.message.contains("more than 10000 cells"), "{refused:?}");
-        let small = format!("{header}{}", "|x\n".repeat(10));
-        assert!(to_html(&small, MEMBER).is_ok());
-    }
-
-    #[test]
-    fn repeated_references_stay_within_the_output_limit() {
-        let long_link = format!("{}\n\n[r]: https://e.org/{}\n", "[a][r] ".repeat(20_000), "x".repeat(2_000));
-        let footnotes = format!("{}\n\n[^a]: note\n", "[^a]".repeat(100_000));
-        let refused = to_html(&footnotes, MEMBER).unwrap_err();
-        assert!(refused.message.contains("bytes of HTML"), "{refused:?}");
-        for text in [long_link, footnotes] {
-            let limit = OUTPUT_ALLOWANCE + OUTPUT_PER_INPUT_BYTE * text.len();
-            match to_html(&text, MEMBER) {
-                Ok(converted) => assert!(converted.html.len() <= limit, "{} > {limit}", converted.html.len()),
-                Err(refused) => assert!(refused.message.contains("bytes of HTML"), "{refused:?}"),
-            }
         }
     }
 

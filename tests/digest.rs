@@ -354,3 +354,27 @@ fn no_hostile_input_in_a_reply_reaches_a_digest_alive() {
         assert!(found.is_empty(), "{name} in Dee's digest:\n{}", found.join("\n"));
     }
 }
+
+#[test]
+fn without_mail_settings_the_facilitator_sends_and_without_her_address_it_says_what_to_add() {
+    let site = copy_fixture("cohort-rhythm");
+    let config = site.path().join("site.yaml");
+    let text = fs::read_to_string(&config).unwrap();
+    fs::write(&config, text.replace("replies:\n  to: cohort@example.org\n", "")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let output = digest(site.path(), &["--week", "2", "--out", out.path().to_str().unwrap()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    for (_, raw) in written(out.path()) {
+        let mail = MessageParser::default().parse(&raw).unwrap();
+        let from = mail.from().unwrap().first().unwrap();
+        assert_eq!((from.name(), from.address()), (Some("Fay Lead"), Some("fay@example.org")));
+    }
+
+    let authors = site.path().join("authors.yaml");
+    let people = fs::read_to_string(&authors).unwrap();
+    fs::write(&authors, people.replace("  email: fay@example.org\n", "")).unwrap();
+    let output = digest(site.path(), &["--week", "2", "--out", out.path().to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success() && stderr.contains("the digests have no sender"), "{stderr}");
+    assert!(stderr.contains("give the facilitator an `email:` in authors.yaml"), "{stderr}");
+}

@@ -174,6 +174,17 @@ fn the_theme_loads_nothing_from_another_host() {
 }
 
 /// The theme's colours, by custom property, for the light scheme and the dark one.
+#[test]
+fn no_address_of_the_example_authors_reaches_any_file_of_the_site() {
+    let (_dir, output, _) = example();
+    let authors = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("authors.yaml")).unwrap();
+    let addresses: Vec<&str> = authors.lines().filter_map(|l| l.trim().strip_prefix("email: ")).collect();
+    assert!(addresses.len() > 10, "the example gives its people addresses: {addresses:?}");
+    for address in addresses {
+        assert_eq!(common::files_containing(&output, address), Vec::<String>::new(), "{address}");
+    }
+}
+
 fn colours() -> (BTreeMap<String, [f64; 3]>, BTreeMap<String, [f64; 3]>) {
     let css =
         fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css")).unwrap();

@@ -166,21 +166,40 @@ fn pick_week(site: &Site, asked: Option<u32>) -> Result<u32, Diagnostics> {
         .into())
 }
 
-/// The `From:` of every digest: `smtp.from`, else the replies mailbox.
+/// The `From:` of every digest: `smtp.from`, else the replies mailbox, else the first facilitator
+/// of `authors.yaml` with an `email:` (the one who writes them, so that writing them as files to
+/// look at needs no mail settings).
 fn sender(site: &Site) -> Result<String, Diagnostics> {
     let config = &site.config;
+    let facilitator = || {
+        let person = site
+            .people
+            .iter()
+            .enumerate()
+            .find(|(p, info)| is_facilitator(site, PersonId(*p)) && !info.emails.is_empty());
+        let (_, info) = person?;
+        let address = info.emails[0].parse().ok()?;
+        Some(lettre::message::Mailbox::new(Some(info.name.clone()), address).to_string())
+    };
     config
         .smtp
         .as_ref()
         .and_then(|s| s.from.clone())
         .or_else(|| config.replies.as_ref().map(|r| r.to.clone()))
+        .or_else(facilitator)
         .ok_or_else(|| {
             Diagnostic::error(Span::file("site.yaml"), "the digests have no sender")
                 .with_help(
-                    "set `smtp: { from: Cohort <facilitator@school.example> }` or `replies: { to: ... }` in site.yaml",
+                    "give the facilitator an `email:` in authors.yaml, or set `smtp: { from: Cohort <facilitator@school.example> }` \
+                     or `replies: { to: ... }` in site.yaml",
                 )
                 .into()
         })
+}
+
+/// Whether `person` facilitates (`role: facilitator`, in any case).
+fn is_facilitator(site: &Site, person: PersonId) -> bool {
+    site.people[person.0].role.as_deref().is_some_and(|r| r.eq_ignore_ascii_case("facilitator"))
 }
 
 /// One digest for each expected person (and each facilitator) with an address, in `language`.
@@ -220,10 +239,8 @@ pub fn compose(site: &Site, language: &Language, week: u32, warnings: &mut Vec<D
     } else {
         site.members.clone()
     };
-    let facilitator =
-        |p: &PersonId| site.people[p.0].role.as_deref().is_some_and(|r| r.eq_ignore_ascii_case("facilitator"));
     let facilitators: Vec<PersonId> =
-        (0..site.people.len()).map(PersonId).filter(|p| facilitator(p) && !recipients.contains(p)).collect();
+        (0..site.people.len()).map(PersonId).filter(|&p| is_facilitator(site, p) && !recipients.contains(&p)).collect();
     recipients.extend(facilitators);
     let prepared = week_comments(site, language, week);
     let mut digests = Vec::new();
@@ -242,7 +259,7 @@ pub fn compose(site: &Site, language: &Language, week: u32, warnings: &mut Vec<D
             continue;
         };
         let (replies, mentions) = comments_for(&prepared, person);
-        let is_facilitator = facilitator(&person);
+        let is_facilitator = is_facilitator(site, person);
         let why = if is_facilitator { "digest_why_facilitator" } else { "digest_why_member" };
         let reason = language.say(why, None, &[("site", &site.config.title)]);
         digests.push(Digest {

@@ -99,3 +99,32 @@ fn a_reading_picture_without_an_address_is_warned_of_at_its_line_and_column() {
     );
     assert!(stderr.contains("help: give the picture its address"), "{stderr}");
 }
+
+#[test]
+fn a_bundle_picture_in_the_first_paragraph_shows_on_every_list_of_readings() {
+    let dir = site(&[
+        ("site.yaml", "title: T\nbase_url: https://example.org/\n"),
+        (
+            "content/r/2024-01-01-a/index.md",
+            "---\ntitle: A\ndate: 2024-01-01\ntags: [t]\n---\n![the cycle](cycle.svg) Ask, then [act](#act).\n\n## Act\n",
+        ),
+        ("content/r/2024-01-01-a/cycle.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    common::build(dir.path(), out.path(), &[]);
+    // The summary (the first paragraph) is on the home page, the section and the tag's page, each
+    // in another folder than the reading.
+    for (list, depth) in [("index.html", ""), ("r/index.html", "../"), ("tags/t/index.html", "../../")] {
+        let html = page(out.path(), list);
+        let pictures = select(&html, ".summary img");
+        assert_eq!(pictures.len(), 1, "{list}");
+        let src = pictures[0].value().attr("src").unwrap();
+        assert_eq!(src, format!("{depth}r/a/cycle.svg"), "{list}");
+        let folder = out.path().join(list).parent().unwrap().join(src);
+        assert!(folder.is_file(), "{list}: {src} is no file");
+        let link = select(&html, ".summary a")[0].value().attr("href").unwrap().to_string();
+        assert_eq!(link, format!("{depth}r/a/index.html#act"), "{list}");
+    }
+    let feed = std::fs::read_to_string(out.path().join("atom.xml")).unwrap();
+    assert!(feed.contains("src=&quot;https://example.org/r/a/cycle.svg&quot;"), "{feed}");
+}

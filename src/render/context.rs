@@ -10,6 +10,7 @@ use super::sanitize::Html;
 use crate::language::Language;
 use crate::model::{Comment, CommentStatus, Person, PersonId, Reading, ReadingId, Site};
 use crate::routes::{Links, Route};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -226,11 +227,14 @@ impl<'a> Views<'a> {
         let reading: &'a Reading = &self.site.readings[id.0];
         let body = &self.bodies.readings[id.0];
         let route = Route::reading(&reading.path);
+        let url = self.url(&route);
+        // The summary's own relative addresses start from the reading's page, not this one.
+        let summary = body.summary.rebased(&url).map_or(Cow::Borrowed(&body.summary), Cow::Owned);
         ReadingView {
             title: &reading.title,
             comments_feed_url: self.url(&Route::reading_feed(&reading.path)),
             permalink: self.permalink(&route),
-            url: self.url(&route),
+            url,
             date: self.date(&reading.date),
             author: reading.author.map(|a| self.person_link(Some(a))),
             week: reading.week,
@@ -242,7 +246,7 @@ impl<'a> Views<'a> {
                     TagLink { name: &tag.name, url: self.url(&Route::tag(&tag.slug)) }
                 })
                 .collect(),
-            summary: &body.summary,
+            summary,
             source: reading.source.as_ref().map(|s| SourceView {
                 title: &s.title,
                 authors: &s.authors,

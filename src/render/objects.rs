@@ -12,6 +12,8 @@
 //! (`/cohort/readings/trust/`) in `404.html`, which a host shows at any address;
 //! absolute in feeds. `permalink`s are always absolute.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::sanitize::Html;
@@ -200,8 +202,9 @@ pub struct ReadingView<'a> {
     pub week: Option<u32>,
     /// Its tags.
     pub tags: Vec<TagLink<'a>>,
-    /// The front matter's `summary`, else its first paragraph.
-    pub summary: &'a Html,
+    /// The front matter's `summary`, else its first paragraph, its relative addresses made to work
+    /// from the page showing it.
+    pub summary: Cow<'a, Html>,
     /// The book or article it comes from.
     pub source: Option<SourceView<'a>>,
     /// Its section.

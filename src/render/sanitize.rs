@@ -11,6 +11,7 @@ use ammonia::{Builder, UrlRelative};
 use super::markdown::{PAGE_IDS, PAGE_ID_PREFIXES};
 
 mod plain;
+mod rebase;
 
 use plain::skip_tag;
 use serde::{Serialize, Serializer};

@@ -175,6 +175,29 @@ fn the_theme_loads_nothing_from_another_host() {
 
 /// The theme's colours, by custom property, for the light scheme and the dark one.
 #[test]
+fn every_page_describes_itself_for_link_previews() {
+    let (_dir, output, pages) = example();
+    let meta = |html: &Html, property: &str| {
+        let found = select(html, &format!("meta[property='{property}']"));
+        found.first().and_then(|m| m.value().attr("content")).map(str::to_string)
+    };
+    for name in &pages {
+        let html = page(&output, name);
+        let url = meta(&html, "og:url").unwrap_or_else(|| panic!("{name}: no og:url"));
+        assert!(url.starts_with("https://example.org/cohort/"), "{name}: {url}");
+        for property in ["og:title", "og:type", "og:site_name", "og:description"] {
+            assert!(meta(&html, property).is_some_and(|c| !c.is_empty()), "{name}: no {property}");
+        }
+    }
+    let reading = page(&output, "readings/leader-rounding/index.html");
+    let summary = "Checking in with each person, on purpose and on a schedule.";
+    assert_eq!(meta(&reading, "og:description").as_deref(), Some(summary));
+    assert_eq!(meta(&reading, "og:type").as_deref(), Some("article"));
+    let description = select(&reading, "meta[name=description]")[0].value().attr("content");
+    assert_eq!(description, Some(summary), "search engines get the reading's summary, not the site's");
+}
+
+#[test]
 fn no_address_of_the_example_authors_reaches_any_file_of_the_site() {
     let (_dir, output, _) = example();
     let authors = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("authors.yaml")).unwrap();

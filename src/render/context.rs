@@ -127,9 +127,16 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// `page` for a page at `route`.
-    pub fn page(&self, kind: &'static str, title: String, route: &Route) -> PageView {
-        PageView { kind, title, url: self.url(route), permalink: self.permalink(route) }
+    /// `page` for a page at `route`, described by the plain text of `about` if any, else by the
+    /// site's description.
+    pub fn page(&self, kind: &'static str, title: String, route: &Route, about: Option<&Html>) -> PageView {
+        // About as long as a search engine shows or a link preview keeps.
+        const WORDS: usize = 40;
+        let description = match about {
+            Some(html) => crate::text::first_words(&html.plain_text(), WORDS),
+            None => self.site.config.description.clone().unwrap_or_default(),
+        };
+        PageView { kind, title, url: self.url(route), permalink: self.permalink(route), description }
     }
 
     /// A date in the site's timezone.

@@ -65,6 +65,9 @@ pub struct PageView {
     pub url: String,
     /// Its absolute address.
     pub permalink: String,
+    /// A line about it for link previews and search engines, as plain text: a reading's summary,
+    /// a person's bio (their first page), else the site's `description` (empty without one).
+    pub description: String,
 }
 
 /// A date, for people and for machines. Tera 2 has no date filter: use `{{ comment.date.display }}`

@@ -188,7 +188,12 @@ impl PageJob {
     /// The typed struct of its kind of page, before it becomes Tera's context: what a page's key hashes.
     pub fn typed_context<'a>(self, views: &Views<'a>) -> PageContext<'a> {
         let site = views.site;
-        let page = views.page(self.kind(), self.title(site, views.language), &self.route(site));
+        let about = match self {
+            PageJob::Reading(id) => Some(&views.bodies.readings[id.0].summary),
+            PageJob::Author(person, 0) => views.bodies.bios[person.0].as_ref(),
+            _ => None,
+        };
+        let page = views.page(self.kind(), self.title(site, views.language), &self.route(site), about);
         match self {
             PageJob::Index(number) => {
                 let all: Vec<ReadingId> = all_readings(site).collect();

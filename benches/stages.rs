@@ -121,15 +121,15 @@ fn site_stages(c: &mut Criterion, root: &Path) {
     group.bench_function("bodies (markdown + sanitize, parallel)", |b| {
         b.iter_batched(
             site,
-            |mut site| bodies::render(&mut site, &cold).expect("the bodies render").comments.len(),
+            |mut site| bodies::render(&mut site, &cold, &Default::default()).expect("the bodies render").comments.len(),
             BatchSize::PerIteration,
         )
     });
-    let warm = bodies::render(&mut site(), &cold).expect("the bodies render").cache;
+    let warm = bodies::render(&mut site(), &cold, &Default::default()).expect("the bodies render").cache;
     group.bench_function("bodies from the build cache", |b| {
         b.iter_batched(
             site,
-            |mut site| bodies::render(&mut site, &warm).expect("the bodies render").comments.len(),
+            |mut site| bodies::render(&mut site, &warm, &Default::default()).expect("the bodies render").comments.len(),
             BatchSize::PerIteration,
         )
     });

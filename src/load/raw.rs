@@ -207,6 +207,10 @@ pub struct RawReading {
     /// Files of a bundle to copy beside the page (not kept in the parse cache: they come from the folder).
     #[serde(skip)]
     pub assets: Vec<Asset>,
+    /// The hash of its files' names and bytes, when the load had it (`serve`, and builds with the
+    /// cache): what is made from the reading's files alone can be found again by it.
+    #[serde(skip)]
+    pub files_key: Option<[u8; 32]>,
 }
 
 /// A file to copy into the output as it is.

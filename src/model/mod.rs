@@ -116,6 +116,8 @@ pub struct Reading {
     pub waiting: Vec<Waiting>,
     /// Bundle files to copy beside its page.
     pub assets: Vec<Asset>,
+    /// The hash of its files as loaded, when known: its thread's cleaned texts are found again by it.
+    pub files_key: Option<[u8; 32]>,
 }
 
 /// A citation, checked.
@@ -455,6 +457,7 @@ fn resolve_reading(
         thread,
         waiting,
         assets: raw.assets,
+        files_key: raw.files_key,
     };
     Some((reading, front.tags.iter().map(|t| clean_line(t)).collect()))
 }

@@ -4,8 +4,9 @@
 //! comment is sanitized exactly once per build, and not at all when the
 //! build cache already holds its text.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -30,6 +31,8 @@ pub struct Bodies {
     pub sections: Vec<Option<Html>>,
     /// Every member's text of this build, for the next build.
     pub cache: BodyCache,
+    /// Every thread's cleaned comments of this build, for the next build.
+    pub threads: Threads,
     /// How many members' texts there are (comments and bios).
     pub texts: usize,
     /// How many of them were cleaned rather than found in the cache.
@@ -55,7 +58,10 @@ pub struct ReadingBody {
 /// Each comment's Markdown is let go of as soon as it is converted (its `body` is left empty): nothing
 /// after this stage reads it, and holding every comment's Markdown beside its HTML doubled the
 /// memory of large sites.
-pub fn render(site: &mut Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
+///
+/// A thread whose reading's files, comments and cleaning context are as in a build that made
+/// `threads` is taken from there whole, without a look at each of its texts.
+pub fn render(site: &mut Site, cache: &BodyCache, threads: &Threads) -> Result<Bodies, Diagnostics> {
     let pictures = Pictures { hosts: site.config.picture_hosts.clone(), site: site.config.pictures_from_site };
     let members = Members {
         cache,
@@ -88,21 +94,21 @@ pub fn render(site: &mut Site, cache: &BodyCache) -> Result<Bodies, Diagnostics>
         })
         .collect();
     let names = Some(&site.mention_names);
-    let comments: Vec<Vec<Result<Cleaned, Diagnostic>>> = site
+    // What every comment's cleaning depends on besides its own id and text.
+    let context = [members.mention_names.as_slice(), members.pictures_key.as_slice()].concat();
+    let comments: Vec<Result<(Option<[u8; 32]>, CleanedThread), Diagnostics>> = site
         .readings
         .par_iter_mut()
         .map(|reading| {
-            reading
-                .thread
-                .comments
-                .par_iter_mut()
-                .map(|comment| {
-                    let prefix = format!("{MEMBER_ID_PREFIX}{}-", comment.id);
-                    let cleaned = members.render(&comment.body, &prefix, names, &comment.span);
-                    comment.body = String::new();
-                    cleaned
-                })
-                .collect()
+            let key = thread_key(reading, &context);
+            let kept = key.and_then(|key| threads.0.get(&key));
+            let cleaned = match kept {
+                Some(kept) => Ok(Arc::clone(kept)),
+                None => clean_thread(&members, reading, names),
+            };
+            // Nothing after this stage reads the Markdown.
+            reading.thread.comments.iter_mut().for_each(|comment| comment.body = String::new());
+            cleaned.map(|cleaned| (key, cleaned))
         })
         .collect();
     let bios: Vec<Option<Result<Html, Diagnostic>>> = site
@@ -111,7 +117,11 @@ pub fn render(site: &mut Site, cache: &BodyCache) -> Result<Bodies, Diagnostics>
         .map(|person| {
             let span = person.span.clone().unwrap_or_else(|| Span::file("authors.yaml"));
             let prefix = format!("{MEMBER_ID_PREFIX}bio-");
-            person.bio.as_ref().map(|bio| members.render(bio, &prefix, None, &span).map(|cleaned| cleaned.html))
+            person.bio.as_ref().map(|bio| {
+                let (key, cleaned) = members.render(bio, &prefix, None, &span)?;
+                members.seen.lock().expect("no panics while locked").push((key, cleaned.clone()));
+                Ok(cleaned.html)
+            })
         })
         .collect();
     let sections: Vec<Option<Result<Html, Diagnostic>>> = site
@@ -131,18 +141,27 @@ pub fn render(site: &mut Site, cache: &BodyCache) -> Result<Bodies, Diagnostics>
     let mut problems = Diagnostics::new();
     let mut mentioned_in = vec![Vec::new(); site.people.len()];
     let mut comment_html = Vec::with_capacity(comments.len());
-    for (r, thread) in comments.into_iter().enumerate() {
+    let mut next_threads = HashMap::new();
+    let mut kept_texts = Vec::new();
+    for (r, result) in comments.into_iter().enumerate() {
+        let Ok((key, thread)) = result.map_err(|found| problems.extend(found)) else {
+            comment_html.push(Vec::new());
+            continue;
+        };
         let mut htmls = Vec::with_capacity(thread.len());
-        for (c, result) in thread.into_iter().enumerate() {
-            let Cleaned { html, mentions } = result.map_err(|p| problems.push(p)).unwrap_or_default();
+        for (c, (_, Cleaned { html, mentions })) in thread.iter().enumerate() {
             let comment = &site.readings[r].thread.comments[c];
-            let listed = mentions.into_iter().filter(|&p| comment.is_published() && Some(p) != comment.author);
+            let listed = mentions.iter().filter(|&&p| comment.is_published() && Some(p) != comment.author);
             for person in listed {
                 mentioned_in[person.0].push((ReadingId(r), c));
             }
-            htmls.push(html);
+            htmls.push(html.clone());
         }
         comment_html.push(htmls);
+        if let Some(key) = key {
+            next_threads.insert(key, Arc::clone(&thread));
+        }
+        kept_texts.push(thread);
     }
     for list in &mut mentioned_in {
         crate::model::newest_first(&site.readings, list);
@@ -164,9 +183,68 @@ pub fn render(site: &mut Site, cache: &BodyCache) -> Result<Bodies, Diagnostics>
     let mut warnings = members.warnings.into_inner().expect("no panics while locked");
     warnings.sort_by(|a, b| a.span.cmp(&b.span));
     let seen = members.seen.into_inner().expect("no panics while locked");
-    let texts = seen.len();
-    let cache = cache.next(seen);
-    Ok(Bodies { readings, comments: comment_html, bios, sections, mentioned_in, cache, texts, cleaned, warnings })
+    let texts = seen.len() + kept_texts.iter().map(|thread| thread.len()).sum::<usize>();
+    let cache = cache.next(seen.into_iter().chain(kept_texts.iter().flat_map(|thread| thread.iter().cloned())));
+    let threads = Threads(next_threads);
+    Ok(Bodies {
+        readings,
+        comments: comment_html,
+        bios,
+        sections,
+        mentioned_in,
+        cache,
+        threads,
+        texts,
+        cleaned,
+        warnings,
+    })
+}
+
+/// The cleaned comments of one thread, in its order, each with its key in the body cache.
+type CleanedThread = Arc<[(Key, Cleaned)]>;
+
+/// Each thread's cleaned comments as a build made them, by [`thread_key`]; kept in memory by `serve`.
+#[derive(Debug, Default)]
+pub struct Threads(HashMap<[u8; 32], CleanedThread>);
+
+/// What a thread's cleaned comments are made from: its reading's files (which fix each comment's text
+/// by its id), the ids and statuses of the comments shown, and `context` (mentions' targets, where
+/// pictures may come from). None when the load did not hash the reading's files.
+fn thread_key(reading: &Reading, context: &[u8]) -> Option<[u8; 32]> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&reading.files_key?);
+    hasher.update(&(context.len() as u64).to_le_bytes());
+    hasher.update(context);
+    for comment in &reading.thread.comments {
+        hasher.update(&(comment.id.len() as u64).to_le_bytes());
+        hasher.update(comment.id.as_bytes());
+        hasher.update(&[comment.status as u8]);
+    }
+    Some(*hasher.finalize().as_bytes())
+}
+
+/// Cleans each comment of `reading`'s thread, or finds it in the body cache; every problem is returned.
+fn clean_thread(
+    members: &Members,
+    reading: &Reading,
+    names: Option<&MentionNames>,
+) -> Result<CleanedThread, Diagnostics> {
+    let results: Vec<Result<(Key, Cleaned), Diagnostic>> = reading
+        .thread
+        .comments
+        .par_iter()
+        .map(|comment| {
+            let prefix = format!("{MEMBER_ID_PREFIX}{}-", comment.id);
+            members.render(&comment.body, &prefix, names, &comment.span)
+        })
+        .collect();
+    let mut problems = Diagnostics::new();
+    let cleaned: Vec<(Key, Cleaned)> =
+        results.into_iter().filter_map(|r| r.map_err(|p| problems.push(p)).ok()).collect();
+    match problems.is_empty() {
+        true => Ok(cleaned.into()),
+        false => Err(problems),
+    }
 }
 
 /// What to do about a picture without an address.
@@ -183,6 +261,7 @@ struct Members<'a> {
     pictures_key: Vec<u8>,
     /// Pictures dropped for want of an address, at their text's file and line.
     warnings: Mutex<Vec<Diagnostic>>,
+    /// The bios' texts, for the next body cache.
     seen: Mutex<Vec<(Key, Cleaned)>>,
     cleaned: AtomicUsize,
 }
@@ -195,7 +274,7 @@ impl Members<'_> {
         id_prefix: &str,
         mentions: Option<&MentionNames>,
         span: &Span,
-    ) -> Result<Cleaned, Diagnostic> {
+    ) -> Result<(Key, Cleaned), Diagnostic> {
         let mentions_key = if mentions.is_some() { self.mention_names.as_slice() } else { b"" };
         let context = [mentions_key, self.pictures_key.as_slice()].concat();
         let key = Key::of(id_prefix, &context, markdown);
@@ -209,8 +288,7 @@ impl Members<'_> {
                 Cleaned { html: cleaned.html, mentions: converted.mentions }
             }
         };
-        self.seen.lock().expect("no panics while locked").push((key, cleaned.clone()));
-        Ok(cleaned)
+        Ok((key, cleaned))
     }
 }
 

@@ -30,8 +30,13 @@ fn s_site() -> tempfile::TempDir {
 /// Markdown, then the nesting check and the sanitizer, as `bodies` does for every comment.
 fn comment_stages(c: &mut Criterion, root: &Path) {
     let (source, _, _) = load::load(root);
-    let texts: Vec<String> =
-        source.readings.iter().flat_map(|r| &r.comments).filter_map(|c| c.fields.body.clone()).take(COMMENTS).collect();
+    let texts: Vec<String> = source
+        .readings
+        .iter()
+        .flat_map(|r| r.comments.iter())
+        .filter_map(|c| c.fields.body.clone())
+        .take(COMMENTS)
+        .collect();
     let bytes: usize = texts.iter().map(String::len).sum();
     let author = markdown::Author::Member { id_prefix: "ugc-c1-", mentions: None };
     let converted: Vec<String> =

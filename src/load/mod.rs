@@ -265,7 +265,7 @@ fn load_reading(root: &Path, files: walk::ReadingFiles, problems: &mut Diagnosti
         front,
         body: split.body.to_string(),
         body_line: split.body_line,
-        comments,
+        comments: comments.into(),
         assets,
         files_key: None,
     })

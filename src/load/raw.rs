@@ -202,8 +202,9 @@ pub struct RawReading {
     pub body: String,
     /// The file's line on which the body starts.
     pub body_line: usize,
-    /// Its comments from every thread file, in file order.
-    pub comments: Vec<RawComment>,
+    /// Its comments from every thread file, in file order; shared, so that `serve`'s copy of a
+    /// reading it parsed before costs nothing for its thread.
+    pub comments: std::sync::Arc<[RawComment]>,
     /// Files of a bundle to copy beside the page (not kept in the parse cache: they come from the folder).
     #[serde(skip)]
     pub assets: Vec<Asset>,

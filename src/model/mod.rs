@@ -421,9 +421,11 @@ fn resolve_reading(
         );
         ok = false;
     }
-    let author =
-        front.author.as_deref().and_then(|name| lookalike::find_or_add(directory, name, keys.of("author"), problems));
-    let (thread, waiting) = comments::resolve_thread(raw.comments, config, show_pending, directory, problems);
+    let author = front
+        .author
+        .as_deref()
+        .and_then(|name| lookalike::find_or_add(directory, name, || keys.of("author"), problems));
+    let (thread, waiting) = comments::resolve_thread(&raw.comments, config, show_pending, directory, problems);
     let (Some(title), Some(date), Some(slug), true) = (title, date, slug, ok) else {
         return None;
     };

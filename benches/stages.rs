@@ -34,7 +34,7 @@ fn comment_stages(c: &mut Criterion, root: &Path) {
         .readings
         .iter()
         .flat_map(|r| r.comments.iter())
-        .filter_map(|c| c.fields.body.clone())
+        .filter_map(|c| c.fields.body.as_deref().map(str::to_string))
         .take(COMMENTS)
         .collect();
     let bytes: usize = texts.iter().map(String::len).sum();

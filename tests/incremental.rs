@@ -291,4 +291,10 @@ fn a_thread_cleaned_before_is_reused_only_while_what_it_is_made_of_is_unchanged(
     assert_rebuild_matches(&mut session, root, &live, &[&mentioning]);
     fs::write(&mentioning, &text).unwrap();
     assert_rebuild_matches(&mut session, root, &live, &[&mentioning]);
+
+    // A reading taken from the last rebuild still warns of its picture without an address.
+    let reading = edit(root, READING, |t| t + "\n![a chart]()\n");
+    let warned = |rebuilt: &Rebuilt| rebuilt.warnings.iter().any(|w| w.message.contains("picture has no address"));
+    assert!(warned(&assert_rebuild_matches(&mut session, root, &live, &[&reading])));
+    assert!(warned(&assert_rebuild_matches(&mut session, root, &live, &[])), "the warning went with the reuse");
 }

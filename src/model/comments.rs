@@ -85,7 +85,7 @@ pub(super) fn resolve_thread(
         let mut body = fields.body.clone().unwrap_or_default();
         if status == CommentStatus::Pending {
             let author = if name.trim().is_empty() { "Anonymous".to_string() } else { crate::text::single_line(name) };
-            waiting.push(Waiting { id: id.clone(), author, date, body: body.clone(), span: item.span.clone() });
+            waiting.push(Waiting { id: id.clone(), author, date, body: body.to_string(), span: item.span.clone() });
         }
         // Only what is shown makes a person: a removed comment, or one still waiting, gives no one a page.
         let shown = match status {
@@ -96,7 +96,7 @@ pub(super) fn resolve_thread(
         let author =
             if shown { lookalike::find_or_add(directory, name, || item.keys.of("author"), problems) } else { None };
         if status == CommentStatus::Removed {
-            body.clear();
+            body = "".into();
         }
         let reply_to = fields.reply_to.as_ref().map(|parent| (parent.trim().to_string(), item.keys.of("reply_to")));
         pending.push(thread::Pending {

@@ -155,8 +155,8 @@ pub struct Comment {
     pub author: Option<PersonId>,
     /// When it was written.
     pub date: DateTime<FixedOffset>,
-    /// Its body (Markdown, untrusted); empty once `render::bodies` has converted it.
-    pub body: String,
+    /// Its body (Markdown, untrusted), shared with the loaded file's; empty once `render::bodies` has converted it.
+    pub body: std::sync::Arc<str>,
     /// The comment it answers, as an index into `Thread::comments`.
     pub parent: Option<usize>,
     /// 0 for a top-level comment, 1 for a reply to one, ...

@@ -31,8 +31,8 @@ pub struct Bodies {
     pub sections: Vec<Option<Html>>,
     /// Every member's text of this build, for the next build.
     pub cache: BodyCache,
-    /// Every thread's cleaned comments of this build, for the next build.
-    pub threads: Threads,
+    /// Every reading's converted body and thread's cleaned comments of this build, for the next build.
+    pub kept: Kept,
     /// How many members' texts there are (comments and bios).
     pub texts: usize,
     /// How many of them were cleaned rather than found in the cache.
@@ -45,7 +45,7 @@ pub struct Bodies {
 }
 
 /// A reading's HTML.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ReadingBody {
     /// The whole body.
     pub content: Html,
@@ -59,9 +59,10 @@ pub struct ReadingBody {
 /// after this stage reads it, and holding every comment's Markdown beside its HTML doubled the
 /// memory of large sites.
 ///
-/// A thread whose reading's files, comments and cleaning context are as in a build that made
-/// `threads` is taken from there whole, without a look at each of its texts.
-pub fn render(site: &mut Site, cache: &BodyCache, threads: &Threads) -> Result<Bodies, Diagnostics> {
+/// A reading whose files are as in a build that made `kept` is taken from there, its pictures' warnings
+/// with it; so is a thread whose reading's files, comments and cleaning context are the same, whole,
+/// without a look at each of its texts.
+pub fn render(site: &mut Site, cache: &BodyCache, kept: &Kept) -> Result<Bodies, Diagnostics> {
     let pictures = Pictures { hosts: site.config.picture_hosts.clone(), site: site.config.pictures_from_site };
     let members = Members {
         cache,
@@ -73,24 +74,12 @@ pub fn render(site: &mut Site, cache: &BodyCache, threads: &Threads) -> Result<B
         seen: Mutex::default(),
         cleaned: AtomicUsize::new(0),
     };
-    let readings: Vec<Result<ReadingBody, Diagnostic>> = site
+    let readings: Vec<Result<Arc<ConvertedReading>, Diagnostic>> = site
         .readings
         .par_iter()
-        .map(|reading| {
-            let converted = checked(&reading.body, Author::Facilitator, &reading.body_span)?;
-            let content = sanitize::reading(&converted.html);
-            members.pictures_in_reading(reading, &converted.pictures_without_address, content.pictures_without_address);
-            let summary = match &reading.summary {
-                Some(summary) => {
-                    let summary =
-                        sanitize::reading(&checked(summary, Author::Facilitator, &reading.summary_span)?.html);
-                    members.picture_warning(summary.pictures_without_address, &reading.summary_span);
-                    summary.html
-                }
-                // Its pictures are the body's, warned of already.
-                None => sanitize::reading(&converted.first_paragraph.unwrap_or_default()).html,
-            };
-            Ok(ReadingBody { content: content.html, summary })
+        .map(|reading| match reading.files_key.and_then(|key| kept.readings.get(&key)) {
+            Some(converted) => Ok(Arc::clone(converted)),
+            None => convert_reading(reading).map(Arc::new),
         })
         .collect();
     let names = Some(&site.mention_names);
@@ -101,13 +90,12 @@ pub fn render(site: &mut Site, cache: &BodyCache, threads: &Threads) -> Result<B
         .par_iter_mut()
         .map(|reading| {
             let key = thread_key(reading, &context);
-            let kept = key.and_then(|key| threads.0.get(&key));
-            let cleaned = match kept {
+            let cleaned = match key.and_then(|key| kept.threads.get(&key)) {
                 Some(kept) => Ok(Arc::clone(kept)),
                 None => clean_thread(&members, reading, names),
             };
             // Nothing after this stage reads the Markdown.
-            reading.thread.comments.iter_mut().for_each(|comment| comment.body = String::new());
+            reading.thread.comments.iter_mut().for_each(|comment| comment.body = "".into());
             cleaned.map(|cleaned| (key, cleaned))
         })
         .collect();
@@ -169,31 +157,39 @@ pub fn render(site: &mut Site, cache: &BodyCache, threads: &Threads) -> Result<B
     let mut keep = |result: Result<Html, Diagnostic>| result.map_err(|p| problems.push(p)).unwrap_or_default();
     let bios = bios.into_iter().map(|bio| bio.map(&mut keep)).collect();
     let sections = sections.into_iter().map(|intro| intro.map(&mut keep)).collect();
-    let readings = readings
-        .into_iter()
-        .map(|r| {
-            r.map_err(|p| problems.push(p))
-                .unwrap_or(ReadingBody { content: Html::default(), summary: Html::default() })
-        })
-        .collect();
+    let mut next_readings = HashMap::new();
+    let mut reading_warnings = Vec::new();
+    let mut reading_bodies = Vec::with_capacity(readings.len());
+    for (reading, converted) in site.readings.iter().zip(readings) {
+        let Ok(converted) = converted.map_err(|p| problems.push(p)) else {
+            reading_bodies.push(ReadingBody { content: Html::default(), summary: Html::default() });
+            continue;
+        };
+        reading_warnings.extend(converted.warnings.iter().cloned());
+        reading_bodies.push(converted.body.clone());
+        if let Some(key) = reading.files_key {
+            next_readings.insert(key, converted);
+        }
+    }
     if problems.has_errors() {
         return Err(problems);
     }
     let cleaned = members.cleaned.into_inner();
     let mut warnings = members.warnings.into_inner().expect("no panics while locked");
+    warnings.extend(reading_warnings);
     warnings.sort_by(|a, b| a.span.cmp(&b.span));
     let seen = members.seen.into_inner().expect("no panics while locked");
     let texts = seen.len() + kept_texts.iter().map(|thread| thread.len()).sum::<usize>();
     let cache = cache.next(seen.into_iter().chain(kept_texts.iter().flat_map(|thread| thread.iter().cloned())));
-    let threads = Threads(next_threads);
+    let kept = Kept { readings: next_readings, threads: next_threads };
     Ok(Bodies {
-        readings,
+        readings: reading_bodies,
         comments: comment_html,
         bios,
         sections,
         mentioned_in,
         cache,
-        threads,
+        kept,
         texts,
         cleaned,
         warnings,
@@ -203,9 +199,38 @@ pub fn render(site: &mut Site, cache: &BodyCache, threads: &Threads) -> Result<B
 /// The cleaned comments of one thread, in its order, each with its key in the body cache.
 type CleanedThread = Arc<[(Key, Cleaned)]>;
 
-/// Each thread's cleaned comments as a build made them, by [`thread_key`]; kept in memory by `serve`.
+/// What a build converted and cleaned, for the next one (`serve` keeps it in memory): each reading's
+/// body by the hash of its files, each thread's comments by [`thread_key`].
 #[derive(Debug, Default)]
-pub struct Threads(HashMap<[u8; 32], CleanedThread>);
+pub struct Kept {
+    readings: HashMap<[u8; 32], Arc<ConvertedReading>>,
+    threads: HashMap<[u8; 32], CleanedThread>,
+}
+
+/// A reading's body and summary as HTML, with the warnings about its pictures.
+#[derive(Debug)]
+struct ConvertedReading {
+    body: ReadingBody,
+    warnings: Vec<Diagnostic>,
+}
+
+/// Converts and cleans a reading's body and summary (the facilitator's text: no mentions).
+fn convert_reading(reading: &Reading) -> Result<ConvertedReading, Diagnostic> {
+    let converted = checked(&reading.body, Author::Facilitator, &reading.body_span)?;
+    let content = sanitize::reading(&converted.html);
+    let mut warnings =
+        pictures_in_reading(reading, &converted.pictures_without_address, content.pictures_without_address);
+    let summary = match &reading.summary {
+        Some(summary) => {
+            let summary = sanitize::reading(&checked(summary, Author::Facilitator, &reading.summary_span)?.html);
+            warnings.extend(picture_warning(summary.pictures_without_address, &reading.summary_span));
+            summary.html
+        }
+        // Its pictures are the body's, warned of already.
+        None => sanitize::reading(&converted.first_paragraph.unwrap_or_default()).html,
+    };
+    Ok(ConvertedReading { body: ReadingBody { content: content.html, summary }, warnings })
+}
 
 /// What a thread's cleaned comments are made from: its reading's files (which fix each comment's text
 /// by its id), the ids and statuses of the comments shown, and `context` (mentions' targets, where
@@ -293,34 +318,35 @@ impl Members<'_> {
 }
 
 impl Members<'_> {
-    /// Warns that `count` pictures of the text at `span` had no address (their alt text is shown).
+    /// Warns that `count` pictures of the text at `span` had no address.
     fn picture_warning(&self, count: usize, span: &Span) {
-        if count == 0 {
-            return;
+        if let Some(warning) = picture_warning(count, span) {
+            self.warnings.lock().expect("no panics while locked").push(warning);
         }
-        let warning = Diagnostic::warning(
-            span.clone(),
-            format!("{count} picture(s) here have no address (an empty or missing src); only their alt text is shown"),
-        )
-        .with_help(PICTURE_HELP);
-        self.warnings.lock().expect("no panics while locked").push(warning);
     }
+}
 
-    /// Warns of each picture of `reading`'s body without an address at its own line and column, when
-    /// the Markdown's count (`found`, byte offsets) agrees with the sanitizer's (`dropped`); else of
-    /// all of them at the body's first line.
-    fn pictures_in_reading(&self, reading: &Reading, found: &[usize], dropped: usize) {
-        if found.len() != dropped {
-            return self.picture_warning(dropped, &reading.body_span);
-        }
-        let mut warnings = self.warnings.lock().expect("no panics while locked");
-        for &offset in found {
-            let (line, column) = crate::load::yaml::line_column(&reading.body, offset);
-            let span = Span::new(reading.body_span.path.clone(), reading.body_span.line + line - 1, column);
-            let message = "this picture has no address (an empty or missing src); only its alt text is shown";
-            warnings.push(Diagnostic::warning(span, message).with_help(PICTURE_HELP));
-        }
+/// The warning that `count` pictures of the text at `span` had no address (their alt text is shown).
+fn picture_warning(count: usize, span: &Span) -> Option<Diagnostic> {
+    let message =
+        format!("{count} picture(s) here have no address (an empty or missing src); only their alt text is shown");
+    (count > 0).then(|| Diagnostic::warning(span.clone(), message).with_help(PICTURE_HELP))
+}
+
+/// A warning for each picture of `reading`'s body without an address at its own line and column, when
+/// the Markdown's count (`found`, byte offsets) agrees with the sanitizer's (`dropped`); else one for
+/// all of them at the body's first line.
+fn pictures_in_reading(reading: &Reading, found: &[usize], dropped: usize) -> Vec<Diagnostic> {
+    if found.len() != dropped {
+        return picture_warning(dropped, &reading.body_span).into_iter().collect();
     }
+    let located = found.iter().map(|&offset| {
+        let (line, column) = crate::load::yaml::line_column(&reading.body, offset);
+        let span = Span::new(reading.body_span.path.clone(), reading.body_span.line + line - 1, column);
+        let message = "this picture has no address (an empty or missing src); only its alt text is shown";
+        Diagnostic::warning(span, message).with_help(PICTURE_HELP)
+    });
+    located.collect()
 }
 
 /// Converts, then refuses HTML nested deeper than the limit before any HTML parser sees it.

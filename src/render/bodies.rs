@@ -85,7 +85,7 @@ pub fn render(site: &mut Site, cache: &BodyCache, kept: &Kept) -> Result<Bodies,
     let names = Some(&site.mention_names);
     // What every comment's cleaning depends on besides its own id and text.
     let context = [members.mention_names.as_slice(), members.pictures_key.as_slice()].concat();
-    let comments: Vec<Result<(Option<[u8; 32]>, CleanedThread), Diagnostics>> = site
+    let comments: Vec<Result<KeyedThread, Diagnostics>> = site
         .readings
         .par_iter_mut()
         .map(|reading| {
@@ -198,6 +198,9 @@ pub fn render(site: &mut Site, cache: &BodyCache, kept: &Kept) -> Result<Bodies,
 
 /// The cleaned comments of one thread, in its order, each with its key in the body cache.
 type CleanedThread = Arc<[(Key, Cleaned)]>;
+
+/// A thread's cleaned comments with its [`thread_key`], when it has one.
+type KeyedThread = (Option<[u8; 32]>, CleanedThread);
 
 /// What a build converted and cleaned, for the next one (`serve` keeps it in memory): each reading's
 /// body by the hash of its files, each thread's comments by [`thread_key`].

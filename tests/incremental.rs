@@ -292,6 +292,20 @@ fn a_thread_cleaned_before_is_reused_only_while_what_it_is_made_of_is_unchanged(
     fs::write(&mentioning, &text).unwrap();
     assert_rebuild_matches(&mut session, root, &live, &[&mentioning]);
 
+    // Comments' dates in words are kept too: the same instant with another offset reads otherwise, and
+    // so does every date after a change of time zone or date format.
+    edit(root, MENTIONS, |t| t.replace("2011-08-08T07:35:00-04:00", "2011-08-08T11:35:00+00:00"));
+    assert_rebuild_matches(&mut session, root, &live, &[&mentioning]);
+    // (A reading dated with an offset stays where it is when the time zone changes, so its comments'
+    // dates are looked up again, not made new by the reading's moving.)
+    let reading = "content/readings/2011-08-08-client-centred-focus.md";
+    let dated = edit(root, reading, |t| set_line(t, "date", "date: 2011-08-08T06:00:00-04:00"));
+    assert_rebuild_matches(&mut session, root, &live, &[&dated]);
+    let settings = edit(root, "site.yaml", |t| set_line(t, "timezone", "timezone: Asia/Tokyo"));
+    assert_rebuild_matches(&mut session, root, &live, &[&settings]);
+    edit(root, "site.yaml", |t| set_line(t, "date_format", "date_format: \"%Y-%m-%d\""));
+    assert_rebuild_matches(&mut session, root, &live, &[&settings]);
+
     // A reading taken from the last rebuild still warns of its picture without an address.
     let reading = edit(root, READING, |t| t + "\n![a chart]()\n");
     let warned = |rebuilt: &Rebuilt| rebuilt.warnings.iter().any(|w| w.message.contains("picture has no address"));

@@ -30,8 +30,13 @@ fn s_site() -> tempfile::TempDir {
 /// Markdown, then the nesting check and the sanitizer, as `bodies` does for every comment.
 fn comment_stages(c: &mut Criterion, root: &Path) {
     let (source, _, _) = load::load(root);
-    let texts: Vec<String> =
-        source.readings.iter().flat_map(|r| &r.comments).filter_map(|c| c.fields.body.clone()).take(COMMENTS).collect();
+    let texts: Vec<String> = source
+        .readings
+        .iter()
+        .flat_map(|r| r.comments.iter())
+        .filter_map(|c| c.fields.body.as_deref().map(str::to_string))
+        .take(COMMENTS)
+        .collect();
     let bytes: usize = texts.iter().map(String::len).sum();
     let author = markdown::Author::Member { id_prefix: "ugc-c1-", mentions: None };
     let converted: Vec<String> =
@@ -121,15 +126,15 @@ fn site_stages(c: &mut Criterion, root: &Path) {
     group.bench_function("bodies (markdown + sanitize, parallel)", |b| {
         b.iter_batched(
             site,
-            |mut site| bodies::render(&mut site, &cold).expect("the bodies render").comments.len(),
+            |mut site| bodies::render(&mut site, &cold, &Default::default()).expect("the bodies render").comments.len(),
             BatchSize::PerIteration,
         )
     });
-    let warm = bodies::render(&mut site(), &cold).expect("the bodies render").cache;
+    let warm = bodies::render(&mut site(), &cold, &Default::default()).expect("the bodies render").cache;
     group.bench_function("bodies from the build cache", |b| {
         b.iter_batched(
             site,
-            |mut site| bodies::render(&mut site, &warm).expect("the bodies render").comments.len(),
+            |mut site| bodies::render(&mut site, &warm, &Default::default()).expect("the bodies render").comments.len(),
             BatchSize::PerIteration,
         )
     });

@@ -16,6 +16,7 @@ use crate::diagnostics::{Diagnostic, Span};
 use crate::load::parse_cache::PARSE_CACHE_FILE;
 use crate::load::raw::{Asset, AssetSource};
 use crate::load::ParseCache;
+use crate::render::bodies::Kept;
 use crate::render::PageKey;
 use crate::write::Staging;
 
@@ -29,6 +30,11 @@ const PAGES_MAGIC: &[u8] = b"roundtable page keys 1\n";
 pub struct BuildState {
     /// Cleaned members' texts, by the hash of their text.
     pub(crate) bodies: BodyCache,
+    /// Each reading's converted body and thread's cleaned texts, by its files and what cleaning them
+    /// depends on (in memory only).
+    pub(crate) kept: Kept,
+    /// Comments' dates in words (in memory only).
+    pub(crate) dates: crate::render::context::DatesInWords,
     /// Parsed readings, by the hash of their files.
     pub(crate) parsed: ParseCache,
     /// The output folder the last build wrote, with what each of its files was made from.

@@ -228,14 +228,17 @@ fn run(
         "clean texts",
         format!("{} readings, {comments} comments, {} people", site.readings.len(), site.people.len()),
     );
-    let mut bodies = render::bodies::render(&mut site, &state.bodies).map_err(|found| problems.merged(found))?;
+    let mut bodies =
+        render::bodies::render(&mut site, &state.bodies, &state.kept).map_err(|found| problems.merged(found))?;
     for warning in &bodies.warnings {
         problems.push(warning.clone());
     }
     // Cleaned texts are found by their hash, so this build's are right for the next whatever happens now.
     state.bodies = std::mem::take(&mut bodies.cache);
+    state.kept = std::mem::take(&mut bodies.kept);
     stage.next("render", format!("{} of {} texts converted and cleaned", bodies.cleaned, bodies.texts));
-    let renderer = Renderer::new(&site, &bodies, &theme).map_err(|found| problems.merged(found))?;
+    let dates = std::mem::take(&mut state.dates);
+    let renderer = Renderer::new(&site, &bodies, &theme, &dates).map_err(|found| problems.merged(found))?;
     let jobs = render::plan(&site);
     let files = render::all::files_to_copy(&site, &theme, &jobs, &mut problems);
     if problems.has_errors() {
@@ -248,6 +251,7 @@ fn run(
     if problems.has_errors() {
         return Err(problems);
     }
+    state.dates = renderer.views().dates_in_words();
     let written = if staging.is_some() { "rendered and written" } else { "rendered" };
     let rendered = format!("{} pages and feeds {written}, {} files copied", jobs.len(), files.len());
     let mut report = BuildReport {

@@ -243,3 +243,72 @@ fn a_failed_rebuild_leaves_the_last_good_site() {
     fs::remove_file(&broken).unwrap();
     assert_rebuild_matches(&mut session, root, &live, &[&added, &broken]);
 }
+
+/// `serve` takes a thread's cleaned comments whole from the last rebuild while its files and what
+/// cleaning depends on (the people mentions point at) are unchanged; each case here must still match
+/// a cold build.
+#[test]
+fn a_thread_cleaned_before_is_reused_only_while_what_it_is_made_of_is_unchanged() {
+    let site = example_site();
+    let root = site.path();
+    let out = tempfile::tempdir().unwrap();
+    let live = out.path().join("live");
+    let mut session = Session::new(options(root, live.clone()));
+    assert_rebuild_matches(&mut session, root, &live, &[]);
+    const MENTIONS: &str = "content/readings/2011-08-08-client-centred-focus.comments.yaml";
+    let mentioning = root.join(MENTIONS);
+    let page = "readings/client-centred-focus/index.html";
+    let shown = |live: &Path| fs::read_to_string(live.join(page)).unwrap();
+    assert!(shown(&live).contains("claire-dufresne"), "the mention links Claire's page");
+
+    // The person a mention points at moves: the thread's file is unchanged, its links are not.
+    let people = edit(root, "authors.yaml", |t| t.replace("claire-dufresne:", "claire-d:"));
+    assert_rebuild_matches(&mut session, root, &live, &[&people]);
+    assert!(!shown(&live).contains("claire-dufresne") && shown(&live).contains("claire-d/"));
+    // The mention no longer finds anyone: the alias it used is gone.
+    edit(root, "authors.yaml", |t| t.replace("  aliases: [Claire]\n", ""));
+    assert_rebuild_matches(&mut session, root, &live, &[&people]);
+    edit(root, "authors.yaml", |t| t.replace("claire-d:", "claire-dufresne:"));
+    assert_rebuild_matches(&mut session, root, &live, &[&people]);
+
+    // Touched without a change: the same bytes, so nothing is rendered.
+    let before = fs::metadata(&mentioning).unwrap().modified().unwrap();
+    fs::File::options().append(true).open(&mentioning).unwrap().set_modified(std::time::SystemTime::now()).unwrap();
+    let touched = assert_rebuild_matches(&mut session, root, &live, &[&mentioning]);
+    assert_eq!((touched.rendered, touched.written), (0, 0), "a touched file changed the site");
+
+    // Changed with the same size and modification time: the file's inode change time still tells.
+    let text = fs::read_to_string(&mentioning).unwrap();
+    assert!(text.contains("I don't agree"));
+    fs::write(&mentioning, text.replace("I don't agree", "I do not agre")).unwrap();
+    fs::File::options().append(true).open(&mentioning).unwrap().set_modified(before).unwrap();
+    assert_rebuild_matches(&mut session, root, &live, &[&mentioning]);
+    assert!(shown(&live).contains("I do not agre"));
+
+    // A comment taken down, then shown again, in a file otherwise the same.
+    let removed = text.replacen("  body: |\n", "  status: removed\n  body: |\n", 1);
+    fs::write(&mentioning, &removed).unwrap();
+    assert_rebuild_matches(&mut session, root, &live, &[&mentioning]);
+    fs::write(&mentioning, &text).unwrap();
+    assert_rebuild_matches(&mut session, root, &live, &[&mentioning]);
+
+    // Comments' dates in words are kept too: the same instant with another offset reads otherwise, and
+    // so does every date after a change of time zone or date format.
+    edit(root, MENTIONS, |t| t.replace("2011-08-08T07:35:00-04:00", "2011-08-08T11:35:00+00:00"));
+    assert_rebuild_matches(&mut session, root, &live, &[&mentioning]);
+    // (A reading dated with an offset stays where it is when the time zone changes, so its comments'
+    // dates are looked up again, not made new by the reading's moving.)
+    let reading = "content/readings/2011-08-08-client-centred-focus.md";
+    let dated = edit(root, reading, |t| set_line(t, "date", "date: 2011-08-08T06:00:00-04:00"));
+    assert_rebuild_matches(&mut session, root, &live, &[&dated]);
+    let settings = edit(root, "site.yaml", |t| set_line(t, "timezone", "timezone: Asia/Tokyo"));
+    assert_rebuild_matches(&mut session, root, &live, &[&settings]);
+    edit(root, "site.yaml", |t| set_line(t, "date_format", "date_format: \"%Y-%m-%d\""));
+    assert_rebuild_matches(&mut session, root, &live, &[&settings]);
+
+    // A reading taken from the last rebuild still warns of its picture without an address.
+    let reading = edit(root, READING, |t| t + "\n![a chart]()\n");
+    let warned = |rebuilt: &Rebuilt| rebuilt.warnings.iter().any(|w| w.message.contains("picture has no address"));
+    assert!(warned(&assert_rebuild_matches(&mut session, root, &live, &[&reading])));
+    assert!(warned(&assert_rebuild_matches(&mut session, root, &live, &[])), "the warning went with the reuse");
+}

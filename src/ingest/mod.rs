@@ -168,7 +168,7 @@ pub fn run(options: &IngestOptions) -> Result<Ingested, Diagnostics> {
 
 /// The fingerprints of the mails already in threads.
 fn known_mails(source: &SourceSite) -> HashSet<String> {
-    let comments = source.readings.iter().flat_map(|r| &r.comments);
+    let comments = source.readings.iter().flat_map(|r| r.comments.iter());
     comments.filter_map(|c| c.fields.mail.as_deref()).map(|m| m.trim().to_string()).collect()
 }
 

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use crate::config::{RawConfig, SiteConfig};
 use crate::diagnostics::{relative, Diagnostic, Diagnostics, Span};
 pub use parse_cache::ParseCache;
-use parse_cache::{reading_key, with_assets, Parsed};
+use parse_cache::{reading_key, with_files, Parsed};
 use raw::{Asset, AssetSource, FrontMatter, RawComment, RawPerson, RawReading, RawSection, RawSectionIndex};
 pub use theme::Theme;
 
@@ -98,7 +98,7 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
                 false => (Arc::unwrap_or_clone(shared), None),
             };
             let clean = parsed.problems.is_empty();
-            (with_assets(parsed, &files), Some((keyed, clean, kept)))
+            (with_files(parsed, &files, keyed.0), Some((keyed, clean, kept)))
         })
         .collect();
     let mut readings = Vec::new();
@@ -265,8 +265,9 @@ fn load_reading(root: &Path, files: walk::ReadingFiles, problems: &mut Diagnosti
         front,
         body: split.body.to_string(),
         body_line: split.body_line,
-        comments,
+        comments: comments.into(),
         assets,
+        files_key: None,
     })
 }
 

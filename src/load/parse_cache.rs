@@ -218,9 +218,11 @@ pub(super) fn reading_key(cache: &ParseCache, files: &walk::ReadingFiles) -> Opt
     Some((*hasher.finalize().as_bytes(), stamps))
 }
 
-/// Gives a reading from the cache the bundle files its folder holds now (the key covers their names).
-pub(super) fn with_assets(mut parsed: Parsed, files: &walk::ReadingFiles) -> Parsed {
+/// Gives a reading from the cache the bundle files its folder holds now (the key covers their names),
+/// and `key`, the hash of its files.
+pub(super) fn with_files(mut parsed: Parsed, files: &walk::ReadingFiles, key: [u8; 32]) -> Parsed {
     if let Some(reading) = &mut parsed.reading {
+        reading.files_key = Some(key);
         reading.assets = files
             .assets
             .iter()

@@ -98,8 +98,8 @@ pub struct CommentFields {
     pub date: Option<String>,
     /// The id of the comment it answers.
     pub reply_to: Option<String>,
-    /// Markdown written by a cohort member.
-    pub body: Option<String>,
+    /// Markdown written by a cohort member; shared, so that resolving copies no text.
+    pub body: Option<std::sync::Arc<str>>,
     /// Whether it is shown: published (the default), pending or removed.
     pub status: Option<CommentStatus>,
     /// A hash of the Message-ID of the e-mail it came from (`roundtable ingest`), so it is added once.
@@ -202,11 +202,16 @@ pub struct RawReading {
     pub body: String,
     /// The file's line on which the body starts.
     pub body_line: usize,
-    /// Its comments from every thread file, in file order.
-    pub comments: Vec<RawComment>,
+    /// Its comments from every thread file, in file order; shared, so that `serve`'s copy of a
+    /// reading it parsed before costs nothing for its thread.
+    pub comments: std::sync::Arc<[RawComment]>,
     /// Files of a bundle to copy beside the page (not kept in the parse cache: they come from the folder).
     #[serde(skip)]
     pub assets: Vec<Asset>,
+    /// The hash of its files' names and bytes, when the load had it (`serve`, and builds with the
+    /// cache): what is made from the reading's files alone can be found again by it.
+    #[serde(skip)]
+    pub files_key: Option<[u8; 32]>,
 }
 
 /// A file to copy into the output as it is.

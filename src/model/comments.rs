@@ -7,7 +7,7 @@ use crate::load::raw::RawComment;
 
 /// The thread, and the comments waiting for approval.
 pub(super) fn resolve_thread(
-    raw: Vec<RawComment>,
+    raw: &[RawComment],
     config: &SiteConfig,
     show_pending: bool,
     directory: &mut people::Directory,
@@ -17,13 +17,13 @@ pub(super) fn resolve_thread(
     let mut waiting = Vec::new();
     let mut left_out = Vec::new();
     for item in raw {
-        let fields = item.fields;
+        let fields = &item.fields;
         let mut found = Vec::new();
         let id = fields.id.as_deref().map(str::trim).unwrap_or_default().to_string();
         if !item.keys.refused().is_empty() {
             // Its bad keys were reported; a misspelt one would also be "missing", so only its id counts.
             if thread::is_valid_id(&id) {
-                left_out.push((pending.len(), id, item.span));
+                left_out.push((pending.len(), id, item.span.clone()));
             }
             continue;
         }
@@ -76,16 +76,16 @@ pub(super) fn resolve_thread(
         found.into_iter().for_each(|problem| problems.push(problem));
         let (Some(date), true) = (date, complete) else {
             if thread::is_valid_id(&id) {
-                left_out.push((pending.len(), id, item.span));
+                left_out.push((pending.len(), id, item.span.clone()));
             }
             continue;
         };
         let status = fields.status.unwrap_or_default();
         let name = fields.author.as_deref().unwrap_or_default();
-        let mut body = fields.body.unwrap_or_default();
+        let mut body = fields.body.clone().unwrap_or_default();
         if status == CommentStatus::Pending {
             let author = if name.trim().is_empty() { "Anonymous".to_string() } else { crate::text::single_line(name) };
-            waiting.push(Waiting { id: id.clone(), author, date, body: body.clone(), span: item.span.clone() });
+            waiting.push(Waiting { id: id.clone(), author, date, body: body.to_string(), span: item.span.clone() });
         }
         // Only what is shown makes a person: a removed comment, or one still waiting, gives no one a page.
         let shown = match status {
@@ -94,13 +94,13 @@ pub(super) fn resolve_thread(
             CommentStatus::Removed => false,
         };
         let author =
-            if shown { lookalike::find_or_add(directory, name, item.keys.of("author"), problems) } else { None };
+            if shown { lookalike::find_or_add(directory, name, || item.keys.of("author"), problems) } else { None };
         if status == CommentStatus::Removed {
-            body.clear();
+            body = "".into();
         }
-        let reply_to = fields.reply_to.map(|parent| (parent.trim().to_string(), item.keys.of("reply_to")));
+        let reply_to = fields.reply_to.as_ref().map(|parent| (parent.trim().to_string(), item.keys.of("reply_to")));
         pending.push(thread::Pending {
-            comment: Comment { id, author, date, body, parent: None, depth: 0, span: item.span, status },
+            comment: Comment { id, author, date, body, parent: None, depth: 0, span: item.span.clone(), status },
             reply_to,
         });
     }

@@ -43,11 +43,19 @@ pub fn nearest<'p>(listed: impl IntoIterator<Item = (&'p str, &'p [String])>, na
 }
 
 /// The person `name` names, added when new; a new name that looks like a listed person's is a warning at `span`.
-pub fn find_or_add(directory: &mut Directory, name: &str, span: Span, problems: &mut Diagnostics) -> Option<PersonId> {
+pub fn find_or_add(
+    directory: &mut Directory,
+    name: &str,
+    span: impl FnOnce() -> Span,
+    problems: &mut Diagnostics,
+) -> Option<PersonId> {
+    if let Some(known) = directory.met(name) {
+        return known;
+    }
     if directory.find(name).is_none() {
         let listed = directory.people.iter().filter(|p| p.span.is_some());
         if let Some(meant) = nearest(listed.map(|p: &Person| (p.name.as_str(), p.aliases.as_slice())), name) {
-            problems.push(warning(name, meant, span));
+            problems.push(warning(name, meant, span()));
         }
     }
     directory.find_or_add(name)

@@ -116,6 +116,8 @@ pub struct Reading {
     pub waiting: Vec<Waiting>,
     /// Bundle files to copy beside its page.
     pub assets: Vec<Asset>,
+    /// The hash of its files as loaded, when known: its thread's cleaned texts are found again by it.
+    pub files_key: Option<[u8; 32]>,
 }
 
 /// A citation, checked.
@@ -153,8 +155,8 @@ pub struct Comment {
     pub author: Option<PersonId>,
     /// When it was written.
     pub date: DateTime<FixedOffset>,
-    /// Its body (Markdown, untrusted); empty once `render::bodies` has converted it.
-    pub body: String,
+    /// Its body (Markdown, untrusted), shared with the loaded file's; empty once `render::bodies` has converted it.
+    pub body: std::sync::Arc<str>,
     /// The comment it answers, as an index into `Thread::comments`.
     pub parent: Option<usize>,
     /// 0 for a top-level comment, 1 for a reply to one, ...
@@ -419,9 +421,11 @@ fn resolve_reading(
         );
         ok = false;
     }
-    let author =
-        front.author.as_deref().and_then(|name| lookalike::find_or_add(directory, name, keys.of("author"), problems));
-    let (thread, waiting) = comments::resolve_thread(raw.comments, config, show_pending, directory, problems);
+    let author = front
+        .author
+        .as_deref()
+        .and_then(|name| lookalike::find_or_add(directory, name, || keys.of("author"), problems));
+    let (thread, waiting) = comments::resolve_thread(&raw.comments, config, show_pending, directory, problems);
     let (Some(title), Some(date), Some(slug), true) = (title, date, slug, ok) else {
         return None;
     };
@@ -455,6 +459,7 @@ fn resolve_reading(
         thread,
         waiting,
         assets: raw.assets,
+        files_key: raw.files_key,
     };
     Some((reading, front.tags.iter().map(|t| clean_line(t)).collect()))
 }

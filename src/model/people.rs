@@ -22,6 +22,9 @@ pub struct Directory {
     by_name: HashMap<String, PersonId>,
     by_email: HashMap<String, PersonId>,
     slugs: HashSet<String>,
+    /// Names exactly as written, with whom each named: people are only added, so a name names the
+    /// same person every time, and the thousands of comments by a few people are folded once.
+    met: HashMap<String, Option<PersonId>>,
 }
 
 impl Directory {
@@ -146,7 +149,22 @@ impl Directory {
     }
 
     /// The person `name` refers to, created when unknown; `None` for anonymous.
-    pub fn find_or_add(&mut self, name: &str) -> Option<PersonId> {
+    pub fn find_or_add(&mut self, written: &str) -> Option<PersonId> {
+        if let Some(known) = self.met(written) {
+            return known;
+        }
+        let found = self.add(written);
+        self.met.insert(written.to_string(), found);
+        found
+    }
+
+    /// Whom `name`, exactly as written, named when it was looked up before.
+    pub fn met(&self, name: &str) -> Option<Option<PersonId>> {
+        self.met.get(name).copied()
+    }
+
+    /// As [`Directory::find_or_add`], the name folded.
+    fn add(&mut self, name: &str) -> Option<PersonId> {
         let name = clean_line(name);
         let folded = fold(&name);
         if folded.is_empty() || is_anonymous(&folded) {

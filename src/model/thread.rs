@@ -262,7 +262,7 @@ mod tests {
                 id: id.into(),
                 author: None,
                 date: at(minute),
-                body: String::new(),
+                body: "".into(),
                 parent: None,
                 depth: 0,
                 span: Span::new("t.yaml", line, 1),

@@ -4,8 +4,9 @@
 //! comment is sanitized exactly once per build, and not at all when the
 //! build cache already holds its text.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -30,6 +31,8 @@ pub struct Bodies {
     pub sections: Vec<Option<Html>>,
     /// Every member's text of this build, for the next build.
     pub cache: BodyCache,
+    /// Every reading's converted body and thread's cleaned comments of this build, for the next build.
+    pub kept: Kept,
     /// How many members' texts there are (comments and bios).
     pub texts: usize,
     /// How many of them were cleaned rather than found in the cache.
@@ -42,7 +45,7 @@ pub struct Bodies {
 }
 
 /// A reading's HTML.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ReadingBody {
     /// The whole body.
     pub content: Html,
@@ -55,7 +58,11 @@ pub struct ReadingBody {
 /// Each comment's Markdown is let go of as soon as it is converted (its `body` is left empty): nothing
 /// after this stage reads it, and holding every comment's Markdown beside its HTML doubled the
 /// memory of large sites.
-pub fn render(site: &mut Site, cache: &BodyCache) -> Result<Bodies, Diagnostics> {
+///
+/// A reading whose files are as in a build that made `kept` is taken from there, its pictures' warnings
+/// with it; so is a thread whose reading's files, comments and cleaning context are the same, whole,
+/// without a look at each of its texts.
+pub fn render(site: &mut Site, cache: &BodyCache, kept: &Kept) -> Result<Bodies, Diagnostics> {
     let pictures = Pictures { hosts: site.config.picture_hosts.clone(), site: site.config.pictures_from_site };
     let members = Members {
         cache,
@@ -67,42 +74,29 @@ pub fn render(site: &mut Site, cache: &BodyCache) -> Result<Bodies, Diagnostics>
         seen: Mutex::default(),
         cleaned: AtomicUsize::new(0),
     };
-    let readings: Vec<Result<ReadingBody, Diagnostic>> = site
+    let readings: Vec<Result<Arc<ConvertedReading>, Diagnostic>> = site
         .readings
         .par_iter()
-        .map(|reading| {
-            let converted = checked(&reading.body, Author::Facilitator, &reading.body_span)?;
-            let content = sanitize::reading(&converted.html);
-            members.pictures_in_reading(reading, &converted.pictures_without_address, content.pictures_without_address);
-            let summary = match &reading.summary {
-                Some(summary) => {
-                    let summary =
-                        sanitize::reading(&checked(summary, Author::Facilitator, &reading.summary_span)?.html);
-                    members.picture_warning(summary.pictures_without_address, &reading.summary_span);
-                    summary.html
-                }
-                // Its pictures are the body's, warned of already.
-                None => sanitize::reading(&converted.first_paragraph.unwrap_or_default()).html,
-            };
-            Ok(ReadingBody { content: content.html, summary })
+        .map(|reading| match reading.files_key.and_then(|key| kept.readings.get(&key)) {
+            Some(converted) => Ok(Arc::clone(converted)),
+            None => convert_reading(reading).map(Arc::new),
         })
         .collect();
     let names = Some(&site.mention_names);
-    let comments: Vec<Vec<Result<Cleaned, Diagnostic>>> = site
+    // What every comment's cleaning depends on besides its own id and text.
+    let context = [members.mention_names.as_slice(), members.pictures_key.as_slice()].concat();
+    let comments: Vec<Result<KeyedThread, Diagnostics>> = site
         .readings
         .par_iter_mut()
         .map(|reading| {
-            reading
-                .thread
-                .comments
-                .par_iter_mut()
-                .map(|comment| {
-                    let prefix = format!("{MEMBER_ID_PREFIX}{}-", comment.id);
-                    let cleaned = members.render(&comment.body, &prefix, names, &comment.span);
-                    comment.body = String::new();
-                    cleaned
-                })
-                .collect()
+            let key = thread_key(reading, &context);
+            let cleaned = match key.and_then(|key| kept.threads.get(&key)) {
+                Some(kept) => Ok(Arc::clone(kept)),
+                None => clean_thread(&members, reading, names),
+            };
+            // Nothing after this stage reads the Markdown.
+            reading.thread.comments.iter_mut().for_each(|comment| comment.body = "".into());
+            cleaned.map(|cleaned| (key, cleaned))
         })
         .collect();
     let bios: Vec<Option<Result<Html, Diagnostic>>> = site
@@ -111,7 +105,11 @@ pub fn render(site: &mut Site, cache: &BodyCache) -> Result<Bodies, Diagnostics>
         .map(|person| {
             let span = person.span.clone().unwrap_or_else(|| Span::file("authors.yaml"));
             let prefix = format!("{MEMBER_ID_PREFIX}bio-");
-            person.bio.as_ref().map(|bio| members.render(bio, &prefix, None, &span).map(|cleaned| cleaned.html))
+            person.bio.as_ref().map(|bio| {
+                let (key, cleaned) = members.render(bio, &prefix, None, &span)?;
+                members.seen.lock().expect("no panics while locked").push((key, cleaned.clone()));
+                Ok(cleaned.html)
+            })
         })
         .collect();
     let sections: Vec<Option<Result<Html, Diagnostic>>> = site
@@ -131,18 +129,27 @@ pub fn render(site: &mut Site, cache: &BodyCache) -> Result<Bodies, Diagnostics>
     let mut problems = Diagnostics::new();
     let mut mentioned_in = vec![Vec::new(); site.people.len()];
     let mut comment_html = Vec::with_capacity(comments.len());
-    for (r, thread) in comments.into_iter().enumerate() {
+    let mut next_threads = HashMap::new();
+    let mut kept_texts = Vec::new();
+    for (r, result) in comments.into_iter().enumerate() {
+        let Ok((key, thread)) = result.map_err(|found| problems.extend(found)) else {
+            comment_html.push(Vec::new());
+            continue;
+        };
         let mut htmls = Vec::with_capacity(thread.len());
-        for (c, result) in thread.into_iter().enumerate() {
-            let Cleaned { html, mentions } = result.map_err(|p| problems.push(p)).unwrap_or_default();
+        for (c, (_, Cleaned { html, mentions })) in thread.iter().enumerate() {
             let comment = &site.readings[r].thread.comments[c];
-            let listed = mentions.into_iter().filter(|&p| comment.is_published() && Some(p) != comment.author);
+            let listed = mentions.iter().filter(|&&p| comment.is_published() && Some(p) != comment.author);
             for person in listed {
                 mentioned_in[person.0].push((ReadingId(r), c));
             }
-            htmls.push(html);
+            htmls.push(html.clone());
         }
         comment_html.push(htmls);
+        if let Some(key) = key {
+            next_threads.insert(key, Arc::clone(&thread));
+        }
+        kept_texts.push(thread);
     }
     for list in &mut mentioned_in {
         crate::model::newest_first(&site.readings, list);
@@ -150,23 +157,122 @@ pub fn render(site: &mut Site, cache: &BodyCache) -> Result<Bodies, Diagnostics>
     let mut keep = |result: Result<Html, Diagnostic>| result.map_err(|p| problems.push(p)).unwrap_or_default();
     let bios = bios.into_iter().map(|bio| bio.map(&mut keep)).collect();
     let sections = sections.into_iter().map(|intro| intro.map(&mut keep)).collect();
-    let readings = readings
-        .into_iter()
-        .map(|r| {
-            r.map_err(|p| problems.push(p))
-                .unwrap_or(ReadingBody { content: Html::default(), summary: Html::default() })
-        })
-        .collect();
+    let mut next_readings = HashMap::new();
+    let mut reading_warnings = Vec::new();
+    let mut reading_bodies = Vec::with_capacity(readings.len());
+    for (reading, converted) in site.readings.iter().zip(readings) {
+        let Ok(converted) = converted.map_err(|p| problems.push(p)) else {
+            reading_bodies.push(ReadingBody { content: Html::default(), summary: Html::default() });
+            continue;
+        };
+        reading_warnings.extend(converted.warnings.iter().cloned());
+        reading_bodies.push(converted.body.clone());
+        if let Some(key) = reading.files_key {
+            next_readings.insert(key, converted);
+        }
+    }
     if problems.has_errors() {
         return Err(problems);
     }
     let cleaned = members.cleaned.into_inner();
     let mut warnings = members.warnings.into_inner().expect("no panics while locked");
+    warnings.extend(reading_warnings);
     warnings.sort_by(|a, b| a.span.cmp(&b.span));
     let seen = members.seen.into_inner().expect("no panics while locked");
-    let texts = seen.len();
-    let cache = cache.next(seen);
-    Ok(Bodies { readings, comments: comment_html, bios, sections, mentioned_in, cache, texts, cleaned, warnings })
+    let texts = seen.len() + kept_texts.iter().map(|thread| thread.len()).sum::<usize>();
+    let cache = cache.next(seen.into_iter().chain(kept_texts.iter().flat_map(|thread| thread.iter().cloned())));
+    let kept = Kept { readings: next_readings, threads: next_threads };
+    Ok(Bodies {
+        readings: reading_bodies,
+        comments: comment_html,
+        bios,
+        sections,
+        mentioned_in,
+        cache,
+        kept,
+        texts,
+        cleaned,
+        warnings,
+    })
+}
+
+/// The cleaned comments of one thread, in its order, each with its key in the body cache.
+type CleanedThread = Arc<[(Key, Cleaned)]>;
+
+/// A thread's cleaned comments with its [`thread_key`], when it has one.
+type KeyedThread = (Option<[u8; 32]>, CleanedThread);
+
+/// What a build converted and cleaned, for the next one (`serve` keeps it in memory): each reading's
+/// body by the hash of its files, each thread's comments by [`thread_key`].
+#[derive(Debug, Default)]
+pub struct Kept {
+    readings: HashMap<[u8; 32], Arc<ConvertedReading>>,
+    threads: HashMap<[u8; 32], CleanedThread>,
+}
+
+/// A reading's body and summary as HTML, with the warnings about its pictures.
+#[derive(Debug)]
+struct ConvertedReading {
+    body: ReadingBody,
+    warnings: Vec<Diagnostic>,
+}
+
+/// Converts and cleans a reading's body and summary (the facilitator's text: no mentions).
+fn convert_reading(reading: &Reading) -> Result<ConvertedReading, Diagnostic> {
+    let converted = checked(&reading.body, Author::Facilitator, &reading.body_span)?;
+    let content = sanitize::reading(&converted.html);
+    let mut warnings =
+        pictures_in_reading(reading, &converted.pictures_without_address, content.pictures_without_address);
+    let summary = match &reading.summary {
+        Some(summary) => {
+            let summary = sanitize::reading(&checked(summary, Author::Facilitator, &reading.summary_span)?.html);
+            warnings.extend(picture_warning(summary.pictures_without_address, &reading.summary_span));
+            summary.html
+        }
+        // Its pictures are the body's, warned of already.
+        None => sanitize::reading(&converted.first_paragraph.unwrap_or_default()).html,
+    };
+    Ok(ConvertedReading { body: ReadingBody { content: content.html, summary }, warnings })
+}
+
+/// What a thread's cleaned comments are made from: its reading's files (which fix each comment's text
+/// by its id), the ids and statuses of the comments shown, and `context` (mentions' targets, where
+/// pictures may come from). None when the load did not hash the reading's files.
+fn thread_key(reading: &Reading, context: &[u8]) -> Option<[u8; 32]> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&reading.files_key?);
+    hasher.update(&(context.len() as u64).to_le_bytes());
+    hasher.update(context);
+    for comment in &reading.thread.comments {
+        hasher.update(&(comment.id.len() as u64).to_le_bytes());
+        hasher.update(comment.id.as_bytes());
+        hasher.update(&[comment.status as u8]);
+    }
+    Some(*hasher.finalize().as_bytes())
+}
+
+/// Cleans each comment of `reading`'s thread, or finds it in the body cache; every problem is returned.
+fn clean_thread(
+    members: &Members,
+    reading: &Reading,
+    names: Option<&MentionNames>,
+) -> Result<CleanedThread, Diagnostics> {
+    let results: Vec<Result<(Key, Cleaned), Diagnostic>> = reading
+        .thread
+        .comments
+        .par_iter()
+        .map(|comment| {
+            let prefix = format!("{MEMBER_ID_PREFIX}{}-", comment.id);
+            members.render(&comment.body, &prefix, names, &comment.span)
+        })
+        .collect();
+    let mut problems = Diagnostics::new();
+    let cleaned: Vec<(Key, Cleaned)> =
+        results.into_iter().filter_map(|r| r.map_err(|p| problems.push(p)).ok()).collect();
+    match problems.is_empty() {
+        true => Ok(cleaned.into()),
+        false => Err(problems),
+    }
 }
 
 /// What to do about a picture without an address.
@@ -183,6 +289,7 @@ struct Members<'a> {
     pictures_key: Vec<u8>,
     /// Pictures dropped for want of an address, at their text's file and line.
     warnings: Mutex<Vec<Diagnostic>>,
+    /// The bios' texts, for the next body cache.
     seen: Mutex<Vec<(Key, Cleaned)>>,
     cleaned: AtomicUsize,
 }
@@ -195,7 +302,7 @@ impl Members<'_> {
         id_prefix: &str,
         mentions: Option<&MentionNames>,
         span: &Span,
-    ) -> Result<Cleaned, Diagnostic> {
+    ) -> Result<(Key, Cleaned), Diagnostic> {
         let mentions_key = if mentions.is_some() { self.mention_names.as_slice() } else { b"" };
         let context = [mentions_key, self.pictures_key.as_slice()].concat();
         let key = Key::of(id_prefix, &context, markdown);
@@ -209,40 +316,40 @@ impl Members<'_> {
                 Cleaned { html: cleaned.html, mentions: converted.mentions }
             }
         };
-        self.seen.lock().expect("no panics while locked").push((key, cleaned.clone()));
-        Ok(cleaned)
+        Ok((key, cleaned))
     }
 }
 
 impl Members<'_> {
-    /// Warns that `count` pictures of the text at `span` had no address (their alt text is shown).
+    /// Warns that `count` pictures of the text at `span` had no address.
     fn picture_warning(&self, count: usize, span: &Span) {
-        if count == 0 {
-            return;
+        if let Some(warning) = picture_warning(count, span) {
+            self.warnings.lock().expect("no panics while locked").push(warning);
         }
-        let warning = Diagnostic::warning(
-            span.clone(),
-            format!("{count} picture(s) here have no address (an empty or missing src); only their alt text is shown"),
-        )
-        .with_help(PICTURE_HELP);
-        self.warnings.lock().expect("no panics while locked").push(warning);
     }
+}
 
-    /// Warns of each picture of `reading`'s body without an address at its own line and column, when
-    /// the Markdown's count (`found`, byte offsets) agrees with the sanitizer's (`dropped`); else of
-    /// all of them at the body's first line.
-    fn pictures_in_reading(&self, reading: &Reading, found: &[usize], dropped: usize) {
-        if found.len() != dropped {
-            return self.picture_warning(dropped, &reading.body_span);
-        }
-        let mut warnings = self.warnings.lock().expect("no panics while locked");
-        for &offset in found {
-            let (line, column) = crate::load::yaml::line_column(&reading.body, offset);
-            let span = Span::new(reading.body_span.path.clone(), reading.body_span.line + line - 1, column);
-            let message = "this picture has no address (an empty or missing src); only its alt text is shown";
-            warnings.push(Diagnostic::warning(span, message).with_help(PICTURE_HELP));
-        }
+/// The warning that `count` pictures of the text at `span` had no address (their alt text is shown).
+fn picture_warning(count: usize, span: &Span) -> Option<Diagnostic> {
+    let message =
+        format!("{count} picture(s) here have no address (an empty or missing src); only their alt text is shown");
+    (count > 0).then(|| Diagnostic::warning(span.clone(), message).with_help(PICTURE_HELP))
+}
+
+/// A warning for each picture of `reading`'s body without an address at its own line and column, when
+/// the Markdown's count (`found`, byte offsets) agrees with the sanitizer's (`dropped`); else one for
+/// all of them at the body's first line.
+fn pictures_in_reading(reading: &Reading, found: &[usize], dropped: usize) -> Vec<Diagnostic> {
+    if found.len() != dropped {
+        return picture_warning(dropped, &reading.body_span).into_iter().collect();
     }
+    let located = found.iter().map(|&offset| {
+        let (line, column) = crate::load::yaml::line_column(&reading.body, offset);
+        let span = Span::new(reading.body_span.path.clone(), reading.body_span.line + line - 1, column);
+        let message = "this picture has no address (an empty or missing src); only its alt text is shown";
+        Diagnostic::warning(span, message).with_help(PICTURE_HELP)
+    });
+    located.collect()
 }
 
 /// Converts, then refuses HTML nested deeper than the limit before any HTML parser sees it.

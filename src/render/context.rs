@@ -26,6 +26,8 @@ pub struct Views<'a> {
     links: Links,
     /// What every page shares, worked out once.
     shared: Arc<Shared>,
+    /// Comments' dates in words as the last build made them.
+    earlier: &'a DatesInWords,
 }
 
 /// What the views of every page share.
@@ -43,7 +45,24 @@ struct Shared {
     /// on its reading's page, its writer's, feeds and tags: its dates are formatted once, not on each
     /// of them, and a cold build's peak memory at M stays the same. (Keeping its address too raised
     /// that peak by 7% for little: a link is one allocation.)
-    comment_dates: Vec<Vec<OnceLock<CommentDates>>>,
+    comment_dates: Vec<Vec<OnceLock<Arc<CommentDates>>>>,
+    /// What decides how dates read: the time zone, the date format and the site's words, hashed.
+    dates_guard: [u8; 32],
+}
+
+/// Comments' dates in words as a build made them, for the next one (`serve` keeps them): a comment's
+/// are a function of its date and its reading's, each with its offset, and of what `guard` hashes.
+#[derive(Debug, Default)]
+pub struct DatesInWords {
+    guard: [u8; 32],
+    by_dates: HashMap<(ExactDate, ExactDate), Arc<CommentDates>>,
+}
+
+/// A date as an instant with its offset: two equal instants written with other offsets read otherwise.
+type ExactDate = (i64, u32, i32);
+
+fn exact(date: &chrono::DateTime<chrono::FixedOffset>) -> ExactDate {
+    (date.timestamp(), date.timestamp_subsec_nanos(), date.offset().local_minus_utc())
 }
 
 /// What a link to a person shows besides their name and address.
@@ -53,14 +72,16 @@ struct PersonWords {
 }
 
 /// A comment's date, and how long after its reading it came, in words.
-struct CommentDates {
+#[derive(Debug)]
+pub struct CommentDates {
     date: DateView,
     after_reading: Option<String>,
 }
 
 impl<'a> Views<'a> {
-    /// Prepares the views (counts replies once for every thread), with links from the home page.
-    pub fn new(site: &'a Site, bodies: &'a Bodies, language: &'a Language) -> Views<'a> {
+    /// Prepares the views (counts replies once for every thread), with links from the home page;
+    /// comments' dates in words are taken from `earlier` when what decides them is the same.
+    pub fn new(site: &'a Site, bodies: &'a Bodies, language: &'a Language, earlier: &'a DatesInWords) -> Views<'a> {
         let descendants = site.readings.iter().map(|r| descendant_counts(&r.thread)).collect();
         let people = (0..site.people.len()).map(PersonId);
         let mentioned = people.map(|p| (site.mention_names.href(p).to_string(), p)).collect();
@@ -76,8 +97,25 @@ impl<'a> Views<'a> {
             .collect();
         let comment_dates =
             site.readings.iter().map(|r| r.thread.comments.iter().map(|_| OnceLock::new()).collect()).collect();
-        let shared = Arc::new(Shared { descendants, mentioned, reflections_and_replies, people, comment_dates });
-        Views { site, bodies, language, links: Links::From(Route::home()), shared }
+        let config = &site.config;
+        let guard = format!("{:?}\0{}\0{language:?}", config.timezone, config.date_format);
+        let dates_guard = *blake3::hash(guard.as_bytes()).as_bytes();
+        let shared =
+            Arc::new(Shared { descendants, mentioned, reflections_and_replies, people, comment_dates, dates_guard });
+        Views { site, bodies, language, links: Links::From(Route::home()), shared, earlier }
+    }
+
+    /// The comments' dates in words this build made, for the next.
+    pub fn dates_in_words(&self) -> DatesInWords {
+        let site = self.site;
+        let made = self.shared.comment_dates.iter().enumerate().flat_map(|(r, thread)| {
+            let reading = &site.readings[r];
+            thread.iter().enumerate().filter_map(move |(c, dates)| {
+                let key = (exact(&reading.thread.comments[c].date), exact(&reading.date));
+                dates.get().map(|dates| (key, Arc::clone(dates)))
+            })
+        });
+        DatesInWords { guard: self.shared.dates_guard, by_dates: made.collect() }
     }
 
     /// The same views with links made from `links` (the page being rendered, see `routes::Links`).
@@ -313,10 +351,14 @@ impl<'a> Views<'a> {
         self.shared.comment_dates[id.0][index].get_or_init(|| {
             let reading = &self.site.readings[id.0];
             let date = &reading.thread.comments[index].date;
-            CommentDates {
+            let earlier = Some(&self.earlier).filter(|earlier| earlier.guard == self.shared.dates_guard);
+            if let Some(dates) = earlier.and_then(|e| e.by_dates.get(&(exact(date), exact(&reading.date)))) {
+                return Arc::clone(dates);
+            }
+            Arc::new(CommentDates {
                 date: self.date(date),
                 after_reading: after_reading(self.language, self.days_between(&reading.date, date)),
-            }
+            })
         })
     }
 

@@ -53,10 +53,16 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    /// Compiles the theme and prepares the views of `site`.
-    pub fn new(site: &'a Site, bodies: &'a Bodies, theme: &'a Theme) -> Result<Renderer<'a>, Diagnostics> {
+    /// Compiles the theme and prepares the views of `site`, with comments' dates in words from `dates`
+    /// where they still hold.
+    pub fn new(
+        site: &'a Site,
+        bodies: &'a Bodies,
+        theme: &'a Theme,
+        dates: &'a context::DatesInWords,
+    ) -> Result<Renderer<'a>, Diagnostics> {
         let templates = templates::Templates::new(theme)?;
-        let views = context::Views::new(site, bodies, &theme.language);
+        let views = context::Views::new(site, bodies, &theme.language, dates);
         let mut theme_key = key::KeyHasher::from_hasher(blake3::Hasher::new());
         for (name, template) in &theme.templates {
             theme_key.bytes(name.as_bytes());

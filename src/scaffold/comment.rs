@@ -262,8 +262,8 @@ fn check(
             && f.body.as_deref() == Some(&new.body)
     });
     if let Some(at) = source.readings.iter_mut().find(|r| r.span == *reading) {
-        at.comments.retain(|c| c.span.path != target.shown);
-        at.comments.extend(parsed);
+        let kept = at.comments.iter().filter(|c| c.span.path != target.shown).cloned();
+        at.comments = kept.chain(parsed).collect();
     }
     let after = site_problems(source, problems);
     let mut new: Vec<Diagnostic> = after.into_iter().filter(|d| !before.contains(d)).collect();

@@ -89,22 +89,24 @@ fn count(documents: &[Document]) -> Counted {
 /// The inverted index of `documents` (numbered by their place), stemmed by `stems`.
 pub fn invert(documents: &[Document], stems: &Stems) -> Inverted {
     let mut chunks: Vec<Counted> = documents.par_chunks(CHUNK).map(count).collect();
-    // One vocabulary for all chunks; each chunk's word numbers mapped into it.
+    // One vocabulary for all chunks; for each chunk, its word numbers in it.
     let mut vocabulary: HashMap<String, u32> = HashMap::default();
     let mut words: Vec<String> = Vec::new();
-    for chunk in &mut chunks {
-        let global: Vec<u32> = std::mem::take(&mut chunk.words)
-            .into_iter()
-            .map(|word| {
-                let next = u32::try_from(words.len()).expect("fewer than 4 billion words");
-                *vocabulary.entry(word).or_insert_with_key(|word| {
-                    words.push(word.clone());
-                    next
+    let global: Vec<Vec<u32>> = chunks
+        .iter_mut()
+        .map(|chunk| {
+            std::mem::take(&mut chunk.words)
+                .into_iter()
+                .map(|word| {
+                    let next = u32::try_from(words.len()).expect("fewer than 4 billion words");
+                    *vocabulary.entry(word).or_insert_with_key(|word| {
+                        words.push(word.clone());
+                        next
+                    })
                 })
-            })
-            .collect();
-        chunk.documents.iter_mut().flatten().for_each(|(word, _)| *word = global[*word as usize]);
-    }
+                .collect()
+        })
+        .collect();
     drop(vocabulary);
     // Each distinct word stemmed once; stems numbered in alphabetical order.
     let stemmed: Vec<String> = words.par_iter().map(|word| stems.stem(word).into_owned()).collect();
@@ -117,26 +119,28 @@ pub fn invert(documents: &[Document], stems: &Stems) -> Inverted {
     let stems: Vec<String> = sorted.iter().map(|s| s.to_string()).collect();
     drop(number);
 
-    // Postings gathered in document order, so each list is sorted; words of one stem added up.
+    // Each document's words made its stems, words of one stem added up, in stem order: chunk by
+    // chunk in parallel, so that only the gathering below runs on one thread.
+    chunks.par_iter_mut().zip(&global).for_each(|(chunk, global)| {
+        for terms in &mut chunk.documents {
+            terms.iter_mut().for_each(|(word, _)| *word = stem_of[global[*word as usize] as usize]);
+            terms.sort_unstable();
+            terms.dedup_by(|later, kept| {
+                later.0 == kept.0 && {
+                    kept.1 += later.1;
+                    true
+                }
+            });
+        }
+    });
+    drop(global);
+    // Postings gathered in document order, so each list is sorted.
     let mut lists: Vec<Vec<(u32, u32)>> = vec![Vec::new(); stems.len()];
     let mut lengths: Vec<u32> = Vec::with_capacity(documents.len());
-    let mut terms: Vec<(u32, u32)> = Vec::new();
     let mut doc = 0u32;
     for chunk in &mut chunks {
-        for words in chunk.documents.drain(..) {
-            terms.clear();
-            terms.extend(words.into_iter().map(|(w, n)| (stem_of[w as usize], n)));
-            terms.sort_unstable();
-            let mut i = 0;
-            while i < terms.len() {
-                let (stem, mut n) = terms[i];
-                i += 1;
-                while i < terms.len() && terms[i].0 == stem {
-                    n += terms[i].1;
-                    i += 1;
-                }
-                lists[stem as usize].push((doc, n));
-            }
+        for terms in chunk.documents.drain(..) {
+            terms.into_iter().for_each(|(stem, n)| lists[stem as usize].push((doc, n)));
             doc += 1;
         }
         lengths.append(&mut chunk.lengths);

@@ -40,10 +40,12 @@ pub struct Inverted {
     pub words: Vec<(String, u32)>,
 }
 
-/// The words of one chunk of documents: its own vocabulary, and each document's words counted.
+/// The words of one chunk of documents: its own vocabulary, and each document's words counted,
+/// all in one list (a document's run of it ends at its `ends`), not one allocation a document.
 struct Counted {
     words: Vec<String>,
-    documents: Vec<Vec<(u32, u32)>>,
+    terms: Vec<(u32, u32)>,
+    ends: Vec<usize>,
     lengths: Vec<u32>,
 }
 
@@ -53,8 +55,12 @@ fn count(documents: &[Document]) -> Counted {
     let mut counts: Vec<u32> = Vec::new();
     let mut touched: Vec<u32> = Vec::new();
     let mut folded = String::new();
-    let mut counted =
-        Counted { words: Vec::new(), documents: Vec::with_capacity(documents.len()), lengths: Vec::new() };
+    let mut counted = Counted {
+        words: Vec::new(),
+        terms: Vec::new(),
+        ends: Vec::with_capacity(documents.len()),
+        lengths: Vec::with_capacity(documents.len()),
+    };
     for document in documents {
         let mut length = 0;
         for (text, weight) in [(&document.heading, HEADING_WEIGHT), (&document.text, 1)] {
@@ -75,8 +81,8 @@ fn count(documents: &[Document]) -> Counted {
                 length += weight;
             });
         }
-        let words = touched.drain(..).map(|id| (id, std::mem::take(&mut counts[id as usize]))).collect();
-        counted.documents.push(words);
+        counted.terms.extend(touched.drain(..).map(|id| (id, std::mem::take(&mut counts[id as usize]))));
+        counted.ends.push(counted.terms.len());
         counted.lengths.push(length);
     }
     counted.words = vec![String::new(); ids.len()];
@@ -121,31 +127,30 @@ pub fn invert(documents: &[Document], stems: &Stems) -> Inverted {
 
     // Each document's words made its stems, words of one stem added up, in stem order: chunk by
     // chunk in parallel, so that only the gathering below runs on one thread.
-    chunks.par_iter_mut().zip(&global).for_each(|(chunk, global)| {
-        for terms in &mut chunk.documents {
-            terms.iter_mut().for_each(|(word, _)| *word = stem_of[global[*word as usize] as usize]);
-            terms.sort_unstable();
-            terms.dedup_by(|later, kept| {
-                later.0 == kept.0 && {
-                    kept.1 += later.1;
-                    true
-                }
-            });
-        }
-    });
+    chunks.par_iter_mut().zip(&global).for_each(|(chunk, global)| by_stem(chunk, global, &stem_of));
     drop(global);
-    // Postings gathered in document order, so each list is sorted.
-    let mut lists: Vec<Vec<(u32, u32)>> = vec![Vec::new(); stems.len()];
+    // Postings gathered in document order, so each list is sorted, into one allocation: each stem's
+    // list is counted first, then filled in its place.
+    let mut starts: Vec<usize> = vec![0; stems.len() + 1];
+    chunks.iter().flat_map(|chunk| &chunk.terms).for_each(|&(stem, _)| starts[stem as usize + 1] += 1);
+    (1..starts.len()).for_each(|s| starts[s] += starts[s - 1]);
+    let mut next = starts.clone();
+    let mut all: Vec<(u32, u32)> = vec![(0, 0); starts[stems.len()]];
     let mut lengths: Vec<u32> = Vec::with_capacity(documents.len());
     let mut doc = 0u32;
     for chunk in &mut chunks {
-        for terms in chunk.documents.drain(..) {
-            terms.into_iter().for_each(|(stem, n)| lists[stem as usize].push((doc, n)));
-            doc += 1;
+        let mut start = 0;
+        for &end in &chunk.ends {
+            for &(stem, n) in &chunk.terms[start..end] {
+                all[next[stem as usize]] = (doc, n);
+                next[stem as usize] += 1;
+            }
+            (start, doc) = (end, doc + 1);
         }
         lengths.append(&mut chunk.lengths);
     }
-    drop(chunks);
+    drop((chunks, next));
+    let lists: Vec<&[(u32, u32)]> = starts.windows(2).map(|w| &all[w[0]..w[1]]).collect();
     let weigh = Weights::new(&lengths);
     let postings = lists
         .par_iter()
@@ -157,6 +162,32 @@ pub fn invert(documents: &[Document], stems: &Stems) -> Inverted {
     let mut words: Vec<(String, u32)> = words.into_iter().zip(stem_of).collect();
     words.par_sort_unstable();
     Inverted { stems, postings, words }
+}
+
+/// Makes each document's words of `chunk` its stems (by `global`, the chunk's words' numbers among
+/// all words, then `stem_of`), words of one stem added up, each document's in stem order.
+fn by_stem(chunk: &mut Counted, global: &[u32], stem_of: &[u32]) {
+    let (mut kept, mut start) = (0, 0);
+    for end in &mut chunk.ends {
+        let terms = &mut chunk.terms[start..*end];
+        terms.iter_mut().for_each(|(word, _)| *word = stem_of[global[*word as usize] as usize]);
+        terms.sort_unstable();
+        // Compacted in place: words of one stem (`team`, `teams`) become one term.
+        let first = kept;
+        for i in start..*end {
+            let term = chunk.terms[i];
+            match kept > first && chunk.terms[kept - 1].0 == term.0 {
+                true => chunk.terms[kept - 1].1 += term.1,
+                false => {
+                    chunk.terms[kept] = term;
+                    kept += 1;
+                }
+            }
+        }
+        start = *end;
+        *end = kept;
+    }
+    chunk.terms.truncate(kept);
 }
 
 /// BM25 scores, quantised to 1..=[`MAX_WEIGHT`].
@@ -362,6 +393,19 @@ mod tests {
         assert!(index.stems.windows(2).all(|w| w[0] < w[1]), "sorted and distinct");
         let astral = invert(&[document("", "\u{fb01} \u{10428}")], &Stems::for_language("tlh"));
         assert_eq!(astral.stems, ["\u{10428}", "\u{fb01}"], "UTF-16 order, as the script compares");
+    }
+
+    #[test]
+    fn words_of_one_stem_in_a_text_add_up() {
+        let english = Stems::for_language("en");
+        let texts = ["a team of teams", "teams and more teams", "nothing", "teams", "team teaming teams"];
+        let other = ["a team of team", "teams and more teams", "nothing", "team", "team team team"];
+        let documents = |texts: &[&str]| texts.iter().map(|t| document("", t)).collect::<Vec<_>>();
+        let (one, two) = (invert(&documents(&texts), &english), invert(&documents(&other), &english));
+        assert_eq!(one.stems, two.stems);
+        assert_eq!(one.postings, two.postings, "the same counts by stem, whichever words they came from");
+        let team = one.stems.binary_search(&"team".to_string()).unwrap();
+        assert_eq!(pairs(&one.postings[team]).iter().map(|p| p.0).collect::<Vec<_>>(), [0, 0, 1, 0]);
     }
 
     #[test]

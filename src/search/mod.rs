@@ -146,8 +146,7 @@ fn document_hash(document: &Document) -> [u8; 32] {
     sort.iter().for_each(|n| {
         hasher.update(&n.to_le_bytes());
     });
-    for part in [&document.url, document.kind.code(), &document.title, &document.heading, &document.sort, &document.day]
-    {
+    for part in [&document.url, document.kind.code(), &document.title, &document.heading, &document.day] {
         hash_part(&mut hasher, part);
     }
     hasher.update(&document.source);
@@ -230,7 +229,6 @@ mod tests {
             person: Some(0),
             tags: vec![0],
             week: Some(3),
-            sort: "2024-01-02T00:00:00Z".into(),
             day: "2 January 2024".into(),
             text: text.into(),
             source: *blake3::hash(text.as_bytes()).as_bytes(),

@@ -349,7 +349,6 @@ mod tests {
             person: None,
             tags: vec![],
             week: None,
-            sort: String::new(),
             day: String::new(),
             text: text.into(),
             source: [0; 32],

@@ -92,9 +92,18 @@ fn count(documents: &[Document]) -> Counted {
     counted
 }
 
-/// The inverted index of `documents` (numbered by their place), stemmed by `stems`.
-pub fn invert(documents: &[Document], stems: &Stems) -> Inverted {
-    let mut chunks: Vec<Counted> = documents.par_chunks(CHUNK).map(count).collect();
+/// Every document's words counted: all the index needs of the texts, so that they can be let go
+/// of before the postings are gathered.
+pub struct Counts(Vec<Counted>);
+
+/// Counts the words of `documents` (numbered by their place), in parallel, chunk by chunk.
+pub fn count_words(documents: &[Document]) -> Counts {
+    Counts(documents.par_chunks(CHUNK).map(count).collect())
+}
+
+/// The inverted index of the counted documents, stemmed by `stems`.
+pub fn invert(Counts(mut chunks): Counts, stems: &Stems) -> Inverted {
+    let documents: usize = chunks.iter().map(|chunk| chunk.lengths.len()).sum();
     // One vocabulary for all chunks; for each chunk, its word numbers in it.
     let mut vocabulary: HashMap<String, u32> = HashMap::default();
     let mut words: Vec<String> = Vec::new();
@@ -136,7 +145,7 @@ pub fn invert(documents: &[Document], stems: &Stems) -> Inverted {
     (1..starts.len()).for_each(|s| starts[s] += starts[s - 1]);
     let mut next = starts.clone();
     let mut all: Vec<(u32, u32)> = vec![(0, 0); starts[stems.len()]];
-    let mut lengths: Vec<u32> = Vec::with_capacity(documents.len());
+    let mut lengths: Vec<u32> = Vec::with_capacity(documents);
     let mut doc = 0u32;
     for chunk in &mut chunks {
         let mut start = 0;
@@ -374,7 +383,7 @@ mod tests {
             document("Trust", "Nothing here."),
             document("", "A team, in the end: teamwork"),
         ];
-        let index = invert(&documents, &Stems::for_language("en"));
+        let index = invert(count_words(&documents), &Stems::for_language("en"));
         let team = index.stems.binary_search(&"team".to_string()).unwrap();
         assert!(index.words.contains(&("teams".to_string(), team as u32)));
         assert!(index.words.contains(&("team".to_string(), team as u32)));
@@ -390,7 +399,7 @@ mod tests {
         assert_eq!(pairs(&big), [(40, 41), (4959, 42)], "weights of 32 and more are one digit too");
         assert!(index.words.iter().all(|(_, stem)| (*stem as usize) < index.stems.len()));
         assert!(index.stems.windows(2).all(|w| w[0] < w[1]), "sorted and distinct");
-        let astral = invert(&[document("", "\u{fb01} \u{10428}")], &Stems::for_language("tlh"));
+        let astral = invert(count_words(&[document("", "\u{fb01} \u{10428}")]), &Stems::for_language("tlh"));
         assert_eq!(astral.stems, ["\u{10428}", "\u{fb01}"], "UTF-16 order, as the script compares");
     }
 
@@ -400,7 +409,8 @@ mod tests {
         let texts = ["a team of teams", "teams and more teams", "nothing", "teams", "team teaming teams"];
         let other = ["a team of team", "teams and more teams", "nothing", "team", "team team team"];
         let documents = |texts: &[&str]| texts.iter().map(|t| document("", t)).collect::<Vec<_>>();
-        let (one, two) = (invert(&documents(&texts), &english), invert(&documents(&other), &english));
+        let (one, two) =
+            (invert(count_words(&documents(&texts)), &english), invert(count_words(&documents(&other)), &english));
         assert_eq!(one.stems, two.stems);
         assert_eq!(one.postings, two.postings, "the same counts by stem, whichever words they came from");
         let team = one.stems.binary_search(&"team".to_string()).unwrap();
@@ -428,6 +438,6 @@ mod tests {
 
     #[test]
     fn no_documents_no_index() {
-        assert_eq!(invert(&[], &Stems::for_language("en")), Inverted::default());
+        assert_eq!(invert(count_words(&[]), &Stems::for_language("en")), Inverted::default());
     }
 }

@@ -85,6 +85,8 @@ fn count(documents: &[Document]) -> Counted {
         counted.ends.push(counted.terms.len());
         counted.lengths.push(length);
     }
+    // Held until every chunk is counted and gathered: at its size, not the size it grew to.
+    counted.terms.shrink_to_fit();
     counted.words = vec![String::new(); ids.len()];
     for (word, id) in ids {
         counted.words[id as usize] = word;

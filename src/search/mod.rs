@@ -184,8 +184,21 @@ pub fn stage(index: SearchIndex, staging: &write::Staging, output: &Path) -> Res
     if index.kept(&output.join(SEARCH_INDEX)) {
         return Ok(false);
     }
-    let put = |path: &str, bytes: &[u8]| staging.put(&format!("{SEARCH_INDEX}/{path}"), bytes);
+    let last = output.join(SEARCH_INDEX);
+    let put =
+        |path: &str, bytes: &[u8]| put_or_link(staging, &format!("{SEARCH_INDEX}/{path}"), &last.join(path), bytes);
     index.make(&put, &|| false).map_err(|error| write::cannot_write(output, &error))
+}
+
+/// Hands one file of the index to `staging` at `relative`: linked from `previous` (the same file of
+/// the last index) when that holds these very bytes, else written. After a small edit most files
+/// are unchanged, and creating thousands of new files was most of such a build's indexing time.
+fn put_or_link(staging: &write::Staging, relative: &str, previous: &Path, bytes: &[u8]) -> io::Result<()> {
+    let same_size = fs::symlink_metadata(previous).is_ok_and(|meta| meta.is_file() && meta.len() == bytes.len() as u64);
+    match same_size && fs::read(previous).is_ok_and(|there| there == bytes) {
+        true => staging.keep(relative, previous),
+        false => staging.put(relative, bytes),
+    }
 }
 
 /// Moves the index's folder of `old` (the output just swapped out) into `output` (just swapped in,
@@ -215,7 +228,8 @@ pub fn replace(index: SearchIndex, output: &Path, stop: &dyn Fn() -> bool) -> Re
     let cannot = |error: io::Error| write::cannot_write(&folder, &error);
     // A staging folder of its own, removed when dropped unless committed: a stopped index leaves nothing.
     let staging = write::Staging::new(&folder).map_err(cannot)?;
-    if !index.make(&|path, bytes| staging.put(path, bytes), stop).map_err(cannot)? || stop() {
+    let put = |path: &str, bytes: &[u8]| put_or_link(&staging, path, &folder.join(path), bytes);
+    if !index.make(&put, stop).map_err(cannot)? || stop() {
         return Ok(false);
     }
     staging.commit().map_err(cannot)?;
@@ -383,6 +397,32 @@ mod tests {
         assert!(second().kept(&folder) && !first().kept(&folder));
         let beside: Vec<_> = fs::read_dir(output.join("search")).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(beside, ["index"], "no staging or old folder left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_remade_index_links_its_unchanged_files_and_equals_a_fresh_one() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let (long, other) = ("word ".repeat(files::DOCS_FILE_BYTES / 12), "text ".repeat(files::DOCS_FILE_BYTES / 12));
+        let mut texts: Vec<&str> = (0..9).map(|_| long.as_str()).collect();
+        replace(index(&texts), &output, &|| false).unwrap();
+        let folder = output.join(SEARCH_INDEX);
+        let inode = |name: &str| fs::metadata(folder.join(name)).unwrap().ino();
+        let (first, last) = (inode("docs/0.json.gz"), inode("docs/4.json.gz"));
+        texts[8] = &other;
+        assert!(replace(index(&texts), &output, &|| false).unwrap());
+        assert_eq!(inode("docs/0.json.gz"), first, "an unchanged file is linked, not written again");
+        assert_ne!(inode("docs/4.json.gz"), last, "a changed file is written");
+        let mut there: Vec<File> = Vec::new();
+        for entry in walkdir::WalkDir::new(&folder).into_iter().map(Result::unwrap).filter(|e| e.file_type().is_file())
+        {
+            let name = entry.path().strip_prefix(&folder).unwrap().to_string_lossy().into_owned();
+            there.push((name, fs::read(entry.path()).unwrap()));
+        }
+        there.sort();
+        assert_eq!(there, made(index(&texts)), "byte for byte the index a cold build makes");
     }
 
     #[test]

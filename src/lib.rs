@@ -282,11 +282,12 @@ fn run(
     let Some(After { pages_in, stop }) = after else {
         let indexing = Instant::now();
         let index = search::SearchIndex::of(views);
-        let made = search::stage(&index, &staging, &options.output)?;
+        let texts = index.len();
+        let made = search::stage(index, &staging, &options.output)?;
         report.indexing = indexing.elapsed();
         report.warnings.extend(swap_in(staging, state, written, !made, &options.output)?);
         let how = if made { "indexed" } else { "kept from the last build" };
-        stage.end(format!("{} texts {how}", index.len()));
+        stage.end(format!("{texts} texts {how}"));
         report.elapsed = started.elapsed();
         return Ok(report);
     };
@@ -300,7 +301,8 @@ fn run(
     }
     // Checked between the index's steps: the longest an edit waits is one of them.
     let index = search::SearchIndex::of(views);
-    let how = match search::replace(&index, &options.output, stop) {
+    let texts = index.len();
+    let how = match search::replace(index, &options.output, stop) {
         Ok(true) => "indexed after the pages",
         Ok(false) => "unchanged, or left to the next edit's rebuild",
         Err(problem) => {
@@ -311,7 +313,7 @@ fn run(
     };
     // Zero when another edit came: its rebuild says how long the index took.
     report.indexing = if stop() { Duration::ZERO } else { indexing.elapsed() };
-    stage.end(format!("{} texts {how}", index.len()));
+    stage.end(format!("{texts} texts {how}"));
     Ok(report)
 }
 

@@ -1,7 +1,6 @@
 //! What is searchable: one document per published reading, comment, bio and section introduction,
 //! as the plain text its page shows, numbered in date order.
 
-use chrono::{DateTime, FixedOffset, Utc};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -66,8 +65,6 @@ pub struct Document {
     pub tags: Vec<usize>,
     /// The week of the reading it is, or is on.
     pub week: Option<u32>,
-    /// When it was written, as UTC text that sorts (empty for bios and sections).
-    pub sort: String,
     /// Its date as pages write it, in the site's language (empty for bios and sections).
     pub day: String,
     /// The plain text its page shows: tags dropped, entities decoded, words one space apart.
@@ -94,7 +91,6 @@ pub fn documents(views: &Views) -> Vec<Document> {
             person: None,
             tags: Vec::new(),
             week: None,
-            sort: String::new(),
             day: String::new(),
             text: intro.plain_text(),
             source: *intro.digest(),
@@ -110,7 +106,6 @@ pub fn documents(views: &Views) -> Vec<Document> {
             person: Some(p),
             tags: Vec::new(),
             week: None,
-            sort: String::new(),
             day: String::new(),
             text: bio.plain_text(),
             source: *bio.digest(),
@@ -144,7 +139,6 @@ fn reading_document(views: &Views, r: usize, reading: &Reading) -> Document {
         person: reading.author.map(|p| p.0),
         tags: reading.tags.clone(),
         week: reading.week,
-        sort: sort_key(&reading.date),
         day: views.date(&reading.date).display,
         text: views.bodies.readings[r].content.plain_text(),
         source: *views.bodies.readings[r].content.digest(),
@@ -168,27 +162,15 @@ fn comment_document(views: &Views, reading: &Reading, comment: &Comment, body: &
         person: comment.author.map(|p| p.0),
         tags: reading.tags.clone(),
         week: reading.week,
-        sort: sort_key(&comment.date),
         day: views.date(&comment.date).display,
         text: body.plain_text(),
         source: *body.digest(),
     }
 }
 
-/// The date as UTC to the second, so that dates in any offset sort as text.
-fn sort_key(date: &DateTime<FixedOffset>) -> String {
-    date.with_timezone(&Utc).format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_sort_as_utc_text() {
-        let date = DateTime::parse_from_rfc3339("2024-01-02T01:30:00+02:00").unwrap();
-        assert_eq!(sort_key(&date), "2024-01-01T23:30:00Z");
-    }
 
     #[test]
     fn texts_have_their_words_one_space_apart() {

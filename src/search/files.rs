@@ -15,7 +15,7 @@
 //! - `filters/<kind|person|tag|week>-<value>.json.gz`: the documents a filter keeps, fetched when used.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{self, Write};
 
 use flate2::write::GzEncoder;
 use flate2::Compression;
@@ -24,7 +24,7 @@ use serde_json::json;
 
 use super::documents::Document;
 use super::postings::{encode_documents, Inverted};
-use super::File;
+use super::Put;
 
 /// A document file is closed once it holds this many bytes of JSON. A result shown costs its whole
 /// file: about 8 KB gzipped for English prose (a tenth of the 300 KB a first query may fetch), and
@@ -64,29 +64,35 @@ pub struct Names<'a> {
     pub language: &'a str,
 }
 
-/// Every file of the index, except its stamp, by its path in the index's folder.
-pub fn files(documents: &[Document], inverted: &Inverted, names: &Names) -> Vec<File> {
+/// Hands the document files to `put` as each is made; returns the first document of each.
+pub fn document_files(documents: &[Document], put: &Put) -> io::Result<Vec<usize>> {
     // Filled by the texts' lengths (JSON adds little to prose), each file then written in one go.
     let size = |d: &Document| d.url.len() + d.title.len() + d.day.len() + d.text.len() + 40;
     let firsts = fill(documents.iter().map(size), DOCS_FILE_BYTES);
-    let mut all: Vec<File> = runs(&firsts, documents.len())
-        .into_par_iter()
-        .enumerate()
-        .map(|(n, (start, end))| {
-            let chunk = &documents[start..end];
-            let rows: Vec<_> =
-                chunk.iter().map(|d| (&d.url, d.kind.code(), &d.title, d.week, &d.day, &d.text)).collect();
-            (format!("docs/{n}.json.gz"), gzip(&to_json(&rows)))
-        })
-        .collect();
+    runs(&firsts, documents.len()).into_par_iter().enumerate().try_for_each(|(n, (start, end))| {
+        let chunk = &documents[start..end];
+        let rows: Vec<_> = chunk.iter().map(|d| (&d.url, d.kind.code(), &d.title, d.week, &d.day, &d.text)).collect();
+        put(&format!("docs/{n}.json.gz"), &gzip(&to_json(&rows)))
+    })?;
+    Ok(firsts)
+}
 
+/// Hands every other file of the index but its stamp to `put`: terms, words, filters and
+/// `meta.json` (which needs `firsts`, the first document of each document file). Reads no text.
+pub fn files(
+    documents: &[Document],
+    firsts: &[usize],
+    inverted: &Inverted,
+    names: &Names,
+    put: &Put,
+) -> io::Result<()> {
     let starts =
         fill(inverted.stems.iter().zip(&inverted.postings).map(|(s, p)| s.len() + p.len() + 6), TERMS_FILE_BYTES);
-    all.par_extend(runs(&starts, inverted.postings.len()).into_par_iter().enumerate().map(|(n, (start, end))| {
+    runs(&starts, inverted.postings.len()).into_par_iter().enumerate().try_for_each(|(n, (start, end))| {
         let shard: BTreeMap<&str, &str> =
             (start..end).map(|s| (inverted.stems[s].as_str(), inverted.postings[s].as_str())).collect();
-        (format!("terms/{n}.json.gz"), gzip(&to_json(&shard)))
-    }));
+        put(&format!("terms/{n}.json.gz"), &gzip(&to_json(&shard)))
+    })?;
 
     let mut groups: Vec<(String, &[(String, u32)])> = Vec::new();
     let mut rest = inverted.words.as_slice();
@@ -97,7 +103,7 @@ pub fn files(documents: &[Document], inverted: &Inverted, names: &Names) -> Vec<
         rest = &rest[end..];
     }
     // A word that is its own stem (most are) maps to "".
-    all.par_extend(groups.par_iter().map(|(key, words)| {
+    groups.par_iter().try_for_each(|(key, words)| {
         let map: BTreeMap<&str, &str> = words
             .iter()
             .map(|(word, stem)| {
@@ -105,15 +111,13 @@ pub fn files(documents: &[Document], inverted: &Inverted, names: &Names) -> Vec<
                 (word.as_str(), if stem == word { "" } else { stem })
             })
             .collect();
-        (format!("words/{key}.json.gz"), gzip(&to_json(&map)))
-    }));
+        put(&format!("words/{key}.json.gz"), &gzip(&to_json(&map)))
+    })?;
 
     let filters = filters(documents);
-    all.par_extend(
-        filters
-            .par_iter()
-            .map(|(name, docs)| (format!("filters/{name}.json.gz"), gzip(&to_json(&encode_documents(docs))))),
-    );
+    filters.par_iter().try_for_each(|(name, docs)| {
+        put(&format!("filters/{name}.json.gz"), &gzip(&to_json(&encode_documents(docs))))
+    })?;
     let counted = |prefix: &str| -> Vec<(String, usize)> {
         let mut found: Vec<(String, usize)> = filters
             .iter()
@@ -148,8 +152,7 @@ pub fn files(documents: &[Document], inverted: &Inverted, names: &Names) -> Vec<
         "tags": named("tag-", names.tags),
         "weeks": weeks,
     });
-    all.push(("meta.json".to_string(), to_json(&meta)));
-    all
+    put("meta.json", &to_json(&meta))
 }
 
 /// Each filter's documents, by file name (`person-3`), in document order.

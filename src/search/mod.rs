@@ -17,6 +17,7 @@ mod words;
 use std::fs;
 use std::io;
 use std::path::Path;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -31,8 +32,8 @@ pub use documents::{documents, Document, Kind};
 /// fingerprint on its first line, then one file a line.
 pub const STAMP: &str = "index.txt";
 
-/// A file of the index, relative to its folder.
-pub type File = (String, Vec<u8>);
+/// Where the index's files go as they are made: each by its path in the index's folder.
+pub type Put<'a> = dyn Fn(&str, &[u8]) -> io::Result<()> + Sync + 'a;
 
 /// Everything the index of one build is made from.
 pub struct SearchIndex {
@@ -103,33 +104,45 @@ impl SearchIndex {
         fingerprint == self.fingerprint && paths.iter().all(sound)
     }
 
-    /// Indexes the documents.
-    fn make(&self) -> Vec<File> {
-        self.make_unless(&|| false).expect("never stopped")
-    }
-
-    /// Indexes the documents, unless `stop` says so between its steps.
-    fn make_unless(&self, stop: &dyn Fn() -> bool) -> Option<Vec<File>> {
+    /// Indexes the documents, handing each file to `put` as soon as it is made, the stamp last;
+    /// false when `stop` says so between its steps (then the stamp is not written). The texts are
+    /// let go of once counted and in their files, before the postings are gathered: they are the
+    /// most of a large site's index.
+    fn make(mut self, put: &Put, stop: &dyn Fn() -> bool) -> io::Result<bool> {
+        let written = Mutex::new(Vec::new());
+        let record = |path: &str, bytes: &[u8]| {
+            put(path, bytes)?;
+            written.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_string());
+            Ok(())
+        };
         if stop() {
-            return None;
+            return Ok(false);
         }
-        let inverted = postings::invert(&self.documents, &words::Stems::for_language(&self.language));
+        let (counts, firsts) =
+            rayon::join(|| postings::count_words(&self.documents), || files::document_files(&self.documents, &record));
+        let firsts = firsts?;
+        self.documents.par_iter_mut().for_each(|document| document.text = String::new());
         if stop() {
-            return None;
+            return Ok(false);
+        }
+        let inverted = postings::invert(counts, &words::Stems::for_language(&self.language));
+        if stop() {
+            return Ok(false);
         }
         let names = files::Names { people: &self.people, tags: &self.tags, language: &self.language };
-        let mut files = files::files(&self.documents, &inverted, &names);
-        drop(inverted);
-        files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut stamp = String::with_capacity(files.len() * 24 + 80);
+        files::files(&self.documents, &firsts, &inverted, &names, &record)?;
+        drop((inverted, record));
+        let mut written = written.into_inner().unwrap_or_else(|e| e.into_inner());
+        written.par_sort_unstable();
+        let mut stamp = String::with_capacity(written.len() * 24 + 80);
         stamp.push_str(&self.fingerprint);
         stamp.push('\n');
-        files.iter().for_each(|(path, _)| {
+        written.iter().for_each(|path| {
             stamp.push_str(path);
             stamp.push('\n');
         });
-        files.push((STAMP.to_string(), stamp.into_bytes()));
-        (!stop()).then_some(files)
+        put(STAMP, stamp.as_bytes())?;
+        Ok(true)
     }
 }
 
@@ -146,8 +159,7 @@ fn document_hash(document: &Document) -> [u8; 32] {
     sort.iter().for_each(|n| {
         hasher.update(&n.to_le_bytes());
     });
-    for part in [&document.url, document.kind.code(), &document.title, &document.heading, &document.sort, &document.day]
-    {
+    for part in [&document.url, document.kind.code(), &document.title, &document.heading, &document.day] {
         hash_part(&mut hasher, part);
     }
     hasher.update(&document.source);
@@ -168,16 +180,25 @@ fn stamp(folder: &Path) -> Option<(String, Vec<String>)> {
 /// Puts the index into `staging` with the pages (`build`), unless what it indexes is unchanged
 /// since the build in `output`; returns whether it was made again. An unchanged index is moved
 /// into the new output by [`carry`] once that is swapped in.
-pub fn stage(index: &SearchIndex, staging: &write::Staging, output: &Path) -> Result<bool, Diagnostic> {
+pub fn stage(index: SearchIndex, staging: &write::Staging, output: &Path) -> Result<bool, Diagnostic> {
     if index.kept(&output.join(SEARCH_INDEX)) {
         return Ok(false);
     }
-    let files = index.make();
-    files
-        .par_iter()
-        .try_for_each(|(path, bytes)| staging.put(&format!("{SEARCH_INDEX}/{path}"), bytes))
-        .map_err(|error| write::cannot_write(output, &error))?;
-    Ok(true)
+    let last = output.join(SEARCH_INDEX);
+    let put =
+        |path: &str, bytes: &[u8]| put_or_link(staging, &format!("{SEARCH_INDEX}/{path}"), &last.join(path), bytes);
+    index.make(&put, &|| false).map_err(|error| write::cannot_write(output, &error))
+}
+
+/// Hands one file of the index to `staging` at `relative`: linked from `previous` (the same file of
+/// the last index) when that holds these very bytes, else written. After a small edit most files
+/// are unchanged, and creating thousands of new files was most of such a build's indexing time.
+fn put_or_link(staging: &write::Staging, relative: &str, previous: &Path, bytes: &[u8]) -> io::Result<()> {
+    let same_size = fs::symlink_metadata(previous).is_ok_and(|meta| meta.is_file() && meta.len() == bytes.len() as u64);
+    match same_size && fs::read(previous).is_ok_and(|there| there == bytes) {
+        true => staging.keep(relative, previous),
+        false => staging.put(relative, bytes),
+    }
 }
 
 /// Moves the index's folder of `old` (the output just swapped out) into `output` (just swapped in,
@@ -199,17 +220,18 @@ pub fn carry(old: &Path, output: &Path) -> io::Result<()> {
 /// indexes is unchanged or `stop` says, once it is made, that another edit came (the next rebuild
 /// makes it then): its files are written to a folder of their own, swapped in whole. Returns
 /// whether it was made again.
-pub fn replace(index: &SearchIndex, output: &Path, stop: &dyn Fn() -> bool) -> Result<bool, Diagnostic> {
+pub fn replace(index: SearchIndex, output: &Path, stop: &dyn Fn() -> bool) -> Result<bool, Diagnostic> {
     let folder = output.join(SEARCH_INDEX);
     if index.kept(&folder) {
         return Ok(false);
     }
-    let Some(files) = index.make_unless(stop) else {
-        return Ok(false);
-    };
     let cannot = |error: io::Error| write::cannot_write(&folder, &error);
+    // A staging folder of its own, removed when dropped unless committed: a stopped index leaves nothing.
     let staging = write::Staging::new(&folder).map_err(cannot)?;
-    files.par_iter().try_for_each(|(path, bytes)| staging.put(path, bytes)).map_err(cannot)?;
+    let put = |path: &str, bytes: &[u8]| put_or_link(&staging, path, &folder.join(path), bytes);
+    if !index.make(&put, stop).map_err(cannot)? || stop() {
+        return Ok(false);
+    }
     staging.commit().map_err(cannot)?;
     // The staging's marker says "roundtable's output" of a whole output folder; the index is not one,
     // and a build puts no marker there.
@@ -230,7 +252,6 @@ mod tests {
             person: Some(0),
             tags: vec![0],
             week: Some(3),
-            sort: "2024-01-02T00:00:00Z".into(),
             day: "2 January 2024".into(),
             text: text.into(),
             source: *blake3::hash(text.as_bytes()).as_bytes(),
@@ -240,6 +261,22 @@ mod tests {
     fn index(texts: &[&str]) -> SearchIndex {
         let documents = texts.iter().enumerate().map(|(i, t)| document(&format!("r/a/#comment-c{i}"), t)).collect();
         SearchIndex::new(documents, vec!["Ana".into()], vec!["Trust".into()], "en")
+    }
+
+    /// A file of the index: its path in the index's folder, and its bytes.
+    type File = (String, Vec<u8>);
+
+    /// The files `make` hands out, in the order of their paths.
+    fn made(index: SearchIndex) -> Vec<File> {
+        let files = Mutex::new(Vec::new());
+        let put = |path: &str, bytes: &[u8]| {
+            files.lock().unwrap().push((path.to_string(), bytes.to_vec()));
+            Ok(())
+        };
+        assert!(index.make(&put, &|| false).unwrap());
+        let mut files = files.into_inner().unwrap();
+        files.sort();
+        files
     }
 
     fn json(files: &[File], name: &str) -> serde_json::Value {
@@ -256,7 +293,8 @@ mod tests {
     #[test]
     fn the_index_is_gzipped_files_in_its_folder_with_its_stamp() {
         let index = index(&["Trust grows slowly.", "Teams grow trust."]);
-        let files = index.make();
+        let fingerprint = index.fingerprint.clone();
+        let files = made(index);
         let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
         for wanted in ["meta.json", "docs/0.json.gz", "terms/0.json.gz", "words/tr.json.gz"] {
             assert!(names.contains(&wanted), "{wanted} missing from {names:?}");
@@ -285,9 +323,11 @@ mod tests {
                 "Teams grow trust."
             ])
         );
-        let stamp = String::from_utf8(files.last().unwrap().1.clone()).unwrap();
-        assert_eq!(stamp.lines().next(), Some(index.fingerprint.as_str()));
-        assert_eq!(stamp.lines().count(), files.len(), "the fingerprint, then every other file");
+        let (_, stamp) = files.iter().find(|(name, _)| name == STAMP).unwrap();
+        let stamp = String::from_utf8(stamp.clone()).unwrap();
+        assert_eq!(stamp.lines().next(), Some(fingerprint.as_str()));
+        let others: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).filter(|name| *name != STAMP).collect();
+        assert_eq!(stamp.lines().skip(1).collect::<Vec<_>>(), others, "the fingerprint, then every other file");
     }
 
     #[test]
@@ -295,7 +335,7 @@ mod tests {
         // Two texts fill a file; a third would pass its size.
         let long = "word ".repeat(files::DOCS_FILE_BYTES / 12);
         let texts: Vec<&str> = (0..9).map(|_| long.as_str()).collect();
-        let files = index(&texts).make();
+        let files = made(index(&texts));
         let meta = json(&files, "meta.json");
         assert_eq!(meta["docs"], postings::encode_documents(&[0, 2, 4, 6, 8]), "the first document of each file");
         assert_eq!(json(&files, "docs/4.json.gz").as_array().unwrap().len(), 1);
@@ -316,7 +356,7 @@ mod tests {
     #[test]
     fn an_unchanged_index_is_kept_whole_and_a_changed_one_is_made_again() {
         let first = index(&["one"]);
-        let files = first.make();
+        let files = made(index(&["one"]));
         let output = output_with(&files);
         assert!(first.kept(output.path()), "every file there");
         assert!(!index(&["two"]).kept(output.path()), "other documents: made again");
@@ -341,26 +381,55 @@ mod tests {
     fn serve_replaces_a_changed_index_whole_and_leaves_an_unchanged_one() {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("public");
-        let first = index(&["one"]);
+        let (first, second) = (|| index(&["one"]), || index(&["two", "three"]));
         let go_on = || false;
-        assert!(replace(&first, &output, &go_on).unwrap(), "no index yet: made");
+        assert!(replace(first(), &output, &go_on).unwrap(), "no index yet: made");
         let folder = output.join(SEARCH_INDEX);
-        assert!(first.kept(&folder));
-        assert!(!replace(&first, &output, &go_on).unwrap(), "unchanged: left as it is");
-        let second = index(&["two", "three"]);
-        assert!(!replace(&second, &output, &|| true).unwrap(), "another edit came: left to its rebuild");
-        assert!(first.kept(&folder), "the last index stays whole");
-        replace(&second, &output, &go_on).unwrap();
-        assert!(second.kept(&folder) && !first.kept(&folder));
+        assert!(first().kept(&folder));
+        assert!(!replace(first(), &output, &go_on).unwrap(), "unchanged: left as it is");
+        assert!(!replace(second(), &output, &|| true).unwrap(), "another edit came: left to its rebuild");
+        // Stopped part way, once its document files are written: they go with their staging folder.
+        let asked = std::sync::atomic::AtomicUsize::new(0);
+        let later = || asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= 1;
+        assert!(!replace(second(), &output, &later).unwrap(), "stopped after its first step");
+        assert!(first().kept(&folder), "the last index stays whole");
+        replace(second(), &output, &go_on).unwrap();
+        assert!(second().kept(&folder) && !first().kept(&folder));
         let beside: Vec<_> = fs::read_dir(output.join("search")).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(beside, ["index"], "no staging or old folder left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_remade_index_links_its_unchanged_files_and_equals_a_fresh_one() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let (long, other) = ("word ".repeat(files::DOCS_FILE_BYTES / 12), "text ".repeat(files::DOCS_FILE_BYTES / 12));
+        let mut texts: Vec<&str> = (0..9).map(|_| long.as_str()).collect();
+        replace(index(&texts), &output, &|| false).unwrap();
+        let folder = output.join(SEARCH_INDEX);
+        let inode = |name: &str| fs::metadata(folder.join(name)).unwrap().ino();
+        let (first, last) = (inode("docs/0.json.gz"), inode("docs/4.json.gz"));
+        texts[8] = &other;
+        assert!(replace(index(&texts), &output, &|| false).unwrap());
+        assert_eq!(inode("docs/0.json.gz"), first, "an unchanged file is linked, not written again");
+        assert_ne!(inode("docs/4.json.gz"), last, "a changed file is written");
+        let mut there: Vec<File> = Vec::new();
+        for entry in walkdir::WalkDir::new(&folder).into_iter().map(Result::unwrap).filter(|e| e.file_type().is_file())
+        {
+            let name = entry.path().strip_prefix(&folder).unwrap().to_string_lossy().into_owned();
+            there.push((name, fs::read(entry.path()).unwrap()));
+        }
+        there.sort();
+        assert_eq!(there, made(index(&texts)), "byte for byte the index a cold build makes");
     }
 
     #[test]
     fn an_unchanged_index_is_carried_from_the_old_output() {
         let dir = tempfile::tempdir().unwrap();
         let (old, new) = (dir.path().join("old"), dir.path().join("new"));
-        let files = index(&["one"]).make();
+        let files = made(index(&["one"]));
         for (path, bytes) in &files {
             let target = old.join(SEARCH_INDEX).join(path);
             fs::create_dir_all(target.parent().unwrap()).unwrap();

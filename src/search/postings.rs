@@ -40,10 +40,12 @@ pub struct Inverted {
     pub words: Vec<(String, u32)>,
 }
 
-/// The words of one chunk of documents: its own vocabulary, and each document's words counted.
+/// The words of one chunk of documents: its own vocabulary, and each document's words counted,
+/// all in one list (a document's run of it ends at its `ends`), not one allocation a document.
 struct Counted {
     words: Vec<String>,
-    documents: Vec<Vec<(u32, u32)>>,
+    terms: Vec<(u32, u32)>,
+    ends: Vec<usize>,
     lengths: Vec<u32>,
 }
 
@@ -53,8 +55,12 @@ fn count(documents: &[Document]) -> Counted {
     let mut counts: Vec<u32> = Vec::new();
     let mut touched: Vec<u32> = Vec::new();
     let mut folded = String::new();
-    let mut counted =
-        Counted { words: Vec::new(), documents: Vec::with_capacity(documents.len()), lengths: Vec::new() };
+    let mut counted = Counted {
+        words: Vec::new(),
+        terms: Vec::new(),
+        ends: Vec::with_capacity(documents.len()),
+        lengths: Vec::with_capacity(documents.len()),
+    };
     for document in documents {
         let mut length = 0;
         for (text, weight) in [(&document.heading, HEADING_WEIGHT), (&document.text, 1)] {
@@ -75,10 +81,12 @@ fn count(documents: &[Document]) -> Counted {
                 length += weight;
             });
         }
-        let words = touched.drain(..).map(|id| (id, std::mem::take(&mut counts[id as usize]))).collect();
-        counted.documents.push(words);
+        counted.terms.extend(touched.drain(..).map(|id| (id, std::mem::take(&mut counts[id as usize]))));
+        counted.ends.push(counted.terms.len());
         counted.lengths.push(length);
     }
+    // Held until every chunk is counted and gathered: at its size, not the size it grew to.
+    counted.terms.shrink_to_fit();
     counted.words = vec![String::new(); ids.len()];
     for (word, id) in ids {
         counted.words[id as usize] = word;
@@ -86,25 +94,36 @@ fn count(documents: &[Document]) -> Counted {
     counted
 }
 
-/// The inverted index of `documents` (numbered by their place), stemmed by `stems`.
-pub fn invert(documents: &[Document], stems: &Stems) -> Inverted {
-    let mut chunks: Vec<Counted> = documents.par_chunks(CHUNK).map(count).collect();
-    // One vocabulary for all chunks; each chunk's word numbers mapped into it.
+/// Every document's words counted: all the index needs of the texts, so that they can be let go
+/// of before the postings are gathered.
+pub struct Counts(Vec<Counted>);
+
+/// Counts the words of `documents` (numbered by their place), in parallel, chunk by chunk.
+pub fn count_words(documents: &[Document]) -> Counts {
+    Counts(documents.par_chunks(CHUNK).map(count).collect())
+}
+
+/// The inverted index of the counted documents, stemmed by `stems`.
+pub fn invert(Counts(mut chunks): Counts, stems: &Stems) -> Inverted {
+    let documents: usize = chunks.iter().map(|chunk| chunk.lengths.len()).sum();
+    // One vocabulary for all chunks; for each chunk, its word numbers in it.
     let mut vocabulary: HashMap<String, u32> = HashMap::default();
     let mut words: Vec<String> = Vec::new();
-    for chunk in &mut chunks {
-        let global: Vec<u32> = std::mem::take(&mut chunk.words)
-            .into_iter()
-            .map(|word| {
-                let next = u32::try_from(words.len()).expect("fewer than 4 billion words");
-                *vocabulary.entry(word).or_insert_with_key(|word| {
-                    words.push(word.clone());
-                    next
+    let global: Vec<Vec<u32>> = chunks
+        .iter_mut()
+        .map(|chunk| {
+            std::mem::take(&mut chunk.words)
+                .into_iter()
+                .map(|word| {
+                    let next = u32::try_from(words.len()).expect("fewer than 4 billion words");
+                    *vocabulary.entry(word).or_insert_with_key(|word| {
+                        words.push(word.clone());
+                        next
+                    })
                 })
-            })
-            .collect();
-        chunk.documents.iter_mut().flatten().for_each(|(word, _)| *word = global[*word as usize]);
-    }
+                .collect()
+        })
+        .collect();
     drop(vocabulary);
     // Each distinct word stemmed once; stems numbered in alphabetical order.
     let stemmed: Vec<String> = words.par_iter().map(|word| stems.stem(word).into_owned()).collect();
@@ -117,31 +136,32 @@ pub fn invert(documents: &[Document], stems: &Stems) -> Inverted {
     let stems: Vec<String> = sorted.iter().map(|s| s.to_string()).collect();
     drop(number);
 
-    // Postings gathered in document order, so each list is sorted; words of one stem added up.
-    let mut lists: Vec<Vec<(u32, u32)>> = vec![Vec::new(); stems.len()];
-    let mut lengths: Vec<u32> = Vec::with_capacity(documents.len());
-    let mut terms: Vec<(u32, u32)> = Vec::new();
+    // Each document's words made its stems, words of one stem added up, in stem order: chunk by
+    // chunk in parallel, so that only the gathering below runs on one thread.
+    chunks.par_iter_mut().zip(&global).for_each(|(chunk, global)| by_stem(chunk, global, &stem_of));
+    drop(global);
+    // Postings gathered in document order, so each list is sorted, into one allocation: each stem's
+    // list is counted first, then filled in its place.
+    let mut starts: Vec<usize> = vec![0; stems.len() + 1];
+    chunks.iter().flat_map(|chunk| &chunk.terms).for_each(|&(stem, _)| starts[stem as usize + 1] += 1);
+    (1..starts.len()).for_each(|s| starts[s] += starts[s - 1]);
+    let mut next = starts.clone();
+    let mut all: Vec<(u32, u32)> = vec![(0, 0); starts[stems.len()]];
+    let mut lengths: Vec<u32> = Vec::with_capacity(documents);
     let mut doc = 0u32;
     for chunk in &mut chunks {
-        for words in chunk.documents.drain(..) {
-            terms.clear();
-            terms.extend(words.into_iter().map(|(w, n)| (stem_of[w as usize], n)));
-            terms.sort_unstable();
-            let mut i = 0;
-            while i < terms.len() {
-                let (stem, mut n) = terms[i];
-                i += 1;
-                while i < terms.len() && terms[i].0 == stem {
-                    n += terms[i].1;
-                    i += 1;
-                }
-                lists[stem as usize].push((doc, n));
+        let mut start = 0;
+        for &end in &chunk.ends {
+            for &(stem, n) in &chunk.terms[start..end] {
+                all[next[stem as usize]] = (doc, n);
+                next[stem as usize] += 1;
             }
-            doc += 1;
+            (start, doc) = (end, doc + 1);
         }
         lengths.append(&mut chunk.lengths);
     }
-    drop(chunks);
+    drop((chunks, next));
+    let lists: Vec<&[(u32, u32)]> = starts.windows(2).map(|w| &all[w[0]..w[1]]).collect();
     let weigh = Weights::new(&lengths);
     let postings = lists
         .par_iter()
@@ -153,6 +173,32 @@ pub fn invert(documents: &[Document], stems: &Stems) -> Inverted {
     let mut words: Vec<(String, u32)> = words.into_iter().zip(stem_of).collect();
     words.par_sort_unstable();
     Inverted { stems, postings, words }
+}
+
+/// Makes each document's words of `chunk` its stems (by `global`, the chunk's words' numbers among
+/// all words, then `stem_of`), words of one stem added up, each document's in stem order.
+fn by_stem(chunk: &mut Counted, global: &[u32], stem_of: &[u32]) {
+    let (mut kept, mut start) = (0, 0);
+    for end in &mut chunk.ends {
+        let terms = &mut chunk.terms[start..*end];
+        terms.iter_mut().for_each(|(word, _)| *word = stem_of[global[*word as usize] as usize]);
+        terms.sort_unstable();
+        // Compacted in place: words of one stem (`team`, `teams`) become one term.
+        let first = kept;
+        for i in start..*end {
+            let term = chunk.terms[i];
+            match kept > first && chunk.terms[kept - 1].0 == term.0 {
+                true => chunk.terms[kept - 1].1 += term.1,
+                false => {
+                    chunk.terms[kept] = term;
+                    kept += 1;
+                }
+            }
+        }
+        start = *end;
+        *end = kept;
+    }
+    chunk.terms.truncate(kept);
 }
 
 /// BM25 scores, quantised to 1..=[`MAX_WEIGHT`].
@@ -314,7 +360,6 @@ mod tests {
             person: None,
             tags: vec![],
             week: None,
-            sort: String::new(),
             day: String::new(),
             text: text.into(),
             source: [0; 32],
@@ -340,7 +385,7 @@ mod tests {
             document("Trust", "Nothing here."),
             document("", "A team, in the end: teamwork"),
         ];
-        let index = invert(&documents, &Stems::for_language("en"));
+        let index = invert(count_words(&documents), &Stems::for_language("en"));
         let team = index.stems.binary_search(&"team".to_string()).unwrap();
         assert!(index.words.contains(&("teams".to_string(), team as u32)));
         assert!(index.words.contains(&("team".to_string(), team as u32)));
@@ -356,8 +401,22 @@ mod tests {
         assert_eq!(pairs(&big), [(40, 41), (4959, 42)], "weights of 32 and more are one digit too");
         assert!(index.words.iter().all(|(_, stem)| (*stem as usize) < index.stems.len()));
         assert!(index.stems.windows(2).all(|w| w[0] < w[1]), "sorted and distinct");
-        let astral = invert(&[document("", "\u{fb01} \u{10428}")], &Stems::for_language("tlh"));
+        let astral = invert(count_words(&[document("", "\u{fb01} \u{10428}")]), &Stems::for_language("tlh"));
         assert_eq!(astral.stems, ["\u{10428}", "\u{fb01}"], "UTF-16 order, as the script compares");
+    }
+
+    #[test]
+    fn words_of_one_stem_in_a_text_add_up() {
+        let english = Stems::for_language("en");
+        let texts = ["a team of teams", "teams and more teams", "nothing", "teams", "team teaming teams"];
+        let other = ["a team of team", "teams and more teams", "nothing", "team", "team team team"];
+        let documents = |texts: &[&str]| texts.iter().map(|t| document("", t)).collect::<Vec<_>>();
+        let (one, two) =
+            (invert(count_words(&documents(&texts)), &english), invert(count_words(&documents(&other)), &english));
+        assert_eq!(one.stems, two.stems);
+        assert_eq!(one.postings, two.postings, "the same counts by stem, whichever words they came from");
+        let team = one.stems.binary_search(&"team".to_string()).unwrap();
+        assert_eq!(pairs(&one.postings[team]).iter().map(|p| p.0).collect::<Vec<_>>(), [0, 0, 1, 0]);
     }
 
     #[test]
@@ -381,6 +440,6 @@ mod tests {
 
     #[test]
     fn no_documents_no_index() {
-        assert_eq!(invert(&[], &Stems::for_language("en")), Inverted::default());
+        assert_eq!(invert(count_words(&[]), &Stems::for_language("en")), Inverted::default());
     }
 }

@@ -26,7 +26,7 @@ impl Html {
             }
             match bytes[i] {
                 b'<' => {
-                    text.space = true;
+                    text.space |= !within_a_line(&html[i..]);
                     i = bytes.len() - skip_tag(&html[i..]).len();
                 }
                 b'&' => {
@@ -90,6 +90,20 @@ impl Words {
 const ENTITIES: [(&str, char); 6] =
     [("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>'), ("&quot;", '"'), ("&#39;", '\''), ("&nbsp;", '\u{a0}')];
 
+/// The elements that sit within a line of text, whose tags part no words: "<a>coaching</a>." reads
+/// "coaching.". `sup` and `sub` are not among them: a footnote's number is no part of its word.
+const WITHIN_A_LINE: [&str; 17] = [
+    "a", "abbr", "b", "cite", "code", "del", "em", "i", "ins", "kbd", "mark", "q", "s", "small", "span", "strong", "u",
+];
+
+/// Whether the tag `html` starts with (opening or closing) is one of [`WITHIN_A_LINE`]; the
+/// serializer writes names in lower case.
+fn within_a_line(html: &str) -> bool {
+    let name = html[1..].trim_start_matches('/');
+    let end = name.bytes().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(name.len());
+    WITHIN_A_LINE.contains(&&name[..end])
+}
+
 /// What follows the tag that `html` starts with; a `>` inside a quoted value does not end it.
 pub(super) fn skip_tag(html: &str) -> &str {
     // Every byte looked for is ASCII, so each index found is a character boundary.
@@ -130,7 +144,9 @@ mod tests {
         )
         .html;
         assert_eq!(html.plain_text(), "Fish & chips 1 < 2 x");
-        let spaced = Html::from_text(" a<br>b &nbsp; <i>c</i>&amp;\u{3000}d ".into());
+        let spaced = Html::from_text(" a<br>b &nbsp; <p>c</p>&amp;\u{3000}d ".into());
         assert_eq!(spaced.plain_text(), "a b c & d", "tags and no-break spaces part words, once");
+        let joined = Html::from_text("<p>About <a href=\"x\">coaching</a>. <em>Un</em>usual<sup>1</sup></p>".into());
+        assert_eq!(joined.plain_text(), "About coaching. Unusual 1", "only a line's own tags join");
     }
 }

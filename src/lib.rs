@@ -177,7 +177,7 @@ fn write_site(
     let started = Instant::now();
     let folder = std::path::absolute(&options.output).unwrap_or_else(|_| options.output.clone());
     let staging = state.staging(&options.output, &folder).map_err(|e| write::cannot_write(&options.output, &e))?;
-    run(options, state, Some(Writing { staging, after }), started)
+    run(options, state, Some(Writing { staging, folder, after }), started)
 }
 
 /// Runs every stage but writing and reports every problem.
@@ -188,6 +188,8 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 /// Where a build writes, and, for `serve`, what comes after its pages.
 struct Writing<'a> {
     staging: write::Staging,
+    /// The output folder, absolute: what the last build's files are known by.
+    folder: PathBuf,
     after: Option<After<'a>>,
 }
 
@@ -244,8 +246,7 @@ fn run(
     if problems.has_errors() {
         return Err(problems);
     }
-    let folder = std::path::absolute(&options.output).unwrap_or_else(|_| options.output.clone());
-    let last = staging.and_then(|_| state.last_output(&folder));
+    let last = writing.as_ref().and_then(|w| state.last_output(&w.folder));
     let made = render::all::render_all(&renderer, &jobs, &files, staging, &options.output, last, progress);
     problems.extend(made.failures);
     if problems.has_errors() {
@@ -271,7 +272,7 @@ fn run(
         indexing: Duration::ZERO,
         up_to_date: false,
     };
-    let Some(Writing { staging, after }) = writing else {
+    let Some(Writing { staging, folder, after }) = writing else {
         stage.end(rendered);
         report.elapsed = started.elapsed();
         return Ok(report);

@@ -83,8 +83,7 @@ pub fn render(site: &mut Site, cache: &BodyCache, kept: &Kept) -> Result<Bodies,
         })
         .collect();
     let names = Some(&site.mention_names);
-    // What every comment's cleaning depends on besides its own id and text.
-    let context = [members.mention_names.as_slice(), members.pictures_key.as_slice()].concat();
+    let context = members.context(true);
     let comments: Vec<Result<KeyedThread, Diagnostics>> = site
         .readings
         .par_iter_mut()
@@ -303,9 +302,7 @@ impl Members<'_> {
         mentions: Option<&MentionNames>,
         span: &Span,
     ) -> Result<(Key, Cleaned), Diagnostic> {
-        let mentions_key = if mentions.is_some() { self.mention_names.as_slice() } else { b"" };
-        let context = [mentions_key, self.pictures_key.as_slice()].concat();
-        let key = Key::of(id_prefix, &context, markdown);
+        let key = Key::of(id_prefix, &self.context(mentions.is_some()), markdown);
         let cleaned = match self.cache.get(&key) {
             Some(cleaned) => cleaned,
             None => {
@@ -321,6 +318,13 @@ impl Members<'_> {
 }
 
 impl Members<'_> {
+    /// What cleaning a member's text depends on besides the text and its id: whom mentions link to
+    /// (comments, not bios) and where pictures may come from.
+    fn context(&self, mentions: bool) -> Vec<u8> {
+        let mentions_key = if mentions { self.mention_names.as_slice() } else { b"" };
+        [mentions_key, self.pictures_key.as_slice()].concat()
+    }
+
     /// Warns that `count` pictures of the text at `span` had no address.
     fn picture_warning(&self, count: usize, span: &Span) {
         if let Some(warning) = picture_warning(count, span) {
@@ -331,9 +335,12 @@ impl Members<'_> {
 
 /// The warning that `count` pictures of the text at `span` had no address (their alt text is shown).
 fn picture_warning(count: usize, span: &Span) -> Option<Diagnostic> {
-    let message =
-        format!("{count} picture(s) here have no address (an empty or missing src); only their alt text is shown");
-    (count > 0).then(|| Diagnostic::warning(span.clone(), message).with_help(PICTURE_HELP))
+    // Asked of every text: the message is written only for one that has such pictures.
+    (count > 0).then(|| {
+        let message =
+            format!("{count} picture(s) here have no address (an empty or missing src); only their alt text is shown");
+        Diagnostic::warning(span.clone(), message).with_help(PICTURE_HELP)
+    })
 }
 
 /// A warning for each picture of `reading`'s body without an address at its own line and column, when

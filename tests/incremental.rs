@@ -27,6 +27,16 @@ fn example_site() -> tempfile::TempDir {
     site
 }
 
+/// A copy of the example site; the temporary folder holding `live`, to keep as long as the session;
+/// `live`; and a `serve` session writing the site there, not rebuilt yet.
+fn serving_example() -> (tempfile::TempDir, tempfile::TempDir, PathBuf, Session) {
+    let site = example_site();
+    let out = tempfile::tempdir().unwrap();
+    let live = out.path().join("live");
+    let session = Session::new(options(site.path(), live.clone()));
+    (site, out, live, session)
+}
+
 fn options(root: &Path, output: PathBuf) -> BuildOptions {
     BuildOptions { root: root.to_path_buf(), output, ..Default::default() }
 }
@@ -104,11 +114,8 @@ fn inode(path: &Path) -> u64 {
 
 #[test]
 fn every_kind_of_edit_leaves_what_a_full_build_writes() {
-    let site = example_site();
+    let (site, _out, live, mut session) = serving_example();
     let root = site.path();
-    let out = tempfile::tempdir().unwrap();
-    let live = out.path().join("live");
-    let mut session = Session::new(options(root, live.clone()));
     let all = assert_rebuild_matches(&mut session, root, &live, &[]).rendered;
     let again = assert_rebuild_matches(&mut session, root, &live, &[]);
     assert_eq!((again.rendered, again.written), (0, 0), "nothing changed, nothing rendered");
@@ -211,11 +218,8 @@ fn every_kind_of_edit_leaves_what_a_full_build_writes() {
 
 #[test]
 fn a_failed_rebuild_leaves_the_last_good_site() {
-    let site = example_site();
+    let (site, _out, live, mut session) = serving_example();
     let root = site.path();
-    let out = tempfile::tempdir().unwrap();
-    let live = out.path().join("live");
-    let mut session = Session::new(options(root, live.clone()));
     assert_rebuild_matches(&mut session, root, &live, &[]);
     let before = read_tree(&live);
     let good = fs::read_to_string(root.join(THREAD)).unwrap();
@@ -249,11 +253,8 @@ fn a_failed_rebuild_leaves_the_last_good_site() {
 /// a cold build.
 #[test]
 fn a_thread_cleaned_before_is_reused_only_while_what_it_is_made_of_is_unchanged() {
-    let site = example_site();
+    let (site, _out, live, mut session) = serving_example();
     let root = site.path();
-    let out = tempfile::tempdir().unwrap();
-    let live = out.path().join("live");
-    let mut session = Session::new(options(root, live.clone()));
     assert_rebuild_matches(&mut session, root, &live, &[]);
     const MENTIONS: &str = "content/readings/2011-08-08-client-centred-focus.comments.yaml";
     let mentioning = root.join(MENTIONS);

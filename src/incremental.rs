@@ -33,8 +33,8 @@ pub struct BuildState {
     /// Each reading's converted body and thread's cleaned texts, by its files and what cleaning them
     /// depends on (in memory only).
     pub(crate) kept: Kept,
-    /// Comments' dates in words (in memory only).
-    pub(crate) dates: crate::render::context::DatesInWords,
+    /// Comments' dates in words and readings' part keys (in memory only).
+    pub(crate) views: crate::render::context::ViewsKept,
     /// Parsed readings, by the hash of their files.
     pub(crate) parsed: ParseCache,
     /// The output folder the last build wrote, with what each of its files was made from.

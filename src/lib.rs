@@ -239,8 +239,8 @@ fn run(
     state.bodies = std::mem::take(&mut bodies.cache);
     state.kept = std::mem::take(&mut bodies.kept);
     stage.next("render", format!("{} of {} texts converted and cleaned", bodies.cleaned, bodies.texts));
-    let dates = std::mem::take(&mut state.dates);
-    let renderer = Renderer::new(&site, &bodies, &theme, &dates).map_err(|found| problems.merged(found))?;
+    let earlier = std::mem::take(&mut state.views);
+    let renderer = Renderer::new(&site, &bodies, &theme, &earlier).map_err(|found| problems.merged(found))?;
     let jobs = render::plan(&site);
     let files = render::all::files_to_copy(&site, &theme, &jobs, &mut problems);
     if problems.has_errors() {
@@ -252,7 +252,7 @@ fn run(
     if problems.has_errors() {
         return Err(problems);
     }
-    state.dates = renderer.views().dates_in_words();
+    state.views = renderer.views().kept();
     let written = if staging.is_some() { "rendered and written" } else { "rendered" };
     let rendered = format!("{} pages and feeds {written}, {} files copied", jobs.len(), files.len());
     let mut report = BuildReport {

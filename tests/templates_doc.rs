@@ -87,6 +87,9 @@ fn describe(ty: &str, known: &[String]) -> String {
     if let Some(inner) = inner("Option<", ">") {
         return format!("{} or none", describe(inner, known));
     }
+    if let Some(inner) = inner("Keyed<", ">") {
+        return describe(inner, known);
+    }
     if let Some(inner) = inner("Cow<'a, ", ">") {
         return describe(inner, known);
     }

@@ -5,6 +5,7 @@ use super::objects::{
     CommentBase, CommentCard, CommentView, DateView, PageView, PersonLink, PersonView, ReadingRef, ReadingView,
     ReplyTarget, SectionLink, SiteView, SourceView, TagLink, TagView, WeekGroup,
 };
+use super::parts::{self, Keyed, PartKeys, ReadingParts};
 use super::phrases::{after_reading, initials, join_names, tint};
 use super::sanitize::Html;
 use crate::language::Language;
@@ -26,8 +27,11 @@ pub struct Views<'a> {
     links: Links,
     /// What every page shares, worked out once.
     shared: Arc<Shared>,
-    /// Comments' dates in words as the last build made them.
-    earlier: &'a DatesInWords,
+    /// What the last build's views made that still holds.
+    earlier: &'a ViewsKept,
+    /// True while a page's key is made: a thread or comment card whose part key is known is given
+    /// as its key (`parts`).
+    keying: bool,
 }
 
 /// What the views of every page share.
@@ -48,12 +52,22 @@ struct Shared {
     comment_dates: Vec<Vec<OnceLock<Arc<CommentDates>>>>,
     /// What decides how dates read: the time zone, the date format and the site's words, hashed.
     dates_guard: [u8; 32],
+    /// By reading: the part keys of its thread and comment cards, with what they are made of.
+    parts: OnceLock<Vec<([u8; 32], Arc<ReadingParts>)>>,
 }
 
-/// Comments' dates in words as a build made them, for the next one (`serve` keeps them): a comment's
-/// are a function of its date and its reading's, each with its offset, and of what `guard` hashes.
+/// What a build's views made, for the next build (`serve` keeps it): comments' dates in words and
+/// the part keys of every reading.
 #[derive(Debug, Default)]
-pub struct DatesInWords {
+pub struct ViewsKept {
+    dates: DatesInWords,
+    parts: PartKeys,
+}
+
+/// Comments' dates in words as a build made them, for the next one: a comment's are a function of its
+/// date and its reading's, each with its offset, and of what `guard` hashes.
+#[derive(Debug, Default)]
+struct DatesInWords {
     guard: [u8; 32],
     by_dates: HashMap<(ExactDate, ExactDate), Arc<CommentDates>>,
 }
@@ -61,7 +75,7 @@ pub struct DatesInWords {
 /// A date as an instant with its offset: two equal instants written with other offsets read otherwise.
 type ExactDate = (i64, u32, i32);
 
-fn exact(date: &chrono::DateTime<chrono::FixedOffset>) -> ExactDate {
+pub(super) fn exact(date: &chrono::DateTime<chrono::FixedOffset>) -> ExactDate {
     (date.timestamp(), date.timestamp_subsec_nanos(), date.offset().local_minus_utc())
 }
 
@@ -79,9 +93,10 @@ pub struct CommentDates {
 }
 
 impl<'a> Views<'a> {
-    /// Prepares the views (counts replies once for every thread), with links from the home page;
-    /// comments' dates in words are taken from `earlier` when what decides them is the same.
-    pub fn new(site: &'a Site, bodies: &'a Bodies, language: &'a Language, earlier: &'a DatesInWords) -> Views<'a> {
+    /// Prepares the views (counts replies once for every thread, keys every thread's parts), with links
+    /// from the home page; comments' dates in words and readings' part keys are taken from `earlier`
+    /// when what decides them is the same.
+    pub fn new(site: &'a Site, bodies: &'a Bodies, language: &'a Language, earlier: &'a ViewsKept) -> Views<'a> {
         let descendants = site.readings.iter().map(|r| descendant_counts(&r.thread)).collect();
         let people = (0..site.people.len()).map(PersonId);
         let mentioned = people.map(|p| (site.mention_names.href(p).to_string(), p)).collect();
@@ -100,13 +115,36 @@ impl<'a> Views<'a> {
         let config = &site.config;
         let guard = format!("{:?}\0{}\0{language:?}", config.timezone, config.date_format);
         let dates_guard = *blake3::hash(guard.as_bytes()).as_bytes();
+        let parts = OnceLock::new();
         let shared =
-            Arc::new(Shared { descendants, mentioned, reflections_and_replies, people, comment_dates, dates_guard });
-        Views { site, bodies, language, links: Links::From(Route::home()), shared, earlier }
+            Shared { descendants, mentioned, reflections_and_replies, people, comment_dates, dates_guard, parts };
+        let views = Views {
+            site,
+            bodies,
+            language,
+            links: Links::From(Route::home()),
+            shared: Arc::new(shared),
+            earlier,
+            keying: false,
+        };
+        let made = parts::make(&views, &earlier.parts);
+        views.shared.parts.set(made).expect("the part keys are made once");
+        views
+    }
+
+    /// What this build's views made that the next can use.
+    pub fn kept(&self) -> ViewsKept {
+        let parts = self.shared.parts.get().map(|made| PartKeys::of(made)).unwrap_or_default();
+        ViewsKept { dates: self.dates_in_words(), parts }
+    }
+
+    /// The same views, making a page's key: parts whose keys are known are given as their keys.
+    pub fn keying(&self) -> Views<'a> {
+        Views { keying: true, shared: Arc::clone(&self.shared), links: self.links.clone(), ..*self }
     }
 
     /// The comments' dates in words this build made, for the next.
-    pub fn dates_in_words(&self) -> DatesInWords {
+    fn dates_in_words(&self) -> DatesInWords {
         let site = self.site;
         let made = self.shared.comment_dates.iter().enumerate().flat_map(|(r, thread)| {
             let reading = &site.readings[r];
@@ -351,7 +389,7 @@ impl<'a> Views<'a> {
         self.shared.comment_dates[id.0][index].get_or_init(|| {
             let reading = &self.site.readings[id.0];
             let date = &reading.thread.comments[index].date;
-            let earlier = Some(&self.earlier).filter(|earlier| earlier.guard == self.shared.dates_guard);
+            let earlier = Some(&self.earlier.dates).filter(|earlier| earlier.guard == self.shared.dates_guard);
             if let Some(dates) = earlier.and_then(|e| e.by_dates.get(&(exact(date), exact(&reading.date)))) {
                 return Arc::clone(dates);
             }
@@ -424,8 +462,17 @@ impl<'a> Views<'a> {
         Some(crate::ingest::token::mailto(&replies.to, &reading.title, &reading.path, comment))
     }
 
-    /// The whole thread of a reading, nested up to `thread.max_depth`, flat below it.
-    pub fn thread(&self, id: ReadingId) -> Vec<CommentView<'a>> {
+    /// The whole thread of a reading, nested up to `thread.max_depth`, flat below it; its key while a
+    /// page's key is made.
+    pub fn thread(&self, id: ReadingId) -> Keyed<Vec<CommentView<'a>>> {
+        match self.part_keys(id) {
+            Some(parts) => Keyed::Digest(parts.thread),
+            None => Keyed::Built(self.built_thread(id)),
+        }
+    }
+
+    /// The whole thread of a reading, made.
+    pub(super) fn built_thread(&self, id: ReadingId) -> Vec<CommentView<'a>> {
         let thread = &self.site.readings[id.0].thread;
         self.level(id, &thread.roots, 1)
     }
@@ -458,8 +505,22 @@ impl<'a> Views<'a> {
         participants(&self.site.readings[id.0]).into_iter().map(|p| self.person_link(Some(p))).collect()
     }
 
-    /// A comment on its own, for author pages and feeds.
-    pub fn comment_card(&self, id: ReadingId, index: usize) -> CommentCard<'a> {
+    /// A comment on its own, for author pages and feeds; its key while a page's key is made.
+    pub fn comment_card(&self, id: ReadingId, index: usize) -> Keyed<CommentCard<'a>> {
+        match self.part_keys(id) {
+            Some(parts) => Keyed::Digest(parts.cards[index]),
+            None => Keyed::Built(self.built_card(id, index)),
+        }
+    }
+
+    /// The part keys of reading `id`, while a page's key is made.
+    fn part_keys(&self, id: ReadingId) -> Option<&ReadingParts> {
+        let parts = self.shared.parts.get().filter(|_| self.keying)?;
+        Some(&parts[id.0].1)
+    }
+
+    /// A comment on its own, made.
+    pub(super) fn built_card(&self, id: ReadingId, index: usize) -> CommentCard<'a> {
         let reading: &'a Reading = &self.site.readings[id.0];
         let comment = &reading.thread.comments[index];
         let route = Route::reading(&reading.path);

@@ -13,6 +13,7 @@ pub mod nesting;
 pub mod objects;
 pub mod page_context;
 pub mod pages;
+pub mod parts;
 pub mod phrases;
 pub mod sanitize;
 pub mod templates;
@@ -53,16 +54,16 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    /// Compiles the theme and prepares the views of `site`, with comments' dates in words from `dates`
-    /// where they still hold.
+    /// Compiles the theme and prepares the views of `site`, with what the last build's views made
+    /// (`earlier`) where it still holds.
     pub fn new(
         site: &'a Site,
         bodies: &'a Bodies,
         theme: &'a Theme,
-        dates: &'a context::DatesInWords,
+        earlier: &'a context::ViewsKept,
     ) -> Result<Renderer<'a>, Diagnostics> {
         let templates = templates::Templates::new(theme)?;
-        let views = context::Views::new(site, bodies, &theme.language, dates);
+        let views = context::Views::new(site, bodies, &theme.language, earlier);
         let mut theme_key = key::KeyHasher::from_hasher(blake3::Hasher::new());
         for (name, template) in &theme.templates {
             theme_key.bytes(name.as_bytes());
@@ -90,15 +91,16 @@ impl<'a> Renderer<'a> {
         let views = self.views.at(job.links(self.views.site));
         let mut hasher = key::KeyHasher::from_hasher(self.theme_key.clone());
         hasher.bytes(job.template().as_bytes());
+        // Where links start from: parts given by their keys were made with links from elsewhere.
+        hasher.bytes(format!("{:?}", job.links(self.views.site)).as_bytes());
         let site = views.site();
         hasher.value(&site);
-        let page = job.typed_context(&views);
-        hasher.value(&page);
+        hasher.value(&job.typed_context(&views.keying()));
         let key = hasher.finish();
         if at_hand(&path, &key) {
             return Ok(Made { path, key, bytes: None });
         }
-        let mut context = page.to_tera();
+        let mut context = job.typed_context(&views).to_tera();
         context.insert("site", &site);
         match self.templates.tera.render(job.template(), &context) {
             Ok(text) => Ok(Made { path, key, bytes: Some(text.into_bytes()) }),

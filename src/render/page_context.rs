@@ -12,6 +12,7 @@ use super::objects::{
     CommentCard, CommentView, DateView, PageView, PersonLink, PersonView, ReadingView, SectionView, TagView, WeekGroup,
 };
 use super::pages::{pages, plan, PageJob, AUTHOR_PAGE_SIZE, FEED_COMMENTS, FEED_READINGS};
+use super::parts::Keyed;
 use crate::model::{PersonId, ReadingId, Site};
 
 /// `index.html`: the home page, `/`.
@@ -50,7 +51,7 @@ pub struct ReadingPage<'a> {
     /// The reading, with its `content`.
     pub reading: ReadingView<'a>,
     /// The top-level comments in date order, their replies nested.
-    pub thread: Vec<CommentView<'a>>,
+    pub thread: Keyed<Vec<CommentView<'a>>>,
     /// Everyone who commented, in order of their first comment.
     pub participants: Vec<PersonLink<'a>>,
     /// The next older reading of the site, or none.
@@ -81,10 +82,10 @@ pub struct PersonPage<'a> {
     /// The readings they wrote, newest first; on the first page only.
     pub readings: Vec<ReadingView<'a>>,
     /// Their comments, newest first, 100 to a page.
-    pub comments: Vec<CommentCard<'a>>,
+    pub comments: Vec<Keyed<CommentCard<'a>>>,
     /// Others' comments that name them with `@Name`, newest first: the newest 100, on the first page
     /// only.
-    pub mentioned_in: Vec<CommentCard<'a>>,
+    pub mentioned_in: Vec<Keyed<CommentCard<'a>>>,
     /// How many comments name them, in all.
     pub mentioned_count: usize,
     /// Their feed of replies and mentions, `/authors/<slug>/replies.xml`.
@@ -138,7 +139,7 @@ pub struct TagPage<'a> {
     /// This page's readings, newest first.
     pub readings: Vec<ReadingView<'a>>,
     /// The newest 20 comments on any of its readings, newest first; on the first page only.
-    pub comments: Vec<CommentCard<'a>>,
+    pub comments: Vec<Keyed<CommentCard<'a>>>,
     /// Which page of the tag's readings this is.
     pub pagination: Pagination,
 }
@@ -167,7 +168,7 @@ pub struct CommentsFeed<'a> {
     /// What this feed is.
     pub page: PageView,
     /// The newest 50 comments, newest first.
-    pub comments: Vec<CommentCard<'a>>,
+    pub comments: Vec<Keyed<CommentCard<'a>>>,
     /// The newest comment's date (for one reading's feed without comments, the reading's), or none.
     pub updated: Option<DateView>,
 }
@@ -230,7 +231,7 @@ pub fn section_readings(site: &Site, index: usize) -> Vec<ReadingId> {
 pub const TAG_COMMENTS: usize = 20;
 
 /// The newest comments on tag `index`'s readings, for its first page (`number` 0).
-pub fn tag_comments<'a>(views: &Views<'a>, index: usize, number: usize) -> Vec<CommentCard<'a>> {
+pub fn tag_comments<'a>(views: &Views<'a>, index: usize, number: usize) -> Vec<Keyed<CommentCard<'a>>> {
     if number > 0 {
         return Vec::new();
     }

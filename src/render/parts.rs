@@ -1,0 +1,132 @@
+//! Parts' keys: the key of each reading's thread as its page shows it and of each of its comments'
+//! cards, made once and kept between rebuilds by exactly what they are made of.
+//!
+//! A page's key hashes its typed context (`key`), but a thread or a comment card whose part key is
+//! known goes in as that key ([`Keyed::Digest`]), so a page of 100 comments is keyed without its
+//! 100 views being made. A part's key is the hash of the part itself, made from the views as they
+//! are, never from rules about what it shows: the thread from its own page, a card with absolute
+//! links. A card on any other page differs from that one only in its links, each made from the same
+//! route, and every page's key holds where its links start from; so equal page keys still mean equal
+//! pages.
+//!
+//! Between rebuilds (`serve`), a reading's part keys are kept by its [`input key`](input_key): the
+//! hash of everything its thread and cards are made of (the reading's address, title, date and
+//! whether its thread is open; each comment's id, writer, date, place in the thread, status and
+//! cleaned text; the people, the settings and the theme's words). A reading none of these changed
+//! for is not made again; nothing else of the site is read for it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::ser::{Serialize, Serializer};
+
+use super::context::{exact, Views};
+use super::key::{hashing, KeyHasher};
+use super::pages::PageJob;
+use crate::model::{Reading, ReadingId};
+use crate::routes::Links;
+
+/// A part of a page's context: made, or, while a page key is made, its key when it is known.
+#[derive(Debug)]
+pub enum Keyed<T> {
+    /// The part itself.
+    Built(T),
+    /// Its key: it stands for the part in a page key, and nowhere else.
+    Digest([u8; 32]),
+}
+
+impl<T: Serialize> Serialize for Keyed<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Keyed::Built(part) => part.serialize(serializer),
+            Keyed::Digest(digest) if hashing() => serializer.serialize_bytes(digest),
+            Keyed::Digest(_) => Err(serde::ser::Error::custom("a part's key stands for it only in a page key")),
+        }
+    }
+}
+
+/// The part keys of one reading.
+#[derive(Debug)]
+pub struct ReadingParts {
+    /// Its thread as its page shows it.
+    pub thread: [u8; 32],
+    /// Each comment's card, with absolute links, by its index in the thread.
+    pub cards: Vec<[u8; 32]>,
+}
+
+/// Every reading's part keys by its input key, as a build made them, for the next (`serve` keeps them).
+#[derive(Debug, Default)]
+pub struct PartKeys {
+    by_input: HashMap<[u8; 32], Arc<ReadingParts>>,
+}
+
+impl PartKeys {
+    /// The part keys of `made`, each with its input key.
+    pub fn of(made: &[([u8; 32], Arc<ReadingParts>)]) -> PartKeys {
+        PartKeys { by_input: made.iter().map(|(input, parts)| (*input, Arc::clone(parts))).collect() }
+    }
+}
+
+/// Every reading's part keys with its input key, taken from `earlier` when its input key is there.
+pub fn make(views: &Views, earlier: &PartKeys) -> Vec<([u8; 32], Arc<ReadingParts>)> {
+    let site = views.site;
+    let shared = shared_input(views);
+    let absolute = views.at(Links::absolute(&site.config.base_url));
+    (0..site.readings.len())
+        .into_par_iter()
+        .map(|r| {
+            let id = ReadingId(r);
+            let input = input_key(views, &shared, id);
+            let parts = match earlier.by_input.get(&input) {
+                Some(parts) => Arc::clone(parts),
+                None => {
+                    let own_page = views.at(PageJob::Reading(id).links(site));
+                    let comments = site.readings[r].thread.comments.len();
+                    Arc::new(ReadingParts {
+                        thread: digest(&own_page.built_thread(id)),
+                        cards: (0..comments).map(|c| digest(&absolute.built_card(id, c))).collect(),
+                    })
+                }
+            };
+            (input, parts)
+        })
+        .collect()
+}
+
+fn digest(part: &impl Serialize) -> [u8; 32] {
+    let mut hasher = KeyHasher::from_hasher(blake3::Hasher::new());
+    hasher.value(part);
+    hasher.finish().0
+}
+
+/// What every reading's parts are made of besides the reading: the people (names, pages, roles,
+/// whom mentions name), the settings (addresses, time zone, date format, depth, replies by e-mail)
+/// and the theme's words.
+fn shared_input(views: &Views) -> Vec<u8> {
+    let site = views.site;
+    let mut bytes = format!("{:?}\0{:?}\0{:?}\0", site.people, site.config, views.language).into_bytes();
+    bytes.extend(site.mention_names.fingerprint());
+    blake3::hash(&bytes).as_bytes().to_vec()
+}
+
+/// What reading `id`'s thread and cards are made of: `shared`, then the reading's own data.
+fn input_key(views: &Views, shared: &[u8], id: ReadingId) -> [u8; 32] {
+    let reading: &Reading = &views.site.readings[id.0];
+    let mut hasher = KeyHasher::from_hasher(blake3::Hasher::new());
+    hasher.bytes(shared);
+    hasher.bytes(reading.path.as_bytes());
+    hasher.bytes(reading.title.as_bytes());
+    hasher.value(&exact(&reading.date));
+    hasher.value(&reading.comments_open);
+    let thread = &reading.thread;
+    hasher.value(&thread.comments.len());
+    for (comment, html) in thread.comments.iter().zip(&views.bodies.comments[id.0]) {
+        hasher.bytes(comment.id.as_bytes());
+        hasher.value(&(comment.author.map(|p| p.0), exact(&comment.date), comment.parent, comment.depth));
+        hasher.value(&(comment.status as u8));
+        hasher.bytes(html.digest());
+    }
+    hasher.value(&(&thread.roots, &thread.children));
+    hasher.finish().0
+}

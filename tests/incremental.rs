@@ -313,3 +313,54 @@ fn a_thread_cleaned_before_is_reused_only_while_what_it_is_made_of_is_unchanged(
     assert!(warned(&assert_rebuild_matches(&mut session, root, &live, &[&reading])));
     assert!(warned(&assert_rebuild_matches(&mut session, root, &live, &[])), "the warning went with the reuse");
 }
+
+/// A reading's thread and its comments' cards are keyed once and kept between rebuilds by what they
+/// are made of (`render::parts`): an edit that changes only one of those things must show on every page
+/// that shows them (the reading's, its writers', the feeds, its tags'), as a cold build shows it.
+#[test]
+fn a_threads_part_keys_are_kept_only_while_what_they_are_made_of_is_unchanged() {
+    let (site, _out, live, mut session) = serving_example();
+    let root = site.path();
+    assert_rebuild_matches(&mut session, root, &live, &[]);
+    let rebuild = |session: &mut Session, changed: &Path| assert_rebuild_matches(session, root, &live, &[changed]);
+
+    // The reading's own data: its address, and whether its thread is open (reply links, with replies by
+    // e-mail on).
+    let settings = edit(root, "site.yaml", |t| t + "replies:\n  to: facilitator@example.org\n");
+    rebuild(&mut session, &settings);
+    let reading = edit(root, READING, |t| set_line(t, "comments", "comments: closed"));
+    rebuild(&mut session, &reading);
+    edit(root, READING, |t| set_line(t, "comments", "comments: open"));
+    rebuild(&mut session, &reading);
+    edit(root, READING, |t| set_line(t, "comments", "comments: open\nslug: trust-moved"));
+    rebuild(&mut session, &reading);
+    assert!(live.join("readings/trust-moved/index.html").is_file());
+
+    // A comment's writer and its place in the thread.
+    let thread = edit(root, THREAD, |t| t.replacen("author: Marcus Lindqvist", "author: Claire Dufresne", 1));
+    rebuild(&mut session, &thread);
+    let reply = "- id: late-1\n  author: Athena Loopstra\n  date: 2011-09-20T10:00:00-04:00\n  reply_to: c1\n  body: A reply.\n";
+    edit(root, THREAD, |t| t + reply);
+    rebuild(&mut session, &thread);
+    edit(root, THREAD, |t| t.replace("  reply_to: c1\n  body: A reply.", "  reply_to: c2\n  body: A reply."));
+    rebuild(&mut session, &thread);
+
+    // The people: a name and a role, on every comment they wrote.
+    let people = edit(root, "authors.yaml", |t| t.replace("name: Claire Dufresne", "name: Claire Dufresne-Roy"));
+    rebuild(&mut session, &people);
+    edit(root, "authors.yaml", |t| t.replacen("role: member", "role: guest", 1));
+    rebuild(&mut session, &people);
+
+    // The settings: the site's address (in every card's links), how deep threads nest.
+    edit(root, "site.yaml", |t| set_line(t, "base_url", "base_url: https://example.org/other/"));
+    rebuild(&mut session, &settings);
+    edit(root, "site.yaml", |t| set_line(t, "  max_depth", "  max_depth: 2"));
+    rebuild(&mut session, &settings);
+
+    // The theme's words: a role's label and how long after its reading a comment came.
+    let words = edit(root, "i18n/en.yaml", |_| {
+        "strings:\n  role_member: Participant\n  days_after_reading: {one: \"the next day\", other: \"{n} days on\"}\n"
+            .into()
+    });
+    rebuild(&mut session, &words);
+}

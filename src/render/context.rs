@@ -52,6 +52,9 @@ struct Shared {
     comment_dates: Vec<Vec<OnceLock<Arc<CommentDates>>>>,
     /// What decides how dates read: the time zone, the date format and the site's words, hashed.
     dates_guard: [u8; 32],
+    /// By reading: its date, and who commented (in order of their first comment), made the first time
+    /// a page shows them: a reading is listed on many pages.
+    readings: Vec<OnceLock<(DateView, Vec<PersonId>)>>,
     /// By reading: the part keys of its thread and comment cards, with what they are made of.
     parts: OnceLock<Vec<([u8; 32], Arc<ReadingParts>)>>,
 }
@@ -115,9 +118,18 @@ impl<'a> Views<'a> {
         let config = &site.config;
         let guard = format!("{:?}\0{}\0{language:?}", config.timezone, config.date_format);
         let dates_guard = *blake3::hash(guard.as_bytes()).as_bytes();
+        let readings = site.readings.iter().map(|_| OnceLock::new()).collect();
         let parts = OnceLock::new();
-        let shared =
-            Shared { descendants, mentioned, reflections_and_replies, people, comment_dates, dates_guard, parts };
+        let shared = Shared {
+            descendants,
+            mentioned,
+            reflections_and_replies,
+            people,
+            comment_dates,
+            dates_guard,
+            readings,
+            parts,
+        };
         let views = Views {
             site,
             bodies,
@@ -318,7 +330,7 @@ impl<'a> Views<'a> {
             comments_feed_url: self.url(&Route::reading_feed(&reading.path)),
             permalink: self.permalink(&route),
             url,
-            date: self.date(&reading.date),
+            date: self.reading_facts(id).0.clone(),
             author: reading.author.map(|a| self.person_link(Some(a))),
             week: reading.week,
             tags: reading
@@ -345,7 +357,7 @@ impl<'a> Views<'a> {
                 .find(|s| s.path == reading.section)
                 .map(|s| SectionLink { title: &s.title, url: self.url(&Route::section(&s.path)) }),
             comment_count: reading.thread.published_count(),
-            participant_count: participants(reading).len(),
+            participant_count: self.reading_facts(id).1.len(),
             comments_open: reading.comments_open,
             reply_link: self.reply_link(reading, None),
             draft: reading.draft,
@@ -502,7 +514,15 @@ impl<'a> Views<'a> {
 
     /// Everyone who commented on a reading, in order of their first comment.
     pub fn participants(&self, id: ReadingId) -> Vec<PersonLink<'a>> {
-        participants(&self.site.readings[id.0]).into_iter().map(|p| self.person_link(Some(p))).collect()
+        self.reading_facts(id).1.iter().map(|&p| self.person_link(Some(p))).collect()
+    }
+
+    /// Reading `id`'s date and who commented on it.
+    fn reading_facts(&self, id: ReadingId) -> &(DateView, Vec<PersonId>) {
+        self.shared.readings[id.0].get_or_init(|| {
+            let reading = &self.site.readings[id.0];
+            (self.date(&reading.date), participants(reading))
+        })
     }
 
     /// A comment on its own, for author pages and feeds; its key while a page's key is made.

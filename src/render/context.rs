@@ -8,6 +8,7 @@ use super::objects::{
 use super::parts::{self, Keyed, PartKeys, ReadingParts};
 use super::phrases::{after_reading, initials, join_names, tint};
 use super::sanitize::Html;
+use super::tallies::{descendant_counts, participants, reflections_and_replies};
 use crate::language::Language;
 use crate::model::{Comment, CommentStatus, Person, PersonId, Reading, ReadingId, Site};
 use crate::routes::{Links, Route};
@@ -52,9 +53,9 @@ struct Shared {
     comment_dates: Vec<Vec<OnceLock<Arc<CommentDates>>>>,
     /// What decides how dates read: the time zone, the date format and the site's words, hashed.
     dates_guard: [u8; 32],
-    /// By reading: its date, and who commented (in order of their first comment), made the first time
-    /// a page shows them: a reading is listed on many pages.
-    readings: Vec<OnceLock<(DateView, Vec<PersonId>)>>,
+    /// By reading: its dates in words and who commented, made the first time a page shows them: a
+    /// reading is listed on many pages.
+    readings: Vec<OnceLock<ReadingFacts>>,
     /// By reading: the part keys of its thread and comment cards, with what they are made of.
     parts: OnceLock<Vec<([u8; 32], Arc<ReadingParts>)>>,
 }
@@ -80,6 +81,14 @@ type ExactDate = (i64, u32, i32);
 
 pub(super) fn exact(date: &chrono::DateTime<chrono::FixedOffset>) -> ExactDate {
     (date.timestamp(), date.timestamp_subsec_nanos(), date.offset().local_minus_utc())
+}
+
+/// A reading's dates in words, and who commented on it in order of their first comment.
+struct ReadingFacts {
+    date: DateView,
+    reflections_due: Option<DateView>,
+    replies_due: Option<DateView>,
+    participants: Vec<PersonId>,
 }
 
 /// What a link to a person shows besides their name and address.
@@ -321,6 +330,7 @@ impl<'a> Views<'a> {
     pub fn reading(&self, id: ReadingId, with_content: bool) -> ReadingView<'a> {
         let reading: &'a Reading = &self.site.readings[id.0];
         let body = &self.bodies.readings[id.0];
+        let facts = self.reading_facts(id);
         let route = Route::reading(&reading.path);
         let url = self.url(&route);
         // The summary's own relative addresses start from the reading's page, not this one.
@@ -330,7 +340,7 @@ impl<'a> Views<'a> {
             comments_feed_url: self.url(&Route::reading_feed(&reading.path)),
             permalink: self.permalink(&route),
             url,
-            date: self.reading_facts(id).0.clone(),
+            date: facts.date.clone(),
             author: reading.author.map(|a| self.person_link(Some(a))),
             week: reading.week,
             tags: reading
@@ -357,12 +367,12 @@ impl<'a> Views<'a> {
                 .find(|s| s.path == reading.section)
                 .map(|s| SectionLink { title: &s.title, url: self.url(&Route::section(&s.path)) }),
             comment_count: reading.thread.published_count(),
-            participant_count: self.reading_facts(id).1.len(),
+            participant_count: facts.participants.len(),
             comments_open: reading.comments_open,
             reply_link: self.reply_link(reading, None),
             draft: reading.draft,
-            reflections_due: reading.due.reflections.map(|d| self.due(&d, reading)),
-            replies_due: reading.due.replies.map(|d| self.due(&d, reading)),
+            reflections_due: facts.reflections_due.clone(),
+            replies_due: facts.replies_due.clone(),
             content: with_content.then_some(&body.content),
         }
     }
@@ -514,14 +524,19 @@ impl<'a> Views<'a> {
 
     /// Everyone who commented on a reading, in order of their first comment.
     pub fn participants(&self, id: ReadingId) -> Vec<PersonLink<'a>> {
-        self.reading_facts(id).1.iter().map(|&p| self.person_link(Some(p))).collect()
+        self.reading_facts(id).participants.iter().map(|&p| self.person_link(Some(p))).collect()
     }
 
     /// Reading `id`'s date and who commented on it.
-    fn reading_facts(&self, id: ReadingId) -> &(DateView, Vec<PersonId>) {
+    fn reading_facts(&self, id: ReadingId) -> &ReadingFacts {
         self.shared.readings[id.0].get_or_init(|| {
             let reading = &self.site.readings[id.0];
-            (self.date(&reading.date), participants(reading))
+            ReadingFacts {
+                date: self.date(&reading.date),
+                reflections_due: reading.due.reflections.map(|d| self.due(&d, reading)),
+                replies_due: reading.due.replies.map(|d| self.due(&d, reading)),
+                participants: participants(reading),
+            }
         })
     }
 
@@ -564,46 +579,4 @@ fn comment_route(reading: &Reading, comment: &Comment) -> Route {
 /// The element id a comment's route points at.
 fn anchor(route: &Route) -> String {
     route.anchor().expect("a comment's route has an anchor").to_string()
-}
-
-/// Of one person's comments, how many start a thread (reflections) and how many answer someone else.
-fn reflections_and_replies(site: &Site, work: &crate::model::Contributions) -> (usize, usize) {
-    let mut counts = (0, 0);
-    for &(r, c) in &work.comments {
-        let thread = &site.readings[r.0].thread;
-        let comment = &thread.comments[c];
-        match comment.parent {
-            None => counts.0 += 1,
-            Some(p) if thread.comments[p].author != comment.author => counts.1 += 1,
-            Some(_) => {}
-        }
-    }
-    counts
-}
-
-/// Replies at any depth below each comment, counted without recursion.
-fn descendant_counts(thread: &crate::model::Thread) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..thread.comments.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(thread.comments[i].depth));
-    let mut counts = vec![0; thread.comments.len()];
-    for index in order {
-        if let Some(parent) = thread.comments[index].parent {
-            counts[parent] += counts[index] + 1;
-        }
-    }
-    counts
-}
-
-fn participants(reading: &Reading) -> Vec<PersonId> {
-    let mut by_date: Vec<&Comment> = reading.thread.comments.iter().filter(|c| c.is_published()).collect();
-    by_date.sort_by_key(|c| c.date);
-    let mut seen = Vec::new();
-    for comment in by_date {
-        if let Some(author) = comment.author {
-            if !seen.contains(&author) {
-                seen.push(author);
-            }
-        }
-    }
-    seen
 }

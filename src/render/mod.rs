@@ -16,6 +16,7 @@ pub mod pages;
 pub mod parts;
 pub mod phrases;
 pub mod sanitize;
+mod tallies;
 pub mod templates;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};

@@ -1,0 +1,46 @@
+//! Counts the views show, made from a thread or a person's comments: replies, reflections, who took part.
+
+use crate::model::{Comment, PersonId, Reading, Site};
+
+/// Of one person's comments, how many start a thread (reflections) and how many answer someone else.
+pub(super) fn reflections_and_replies(site: &Site, work: &crate::model::Contributions) -> (usize, usize) {
+    let mut counts = (0, 0);
+    for &(r, c) in &work.comments {
+        let thread = &site.readings[r.0].thread;
+        let comment = &thread.comments[c];
+        match comment.parent {
+            None => counts.0 += 1,
+            Some(p) if thread.comments[p].author != comment.author => counts.1 += 1,
+            Some(_) => {}
+        }
+    }
+    counts
+}
+
+/// Replies at any depth below each comment, counted without recursion.
+pub(super) fn descendant_counts(thread: &crate::model::Thread) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..thread.comments.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(thread.comments[i].depth));
+    let mut counts = vec![0; thread.comments.len()];
+    for index in order {
+        if let Some(parent) = thread.comments[index].parent {
+            counts[parent] += counts[index] + 1;
+        }
+    }
+    counts
+}
+
+/// Everyone who wrote a published comment on `reading`, in order of their first one.
+pub(super) fn participants(reading: &Reading) -> Vec<PersonId> {
+    let mut by_date: Vec<&Comment> = reading.thread.comments.iter().filter(|c| c.is_published()).collect();
+    by_date.sort_by_key(|c| c.date);
+    let mut seen = Vec::new();
+    for comment in by_date {
+        if let Some(author) = comment.author {
+            if !seen.contains(&author) {
+                seen.push(author);
+            }
+        }
+    }
+    seen
+}

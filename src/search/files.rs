@@ -24,7 +24,7 @@ use serde_json::json;
 
 use super::documents::Document;
 use super::postings::{encode_documents, Inverted};
-use super::Put;
+use super::{file_key, FileKey, Out};
 
 /// A document file is closed once it holds this many bytes of JSON. A result shown costs its whole
 /// file: about 8 KB gzipped for English prose (a tenth of the 300 KB a first query may fetch), and
@@ -64,34 +64,54 @@ pub struct Names<'a> {
     pub language: &'a str,
 }
 
-/// Hands the document files to `put` as each is made; returns the first document of each.
-pub fn document_files(documents: &[Document], put: &Put) -> io::Result<Vec<usize>> {
+/// Lays out the document files; returns the first document of each. `text_bytes`: the length of
+/// each document's plain text; `hashes`: what each document puts into the index (its text by its
+/// HTML's digest), so that a file whose documents are all unchanged is taken from the last index
+/// without reading their texts.
+pub fn document_files(
+    documents: &[Document],
+    text_bytes: &[u32],
+    hashes: &[[u8; 32]],
+    out: &Out,
+) -> io::Result<Vec<usize>> {
     // Filled by the texts' lengths (JSON adds little to prose), each file then written in one go.
-    let size = |d: &Document| d.url.len() + d.title.len() + d.day.len() + d.text.len() + 40;
-    let firsts = fill(documents.iter().map(size), DOCS_FILE_BYTES);
+    let size = |(d, bytes): (&Document, &u32)| d.url.len() + d.title.len() + d.day.len() + *bytes as usize + 40;
+    let firsts = fill(documents.iter().zip(text_bytes).map(size), DOCS_FILE_BYTES);
     runs(&firsts, documents.len()).into_par_iter().enumerate().try_for_each(|(n, (start, end))| {
-        let chunk = &documents[start..end];
-        let rows: Vec<_> = chunk.iter().map(|d| (&d.url, d.kind.code(), &d.title, d.week, &d.day, &d.text)).collect();
-        put(&format!("docs/{n}.json.gz"), &gzip(&to_json(&rows)))
+        let key = file_key(|hasher| {
+            hashes[start..end].iter().for_each(|hash| {
+                hasher.update(hash);
+            });
+        });
+        out.file(&format!("docs/{n}.json.gz"), key, || {
+            let chunk = &documents[start..end];
+            let texts: Vec<String> = chunk.iter().map(Document::text).collect();
+            let rows: Vec<_> = chunk
+                .iter()
+                .zip(&texts)
+                .map(|(d, text)| (&d.url, d.kind.code(), &d.title, d.week, &d.day, text))
+                .collect();
+            gzip(&to_json(&rows))
+        })
     })?;
     Ok(firsts)
 }
 
-/// Hands every other file of the index but its stamp to `put`: terms, words, filters and
-/// `meta.json` (which needs `firsts`, the first document of each document file). Reads no text.
+/// Lays out every other file of the index but its stamp: terms, words, filters and `meta.json`
+/// (which needs `firsts`, the first document of each document file). Reads no text.
 pub fn files(
     documents: &[Document],
     firsts: &[usize],
     inverted: &Inverted,
     names: &Names,
-    put: &Put,
+    out: &Out,
 ) -> io::Result<()> {
     let starts =
         fill(inverted.stems.iter().zip(&inverted.postings).map(|(s, p)| s.len() + p.len() + 6), TERMS_FILE_BYTES);
     runs(&starts, inverted.postings.len()).into_par_iter().enumerate().try_for_each(|(n, (start, end))| {
         let shard: BTreeMap<&str, &str> =
             (start..end).map(|s| (inverted.stems[s].as_str(), inverted.postings[s].as_str())).collect();
-        put(&format!("terms/{n}.json.gz"), &gzip(&to_json(&shard)))
+        gzipped(out, &format!("terms/{n}.json.gz"), &shard)
     })?;
 
     let mut groups: Vec<(String, &[(String, u32)])> = Vec::new();
@@ -111,13 +131,13 @@ pub fn files(
                 (word.as_str(), if stem == word { "" } else { stem })
             })
             .collect();
-        put(&format!("words/{key}.json.gz"), &gzip(&to_json(&map)))
+        gzipped(out, &format!("words/{key}.json.gz"), &map)
     })?;
 
     let filters = filters(documents);
-    filters.par_iter().try_for_each(|(name, docs)| {
-        put(&format!("filters/{name}.json.gz"), &gzip(&to_json(&encode_documents(docs))))
-    })?;
+    filters
+        .par_iter()
+        .try_for_each(|(name, docs)| gzipped(out, &format!("filters/{name}.json.gz"), &encode_documents(docs)))?;
     let counted = |prefix: &str| -> Vec<(String, usize)> {
         let mut found: Vec<(String, usize)> = filters
             .iter()
@@ -152,7 +172,22 @@ pub fn files(
         "tags": named("tag-", names.tags),
         "weeks": weeks,
     });
-    put("meta.json", &to_json(&meta))
+    let json = to_json(&meta);
+    out.file("meta.json", json_key(&json), || json.clone())
+}
+
+/// Lays out the file at `path`, `value` as gzipped JSON: taken from the last index when its JSON
+/// is the same (gzip at one level always makes the same bytes of the same JSON), else gzipped.
+fn gzipped<T: serde::Serialize + ?Sized>(out: &Out, path: &str, value: &T) -> io::Result<()> {
+    let json = to_json(value);
+    out.file(path, json_key(&json), || gzip(&json))
+}
+
+/// The key of a file made from `json`.
+fn json_key(json: &[u8]) -> FileKey {
+    file_key(|hasher| {
+        hasher.update(json);
+    })
 }
 
 /// Each filter's documents, by file name (`person-3`), in document order.

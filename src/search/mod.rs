@@ -19,14 +19,14 @@ mod counts;
 mod documents;
 mod files;
 mod memory;
+mod output;
 mod postings;
 mod words;
 
-use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::Path;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -37,13 +37,13 @@ use crate::write;
 
 pub use documents::{documents, Document, Kind};
 pub use memory::{SearchMemory, SEARCH_CACHE_FILE};
+pub use output::{FileKey, Out, Sink};
+
+use output::{file_key, Staged, Stamp};
 
 /// The file in the index's folder that names what it was made from and the files it is: the
 /// fingerprint on its first line, then one file a line (its key, its size, its path).
 pub const STAMP: &str = "index.txt";
-
-/// What a file of the index is made from, with the code that makes it: the start of a digest.
-pub type FileKey = [u8; 16];
 
 /// Everything the index of one build is made from.
 pub struct SearchIndex {
@@ -70,6 +70,7 @@ fn code() -> &'static [u8; 32] {
             include_str!("documents.rs"),
             include_str!("files.rs"),
             include_str!("memory.rs"),
+            include_str!("output.rs"),
             include_str!("postings.rs"),
             include_str!("words.rs"),
             include_str!("../render/sanitize/plain.rs"),
@@ -78,16 +79,6 @@ fn code() -> &'static [u8; 32] {
         sources.iter().for_each(|source| hash_part(&mut hasher, source));
         *hasher.finalize().as_bytes()
     })
-}
-
-/// The key of a file made from what `parts` hashes.
-fn file_key(parts: impl FnOnce(&mut blake3::Hasher)) -> FileKey {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(code());
-    parts(&mut hasher);
-    let mut key = [0; 16];
-    key.copy_from_slice(&hasher.finalize().as_bytes()[..16]);
-    key
 }
 
 impl SearchIndex {
@@ -206,123 +197,6 @@ fn document_hash(document: &Document) -> [u8; 32] {
     *hasher.finalize().as_bytes()
 }
 
-/// What the index's stamp says: the fingerprint of what it indexes, and each file's path, key and size.
-struct Stamp {
-    fingerprint: String,
-    files: Vec<(String, FileKey, u64)>,
-}
-
-impl Stamp {
-    /// The stamp of the index in `folder`, if it has one that names only files inside it (it is
-    /// read from the disk).
-    fn read(folder: &Path) -> Option<Stamp> {
-        let text = fs::read_to_string(folder.join(STAMP)).ok()?;
-        let mut lines = text.lines();
-        let fingerprint = lines.next()?.to_string();
-        let file = |line: &str| {
-            let (key, rest) = line.split_once(' ')?;
-            let (size, path) = rest.split_once(' ')?;
-            let sound = !path.split('/').any(|part| part == ".." || part == "." || part.is_empty());
-            let key = (0..16)
-                .map(|i| u8::from_str_radix(key.get(2 * i..2 * i + 2)?, 16).ok())
-                .collect::<Option<Vec<u8>>>()?;
-            Some((path.to_string(), key.try_into().ok().filter(|_| sound)?, size.parse().ok()?))
-        };
-        let files = lines.map(file).collect::<Option<Vec<_>>>()?;
-        Some(Stamp { fingerprint, files })
-    }
-
-    /// The stamp's text.
-    fn text(&self) -> String {
-        let mut text = String::with_capacity(self.files.len() * 60 + 80);
-        text.push_str(&self.fingerprint);
-        text.push('\n');
-        for (path, key, size) in &self.files {
-            key.iter().for_each(|byte| text.push_str(&format!("{byte:02x}")));
-            text.push_str(&format!(" {size} {path}\n"));
-        }
-        text
-    }
-}
-
-/// Where the files of the index go.
-pub trait Sink: Sync {
-    /// Writes the file at `path` in the index's folder.
-    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
-    /// Takes the file at `path` from the last index, if it is there with `size` bytes; false if not.
-    fn keep(&self, path: &str, size: u64) -> io::Result<bool>;
-}
-
-/// The index's files being laid out: each is taken from the last index when that made it from the
-/// same key, else made and written; what each is made from goes into the stamp.
-pub struct Out<'a> {
-    sink: &'a dyn Sink,
-    /// The last index's files: key and size, by path.
-    last: HashMap<String, (FileKey, u64)>,
-    /// This index's files so far: path, key, size.
-    made: Mutex<Vec<(String, FileKey, u64)>>,
-}
-
-impl<'a> Out<'a> {
-    /// Files for `sink`, taken where they can be from the last index, in `last`.
-    pub fn new(sink: &'a dyn Sink, last: Option<&Path>) -> Out<'a> {
-        let files = last.and_then(Stamp::read).map(|stamp| stamp.files).unwrap_or_default();
-        let last = files.into_iter().map(|(path, key, size)| (path, (key, size))).collect();
-        Out { sink, last, made: Mutex::new(Vec::new()) }
-    }
-
-    /// Lays out the file at `path`, made from `key`: the last index's file when that was made from
-    /// the same, else `bytes()`.
-    pub fn file(&self, path: &str, key: FileKey, bytes: impl FnOnce() -> Vec<u8>) -> io::Result<()> {
-        let kept = match self.last.get(path) {
-            Some(&(last, size)) if last == key => self.sink.keep(path, size)?.then_some(size),
-            _ => None,
-        };
-        let size = match kept {
-            Some(size) => size,
-            None => {
-                let bytes = bytes();
-                self.sink.put(path, &bytes)?;
-                bytes.len() as u64
-            }
-        };
-        self.made.lock().unwrap_or_else(|e| e.into_inner()).push((path.to_string(), key, size));
-        Ok(())
-    }
-
-    /// Writes the stamp of the files laid out, for an index whose documents have `fingerprint`.
-    fn finish(self, fingerprint: &str) -> io::Result<()> {
-        let mut files = self.made.into_inner().unwrap_or_else(|e| e.into_inner());
-        files.par_sort_unstable();
-        let stamp = Stamp { fingerprint: fingerprint.to_string(), files };
-        self.sink.put(STAMP, stamp.text().as_bytes())
-    }
-}
-
-/// A staging folder as the index's sink: files at `prefix` + their path there, taken from the
-/// last index in the folder `last`.
-struct Staged<'a> {
-    staging: &'a write::Staging,
-    prefix: &'a str,
-    last: &'a Path,
-}
-
-impl Sink for Staged<'_> {
-    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        self.staging.put(&format!("{}{path}", self.prefix), bytes)
-    }
-
-    fn keep(&self, path: &str, size: u64) -> io::Result<bool> {
-        let previous = self.last.join(path);
-        if !fs::symlink_metadata(&previous).is_ok_and(|meta| meta.is_file() && meta.len() == size) {
-            return Ok(false);
-        }
-        // Linked: after a small edit most files are unchanged, and creating thousands of new files
-        // was most of such a build's indexing time.
-        self.staging.keep(&format!("{}{path}", self.prefix), &previous).map(|()| true)
-    }
-}
-
 /// Puts the index into `staging` with the pages (`build`), unless what it indexes is unchanged
 /// since the build in `output`; returns whether it was made again. An unchanged index is moved
 /// into the new output by [`carry`] once that is swapped in.
@@ -387,6 +261,7 @@ pub fn replace(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Mutex;
 
     fn document(url: &str, text: &str) -> Document {
         Document {
@@ -534,10 +409,10 @@ mod tests {
         for named in ["../secret.txt", "/etc/hostname", "./index.txt"] {
             fs::write(folder.join(STAMP), format!("{}\n{} 1 {named}\n", index.fingerprint, "0".repeat(32))).unwrap();
             assert!(!index.kept(&folder), "{named}");
-            assert!(Out::new(&Collected::default(), Some(&folder)).last.is_empty(), "{named}");
+            assert!(Stamp::read(&folder).is_none(), "{named}: nothing from it is taken either");
         }
         fs::write(folder.join(STAMP), format!("{}\n{} 1 secret.txt\n", index.fingerprint, "0".repeat(32))).unwrap();
-        assert_eq!(Out::new(&Collected::default(), Some(&folder)).last.len(), 1, "a sound stamp is read");
+        assert_eq!(Stamp::read(&folder).unwrap().files.len(), 1, "a sound stamp is read");
     }
 
     #[test]

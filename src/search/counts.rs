@@ -73,8 +73,8 @@ pub fn chunk_key(keys: &[[u8; 32]], code: &[u8; 32]) -> [u8; 32] {
     *hasher.finalize().as_bytes()
 }
 
-/// Reads the texts of `documents` (consecutive, at most [`LONGEST`]) and counts their words.
-pub fn count(documents: &[Document]) -> Counted {
+/// Counts the words of `documents` (consecutive, at most [`LONGEST`]), whose plain texts are `texts`.
+pub fn count(documents: &[Document], texts: &[String]) -> Counted {
     let mut ids: HashMap<String, u32> = HashMap::default();
     let mut counts: Vec<u32> = Vec::new();
     let mut touched: Vec<u32> = Vec::new();
@@ -87,10 +87,9 @@ pub fn count(documents: &[Document]) -> Counted {
         text_bytes: Vec::with_capacity(documents.len()),
         ..Counted::default()
     };
-    for document in documents {
-        let text = document.text();
+    for (document, text) in documents.iter().zip(texts) {
         let mut length = 0;
-        for (text, weight) in [(document.heading.as_str(), HEADING_WEIGHT), (&text, 1)] {
+        for (text, weight) in [(document.heading.as_str(), HEADING_WEIGHT), (text, 1)] {
             each_word(text, &mut folded, |word| {
                 let id = match ids.get(word) {
                     Some(&id) => id,
@@ -177,7 +176,8 @@ mod tests {
             day: String::new(),
             body: Html::from_text(text.into()),
         };
-        let counted = count(&[document("Trust", "trust me"), document("", "<p>me &amp; you</p>")]);
+        let documents = [document("Trust", "trust me"), document("", "<p>me &amp; you</p>")];
+        let counted = count(&documents, &documents.iter().map(Document::text).collect::<Vec<_>>());
         let word = |w: &str| counted.words.iter().position(|x| x == w).unwrap();
         let postings = |w: &str| {
             let (a, b) = (counted.starts[word(w)] as usize, counted.starts[word(w) + 1] as usize);

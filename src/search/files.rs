@@ -64,37 +64,82 @@ pub struct Names<'a> {
     pub language: &'a str,
 }
 
-/// Lays out the document files; returns the first document of each. `text_bytes`: the length of
-/// each document's plain text; `hashes`: what each document puts into the index (its text by its
-/// HTML's digest), so that a file whose documents are all unchanged is taken from the last index
-/// without reading their texts.
-pub fn document_files(
-    documents: &[Document],
-    text_bytes: &[u32],
-    hashes: &[[u8; 32]],
-    out: &Out,
-) -> io::Result<Vec<usize>> {
-    // Filled by the texts' lengths (JSON adds little to prose), each file then written in one go.
-    let size = |(d, bytes): (&Document, &u32)| d.url.len() + d.title.len() + d.day.len() + *bytes as usize + 40;
-    let firsts = fill(documents.iter().zip(text_bytes).map(size), DOCS_FILE_BYTES);
-    runs(&firsts, documents.len()).into_par_iter().enumerate().try_for_each(|(n, (start, end))| {
-        let key = file_key(|hasher| {
-            hashes[start..end].iter().for_each(|hash| {
-                hasher.update(hash);
+/// The document files, laid out as the documents' texts are read, a batch at a time: a file is
+/// laid out as soon as the next document would overfill it, and the texts it needed are let go of,
+/// so that the texts of a large site are never all held at once.
+pub struct DocumentFiles<'a> {
+    documents: &'a [Document],
+    /// What each document puts into the index (its text by its HTML's digest): a file whose
+    /// documents are all unchanged is taken from the last index without reading their texts.
+    hashes: &'a [[u8; 32]],
+    /// The first document of each file so far; the last file is still open.
+    fill: Fill,
+    /// How many files are laid out.
+    done: usize,
+    /// The texts read of the documents from the first of the files not laid out, in order; none
+    /// where they were not read (their counts were kept from the last index).
+    texts: Vec<Option<String>>,
+}
+
+impl<'a> DocumentFiles<'a> {
+    /// The files of `documents`, whose `hashes` are given.
+    pub fn new(documents: &'a [Document], hashes: &'a [[u8; 32]]) -> DocumentFiles<'a> {
+        DocumentFiles { documents, hashes, fill: Fill::new(DOCS_FILE_BYTES), done: 0, texts: Vec::new() }
+    }
+
+    /// Adds the next documents, by the length of each one's plain text, with their texts if read.
+    pub fn add(&mut self, text_bytes: &[u32], texts: Option<Vec<String>>) {
+        for &bytes in text_bytes {
+            let d = &self.documents[self.fill.count];
+            // Filled by the texts' lengths (JSON adds little to prose).
+            self.fill.push(d.url.len() + d.title.len() + d.day.len() + bytes as usize + 40);
+        }
+        match texts {
+            Some(texts) => self.texts.extend(texts.into_iter().map(Some)),
+            None => self.texts.extend(text_bytes.iter().map(|_| None)),
+        }
+    }
+
+    /// Lays out every file that is full, and lets go of the texts it needed.
+    pub fn lay_out_full(&mut self, out: &Out) -> io::Result<()> {
+        self.lay_out(out, self.fill.firsts.len().saturating_sub(1))
+    }
+
+    /// Lays out the last files, once every document is added; returns the first document of each file.
+    pub fn finish(mut self, out: &Out) -> io::Result<Vec<usize>> {
+        self.lay_out(out, self.fill.firsts.len())?;
+        Ok(self.fill.firsts)
+    }
+
+    /// Lays out the files up to file `last` (not included), each in one go.
+    fn lay_out(&mut self, out: &Out, last: usize) -> io::Result<()> {
+        let all = runs(&self.fill.firsts, self.fill.count);
+        let base = self.fill.firsts.get(self.done).copied().unwrap_or(self.fill.count);
+        let (documents, hashes, texts) = (self.documents, self.hashes, &self.texts);
+        (self.done..last).into_par_iter().try_for_each(|n| {
+            let (start, end) = all[n];
+            let key = file_key(|hasher| {
+                hashes[start..end].iter().for_each(|hash| {
+                    hasher.update(hash);
+                });
             });
-        });
-        out.file(&format!("docs/{n}.json.gz"), key, || {
-            let chunk = &documents[start..end];
-            let texts: Vec<String> = chunk.iter().map(Document::text).collect();
-            let rows: Vec<_> = chunk
-                .iter()
-                .zip(&texts)
-                .map(|(d, text)| (&d.url, d.kind.code(), &d.title, d.week, &d.day, text))
-                .collect();
-            gzip(&to_json(&rows))
-        })
-    })?;
-    Ok(firsts)
+            out.file(&format!("docs/{n}.json.gz"), key, || {
+                let read = |(d, text): (&Document, &Option<String>)| text.clone().unwrap_or_else(|| d.text());
+                let texts: Vec<String> =
+                    documents[start..end].iter().zip(&texts[start - base..end - base]).map(read).collect();
+                let rows: Vec<_> = documents[start..end]
+                    .iter()
+                    .zip(&texts)
+                    .map(|(d, text)| (&d.url, d.kind.code(), &d.title, d.week, &d.day, text))
+                    .collect();
+                gzip(&to_json(&rows))
+            })
+        })?;
+        let next = self.fill.firsts.get(last).copied().unwrap_or(self.fill.count);
+        self.texts.drain(..next - base);
+        self.done = last;
+        Ok(())
+    }
 }
 
 /// Lays out every other file of the index but its stamp: terms, words, filters and `meta.json`
@@ -212,16 +257,36 @@ fn filters(documents: &[Document]) -> BTreeMap<String, Vec<u32>> {
 /// The first item of each run of consecutive items whose sizes add up to `limit` (an item larger than
 /// that has a run of its own).
 fn fill(sizes: impl Iterator<Item = usize>, limit: usize) -> Vec<usize> {
-    let mut firsts = Vec::new();
-    let mut size = limit;
-    for (i, item) in sizes.enumerate() {
-        if size + item > limit && size > 0 {
-            firsts.push(i);
-            size = 0;
-        }
-        size += item;
+    let mut fill = Fill::new(limit);
+    sizes.for_each(|size| fill.push(size));
+    fill.firsts
+}
+
+/// Runs of consecutive items whose sizes add up to a limit, being filled one item at a time.
+struct Fill {
+    limit: usize,
+    /// The size of the last run.
+    size: usize,
+    /// The first item of each run.
+    firsts: Vec<usize>,
+    /// How many items were pushed.
+    count: usize,
+}
+
+impl Fill {
+    fn new(limit: usize) -> Fill {
+        Fill { limit, size: limit, firsts: Vec::new(), count: 0 }
     }
-    firsts
+
+    /// Adds the next item, in the last run or at the start of a new one.
+    fn push(&mut self, item: usize) {
+        if self.size + item > self.limit && self.size > 0 {
+            self.firsts.push(self.count);
+            self.size = 0;
+        }
+        self.size += item;
+        self.count += 1;
+    }
 }
 
 /// The `(start, end)` of each run that starts at one of `firsts`, the last ending at `count`.

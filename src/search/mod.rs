@@ -41,6 +41,10 @@ pub use output::{FileKey, Out, Sink};
 
 use output::{file_key, Staged, Stamp};
 
+/// How many chunks of documents are read and counted at a time (each some 300 documents): enough
+/// to keep both threads busy, few enough that the texts held at once stay small.
+const BATCH: usize = 16;
+
 /// The file in the index's folder that names what it was made from and the files it is: the
 /// fingerprint on its first line, then one file a line (its key, its size, its path).
 pub const STAMP: &str = "index.txt";
@@ -139,31 +143,45 @@ impl SearchIndex {
     /// Indexes the documents, laying out each file as soon as it is made, the stamp last; false
     /// when `stop` says so between its steps (then the stamp is not written). The counts of the
     /// chunks of documents are taken from `memory` where unchanged, and left there for the next.
+    ///
+    /// The texts are read a batch of chunks at a time, and let go of once counted and in their
+    /// document files: they are the most of a large site's index.
     fn make(&self, memory: &mut SearchMemory, out: Out, stop: &dyn Fn() -> bool) -> io::Result<bool> {
-        if stop() {
-            return Ok(false);
-        }
         let keys: Vec<[u8; 32]> = self.documents.par_iter().map(counts::document_key).collect();
         let chunks = counts::chunks(&keys);
         let chunk_keys: Vec<[u8; 32]> =
             chunks.par_iter().map(|&(a, b)| counts::chunk_key(&keys[a..b], code())).collect();
-        let counted: Vec<Arc<counts::Counted>> = chunks
-            .par_iter()
-            .zip(&chunk_keys)
-            .map(|(&(a, b), key)| memory.get(key).unwrap_or_else(|| Arc::new(counts::count(&self.documents[a..b]))))
-            .collect();
+        let mut counted: Vec<Arc<counts::Counted>> = Vec::with_capacity(chunks.len());
+        let mut document_files = files::DocumentFiles::new(&self.documents, &self.hashes);
+        for (batch, keys) in chunks.chunks(BATCH).zip(chunk_keys.chunks(BATCH)) {
+            if stop() {
+                return Ok(false);
+            }
+            let made: Vec<_> = batch
+                .par_iter()
+                .zip(keys)
+                .map(|(&(a, b), key)| match memory.get(key) {
+                    Some(kept) => (kept, None),
+                    None => {
+                        let documents = &self.documents[a..b];
+                        let texts: Vec<String> = documents.iter().map(Document::text).collect();
+                        (Arc::new(counts::count(documents, &texts)), Some(texts))
+                    }
+                })
+                .collect();
+            for (chunk, texts) in made {
+                document_files.add(&chunk.text_bytes, texts);
+                counted.push(chunk);
+            }
+            document_files.lay_out_full(&out)?;
+        }
+        let firsts = document_files.finish(&out)?;
         memory.keep(chunk_keys.into_iter().zip(counted.iter().cloned()).collect());
         if stop() {
             return Ok(false);
         }
         let counted: Vec<&counts::Counted> = counted.iter().map(Arc::as_ref).collect();
-        let text_bytes: Vec<u32> = counted.iter().flat_map(|chunk| chunk.text_bytes.iter().copied()).collect();
-        let stems = words::Stems::for_language(&self.language);
-        let (firsts, inverted) = rayon::join(
-            || files::document_files(&self.documents, &text_bytes, &self.hashes, &out),
-            || postings::invert(&counted, &stems),
-        );
-        let firsts = firsts?;
+        let inverted = postings::invert(&counted, &words::Stems::for_language(&self.language));
         if stop() {
             return Ok(false);
         }

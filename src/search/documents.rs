@@ -143,7 +143,7 @@ fn reading_document(views: &Views, r: usize, reading: &Reading) -> Document {
         person: reading.author.map(|p| p.0),
         tags: reading.tags.clone(),
         week: reading.week,
-        day: views.date(&reading.date).display,
+        day: views.shown_date(&reading.date),
         body: views.bodies.readings[r].content.clone(),
     }
 }
@@ -165,7 +165,7 @@ fn comment_document(views: &Views, reading: &Reading, comment: &Comment, body: &
         person: comment.author.map(|p| p.0),
         tags: reading.tags.clone(),
         week: reading.week,
-        day: views.date(&comment.date).display,
+        day: views.shown_date(&comment.date),
         body: body.clone(),
     }
 }

@@ -160,7 +160,8 @@ impl SearchIndex {
             let made: Vec<_> = batch
                 .par_iter()
                 .zip(keys)
-                .map(|(&(a, b), key)| match memory.get(key) {
+                // Kept counts of another number of documents cannot be this chunk's (a forged cache).
+                .map(|(&(a, b), key)| match memory.get(key).filter(|kept| kept.lengths.len() == b - a) {
                     Some(kept) => (kept, None),
                     None => {
                         let documents = &self.documents[a..b];

@@ -203,7 +203,8 @@ mod tests {
 
     #[test]
     fn only_chunks_whose_documents_changed_are_counted_again() {
-        use super::super::{Document, Kind, Out, SearchIndex, Sink};
+        use super::super::output::{Out, Sink};
+        use super::super::{Document, Kind, SearchIndex};
         use crate::render::sanitize::Html;
         /// Keeps the paths of the files it is handed.
         #[derive(Default)]

@@ -37,9 +37,7 @@ use crate::write;
 
 pub use documents::{documents, Document, Kind};
 pub use memory::{SearchMemory, SEARCH_CACHE_FILE};
-pub use output::{FileKey, Out, Sink};
-
-use output::{file_key, Staged, Stamp};
+use output::{file_key, FileKey, Out, Staged, Stamp};
 
 /// How many chunks of documents are read and counted at a time (each some 300 documents): enough
 /// to keep both threads busy, few enough that the texts held at once stay small.
@@ -279,6 +277,7 @@ pub fn replace(
 
 #[cfg(test)]
 mod tests {
+    use super::output::Sink;
     use super::*;
     use std::sync::Mutex;
 

@@ -15,7 +15,7 @@ use crate::write;
 use super::{code, STAMP};
 
 /// What a file of the index is made from, with the code that makes it: the start of a digest.
-pub type FileKey = [u8; 16];
+pub(super) type FileKey = [u8; 16];
 
 /// The key of a file made from what `parts` hashes.
 pub(super) fn file_key(parts: impl FnOnce(&mut blake3::Hasher)) -> FileKey {
@@ -67,7 +67,7 @@ impl Stamp {
 }
 
 /// Where the files of the index go.
-pub trait Sink: Sync {
+pub(super) trait Sink: Sync {
     /// Writes the file at `path` in the index's folder.
     fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
     /// Takes the file at `path` from the last index, if it is there with `size` bytes; false if not.
@@ -76,7 +76,7 @@ pub trait Sink: Sync {
 
 /// The index's files being laid out: each is taken from the last index when that made it from the
 /// same key, else made and written; what each is made from goes into the stamp.
-pub struct Out<'a> {
+pub(super) struct Out<'a> {
     sink: &'a dyn Sink,
     /// The last index's files: key and size, by path.
     last: HashMap<String, (FileKey, u64)>,
@@ -86,7 +86,7 @@ pub struct Out<'a> {
 
 impl<'a> Out<'a> {
     /// Files for `sink`, taken where they can be from the last index, in `last`.
-    pub fn new(sink: &'a dyn Sink, last: Option<&Path>) -> Out<'a> {
+    pub(super) fn new(sink: &'a dyn Sink, last: Option<&Path>) -> Out<'a> {
         let files = last.and_then(Stamp::read).map(|stamp| stamp.files).unwrap_or_default();
         let last = files.into_iter().map(|(path, key, size)| (path, (key, size))).collect();
         Out { sink, last, made: Mutex::new(Vec::new()) }
@@ -94,7 +94,7 @@ impl<'a> Out<'a> {
 
     /// Lays out the file at `path`, made from `key`: the last index's file when that was made from
     /// the same, else `bytes()`.
-    pub fn file(&self, path: &str, key: FileKey, bytes: impl FnOnce() -> Vec<u8>) -> io::Result<()> {
+    pub(super) fn file(&self, path: &str, key: FileKey, bytes: impl FnOnce() -> Vec<u8>) -> io::Result<()> {
         let kept = match self.last.get(path) {
             Some(&(last, size)) if last == key => self.sink.keep(path, size)?.then_some(size),
             _ => None,

@@ -18,6 +18,7 @@ use crate::load::raw::{Asset, AssetSource};
 use crate::load::ParseCache;
 use crate::render::bodies::Kept;
 use crate::render::PageKey;
+use crate::search::{SearchMemory, SEARCH_CACHE_FILE};
 use crate::write::Staging;
 
 /// Where the keys of the last build's files live, relative to the site folder.
@@ -37,6 +38,8 @@ pub struct BuildState {
     pub(crate) views: crate::render::context::ViewsKept,
     /// Parsed readings, by the hash of their files.
     pub(crate) parsed: ParseCache,
+    /// The search index's words counted, by the hash of each chunk of its documents.
+    pub(crate) search: SearchMemory,
     /// The output folder the last build wrote, with what each of its files was made from.
     pub(crate) output: Option<LastOutput>,
     /// The last output before the last build, being removed on a thread of its own: the new site is
@@ -63,12 +66,14 @@ impl BuildState {
     /// The state the last `build` of the site at `root` saved; what is missing or damaged starts empty,
     /// a damaged file with a warning.
     pub fn load(root: &Path) -> (BuildState, Vec<Diagnostic>) {
-        let ((bodies, mut warnings), (parsed, damaged_parsed)) =
-            rayon::join(|| BodyCache::load(root), || ParseCache::load(root));
+        let ((bodies, mut warnings), ((parsed, damaged_parsed), (search, damaged_search))) = rayon::join(
+            || BodyCache::load(root),
+            || rayon::join(|| ParseCache::load(root), || SearchMemory::load(root)),
+        );
         let (output, damaged_pages) =
             cache::read_checked(root, PAGES_FILE, PAGES_MAGIC, crate::fresh::program(), decode_pages);
-        warnings.extend(damaged_parsed.into_iter().chain(damaged_pages));
-        (BuildState { bodies, parsed, output, ..Default::default() }, warnings)
+        warnings.extend(damaged_parsed.into_iter().chain(damaged_search).chain(damaged_pages));
+        (BuildState { bodies, parsed, search, output, ..Default::default() }, warnings)
     }
 
     /// Saves what the next `build` of the site at `root` can use; a failure is a warning, since it only
@@ -85,6 +90,9 @@ impl BuildState {
             if let Err(error) = self.parsed.save(root) {
                 warn(PARSE_CACHE_FILE, error);
             }
+        }
+        if let Err(error) = self.search.save(root) {
+            warn(SEARCH_CACHE_FILE, error);
         }
         if let Some(output) = &self.output {
             if let Err(error) = save_pages(root, output) {

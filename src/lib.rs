@@ -284,7 +284,7 @@ fn run(
         let indexing = Instant::now();
         let index = search::SearchIndex::of(views);
         let texts = index.len();
-        let made = search::stage(index, &staging, &options.output)?;
+        let made = search::stage(index, &mut state.search, &staging, &options.output)?;
         report.indexing = indexing.elapsed();
         report.warnings.extend(swap_in(staging, state, written, !made, &options.output)?);
         let how = if made { "indexed" } else { "kept from the last build" };
@@ -303,7 +303,7 @@ fn run(
     // Checked between the index's steps: the longest an edit waits is one of them.
     let index = search::SearchIndex::of(views);
     let texts = index.len();
-    let how = match search::replace(index, &options.output, stop) {
+    let how = match search::replace(index, &mut state.search, &options.output, stop) {
         Ok(true) => "indexed after the pages",
         Ok(false) => "unchanged, or left to the next edit's rebuild",
         Err(problem) => {

@@ -302,3 +302,75 @@ fn serve_reloads_the_pages_before_indexing_them() {
     session.rebuild().unwrap();
     assert_eq!(urls_with(&live, "third"), ["r/a/#comment-c2"], "made by the next rebuild");
 }
+
+/// A warm `build` after one comment changed makes again only the index files that changed (the
+/// others are the last build's, linked), keeps each chunk's counts in the build cache, and makes
+/// the index a cold build makes, byte for byte; a damaged file of those counts is a warning.
+#[cfg(unix)]
+#[test]
+fn a_warm_build_remakes_only_the_index_files_an_edit_changes() {
+    use std::os::unix::fs::MetadataExt;
+    // 400 comments of about 600 bytes, each with a word of its own: a dozen document files.
+    let thread: String = (0..400)
+        .map(|i| {
+            let body = format!("Reflection number{i} on trust. {}", "We listened to each other carefully. ".repeat(16));
+            format!(
+                "- id: c{i}\n  author: Ana Silva\n  date: 2024-01-02T10:{:02}:{:02}Z\n  body: {body}\n",
+                i / 60,
+                i % 60
+            )
+        })
+        .collect();
+    let dir = site(&[("content/r/2024-01-01-a.md", READING), ("content/r/2024-01-01-a.comments.yaml", &thread)]);
+    let root = dir.path();
+    let output = root.join("public");
+    let cached_build = || {
+        let run = common::roundtable(["build".as_ref(), "--root".as_ref(), root.as_os_str()]);
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        String::from_utf8_lossy(&run.stderr).into_owned()
+    };
+    cached_build();
+    let cache = root.join(".roundtable/cache");
+    let kept: Vec<_> = fs::read_dir(&cache).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert!(kept.iter().any(|name| name.starts_with("search-")), "the counts are kept: {kept:?}");
+    let inodes = || -> std::collections::BTreeMap<String, u64> {
+        let folder = output.join("search/index");
+        let all = walkdir::WalkDir::new(&folder).into_iter().map(Result::unwrap).filter(|e| e.file_type().is_file());
+        all.map(|e| (e.path().strip_prefix(&folder).unwrap().display().to_string(), e.metadata().unwrap().ino()))
+            .collect()
+    };
+    let before = inodes();
+    let docs = before.keys().filter(|path| path.starts_with("docs/")).count();
+    assert!(docs >= 10, "{docs} document files");
+
+    let file = root.join("content/r/2024-01-01-a.comments.yaml");
+    fs::write(&file, thread.replace("number399 on trust", "number399 on trust and patience")).unwrap();
+    cached_build();
+    let after = inodes();
+    let remade: Vec<&String> = after.keys().filter(|path| before.get(*path) != after.get(*path)).collect();
+    let remade_docs: Vec<&&String> = remade.iter().filter(|path| path.starts_with("docs/")).collect();
+    assert_eq!(remade_docs.len(), 1, "only the last comment's document file: {remade:?}");
+    assert!(remade.iter().any(|path| path.starts_with("words/pa")), "its new word: {remade:?}");
+    assert!(remade.len() < after.len() / 2, "{} of {} files made again: {remade:?}", remade.len(), after.len());
+    let cold = root.join("cold");
+    build(root, &cold, &[]);
+    assert_eq!(index_files(&output), index_files(&cold), "the index a cold build makes");
+    assert_eq!(urls_with(&output, "patience"), ["r/a/#comment-c399"]);
+
+    // Every file of the counts damaged: a warning each, and the index made from the texts again.
+    for entry in fs::read_dir(&cache).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap().to_string_lossy().starts_with("search-") {
+            let mut bytes = fs::read(&path).unwrap();
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 1;
+            fs::write(&path, bytes).unwrap();
+        }
+    }
+    fs::write(&file, thread.replace("number0 on trust", "number0 on trust and courage")).unwrap();
+    let warnings = cached_build();
+    assert!(warnings.contains("search-") && warnings.contains("the build cache is damaged"), "{warnings}");
+    build(root, &cold, &[]);
+    assert_eq!(index_files(&output), index_files(&cold), "the index a cold build makes");
+    assert_eq!(urls_with(&output, "courage"), ["r/a/#comment-c0"]);
+}

@@ -238,10 +238,14 @@ impl<'a> Views<'a> {
 
     /// A date in the site's timezone.
     pub fn date(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> DateView {
+        DateView { iso: date.to_rfc3339(), day: self.day(date), display: self.shown_date(date) }
+    }
+
+    /// A date as pages show it: in the site's timezone, date format and words.
+    pub fn shown_date(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> String {
         let config = &self.site.config;
         let local = date.with_timezone(&config.timezone);
-        let display = self.language.format_date(local, &config.date_format, |format| local.format(format).to_string());
-        DateView { iso: date.to_rfc3339(), day: self.day(date), display }
+        self.language.format_date(local, &config.date_format, |format| local.format(format).to_string())
     }
 
     /// A due date of `reading`, shown in words.

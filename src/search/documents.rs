@@ -49,7 +49,7 @@ impl Kind {
 }
 
 /// One searchable text.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     /// Where a result links, from the site's root: `readings/trust/#comment-c1`.
     pub url: String,
@@ -67,11 +67,17 @@ pub struct Document {
     pub week: Option<u32>,
     /// Its date as pages write it, in the site's language (empty for bios and sections).
     pub day: String,
+    /// The cleaned HTML its page shows (shared, not copied). Its plain text is read out only where
+    /// it is needed, a batch at a time: the texts of a large site are never all held at once, and
+    /// those of an unchanged part of it are not read at all.
+    pub body: Html,
+}
+
+impl Document {
     /// The plain text its page shows: tags dropped, entities decoded, words one space apart.
-    pub text: String,
-    /// The BLAKE3 digest of the HTML `text` is taken from: it stands for the text in the index's
-    /// fingerprint, so the text is not hashed again.
-    pub source: [u8; 32],
+    pub fn text(&self) -> String {
+        self.body.plain_text()
+    }
 }
 
 /// Every published text of the built site, in date order (bios and sections, which have no date,
@@ -92,8 +98,7 @@ pub fn documents(views: &Views) -> Vec<Document> {
             tags: Vec::new(),
             week: None,
             day: String::new(),
-            text: intro.plain_text(),
-            source: *intro.digest(),
+            body: intro.clone(),
         });
     }
     for (p, person) in site.people.iter().enumerate() {
@@ -107,8 +112,7 @@ pub fn documents(views: &Views) -> Vec<Document> {
             tags: Vec::new(),
             week: None,
             day: String::new(),
-            text: bio.plain_text(),
-            source: *bio.digest(),
+            body: bio.clone(),
         });
     }
     // Ordered first as (second, reading, comment), small to move, then made in that order. Stable,
@@ -139,9 +143,8 @@ fn reading_document(views: &Views, r: usize, reading: &Reading) -> Document {
         person: reading.author.map(|p| p.0),
         tags: reading.tags.clone(),
         week: reading.week,
-        day: views.date(&reading.date).display,
-        text: views.bodies.readings[r].content.plain_text(),
-        source: *views.bodies.readings[r].content.digest(),
+        day: views.shown_date(&reading.date),
+        body: views.bodies.readings[r].content.clone(),
     }
 }
 
@@ -162,9 +165,8 @@ fn comment_document(views: &Views, reading: &Reading, comment: &Comment, body: &
         person: comment.author.map(|p| p.0),
         tags: reading.tags.clone(),
         week: reading.week,
-        day: views.date(&comment.date).display,
-        text: body.plain_text(),
-        source: *body.digest(),
+        day: views.shown_date(&comment.date),
+        body: body.clone(),
     }
 }
 

@@ -24,7 +24,7 @@ use serde_json::json;
 
 use super::documents::Document;
 use super::postings::{encode_documents, Inverted};
-use super::Put;
+use super::{file_key, FileKey, Out};
 
 /// A document file is closed once it holds this many bytes of JSON. A result shown costs its whole
 /// file: about 8 KB gzipped for English prose (a tenth of the 300 KB a first query may fetch), and
@@ -64,34 +64,99 @@ pub struct Names<'a> {
     pub language: &'a str,
 }
 
-/// Hands the document files to `put` as each is made; returns the first document of each.
-pub fn document_files(documents: &[Document], put: &Put) -> io::Result<Vec<usize>> {
-    // Filled by the texts' lengths (JSON adds little to prose), each file then written in one go.
-    let size = |d: &Document| d.url.len() + d.title.len() + d.day.len() + d.text.len() + 40;
-    let firsts = fill(documents.iter().map(size), DOCS_FILE_BYTES);
-    runs(&firsts, documents.len()).into_par_iter().enumerate().try_for_each(|(n, (start, end))| {
-        let chunk = &documents[start..end];
-        let rows: Vec<_> = chunk.iter().map(|d| (&d.url, d.kind.code(), &d.title, d.week, &d.day, &d.text)).collect();
-        put(&format!("docs/{n}.json.gz"), &gzip(&to_json(&rows)))
-    })?;
-    Ok(firsts)
+/// The document files, laid out as the documents' texts are read, a batch at a time: a file is
+/// laid out as soon as the next document would overfill it, and the texts it needed are let go of,
+/// so that the texts of a large site are never all held at once.
+pub struct DocumentFiles<'a> {
+    documents: &'a [Document],
+    /// What each document puts into the index (its text by its HTML's digest): a file whose
+    /// documents are all unchanged is taken from the last index without reading their texts.
+    hashes: &'a [[u8; 32]],
+    /// The first document of each file so far; the last file is still open.
+    fill: Fill,
+    /// How many files are laid out.
+    done: usize,
+    /// The texts read of the documents from the first of the files not laid out, in order; none
+    /// where they were not read (their counts were kept from the last index).
+    texts: Vec<Option<String>>,
 }
 
-/// Hands every other file of the index but its stamp to `put`: terms, words, filters and
-/// `meta.json` (which needs `firsts`, the first document of each document file). Reads no text.
+impl<'a> DocumentFiles<'a> {
+    /// The files of `documents`, whose `hashes` are given.
+    pub fn new(documents: &'a [Document], hashes: &'a [[u8; 32]]) -> DocumentFiles<'a> {
+        DocumentFiles { documents, hashes, fill: Fill::new(DOCS_FILE_BYTES), done: 0, texts: Vec::new() }
+    }
+
+    /// Adds the next documents, by the length of each one's plain text, with their texts if read.
+    pub fn add(&mut self, text_bytes: &[u32], texts: Option<Vec<String>>) {
+        for &bytes in text_bytes {
+            let d = &self.documents[self.fill.count];
+            // Filled by the texts' lengths (JSON adds little to prose).
+            self.fill.push(d.url.len() + d.title.len() + d.day.len() + bytes as usize + 40);
+        }
+        match texts {
+            Some(texts) => self.texts.extend(texts.into_iter().map(Some)),
+            None => self.texts.extend(text_bytes.iter().map(|_| None)),
+        }
+    }
+
+    /// Lays out every file that is full, and lets go of the texts it needed.
+    pub fn lay_out_full(&mut self, out: &Out) -> io::Result<()> {
+        self.lay_out(out, self.fill.firsts.len().saturating_sub(1))
+    }
+
+    /// Lays out the last files, once every document is added; returns the first document of each file.
+    pub fn finish(mut self, out: &Out) -> io::Result<Vec<usize>> {
+        self.lay_out(out, self.fill.firsts.len())?;
+        Ok(self.fill.firsts)
+    }
+
+    /// Lays out the files up to file `last` (not included), each in one go.
+    fn lay_out(&mut self, out: &Out, last: usize) -> io::Result<()> {
+        let all = runs(&self.fill.firsts, self.fill.count);
+        let base = self.fill.firsts.get(self.done).copied().unwrap_or(self.fill.count);
+        let (documents, hashes, texts) = (self.documents, self.hashes, &self.texts);
+        (self.done..last).into_par_iter().try_for_each(|n| {
+            let (start, end) = all[n];
+            let key = file_key(|hasher| {
+                hashes[start..end].iter().for_each(|hash| {
+                    hasher.update(hash);
+                });
+            });
+            out.file(&format!("docs/{n}.json.gz"), key, || {
+                let read = |(d, text): (&Document, &Option<String>)| text.clone().unwrap_or_else(|| d.text());
+                let texts: Vec<String> =
+                    documents[start..end].iter().zip(&texts[start - base..end - base]).map(read).collect();
+                let rows: Vec<_> = documents[start..end]
+                    .iter()
+                    .zip(&texts)
+                    .map(|(d, text)| (&d.url, d.kind.code(), &d.title, d.week, &d.day, text))
+                    .collect();
+                gzip(&to_json(&rows))
+            })
+        })?;
+        let next = self.fill.firsts.get(last).copied().unwrap_or(self.fill.count);
+        self.texts.drain(..next - base);
+        self.done = last;
+        Ok(())
+    }
+}
+
+/// Lays out every other file of the index but its stamp: terms, words, filters and `meta.json`
+/// (which needs `firsts`, the first document of each document file). Reads no text.
 pub fn files(
     documents: &[Document],
     firsts: &[usize],
     inverted: &Inverted,
     names: &Names,
-    put: &Put,
+    out: &Out,
 ) -> io::Result<()> {
     let starts =
         fill(inverted.stems.iter().zip(&inverted.postings).map(|(s, p)| s.len() + p.len() + 6), TERMS_FILE_BYTES);
     runs(&starts, inverted.postings.len()).into_par_iter().enumerate().try_for_each(|(n, (start, end))| {
         let shard: BTreeMap<&str, &str> =
             (start..end).map(|s| (inverted.stems[s].as_str(), inverted.postings[s].as_str())).collect();
-        put(&format!("terms/{n}.json.gz"), &gzip(&to_json(&shard)))
+        gzipped(out, &format!("terms/{n}.json.gz"), &shard)
     })?;
 
     let mut groups: Vec<(String, &[(String, u32)])> = Vec::new();
@@ -111,13 +176,13 @@ pub fn files(
                 (word.as_str(), if stem == word { "" } else { stem })
             })
             .collect();
-        put(&format!("words/{key}.json.gz"), &gzip(&to_json(&map)))
+        gzipped(out, &format!("words/{key}.json.gz"), &map)
     })?;
 
     let filters = filters(documents);
-    filters.par_iter().try_for_each(|(name, docs)| {
-        put(&format!("filters/{name}.json.gz"), &gzip(&to_json(&encode_documents(docs))))
-    })?;
+    filters
+        .par_iter()
+        .try_for_each(|(name, docs)| gzipped(out, &format!("filters/{name}.json.gz"), &encode_documents(docs)))?;
     let counted = |prefix: &str| -> Vec<(String, usize)> {
         let mut found: Vec<(String, usize)> = filters
             .iter()
@@ -152,7 +217,22 @@ pub fn files(
         "tags": named("tag-", names.tags),
         "weeks": weeks,
     });
-    put("meta.json", &to_json(&meta))
+    let json = to_json(&meta);
+    out.file("meta.json", json_key(&json), || json.clone())
+}
+
+/// Lays out the file at `path`, `value` as gzipped JSON: taken from the last index when its JSON
+/// is the same (gzip at one level always makes the same bytes of the same JSON), else gzipped.
+fn gzipped<T: serde::Serialize + ?Sized>(out: &Out, path: &str, value: &T) -> io::Result<()> {
+    let json = to_json(value);
+    out.file(path, json_key(&json), || gzip(&json))
+}
+
+/// The key of a file made from `json`.
+fn json_key(json: &[u8]) -> FileKey {
+    file_key(|hasher| {
+        hasher.update(json);
+    })
 }
 
 /// Each filter's documents, by file name (`person-3`), in document order.
@@ -177,16 +257,36 @@ fn filters(documents: &[Document]) -> BTreeMap<String, Vec<u32>> {
 /// The first item of each run of consecutive items whose sizes add up to `limit` (an item larger than
 /// that has a run of its own).
 fn fill(sizes: impl Iterator<Item = usize>, limit: usize) -> Vec<usize> {
-    let mut firsts = Vec::new();
-    let mut size = limit;
-    for (i, item) in sizes.enumerate() {
-        if size + item > limit && size > 0 {
-            firsts.push(i);
-            size = 0;
-        }
-        size += item;
+    let mut fill = Fill::new(limit);
+    sizes.for_each(|size| fill.push(size));
+    fill.firsts
+}
+
+/// Runs of consecutive items whose sizes add up to a limit, being filled one item at a time.
+struct Fill {
+    limit: usize,
+    /// The size of the last run.
+    size: usize,
+    /// The first item of each run.
+    firsts: Vec<usize>,
+    /// How many items were pushed.
+    count: usize,
+}
+
+impl Fill {
+    fn new(limit: usize) -> Fill {
+        Fill { limit, size: limit, firsts: Vec::new(), count: 0 }
     }
-    firsts
+
+    /// Adds the next item, in the last run or at the start of a new one.
+    fn push(&mut self, item: usize) {
+        if self.size + item > self.limit && self.size > 0 {
+            self.firsts.push(self.count);
+            self.size = 0;
+        }
+        self.size += item;
+        self.count += 1;
+    }
 }
 
 /// The `(start, end)` of each run that starts at one of `firsts`, the last ending at `count`.

@@ -3,21 +3,30 @@
 //!
 //! `documents` turns the views of a built site into one [`Document`] per reading, comment, bio and
 //! section introduction, made from the same sanitized HTML the pages show (so nothing a page would
-//! not show is indexed). `words` splits, folds and stems; `postings` inverts and weighs; `files`
-//! lays it all out (see there for each file). The index is made again only when what it indexes
-//! changed (its fingerprint is kept in its folder, in [`STAMP`]); otherwise the last output's
-//! folder is moved into the new output whole. `build` writes the index with the pages
-//! ([`stage`]); `serve` swaps the pages in first and the index after ([`replace`]).
+//! not show is indexed). `words` splits, folds and stems; `counts` counts the words of a chunk of
+//! documents; `postings` inverts and weighs; `files` lays it all out (see there for each file).
+//!
+//! The index is made again only when what it indexes changed (its fingerprint is kept in its
+//! folder, in [`STAMP`]); otherwise the last output's folder is moved into the new output whole.
+//! Made again, it costs in proportion to what changed: the counts of every unchanged chunk of
+//! documents come from [`SearchMemory`] (so only the changed chunks' texts are read), and every
+//! file whose key (what it is made from) is the one the last stamp gives it is taken from the last
+//! index by hard link, without being made: a document file without reading its texts, any other
+//! without gzipping it. `build` writes the index with the pages ([`stage`]); `serve` swaps the
+//! pages in first and the index after ([`replace`]).
 
+mod counts;
 mod documents;
 mod files;
+mod memory;
+mod output;
 mod postings;
 mod words;
 
 use std::fs;
 use std::io;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -27,21 +36,51 @@ use crate::routes::SEARCH_INDEX;
 use crate::write;
 
 pub use documents::{documents, Document, Kind};
+pub use memory::{SearchMemory, SEARCH_CACHE_FILE};
+use output::{file_key, FileKey, Out, Staged, Stamp};
+
+/// How many chunks of documents are read and counted at a time (each some 300 documents): enough
+/// to keep both threads busy, few enough that the texts held at once stay small.
+const BATCH: usize = 16;
 
 /// The file in the index's folder that names what it was made from and the files it is: the
-/// fingerprint on its first line, then one file a line.
+/// fingerprint on its first line, then one file a line (its key, its size, its path).
 pub const STAMP: &str = "index.txt";
-
-/// Where the index's files go as they are made: each by its path in the index's folder.
-pub type Put<'a> = dyn Fn(&str, &[u8]) -> io::Result<()> + Sync + 'a;
 
 /// Everything the index of one build is made from.
 pub struct SearchIndex {
     documents: Vec<Document>,
+    /// What each document puts into the index ([`document_hash`]).
+    hashes: Vec<[u8; 32]>,
     people: Vec<String>,
     tags: Vec<String>,
     language: String,
     fingerprint: String,
+}
+
+/// What makes the index's bytes besides what it indexes: this roundtable, its search code and the
+/// crates it uses (a new stemmer or gzip may lay out the same texts in other bytes). Every key of
+/// the index's files and of its counts is made with it.
+fn code() -> &'static [u8; 32] {
+    static CODE: OnceLock<[u8; 32]> = OnceLock::new();
+    CODE.get_or_init(|| {
+        let mut hasher = blake3::Hasher::new();
+        let sources = [
+            env!("CARGO_PKG_VERSION"),
+            include_str!("mod.rs"),
+            include_str!("counts.rs"),
+            include_str!("documents.rs"),
+            include_str!("files.rs"),
+            include_str!("memory.rs"),
+            include_str!("output.rs"),
+            include_str!("postings.rs"),
+            include_str!("words.rs"),
+            include_str!("../render/sanitize/plain.rs"),
+            include_str!("../../Cargo.lock"),
+        ];
+        sources.iter().for_each(|source| hash_part(&mut hasher, source));
+        *hasher.finalize().as_bytes()
+    })
 }
 
 impl SearchIndex {
@@ -60,20 +99,19 @@ impl SearchIndex {
     /// (`en`, `fr-CA`: stemming follows it).
     pub fn new(documents: Vec<Document>, people: Vec<String>, tags: Vec<String>, language: &str) -> SearchIndex {
         let mut hasher = blake3::Hasher::new();
-        // A new roundtable may lay out the same documents in other files.
-        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-        hasher.update(&files::VERSION.to_le_bytes());
+        hasher.update(code());
         for part in
             [language].into_iter().chain(people.iter().map(String::as_str)).chain(tags.iter().map(String::as_str))
         {
             hash_part(&mut hasher, part);
         }
-        let each: Vec<[u8; 32]> = documents.par_iter().map(document_hash).collect();
-        each.iter().for_each(|hash| {
+        let hashes: Vec<[u8; 32]> = documents.par_iter().map(document_hash).collect();
+        hashes.iter().for_each(|hash| {
             hasher.update(hash);
         });
         SearchIndex {
             documents,
+            hashes,
             people,
             tags,
             language: language.to_string(),
@@ -94,54 +132,61 @@ impl SearchIndex {
     /// True when `folder` (the index's folder of the last output) holds the whole index of these
     /// same documents.
     fn kept(&self, folder: &Path) -> bool {
-        let Some((fingerprint, paths)) = stamp(folder) else {
+        let Some(stamp) = Stamp::read(folder) else {
             return false;
         };
-        // The stamp is read from the disk: it may name only files inside the folder.
-        let sound = |path: &String| {
-            !path.split('/').any(|part| part == ".." || part == "." || part.is_empty()) && folder.join(path).is_file()
-        };
-        fingerprint == self.fingerprint && paths.iter().all(sound)
+        stamp.fingerprint == self.fingerprint && stamp.files.iter().all(|(path, ..)| folder.join(path).is_file())
     }
 
-    /// Indexes the documents, handing each file to `put` as soon as it is made, the stamp last;
-    /// false when `stop` says so between its steps (then the stamp is not written). The texts are
-    /// let go of once counted and in their files, before the postings are gathered: they are the
-    /// most of a large site's index.
-    fn make(mut self, put: &Put, stop: &dyn Fn() -> bool) -> io::Result<bool> {
-        let written = Mutex::new(Vec::new());
-        let record = |path: &str, bytes: &[u8]| {
-            put(path, bytes)?;
-            written.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_string());
-            Ok(())
-        };
+    /// Indexes the documents, laying out each file as soon as it is made, the stamp last; false
+    /// when `stop` says so between its steps (then the stamp is not written). The counts of the
+    /// chunks of documents are taken from `memory` where unchanged, and left there for the next.
+    ///
+    /// The texts are read a batch of chunks at a time, and let go of once counted and in their
+    /// document files: they are the most of a large site's index.
+    fn make(&self, memory: &mut SearchMemory, out: Out, stop: &dyn Fn() -> bool) -> io::Result<bool> {
+        let keys: Vec<[u8; 32]> = self.documents.par_iter().map(counts::document_key).collect();
+        let chunks = counts::chunks(&keys);
+        let chunk_keys: Vec<[u8; 32]> =
+            chunks.par_iter().map(|&(a, b)| counts::chunk_key(&keys[a..b], code())).collect();
+        let mut counted: Vec<Arc<counts::Counted>> = Vec::with_capacity(chunks.len());
+        let mut document_files = files::DocumentFiles::new(&self.documents, &self.hashes);
+        for (batch, keys) in chunks.chunks(BATCH).zip(chunk_keys.chunks(BATCH)) {
+            if stop() {
+                return Ok(false);
+            }
+            let made: Vec<_> = batch
+                .par_iter()
+                .zip(keys)
+                // Kept counts of another number of documents cannot be this chunk's (a forged cache).
+                .map(|(&(a, b), key)| match memory.get(key).filter(|kept| kept.lengths.len() == b - a) {
+                    Some(kept) => (kept, None),
+                    None => {
+                        let documents = &self.documents[a..b];
+                        let texts: Vec<String> = documents.iter().map(Document::text).collect();
+                        (Arc::new(counts::count(documents, &texts)), Some(texts))
+                    }
+                })
+                .collect();
+            for (chunk, texts) in made {
+                document_files.add(&chunk.text_bytes, texts);
+                counted.push(chunk);
+            }
+            document_files.lay_out_full(&out)?;
+        }
+        let firsts = document_files.finish(&out)?;
+        memory.keep(chunk_keys.into_iter().zip(counted.iter().cloned()).collect());
         if stop() {
             return Ok(false);
         }
-        let (counts, firsts) =
-            rayon::join(|| postings::count_words(&self.documents), || files::document_files(&self.documents, &record));
-        let firsts = firsts?;
-        self.documents.par_iter_mut().for_each(|document| document.text = String::new());
-        if stop() {
-            return Ok(false);
-        }
-        let inverted = postings::invert(counts, &words::Stems::for_language(&self.language));
+        let counted: Vec<&counts::Counted> = counted.iter().map(Arc::as_ref).collect();
+        let inverted = postings::invert(&counted, &words::Stems::for_language(&self.language));
         if stop() {
             return Ok(false);
         }
         let names = files::Names { people: &self.people, tags: &self.tags, language: &self.language };
-        files::files(&self.documents, &firsts, &inverted, &names, &record)?;
-        drop((inverted, record));
-        let mut written = written.into_inner().unwrap_or_else(|e| e.into_inner());
-        written.par_sort_unstable();
-        let mut stamp = String::with_capacity(written.len() * 24 + 80);
-        stamp.push_str(&self.fingerprint);
-        stamp.push('\n');
-        written.iter().for_each(|path| {
-            stamp.push_str(path);
-            stamp.push('\n');
-        });
-        put(STAMP, stamp.as_bytes())?;
+        files::files(&self.documents, &firsts, &inverted, &names, &out)?;
+        out.finish(&self.fingerprint)?;
         Ok(true)
     }
 }
@@ -162,43 +207,29 @@ fn document_hash(document: &Document) -> [u8; 32] {
     for part in [&document.url, document.kind.code(), &document.title, &document.heading, &document.day] {
         hash_part(&mut hasher, part);
     }
-    hasher.update(&document.source);
+    hasher.update(document.body.digest());
     document.tags.iter().for_each(|t| {
         hasher.update(&(*t as u64).to_le_bytes());
     });
     *hasher.finalize().as_bytes()
 }
 
-/// The fingerprint and file list of the index in `folder`, if it has one.
-fn stamp(folder: &Path) -> Option<(String, Vec<String>)> {
-    let text = fs::read_to_string(folder.join(STAMP)).ok()?;
-    let mut lines = text.lines();
-    let fingerprint = lines.next()?.to_string();
-    Some((fingerprint, lines.map(str::to_string).collect()))
-}
-
 /// Puts the index into `staging` with the pages (`build`), unless what it indexes is unchanged
 /// since the build in `output`; returns whether it was made again. An unchanged index is moved
 /// into the new output by [`carry`] once that is swapped in.
-pub fn stage(index: SearchIndex, staging: &write::Staging, output: &Path) -> Result<bool, Diagnostic> {
-    if index.kept(&output.join(SEARCH_INDEX)) {
+pub fn stage(
+    index: SearchIndex,
+    memory: &mut SearchMemory,
+    staging: &write::Staging,
+    output: &Path,
+) -> Result<bool, Diagnostic> {
+    let last = output.join(SEARCH_INDEX);
+    if index.kept(&last) {
         return Ok(false);
     }
-    let last = output.join(SEARCH_INDEX);
-    let put =
-        |path: &str, bytes: &[u8]| put_or_link(staging, &format!("{SEARCH_INDEX}/{path}"), &last.join(path), bytes);
-    index.make(&put, &|| false).map_err(|error| write::cannot_write(output, &error))
-}
-
-/// Hands one file of the index to `staging` at `relative`: linked from `previous` (the same file of
-/// the last index) when that holds these very bytes, else written. After a small edit most files
-/// are unchanged, and creating thousands of new files was most of such a build's indexing time.
-fn put_or_link(staging: &write::Staging, relative: &str, previous: &Path, bytes: &[u8]) -> io::Result<()> {
-    let same_size = fs::symlink_metadata(previous).is_ok_and(|meta| meta.is_file() && meta.len() == bytes.len() as u64);
-    match same_size && fs::read(previous).is_ok_and(|there| there == bytes) {
-        true => staging.keep(relative, previous),
-        false => staging.put(relative, bytes),
-    }
+    let prefix = format!("{SEARCH_INDEX}/");
+    let sink = Staged { staging, prefix: &prefix, last: &last };
+    index.make(memory, Out::new(&sink, Some(&last)), &|| false).map_err(|error| write::cannot_write(output, &error))
 }
 
 /// Moves the index's folder of `old` (the output just swapped out) into `output` (just swapped in,
@@ -220,7 +251,12 @@ pub fn carry(old: &Path, output: &Path) -> io::Result<()> {
 /// indexes is unchanged or `stop` says, once it is made, that another edit came (the next rebuild
 /// makes it then): its files are written to a folder of their own, swapped in whole. Returns
 /// whether it was made again.
-pub fn replace(index: SearchIndex, output: &Path, stop: &dyn Fn() -> bool) -> Result<bool, Diagnostic> {
+pub fn replace(
+    index: SearchIndex,
+    memory: &mut SearchMemory,
+    output: &Path,
+    stop: &dyn Fn() -> bool,
+) -> Result<bool, Diagnostic> {
     let folder = output.join(SEARCH_INDEX);
     if index.kept(&folder) {
         return Ok(false);
@@ -228,8 +264,8 @@ pub fn replace(index: SearchIndex, output: &Path, stop: &dyn Fn() -> bool) -> Re
     let cannot = |error: io::Error| write::cannot_write(&folder, &error);
     // A staging folder of its own, removed when dropped unless committed: a stopped index leaves nothing.
     let staging = write::Staging::new(&folder).map_err(cannot)?;
-    let put = |path: &str, bytes: &[u8]| put_or_link(&staging, path, &folder.join(path), bytes);
-    if !index.make(&put, stop).map_err(cannot)? || stop() {
+    let sink = Staged { staging: &staging, prefix: "", last: &folder };
+    if !index.make(memory, Out::new(&sink, Some(&folder)), stop).map_err(cannot)? || stop() {
         return Ok(false);
     }
     staging.commit().map_err(cannot)?;
@@ -241,7 +277,9 @@ pub fn replace(index: SearchIndex, output: &Path, stop: &dyn Fn() -> bool) -> Re
 
 #[cfg(test)]
 mod tests {
+    use super::output::Sink;
     use super::*;
+    use std::sync::Mutex;
 
     fn document(url: &str, text: &str) -> Document {
         Document {
@@ -253,8 +291,7 @@ mod tests {
             tags: vec![0],
             week: Some(3),
             day: "2 January 2024".into(),
-            text: text.into(),
-            source: *blake3::hash(text.as_bytes()).as_bytes(),
+            body: crate::render::sanitize::Html::from_text(text.into()),
         }
     }
 
@@ -266,15 +303,26 @@ mod tests {
     /// A file of the index: its path in the index's folder, and its bytes.
     type File = (String, Vec<u8>);
 
+    /// Files kept in memory, none from a last index.
+    #[derive(Default)]
+    struct Collected(Mutex<Vec<File>>);
+
+    impl Sink for Collected {
+        fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+            self.0.lock().unwrap().push((path.to_string(), bytes.to_vec()));
+            Ok(())
+        }
+
+        fn keep(&self, _: &str, _: u64) -> io::Result<bool> {
+            Ok(false)
+        }
+    }
+
     /// The files `make` hands out, in the order of their paths.
     fn made(index: SearchIndex) -> Vec<File> {
-        let files = Mutex::new(Vec::new());
-        let put = |path: &str, bytes: &[u8]| {
-            files.lock().unwrap().push((path.to_string(), bytes.to_vec()));
-            Ok(())
-        };
-        assert!(index.make(&put, &|| false).unwrap());
-        let mut files = files.into_inner().unwrap();
+        let sink = Collected::default();
+        assert!(index.make(&mut SearchMemory::default(), Out::new(&sink, None), &|| false).unwrap());
+        let mut files = sink.0.into_inner().unwrap();
         files.sort();
         files
     }
@@ -326,8 +374,13 @@ mod tests {
         let (_, stamp) = files.iter().find(|(name, _)| name == STAMP).unwrap();
         let stamp = String::from_utf8(stamp.clone()).unwrap();
         assert_eq!(stamp.lines().next(), Some(fingerprint.as_str()));
-        let others: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).filter(|name| *name != STAMP).collect();
-        assert_eq!(stamp.lines().skip(1).collect::<Vec<_>>(), others, "the fingerprint, then every other file");
+        let others: Vec<String> = files
+            .iter()
+            .filter(|(name, _)| name != STAMP)
+            .map(|(name, bytes)| format!("{} {name}", bytes.len()))
+            .collect();
+        let listed: Vec<&str> = stamp.lines().skip(1).map(|line| line.split_once(' ').unwrap().1).collect();
+        assert_eq!(listed, others, "the fingerprint, then every other file: its key, size and path");
     }
 
     #[test]
@@ -372,9 +425,12 @@ mod tests {
         fs::write(dir.path().join("secret.txt"), "x").unwrap();
         let index = index(&["one"]);
         for named in ["../secret.txt", "/etc/hostname", "./index.txt"] {
-            fs::write(folder.join(STAMP), format!("{}\n{named}\n", index.fingerprint)).unwrap();
+            fs::write(folder.join(STAMP), format!("{}\n{} 1 {named}\n", index.fingerprint, "0".repeat(32))).unwrap();
             assert!(!index.kept(&folder), "{named}");
+            assert!(Stamp::read(&folder).is_none(), "{named}: nothing from it is taken either");
         }
+        fs::write(folder.join(STAMP), format!("{}\n{} 1 secret.txt\n", index.fingerprint, "0".repeat(32))).unwrap();
+        assert_eq!(Stamp::read(&folder).unwrap().files.len(), 1, "a sound stamp is read");
     }
 
     #[test]
@@ -383,17 +439,18 @@ mod tests {
         let output = dir.path().join("public");
         let (first, second) = (|| index(&["one"]), || index(&["two", "three"]));
         let go_on = || false;
-        assert!(replace(first(), &output, &go_on).unwrap(), "no index yet: made");
+        let memory = &mut SearchMemory::default();
+        assert!(replace(first(), memory, &output, &go_on).unwrap(), "no index yet: made");
         let folder = output.join(SEARCH_INDEX);
         assert!(first().kept(&folder));
-        assert!(!replace(first(), &output, &go_on).unwrap(), "unchanged: left as it is");
-        assert!(!replace(second(), &output, &|| true).unwrap(), "another edit came: left to its rebuild");
-        // Stopped part way, once its document files are written: they go with their staging folder.
+        assert!(!replace(first(), memory, &output, &go_on).unwrap(), "unchanged: left as it is");
+        assert!(!replace(second(), memory, &output, &|| true).unwrap(), "another edit came: left to its rebuild");
+        // Stopped part way, once its texts are counted: what it wrote goes with its staging folder.
         let asked = std::sync::atomic::AtomicUsize::new(0);
-        let later = || asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= 1;
-        assert!(!replace(second(), &output, &later).unwrap(), "stopped after its first step");
+        let later = || asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= 2;
+        assert!(!replace(second(), memory, &output, &later).unwrap(), "stopped after its second step");
         assert!(first().kept(&folder), "the last index stays whole");
-        replace(second(), &output, &go_on).unwrap();
+        replace(second(), memory, &output, &go_on).unwrap();
         assert!(second().kept(&folder) && !first().kept(&folder));
         let beside: Vec<_> = fs::read_dir(output.join("search")).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(beside, ["index"], "no staging or old folder left behind");
@@ -407,12 +464,13 @@ mod tests {
         let output = dir.path().join("public");
         let (long, other) = ("word ".repeat(files::DOCS_FILE_BYTES / 12), "text ".repeat(files::DOCS_FILE_BYTES / 12));
         let mut texts: Vec<&str> = (0..9).map(|_| long.as_str()).collect();
-        replace(index(&texts), &output, &|| false).unwrap();
+        let memory = &mut SearchMemory::default();
+        replace(index(&texts), memory, &output, &|| false).unwrap();
         let folder = output.join(SEARCH_INDEX);
         let inode = |name: &str| fs::metadata(folder.join(name)).unwrap().ino();
         let (first, last) = (inode("docs/0.json.gz"), inode("docs/4.json.gz"));
         texts[8] = &other;
-        assert!(replace(index(&texts), &output, &|| false).unwrap());
+        assert!(replace(index(&texts), memory, &output, &|| false).unwrap());
         assert_eq!(inode("docs/0.json.gz"), first, "an unchanged file is linked, not written again");
         assert_ne!(inode("docs/4.json.gz"), last, "a changed file is written");
         let mut there: Vec<File> = Vec::new();
@@ -423,6 +481,12 @@ mod tests {
         }
         there.sort();
         assert_eq!(there, made(index(&texts)), "byte for byte the index a cold build makes");
+        // A file that is not the size its stamp says is not taken (changed by hand since).
+        fs::write(folder.join("docs/0.json.gz"), "edited by hand").unwrap();
+        let first = inode("docs/0.json.gz");
+        texts[8] = &long;
+        assert!(replace(index(&texts), memory, &output, &|| false).unwrap());
+        assert_ne!(inode("docs/0.json.gz"), first, "written again");
     }
 
     #[test]

@@ -1,21 +1,15 @@
 //! The inverted index: for every stem, the documents holding it with a small weight, and the
 //! compact text form the index files carry it in.
 //!
-//! Words are counted in one parallel pass over the texts, chunk by chunk, each chunk with its own
-//! vocabulary (so a word is an allocation once per chunk, not once per use); the chunks' words are
-//! then merged, each distinct word is stemmed once, and the postings are gathered in document order.
+//! The chunks' counts (see `counts`) are merged: their words into one vocabulary, each distinct
+//! word stemmed once, then each stem's postings gathered from the chunks in document order, and
+//! weighed. Nothing is written into the chunks, so those of the last build serve as they are.
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
-use super::documents::Document;
-use super::words::{each_word, Stems};
-
-/// How many documents one counting task takes.
-const CHUNK: usize = 256;
-
-/// A heading word (a reading's title, a person's name) counts as this many words of the text.
-const HEADING_WEIGHT: u32 = 3;
+use super::counts::Counted;
+use super::words::Stems;
 
 /// BM25's usual constants: how fast repeating a word stops mattering, and how much a long text is
 /// discounted.
@@ -40,88 +34,23 @@ pub struct Inverted {
     pub words: Vec<(String, u32)>,
 }
 
-/// The words of one chunk of documents: its own vocabulary, and each document's words counted,
-/// all in one list (a document's run of it ends at its `ends`), not one allocation a document.
-struct Counted {
-    words: Vec<String>,
-    terms: Vec<(u32, u32)>,
-    ends: Vec<usize>,
-    lengths: Vec<u32>,
-}
-
-/// Counts the words of `documents`, which are consecutive.
-fn count(documents: &[Document]) -> Counted {
-    let mut ids: HashMap<String, u32> = HashMap::default();
-    let mut counts: Vec<u32> = Vec::new();
-    let mut touched: Vec<u32> = Vec::new();
-    let mut folded = String::new();
-    let mut counted = Counted {
-        words: Vec::new(),
-        terms: Vec::new(),
-        ends: Vec::with_capacity(documents.len()),
-        lengths: Vec::with_capacity(documents.len()),
-    };
-    for document in documents {
-        let mut length = 0;
-        for (text, weight) in [(&document.heading, HEADING_WEIGHT), (&document.text, 1)] {
-            each_word(text, &mut folded, |word| {
-                let id = match ids.get(word) {
-                    Some(&id) => id,
-                    None => {
-                        let id = u32::try_from(ids.len()).expect("fewer than 4 billion words");
-                        ids.insert(word.to_string(), id);
-                        counts.push(0);
-                        id
-                    }
-                };
-                if counts[id as usize] == 0 {
-                    touched.push(id);
-                }
-                counts[id as usize] += weight;
-                length += weight;
-            });
-        }
-        counted.terms.extend(touched.drain(..).map(|id| (id, std::mem::take(&mut counts[id as usize]))));
-        counted.ends.push(counted.terms.len());
-        counted.lengths.push(length);
-    }
-    // Held until every chunk is counted and gathered: at its size, not the size it grew to.
-    counted.terms.shrink_to_fit();
-    counted.words = vec![String::new(); ids.len()];
-    for (word, id) in ids {
-        counted.words[id as usize] = word;
-    }
-    counted
-}
-
-/// Every document's words counted: all the index needs of the texts, so that they can be let go
-/// of before the postings are gathered.
-pub struct Counts(Vec<Counted>);
-
-/// Counts the words of `documents` (numbered by their place), in parallel, chunk by chunk.
-pub fn count_words(documents: &[Document]) -> Counts {
-    Counts(documents.par_chunks(CHUNK).map(count).collect())
-}
-
-/// The inverted index of the counted documents, stemmed by `stems`.
-pub fn invert(Counts(mut chunks): Counts, stems: &Stems) -> Inverted {
-    let documents: usize = chunks.iter().map(|chunk| chunk.lengths.len()).sum();
-    // One vocabulary for all chunks; for each chunk, its word numbers in it.
-    let mut vocabulary: HashMap<String, u32> = HashMap::default();
-    let mut words: Vec<String> = Vec::new();
+/// The inverted index of `chunks` (consecutive: their documents are numbered in their order),
+/// stemmed by `stems`.
+pub fn invert(chunks: &[&Counted], stems: &Stems) -> Inverted {
+    // One vocabulary for all chunks; for each chunk, its words' numbers in it.
+    let mut vocabulary: HashMap<&str, u32> = HashMap::default();
+    let mut words: Vec<&str> = Vec::new();
     let global: Vec<Vec<u32>> = chunks
-        .iter_mut()
+        .iter()
         .map(|chunk| {
-            std::mem::take(&mut chunk.words)
-                .into_iter()
-                .map(|word| {
-                    let next = u32::try_from(words.len()).expect("fewer than 4 billion words");
-                    *vocabulary.entry(word).or_insert_with_key(|word| {
-                        words.push(word.clone());
-                        next
-                    })
+            let global = chunk.words.iter().map(|word| {
+                let next = u32::try_from(words.len()).expect("fewer than 4 billion words");
+                *vocabulary.entry(word.as_str()).or_insert_with(|| {
+                    words.push(word);
+                    next
                 })
-                .collect()
+            });
+            global.collect()
         })
         .collect();
     drop(vocabulary);
@@ -136,69 +65,75 @@ pub fn invert(Counts(mut chunks): Counts, stems: &Stems) -> Inverted {
     let stems: Vec<String> = sorted.iter().map(|s| s.to_string()).collect();
     drop(number);
 
-    // Each document's words made its stems, words of one stem added up, in stem order: chunk by
-    // chunk in parallel, so that only the gathering below runs on one thread.
-    chunks.par_iter_mut().zip(&global).for_each(|(chunk, global)| by_stem(chunk, global, &stem_of));
-    drop(global);
-    // Postings gathered in document order, so each list is sorted, into one allocation: each stem's
-    // list is counted first, then filled in its place.
+    // Each stem's words in each chunk, `(chunk, word in it)`, in chunk order: counted by stem, then placed.
     let mut starts: Vec<usize> = vec![0; stems.len() + 1];
-    chunks.iter().flat_map(|chunk| &chunk.terms).for_each(|&(stem, _)| starts[stem as usize + 1] += 1);
+    global.iter().flatten().for_each(|&word| starts[stem_of[word as usize] as usize + 1] += 1);
     (1..starts.len()).for_each(|s| starts[s] += starts[s - 1]);
     let mut next = starts.clone();
-    let mut all: Vec<(u32, u32)> = vec![(0, 0); starts[stems.len()]];
-    let mut lengths: Vec<u32> = Vec::with_capacity(documents);
-    let mut doc = 0u32;
-    for chunk in &mut chunks {
-        let mut start = 0;
-        for &end in &chunk.ends {
-            for &(stem, n) in &chunk.terms[start..end] {
-                all[next[stem as usize]] = (doc, n);
-                next[stem as usize] += 1;
-            }
-            (start, doc) = (end, doc + 1);
+    let mut entries: Vec<(u32, u32)> = vec![(0, 0); starts[stems.len()]];
+    for (c, global) in global.iter().enumerate() {
+        for (w, &word) in global.iter().enumerate() {
+            let stem = stem_of[word as usize] as usize;
+            entries[next[stem]] = (c as u32, w as u32);
+            next[stem] += 1;
         }
-        lengths.append(&mut chunk.lengths);
     }
-    drop((chunks, next));
-    let lists: Vec<&[(u32, u32)]> = starts.windows(2).map(|w| &all[w[0]..w[1]]).collect();
-    let weigh = Weights::new(&lengths);
-    let postings = lists
-        .par_iter()
-        .map(|list| {
-            let common = weigh.typical(list.len());
-            encode_postings(list, |doc, n| weigh.weight(n, lengths[doc as usize], list.len()), common)
+    drop((global, next));
+    // Where each chunk's documents start among all.
+    let offsets: Vec<u32> = chunks
+        .iter()
+        .scan(0u32, |start, chunk| {
+            let this = *start;
+            *start += chunk.lengths.len() as u32;
+            Some(this)
         })
         .collect();
-    let mut words: Vec<(String, u32)> = words.into_iter().zip(stem_of).collect();
+    let lengths: Vec<u32> = chunks.iter().flat_map(|chunk| chunk.lengths.iter().copied()).collect();
+    let weigh = Weights::new(&lengths);
+    let postings = (0..stems.len())
+        .into_par_iter()
+        .map_init(Vec::new, |list, s| {
+            list.clear();
+            gather(&entries[starts[s]..starts[s + 1]], chunks, &offsets, list);
+            let (holding, common) = (list.len(), weigh.typical(list.len()));
+            encode_postings(list, |doc, n| weigh.weight(n, lengths[doc as usize], holding), common)
+        })
+        .collect();
+    let mut words: Vec<(String, u32)> = words.into_iter().map(str::to_string).zip(stem_of).collect();
     words.par_sort_unstable();
     Inverted { stems, postings, words }
 }
 
-/// Makes each document's words of `chunk` its stems (by `global`, the chunk's words' numbers among
-/// all words, then `stem_of`), words of one stem added up, each document's in stem order.
-fn by_stem(chunk: &mut Counted, global: &[u32], stem_of: &[u32]) {
-    let (mut kept, mut start) = (0, 0);
-    for end in &mut chunk.ends {
-        let terms = &mut chunk.terms[start..*end];
-        terms.iter_mut().for_each(|(word, _)| *word = stem_of[global[*word as usize] as usize]);
-        terms.sort_unstable();
-        // Compacted in place: words of one stem (`team`, `teams`) become one term.
-        let first = kept;
-        for i in start..*end {
-            let term = chunk.terms[i];
-            match kept > first && chunk.terms[kept - 1].0 == term.0 {
-                true => chunk.terms[kept - 1].1 += term.1,
-                false => {
-                    chunk.terms[kept] = term;
-                    kept += 1;
+/// Appends one stem's postings to `list`, in document order: in each chunk, the postings of the
+/// stem's words there (`entries`, `(chunk, word)` in chunk order), added up where one document
+/// holds several of them (`team` and `teams`). `offsets`: where each chunk's documents start.
+fn gather(entries: &[(u32, u32)], chunks: &[&Counted], offsets: &[u32], list: &mut Vec<(u32, u32)>) {
+    let mut rest = entries;
+    while let Some(&(c, _)) = rest.first() {
+        let same = rest.iter().take_while(|(other, _)| *other == c).count();
+        let (chunk, offset) = (chunks[c as usize], offsets[c as usize]);
+        let from = list.len();
+        for &(_, word) in &rest[..same] {
+            let (a, b) = (chunk.starts[word as usize] as usize, chunk.starts[word as usize + 1] as usize);
+            let postings = chunk.documents[a..b].iter().zip(&chunk.counts[a..b]);
+            list.extend(postings.map(|(&doc, &n)| (offset + u32::from(doc), n)));
+        }
+        if same > 1 {
+            list[from..].sort_unstable_by_key(|&(doc, _)| doc);
+            let mut kept = from;
+            for i in from..list.len() {
+                match kept > from && list[kept - 1].0 == list[i].0 {
+                    true => list[kept - 1].1 += list[i].1,
+                    false => {
+                        list[kept] = list[i];
+                        kept += 1;
+                    }
                 }
             }
+            list.truncate(kept);
         }
-        start = *end;
-        *end = kept;
+        rest = &rest[same..];
     }
-    chunk.terms.truncate(kept);
 }
 
 /// BM25 scores, quantised to 1..=[`MAX_WEIGHT`].
@@ -314,7 +249,9 @@ fn push_bitmap(out: &mut String, documents: impl Iterator<Item = u32>, last: u32
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::documents::Kind;
+    use crate::render::sanitize::Html;
+    use crate::search::counts::count;
+    use crate::search::documents::{Document, Kind};
 
     /// Reads a posting list back the way `search.js` does: (gap, weight) pairs.
     fn pairs(text: &str) -> Vec<(u32, u32)> {
@@ -361,9 +298,18 @@ mod tests {
             tags: vec![],
             week: None,
             day: String::new(),
-            text: text.into(),
-            source: [0; 32],
+            body: Html::from_text(text.into()),
         }
+    }
+
+    /// The inverted index of `documents`, counted in chunks of two, as chunks of any size give.
+    fn inverted(documents: &[Document], stems: &Stems) -> Inverted {
+        let counted =
+            |documents: &[Document]| count(documents, &documents.iter().map(Document::text).collect::<Vec<_>>());
+        let chunks: Vec<Counted> = documents.chunks(2).map(counted).collect();
+        let index = invert(&chunks.iter().collect::<Vec<_>>(), stems);
+        assert_eq!(index, invert(&[&counted(documents)], stems), "the same, counted in one chunk");
+        index
     }
 
     #[test]
@@ -385,7 +331,7 @@ mod tests {
             document("Trust", "Nothing here."),
             document("", "A team, in the end: teamwork"),
         ];
-        let index = invert(count_words(&documents), &Stems::for_language("en"));
+        let index = inverted(&documents, &Stems::for_language("en"));
         let team = index.stems.binary_search(&"team".to_string()).unwrap();
         assert!(index.words.contains(&("teams".to_string(), team as u32)));
         assert!(index.words.contains(&("team".to_string(), team as u32)));
@@ -401,7 +347,7 @@ mod tests {
         assert_eq!(pairs(&big), [(40, 41), (4959, 42)], "weights of 32 and more are one digit too");
         assert!(index.words.iter().all(|(_, stem)| (*stem as usize) < index.stems.len()));
         assert!(index.stems.windows(2).all(|w| w[0] < w[1]), "sorted and distinct");
-        let astral = invert(count_words(&[document("", "\u{fb01} \u{10428}")]), &Stems::for_language("tlh"));
+        let astral = inverted(&[document("", "\u{fb01} \u{10428}")], &Stems::for_language("tlh"));
         assert_eq!(astral.stems, ["\u{10428}", "\u{fb01}"], "UTF-16 order, as the script compares");
     }
 
@@ -411,8 +357,7 @@ mod tests {
         let texts = ["a team of teams", "teams and more teams", "nothing", "teams", "team teaming teams"];
         let other = ["a team of team", "teams and more teams", "nothing", "team", "team team team"];
         let documents = |texts: &[&str]| texts.iter().map(|t| document("", t)).collect::<Vec<_>>();
-        let (one, two) =
-            (invert(count_words(&documents(&texts)), &english), invert(count_words(&documents(&other)), &english));
+        let (one, two) = (inverted(&documents(&texts), &english), inverted(&documents(&other), &english));
         assert_eq!(one.stems, two.stems);
         assert_eq!(one.postings, two.postings, "the same counts by stem, whichever words they came from");
         let team = one.stems.binary_search(&"team".to_string()).unwrap();
@@ -440,6 +385,6 @@ mod tests {
 
     #[test]
     fn no_documents_no_index() {
-        assert_eq!(invert(count_words(&[]), &Stems::for_language("en")), Inverted::default());
+        assert_eq!(invert(&[], &Stems::for_language("en")), Inverted::default());
     }
 }

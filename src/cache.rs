@@ -64,13 +64,34 @@ pub struct Cleaned {
 #[derive(Debug, Default)]
 pub struct BodyCache {
     shards: Shards<Cleaned>,
+    /// Never saved (`serve`): it keeps every text it has held, see [`BodyCache::update`].
+    in_memory_only: bool,
 }
 
 impl BodyCache {
-    /// The texts of this build, `entries`, as the cache that follows `self`: only files whose keys
-    /// changed need writing.
-    pub fn next(&self, entries: impl IntoIterator<Item = (Key, Cleaned)>) -> BodyCache {
-        BodyCache { shards: Shards::next(&self.shards, entries.into_iter().map(|(k, v)| (k.0, v)).collect()) }
+    /// Makes this the cache of a process that never saves it (`serve`).
+    pub fn keep_in_memory_only(&mut self) {
+        self.in_memory_only = true;
+    }
+
+    /// Makes this the cache of a build's texts: those it looked at, `seen`, and those it took whole
+    /// from its last build, `reused`. A cache to be saved becomes exactly those texts, so only the
+    /// files whose keys changed need writing; one kept in memory only adds `seen` and lets go of
+    /// nothing. An entry is right for as long as it is kept (its key is everything its text is made
+    /// from), and the few texts an edit replaces cost less than a new map of every text on each of
+    /// `serve`'s rebuilds.
+    pub fn update(
+        &mut self,
+        seen: impl IntoIterator<Item = (Key, Cleaned)>,
+        reused: impl IntoIterator<Item = (Key, Cleaned)>,
+    ) {
+        let seen = seen.into_iter().map(|(key, cleaned)| (key.0, cleaned));
+        if self.in_memory_only {
+            self.shards.entries.extend(seen);
+        } else {
+            let entries = seen.chain(reused.into_iter().map(|(key, cleaned)| (key.0, cleaned))).collect();
+            self.shards = Shards::next(&self.shards, entries);
+        }
     }
 
     /// The cleaned text of `key`, if an earlier build made it.
@@ -96,7 +117,7 @@ impl BodyCache {
     /// Reads the cache of the site in `root`; a missing or outdated one is empty, a damaged one is a warning.
     pub fn load(root: &Path) -> (BodyCache, Vec<Diagnostic>) {
         let (shards, warnings) = Shards::load(root, CACHE_FILE, MAGIC, fingerprint(), decode);
-        (BodyCache { shards }, warnings)
+        (BodyCache { shards, in_memory_only: false }, warnings)
     }
 
     /// Writes the files of the cache of the site in `root` that changed, each replaced in one step.
@@ -430,10 +451,18 @@ mod tests {
 
     fn sample() -> BodyCache {
         let cleaned = |s: &str, mentions: Vec<PersonId>| Cleaned { html: Html::from_text(s.to_owned()), mentions };
-        BodyCache::default().next([
-            (Key::of("ugc-c1-", b"", "Hello"), cleaned("<p>Hello</p>", vec![])),
-            (Key::of("ugc-c2-", b"", "Bonjour @Ann"), cleaned("<p>Bonjour ü @Ann</p>", vec![PersonId(3), PersonId(0)])),
-        ])
+        let mut cache = BodyCache::default();
+        cache.update(
+            [
+                (Key::of("ugc-c1-", b"", "Hello"), cleaned("<p>Hello</p>", vec![])),
+                (
+                    Key::of("ugc-c2-", b"", "Bonjour @Ann"),
+                    cleaned("<p>Bonjour ü @Ann</p>", vec![PersonId(3), PersonId(0)]),
+                ),
+            ],
+            [],
+        );
+        cache
     }
 
     #[test]
@@ -475,12 +504,30 @@ mod tests {
         let kept = Key::of("ugc-c1-", b"", "Hello");
         let added = (0..).map(|i| Key::of("ugc-c3-", b"", &format!("New {i}"))).find(|k| shard(&k.0) != shard(&kept.0));
         let added = added.unwrap();
-        let mut next = loaded.next([(kept, loaded.get(&kept).unwrap()), (added, Cleaned::default())]);
+        let mut next = loaded;
+        next.update([(added, Cleaned::default())], [(kept, next.get(&kept).unwrap())]);
         let untouched = file_of(root.path(), &kept);
         fs::write(&untouched, b"left alone").unwrap();
         next.save(root.path()).unwrap();
         assert_eq!(fs::read(&untouched).unwrap(), b"left alone", "a shard whose keys did not change is not written");
         assert!(file_of(root.path(), &added).is_file());
+    }
+
+    #[test]
+    fn a_saved_cache_holds_exactly_the_last_builds_texts_and_one_in_memory_keeps_every_text() {
+        let gone = Key::of("ugc-c1-", b"", "Hello");
+        let stays = Key::of("ugc-c2-", b"", "Bonjour @Ann");
+        let added = Key::of("ugc-c3-", b"", "New");
+        for in_memory_only in [false, true] {
+            let mut cache = sample();
+            if in_memory_only {
+                cache.keep_in_memory_only();
+            }
+            let kept = cache.get(&stays).unwrap();
+            cache.update([(added, Cleaned::default())], [(stays, kept)]);
+            assert!(cache.get(&added).is_some() && cache.get(&stays).is_some());
+            assert_eq!(cache.get(&gone).is_some(), in_memory_only, "{in_memory_only}");
+        }
     }
 
     #[test]

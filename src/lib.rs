@@ -231,12 +231,11 @@ fn run(
         format!("{} readings, {comments} comments, {} people", site.readings.len(), site.people.len()),
     );
     let mut bodies =
-        render::bodies::render(&mut site, &state.bodies, &state.kept).map_err(|found| problems.merged(found))?;
+        render::bodies::render(&mut site, &mut state.bodies, &state.kept).map_err(|found| problems.merged(found))?;
     for warning in &bodies.warnings {
         problems.push(warning.clone());
     }
     // Cleaned texts are found by their hash, so this build's are right for the next whatever happens now.
-    state.bodies = std::mem::take(&mut bodies.cache);
     state.kept = std::mem::take(&mut bodies.kept);
     stage.next("render", format!("{} of {} texts converted and cleaned", bodies.cleaned, bodies.texts));
     let earlier = std::mem::take(&mut state.views);

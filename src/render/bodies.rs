@@ -29,8 +29,6 @@ pub struct Bodies {
     pub bios: Vec<Option<Html>>,
     /// By section index: the `_index.md` introduction.
     pub sections: Vec<Option<Html>>,
-    /// Every member's text of this build, for the next build.
-    pub cache: BodyCache,
     /// Every reading's converted body and thread's cleaned comments of this build, for the next build.
     pub kept: Kept,
     /// How many members' texts there are (comments and bios).
@@ -62,10 +60,12 @@ pub struct ReadingBody {
 /// A reading whose files are as in a build that made `kept` is taken from there, its pictures' warnings
 /// with it; so is a thread whose reading's files, comments and cleaning context are the same, whole,
 /// without a look at each of its texts.
-pub fn render(site: &mut Site, cache: &BodyCache, kept: &Kept) -> Result<Bodies, Diagnostics> {
+///
+/// `cache` is then made the cache of this build's texts (see [`BodyCache::update`]).
+pub fn render(site: &mut Site, cache: &mut BodyCache, kept: &Kept) -> Result<Bodies, Diagnostics> {
     let pictures = Pictures { hosts: site.config.picture_hosts.clone(), site: site.config.pictures_from_site };
     let members = Members {
-        cache,
+        cache: &*cache,
         // Hashed once here: the names of every person are far longer than a comment.
         mention_names: blake3::hash(&site.mention_names.fingerprint()).as_bytes().to_vec(),
         pictures_key: pictures.fingerprint(),
@@ -90,12 +90,12 @@ pub fn render(site: &mut Site, cache: &BodyCache, kept: &Kept) -> Result<Bodies,
         .map(|reading| {
             let key = thread_key(reading, &context);
             let cleaned = match key.and_then(|key| kept.threads.get(&key)) {
-                Some(kept) => Ok(Arc::clone(kept)),
-                None => clean_thread(&members, reading, names),
+                Some(kept) => Ok((Arc::clone(kept), false)),
+                None => clean_thread(&members, reading, names).map(|cleaned| (cleaned, true)),
             };
             // Nothing after this stage reads the Markdown.
             reading.thread.comments.iter_mut().for_each(|comment| comment.body = "".into());
-            cleaned.map(|cleaned| (key, cleaned))
+            cleaned.map(|(cleaned, fresh)| (key, cleaned, fresh))
         })
         .collect();
     let bios: Vec<Option<Result<Html, Diagnostic>>> = site
@@ -129,9 +129,9 @@ pub fn render(site: &mut Site, cache: &BodyCache, kept: &Kept) -> Result<Bodies,
     let mut mentioned_in = vec![Vec::new(); site.people.len()];
     let mut comment_html = Vec::with_capacity(comments.len());
     let mut next_threads = HashMap::new();
-    let mut kept_texts = Vec::new();
+    let mut threads = Vec::new();
     for (r, result) in comments.into_iter().enumerate() {
-        let Ok((key, thread)) = result.map_err(|found| problems.extend(found)) else {
+        let Ok((key, thread, fresh)) = result.map_err(|found| problems.extend(found)) else {
             comment_html.push(Vec::new());
             continue;
         };
@@ -148,7 +148,7 @@ pub fn render(site: &mut Site, cache: &BodyCache, kept: &Kept) -> Result<Bodies,
         if let Some(key) = key {
             next_threads.insert(key, Arc::clone(&thread));
         }
-        kept_texts.push(thread);
+        threads.push((thread, fresh));
     }
     for list in &mut mentioned_in {
         crate::model::newest_first(&site.readings, list);
@@ -178,8 +178,10 @@ pub fn render(site: &mut Site, cache: &BodyCache, kept: &Kept) -> Result<Bodies,
     warnings.extend(reading_warnings);
     warnings.sort_by(|a, b| a.span.cmp(&b.span));
     let seen = members.seen.into_inner().expect("no panics while locked");
-    let texts = seen.len() + kept_texts.iter().map(|thread| thread.len()).sum::<usize>();
-    let cache = cache.next(seen.into_iter().chain(kept_texts.iter().flat_map(|thread| thread.iter().cloned())));
+    let texts = seen.len() + threads.iter().map(|(thread, _)| thread.len()).sum::<usize>();
+    let fresh = threads.iter().filter(|(_, fresh)| *fresh).flat_map(|(thread, _)| thread.iter().cloned());
+    let reused = threads.iter().filter(|(_, fresh)| !*fresh).flat_map(|(thread, _)| thread.iter().cloned());
+    cache.update(seen.into_iter().chain(fresh), reused);
     let kept = Kept { readings: next_readings, threads: next_threads };
     Ok(Bodies {
         readings: reading_bodies,
@@ -187,7 +189,6 @@ pub fn render(site: &mut Site, cache: &BodyCache, kept: &Kept) -> Result<Bodies,
         bios,
         sections,
         mentioned_in,
-        cache,
         kept,
         texts,
         cleaned,
@@ -198,8 +199,9 @@ pub fn render(site: &mut Site, cache: &BodyCache, kept: &Kept) -> Result<Bodies,
 /// The cleaned comments of one thread, in its order, each with its key in the body cache.
 type CleanedThread = Arc<[(Key, Cleaned)]>;
 
-/// A thread's cleaned comments with its [`thread_key`], when it has one.
-type KeyedThread = (Option<[u8; 32]>, CleanedThread);
+/// A thread's cleaned comments with its [`thread_key`], when it has one, and whether any of them was
+/// looked at (false when the whole thread was taken from [`Kept`]).
+type KeyedThread = (Option<[u8; 32]>, CleanedThread, bool);
 
 /// What a build converted and cleaned, for the next one (`serve` keeps it in memory): each reading's
 /// body by the hash of its files, each thread's comments by [`thread_key`].

@@ -405,8 +405,14 @@ pub(crate) fn read_checked<T>(
 }
 
 fn fingerprint() -> [u8; 32] {
+    code_fingerprint(POLICY_SOURCES)
+}
+
+/// The fingerprint of the code whose behaviour decides what a cache holds: its `sources` (source
+/// files, versions, `Cargo.lock`), each hashed with its length.
+pub(crate) fn code_fingerprint(sources: &[&str]) -> [u8; 32] {
     let mut hasher = blake3::Hasher::new();
-    for source in POLICY_SOURCES {
+    for source in sources {
         hasher.update(&(source.len() as u64).to_le_bytes());
         hasher.update(source.as_bytes());
     }

@@ -233,12 +233,7 @@ pub(super) fn with_files(mut parsed: Parsed, files: &walk::ReadingFiles, key: [u
 }
 
 fn fingerprint() -> [u8; 32] {
-    let mut hasher = blake3::Hasher::new();
-    for source in LOADING_SOURCES {
-        hasher.update(&(source.len() as u64).to_le_bytes());
-        hasher.update(source.as_bytes());
-    }
-    *hasher.finalize().as_bytes()
+    cache::code_fingerprint(LOADING_SOURCES)
 }
 
 /// Entries: (key, length, JSON of the reading), kept as JSON until a load asks for the reading.

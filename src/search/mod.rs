@@ -64,8 +64,7 @@ pub struct SearchIndex {
 fn code() -> &'static [u8; 32] {
     static CODE: OnceLock<[u8; 32]> = OnceLock::new();
     CODE.get_or_init(|| {
-        let mut hasher = blake3::Hasher::new();
-        let sources = [
+        crate::cache::code_fingerprint(&[
             env!("CARGO_PKG_VERSION"),
             include_str!("mod.rs"),
             include_str!("counts.rs"),
@@ -77,9 +76,7 @@ fn code() -> &'static [u8; 32] {
             include_str!("words.rs"),
             include_str!("../render/sanitize/plain.rs"),
             include_str!("../../Cargo.lock"),
-        ];
-        sources.iter().for_each(|source| hash_part(&mut hasher, source));
-        *hasher.finalize().as_bytes()
+        ])
     })
 }
 

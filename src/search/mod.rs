@@ -126,12 +126,9 @@ impl SearchIndex {
         self.documents.is_empty()
     }
 
-    /// True when `folder` (the index's folder of the last output) holds the whole index of these
-    /// same documents.
-    fn kept(&self, folder: &Path) -> bool {
-        let Some(stamp) = Stamp::read(folder) else {
-            return false;
-        };
+    /// True when `folder` (the index's folder of the last output), whose stamp is `stamp`, holds the
+    /// whole index of these same documents.
+    fn kept(&self, stamp: &Stamp, folder: &Path) -> bool {
         stamp.fingerprint == self.fingerprint && stamp.files.iter().all(|(path, ..)| folder.join(path).is_file())
     }
 
@@ -221,12 +218,13 @@ pub fn stage(
     output: &Path,
 ) -> Result<bool, Diagnostic> {
     let last = output.join(SEARCH_INDEX);
-    if index.kept(&last) {
+    let stamp = Stamp::read(&last);
+    if stamp.as_ref().is_some_and(|stamp| index.kept(stamp, &last)) {
         return Ok(false);
     }
     let prefix = format!("{SEARCH_INDEX}/");
     let sink = Staged { staging, prefix: &prefix, last: &last };
-    index.make(memory, Out::new(&sink, Some(&last)), &|| false).map_err(|error| write::cannot_write(output, &error))
+    index.make(memory, Out::new(&sink, stamp), &|| false).map_err(|error| write::cannot_write(output, &error))
 }
 
 /// Moves the index's folder of `old` (the output just swapped out) into `output` (just swapped in,
@@ -255,14 +253,15 @@ pub fn replace(
     stop: &dyn Fn() -> bool,
 ) -> Result<bool, Diagnostic> {
     let folder = output.join(SEARCH_INDEX);
-    if index.kept(&folder) {
+    let stamp = Stamp::read(&folder);
+    if stamp.as_ref().is_some_and(|stamp| index.kept(stamp, &folder)) {
         return Ok(false);
     }
     let cannot = |error: io::Error| write::cannot_write(&folder, &error);
     // A staging folder of its own, removed when dropped unless committed: a stopped index leaves nothing.
     let staging = write::Staging::new(&folder).map_err(cannot)?;
     let sink = Staged { staging: &staging, prefix: "", last: &folder };
-    if !index.make(memory, Out::new(&sink, Some(&folder)), stop).map_err(cannot)? || stop() {
+    if !index.make(memory, Out::new(&sink, stamp), stop).map_err(cannot)? || stop() {
         return Ok(false);
     }
     staging.commit().map_err(cannot)?;
@@ -295,6 +294,11 @@ mod tests {
     fn index(texts: &[&str]) -> SearchIndex {
         let documents = texts.iter().enumerate().map(|(i, t)| document(&format!("r/a/#comment-c{i}"), t)).collect();
         SearchIndex::new(documents, vec!["Ana".into()], vec!["Trust".into()], "en")
+    }
+
+    /// Whether the index in `folder`, by its stamp, is the whole index of `index`'s documents.
+    fn kept(index: &SearchIndex, folder: &Path) -> bool {
+        Stamp::read(folder).is_some_and(|stamp| index.kept(&stamp, folder))
     }
 
     /// A file of the index: its path in the index's folder, and its bytes.
@@ -408,10 +412,10 @@ mod tests {
         let first = index(&["one"]);
         let files = made(index(&["one"]));
         let output = output_with(&files);
-        assert!(first.kept(output.path()), "every file there");
-        assert!(!index(&["two"]).kept(output.path()), "other documents: made again");
+        assert!(kept(&first, output.path()), "every file there");
+        assert!(!kept(&index(&["two"]), output.path()), "other documents: made again");
         fs::remove_file(output.path().join(&files[0].0)).unwrap();
-        assert!(!first.kept(output.path()), "a file missing: made again");
+        assert!(!kept(&first, output.path()), "a file missing: made again");
     }
 
     #[test]
@@ -423,7 +427,7 @@ mod tests {
         let index = index(&["one"]);
         for named in ["../secret.txt", "/etc/hostname", "./index.txt"] {
             fs::write(folder.join(STAMP), format!("{}\n{} 1 {named}\n", index.fingerprint, "0".repeat(32))).unwrap();
-            assert!(!index.kept(&folder), "{named}");
+            assert!(!kept(&index, &folder), "{named}");
             assert!(Stamp::read(&folder).is_none(), "{named}: nothing from it is taken either");
         }
         fs::write(folder.join(STAMP), format!("{}\n{} 1 secret.txt\n", index.fingerprint, "0".repeat(32))).unwrap();
@@ -439,16 +443,16 @@ mod tests {
         let memory = &mut SearchMemory::default();
         assert!(replace(first(), memory, &output, &go_on).unwrap(), "no index yet: made");
         let folder = output.join(SEARCH_INDEX);
-        assert!(first().kept(&folder));
+        assert!(kept(&first(), &folder));
         assert!(!replace(first(), memory, &output, &go_on).unwrap(), "unchanged: left as it is");
         assert!(!replace(second(), memory, &output, &|| true).unwrap(), "another edit came: left to its rebuild");
         // Stopped part way, once its texts are counted: what it wrote goes with its staging folder.
         let asked = std::sync::atomic::AtomicUsize::new(0);
         let later = || asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= 2;
         assert!(!replace(second(), memory, &output, &later).unwrap(), "stopped after its second step");
-        assert!(first().kept(&folder), "the last index stays whole");
+        assert!(kept(&first(), &folder), "the last index stays whole");
         replace(second(), memory, &output, &go_on).unwrap();
-        assert!(second().kept(&folder) && !first().kept(&folder));
+        assert!(kept(&second(), &folder) && !kept(&first(), &folder));
         let beside: Vec<_> = fs::read_dir(output.join("search")).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(beside, ["index"], "no staging or old folder left behind");
     }
@@ -498,7 +502,7 @@ mod tests {
         }
         fs::create_dir_all(&new).unwrap();
         carry(&old, &new).unwrap();
-        assert!(index(&["one"]).kept(&new.join(SEARCH_INDEX)) && !old.join(SEARCH_INDEX).exists());
+        assert!(kept(&index(&["one"]), &new.join(SEARCH_INDEX)) && !old.join(SEARCH_INDEX).exists());
         carry(&old, &new).unwrap();
         assert!(new.join(SEARCH_INDEX).join(STAMP).is_file(), "nothing left to carry: no error");
     }

@@ -3,6 +3,7 @@
 //! (its stamp says so), else made and written; and the stamp that says it for the next index.
 
 use std::collections::HashMap;
+use std::fmt::Write;
 use std::fs;
 use std::io;
 use std::path::Path;
@@ -59,8 +60,8 @@ impl Stamp {
         text.push_str(&self.fingerprint);
         text.push('\n');
         for (path, key, size) in &self.files {
-            key.iter().for_each(|byte| text.push_str(&format!("{byte:02x}")));
-            text.push_str(&format!(" {size} {path}\n"));
+            key.iter().for_each(|byte| write!(text, "{byte:02x}").expect("a String takes any text"));
+            writeln!(text, " {size} {path}").expect("a String takes any text");
         }
         text
     }
@@ -85,9 +86,9 @@ pub(super) struct Out<'a> {
 }
 
 impl<'a> Out<'a> {
-    /// Files for `sink`, taken where they can be from the last index, in `last`.
-    pub(super) fn new(sink: &'a dyn Sink, last: Option<&Path>) -> Out<'a> {
-        let files = last.and_then(Stamp::read).map(|stamp| stamp.files).unwrap_or_default();
+    /// Files for `sink`, taken where they can be from the last index, whose stamp is `last`.
+    pub(super) fn new(sink: &'a dyn Sink, last: Option<Stamp>) -> Out<'a> {
+        let files = last.map(|stamp| stamp.files).unwrap_or_default();
         let last = files.into_iter().map(|(path, key, size)| (path, (key, size))).collect();
         Out { sink, last, made: Mutex::new(Vec::new()) }
     }

@@ -14,6 +14,7 @@
 //!   to [`DOCS_FILE_BYTES`], fetched for the results shown;
 //! - `filters/<kind|person|tag|week>-<value>.json.gz`: the documents a filter keeps, fetched when used.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -124,9 +125,12 @@ impl<'a> DocumentFiles<'a> {
                 });
             });
             out.file(&format!("docs/{n}.json.gz"), key, || {
-                let read = |(d, text): (&Document, &Option<String>)| text.clone().unwrap_or_else(|| d.text());
-                let texts: Vec<String> =
-                    documents[start..end].iter().zip(&texts[start - base..end - base]).map(read).collect();
+                // A text read for its counts is borrowed; one whose counts were kept is read now.
+                let texts: Vec<Cow<str>> = documents[start..end]
+                    .iter()
+                    .zip(&texts[start - base..end - base])
+                    .map(|(d, text)| text.as_deref().map_or_else(|| Cow::Owned(d.text()), Cow::Borrowed))
+                    .collect();
                 let rows: Vec<_> = documents[start..end]
                     .iter()
                     .zip(&texts)

@@ -164,19 +164,7 @@ mod tests {
 
     #[test]
     fn a_chunk_is_counted_word_by_word() {
-        use crate::render::sanitize::Html;
-        let document = |heading: &str, text: &str| Document {
-            url: String::new(),
-            kind: super::super::Kind::Reflection,
-            title: String::new(),
-            heading: heading.into(),
-            person: None,
-            tags: vec![],
-            week: None,
-            day: String::new(),
-            body: Html::from_text(text.into()),
-        };
-        let documents = [document("Trust", "trust me"), document("", "<p>me &amp; you</p>")];
+        let documents = [Document::reflection("Trust", "trust me"), Document::reflection("", "<p>me &amp; you</p>")];
         let counted = count(&documents, &documents.iter().map(Document::text).collect::<Vec<_>>());
         let word = |w: &str| counted.words.iter().position(|x| x == w).unwrap();
         let postings = |w: &str| {

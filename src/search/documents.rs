@@ -80,6 +80,24 @@ impl Document {
     }
 }
 
+#[cfg(test)]
+impl Document {
+    /// A reflection with only a `heading` and the HTML `text`, for the tests of what counts words.
+    pub(super) fn reflection(heading: &str, text: &str) -> Document {
+        Document {
+            url: String::new(),
+            kind: Kind::Reflection,
+            title: String::new(),
+            heading: heading.into(),
+            person: None,
+            tags: vec![],
+            week: None,
+            day: String::new(),
+            body: Html::from_text(text.into()),
+        }
+    }
+}
+
 /// Every published text of the built site, in date order (bios and sections, which have no date,
 /// first), so that a document's number sorts by date. The site holds only what is published: no
 /// draft or scheduled reading unless the build asked for them; pending and removed comments are

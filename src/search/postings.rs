@@ -249,9 +249,8 @@ fn push_bitmap(out: &mut String, documents: impl Iterator<Item = u32>, last: u32
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::sanitize::Html;
     use crate::search::counts::count;
-    use crate::search::documents::{Document, Kind};
+    use crate::search::documents::Document;
 
     /// Reads a posting list back the way `search.js` does: (gap, weight) pairs.
     fn pairs(text: &str) -> Vec<(u32, u32)> {
@@ -288,20 +287,6 @@ mod tests {
         all
     }
 
-    fn document(heading: &str, text: &str) -> Document {
-        Document {
-            url: String::new(),
-            kind: Kind::Reflection,
-            title: String::new(),
-            heading: heading.into(),
-            person: None,
-            tags: vec![],
-            week: None,
-            day: String::new(),
-            body: Html::from_text(text.into()),
-        }
-    }
-
     /// The inverted index of `documents`, counted in chunks of two, as chunks of any size give.
     fn inverted(documents: &[Document], stems: &Stems) -> Inverted {
         let counted =
@@ -327,9 +312,9 @@ mod tests {
     #[test]
     fn postings_hold_every_document_of_a_stem_with_its_weight() {
         let documents = [
-            document("", "Teams trust teams."),
-            document("Trust", "Nothing here."),
-            document("", "A team, in the end: teamwork"),
+            Document::reflection("", "Teams trust teams."),
+            Document::reflection("Trust", "Nothing here."),
+            Document::reflection("", "A team, in the end: teamwork"),
         ];
         let index = inverted(&documents, &Stems::for_language("en"));
         let team = index.stems.binary_search(&"team".to_string()).unwrap();
@@ -347,7 +332,7 @@ mod tests {
         assert_eq!(pairs(&big), [(40, 41), (4959, 42)], "weights of 32 and more are one digit too");
         assert!(index.words.iter().all(|(_, stem)| (*stem as usize) < index.stems.len()));
         assert!(index.stems.windows(2).all(|w| w[0] < w[1]), "sorted and distinct");
-        let astral = inverted(&[document("", "\u{fb01} \u{10428}")], &Stems::for_language("tlh"));
+        let astral = inverted(&[Document::reflection("", "\u{fb01} \u{10428}")], &Stems::for_language("tlh"));
         assert_eq!(astral.stems, ["\u{10428}", "\u{fb01}"], "UTF-16 order, as the script compares");
     }
 
@@ -356,7 +341,7 @@ mod tests {
         let english = Stems::for_language("en");
         let texts = ["a team of teams", "teams and more teams", "nothing", "teams", "team teaming teams"];
         let other = ["a team of team", "teams and more teams", "nothing", "team", "team team team"];
-        let documents = |texts: &[&str]| texts.iter().map(|t| document("", t)).collect::<Vec<_>>();
+        let documents = |texts: &[&str]| texts.iter().map(|t| Document::reflection("", t)).collect::<Vec<_>>();
         let (one, two) = (inverted(&documents(&texts), &english), inverted(&documents(&other), &english));
         assert_eq!(one.stems, two.stems);
         assert_eq!(one.postings, two.postings, "the same counts by stem, whichever words they came from");

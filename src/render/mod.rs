@@ -88,12 +88,13 @@ impl<'a> Renderer<'a> {
     /// that is rendered.
     pub fn make(&self, job: PageJob, at_hand: impl Fn(&str, &PageKey) -> bool) -> Result<Made, Diagnostic> {
         let path = job.output_path(self.views.site);
-        // Links start from the page's own place, so `site` (its way back to the root) is the page's too.
-        let views = self.views.at(job.links(self.views.site));
+        let links = job.links(self.views.site);
         let mut hasher = key::KeyHasher::from_hasher(self.theme_key.clone());
         hasher.bytes(job.template().as_bytes());
         // Where links start from: parts given by their keys were made with links from elsewhere.
-        hasher.bytes(format!("{:?}", job.links(self.views.site)).as_bytes());
+        hasher.bytes(format!("{links:?}").as_bytes());
+        // Links start from the page's own place, so `site` (its way back to the root) is the page's too.
+        let views = self.views.at(links);
         let site = views.site();
         hasher.value(&site);
         hasher.value(&job.typed_context(&views.keying()));

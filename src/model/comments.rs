@@ -1,22 +1,40 @@
 //! A reading's comments: each checked, its writer found, and the thread built from them.
+//!
+//! Three steps, so that a site's threads can be checked and built in parallel: [`check`] needs only
+//! the thread, [`Checked::find_people`] the directory (in the site's order, since a new name takes
+//! the next free page address), and [`Checked::build`] only the thread again.
 
 use super::{dates, lookalike, people, thread, Comment, CommentStatus, Thread, Waiting};
 use crate::config::SiteConfig;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::load::raw::RawComment;
 
-/// The thread, and the comments waiting for approval.
-pub(super) fn resolve_thread(
+/// A thread whose comments were checked one by one, before their writers are found.
+#[derive(Debug)]
+pub(super) struct Checked {
+    /// The comments kept, each without its writer yet.
+    pending: Vec<thread::Pending>,
+    /// For each of `pending`, the index in the raw thread of the comment whose writer is to be found
+    /// (none for a comment not shown, which gives no one a page).
+    writers: Vec<Option<usize>>,
+    /// Ids of comments left out for a problem of their own (see [`thread::build`]).
+    left_out: Vec<(usize, String, Span)>,
+    /// Comments waiting for approval.
+    waiting: Vec<Waiting>,
+}
+
+/// Checks each comment of a thread on its own: what does not need the directory of people.
+pub(super) fn check(
     raw: &[RawComment],
     config: &SiteConfig,
     show_pending: bool,
-    directory: &mut people::Directory,
     problems: &mut Diagnostics,
-) -> (Thread, Vec<Waiting>) {
+) -> Checked {
     let mut pending = Vec::with_capacity(raw.len());
+    let mut writers = Vec::with_capacity(raw.len());
     let mut waiting = Vec::new();
     let mut left_out = Vec::new();
-    for item in raw {
+    for (at, item) in raw.iter().enumerate() {
         let fields = &item.fields;
         let mut found = Vec::new();
         let id = fields.id.as_deref().map(str::trim).unwrap_or_default().to_string();
@@ -93,16 +111,37 @@ pub(super) fn resolve_thread(
             CommentStatus::Pending => show_pending,
             CommentStatus::Removed => false,
         };
-        let author =
-            if shown { lookalike::find_or_add(directory, name, || item.keys.of("author"), problems) } else { None };
         if status == CommentStatus::Removed {
             body = "".into();
         }
         let reply_to = fields.reply_to.as_ref().map(|parent| (parent.trim().to_string(), item.keys.of("reply_to")));
+        writers.push(shown.then_some(at));
         pending.push(thread::Pending {
-            comment: Comment { id, author, date, body, parent: None, depth: 0, span: item.span.clone(), status },
+            comment: Comment { id, author: None, date, body, parent: None, depth: 0, span: item.span.clone(), status },
             reply_to,
         });
     }
-    (thread::build(pending, left_out, show_pending, problems), waiting)
+    Checked { pending, writers, left_out, waiting }
+}
+
+impl Checked {
+    /// Finds the writer of each comment shown in `directory`, adding new names, in file order; `raw` is
+    /// the thread [`check`] was given.
+    pub(super) fn find_people(
+        &mut self,
+        raw: &[RawComment],
+        directory: &mut people::Directory,
+        problems: &mut Diagnostics,
+    ) {
+        for (item, writer) in self.pending.iter_mut().zip(&self.writers) {
+            let Some(at) = *writer else { continue };
+            let name = raw[at].fields.author.as_deref().unwrap_or_default();
+            item.comment.author = lookalike::find_or_add(directory, name, || raw[at].keys.of("author"), problems);
+        }
+    }
+
+    /// The thread as a tree, and the comments waiting for approval.
+    pub(super) fn build(self, show_pending: bool, problems: &mut Diagnostics) -> (Thread, Vec<Waiting>) {
+        (thread::build(self.pending, self.left_out, show_pending, problems), self.waiting)
+    }
 }

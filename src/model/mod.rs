@@ -19,6 +19,7 @@ pub mod thread;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
@@ -274,8 +275,7 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
     let sections = sections::resolve_sections(source.sections, &config, &mut problems);
     let weeks_start: HashMap<&str, NaiveDate> =
         sections.iter().filter_map(|(section, start)| start.map(|s| (section.path.as_str(), s))).collect();
-    let mut readings = Vec::new();
-    let mut tag_names: Vec<Vec<String>> = Vec::new();
+    let mut chosen = Vec::new();
     let mut scheduled = Vec::new();
     for raw in source.readings {
         // A reading made by `new reading` is a draft until its placeholder text is replaced.
@@ -300,9 +300,23 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
         }
         let start = sections::find_weeks_start(&raw.section, &weeks_start);
         let rule = due::rule_for(&raw.section, &due_rules);
-        if let Some((reading, tags)) =
-            resolve_reading(raw, &config, (start, rule), options.pending, &mut directory, &mut problems)
-        {
+        chosen.push((raw, start, rule));
+    }
+    // Each reading is checked and its thread built on its own, in parallel; only finding people is
+    // done in the site's order, since a new name takes the next free page address.
+    let mut checked: Vec<Checked> = chosen
+        .into_par_iter()
+        .map(|(raw, start, rule)| check_reading(raw, &config, (start, rule), options.pending))
+        .collect();
+    for reading in &mut checked {
+        reading.find_people(&mut directory);
+    }
+    let finished: Vec<_> = checked.into_par_iter().map(|reading| reading.finish(options.pending)).collect();
+    let mut readings = Vec::new();
+    let mut tag_names: Vec<Vec<String>> = Vec::new();
+    for (resolved, found) in finished {
+        problems.extend(found);
+        if let Some((reading, tags)) = resolved {
             readings.push(reading);
             tag_names.push(tags);
         }
@@ -337,18 +351,33 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
     })
 }
 
-fn resolve_reading(
+/// A reading checked on its own, with its thread's comments, before its people are found.
+struct Checked {
     raw: RawReading,
+    /// Its title, date and page address, when all are right and nothing else stops it.
+    fields: Option<(String, DateTime<FixedOffset>, String)>,
+    due: due::Due,
+    source: Option<Source>,
+    weeks_start: Option<NaiveDate>,
+    author: Option<PersonId>,
+    thread: comments::Checked,
+    /// What was found so far.
+    problems: Diagnostics,
+}
+
+/// Checks everything of a reading that does not need the directory of people.
+fn check_reading(
+    mut raw: RawReading,
     config: &SiteConfig,
     (weeks_start, rule): (Option<NaiveDate>, due::Relative),
     show_pending: bool,
-    directory: &mut people::Directory,
-    problems: &mut Diagnostics,
-) -> Option<(Reading, Vec<String>)> {
-    let front = raw.front;
+) -> Checked {
+    let mut problems = Diagnostics::new();
+    let raw_source = raw.front.source.take();
+    let front = &raw.front;
     let keys = &raw.keys;
     let mut ok = true;
-    let mut missing = |key: &str, help: &str| {
+    let missing = |key: &str, help: &str, problems: &mut Diagnostics| {
         problems.push(
             Diagnostic::error(Span::new(raw.span.path.clone(), 1, 1), format!("this reading has no `{key}`"))
                 .with_help(help),
@@ -356,12 +385,12 @@ fn resolve_reading(
     };
     let title = front.title.as_deref().map(clean_line).filter(|t| !t.is_empty());
     if title.is_none() {
-        missing("title", "add a line `title: ...` to the front matter");
+        missing("title", "add a line `title: ...` to the front matter", &mut problems);
         ok = false;
     }
     let date = match &front.date {
         None => {
-            missing("date", "add a line like `date: 2011-08-08` to the front matter");
+            missing("date", "add a line like `date: 2011-08-08` to the front matter", &mut problems);
             None
         }
         Some(text) => {
@@ -393,8 +422,8 @@ fn resolve_reading(
             s => Some(s),
         },
     };
-    let due = date.map(|d| due::resolve(&front, keys, d, rule, config.timezone, problems)).unwrap_or_default();
-    let source = front.source.and_then(|s| resolve_source(s, keys.of("source"), problems));
+    let due = date.map(|d| due::resolve(front, keys, d, rule, config.timezone, &mut problems)).unwrap_or_default();
+    let source = raw_source.and_then(|s| resolve_source(s, keys.of("source"), &mut problems));
     if front.tags.len() > MAX_TAGS {
         problems.push(
             Diagnostic::error(
@@ -421,47 +450,69 @@ fn resolve_reading(
         );
         ok = false;
     }
-    let author = front
-        .author
-        .as_deref()
-        .and_then(|name| lookalike::find_or_add(directory, name, || keys.of("author"), problems));
-    let (thread, waiting) = comments::resolve_thread(&raw.comments, config, show_pending, directory, problems);
-    let (Some(title), Some(date), Some(slug), true) = (title, date, slug, ok) else {
-        return None;
+    let thread = comments::check(&raw.comments, config, show_pending, &mut problems);
+    let fields = match (title, date, slug, ok) {
+        (Some(title), Some(date), Some(slug), true) => Some((title, date, slug)),
+        _ => None,
     };
-    let week = front.week.or_else(|| {
-        let start = weeks_start?;
-        let days = (date.date_naive() - start).num_days();
-        (days >= 0).then(|| (days / 7 + 1) as u32)
-    });
-    let path = if raw.section.is_empty() { slug } else { format!("{}/{slug}", raw.section) };
-    let too_long = paths::check_reading(&path, &raw.section, &raw.assets, keys.of("slug"));
-    for problem in too_long.into_iter().chain(paths::check_file_names(&raw.assets, &raw.span.path)) {
-        problems.push(problem);
+    Checked { raw, fields, due, source, weeks_start, author: None, thread, problems }
+}
+
+impl Checked {
+    /// Finds its writer and its comments' writers in `directory`, adding new names: the reading's own
+    /// writer first, then its comments' in file order.
+    fn find_people(&mut self, directory: &mut people::Directory) {
+        let (raw, problems) = (&self.raw, &mut self.problems);
+        self.author = raw
+            .front
+            .author
+            .as_deref()
+            .and_then(|name| lookalike::find_or_add(directory, name, || raw.keys.of("author"), problems));
+        self.thread.find_people(&raw.comments, directory, problems);
     }
-    let reading = Reading {
-        body_span: Span::new(raw.span.path.clone(), raw.body_line, 1),
-        summary_span: raw.keys.of("summary"),
-        span: raw.span,
-        section: raw.section,
-        path,
-        title,
-        date,
-        author,
-        week,
-        tags: Vec::new(),
-        summary: front.summary.filter(|s| !s.trim().is_empty()),
-        body: raw.body,
-        source,
-        draft: front.draft,
-        comments_open: front.comments != Some(CommentsMode::Closed),
-        due,
-        thread,
-        waiting,
-        assets: raw.assets,
-        files_key: raw.files_key,
-    };
-    Some((reading, front.tags.iter().map(|t| clean_line(t)).collect()))
+
+    /// The reading with its thread and its tags' names, none when it has an error; with what was found.
+    fn finish(self, show_pending: bool) -> (Option<(Reading, Vec<String>)>, Diagnostics) {
+        let Checked { raw, fields, due, source, weeks_start, author, thread, mut problems } = self;
+        let (thread, waiting) = thread.build(show_pending, &mut problems);
+        let Some((title, date, slug)) = fields else {
+            return (None, problems);
+        };
+        let front = raw.front;
+        let week = front.week.or_else(|| {
+            let start = weeks_start?;
+            let days = (date.date_naive() - start).num_days();
+            (days >= 0).then(|| (days / 7 + 1) as u32)
+        });
+        let path = if raw.section.is_empty() { slug } else { format!("{}/{slug}", raw.section) };
+        let too_long = paths::check_reading(&path, &raw.section, &raw.assets, raw.keys.of("slug"));
+        for problem in too_long.into_iter().chain(paths::check_file_names(&raw.assets, &raw.span.path)) {
+            problems.push(problem);
+        }
+        let reading = Reading {
+            body_span: Span::new(raw.span.path.clone(), raw.body_line, 1),
+            summary_span: raw.keys.of("summary"),
+            span: raw.span,
+            section: raw.section,
+            path,
+            title,
+            date,
+            author,
+            week,
+            tags: Vec::new(),
+            summary: front.summary.filter(|s| !s.trim().is_empty()),
+            body: raw.body,
+            source,
+            draft: front.draft,
+            comments_open: front.comments != Some(CommentsMode::Closed),
+            due,
+            thread,
+            waiting,
+            assets: raw.assets,
+            files_key: raw.files_key,
+        };
+        (Some((reading, front.tags.iter().map(|t| clean_line(t)).collect())), problems)
+    }
 }
 
 fn resolve_source(raw: RawSource, span: Span, problems: &mut Diagnostics) -> Option<Source> {

@@ -31,47 +31,47 @@ pub fn build(
     show_pending: bool,
     problems: &mut Diagnostics,
 ) -> Thread {
-    let mut seen: HashMap<String, Span> = HashMap::with_capacity(pending.len() + left_out.len());
-    let mut all_ids: Vec<(Span, String)> = Vec::with_capacity(pending.len() + left_out.len());
-    // In file order, so that the second use of an id is the one reported.
-    let mut left_out = left_out.into_iter().peekable();
-    let mut places: Vec<(Span, Option<Pending>, String)> = Vec::with_capacity(pending.len() + left_out.len());
-    for (index, item) in pending.into_iter().enumerate() {
-        while let Some((_, id, span)) = left_out.next_if(|(before, _, _)| *before <= index) {
-            places.push((span, None, id));
+    // Every id in file order, with its place and, unless it was left out, its index in `pending`:
+    // borrowed, so that no id or place is copied but for a message.
+    let mut places: Vec<(&str, &Span, Option<usize>)> = Vec::with_capacity(pending.len() + left_out.len());
+    let mut left = left_out.iter().peekable();
+    for (index, item) in pending.iter().enumerate() {
+        while let Some((_, id, span)) = left.next_if(|(before, _, _)| *before <= index) {
+            places.push((id, span, None));
         }
-        let (span, id) = (item.comment.span.clone(), item.comment.id.clone());
-        places.push((span, Some(item), id));
+        places.push((&item.comment.id, &item.comment.span, Some(index)));
     }
-    places.extend(left_out.map(|(_, id, span)| (span, None, id)));
-    let mut by_id: HashMap<String, usize> = HashMap::with_capacity(places.len());
-    let mut kept: Vec<Pending> = Vec::with_capacity(places.len());
-    for (span, item, id) in places {
-        if let Some(first_span) = seen.get(&id) {
+    places.extend(left.map(|(_, id, span)| (id.as_str(), span, None)));
+    let mut seen: HashMap<&str, &Span> = HashMap::with_capacity(places.len());
+    let mut ids: Vec<&str> = Vec::with_capacity(places.len());
+    // Where each comment kept is in `pending`, in order, and its place among them by id.
+    let mut kept_at: Vec<usize> = Vec::with_capacity(pending.len());
+    let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(pending.len());
+    for (id, span, index) in places {
+        if let Some(first_span) = seen.get(id) {
             problems.push(
-                Diagnostic::error(span, format!("the id `{id}` is used twice in this thread"))
+                Diagnostic::error(span.clone(), format!("the id `{id}` is used twice in this thread"))
                     .with_help(format!("it was first used at {first_span}; give this comment another id")),
             );
             continue;
         }
-        seen.insert(id.clone(), span.clone());
-        all_ids.push((span, id.clone()));
-        if let Some(item) = item {
-            by_id.insert(id, kept.len());
-            kept.push(item);
+        seen.insert(id, span);
+        ids.push(id);
+        if let Some(index) = index {
+            by_id.insert(id, kept_at.len());
+            kept_at.push(index);
         }
     }
-    let ids: Vec<&str> = all_ids.iter().map(|(_, id)| id.as_str()).collect();
-    let mut parents: Vec<Option<usize>> = vec![None; kept.len()];
-    let mut broken = vec![false; kept.len()];
-    for (index, item) in kept.iter().enumerate() {
-        let Some((parent_id, span)) = &item.reply_to else {
+    let mut parents: Vec<Option<usize>> = vec![None; kept_at.len()];
+    let mut broken = vec![false; kept_at.len()];
+    for (index, &at) in kept_at.iter().enumerate() {
+        let Some((parent_id, span)) = &pending[at].reply_to else {
             continue;
         };
-        match by_id.get(parent_id) {
+        match by_id.get(parent_id.as_str()) {
             Some(&parent) => parents[index] = Some(parent),
             // It answers a comment left out for a problem of its own, already reported.
-            None if seen.contains_key(parent_id) => broken[index] = true,
+            None if seen.contains_key(parent_id.as_str()) => broken[index] = true,
             None => {
                 broken[index] = true;
                 problems.push(
@@ -81,6 +81,10 @@ pub fn build(
             }
         }
     }
+    // `kept_at` rises: the comments kept are those of `pending` it names, in order.
+    let mut keep = vec![false; pending.len()];
+    kept_at.iter().for_each(|&at| keep[at] = true);
+    let kept: Vec<Pending> = pending.into_iter().zip(keep).filter_map(|(item, keep)| keep.then_some(item)).collect();
     report_cycles(&kept, &parents, problems);
     for (index, item) in kept.iter().enumerate() {
         if let Some(parent) = parents[index] {

@@ -265,6 +265,12 @@ pub(crate) struct Written {
 }
 
 impl Written {
+    /// Adds `file`, closed, to the files put in place together.
+    pub(crate) fn add(&mut self, file: CheckedFile) -> io::Result<()> {
+        self.files.push(file.close()?);
+        Ok(())
+    }
+
     /// Renames every file into place.
     pub(crate) fn put_in_place(mut self) -> io::Result<()> {
         self.made.clear();

@@ -86,12 +86,13 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
     // readings (`serve`) shares each with the next cache and the site gets a copy; a one-off build's
     // site gets the only one.
     let keeps = cache.is_some_and(ParseCache::keeps_readings);
+    let now = std::time::SystemTime::now();
     let results: Vec<_> = files
         .readings
         .into_par_iter()
         .map(|files| {
             let Some(cache) = cache else { return (parse(files), None) };
-            let Some(keyed) = reading_key(cache, &files) else { return (parse(files), None) };
+            let Some(keyed) = reading_key(cache, &files, now) else { return (parse(files), None) };
             let shared = cache.get(&keyed.0).unwrap_or_else(|| Arc::new(parse(files.clone())));
             let (parsed, kept) = match keeps {
                 true => (Parsed::clone(&shared), Some(shared)),
@@ -112,7 +113,7 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
                 None if clean && parsed.reading.is_some() => drop(saved.insert(key, readings.len())),
                 None => {}
             }
-            stamps.extend(files);
+            stamps.extend(files.into_iter().filter(|(_, (stamp, _))| stamp.settled));
         }
         problems.extend(parsed.problems);
         readings.extend(parsed.reading);
@@ -120,7 +121,8 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
     let next = cache.map(|cache| match keeps {
         true => cache.next(kept, stamps),
         false => {
-            let (next, warning) = cache.save_loaded(saved.into_iter().map(|(key, i)| (key, &readings[i])).collect());
+            let (next, warning) =
+                cache.save_loaded(saved.into_iter().map(|(key, i)| (key, &readings[i])).collect(), stamps);
             problems.extend(warning.map(Diagnostics::from).unwrap_or_default());
             next
         }

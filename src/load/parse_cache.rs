@@ -25,7 +25,17 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 /// Where the cache lives, relative to the site folder.
 pub const PARSE_CACHE_FILE: &str = ".roundtable/cache/parsed.bin";
 
+/// Where the stamps and hashes of the files last read live, relative to the site folder.
+pub const STAMPS_FILE: &str = ".roundtable/cache/stamps.bin";
+
 const MAGIC: &[u8] = b"roundtable parse cache 1\n";
+
+const STAMPS_MAGIC: &[u8] = b"roundtable file stamps 1\n";
+
+/// How much older than the load a file's stamp must be to be trusted: a file written again within the
+/// tick of the filesystem's clock in which it was read would keep its stamp (a "racy" edit, in git's
+/// words), and that clock can lag the system's by a tick.
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The code whose behaviour decides what a file parses to.
 const LOADING_SOURCES: &[&str] = &[
@@ -44,8 +54,8 @@ const LOADING_SOURCES: &[&str] = &[
 #[derive(Debug, Default)]
 pub struct ParseCache {
     shards: Shards<Kept>,
-    /// In memory only (`serve`): each file's stamp and the hash of its bytes when it was last read,
-    /// so that a file whose stamp is unchanged is not read again to be hashed.
+    /// Each file's stamp and the hash of its bytes when it was last read, so that a file whose stamp
+    /// is unchanged is not read again to be hashed (only settled stamps: see [`Stamp::settled`]).
     files: HashMap<PathBuf, (Stamp, [u8; 32])>,
     /// For a one-off build: the site folder whose cache files are written as soon as the readings are
     /// loaded, after which the cache holds nothing. `None` keeps the readings for the next load (`serve`).
@@ -70,10 +80,14 @@ pub(super) struct Stamp {
     len: u64,
     modified: Option<SystemTime>,
     inode_and_change: (u64, i64, i64),
+    /// Whether the file was last written (or changed) at least [`SETTLED`] before the load that took
+    /// the stamp: only then does an equal stamp later say the bytes are the same.
+    pub(super) settled: bool,
 }
 
 impl Stamp {
-    fn of(meta: &std::fs::Metadata) -> Stamp {
+    /// The stamp of a file with metadata `meta`, for a load that started at `now`.
+    fn of(meta: &std::fs::Metadata, now: SystemTime) -> Stamp {
         #[cfg(unix)]
         let inode_and_change = {
             use std::os::unix::fs::MetadataExt;
@@ -81,8 +95,17 @@ impl Stamp {
         };
         #[cfg(not(unix))]
         let inode_and_change = (0, 0, 0);
-        Stamp { len: meta.len(), modified: meta.modified().ok(), inode_and_change }
+        let modified = meta.modified().ok();
+        let changed = change_time(inode_and_change).or(modified);
+        let old = |time: Option<SystemTime>| time.is_some_and(|time| time + SETTLED <= now);
+        Stamp { len: meta.len(), modified, inode_and_change, settled: old(modified) && old(changed) }
     }
+}
+
+/// The change time of a stamp's (inode, seconds, nanoseconds), when it is known.
+fn change_time((inode, seconds, nanos): (u64, i64, i64)) -> Option<SystemTime> {
+    let since = std::time::Duration::new(u64::try_from(seconds).ok()?, u32::try_from(nanos).ok()?);
+    (inode != 0).then(|| SystemTime::UNIX_EPOCH + since)
 }
 
 /// A reading's key, with the stamps and hashes of its files for the next load.
@@ -145,14 +168,26 @@ impl ParseCache {
     }
 
     /// For a one-off build: writes the files whose keys changed from `loaded` (each key with its
-    /// reading, as the site holds it) beside their place, and returns the empty cache that follows,
-    /// which puts them in place with [`ParseCache::put_saved_in_place`]; a failure is a warning.
-    pub(super) fn save_loaded(&self, loaded: HashMap<[u8; 32], &RawReading>) -> (ParseCache, Option<Diagnostic>) {
+    /// reading, as the site holds it), and the stamps of the files read, `files`, when they changed,
+    /// beside their place, and returns the empty cache that follows, which puts them in place with
+    /// [`ParseCache::put_saved_in_place`]; a failure is a warning.
+    pub(super) fn save_loaded(
+        &self,
+        loaded: HashMap<[u8; 32], &RawReading>,
+        files: HashMap<PathBuf, (Stamp, [u8; 32])>,
+    ) -> (ParseCache, Option<Diagnostic>) {
         let shards = Shards::next(&self.shards, loaded);
         let root = self.save_when_loaded.as_deref().expect("only a one-off build's cache saves when loaded");
         let written = shards.write(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), |file, key, reading| {
             put_entry(file, key, &serde_json::to_vec(reading).map_err(std::io::Error::other)?)
         });
+        let written = match written {
+            Ok(mut written) if files != self.files => write_stamps(root, &files).and_then(|stamps| {
+                written.add(stamps)?;
+                Ok(written)
+            }),
+            other => other,
+        };
         let mut next = ParseCache { save_when_loaded: self.save_when_loaded.clone(), ..ParseCache::default() };
         next.shards.release();
         match written {
@@ -171,10 +206,13 @@ impl ParseCache {
         Some(cache::cannot_save(PARSE_CACHE_FILE, error))
     }
 
-    /// Reads the cache of the site in `root`; missing or outdated is empty, damaged is a warning.
+    /// Reads the cache of the site in `root`, with the stamps of the files it was read from; missing or
+    /// outdated is empty, damaged is a warning.
     pub fn load(root: &Path) -> (ParseCache, Vec<Diagnostic>) {
-        let (shards, warnings) = Shards::load(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), decode);
-        (ParseCache { shards, ..ParseCache::default() }, warnings)
+        let (shards, mut warnings) = Shards::load(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), decode);
+        let (files, damaged) = cache::read_checked(root, STAMPS_FILE, STAMPS_MAGIC, fingerprint(), decode_stamps);
+        warnings.extend(damaged);
+        (ParseCache { shards, files: files.unwrap_or_default(), ..ParseCache::default() }, warnings)
     }
 
     /// Writes the files that changed, with the readings that parsed without a problem.
@@ -196,9 +234,10 @@ fn put_entry(file: &mut cache::CheckedFile, key: &[u8; 32], json: &[u8]) -> std:
     file.put(json)
 }
 
-/// The hash of a reading's file names and bytes, and the stamp and hash of each file; none when a
-/// file cannot be read (parsing reports it). A file whose stamp `self` knows is not read again.
-pub(super) fn reading_key(cache: &ParseCache, files: &walk::ReadingFiles) -> Option<Keyed> {
+/// The hash of a reading's file names and bytes, and the stamp and hash of each file, for a load that
+/// started at `now`; none when a file cannot be read (parsing reports it). A file whose settled stamp
+/// `cache` knows is not read again.
+pub(super) fn reading_key(cache: &ParseCache, files: &walk::ReadingFiles, now: SystemTime) -> Option<Keyed> {
     let mut hasher = blake3::Hasher::new();
     hasher.update(format!("{files:?}").as_bytes());
     let mut stamps = Vec::new();
@@ -207,9 +246,9 @@ pub(super) fn reading_key(cache: &ParseCache, files: &walk::ReadingFiles) -> Opt
         if meta.len() > MAX_FILE_BYTES {
             return None;
         }
-        let stamp = Stamp::of(&meta);
+        let stamp = Stamp::of(&meta, now);
         let digest = match cache.files.get(path) {
-            Some(&(known, digest)) if known == stamp => digest,
+            Some(&(known, digest)) if known.settled && known == stamp => digest,
             _ => *blake3::hash(&std::fs::read(path).ok()?).as_bytes(),
         };
         hasher.update(&digest);
@@ -234,6 +273,50 @@ pub(super) fn with_files(mut parsed: Parsed, files: &walk::ReadingFiles, key: [u
 
 fn fingerprint() -> [u8; 32] {
     cache::code_fingerprint(LOADING_SOURCES)
+}
+
+/// Writes the settled stamps of `files` beside their file: (path, length, modified seconds and
+/// nanoseconds, inode, change seconds and nanoseconds, hash) each; numbers little-endian u64.
+fn write_stamps(root: &Path, files: &HashMap<PathBuf, (Stamp, [u8; 32])>) -> std::io::Result<cache::CheckedFile> {
+    let mut file = cache::CheckedFile::create(&root.join(STAMPS_FILE), STAMPS_MAGIC, fingerprint())?;
+    for (path, (stamp, digest)) in files {
+        let Some(modified) = stamp.modified.and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok()) else {
+            continue;
+        };
+        let Some(path) = path.to_str().filter(|_| stamp.settled) else { continue };
+        file.put_text(path)?;
+        let (inode, seconds, nanos) = stamp.inode_and_change;
+        let numbers =
+            [stamp.len, modified.as_secs(), modified.subsec_nanos().into(), inode, seconds as u64, nanos as u64];
+        numbers.iter().try_for_each(|n| file.put(&n.to_le_bytes()))?;
+        file.put(digest)?;
+    }
+    Ok(file)
+}
+
+fn decode_stamps(mut rest: &[u8]) -> Option<HashMap<PathBuf, (Stamp, [u8; 32])>> {
+    let mut files = HashMap::new();
+    while !rest.is_empty() {
+        let (path, after) = cache::take_text(rest)?;
+        let mut numbers = [0u64; 6];
+        let mut after = after;
+        for number in &mut numbers {
+            let (bytes, next) = after.split_first_chunk::<8>()?;
+            *number = u64::from_le_bytes(*bytes);
+            after = next;
+        }
+        let (digest, after) = after.split_first_chunk::<32>()?;
+        let [len, seconds, nanos, inode, change, change_nanos] = numbers;
+        let modified =
+            SystemTime::UNIX_EPOCH.checked_add(std::time::Duration::new(seconds, u32::try_from(nanos).ok()?))?;
+        let inode_and_change = (inode, change as i64, change_nanos as i64);
+        files.insert(
+            PathBuf::from(path),
+            (Stamp { len, modified: Some(modified), inode_and_change, settled: true }, *digest),
+        );
+        rest = after;
+    }
+    Some(files)
 }
 
 /// Entries: (key, length, JSON of the reading), kept as JSON until a load asks for the reading.
@@ -340,5 +423,43 @@ mod tests {
         assert_eq!(loaded.len(), 1, "the old reading's entry went with its key");
         let (kept, _, _) = super::super::load_cached(root, &mut loaded);
         assert_eq!(format!("{:?}", edited.readings), format!("{:?}", kept.readings));
+    }
+
+    #[test]
+    fn only_a_settled_stamp_spares_reading_a_file_and_stamps_are_saved() {
+        let site = tempfile::tempdir().unwrap();
+        let root = site.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(root.join("content/a.md"), "---\ntitle: A\n---\nBody.\n").unwrap();
+        std::fs::write(root.join("content/a.comments.yaml"), "- id: c1\n").unwrap();
+        let mut problems = Diagnostics::new();
+        let files = walk::walk(root, &root.join("content"), &mut problems).readings.remove(0);
+        // Files just written: as if read at once, and as if read long after they were written.
+        let (now, later) = (SystemTime::now(), SystemTime::now() + 10 * SETTLED);
+        let (key, stamps) = reading_key(&ParseCache::default(), &files, later).unwrap();
+        assert!(stamps.iter().all(|(_, (stamp, _))| stamp.settled));
+        assert!(reading_key(&ParseCache::default(), &files, now).unwrap().1.iter().all(|(_, (s, _))| !s.settled));
+        let forged = |stamps: Vec<(PathBuf, (Stamp, [u8; 32]))>| ParseCache {
+            files: stamps.into_iter().map(|(path, (stamp, _))| (path, (stamp, [7; 32]))).collect(),
+            ..ParseCache::default()
+        };
+        let known = forged(stamps.clone());
+        assert_ne!(reading_key(&known, &files, later).unwrap().0, key, "a settled stamp: the files were not read");
+        assert_eq!(reading_key(&known, &files, now).unwrap().0, key, "the files changed within the tick: read");
+        let racy = forged(reading_key(&ParseCache::default(), &files, now).unwrap().1);
+        assert_eq!(reading_key(&racy, &files, later).unwrap().0, key, "a stamp taken within the tick is not trusted");
+
+        let saved: HashMap<PathBuf, (Stamp, [u8; 32])> = stamps.into_iter().collect();
+        write_stamps(root, &saved).unwrap().finish().unwrap();
+        let (loaded, warnings) = ParseCache::load(root);
+        assert!(warnings.is_empty());
+        assert_eq!(loaded.files, saved);
+        let path = root.join(STAMPS_FILE);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 1;
+        std::fs::write(&path, bytes).unwrap();
+        let (loaded, warnings) = ParseCache::load(root);
+        assert!(loaded.files.is_empty() && warnings[0].message.contains("damaged"));
     }
 }

@@ -38,6 +38,9 @@ pub struct BuildState {
     pub(crate) views: crate::render::context::ViewsKept,
     /// Parsed readings, by the hash of their files.
     pub(crate) parsed: ParseCache,
+    /// Resolved readings, by the hash of what they are made of (`serve` only, in memory: a one-off
+    /// build keeps none, so that its threads' Markdown can be let go of once converted).
+    pub(crate) resolved: Option<crate::model::reuse::Resolved>,
     /// The search index's words counted, by the hash of each chunk of its documents.
     pub(crate) search: SearchMemory,
     /// The output folder the last build wrote, with what each of its files was made from.

@@ -212,7 +212,7 @@ fn run(
     let mut stage = progress::Stage::begin(progress, "load");
     let (source, theme, mut problems) = load::load_cached(&options.root, &mut state.parsed);
     stage.next("resolve", format!("{} reading files", source.readings.len()));
-    let mut site = model::prepare::resolve_site(options, source, &mut problems)?;
+    let mut site = model::prepare::resolve_site(options, source, &mut problems, state.resolved.as_mut())?;
     // Only a site that resolves leaves parsed readings behind; they are right whatever happens next.
     problems.extend(state.parsed.put_saved_in_place().map(Diagnostics::from).unwrap_or_default());
     let staging = writing.as_ref().map(|w| &w.staging);

@@ -364,3 +364,50 @@ fn a_threads_part_keys_are_kept_only_while_what_they_are_made_of_is_unchanged() 
     });
     rebuild(&mut session, &words);
 }
+
+/// `serve` takes a reading resolved by the last rebuild again while its files, the settings, its
+/// section's rules and the people its names find are unchanged (`model::reuse`): an edit of any one of
+/// those alone must still show as a cold build shows it.
+#[test]
+fn a_resolved_reading_is_reused_only_while_what_it_is_made_of_is_unchanged() {
+    let (site, _out, live, mut session) = serving_example();
+    let root = site.path();
+    assert_rebuild_matches(&mut session, root, &live, &[]);
+    let rebuild = |session: &mut Session, changed: &Path| assert_rebuild_matches(session, root, &live, &[changed]);
+    let page = |path: &str| fs::read_to_string(live.join(path)).unwrap();
+
+    // The section's rules: the start of its weeks (for a reading that gives no week) and when
+    // reflections are due.
+    let reading = edit(root, READING, |t| t.replace("week: 4\n", ""));
+    rebuild(&mut session, &reading);
+    let section = edit(root, "content/readings/_index.md", |t| set_line(t, "weeks_start", "weeks_start: 2011-08-15"));
+    rebuild(&mut session, &section);
+    edit(root, "content/readings/_index.md", |t| set_line(t, "due_after", "due_after: 9 days"));
+    rebuild(&mut session, &section);
+
+    // The settings: the time zone a date without an offset is read in.
+    let settings = edit(root, "site.yaml", |t| set_line(t, "timezone", "timezone: Pacific/Auckland"));
+    rebuild(&mut session, &settings);
+
+    // The people a reading's names find: a new name met in an earlier reading's thread takes the page
+    // address, and the place in the directory, that a later reading's new name had.
+    const EARLIER: &str = "content/readings/2011-08-08-client-centred-focus.comments.yaml";
+    let newcomer = |id: &str, name: &str| {
+        format!("- id: {id}\n  author: {name}\n  date: 2011-09-21T10:00:00-04:00\n  body: Hello, all.\n")
+    };
+    let thread = edit(root, THREAD, |t| t + &newcomer("late-1", "Zed Newcomer"));
+    rebuild(&mut session, &thread);
+    assert!(page("readings/trust-in-teams/index.html").contains("authors/zed-newcomer/"));
+    let earlier = edit(root, EARLIER, |t| t + &newcomer("early-1", "Zed Newcomer!"));
+    rebuild(&mut session, &earlier);
+    assert!(page("readings/trust-in-teams/index.html").contains("authors/zed-newcomer-2/"));
+    // The same name now listed in authors.yaml, under another address.
+    let people = edit(root, "authors.yaml", |t| t + "zed:\n  name: Zed Newcomer\n");
+    rebuild(&mut session, &people);
+    assert!(page("readings/trust-in-teams/index.html").contains("authors/zed/"));
+    // A name that reads like a listed person's is a warning at its place each time, reused or not.
+    edit(root, THREAD, |t| t + &newcomer("late-2", "Claire Dufrene"));
+    let warned = |rebuilt: &Rebuilt| rebuilt.warnings.iter().any(|w| w.message.contains("`Claire Dufrene` is not in"));
+    assert!(warned(&rebuild(&mut session, &thread)));
+    assert!(warned(&rebuild(&mut session, &settings)), "the warning went with the reuse");
+}

@@ -4,7 +4,7 @@
 //! the thread, [`Checked::find_people`] the directory (in the site's order, since a new name takes
 //! the next free page address), and [`Checked::build`] only the thread again.
 
-use super::{dates, lookalike, people, thread, Comment, CommentStatus, Thread, Waiting};
+use super::{dates, lookalike, people, thread, Comment, CommentStatus, PersonId, Thread, Waiting};
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::load::raw::RawComment;
@@ -127,16 +127,20 @@ pub(super) fn check(
 impl Checked {
     /// Finds the writer of each comment shown in `directory`, adding new names, in file order; `raw` is
     /// the thread [`check`] was given.
+    /// Each name looked up is told to `note`, with where it was written and whom it named.
     pub(super) fn find_people(
         &mut self,
         raw: &[RawComment],
         directory: &mut people::Directory,
         problems: &mut Diagnostics,
+        note: &mut dyn FnMut(&str, &dyn Fn() -> Span, Option<PersonId>),
     ) {
         for (item, writer) in self.pending.iter_mut().zip(&self.writers) {
             let Some(at) = *writer else { continue };
             let name = raw[at].fields.author.as_deref().unwrap_or_default();
-            item.comment.author = lookalike::find_or_add(directory, name, || raw[at].keys.of("author"), problems);
+            let span = || raw[at].keys.of("author");
+            item.comment.author = lookalike::find_or_add(directory, name, &span, problems);
+            note(name, &span, item.comment.author);
         }
     }
 

@@ -12,6 +12,8 @@ pub mod mentions;
 pub mod paths;
 pub mod people;
 pub mod prepare;
+mod reading;
+pub mod reuse;
 mod sections;
 pub mod slug;
 pub mod thread;
@@ -19,14 +21,12 @@ pub mod thread;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::load::raw::Asset;
 pub use crate::load::raw::CommentStatus;
-use crate::load::raw::{Asset, CommentsMode, RawReading, RawSource};
 use crate::load::SourceSite;
-use crate::text::clean_line;
 
 /// Index of a person in `Site::people`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -77,7 +77,7 @@ pub struct Section {
 }
 
 /// One reading with its thread.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Reading {
     /// The Markdown file, for messages.
     pub span: Span,
@@ -111,8 +111,8 @@ pub struct Reading {
     pub comments_open: bool,
     /// When reflections and replies are due, if set.
     pub due: due::Due,
-    /// Its discussion.
-    pub thread: Thread,
+    /// Its discussion; shared with the resolve `serve` keeps for the next rebuild.
+    pub thread: std::sync::Arc<Thread>,
     /// Comments waiting for approval, in file order; not in `thread` unless `ResolveOptions::pending`.
     pub waiting: Vec<Waiting>,
     /// Bundle files to copy beside its page.
@@ -268,6 +268,16 @@ pub const MAX_TAGS: usize = 50;
 
 /// Checks everything and builds the `Site`; every problem found is returned.
 pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diagnostics> {
+    resolve_reusing(source, options, None)
+}
+
+/// As [`resolve`], taking from `memo` the readings an earlier resolve made from the same inputs, and
+/// leaving this resolve's readings there.
+pub fn resolve_reusing(
+    source: SourceSite,
+    options: ResolveOptions,
+    memo: Option<&mut reuse::Resolved>,
+) -> Result<Site, Diagnostics> {
     let mut problems = Diagnostics::new();
     let config = source.config;
     let mut directory = people::Directory::new(source.people, &mut problems);
@@ -302,16 +312,7 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
         let rule = due::rule_for(&raw.section, &due_rules);
         chosen.push((raw, start, rule));
     }
-    // Each reading is checked and its thread built on its own, in parallel; only finding people is
-    // done in the site's order, since a new name takes the next free page address.
-    let mut checked: Vec<Checked> = chosen
-        .into_par_iter()
-        .map(|(raw, start, rule)| check_reading(raw, &config, (start, rule), options.pending))
-        .collect();
-    for reading in &mut checked {
-        reading.find_people(&mut directory);
-    }
-    let finished: Vec<_> = checked.into_par_iter().map(|reading| reading.finish(options.pending)).collect();
+    let finished = reading::resolve_all(chosen, &config, options.pending, &mut directory, memo);
     let mut readings = Vec::new();
     let mut tag_names: Vec<Vec<String>> = Vec::new();
     for (resolved, found) in finished {
@@ -348,197 +349,6 @@ pub fn resolve(source: SourceSite, options: ResolveOptions) -> Result<Site, Diag
         tags,
         contributions,
         scheduled,
-    })
-}
-
-/// A reading checked on its own, with its thread's comments, before its people are found.
-struct Checked {
-    raw: RawReading,
-    /// Its title, date and page address, when all are right and nothing else stops it.
-    fields: Option<(String, DateTime<FixedOffset>, String)>,
-    due: due::Due,
-    source: Option<Source>,
-    weeks_start: Option<NaiveDate>,
-    author: Option<PersonId>,
-    thread: comments::Checked,
-    /// What was found so far.
-    problems: Diagnostics,
-}
-
-/// Checks everything of a reading that does not need the directory of people.
-fn check_reading(
-    mut raw: RawReading,
-    config: &SiteConfig,
-    (weeks_start, rule): (Option<NaiveDate>, due::Relative),
-    show_pending: bool,
-) -> Checked {
-    let mut problems = Diagnostics::new();
-    let raw_source = raw.front.source.take();
-    let front = &raw.front;
-    let keys = &raw.keys;
-    let mut ok = true;
-    let missing = |key: &str, help: &str, problems: &mut Diagnostics| {
-        problems.push(
-            Diagnostic::error(Span::new(raw.span.path.clone(), 1, 1), format!("this reading has no `{key}`"))
-                .with_help(help),
-        );
-    };
-    let title = front.title.as_deref().map(clean_line).filter(|t| !t.is_empty());
-    if title.is_none() {
-        missing("title", "add a line `title: ...` to the front matter", &mut problems);
-        ok = false;
-    }
-    let date = match &front.date {
-        None => {
-            missing("date", "add a line like `date: 2011-08-08` to the front matter", &mut problems);
-            None
-        }
-        Some(text) => {
-            let date = dates::parse(text, config.timezone);
-            if date.is_none() {
-                problems
-                    .push(Diagnostic::error(keys.of("date"), format!("`{text}` is not a date")).with_help(dates::HELP));
-            }
-            date
-        }
-    };
-    let slug = match &front.slug {
-        Some(slug) if !slug::is_valid(slug) => {
-            problems.push(
-                Diagnostic::error(keys.of("slug"), format!("the slug `{slug}` cannot be used in a page address"))
-                    .with_help(slug::fix(slug)),
-            );
-            None
-        }
-        Some(slug) => Some(slug.clone()),
-        None => match slug::from_file_name(&raw.name) {
-            s if s.is_empty() => {
-                problems.push(
-                    Diagnostic::error(raw.span.clone(), format!("the name `{}` gives no page address", raw.name))
-                        .with_help("rename the file with letters or digits, or add `slug:` to its front matter"),
-                );
-                None
-            }
-            s => Some(s),
-        },
-    };
-    let due = date.map(|d| due::resolve(front, keys, d, rule, config.timezone, &mut problems)).unwrap_or_default();
-    let source = raw_source.and_then(|s| resolve_source(s, keys.of("source"), &mut problems));
-    if front.tags.len() > MAX_TAGS {
-        problems.push(
-            Diagnostic::error(
-                keys.of("tags"),
-                format!("this reading has {} tags, more than the limit of {MAX_TAGS}", front.tags.len()),
-            )
-            .with_help("keep the few tags a reader would look for; every tag page lists each reading's tags"),
-        );
-        ok = false;
-    }
-    for tag in &front.tags {
-        if slug::of(tag).is_empty() {
-            problems.push(
-                Diagnostic::error(keys.of("tags"), format!("the tag `{tag}` has no letters or digits"))
-                    .with_help("give each tag a word, like `trust`"),
-            );
-            ok = false;
-        }
-    }
-    if let Some(0) = front.week {
-        problems.push(
-            Diagnostic::error(keys.of("week"), "weeks are counted from 1")
-                .with_help("write `week: 1` for the first week"),
-        );
-        ok = false;
-    }
-    let thread = comments::check(&raw.comments, config, show_pending, &mut problems);
-    let fields = match (title, date, slug, ok) {
-        (Some(title), Some(date), Some(slug), true) => Some((title, date, slug)),
-        _ => None,
-    };
-    Checked { raw, fields, due, source, weeks_start, author: None, thread, problems }
-}
-
-impl Checked {
-    /// Finds its writer and its comments' writers in `directory`, adding new names: the reading's own
-    /// writer first, then its comments' in file order.
-    fn find_people(&mut self, directory: &mut people::Directory) {
-        let (raw, problems) = (&self.raw, &mut self.problems);
-        self.author = raw
-            .front
-            .author
-            .as_deref()
-            .and_then(|name| lookalike::find_or_add(directory, name, || raw.keys.of("author"), problems));
-        self.thread.find_people(&raw.comments, directory, problems);
-    }
-
-    /// The reading with its thread and its tags' names, none when it has an error; with what was found.
-    fn finish(self, show_pending: bool) -> (Option<(Reading, Vec<String>)>, Diagnostics) {
-        let Checked { raw, fields, due, source, weeks_start, author, thread, mut problems } = self;
-        let (thread, waiting) = thread.build(show_pending, &mut problems);
-        let Some((title, date, slug)) = fields else {
-            return (None, problems);
-        };
-        let front = raw.front;
-        let week = front.week.or_else(|| {
-            let start = weeks_start?;
-            let days = (date.date_naive() - start).num_days();
-            (days >= 0).then(|| (days / 7 + 1) as u32)
-        });
-        let path = if raw.section.is_empty() { slug } else { format!("{}/{slug}", raw.section) };
-        let too_long = paths::check_reading(&path, &raw.section, &raw.assets, raw.keys.of("slug"));
-        for problem in too_long.into_iter().chain(paths::check_file_names(&raw.assets, &raw.span.path)) {
-            problems.push(problem);
-        }
-        let reading = Reading {
-            body_span: Span::new(raw.span.path.clone(), raw.body_line, 1),
-            summary_span: raw.keys.of("summary"),
-            span: raw.span,
-            section: raw.section,
-            path,
-            title,
-            date,
-            author,
-            week,
-            tags: Vec::new(),
-            summary: front.summary.filter(|s| !s.trim().is_empty()),
-            body: raw.body,
-            source,
-            draft: front.draft,
-            comments_open: front.comments != Some(CommentsMode::Closed),
-            due,
-            thread,
-            waiting,
-            assets: raw.assets,
-            files_key: raw.files_key,
-        };
-        (Some((reading, front.tags.iter().map(|t| clean_line(t)).collect())), problems)
-    }
-}
-
-fn resolve_source(raw: RawSource, span: Span, problems: &mut Diagnostics) -> Option<Source> {
-    let url = raw.url.map(|u| u.trim().to_string());
-    if let Some(url) = &url {
-        if !people::is_web_address(url) {
-            problems.push(
-                Diagnostic::error(span.clone(), format!("source url `{url}` is not an http or https address"))
-                    .with_help("write the full address, starting with https://"),
-            );
-            return None;
-        }
-    }
-    let Some(title) = raw.title.as_deref().map(clean_line).filter(|t| !t.is_empty()) else {
-        problems.push(
-            Diagnostic::error(span, "the source has no `title`")
-                .with_help("add `title:` under `source:`, the book's or article's title"),
-        );
-        return None;
-    };
-    Some(Source {
-        title,
-        authors: raw.authors.iter().map(|a| clean_line(a)).filter(|a| !a.is_empty()).collect(),
-        publisher: raw.publisher.as_deref().map(clean_line).filter(|p| !p.is_empty()),
-        year: raw.year,
-        url,
     })
 }
 

@@ -9,16 +9,17 @@ use crate::{load, model, BuildOptions};
 /// On success the problems hold only warnings.
 pub fn load_and_resolve(options: &BuildOptions) -> Result<(model::Site, load::Theme, Diagnostics), Diagnostics> {
     let (source, theme, mut problems) = load::load(&options.root);
-    let site = resolve_site(options, source, &mut problems)?;
+    let site = resolve_site(options, source, &mut problems, None)?;
     Ok((site, theme, problems))
 }
 
-/// Applies the command line's `--base-url` and resolves the model; `problems` holds the load's findings
-/// and gains the model's warnings.
+/// Applies the command line's `--base-url` and resolves the model, reusing what `memo` kept of the last
+/// resolve (see [`model::reuse`]); `problems` holds the load's findings and gains the model's warnings.
 pub fn resolve_site(
     options: &BuildOptions,
     mut source: load::SourceSite,
     problems: &mut Diagnostics,
+    memo: Option<&mut model::reuse::Resolved>,
 ) -> Result<model::Site, Diagnostics> {
     if let Some(url) = &options.base_url {
         match config::BaseUrl::parse(url) {
@@ -35,7 +36,7 @@ pub fn resolve_site(
         now: chrono::Utc::now(),
         pending: options.pending,
     };
-    match model::resolve(source, resolve_options) {
+    match model::resolve_reusing(source, resolve_options, memo) {
         Ok(site) if !problems.has_errors() => {
             site.warnings.iter().for_each(|w| problems.push(w.clone()));
             Ok(site)

@@ -94,7 +94,10 @@ pub fn render(site: &mut Site, cache: &mut BodyCache, kept: &Kept) -> Result<Bod
                 None => clean_thread(&members, reading, names).map(|cleaned| (cleaned, true)),
             };
             // Nothing after this stage reads the Markdown.
-            reading.thread.comments.iter_mut().for_each(|comment| comment.body = "".into());
+            // (Unless `serve` keeps the resolved thread for its next rebuild.)
+            if let Some(thread) = Arc::get_mut(&mut reading.thread) {
+                thread.comments.iter_mut().for_each(|comment| comment.body = "".into());
+            }
             cleaned.map(|(cleaned, fresh)| (key, cleaned, fresh))
         })
         .collect();

@@ -91,6 +91,7 @@ impl Session {
             // The folder is serve's own: after the first rebuild, only the changed files are written.
             state.in_place = true;
             state.bodies.keep_in_memory_only();
+            state.resolved = Some(Default::default());
             state
         });
         let report = crate::build_then_index(

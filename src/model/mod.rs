@@ -156,7 +156,8 @@ pub struct Comment {
     pub author: Option<PersonId>,
     /// When it was written.
     pub date: DateTime<FixedOffset>,
-    /// Its body (Markdown, untrusted), shared with the loaded file's; empty once `render::bodies` has converted it.
+    /// Its body (Markdown, untrusted), shared with the loaded file's; empty once `render::bodies` has converted it,
+    /// unless `serve` keeps the thread for its next rebuild.
     pub body: std::sync::Arc<str>,
     /// The comment it answers, as an index into `Thread::comments`.
     pub parent: Option<usize>,
@@ -426,8 +427,7 @@ fn gather_contributions(readings: &[Reading], people: usize) -> Vec<Contribution
 
 /// Sorts comments (reading, index in its thread) newest first; the same date falls back to their places.
 pub fn newest_first(readings: &[Reading], comments: &mut [(ReadingId, usize)]) {
-    comments.sort_by(|a, b| {
-        let date = |(r, c): &(ReadingId, usize)| readings[r.0].thread.comments[*c].date;
-        date(b).cmp(&date(a)).then(a.cmp(b))
-    });
+    // Each date looked up once, not at every comparison: a person's 10,000 comments are spread over
+    // every thread, and the lookups were most of a site's resolve once threads were reused.
+    comments.sort_by_cached_key(|&(r, c)| (std::cmp::Reverse(readings[r.0].thread.comments[c].date), r, c));
 }

@@ -49,6 +49,16 @@ impl Key {
         }
         Key(*hasher.finalize().as_bytes())
     }
+
+    /// The key as bytes, to be saved.
+    pub(crate) fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// A key saved with [`Key::as_bytes`].
+    pub(crate) fn from_bytes(bytes: [u8; 32]) -> Key {
+        Key(bytes)
+    }
 }
 
 /// A member's text as converted and cleaned, with the people it mentions.
@@ -412,6 +422,11 @@ pub(crate) fn read_checked<T>(
 
 fn fingerprint() -> [u8; 32] {
     code_fingerprint(POLICY_SOURCES)
+}
+
+/// The fingerprint of the code that decides a cleaned text and its key.
+pub(crate) fn policy_fingerprint() -> [u8; 32] {
+    fingerprint()
 }
 
 /// The fingerprint of the code whose behaviour decides what a cache holds: its `sources` (source

@@ -75,8 +75,9 @@ impl BuildState {
         );
         let (output, damaged_pages) =
             cache::read_checked(root, PAGES_FILE, PAGES_MAGIC, crate::fresh::program(), decode_pages);
-        warnings.extend(damaged_parsed.into_iter().chain(damaged_search).chain(damaged_pages));
-        (BuildState { bodies, parsed, search, output, ..Default::default() }, warnings)
+        let (kept, damaged_threads) = Kept::load(root);
+        warnings.extend(damaged_parsed.into_iter().chain(damaged_search).chain(damaged_pages).chain(damaged_threads));
+        (BuildState { bodies, parsed, search, output, kept, ..Default::default() }, warnings)
     }
 
     /// Saves what the next `build` of the site at `root` can use; a failure is a warning, since it only
@@ -93,6 +94,9 @@ impl BuildState {
             if let Err(error) = self.parsed.save(root) {
                 warn(PARSE_CACHE_FILE, error);
             }
+        }
+        if let Err(error) = self.kept.save(root) {
+            warn(crate::render::bodies::THREADS_FILE, error);
         }
         if let Err(error) = self.search.save(root) {
             warn(SEARCH_CACHE_FILE, error);

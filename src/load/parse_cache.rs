@@ -178,8 +178,12 @@ impl ParseCache {
     ) -> (ParseCache, Option<Diagnostic>) {
         let shards = Shards::next(&self.shards, loaded);
         let root = self.save_when_loaded.as_deref().expect("only a one-off build's cache saves when loaded");
+        // A reading read from a cache file is written back as it was read, not made into JSON again.
         let written = shards.write(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), |file, key, reading| {
-            put_entry(file, key, &serde_json::to_vec(reading).map_err(std::io::Error::other)?)
+            match self.shards.entries.get(key) {
+                Some(Kept::Saved(json)) => put_entry(file, key, json),
+                _ => put_entry(file, key, &serde_json::to_vec(reading).map_err(std::io::Error::other)?),
+            }
         });
         let written = match written {
             Ok(mut written) if files != self.files => write_stamps(root, &files).and_then(|stamps| {
@@ -271,7 +275,8 @@ pub(super) fn with_files(mut parsed: Parsed, files: &walk::ReadingFiles, key: [u
     parsed
 }
 
-fn fingerprint() -> [u8; 32] {
+/// The fingerprint of the code that decides what a reading's files parse to.
+pub(crate) fn fingerprint() -> [u8; 32] {
     cache::code_fingerprint(LOADING_SOURCES)
 }
 

@@ -4,7 +4,8 @@
 //! comment is sanitized exactly once per build, and not at all when the
 //! build cache already holds its text.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -89,8 +90,8 @@ pub fn render(site: &mut Site, cache: &mut BodyCache, kept: &Kept) -> Result<Bod
         .par_iter_mut()
         .map(|reading| {
             let key = thread_key(reading, &context);
-            let cleaned = match key.and_then(|key| kept.threads.get(&key)) {
-                Some(kept) => Ok((Arc::clone(kept), false)),
+            let cleaned = match key.and_then(|key| kept.thread(&key, &members.cache, reading.thread.comments.len())) {
+                Some(kept) => Ok((kept, false)),
                 None => clean_thread(&members, reading, names).map(|cleaned| (cleaned, true)),
             };
             // Nothing after this stage reads the Markdown.
@@ -185,7 +186,8 @@ pub fn render(site: &mut Site, cache: &mut BodyCache, kept: &Kept) -> Result<Bod
     let fresh = threads.iter().filter(|(_, fresh)| *fresh).flat_map(|(thread, _)| thread.iter().cloned());
     let reused = threads.iter().filter(|(_, fresh)| !*fresh).flat_map(|(thread, _)| thread.iter().cloned());
     cache.update(seen.into_iter().chain(fresh), reused);
-    let kept = Kept { readings: next_readings, threads: next_threads };
+    let kept =
+        Kept { readings: next_readings, threads: next_threads, on_disk: kept.on_disk.clone(), ..Kept::default() };
     Ok(Bodies {
         readings: reading_bodies,
         comments: comment_html,
@@ -207,11 +209,88 @@ type CleanedThread = Arc<[(Key, Cleaned)]>;
 type KeyedThread = (Option<[u8; 32]>, CleanedThread, bool);
 
 /// What a build converted and cleaned, for the next one (`serve` keeps it in memory): each reading's
-/// body by the hash of its files, each thread's comments by [`thread_key`].
+/// body by the hash of its files, each thread's comments by [`thread_key`]. `build` keeps each thread's
+/// texts' keys in the body cache, by its thread key, in [`THREADS_FILE`]: a warm build finds an
+/// unchanged thread's texts without hashing each text again.
 #[derive(Debug, Default)]
 pub struct Kept {
     readings: HashMap<[u8; 32], Arc<ConvertedReading>>,
     threads: HashMap<[u8; 32], CleanedThread>,
+    /// Each thread's texts' keys, by thread key, as the last `build` saved them.
+    saved: HashMap<[u8; 32], Box<[Key]>>,
+    /// The thread keys [`THREADS_FILE`] holds, so that an unchanged file is not written again.
+    on_disk: HashSet<[u8; 32]>,
+}
+
+/// Where `build` keeps each thread's texts' keys, relative to the site folder.
+pub const THREADS_FILE: &str = ".roundtable/cache/threads.bin";
+
+const THREADS_MAGIC: &[u8] = b"roundtable thread keys 1\n";
+
+impl Kept {
+    /// The cleaned comments of the thread of key `key` with `count` comments: kept whole in memory, or
+    /// each found in `cache` by the keys the last build saved.
+    fn thread(&self, key: &[u8; 32], cache: &BodyCache, count: usize) -> Option<CleanedThread> {
+        if let Some(kept) = self.threads.get(key) {
+            return Some(Arc::clone(kept));
+        }
+        let keys = self.saved.get(key).filter(|keys| keys.len() == count)?;
+        keys.iter().map(|key| Some((*key, cache.get(key)?))).collect()
+    }
+
+    /// The thread keys the last `build` of the site at `root` saved; missing or from other code is
+    /// none, damaged is a warning.
+    pub fn load(root: &Path) -> (Kept, Option<Diagnostic>) {
+        let (saved, damaged) =
+            crate::cache::read_checked(root, THREADS_FILE, THREADS_MAGIC, threads_fingerprint(), decode_threads);
+        let saved: HashMap<[u8; 32], Box<[Key]>> = saved.unwrap_or_default();
+        (Kept { on_disk: saved.keys().copied().collect(), saved, ..Kept::default() }, damaged)
+    }
+
+    /// Saves this build's thread keys for the next `build` of the site at `root`, unless the file
+    /// already holds them.
+    pub fn save(&mut self, root: &Path) -> std::io::Result<()> {
+        if self.threads.len() == self.on_disk.len() && self.threads.keys().all(|key| self.on_disk.contains(key)) {
+            return Ok(());
+        }
+        let mut file =
+            crate::cache::CheckedFile::create(&root.join(THREADS_FILE), THREADS_MAGIC, threads_fingerprint())?;
+        for (key, thread) in &self.threads {
+            file.put(key)?;
+            file.put_number(thread.len())?;
+            thread.iter().try_for_each(|(text, _)| file.put(text.as_bytes()))?;
+        }
+        file.finish()?;
+        self.on_disk = self.threads.keys().copied().collect();
+        Ok(())
+    }
+}
+
+/// What decides which texts a thread key stands for: the loading code (which texts a thread's files
+/// hold) and the cleaning code (how each text's key is made).
+fn threads_fingerprint() -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&crate::load::parse_cache::fingerprint());
+    hasher.update(&crate::cache::policy_fingerprint());
+    *hasher.finalize().as_bytes()
+}
+
+/// Entries: (thread key, count, the texts' keys).
+fn decode_threads(mut rest: &[u8]) -> Option<HashMap<[u8; 32], Box<[Key]>>> {
+    let mut threads = HashMap::new();
+    while !rest.is_empty() {
+        let (key, after) = rest.split_first_chunk::<32>()?;
+        let (count, mut after) = crate::cache::take_number(after)?;
+        let mut keys = Vec::with_capacity(count.min(after.len() / 32));
+        for _ in 0..count {
+            let (text, next) = after.split_first_chunk::<32>()?;
+            keys.push(Key::from_bytes(*text));
+            after = next;
+        }
+        threads.insert(*key, keys.into());
+        rest = after;
+    }
+    Some(threads)
 }
 
 /// A reading's body and summary as HTML, with the warnings about its pictures.
@@ -382,4 +461,41 @@ fn checked(markdown: &str, author: Author, span: &Span) -> Result<markdown::Conv
         .with_help("remove the deeply nested quotes, lists or HTML tags"));
     }
     Ok(converted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saved_thread_keys_load_back_are_written_only_when_changed_and_damage_is_a_warning() {
+        let root = tempfile::tempdir().unwrap();
+        let text = |s: &str| (Key::of("ugc-c1-", b"", s), Cleaned::default());
+        let mut kept = Kept::default();
+        kept.threads.insert([1; 32], vec![text("a"), text("b")].into());
+        kept.threads.insert([2; 32], Vec::new().into());
+        kept.save(root.path()).unwrap();
+        let (mut loaded, warning) = Kept::load(root.path());
+        assert!(warning.is_none());
+        assert_eq!(loaded.saved[&[1; 32]].as_ref(), [text("a").0, text("b").0]);
+        assert!(loaded.saved[&[2; 32]].is_empty());
+
+        // The same threads: the file is left alone.
+        let path = root.path().join(THREADS_FILE);
+        std::fs::write(&path, b"left alone").unwrap();
+        loaded.threads = kept.threads.clone();
+        loaded.save(root.path()).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"left alone");
+        let (empty, warning) = Kept::load(root.path());
+        assert!(empty.saved.is_empty() && warning.unwrap().message.contains("damaged"));
+
+        // A thread is found in the body cache by its saved keys, only with all its texts there.
+        let mut cache = BodyCache::default();
+        cache.update([text("a")], []);
+        loaded.threads.clear();
+        assert!(loaded.thread(&[1; 32], &cache, 2).is_none(), "`b` is not in the cache");
+        cache.update([text("a"), text("b")], []);
+        assert_eq!(loaded.thread(&[1; 32], &cache, 2).unwrap().len(), 2);
+        assert!(loaded.thread(&[1; 32], &cache, 3).is_none(), "another count of comments");
+    }
 }

@@ -9,6 +9,9 @@ use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::load::raw::RawComment;
 
+/// What is told of each name looked up: the name, where it was written, and whom it named.
+pub(super) type Note<'a> = dyn FnMut(&str, &dyn Fn() -> Span, Option<PersonId>) + 'a;
+
 /// A thread whose comments were checked one by one, before their writers are found.
 #[derive(Debug)]
 pub(super) struct Checked {
@@ -133,13 +136,13 @@ impl Checked {
         raw: &[RawComment],
         directory: &mut people::Directory,
         problems: &mut Diagnostics,
-        note: &mut dyn FnMut(&str, &dyn Fn() -> Span, Option<PersonId>),
+        note: &mut Note,
     ) {
         for (item, writer) in self.pending.iter_mut().zip(&self.writers) {
             let Some(at) = *writer else { continue };
             let name = raw[at].fields.author.as_deref().unwrap_or_default();
             let span = || raw[at].keys.of("author");
-            item.comment.author = lookalike::find_or_add(directory, name, &span, problems);
+            item.comment.author = lookalike::find_or_add(directory, name, span, problems);
             note(name, &span, item.comment.author);
         }
     }

@@ -24,6 +24,9 @@ pub(super) type Chosen = (RawReading, Option<NaiveDate>, due::Relative);
 /// A reading resolved (none when it has an error) with its tags' names, and what was found.
 pub(super) type Finished = (Option<(Reading, Vec<String>)>, Diagnostics);
 
+/// A reading's entry for the next resolve, under the hash of its inputs.
+type Keyed = ([u8; 32], Entry);
+
 /// Resolves `chosen`, in order, finding people in `directory`; with `memo`, takes readings from it
 /// and leaves this resolve's there.
 pub(super) fn resolve_all(
@@ -38,7 +41,7 @@ pub(super) fn resolve_all(
     let mut old = memo.as_deref_mut().map(Resolved::take).unwrap_or_default();
     /// A reading after the first step: found in the memo under its key, or checked.
     enum First {
-        Kept(Chosen, [u8; 32]),
+        Kept(Box<Chosen>, [u8; 32]),
         Checked(Option<[u8; 32]>, Box<Checked>),
     }
     let first: Vec<First> = chosen
@@ -46,14 +49,14 @@ pub(super) fn resolve_all(
         .map(|(raw, start, rule)| {
             let key = settings.and_then(|s| reuse::key(raw.files_key, &s, (start, rule), show_pending));
             match key.filter(|key| old.contains_key(key)) {
-                Some(key) => First::Kept((raw, start, rule), key),
+                Some(key) => First::Kept(Box::new((raw, start, rule)), key),
                 None => First::Checked(key, Box::new(check_reading(raw, config, (start, rule), show_pending))),
             }
         })
         .collect();
     /// A reading after finding its people: its entry taken whole, or to finish.
     enum Second {
-        Kept([u8; 32], Entry, Diagnostics),
+        Kept([u8; 32], Box<Entry>, Diagnostics),
         Checked(Option<[u8; 32]>, Box<Checked>, Vec<Named>, Diagnostics),
     }
     // In the site's order: a kept reading's names are looked up again, as resolving it would.
@@ -68,11 +71,11 @@ pub(super) fn resolve_all(
                     same &= lookalike::find_or_add(directory, name, || span.clone(), &mut found) == *person;
                 }
                 if same {
-                    second.push(Second::Kept(key, entry, found));
+                    second.push(Second::Kept(key, Box::new(entry), found));
                     continue;
                 }
                 // Its names are all met now: finding them again below changes nothing and warns of nothing.
-                let (raw, start, rule) = chosen;
+                let (raw, start, rule) = *chosen;
                 (Some(key), Box::new(check_reading(raw, config, (start, rule), show_pending)))
             }
             First::Checked(key, checked) => (key, checked),
@@ -81,13 +84,13 @@ pub(super) fn resolve_all(
         checked.find_people(directory, &mut found, key.map(|_| &mut names));
         second.push(Second::Checked(key, checked, names, found));
     }
-    let finished: Vec<(Finished, Option<([u8; 32], Entry)>)> = second
+    let finished: Vec<(Finished, Option<Keyed>)> = second
         .into_par_iter()
         .map(|step| match step {
             Second::Kept(key, entry, found) => {
                 let mut problems = entry.problems.clone();
                 problems.extend(found);
-                ((Some(entry.reading.clone()), problems), Some((key, entry)))
+                ((Some(entry.reading.clone()), problems), Some((key, *entry)))
             }
             Second::Checked(key, checked, names, found) => {
                 let (resolved, mut problems) = checked.finish(show_pending);

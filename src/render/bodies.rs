@@ -90,7 +90,7 @@ pub fn render(site: &mut Site, cache: &mut BodyCache, kept: &Kept) -> Result<Bod
         .par_iter_mut()
         .map(|reading| {
             let key = thread_key(reading, &context);
-            let cleaned = match key.and_then(|key| kept.thread(&key, &members.cache, reading.thread.comments.len())) {
+            let cleaned = match key.and_then(|key| kept.thread(&key, members.cache, reading.thread.comments.len())) {
                 Some(kept) => Ok((kept, false)),
                 None => clean_thread(&members, reading, names).map(|cleaned| (cleaned, true)),
             };

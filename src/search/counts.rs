@@ -236,7 +236,7 @@ pub fn count(documents: &[Document], texts: &[String]) -> Counted {
     let mut text_bytes = Vec::with_capacity(documents.len());
     for (document, text) in documents.iter().zip(texts) {
         let mut length = 0;
-        for (text, weight) in [(document.heading.as_str(), HEADING_WEIGHT), (text, 1)] {
+        for (text, weight) in [(&*document.heading, HEADING_WEIGHT), (text, 1)] {
             each_word(text, &mut folded, |word| {
                 let id = match ids.get(word) {
                     Some(&id) => id,

@@ -251,7 +251,7 @@ pub fn filters(documents: &[Document]) -> BTreeMap<String, Vec<u32>> {
         if let Some(person) = document.person {
             filters.entry(format!("person-{person}")).or_default().push(n);
         }
-        for tag in &document.tags {
+        for tag in document.tags.iter() {
             filters.entry(format!("tag-{tag}")).or_default().push(n);
         }
         if let Some(week) = document.week {

@@ -137,11 +137,11 @@ mod tests {
                 url: "r/".into(),
                 kind: Kind::Reading,
                 title: "R".into(),
-                heading: String::new(),
+                heading: Box::default(),
                 person: None,
-                tags: vec![],
+                tags: std::sync::Arc::new([]),
                 week: None,
-                day: String::new(),
+                day: Box::default(),
                 body: Html::from_text(text.into()),
             };
             let paths = Paths::default();

@@ -205,7 +205,7 @@ fn document_hash(document: &Document) -> [u8; 32] {
     sort.iter().for_each(|n| {
         hasher.update(&n.to_le_bytes());
     });
-    for part in [&document.url, document.kind.code(), &document.title, &document.heading, &document.day] {
+    for part in [&*document.url, document.kind.code(), &document.title, &document.heading, &document.day] {
         hash_part(&mut hasher, part);
     }
     hasher.update(document.body.digest());
@@ -289,9 +289,9 @@ mod tests {
             url: url.into(),
             kind: Kind::Reflection,
             title: "Reflection by Ana on “Trust”".into(),
-            heading: String::new(),
+            heading: Box::default(),
             person: Some(0),
-            tags: vec![0],
+            tags: Arc::new([0]),
             week: Some(3),
             day: "2 January 2024".into(),
             body: crate::render::sanitize::Html::from_text(text.into()),

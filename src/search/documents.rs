@@ -1,6 +1,8 @@
 //! What is searchable: one document per published reading, comment, bio and section introduction,
 //! as the plain text its page shows, numbered in date order.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -52,21 +54,22 @@ impl Kind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     /// Where a result links, from the site's root: `readings/trust/#comment-c1`.
-    pub url: String,
+    // The texts are boxed, no larger than they are: a large site has half a million documents.
+    pub url: Box<str>,
     /// What it is.
     pub kind: Kind,
     /// The result's heading, in the site's language: "Reflection by Claire on “Trust in Teams”".
-    pub title: String,
+    pub title: Box<str>,
     /// Words searched as well as the text, counted more: a reading's or section's title, a person's name.
-    pub heading: String,
+    pub heading: Box<str>,
     /// Its writer (or, for a bio, its person): an index into the site's people.
     pub person: Option<usize>,
-    /// The tags of the reading it is, or is on.
-    pub tags: Vec<usize>,
+    /// The tags of the reading it is, or is on (shared by its comments).
+    pub tags: Arc<[usize]>,
     /// The week of the reading it is, or is on.
     pub week: Option<u32>,
     /// Its date as pages write it, in the site's language (empty for bios and sections).
-    pub day: String,
+    pub day: Box<str>,
     /// The cleaned HTML its page shows (shared, not copied). Its plain text is read out only where
     /// it is needed, a batch at a time: the texts of a large site are never all held at once, and
     /// those of an unchanged part of it are not read at all.
@@ -78,6 +81,14 @@ impl Document {
     pub fn text(&self) -> String {
         self.body.plain_text()
     }
+
+    /// Lets go of what only its document file needed, once that is laid out: what the filters
+    /// need stays (at 500,000 texts, the addresses, titles and dates were 100 MB).
+    pub fn laid_out(&mut self) {
+        for text in [&mut self.url, &mut self.title, &mut self.heading, &mut self.day] {
+            *text = Box::default();
+        }
+    }
 }
 
 #[cfg(test)]
@@ -85,14 +96,14 @@ impl Document {
     /// A reflection with only a `heading` and the HTML `text`, for the tests of what counts words.
     pub(super) fn reflection(heading: &str, text: &str) -> Document {
         Document {
-            url: String::new(),
+            url: Box::default(),
             kind: Kind::Reflection,
-            title: String::new(),
+            title: Box::default(),
             heading: heading.into(),
             person: None,
-            tags: vec![],
+            tags: Arc::new([]),
             week: None,
-            day: String::new(),
+            day: Box::default(),
             body: Html::from_text(text.into()),
         }
     }
@@ -108,28 +119,28 @@ pub fn documents(views: &Views) -> Vec<Document> {
     for (s, section) in site.sections.iter().enumerate() {
         let Some(intro) = &views.bodies.sections[s] else { continue };
         all.push(Document {
-            url: Route::section(&section.path).from_root(),
+            url: Route::section(&section.path).from_root().into(),
             kind: Kind::Section,
-            title: section.title.clone(),
-            heading: section.title.clone(),
+            title: section.title.as_str().into(),
+            heading: section.title.as_str().into(),
             person: None,
-            tags: Vec::new(),
+            tags: Arc::new([]),
             week: None,
-            day: String::new(),
+            day: Box::default(),
             body: intro.clone(),
         });
     }
     for (p, person) in site.people.iter().enumerate() {
         let Some(bio) = &views.bodies.bios[p] else { continue };
         all.push(Document {
-            url: Route::person(&person.slug, 0).from_root(),
+            url: Route::person(&person.slug, 0).from_root().into(),
             kind: Kind::Person,
-            title: person.name.clone(),
-            heading: person.name.clone(),
+            title: person.name.as_str().into(),
+            heading: person.name.as_str().into(),
             person: Some(p),
-            tags: Vec::new(),
+            tags: Arc::new([]),
             week: None,
-            day: String::new(),
+            day: Box::default(),
             body: bio.clone(),
         });
     }
@@ -142,31 +153,35 @@ pub fn documents(views: &Views) -> Vec<Document> {
         dated.extend(comments.map(|(c, comment)| (comment.date.timestamp(), r, Some(c))));
     }
     dated.par_sort_by_key(|&(second, ..)| second);
+    let tags: Vec<Arc<[usize]>> = site.readings.iter().map(|reading| reading.tags.as_slice().into()).collect();
     all.par_extend(dated.into_par_iter().map(|(_, r, c)| {
         let reading = &site.readings[r];
         match c {
-            None => reading_document(views, r, reading),
-            Some(c) => comment_document(views, reading, &reading.thread.comments[c], &views.bodies.comments[r][c]),
+            None => reading_document(views, r, reading, &tags[r]),
+            Some(c) => {
+                let body = &views.bodies.comments[r][c];
+                comment_document(views, reading, &tags[r], &reading.thread.comments[c], body)
+            }
         }
     }));
     all
 }
 
-fn reading_document(views: &Views, r: usize, reading: &Reading) -> Document {
+fn reading_document(views: &Views, r: usize, reading: &Reading, tags: &Arc<[usize]>) -> Document {
     Document {
-        url: Route::reading(&reading.path).from_root(),
+        url: Route::reading(&reading.path).from_root().into(),
         kind: Kind::Reading,
-        title: reading.title.clone(),
-        heading: reading.title.clone(),
+        title: reading.title.as_str().into(),
+        heading: reading.title.as_str().into(),
         person: reading.author.map(|p| p.0),
-        tags: reading.tags.clone(),
+        tags: tags.clone(),
         week: reading.week,
-        day: views.shown_date(&reading.date),
+        day: views.shown_date(&reading.date).into(),
         body: views.bodies.readings[r].content.clone(),
     }
 }
 
-fn comment_document(views: &Views, reading: &Reading, comment: &Comment, body: &Html) -> Document {
+fn comment_document(views: &Views, reading: &Reading, tags: &Arc<[usize]>, comment: &Comment, body: &Html) -> Document {
     let (kind, key) = match comment.depth {
         0 => (Kind::Reflection, "search_reflection_by"),
         _ => (Kind::Reply, "search_reply_by"),
@@ -176,14 +191,14 @@ fn comment_document(views: &Views, reading: &Reading, comment: &Comment, body: &
         None => views.language.say("anonymous", None, &[]),
     };
     Document {
-        url: Route::comment(&reading.path, &comment.id).from_root(),
+        url: Route::comment(&reading.path, &comment.id).from_root().into(),
         kind,
-        title: views.language.say(key, None, &[("name", &name), ("reading", &reading.title)]),
-        heading: String::new(),
+        title: views.language.say(key, None, &[("name", &name), ("reading", &reading.title)]).into(),
+        heading: Box::default(),
         person: comment.author.map(|p| p.0),
-        tags: reading.tags.clone(),
+        tags: tags.clone(),
         week: reading.week,
-        day: views.shown_date(&comment.date),
+        day: views.shown_date(&comment.date).into(),
         body: body.clone(),
     }
 }

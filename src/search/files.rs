@@ -15,11 +15,12 @@
 //! - `filters/<kind|person|tag|week>-<value>.json.gz`: the documents a filter keeps, fetched when used.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use flate2::write::GzEncoder;
-use flate2::Compression;
+use flate2::write::DeflateEncoder;
+use flate2::{Compression, Crc};
 use rayon::prelude::*;
 use serde_json::json;
 
@@ -69,7 +70,6 @@ pub struct Names<'a> {
 /// laid out as soon as the next document would overfill it, and the texts it needed are let go of,
 /// so that the texts of a large site are never all held at once.
 pub struct DocumentFiles<'a> {
-    documents: &'a [Document],
     /// What each document puts into the index (its text by its HTML's digest): a file whose
     /// documents are all unchanged is taken from the last index without reading their texts.
     hashes: &'a [[u8; 32]],
@@ -83,15 +83,16 @@ pub struct DocumentFiles<'a> {
 }
 
 impl<'a> DocumentFiles<'a> {
-    /// The files of `documents`, whose `hashes` are given.
-    pub fn new(documents: &'a [Document], hashes: &'a [[u8; 32]]) -> DocumentFiles<'a> {
-        DocumentFiles { documents, hashes, fill: Fill::new(DOCS_FILE_BYTES), done: 0, texts: Vec::new() }
+    /// The files of the documents whose `hashes` are given.
+    pub fn new(hashes: &'a [[u8; 32]]) -> DocumentFiles<'a> {
+        DocumentFiles { hashes, fill: Fill::new(DOCS_FILE_BYTES), done: 0, texts: Vec::new() }
     }
 
-    /// Adds the next documents, by the length of each one's plain text, with their texts if read.
-    pub fn add(&mut self, text_bytes: &[u32], texts: Option<Vec<String>>) {
+    /// Adds the next documents of `documents`, by the length of each one's plain text, with their
+    /// texts if read.
+    pub fn add(&mut self, documents: &[Document], text_bytes: &[u32], texts: Option<Vec<String>>) {
         for &bytes in text_bytes {
-            let d = &self.documents[self.fill.count];
+            let d = &documents[self.fill.count];
             // Filled by the texts' lengths (JSON adds little to prose).
             self.fill.push(d.url.len() + d.title.len() + d.day.len() + bytes as usize + 40);
         }
@@ -101,22 +102,23 @@ impl<'a> DocumentFiles<'a> {
         }
     }
 
-    /// Lays out every file that is full, and lets go of the texts it needed.
-    pub fn lay_out_full(&mut self, out: &Out) -> io::Result<()> {
-        self.lay_out(out, self.fill.firsts.len().saturating_sub(1))
+    /// Lays out every file that is full, and lets go of the texts it needed and of what only it
+    /// needed of its documents (see [`Document::laid_out`]).
+    pub fn lay_out_full(&mut self, documents: &mut [Document], out: &Out) -> io::Result<()> {
+        self.lay_out(documents, out, self.fill.firsts.len().saturating_sub(1))
     }
 
     /// Lays out the last files, once every document is added; returns the first document of each file.
-    pub fn finish(mut self, out: &Out) -> io::Result<Vec<usize>> {
-        self.lay_out(out, self.fill.firsts.len())?;
+    pub fn finish(mut self, documents: &mut [Document], out: &Out) -> io::Result<Vec<usize>> {
+        self.lay_out(documents, out, self.fill.firsts.len())?;
         Ok(self.fill.firsts)
     }
 
     /// Lays out the files up to file `last` (not included), each in one go.
-    fn lay_out(&mut self, out: &Out, last: usize) -> io::Result<()> {
+    fn lay_out(&mut self, documents: &mut [Document], out: &Out, last: usize) -> io::Result<()> {
         let all = runs(&self.fill.firsts, self.fill.count);
         let base = self.fill.firsts.get(self.done).copied().unwrap_or(self.fill.count);
-        let (documents, hashes, texts) = (self.documents, self.hashes, &self.texts);
+        let (shown, hashes, texts) = (&*documents, self.hashes, &self.texts);
         (self.done..last).into_par_iter().try_for_each(|n| {
             let (start, end) = all[n];
             let key = file_key(|hasher| {
@@ -126,12 +128,12 @@ impl<'a> DocumentFiles<'a> {
             });
             out.file(&format!("docs/{n}.json.gz"), key, || {
                 // A text read for its counts is borrowed; one whose counts were kept is read now.
-                let texts: Vec<Cow<str>> = documents[start..end]
+                let texts: Vec<Cow<str>> = shown[start..end]
                     .iter()
                     .zip(&texts[start - base..end - base])
                     .map(|(d, text)| text.as_deref().map_or_else(|| Cow::Owned(d.text()), Cow::Borrowed))
                     .collect();
-                let rows: Vec<_> = documents[start..end]
+                let rows: Vec<_> = shown[start..end]
                     .iter()
                     .zip(&texts)
                     .map(|(d, text)| (&d.url, d.kind.code(), &d.title, d.week, &d.day, text))
@@ -140,6 +142,7 @@ impl<'a> DocumentFiles<'a> {
             })
         })?;
         let next = self.fill.firsts.get(last).copied().unwrap_or(self.fill.count);
+        documents[base..next].iter_mut().for_each(Document::laid_out);
         self.texts.drain(..next - base);
         self.done = last;
         Ok(())
@@ -149,7 +152,8 @@ impl<'a> DocumentFiles<'a> {
 /// Lays out every other file of the index but its stamp: terms, words, filters and `meta.json`
 /// (which needs `firsts`, the first document of each document file). Reads no text.
 pub fn files(
-    documents: &[Document],
+    documents: usize,
+    filters: &BTreeMap<String, Vec<u32>>,
     firsts: &[usize],
     inverted: &Inverted,
     names: &Names,
@@ -183,7 +187,6 @@ pub fn files(
         gzipped(out, &format!("words/{key}.json.gz"), &map)
     })?;
 
-    let filters = filters(documents);
     filters
         .par_iter()
         .try_for_each(|(name, docs)| gzipped(out, &format!("filters/{name}.json.gz"), &encode_documents(docs)))?;
@@ -212,7 +215,7 @@ pub fn files(
     let meta = json!({
         "version": VERSION,
         "language": names.language,
-        "documents": documents.len(),
+        "documents": documents,
         "docs": encode_documents(&firsts.iter().map(|&d| d as u32).collect::<Vec<_>>()),
         "terms": starts.iter().map(|&s| &inverted.stems[s]).collect::<Vec<_>>(),
         "words": groups.iter().map(|(key, _)| key).collect::<Vec<_>>(),
@@ -240,7 +243,7 @@ fn json_key(json: &[u8]) -> FileKey {
 }
 
 /// Each filter's documents, by file name (`person-3`), in document order.
-fn filters(documents: &[Document]) -> BTreeMap<String, Vec<u32>> {
+pub fn filters(documents: &[Document]) -> BTreeMap<String, Vec<u32>> {
     let mut filters: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for (n, document) in documents.iter().enumerate() {
         let n = n as u32;
@@ -248,7 +251,7 @@ fn filters(documents: &[Document]) -> BTreeMap<String, Vec<u32>> {
         if let Some(person) = document.person {
             filters.entry(format!("person-{person}")).or_default().push(n);
         }
-        for tag in &document.tags {
+        for tag in document.tags.iter() {
             filters.entry(format!("tag-{tag}")).or_default().push(n);
         }
         if let Some(week) = document.week {
@@ -298,11 +301,31 @@ fn runs(firsts: &[usize], count: usize) -> Vec<(usize, usize)> {
     firsts.iter().copied().zip(firsts.iter().copied().skip(1).chain([count])).collect()
 }
 
-/// `bytes` gzipped, with no name or time in the header, so one index is always the same bytes.
+/// `bytes` gzipped, with no name or time in the header, so one index is always the same bytes:
+/// those `flate2`'s `GzEncoder` writes, made with a compressor each thread keeps and resets. A
+/// fresh one for each file set up and zeroed some 300 KB of tables, for files of 30 KB.
 fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = GzEncoder::new(Vec::with_capacity(bytes.len() / 3 + 32), Compression::new(LEVEL));
-    encoder.write_all(bytes).and_then(|()| encoder.finish()).expect("writing to memory cannot fail")
+    thread_local! {
+        static DEFLATE: RefCell<DeflateEncoder<Vec<u8>>> =
+            RefCell::new(DeflateEncoder::new(Vec::new(), Compression::new(LEVEL)));
+    }
+    let mut out = Vec::with_capacity(bytes.len() / 3 + 32);
+    out.extend_from_slice(&GZIP_HEADER);
+    let mut out = DEFLATE.with_borrow_mut(|deflate| {
+        // The encoder starts each file fresh: `reset` ended the last file's stream and reset it.
+        *deflate.get_mut() = out;
+        deflate.write_all(bytes).and_then(|()| deflate.reset(Vec::new())).expect("writing to memory cannot fail")
+    });
+    let mut crc = Crc::new();
+    crc.update(bytes);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    out.extend_from_slice(&crc.amount().to_le_bytes());
+    out
 }
+
+/// A gzip member's header as `GzEncoder` writes it at [`LEVEL`]: deflate, no flags, no time, the
+/// "fastest" mark at level 1, an unknown system.
+const GZIP_HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, if LEVEL <= 1 { 4 } else { 0 }, 255];
 
 fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).expect("plain data")
@@ -329,6 +352,25 @@ mod tests {
         let mut text = String::new();
         flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut text).unwrap();
         assert_eq!(text, "[\"trust\"]");
+    }
+
+    #[test]
+    fn gzip_makes_the_bytes_gz_encoder_makes_file_after_file() {
+        let fresh = |bytes: &[u8]| {
+            let mut encoder = flate2::write::GzEncoder::new(Vec::new(), Compression::new(LEVEL));
+            encoder.write_all(bytes).unwrap();
+            encoder.finish().unwrap()
+        };
+        let prose = "Trust grows when a team says what it does not know. ".repeat(3000);
+        let mut noise = Vec::new();
+        let mut x: u32 = 1;
+        for _ in 0..200_000 {
+            x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            noise.push((x >> 24) as u8);
+        }
+        for bytes in [&b""[..], b"[\"trust\"]", prose.as_bytes(), &noise, prose.as_bytes(), b"x"] {
+            assert_eq!(gzip(bytes), fresh(bytes), "{} bytes", bytes.len());
+        }
     }
 
     #[test]

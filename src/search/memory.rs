@@ -12,12 +12,12 @@ use std::sync::Arc;
 use crate::cache::Shards;
 use crate::diagnostics::Diagnostic;
 
-use super::counts::{Counted, LONGEST};
+use super::counts::Counted;
 
 /// Where the counts live, relative to the site folder (split in files `search-NN.bin`).
 pub const SEARCH_CACHE_FILE: &str = ".roundtable/cache/search.bin";
 
-const MAGIC: &[u8] = b"roundtable search counts 1\n";
+const MAGIC: &[u8] = b"roundtable search counts 2\n";
 
 /// The counts of the chunks of the last index, by chunk key.
 #[derive(Debug, Default)]
@@ -61,55 +61,22 @@ impl SearchMemory {
         self.chunks.save(root, SEARCH_CACHE_FILE, MAGIC, *super::code(), |file, key, counted| {
             file.put(key)?;
             let mut bytes = Vec::new();
-            encode(counted, &mut bytes);
+            counted.write(&mut bytes);
             file.put_number(bytes.len())?;
             file.put(&bytes)
         })
     }
 }
 
-/// A chunk's counts: documents, words, then each word's postings, all numbers as LEB128, a
-/// posting's document as the gap from the one before.
-fn encode(counted: &Counted, out: &mut Vec<u8>) {
-    number(out, counted.lengths.len() as u64);
-    for (length, bytes) in counted.lengths.iter().zip(&counted.text_bytes) {
-        number(out, u64::from(*length));
-        number(out, u64::from(*bytes));
-    }
-    number(out, counted.words.len() as u64);
-    for (w, word) in counted.words.iter().enumerate() {
-        number(out, word.len() as u64);
-        out.extend_from_slice(word.as_bytes());
-        let (a, b) = (counted.starts[w] as usize, counted.starts[w + 1] as usize);
-        number(out, (b - a) as u64);
-        let mut next = 0;
-        for (&doc, &n) in counted.documents[a..b].iter().zip(&counted.counts[a..b]) {
-            number(out, u64::from(doc - next));
-            number(out, u64::from(n));
-            next = doc + 1;
-        }
-    }
-}
-
-fn number(out: &mut Vec<u8>, mut n: u64) {
-    while n >= 0x80 {
-        out.push((n as u8) | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
-}
-
-/// Entries: (key, length, encoded counts); `None` for anything [`encode`] does not write, so
-/// that no damage can make counts the index cannot use.
+/// Entries: (key, length, counts as [`Counted::write`] writes them); `None` for anything else.
 fn decode(mut rest: &[u8]) -> Option<Vec<([u8; 32], Arc<Counted>)>> {
     let mut entries = Vec::new();
     while !rest.is_empty() {
         let (key, after) = rest.split_first_chunk::<32>()?;
         let (len, after) = crate::cache::take_number(after)?;
-        let (bytes, after) = after.split_at_checked(len)?;
-        let mut reader = Reader(bytes);
-        let counted = reader.counted()?;
-        if !reader.0.is_empty() {
+        let (mut bytes, after) = after.split_at_checked(len)?;
+        let counted = Counted::read(&mut bytes)?;
+        if !bytes.is_empty() {
             return None;
         }
         entries.push((*key, Arc::new(counted)));
@@ -118,69 +85,16 @@ fn decode(mut rest: &[u8]) -> Option<Vec<([u8; 32], Arc<Counted>)>> {
     Some(entries)
 }
 
-/// Reads back what [`encode`] wrote.
-struct Reader<'a>(&'a [u8]);
-
-impl Reader<'_> {
-    fn number(&mut self) -> Option<u64> {
-        let mut n = 0u64;
-        for shift in (0..64).step_by(7) {
-            let (&byte, rest) = self.0.split_first()?;
-            self.0 = rest;
-            n |= u64::from(byte & 0x7f).checked_shl(shift)?;
-            if byte < 0x80 {
-                return Some(n);
-            }
-        }
-        None
-    }
-
-    fn small(&mut self) -> Option<u32> {
-        u32::try_from(self.number()?).ok()
-    }
-
-    fn counted(&mut self) -> Option<Counted> {
-        let documents = usize::try_from(self.number()?).ok().filter(|&n| n <= LONGEST)?;
-        let mut counted = Counted::default();
-        for _ in 0..documents {
-            counted.lengths.push(self.small()?);
-            counted.text_bytes.push(self.small()?);
-        }
-        let words = usize::try_from(self.number()?).ok().filter(|&n| n <= self.0.len())?;
-        counted.starts.push(0);
-        for _ in 0..words {
-            let len = usize::try_from(self.number()?).ok()?;
-            let (word, rest) = self.0.split_at_checked(len)?;
-            counted.words.push(std::str::from_utf8(word).ok()?.to_string());
-            self.0 = rest;
-            let postings = usize::try_from(self.number()?).ok().filter(|&n| n <= documents)?;
-            let mut next = 0u64;
-            for _ in 0..postings {
-                let doc = next.checked_add(self.number()?).filter(|&d| d < documents as u64)?;
-                counted.documents.push(doc as u16);
-                counted.counts.push(self.small()?);
-                next = doc + 1;
-            }
-            counted.starts.push(u32::try_from(counted.documents.len()).ok()?);
-        }
-        Some(counted)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::cache::shard_file;
 
     fn sample() -> Counted {
-        Counted {
-            lengths: vec![5, 3, 1],
-            text_bytes: vec![30, 20, 4],
-            words: vec!["trust".into(), "équipe".into()],
-            starts: vec![0, 2, 3],
-            documents: vec![0, 2, 1],
-            counts: vec![4, 1, 200],
-        }
+        let mut counted = Counted::new(vec![5, 3, 1], vec![30, 20, 4]);
+        counted.push_word("trust", [(0, 4), (2, 1)]).unwrap();
+        counted.push_word("équipe", [(1, 200)]).unwrap();
+        counted
     }
 
     #[test]
@@ -223,11 +137,11 @@ mod tests {
                 url: "r/".into(),
                 kind: Kind::Reading,
                 title: "R".into(),
-                heading: String::new(),
+                heading: Box::default(),
                 person: None,
-                tags: vec![],
+                tags: std::sync::Arc::new([]),
                 week: None,
-                day: String::new(),
+                day: Box::default(),
                 body: Html::from_text(text.into()),
             };
             let paths = Paths::default();
@@ -243,7 +157,10 @@ mod tests {
         assert_eq!(memory.len(), 1);
         // The chunk's counts made to say other words: an index of the same text takes them as they are.
         let (key, counted) = memory.chunks.entries.iter().next().map(|(k, v)| (*k, v.clone())).unwrap();
-        let altered = Counted { words: vec!["four".into(), "five".into()], ..(*counted).clone() };
+        let mut altered = Counted::new(counted.lengths.clone(), counted.text_bytes.clone());
+        for (w, word) in ["four", "five"].into_iter().enumerate() {
+            altered.push_word(word, counted.postings(w)).unwrap();
+        }
         memory.keep([(key, Arc::new(altered))].into_iter().collect());
         assert_eq!(words_files(&mut memory, "one two"), ["words/fi.json.gz", "words/fo.json.gz"], "not counted again");
         let changed = words_files(&mut memory, "one two three");
@@ -254,14 +171,15 @@ mod tests {
     #[test]
     fn counts_that_would_not_make_an_index_are_refused() {
         let mut good = Vec::new();
-        encode(&sample(), &mut good);
-        assert_eq!(Reader(&good).counted(), Some(sample()));
-        let mut beyond = sample();
-        beyond.documents[1] = 3;
-        let mut bytes = Vec::new();
-        encode(&beyond, &mut bytes);
-        assert_eq!(Reader(&bytes).counted(), None, "a posting past the chunk's documents");
-        assert_eq!(Reader(&good[..good.len() - 1]).counted(), None, "cut short");
-        assert_eq!(Reader(&[0xff; 12]).counted(), None, "a number past 64 bits");
+        sample().write(&mut good);
+        assert_eq!(Counted::read(&mut &good[..]), Some(sample()));
+        // The last posting of "équipe" (document 1, after a gap of 1) made to name document 3.
+        let mut beyond = good.clone();
+        let at = beyond.len() - 3;
+        assert_eq!(beyond[at], 1, "{beyond:?}");
+        beyond[at] = 3;
+        assert_eq!(Counted::read(&mut &beyond[..]), None, "a posting past the chunk's documents");
+        assert_eq!(Counted::read(&mut &good[..good.len() - 1]), None, "cut short");
+        assert_eq!(Counted::read(&mut &[0xff; 12][..]), None, "a number past 64 bits");
     }
 }

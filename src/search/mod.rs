@@ -137,14 +137,18 @@ impl SearchIndex {
     /// chunks of documents are taken from `memory` where unchanged, and left there for the next.
     ///
     /// The texts are read a batch of chunks at a time, and let go of once counted and in their
-    /// document files: they are the most of a large site's index.
-    fn make(&self, memory: &mut SearchMemory, out: Out, stop: &dyn Fn() -> bool) -> io::Result<bool> {
-        let keys: Vec<[u8; 32]> = self.documents.par_iter().map(counts::document_key).collect();
+    /// document files: they are the most of a large site's index. So are the documents' addresses,
+    /// titles and dates, let go of once in their files, and the documents themselves once the
+    /// filters are known: the postings are gathered with only the counts, kept compact.
+    fn make(self, memory: &mut SearchMemory, out: Out, stop: &dyn Fn() -> bool) -> io::Result<bool> {
+        let SearchIndex { mut documents, hashes, people, tags, language, fingerprint } = self;
+        let keys: Vec<[u8; 32]> = documents.par_iter().map(counts::document_key).collect();
         let chunks = counts::chunks(&keys);
         let chunk_keys: Vec<[u8; 32]> =
             chunks.par_iter().map(|&(a, b)| counts::chunk_key(&keys[a..b], code())).collect();
+        drop(keys);
         let mut counted: Vec<Arc<counts::Counted>> = Vec::with_capacity(chunks.len());
-        let mut document_files = files::DocumentFiles::new(&self.documents, &self.hashes);
+        let mut document_files = files::DocumentFiles::new(&hashes);
         for (batch, keys) in chunks.chunks(BATCH).zip(chunk_keys.chunks(BATCH)) {
             if stop() {
                 return Ok(false);
@@ -156,31 +160,34 @@ impl SearchIndex {
                 .map(|(&(a, b), key)| match memory.get(key).filter(|kept| kept.lengths.len() == b - a) {
                     Some(kept) => (kept, None),
                     None => {
-                        let documents = &self.documents[a..b];
+                        let documents = &documents[a..b];
                         let texts: Vec<String> = documents.iter().map(Document::text).collect();
                         (Arc::new(counts::count(documents, &texts)), Some(texts))
                     }
                 })
                 .collect();
             for (chunk, texts) in made {
-                document_files.add(&chunk.text_bytes, texts);
+                document_files.add(&documents, &chunk.text_bytes, texts);
                 counted.push(chunk);
             }
-            document_files.lay_out_full(&out)?;
+            document_files.lay_out_full(&mut documents, &out)?;
         }
-        let firsts = document_files.finish(&out)?;
+        let firsts = document_files.finish(&mut documents, &out)?;
         memory.keep(chunk_keys.into_iter().zip(counted.iter().cloned()).collect());
+        // The postings are gathered without the documents: only their filters are kept.
+        let (count, filters) = (documents.len(), files::filters(&documents));
+        drop((documents, hashes));
         if stop() {
             return Ok(false);
         }
         let counted: Vec<&counts::Counted> = counted.iter().map(Arc::as_ref).collect();
-        let inverted = postings::invert(&counted, &words::Stems::for_language(&self.language));
+        let inverted = postings::invert(&counted, &words::Stems::for_language(&language));
         if stop() {
             return Ok(false);
         }
-        let names = files::Names { people: &self.people, tags: &self.tags, language: &self.language };
-        files::files(&self.documents, &firsts, &inverted, &names, &out)?;
-        out.finish(&self.fingerprint)?;
+        let names = files::Names { people: &people, tags: &tags, language: &language };
+        files::files(count, &filters, &firsts, &inverted, &names, &out)?;
+        out.finish(&fingerprint)?;
         Ok(true)
     }
 }
@@ -198,7 +205,7 @@ fn document_hash(document: &Document) -> [u8; 32] {
     sort.iter().for_each(|n| {
         hasher.update(&n.to_le_bytes());
     });
-    for part in [&document.url, document.kind.code(), &document.title, &document.heading, &document.day] {
+    for part in [&*document.url, document.kind.code(), &document.title, &document.heading, &document.day] {
         hash_part(&mut hasher, part);
     }
     hasher.update(document.body.digest());
@@ -282,9 +289,9 @@ mod tests {
             url: url.into(),
             kind: Kind::Reflection,
             title: "Reflection by Ana on “Trust”".into(),
-            heading: String::new(),
+            heading: Box::default(),
             person: Some(0),
-            tags: vec![0],
+            tags: Arc::new([0]),
             week: Some(3),
             day: "2 January 2024".into(),
             body: crate::render::sanitize::Html::from_text(text.into()),

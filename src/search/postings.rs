@@ -43,9 +43,9 @@ pub fn invert(chunks: &[&Counted], stems: &Stems) -> Inverted {
     let global: Vec<Vec<u32>> = chunks
         .iter()
         .map(|chunk| {
-            let global = chunk.words.iter().map(|word| {
+            let global = chunk.words().map(|word| {
                 let next = u32::try_from(words.len()).expect("fewer than 4 billion words");
-                *vocabulary.entry(word.as_str()).or_insert_with(|| {
+                *vocabulary.entry(word).or_insert_with(|| {
                     words.push(word);
                     next
                 })
@@ -114,9 +114,7 @@ fn gather(entries: &[(u32, u32)], chunks: &[&Counted], offsets: &[u32], list: &m
         let (chunk, offset) = (chunks[c as usize], offsets[c as usize]);
         let from = list.len();
         for &(_, word) in &rest[..same] {
-            let (a, b) = (chunk.starts[word as usize] as usize, chunk.starts[word as usize + 1] as usize);
-            let postings = chunk.documents[a..b].iter().zip(&chunk.counts[a..b]);
-            list.extend(postings.map(|(&doc, &n)| (offset + u32::from(doc), n)));
+            list.extend(chunk.postings(word as usize).map(|(doc, n)| (offset + u32::from(doc), n)));
         }
         if same > 1 {
             list[from..].sort_unstable_by_key(|&(doc, _)| doc);

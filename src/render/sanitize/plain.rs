@@ -25,6 +25,11 @@ impl Html {
                 continue;
             }
             match bytes[i] {
+                // White space between words: most of the bytes not copied.
+                b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => {
+                    text.space = true;
+                    i += 1;
+                }
                 b'<' => {
                     text.space |= !within_a_line(&html[i..]);
                     i = bytes.len() - skip_tag(&html[i..]).len();

@@ -30,9 +30,6 @@ pub struct Views<'a> {
     shared: Arc<Shared>,
     /// What the last build's views made that still holds.
     earlier: &'a ViewsKept,
-    /// True while a page's key is made: a thread or comment card whose part key is known is given
-    /// as its key (`parts`).
-    keying: bool,
 }
 
 /// What the views of every page share.
@@ -139,15 +136,8 @@ impl<'a> Views<'a> {
             readings,
             parts,
         };
-        let views = Views {
-            site,
-            bodies,
-            language,
-            links: Links::From(Route::home()),
-            shared: Arc::new(shared),
-            earlier,
-            keying: false,
-        };
+        let views =
+            Views { site, bodies, language, links: Links::From(Route::home()), shared: Arc::new(shared), earlier };
         let made = parts::make(&views, &earlier.parts);
         views.shared.parts.set(made).expect("the part keys are made once");
         views
@@ -157,11 +147,6 @@ impl<'a> Views<'a> {
     pub fn kept(&self) -> ViewsKept {
         let parts = self.shared.parts.get().map(|made| PartKeys::of(made)).unwrap_or_default();
         ViewsKept { dates: self.dates_in_words(), parts }
-    }
-
-    /// The same views, making a page's key: parts whose keys are known are given as their keys.
-    pub fn keying(&self) -> Views<'a> {
-        Views { keying: true, shared: Arc::clone(&self.shared), links: self.links.clone(), ..*self }
     }
 
     /// The comments' dates in words this build made, for the next.
@@ -488,13 +473,9 @@ impl<'a> Views<'a> {
         Some(crate::ingest::token::mailto(&replies.to, &reading.title, &reading.path, comment))
     }
 
-    /// The whole thread of a reading, nested up to `thread.max_depth`, flat below it; its key while a
-    /// page's key is made.
-    pub fn thread(&self, id: ReadingId) -> Keyed<Vec<CommentView<'a>>> {
-        match self.part_keys(id) {
-            Some(parts) => Keyed::Digest(parts.thread),
-            None => Keyed::Built(self.built_thread(id)),
-        }
+    /// The whole thread of a reading, nested up to `thread.max_depth`, flat below it; made when shown.
+    pub fn thread(&'a self, id: ReadingId) -> Keyed<'a, Vec<CommentView<'a>>> {
+        Keyed::new(self, (id, 0), self.part_keys(id).thread, |views, id, _| views.built_thread(id))
     }
 
     /// The whole thread of a reading, made.
@@ -544,18 +525,14 @@ impl<'a> Views<'a> {
         })
     }
 
-    /// A comment on its own, for author pages and feeds; its key while a page's key is made.
-    pub fn comment_card(&self, id: ReadingId, index: usize) -> Keyed<CommentCard<'a>> {
-        match self.part_keys(id) {
-            Some(parts) => Keyed::Digest(parts.cards[index]),
-            None => Keyed::Built(self.built_card(id, index)),
-        }
+    /// A comment on its own, for author pages and feeds; made when shown.
+    pub fn comment_card(&'a self, id: ReadingId, index: usize) -> Keyed<'a, CommentCard<'a>> {
+        Keyed::new(self, (id, index), self.part_keys(id).cards[index], Views::built_card)
     }
 
-    /// The part keys of reading `id`, while a page's key is made.
-    fn part_keys(&self, id: ReadingId) -> Option<&ReadingParts> {
-        let parts = self.shared.parts.get().filter(|_| self.keying)?;
-        Some(&parts[id.0].1)
+    /// The part keys of reading `id`.
+    fn part_keys(&self, id: ReadingId) -> &ReadingParts {
+        &self.shared.parts.get().expect("the part keys are made with the views")[id.0].1
     }
 
     /// A comment on its own, made.

@@ -51,7 +51,7 @@ pub struct ReadingPage<'a> {
     /// The reading, with its `content`.
     pub reading: ReadingView<'a>,
     /// The top-level comments in date order, their replies nested.
-    pub thread: Keyed<Vec<CommentView<'a>>>,
+    pub thread: Keyed<'a, Vec<CommentView<'a>>>,
     /// Everyone who commented, in order of their first comment.
     pub participants: Vec<PersonLink<'a>>,
     /// The next older reading of the site, or none.
@@ -82,10 +82,10 @@ pub struct PersonPage<'a> {
     /// The readings they wrote, newest first; on the first page only.
     pub readings: Vec<ReadingView<'a>>,
     /// Their comments, newest first, 100 to a page.
-    pub comments: Vec<Keyed<CommentCard<'a>>>,
+    pub comments: Vec<Keyed<'a, CommentCard<'a>>>,
     /// Others' comments that name them with `@Name`, newest first: the newest 100, on the first page
     /// only.
-    pub mentioned_in: Vec<Keyed<CommentCard<'a>>>,
+    pub mentioned_in: Vec<Keyed<'a, CommentCard<'a>>>,
     /// How many comments name them, in all.
     pub mentioned_count: usize,
     /// Their feed of replies and mentions, `/authors/<slug>/replies.xml`.
@@ -139,7 +139,7 @@ pub struct TagPage<'a> {
     /// This page's readings, newest first.
     pub readings: Vec<ReadingView<'a>>,
     /// The newest 20 comments on any of its readings, newest first; on the first page only.
-    pub comments: Vec<Keyed<CommentCard<'a>>>,
+    pub comments: Vec<Keyed<'a, CommentCard<'a>>>,
     /// Which page of the tag's readings this is.
     pub pagination: Pagination,
 }
@@ -168,7 +168,7 @@ pub struct CommentsFeed<'a> {
     /// What this feed is.
     pub page: PageView,
     /// The newest 50 comments, newest first.
-    pub comments: Vec<Keyed<CommentCard<'a>>>,
+    pub comments: Vec<Keyed<'a, CommentCard<'a>>>,
     /// The newest comment's date (for one reading's feed without comments, the reading's), or none.
     pub updated: Option<DateView>,
 }
@@ -231,7 +231,7 @@ pub fn section_readings(site: &Site, index: usize) -> Vec<ReadingId> {
 pub const TAG_COMMENTS: usize = 20;
 
 /// The newest comments on tag `index`'s readings, for its first page (`number` 0).
-pub fn tag_comments<'a>(views: &Views<'a>, index: usize, number: usize) -> Vec<Keyed<CommentCard<'a>>> {
+pub fn tag_comments<'a>(views: &'a Views<'a>, index: usize, number: usize) -> Vec<Keyed<'a, CommentCard<'a>>> {
     if number > 0 {
         return Vec::new();
     }
@@ -272,7 +272,7 @@ fn pagination(views: &Views, number: usize, pages: usize, job: impl Fn(usize) ->
 }
 
 /// Page `number` (from 0) of the readings in section `index` and the sections below it.
-pub fn section<'a>(views: &Views<'a>, page: PageView, index: usize, number: usize) -> SectionPage<'a> {
+pub fn section<'a>(views: &'a Views<'a>, page: PageView, index: usize, number: usize) -> SectionPage<'a> {
     let site = views.site;
     let section = &site.sections[index];
     let inside = section_readings(site, index);
@@ -292,7 +292,7 @@ pub fn section<'a>(views: &Views<'a>, page: PageView, index: usize, number: usiz
 }
 
 /// A person's `page` of reflections, counted from 0.
-pub fn person<'a>(views: &Views<'a>, page: PageView, id: PersonId, number: usize) -> PersonPage<'a> {
+pub fn person<'a>(views: &'a Views<'a>, page: PageView, id: PersonId, number: usize) -> PersonPage<'a> {
     let work = &views.site.contributions[id.0];
     let first_page = number == 0;
     let shown = work.comments.iter().skip(number * AUTHOR_PAGE_SIZE).take(AUTHOR_PAGE_SIZE);
@@ -317,7 +317,7 @@ pub fn person_pages(site: &Site, person: PersonId) -> usize {
 }
 
 /// The readings feed.
-pub fn readings_feed<'a>(views: &Views<'a>, page: PageView) -> ReadingsFeed<'a> {
+pub fn readings_feed<'a>(views: &'a Views<'a>, page: PageView) -> ReadingsFeed<'a> {
     let site = views.site;
     ReadingsFeed {
         page,
@@ -327,7 +327,7 @@ pub fn readings_feed<'a>(views: &Views<'a>, page: PageView) -> ReadingsFeed<'a> 
 }
 
 /// The comments feed of the whole site, or of one reading.
-pub fn comments_feed<'a>(views: &Views<'a>, page: PageView, only: Option<ReadingId>) -> CommentsFeed<'a> {
+pub fn comments_feed<'a>(views: &'a Views<'a>, page: PageView, only: Option<ReadingId>) -> CommentsFeed<'a> {
     let site = views.site;
     let newest = newest_comments(site, FEED_COMMENTS, |r| only.is_none_or(|id| id == r));
     let updated = match (newest.first(), only) {
@@ -339,7 +339,7 @@ pub fn comments_feed<'a>(views: &Views<'a>, page: PageView, only: Option<Reading
 }
 
 /// The feed of replies to and mentions of `id`.
-pub fn person_feed<'a>(views: &Views<'a>, page: PageView, id: PersonId) -> PersonRepliesFeed<'a> {
+pub fn person_feed<'a>(views: &'a Views<'a>, page: PageView, id: PersonId) -> PersonRepliesFeed<'a> {
     let site = views.site;
     let entries = replies_and_mentions(views, id);
     let work = &site.contributions[id.0];

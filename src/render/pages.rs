@@ -186,7 +186,7 @@ impl PageJob {
     }
 
     /// The typed struct of its kind of page, before it becomes Tera's context: what a page's key hashes.
-    pub fn typed_context<'a>(self, views: &Views<'a>) -> PageContext<'a> {
+    pub fn typed_context<'a>(self, views: &'a Views<'a>) -> PageContext<'a> {
         let site = views.site;
         let about = match self {
             PageJob::Reading(id) => Some(&views.bodies.readings[id.0].summary),

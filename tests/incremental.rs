@@ -364,3 +364,23 @@ fn a_threads_part_keys_are_kept_only_while_what_they_are_made_of_is_unchanged() 
     });
     rebuild(&mut session, &words);
 }
+
+/// A page is taken from the last output by its key alone, without looking at its file first: a file
+/// gone from the output since (removed by hand) must still be made again, by a warm build and by `serve`.
+#[test]
+fn a_page_gone_from_the_last_output_is_made_again() {
+    let (site, _out, live, mut session) = serving_example();
+    let root = site.path();
+    assert_rebuild_matches(&mut session, root, &live, &[]);
+    let warm = live.with_file_name("warm");
+    let gone = ["readings/trust-in-teams/index.html", "comments.xml", "tags/index.html"];
+    for page in gone {
+        fs::remove_file(live.join(page)).unwrap();
+        fs::remove_file(warm.join(page)).unwrap();
+    }
+    let rebuilt = assert_rebuild_matches(&mut session, root, &live, &[]);
+    assert_eq!(rebuilt.rendered, gone.len(), "only the pages gone are made again");
+    for page in gone {
+        assert!(live.join(page).is_file() && warm.join(page).is_file(), "{page} was not made again");
+    }
+}

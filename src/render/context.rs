@@ -475,7 +475,7 @@ impl<'a> Views<'a> {
 
     /// The whole thread of a reading, nested up to `thread.max_depth`, flat below it; made when shown.
     pub fn thread(&'a self, id: ReadingId) -> Keyed<'a, Vec<CommentView<'a>>> {
-        Keyed::new(self, (id, 0), self.part_keys(id).thread, |views, id, _| views.built_thread(id))
+        Keyed::new(self, self.part_keys(id).thread, move |views| views.built_thread(id))
     }
 
     /// The whole thread of a reading, made.
@@ -527,7 +527,7 @@ impl<'a> Views<'a> {
 
     /// A comment on its own, for author pages and feeds; made when shown.
     pub fn comment_card(&'a self, id: ReadingId, index: usize) -> Keyed<'a, CommentCard<'a>> {
-        Keyed::new(self, (id, index), self.part_keys(id).cards[index], Views::built_card)
+        Keyed::new(self, self.part_keys(id).cards[index], move |views| views.built_card(id, index))
     }
 
     /// The part keys of reading `id`.

@@ -12,7 +12,7 @@ use super::objects::{
     CommentCard, CommentView, DateView, PageView, PersonLink, PersonView, ReadingView, SectionView, TagView, WeekGroup,
 };
 use super::pages::{pages, plan, PageJob, AUTHOR_PAGE_SIZE, FEED_COMMENTS, FEED_READINGS};
-use super::parts::Keyed;
+use super::parts::{self, Keyed};
 use crate::model::{PersonId, ReadingId, Site};
 
 /// `index.html`: the home page, `/`.
@@ -25,7 +25,7 @@ pub struct IndexPage<'a> {
     /// This page's readings, newest first: `page_size` of them.
     pub readings: Vec<ReadingView<'a>>,
     /// Which page of the readings this is.
-    pub pagination: Pagination,
+    pub pagination: Pagination<'a>,
 }
 
 /// `section.html`: a section's page, `/<section>/`, then `/<section>/page/2/` and on.
@@ -40,7 +40,7 @@ pub struct SectionPage<'a> {
     /// The same readings, newest first.
     pub readings: Vec<ReadingView<'a>>,
     /// Which page of the section's readings this is.
-    pub pagination: Pagination,
+    pub pagination: Pagination<'a>,
 }
 
 /// `reading.html`: a reading and its discussion, `/<section>/<slug>/`.
@@ -68,7 +68,7 @@ pub struct PeoplePage<'a> {
     /// This page's people, by name.
     pub people: Vec<PersonView<'a>>,
     /// Which page of the list this is.
-    pub pagination: Pagination,
+    pub pagination: Pagination<'a>,
 }
 
 /// `author.html`: a person and a page of their reflections, `/authors/<slug>/`, then
@@ -91,12 +91,12 @@ pub struct PersonPage<'a> {
     /// Their feed of replies and mentions, `/authors/<slug>/replies.xml`.
     pub replies_feed_url: String,
     /// Which page of their reflections this is.
-    pub pagination: Pagination,
+    pub pagination: Pagination<'a>,
 }
 
 /// Which page of a list this is, and links to the others.
 #[derive(Debug, Serialize)]
-pub struct Pagination {
+pub struct Pagination<'a> {
     /// This page, counted from 1.
     pub page: usize,
     /// How many pages there are.
@@ -106,7 +106,7 @@ pub struct Pagination {
     /// The page after (older items), or none.
     pub next: Option<String>,
     /// Every page, for a row of page numbers (empty when there is one page).
-    pub numbers: Vec<PageNumber>,
+    pub numbers: Keyed<'a, Vec<PageNumber>>,
 }
 
 /// One page of a list, in a row of page numbers.
@@ -141,7 +141,7 @@ pub struct TagPage<'a> {
     /// The newest 20 comments on any of its readings, newest first; on the first page only.
     pub comments: Vec<Keyed<'a, CommentCard<'a>>>,
     /// Which page of the tag's readings this is.
-    pub pagination: Pagination,
+    pub pagination: Pagination<'a>,
 }
 
 /// `404.html` (`/404.html`) and `search.html` (`/search/`, whose script reads the index in `search/`).
@@ -243,12 +243,12 @@ pub fn tag_comments<'a>(views: &'a Views<'a>, index: usize, number: usize) -> Ve
 }
 
 /// Page `number` (from 0) of `items`, `page_size` to a page, and its pagination; `job` names each page.
-pub fn paginate<'i, T>(
-    views: &Views,
+pub fn paginate<'a, 'i, T>(
+    views: &'a Views<'a>,
     items: &'i [T],
     number: usize,
-    job: impl Fn(usize) -> PageJob,
-) -> (&'i [T], Pagination) {
+    job: impl Fn(usize) -> PageJob + Copy + 'a,
+) -> (&'i [T], Pagination<'a>) {
     let size = views.site.config.page_size;
     let start = (number * size).min(items.len());
     let shown = &items[start..(start + size).min(items.len())];
@@ -256,18 +256,27 @@ pub fn paginate<'i, T>(
 }
 
 /// The pagination of page `number` (from 0) of `pages`.
-fn pagination(views: &Views, number: usize, pages: usize, job: impl Fn(usize) -> PageJob) -> Pagination {
-    let address = |n: usize| views.url(&job(n).route(views.site));
+fn pagination<'a>(
+    views: &'a Views<'a>,
+    number: usize,
+    pages: usize,
+    job: impl Fn(usize) -> PageJob + Copy + 'a,
+) -> Pagination<'a> {
+    let address = move |views: &Views, n: usize| views.url(&job(n).route(views.site));
+    // Every page's address is made from the first's (`Route::paged`), so the row of numbers is a
+    // function of that address, this page's number and their count (and of where links start from,
+    // in every page's key): a list of 300 pages is not made 300 times to key its pages.
+    let first = views.permalink(&job(0).route(views.site));
+    let numbers = Keyed::new(views, parts::digest(&(first, number, pages)), move |views| match pages {
+        0 | 1 => Vec::new(),
+        _ => (0..pages).map(|n| PageNumber { number: n + 1, url: address(views, n), current: n == number }).collect(),
+    });
     Pagination {
         page: number + 1,
         pages,
-        previous: number.checked_sub(1).map(address),
-        next: (number + 1 < pages).then(|| address(number + 1)),
-        numbers: if pages > 1 {
-            (0..pages).map(|n| PageNumber { number: n + 1, url: address(n), current: n == number }).collect()
-        } else {
-            Vec::new()
-        },
+        previous: number.checked_sub(1).map(|n| address(views, n)),
+        next: (number + 1 < pages).then(|| address(views, number + 1)),
+        numbers,
     }
 }
 
@@ -276,7 +285,7 @@ pub fn section<'a>(views: &'a Views<'a>, page: PageView, index: usize, number: u
     let site = views.site;
     let section = &site.sections[index];
     let inside = section_readings(site, index);
-    let (shown, pagination) = paginate(views, &inside, number, |n| PageJob::Section(index, n));
+    let (shown, pagination) = paginate(views, &inside, number, move |n| PageJob::Section(index, n));
     SectionPage {
         section: SectionView {
             title: &section.title,
@@ -307,7 +316,7 @@ pub fn person<'a>(views: &'a Views<'a>, page: PageView, id: PersonId, number: us
         mentioned_in: newest_mentions.map(|&(r, c)| views.comment_card(r, c)).collect(),
         mentioned_count: mentioned_in.len(),
         replies_feed_url: views.url(&PageJob::PersonReplies(id).route(views.site)),
-        pagination: pagination(views, number, pages, |n| PageJob::Author(id, n)),
+        pagination: pagination(views, number, pages, move |n| PageJob::Author(id, n)),
     }
 }
 

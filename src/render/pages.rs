@@ -225,7 +225,7 @@ impl PageJob {
             }
             PageJob::Tag(i, number) => {
                 let (shown, pagination) =
-                    page_context::paginate(views, &site.tags[i].readings, number, |n| PageJob::Tag(i, n));
+                    page_context::paginate(views, &site.tags[i].readings, number, move |n| PageJob::Tag(i, n));
                 let readings = shown.iter().map(|&r| views.reading(r, false)).collect();
                 let comments = page_context::tag_comments(views, i, number);
                 PageContext::Tag(TagPage { page, tag: views.tag(i), readings, comments, pagination })

@@ -30,38 +30,34 @@ use crate::routes::Links;
 /// A part of a page's context, made only when the page is rendered: while its page's key is made,
 /// it stands as its key, so a page that is not rendered never makes it, and a page that is has its
 /// context built once, for its key and for Tera.
+///
+/// Its key must tell apart any two parts it may stand for on a page whose key holds where the page's
+/// links start from: a part's own key (`ReadingParts`, [`Entries`]), or what it is a function of.
 pub struct Keyed<'a, T> {
     views: &'a Views<'a>,
-    reading: ReadingId,
-    index: usize,
-    digest: [u8; 32],
-    make: fn(&Views<'a>, ReadingId, usize) -> T,
+    key: [u8; 32],
+    make: Box<dyn Fn(&Views<'a>) -> T + 'a>,
 }
 
 impl<'a, T> Keyed<'a, T> {
-    /// The part `make` makes from `views` for item `index` of `reading`, whose key is `digest`.
-    pub(super) fn new(
-        views: &'a Views<'a>,
-        (reading, index): (ReadingId, usize),
-        digest: [u8; 32],
-        make: fn(&Views<'a>, ReadingId, usize) -> T,
-    ) -> Keyed<'a, T> {
-        Keyed { views, reading, index, digest, make }
+    /// The part `make` makes from `views`, whose key is `key`.
+    pub(super) fn new(views: &'a Views<'a>, key: [u8; 32], make: impl Fn(&Views<'a>) -> T + 'a) -> Keyed<'a, T> {
+        Keyed { views, key, make: Box::new(make) }
     }
 }
 
 impl<T: Serialize> Serialize for Keyed<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match hashing() {
-            true => serializer.serialize_bytes(&self.digest),
-            false => (self.make)(self.views, self.reading, self.index).serialize(serializer),
+            true => serializer.serialize_bytes(&self.key),
+            false => (self.make)(self.views).serialize(serializer),
         }
     }
 }
 
 impl<T> std::fmt::Debug for Keyed<'_, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Keyed({:?}, {}, {})", self.reading, self.index, blake3::Hash::from(self.digest).to_hex())
+        write!(f, "Keyed({})", blake3::Hash::from(self.key).to_hex())
     }
 }
 
@@ -113,7 +109,8 @@ pub fn make(views: &Views, earlier: &PartKeys) -> Vec<([u8; 32], Arc<ReadingPart
         .collect()
 }
 
-fn digest(part: &impl Serialize) -> [u8; 32] {
+/// The key of a part: `part` fed into a page key of its own.
+pub(super) fn digest(part: &(impl Serialize + ?Sized)) -> [u8; 32] {
     let mut hasher = KeyHasher::from_hasher(blake3::Hasher::new());
     hasher.value(part);
     hasher.finish().0

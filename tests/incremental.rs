@@ -384,3 +384,27 @@ fn a_page_gone_from_the_last_output_is_made_again() {
         assert!(live.join(page).is_file() && warm.join(page).is_file(), "{page} was not made again");
     }
 }
+
+/// A reading in a list is keyed once per build by its view with absolute links (`render::parts::entries`):
+/// a summary whose relative address becomes the same address written out whole reads the same there, and
+/// otherwise on every list, so each edit must still show on the home page, its tags' and its writer's.
+#[test]
+fn a_reading_in_lists_is_keyed_by_all_its_list_view_shows() {
+    let (site, _out, live, mut session) = serving_example();
+    let root = site.path();
+    assert_rebuild_matches(&mut session, root, &live, &[]);
+    let summary = |address: &str| format!("summary: \"See [the chart]({address}).\"");
+    let reading = edit(root, READING, |t| set_line(t, "summary", &summary("chart.svg")));
+    assert_rebuild_matches(&mut session, root, &live, &[&reading]);
+    let whole = "https://example.org/cohort/readings/trust-in-teams/chart.svg";
+    edit(root, READING, |t| set_line(t, "summary", &summary(whole)));
+    assert_rebuild_matches(&mut session, root, &live, &[&reading]);
+    assert!(fs::read_to_string(live.join("index.html")).unwrap().contains(whole));
+    // What lists show of it besides: its week, its writer, its source.
+    edit(root, READING, |t| set_line(t, "week", "week: 5"));
+    assert_rebuild_matches(&mut session, root, &live, &[&reading]);
+    edit(root, READING, |t| set_line(t, "author", "author: Claire Dufresne"));
+    assert_rebuild_matches(&mut session, root, &live, &[&reading]);
+    edit(root, READING, |t| set_line(t, "  year", "  year: 2012"));
+    assert_rebuild_matches(&mut session, root, &live, &[&reading]);
+}

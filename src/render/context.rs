@@ -5,16 +5,23 @@ use super::objects::{
     CommentBase, CommentCard, CommentView, DateView, PageView, PersonLink, PersonView, ReadingRef, ReadingView,
     ReplyTarget, SectionLink, SiteView, SourceView, TagLink, TagView, WeekGroup,
 };
+use super::page_context::TAG_COMMENTS;
+use super::pages::FEED_COMMENTS;
 use super::parts::{self, Keyed, PartKeys, ReadingParts};
 use super::phrases::{after_reading, initials, join_names, tint};
 use super::sanitize::Html;
-use super::tallies::{descendant_counts, participants, reflections_and_replies};
+use super::tallies::{descendant_counts, newest_published, participants, reflections_and_replies};
 use crate::language::Language;
 use crate::model::{Comment, CommentStatus, Person, PersonId, Reading, ReadingId, Site};
 use crate::routes::{Links, Route};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
+
+use rayon::prelude::*;
+
+/// How many of each reading's newest comments are gathered: as many as the longest list of them shows.
+const NEWEST_KEPT: usize = if FEED_COMMENTS > TAG_COMMENTS { FEED_COMMENTS } else { TAG_COMMENTS };
 
 /// Builds views from the model and the rendered bodies, with links made from one file of the site.
 pub struct Views<'a> {
@@ -55,6 +62,11 @@ struct Shared {
     readings: Vec<OnceLock<ReadingFacts>>,
     /// By reading: the part keys of its thread and comment cards, with what they are made of.
     parts: OnceLock<Vec<([u8; 32], Arc<ReadingParts>)>>,
+    /// By reading: the key of its view in lists (`entry`).
+    entries: OnceLock<Vec<[u8; 32]>>,
+    /// By reading: its newest published comments, newest first, as many as a feed shows; gathered
+    /// once, not by every feed and tag that shows some of them.
+    newest: Vec<Vec<usize>>,
 }
 
 /// What a build's views made, for the next build (`serve` keeps it): comments' dates in words and
@@ -125,7 +137,7 @@ impl<'a> Views<'a> {
         let guard = format!("{:?}\0{}\0{language:?}", config.timezone, config.date_format);
         let dates_guard = *blake3::hash(guard.as_bytes()).as_bytes();
         let readings = site.readings.iter().map(|_| OnceLock::new()).collect();
-        let parts = OnceLock::new();
+        let newest = site.readings.par_iter().map(|r| newest_published(&r.thread, NEWEST_KEPT)).collect();
         let shared = Shared {
             descendants,
             mentioned,
@@ -134,12 +146,15 @@ impl<'a> Views<'a> {
             comment_dates,
             dates_guard,
             readings,
-            parts,
+            parts: OnceLock::new(),
+            entries: OnceLock::new(),
+            newest,
         };
         let views =
             Views { site, bodies, language, links: Links::From(Route::home()), shared: Arc::new(shared), earlier };
-        let made = parts::make(&views, &earlier.parts);
-        views.shared.parts.set(made).expect("the part keys are made once");
+        let (parts, entries) = rayon::join(|| parts::make(&views, &earlier.parts), || parts::entries(&views));
+        views.shared.parts.set(parts).expect("the part keys are made once");
+        views.shared.entries.set(entries).expect("the entries' keys are made once");
         views
     }
 
@@ -366,8 +381,19 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// A reading in a list (without its body); made when shown.
+    pub fn entry(&'a self, id: ReadingId) -> Keyed<'a, ReadingView<'a>> {
+        let key = self.shared.entries.get().expect("the entries' keys are made with the views")[id.0];
+        Keyed::new(self, key, move |views| views.reading(id, false))
+    }
+
+    /// The newest published comments of reading `id`, newest first: at least as many as a feed shows.
+    pub fn newest(&self, id: ReadingId) -> &[usize] {
+        &self.shared.newest[id.0]
+    }
+
     /// Readings grouped by week, newest week first, readings without a week last.
-    pub fn weeks(&self, readings: &[ReadingId]) -> Vec<WeekGroup<'a>> {
+    pub fn weeks(&'a self, readings: &[ReadingId]) -> Vec<WeekGroup<'a>> {
         let mut groups: Vec<WeekGroup<'a>> = Vec::new();
         let mut weeks: Vec<Option<u32>> = readings.iter().map(|r| self.site.readings[r.0].week).collect();
         weeks.sort_by(|a, b| match (a, b) {
@@ -388,7 +414,7 @@ impl<'a> Views<'a> {
                 readings: readings
                     .iter()
                     .filter(|r| self.site.readings[r.0].week == week)
-                    .map(|&r| self.reading(r, false))
+                    .map(|&r| self.entry(r))
                     .collect(),
             });
         }

@@ -23,7 +23,7 @@ pub struct IndexPage<'a> {
     /// This page's readings, by week.
     pub weeks: Vec<WeekGroup<'a>>,
     /// This page's readings, newest first: `page_size` of them.
-    pub readings: Vec<ReadingView<'a>>,
+    pub readings: Vec<Keyed<'a, ReadingView<'a>>>,
     /// Which page of the readings this is.
     pub pagination: Pagination<'a>,
 }
@@ -38,7 +38,7 @@ pub struct SectionPage<'a> {
     /// This page's readings of the section and of the sections below it, by week.
     pub weeks: Vec<WeekGroup<'a>>,
     /// The same readings, newest first.
-    pub readings: Vec<ReadingView<'a>>,
+    pub readings: Vec<Keyed<'a, ReadingView<'a>>>,
     /// Which page of the section's readings this is.
     pub pagination: Pagination<'a>,
 }
@@ -55,9 +55,9 @@ pub struct ReadingPage<'a> {
     /// Everyone who commented, in order of their first comment.
     pub participants: Vec<PersonLink<'a>>,
     /// The next older reading of the site, or none.
-    pub previous: Option<ReadingView<'a>>,
+    pub previous: Option<Keyed<'a, ReadingView<'a>>>,
     /// The next newer reading of the site, or none.
-    pub next: Option<ReadingView<'a>>,
+    pub next: Option<Keyed<'a, ReadingView<'a>>>,
 }
 
 /// `authors.html`: the list of people, `/authors/`, then `/authors/page/2/` and on.
@@ -80,7 +80,7 @@ pub struct PersonPage<'a> {
     /// The person.
     pub person: PersonView<'a>,
     /// The readings they wrote, newest first; on the first page only.
-    pub readings: Vec<ReadingView<'a>>,
+    pub readings: Vec<Keyed<'a, ReadingView<'a>>>,
     /// Their comments, newest first, 100 to a page.
     pub comments: Vec<Keyed<'a, CommentCard<'a>>>,
     /// Others' comments that name them with `@Name`, newest first: the newest 100, on the first page
@@ -137,7 +137,7 @@ pub struct TagPage<'a> {
     /// The tag.
     pub tag: TagView<'a>,
     /// This page's readings, newest first.
-    pub readings: Vec<ReadingView<'a>>,
+    pub readings: Vec<Keyed<'a, ReadingView<'a>>>,
     /// The newest 20 comments on any of its readings, newest first; on the first page only.
     pub comments: Vec<Keyed<'a, CommentCard<'a>>>,
     /// Which page of the tag's readings this is.
@@ -180,7 +180,7 @@ pub struct ReadingCommentsFeed<'a> {
     #[serde(flatten)]
     pub feed: CommentsFeed<'a>,
     /// The reading, without its `content`.
-    pub reading: ReadingView<'a>,
+    pub reading: Keyed<'a, ReadingView<'a>>,
 }
 
 /// `comments.xml` again, for one person, `/authors/<slug>/replies.xml`: the newest 50 published
@@ -235,11 +235,8 @@ pub fn tag_comments<'a>(views: &'a Views<'a>, index: usize, number: usize) -> Ve
     if number > 0 {
         return Vec::new();
     }
-    let readings = &views.site.tags[index].readings;
-    newest_comments(views.site, TAG_COMMENTS, |r| readings.contains(&r))
-        .into_iter()
-        .map(|(r, c)| views.comment_card(r, c))
-        .collect()
+    let readings = views.site.tags[index].readings.iter().copied();
+    newest_comments(views, TAG_COMMENTS, readings).into_iter().map(|(r, c)| views.comment_card(r, c)).collect()
 }
 
 /// Page `number` (from 0) of `items`, `page_size` to a page, and its pagination; `job` names each page.
@@ -295,7 +292,7 @@ pub fn section<'a>(views: &'a Views<'a>, page: PageView, index: usize, number: u
         },
         page,
         weeks: views.weeks(shown),
-        readings: shown.iter().map(|&r| views.reading(r, false)).collect(),
+        readings: shown.iter().map(|&r| views.entry(r)).collect(),
         pagination,
     }
 }
@@ -311,7 +308,7 @@ pub fn person<'a>(views: &'a Views<'a>, page: PageView, id: PersonId, number: us
     PersonPage {
         page,
         person: views.person(id),
-        readings: work.readings.iter().filter(|_| first_page).map(|&r| views.reading(r, false)).collect(),
+        readings: work.readings.iter().filter(|_| first_page).map(|&r| views.entry(r)).collect(),
         comments: shown.map(|&(r, c)| views.comment_card(r, c)).collect(),
         mentioned_in: newest_mentions.map(|&(r, c)| views.comment_card(r, c)).collect(),
         mentioned_count: mentioned_in.len(),
@@ -338,7 +335,10 @@ pub fn readings_feed<'a>(views: &'a Views<'a>, page: PageView) -> ReadingsFeed<'
 /// The comments feed of the whole site, or of one reading.
 pub fn comments_feed<'a>(views: &'a Views<'a>, page: PageView, only: Option<ReadingId>) -> CommentsFeed<'a> {
     let site = views.site;
-    let newest = newest_comments(site, FEED_COMMENTS, |r| only.is_none_or(|id| id == r));
+    let newest = match only {
+        Some(id) => newest_comments(views, FEED_COMMENTS, [id].into_iter()),
+        None => newest_comments(views, FEED_COMMENTS, all_readings(site)),
+    };
     let updated = match (newest.first(), only) {
         (Some(&(r, c)), _) => Some(views.date(&site.readings[r.0].thread.comments[c].date)),
         (None, Some(id)) => Some(views.date(&site.readings[id.0].date)),
@@ -417,16 +417,13 @@ pub fn all_readings(site: &Site) -> impl Iterator<Item = ReadingId> {
     (0..site.readings.len()).map(ReadingId)
 }
 
-/// The newest `keep` comments on the readings `include` takes, newest first.
-fn newest_comments(site: &Site, keep: usize, include: impl Fn(ReadingId) -> bool) -> Vec<(ReadingId, usize)> {
-    let mut all: Vec<(DateTime<FixedOffset>, ReadingId, usize)> = site
-        .readings
-        .iter()
-        .enumerate()
-        .filter(|(r, _)| include(ReadingId(*r)))
-        .flat_map(|(r, reading)| {
-            let published = reading.thread.comments.iter().enumerate().filter(|(_, c)| c.is_published());
-            published.map(move |(c, comment)| (comment.date, ReadingId(r), c))
+/// The newest `keep` comments on `readings`, newest first (the later reading's first at the same time).
+fn newest_comments(views: &Views, keep: usize, readings: impl Iterator<Item = ReadingId>) -> Vec<(ReadingId, usize)> {
+    let site = views.site;
+    // Each reading's newest are gathered once per build; the newest of them all are among those.
+    let mut all: Vec<(DateTime<FixedOffset>, ReadingId, usize)> = readings
+        .flat_map(|r| {
+            views.newest(r).iter().take(keep).map(move |&c| (site.readings[r.0].thread.comments[c].date, r, c))
         })
         .collect();
     let keep = keep.min(all.len());

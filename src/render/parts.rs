@@ -109,6 +109,25 @@ pub fn make(views: &Views, earlier: &PartKeys) -> Vec<([u8; 32], Arc<ReadingPart
         .collect()
 }
 
+/// Every reading's key as lists show it (`Views::entry`), made again by each build: its view with
+/// absolute links and its summary as written. A list shows it with links from its page, made from
+/// the same routes, and its summary rebased to the reading's address from there (`Html::rebased`), so
+/// the view on any page is a function of this one and of where the page's links start from, which every
+/// page's key holds. (The summary as rebased to an absolute address could not tell a relative address
+/// from the same address written out whole.)
+pub fn entries(views: &Views) -> Vec<[u8; 32]> {
+    let site = views.site;
+    let absolute = views.at(Links::absolute(&site.config.base_url));
+    (0..site.readings.len())
+        .into_par_iter()
+        .map(|r| {
+            let mut view = absolute.reading(ReadingId(r), false);
+            view.summary = std::borrow::Cow::Borrowed(&views.bodies.readings[r].summary);
+            digest(&view)
+        })
+        .collect()
+}
+
 /// The key of a part: `part` fed into a page key of its own.
 pub(super) fn digest(part: &(impl Serialize + ?Sized)) -> [u8; 32] {
     let mut hasher = KeyHasher::from_hasher(blake3::Hasher::new());

@@ -411,3 +411,47 @@ fn a_resolved_reading_is_reused_only_while_what_it_is_made_of_is_unchanged() {
     assert!(warned(&rebuild(&mut session, &thread)));
     assert!(warned(&rebuild(&mut session, &settings)), "the warning went with the reuse");
 }
+
+/// A page is taken from the last output by its key alone, without looking at its file first: a file
+/// gone from the output since (removed by hand) must still be made again, by a warm build and by `serve`.
+#[test]
+fn a_page_gone_from_the_last_output_is_made_again() {
+    let (site, _out, live, mut session) = serving_example();
+    let root = site.path();
+    assert_rebuild_matches(&mut session, root, &live, &[]);
+    let warm = live.with_file_name("warm");
+    let gone = ["readings/trust-in-teams/index.html", "comments.xml", "tags/index.html"];
+    for page in gone {
+        fs::remove_file(live.join(page)).unwrap();
+        fs::remove_file(warm.join(page)).unwrap();
+    }
+    let rebuilt = assert_rebuild_matches(&mut session, root, &live, &[]);
+    assert_eq!(rebuilt.rendered, gone.len(), "only the pages gone are made again");
+    for page in gone {
+        assert!(live.join(page).is_file() && warm.join(page).is_file(), "{page} was not made again");
+    }
+}
+
+/// A reading in a list is keyed once per build by its view with absolute links (`render::parts::entries`):
+/// a summary whose relative address becomes the same address written out whole reads the same there, and
+/// otherwise on every list, so each edit must still show on the home page, its tags' and its writer's.
+#[test]
+fn a_reading_in_lists_is_keyed_by_all_its_list_view_shows() {
+    let (site, _out, live, mut session) = serving_example();
+    let root = site.path();
+    assert_rebuild_matches(&mut session, root, &live, &[]);
+    let summary = |address: &str| format!("summary: \"See [the chart]({address}).\"");
+    let reading = edit(root, READING, |t| set_line(t, "summary", &summary("chart.svg")));
+    assert_rebuild_matches(&mut session, root, &live, &[&reading]);
+    let whole = "https://example.org/cohort/readings/trust-in-teams/chart.svg";
+    edit(root, READING, |t| set_line(t, "summary", &summary(whole)));
+    assert_rebuild_matches(&mut session, root, &live, &[&reading]);
+    assert!(fs::read_to_string(live.join("index.html")).unwrap().contains(whole));
+    // What lists show of it besides: its week, its writer, its source.
+    edit(root, READING, |t| set_line(t, "week", "week: 5"));
+    assert_rebuild_matches(&mut session, root, &live, &[&reading]);
+    edit(root, READING, |t| set_line(t, "author", "author: Claire Dufresne"));
+    assert_rebuild_matches(&mut session, root, &live, &[&reading]);
+    edit(root, READING, |t| set_line(t, "  year", "  year: 2012"));
+    assert_rebuild_matches(&mut session, root, &live, &[&reading]);
+}

@@ -87,7 +87,7 @@ fn describe(ty: &str, known: &[String]) -> String {
     if let Some(inner) = inner("Option<", ">") {
         return format!("{} or none", describe(inner, known));
     }
-    if let Some(inner) = inner("Keyed<", ">") {
+    if let Some(inner) = inner("Keyed<'a, ", ">") {
         return describe(inner, known);
     }
     if let Some(inner) = inner("Cow<'a, ", ">") {

@@ -5,16 +5,23 @@ use super::objects::{
     CommentBase, CommentCard, CommentView, DateView, PageView, PersonLink, PersonView, ReadingRef, ReadingView,
     ReplyTarget, SectionLink, SiteView, SourceView, TagLink, TagView, WeekGroup,
 };
+use super::page_context::TAG_COMMENTS;
+use super::pages::FEED_COMMENTS;
 use super::parts::{self, Keyed, PartKeys, ReadingParts};
 use super::phrases::{after_reading, initials, join_names, tint};
 use super::sanitize::Html;
-use super::tallies::{descendant_counts, participants, reflections_and_replies};
+use super::tallies::{descendant_counts, newest_published, participants, reflections_and_replies};
 use crate::language::Language;
 use crate::model::{Comment, CommentStatus, Person, PersonId, Reading, ReadingId, Site};
 use crate::routes::{Links, Route};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
+
+use rayon::prelude::*;
+
+/// How many of each reading's newest comments are gathered: as many as the longest list of them shows.
+const NEWEST_KEPT: usize = if FEED_COMMENTS > TAG_COMMENTS { FEED_COMMENTS } else { TAG_COMMENTS };
 
 /// Builds views from the model and the rendered bodies, with links made from one file of the site.
 pub struct Views<'a> {
@@ -30,9 +37,6 @@ pub struct Views<'a> {
     shared: Arc<Shared>,
     /// What the last build's views made that still holds.
     earlier: &'a ViewsKept,
-    /// True while a page's key is made: a thread or comment card whose part key is known is given
-    /// as its key (`parts`).
-    keying: bool,
 }
 
 /// What the views of every page share.
@@ -58,6 +62,11 @@ struct Shared {
     readings: Vec<OnceLock<ReadingFacts>>,
     /// By reading: the part keys of its thread and comment cards, with what they are made of.
     parts: OnceLock<Vec<([u8; 32], Arc<ReadingParts>)>>,
+    /// By reading: the key of its view in lists (`entry`).
+    entries: OnceLock<Vec<[u8; 32]>>,
+    /// By reading: its newest published comments, newest first, as many as a feed shows; gathered
+    /// once, not by every feed and tag that shows some of them.
+    newest: Vec<Vec<usize>>,
 }
 
 /// What a build's views made, for the next build (`serve` keeps it): comments' dates in words and
@@ -128,7 +137,7 @@ impl<'a> Views<'a> {
         let guard = format!("{:?}\0{}\0{language:?}", config.timezone, config.date_format);
         let dates_guard = *blake3::hash(guard.as_bytes()).as_bytes();
         let readings = site.readings.iter().map(|_| OnceLock::new()).collect();
-        let parts = OnceLock::new();
+        let newest = site.readings.par_iter().map(|r| newest_published(&r.thread, NEWEST_KEPT)).collect();
         let shared = Shared {
             descendants,
             mentioned,
@@ -137,19 +146,15 @@ impl<'a> Views<'a> {
             comment_dates,
             dates_guard,
             readings,
-            parts,
+            parts: OnceLock::new(),
+            entries: OnceLock::new(),
+            newest,
         };
-        let views = Views {
-            site,
-            bodies,
-            language,
-            links: Links::From(Route::home()),
-            shared: Arc::new(shared),
-            earlier,
-            keying: false,
-        };
-        let made = parts::make(&views, &earlier.parts);
-        views.shared.parts.set(made).expect("the part keys are made once");
+        let views =
+            Views { site, bodies, language, links: Links::From(Route::home()), shared: Arc::new(shared), earlier };
+        let (parts, entries) = rayon::join(|| parts::make(&views, &earlier.parts), || parts::entries(&views));
+        views.shared.parts.set(parts).expect("the part keys are made once");
+        views.shared.entries.set(entries).expect("the entries' keys are made once");
         views
     }
 
@@ -157,11 +162,6 @@ impl<'a> Views<'a> {
     pub fn kept(&self) -> ViewsKept {
         let parts = self.shared.parts.get().map(|made| PartKeys::of(made)).unwrap_or_default();
         ViewsKept { dates: self.dates_in_words(), parts }
-    }
-
-    /// The same views, making a page's key: parts whose keys are known are given as their keys.
-    pub fn keying(&self) -> Views<'a> {
-        Views { keying: true, shared: Arc::clone(&self.shared), links: self.links.clone(), ..*self }
     }
 
     /// The comments' dates in words this build made, for the next.
@@ -381,8 +381,19 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// A reading in a list (without its body); made when shown.
+    pub fn entry(&'a self, id: ReadingId) -> Keyed<'a, ReadingView<'a>> {
+        let key = self.shared.entries.get().expect("the entries' keys are made with the views")[id.0];
+        Keyed::new(self, key, move |views| views.reading(id, false))
+    }
+
+    /// The newest published comments of reading `id`, newest first: at least as many as a feed shows.
+    pub fn newest(&self, id: ReadingId) -> &[usize] {
+        &self.shared.newest[id.0]
+    }
+
     /// Readings grouped by week, newest week first, readings without a week last.
-    pub fn weeks(&self, readings: &[ReadingId]) -> Vec<WeekGroup<'a>> {
+    pub fn weeks(&'a self, readings: &[ReadingId]) -> Vec<WeekGroup<'a>> {
         let mut groups: Vec<WeekGroup<'a>> = Vec::new();
         let mut weeks: Vec<Option<u32>> = readings.iter().map(|r| self.site.readings[r.0].week).collect();
         weeks.sort_by(|a, b| match (a, b) {
@@ -403,7 +414,7 @@ impl<'a> Views<'a> {
                 readings: readings
                     .iter()
                     .filter(|r| self.site.readings[r.0].week == week)
-                    .map(|&r| self.reading(r, false))
+                    .map(|&r| self.entry(r))
                     .collect(),
             });
         }
@@ -488,13 +499,9 @@ impl<'a> Views<'a> {
         Some(crate::ingest::token::mailto(&replies.to, &reading.title, &reading.path, comment))
     }
 
-    /// The whole thread of a reading, nested up to `thread.max_depth`, flat below it; its key while a
-    /// page's key is made.
-    pub fn thread(&self, id: ReadingId) -> Keyed<Vec<CommentView<'a>>> {
-        match self.part_keys(id) {
-            Some(parts) => Keyed::Digest(parts.thread),
-            None => Keyed::Built(self.built_thread(id)),
-        }
+    /// The whole thread of a reading, nested up to `thread.max_depth`, flat below it; made when shown.
+    pub fn thread(&'a self, id: ReadingId) -> Keyed<'a, Vec<CommentView<'a>>> {
+        Keyed::new(self, self.part_keys(id).thread, move |views| views.built_thread(id))
     }
 
     /// The whole thread of a reading, made.
@@ -544,18 +551,14 @@ impl<'a> Views<'a> {
         })
     }
 
-    /// A comment on its own, for author pages and feeds; its key while a page's key is made.
-    pub fn comment_card(&self, id: ReadingId, index: usize) -> Keyed<CommentCard<'a>> {
-        match self.part_keys(id) {
-            Some(parts) => Keyed::Digest(parts.cards[index]),
-            None => Keyed::Built(self.built_card(id, index)),
-        }
+    /// A comment on its own, for author pages and feeds; made when shown.
+    pub fn comment_card(&'a self, id: ReadingId, index: usize) -> Keyed<'a, CommentCard<'a>> {
+        Keyed::new(self, self.part_keys(id).cards[index], move |views| views.built_card(id, index))
     }
 
-    /// The part keys of reading `id`, while a page's key is made.
-    fn part_keys(&self, id: ReadingId) -> Option<&ReadingParts> {
-        let parts = self.shared.parts.get().filter(|_| self.keying)?;
-        Some(&parts[id.0].1)
+    /// The part keys of reading `id`.
+    fn part_keys(&self, id: ReadingId) -> &ReadingParts {
+        &self.shared.parts.get().expect("the part keys are made with the views")[id.0].1
     }
 
     /// A comment on its own, made.

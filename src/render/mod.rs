@@ -22,6 +22,7 @@ pub mod templates;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::Theme;
 use crate::model::Site;
+use crate::routes;
 pub use bodies::Bodies;
 pub use key::PageKey;
 pub use pages::{plan, PageJob};
@@ -50,7 +51,7 @@ pub struct Made {
 pub struct Renderer<'a> {
     views: context::Views<'a>,
     templates: templates::Templates,
-    /// The hash of every template and of the theme's words, the start of every page's key.
+    /// The hash of every template, of the theme's words and of `site`, the start of every page's key.
     theme_key: blake3::Hasher,
 }
 
@@ -73,6 +74,9 @@ impl<'a> Renderer<'a> {
         // The words of the theme's `t` function are read by templates, not given in a context; their
         // `Debug` form lists them in order (they are in sorted maps).
         theme_key.bytes(format!("{:?}", theme.language).as_bytes());
+        // `site` differs from page to page only in its links, made from the same routes, and each page's
+        // key holds where its links start from: so it is hashed once, with absolute links.
+        theme_key.value(&views.at(routes::Links::absolute(&site.config.base_url)).site());
         let theme_key = theme_key.into_hasher();
         Ok(Renderer { views, templates, theme_key })
     }
@@ -84,26 +88,26 @@ impl<'a> Renderer<'a> {
 
     /// Makes one page or feed, but renders it only when `at_hand` says no page of its key is kept already.
     ///
-    /// The key hashes the page's typed context (`key`); Tera's context is made from it only for a page
-    /// that is rendered.
+    /// The key hashes the page's typed context (`key`), which is built once: the parts it shows as their
+    /// keys (`parts::Keyed`) are made only when Tera's context is made from it, for a page that is rendered.
     pub fn make(&self, job: PageJob, at_hand: impl Fn(&str, &PageKey) -> bool) -> Result<Made, Diagnostic> {
         let path = job.output_path(self.views.site);
         let links = job.links(self.views.site);
         let mut hasher = key::KeyHasher::from_hasher(self.theme_key.clone());
         hasher.bytes(job.template().as_bytes());
-        // Where links start from: parts given by their keys were made with links from elsewhere.
+        // Where links start from: parts given by their keys were made with links from elsewhere, and
+        // `site` is in `theme_key` with absolute links.
         hasher.bytes(format!("{links:?}").as_bytes());
-        // Links start from the page's own place, so `site` (its way back to the root) is the page's too.
         let views = self.views.at(links);
-        let site = views.site();
-        hasher.value(&site);
-        hasher.value(&job.typed_context(&views.keying()));
+        let typed = job.typed_context(&views);
+        hasher.value(&typed);
         let key = hasher.finish();
         if at_hand(&path, &key) {
             return Ok(Made { path, key, bytes: None });
         }
-        let mut context = job.typed_context(&views).to_tera();
-        context.insert("site", &site);
+        let mut context = typed.to_tera();
+        // Links start from the page's own place, so `site` (its way back to the root) is the page's too.
+        context.insert("site", &views.site());
         match self.templates.tera.render(job.template(), &context) {
             Ok(text) => Ok(Made { path, key, bytes: Some(text.into_bytes()) }),
             Err(error) => Err(self.templates.problem(&error, Some(&format!("/{path}")))),

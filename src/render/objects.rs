@@ -16,6 +16,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
+use super::parts::Keyed;
 use super::sanitize::Html;
 
 /// `site`: the same in every template, its addresses made from the page being rendered.
@@ -241,7 +242,7 @@ pub struct WeekGroup<'a> {
     /// True for the newest week.
     pub current: bool,
     /// Its readings, newest first.
-    pub readings: Vec<ReadingView<'a>>,
+    pub readings: Vec<Keyed<'a, ReadingView<'a>>>,
 }
 
 /// The comment another one answers.

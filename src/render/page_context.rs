@@ -12,7 +12,7 @@ use super::objects::{
     CommentCard, CommentView, DateView, PageView, PersonLink, PersonView, ReadingView, SectionView, TagView, WeekGroup,
 };
 use super::pages::{pages, plan, PageJob, AUTHOR_PAGE_SIZE, FEED_COMMENTS, FEED_READINGS};
-use super::parts::Keyed;
+use super::parts::{self, Keyed};
 use crate::model::{PersonId, ReadingId, Site};
 
 /// `index.html`: the home page, `/`.
@@ -23,9 +23,9 @@ pub struct IndexPage<'a> {
     /// This page's readings, by week.
     pub weeks: Vec<WeekGroup<'a>>,
     /// This page's readings, newest first: `page_size` of them.
-    pub readings: Vec<ReadingView<'a>>,
+    pub readings: Vec<Keyed<'a, ReadingView<'a>>>,
     /// Which page of the readings this is.
-    pub pagination: Pagination,
+    pub pagination: Pagination<'a>,
 }
 
 /// `section.html`: a section's page, `/<section>/`, then `/<section>/page/2/` and on.
@@ -38,9 +38,9 @@ pub struct SectionPage<'a> {
     /// This page's readings of the section and of the sections below it, by week.
     pub weeks: Vec<WeekGroup<'a>>,
     /// The same readings, newest first.
-    pub readings: Vec<ReadingView<'a>>,
+    pub readings: Vec<Keyed<'a, ReadingView<'a>>>,
     /// Which page of the section's readings this is.
-    pub pagination: Pagination,
+    pub pagination: Pagination<'a>,
 }
 
 /// `reading.html`: a reading and its discussion, `/<section>/<slug>/`.
@@ -51,13 +51,13 @@ pub struct ReadingPage<'a> {
     /// The reading, with its `content`.
     pub reading: ReadingView<'a>,
     /// The top-level comments in date order, their replies nested.
-    pub thread: Keyed<Vec<CommentView<'a>>>,
+    pub thread: Keyed<'a, Vec<CommentView<'a>>>,
     /// Everyone who commented, in order of their first comment.
     pub participants: Vec<PersonLink<'a>>,
     /// The next older reading of the site, or none.
-    pub previous: Option<ReadingView<'a>>,
+    pub previous: Option<Keyed<'a, ReadingView<'a>>>,
     /// The next newer reading of the site, or none.
-    pub next: Option<ReadingView<'a>>,
+    pub next: Option<Keyed<'a, ReadingView<'a>>>,
 }
 
 /// `authors.html`: the list of people, `/authors/`, then `/authors/page/2/` and on.
@@ -68,7 +68,7 @@ pub struct PeoplePage<'a> {
     /// This page's people, by name.
     pub people: Vec<PersonView<'a>>,
     /// Which page of the list this is.
-    pub pagination: Pagination,
+    pub pagination: Pagination<'a>,
 }
 
 /// `author.html`: a person and a page of their reflections, `/authors/<slug>/`, then
@@ -80,23 +80,23 @@ pub struct PersonPage<'a> {
     /// The person.
     pub person: PersonView<'a>,
     /// The readings they wrote, newest first; on the first page only.
-    pub readings: Vec<ReadingView<'a>>,
+    pub readings: Vec<Keyed<'a, ReadingView<'a>>>,
     /// Their comments, newest first, 100 to a page.
-    pub comments: Vec<Keyed<CommentCard<'a>>>,
+    pub comments: Vec<Keyed<'a, CommentCard<'a>>>,
     /// Others' comments that name them with `@Name`, newest first: the newest 100, on the first page
     /// only.
-    pub mentioned_in: Vec<Keyed<CommentCard<'a>>>,
+    pub mentioned_in: Vec<Keyed<'a, CommentCard<'a>>>,
     /// How many comments name them, in all.
     pub mentioned_count: usize,
     /// Their feed of replies and mentions, `/authors/<slug>/replies.xml`.
     pub replies_feed_url: String,
     /// Which page of their reflections this is.
-    pub pagination: Pagination,
+    pub pagination: Pagination<'a>,
 }
 
 /// Which page of a list this is, and links to the others.
 #[derive(Debug, Serialize)]
-pub struct Pagination {
+pub struct Pagination<'a> {
     /// This page, counted from 1.
     pub page: usize,
     /// How many pages there are.
@@ -106,7 +106,7 @@ pub struct Pagination {
     /// The page after (older items), or none.
     pub next: Option<String>,
     /// Every page, for a row of page numbers (empty when there is one page).
-    pub numbers: Vec<PageNumber>,
+    pub numbers: Keyed<'a, Vec<PageNumber>>,
 }
 
 /// One page of a list, in a row of page numbers.
@@ -137,11 +137,11 @@ pub struct TagPage<'a> {
     /// The tag.
     pub tag: TagView<'a>,
     /// This page's readings, newest first.
-    pub readings: Vec<ReadingView<'a>>,
+    pub readings: Vec<Keyed<'a, ReadingView<'a>>>,
     /// The newest 20 comments on any of its readings, newest first; on the first page only.
-    pub comments: Vec<Keyed<CommentCard<'a>>>,
+    pub comments: Vec<Keyed<'a, CommentCard<'a>>>,
     /// Which page of the tag's readings this is.
-    pub pagination: Pagination,
+    pub pagination: Pagination<'a>,
 }
 
 /// `404.html` (`/404.html`) and `search.html` (`/search/`, whose script reads the index in `search/`).
@@ -168,7 +168,7 @@ pub struct CommentsFeed<'a> {
     /// What this feed is.
     pub page: PageView,
     /// The newest 50 comments, newest first.
-    pub comments: Vec<Keyed<CommentCard<'a>>>,
+    pub comments: Vec<Keyed<'a, CommentCard<'a>>>,
     /// The newest comment's date (for one reading's feed without comments, the reading's), or none.
     pub updated: Option<DateView>,
 }
@@ -180,7 +180,7 @@ pub struct ReadingCommentsFeed<'a> {
     #[serde(flatten)]
     pub feed: CommentsFeed<'a>,
     /// The reading, without its `content`.
-    pub reading: ReadingView<'a>,
+    pub reading: Keyed<'a, ReadingView<'a>>,
 }
 
 /// `comments.xml` again, for one person, `/authors/<slug>/replies.xml`: the newest 50 published
@@ -231,24 +231,21 @@ pub fn section_readings(site: &Site, index: usize) -> Vec<ReadingId> {
 pub const TAG_COMMENTS: usize = 20;
 
 /// The newest comments on tag `index`'s readings, for its first page (`number` 0).
-pub fn tag_comments<'a>(views: &Views<'a>, index: usize, number: usize) -> Vec<Keyed<CommentCard<'a>>> {
+pub fn tag_comments<'a>(views: &'a Views<'a>, index: usize, number: usize) -> Vec<Keyed<'a, CommentCard<'a>>> {
     if number > 0 {
         return Vec::new();
     }
-    let readings = &views.site.tags[index].readings;
-    newest_comments(views.site, TAG_COMMENTS, |r| readings.contains(&r))
-        .into_iter()
-        .map(|(r, c)| views.comment_card(r, c))
-        .collect()
+    let readings = views.site.tags[index].readings.iter().copied();
+    newest_comments(views, TAG_COMMENTS, readings).into_iter().map(|(r, c)| views.comment_card(r, c)).collect()
 }
 
 /// Page `number` (from 0) of `items`, `page_size` to a page, and its pagination; `job` names each page.
-pub fn paginate<'i, T>(
-    views: &Views,
+pub fn paginate<'a, 'i, T>(
+    views: &'a Views<'a>,
     items: &'i [T],
     number: usize,
-    job: impl Fn(usize) -> PageJob,
-) -> (&'i [T], Pagination) {
+    job: impl Fn(usize) -> PageJob + Copy + 'a,
+) -> (&'i [T], Pagination<'a>) {
     let size = views.site.config.page_size;
     let start = (number * size).min(items.len());
     let shown = &items[start..(start + size).min(items.len())];
@@ -256,27 +253,36 @@ pub fn paginate<'i, T>(
 }
 
 /// The pagination of page `number` (from 0) of `pages`.
-fn pagination(views: &Views, number: usize, pages: usize, job: impl Fn(usize) -> PageJob) -> Pagination {
-    let address = |n: usize| views.url(&job(n).route(views.site));
+fn pagination<'a>(
+    views: &'a Views<'a>,
+    number: usize,
+    pages: usize,
+    job: impl Fn(usize) -> PageJob + Copy + 'a,
+) -> Pagination<'a> {
+    let address = move |views: &Views, n: usize| views.url(&job(n).route(views.site));
+    // Every page's address is made from the first's (`Route::paged`), so the row of numbers is a
+    // function of that address, this page's number and their count (and of where links start from,
+    // in every page's key): a list of 300 pages is not made 300 times to key its pages.
+    let first = views.permalink(&job(0).route(views.site));
+    let numbers = Keyed::new(views, parts::digest(&(first, number, pages)), move |views| match pages {
+        0 | 1 => Vec::new(),
+        _ => (0..pages).map(|n| PageNumber { number: n + 1, url: address(views, n), current: n == number }).collect(),
+    });
     Pagination {
         page: number + 1,
         pages,
-        previous: number.checked_sub(1).map(address),
-        next: (number + 1 < pages).then(|| address(number + 1)),
-        numbers: if pages > 1 {
-            (0..pages).map(|n| PageNumber { number: n + 1, url: address(n), current: n == number }).collect()
-        } else {
-            Vec::new()
-        },
+        previous: number.checked_sub(1).map(|n| address(views, n)),
+        next: (number + 1 < pages).then(|| address(views, number + 1)),
+        numbers,
     }
 }
 
 /// Page `number` (from 0) of the readings in section `index` and the sections below it.
-pub fn section<'a>(views: &Views<'a>, page: PageView, index: usize, number: usize) -> SectionPage<'a> {
+pub fn section<'a>(views: &'a Views<'a>, page: PageView, index: usize, number: usize) -> SectionPage<'a> {
     let site = views.site;
     let section = &site.sections[index];
     let inside = section_readings(site, index);
-    let (shown, pagination) = paginate(views, &inside, number, |n| PageJob::Section(index, n));
+    let (shown, pagination) = paginate(views, &inside, number, move |n| PageJob::Section(index, n));
     SectionPage {
         section: SectionView {
             title: &section.title,
@@ -286,13 +292,13 @@ pub fn section<'a>(views: &Views<'a>, page: PageView, index: usize, number: usiz
         },
         page,
         weeks: views.weeks(shown),
-        readings: shown.iter().map(|&r| views.reading(r, false)).collect(),
+        readings: shown.iter().map(|&r| views.entry(r)).collect(),
         pagination,
     }
 }
 
 /// A person's `page` of reflections, counted from 0.
-pub fn person<'a>(views: &Views<'a>, page: PageView, id: PersonId, number: usize) -> PersonPage<'a> {
+pub fn person<'a>(views: &'a Views<'a>, page: PageView, id: PersonId, number: usize) -> PersonPage<'a> {
     let work = &views.site.contributions[id.0];
     let first_page = number == 0;
     let shown = work.comments.iter().skip(number * AUTHOR_PAGE_SIZE).take(AUTHOR_PAGE_SIZE);
@@ -302,12 +308,12 @@ pub fn person<'a>(views: &Views<'a>, page: PageView, id: PersonId, number: usize
     PersonPage {
         page,
         person: views.person(id),
-        readings: work.readings.iter().filter(|_| first_page).map(|&r| views.reading(r, false)).collect(),
+        readings: work.readings.iter().filter(|_| first_page).map(|&r| views.entry(r)).collect(),
         comments: shown.map(|&(r, c)| views.comment_card(r, c)).collect(),
         mentioned_in: newest_mentions.map(|&(r, c)| views.comment_card(r, c)).collect(),
         mentioned_count: mentioned_in.len(),
         replies_feed_url: views.url(&PageJob::PersonReplies(id).route(views.site)),
-        pagination: pagination(views, number, pages, |n| PageJob::Author(id, n)),
+        pagination: pagination(views, number, pages, move |n| PageJob::Author(id, n)),
     }
 }
 
@@ -317,7 +323,7 @@ pub fn person_pages(site: &Site, person: PersonId) -> usize {
 }
 
 /// The readings feed.
-pub fn readings_feed<'a>(views: &Views<'a>, page: PageView) -> ReadingsFeed<'a> {
+pub fn readings_feed<'a>(views: &'a Views<'a>, page: PageView) -> ReadingsFeed<'a> {
     let site = views.site;
     ReadingsFeed {
         page,
@@ -327,9 +333,12 @@ pub fn readings_feed<'a>(views: &Views<'a>, page: PageView) -> ReadingsFeed<'a> 
 }
 
 /// The comments feed of the whole site, or of one reading.
-pub fn comments_feed<'a>(views: &Views<'a>, page: PageView, only: Option<ReadingId>) -> CommentsFeed<'a> {
+pub fn comments_feed<'a>(views: &'a Views<'a>, page: PageView, only: Option<ReadingId>) -> CommentsFeed<'a> {
     let site = views.site;
-    let newest = newest_comments(site, FEED_COMMENTS, |r| only.is_none_or(|id| id == r));
+    let newest = match only {
+        Some(id) => newest_comments(views, FEED_COMMENTS, [id].into_iter()),
+        None => newest_comments(views, FEED_COMMENTS, all_readings(site)),
+    };
     let updated = match (newest.first(), only) {
         (Some(&(r, c)), _) => Some(views.date(&site.readings[r.0].thread.comments[c].date)),
         (None, Some(id)) => Some(views.date(&site.readings[id.0].date)),
@@ -339,7 +348,7 @@ pub fn comments_feed<'a>(views: &Views<'a>, page: PageView, only: Option<Reading
 }
 
 /// The feed of replies to and mentions of `id`.
-pub fn person_feed<'a>(views: &Views<'a>, page: PageView, id: PersonId) -> PersonRepliesFeed<'a> {
+pub fn person_feed<'a>(views: &'a Views<'a>, page: PageView, id: PersonId) -> PersonRepliesFeed<'a> {
     let site = views.site;
     let entries = replies_and_mentions(views, id);
     let work = &site.contributions[id.0];
@@ -376,8 +385,13 @@ fn replies_and_mentions(views: &Views, person: PersonId) -> Vec<(ReadingId, usiz
     }
     all.sort_unstable();
     all.dedup();
+    if all.len() > FEED_COMMENTS {
+        // The newest in `newest_first`'s order, found without sorting the thousands a prolific writer has.
+        let date = |&(r, c): &(ReadingId, usize)| site.readings[r.0].thread.comments[c].date;
+        all.select_nth_unstable_by(FEED_COMMENTS, |a, b| date(b).cmp(&date(a)).then(a.cmp(b)));
+        all.truncate(FEED_COMMENTS);
+    }
     crate::model::newest_first(&site.readings, &mut all);
-    all.truncate(FEED_COMMENTS);
     all
 }
 
@@ -408,16 +422,13 @@ pub fn all_readings(site: &Site) -> impl Iterator<Item = ReadingId> {
     (0..site.readings.len()).map(ReadingId)
 }
 
-/// The newest `keep` comments on the readings `include` takes, newest first.
-fn newest_comments(site: &Site, keep: usize, include: impl Fn(ReadingId) -> bool) -> Vec<(ReadingId, usize)> {
-    let mut all: Vec<(DateTime<FixedOffset>, ReadingId, usize)> = site
-        .readings
-        .iter()
-        .enumerate()
-        .filter(|(r, _)| include(ReadingId(*r)))
-        .flat_map(|(r, reading)| {
-            let published = reading.thread.comments.iter().enumerate().filter(|(_, c)| c.is_published());
-            published.map(move |(c, comment)| (comment.date, ReadingId(r), c))
+/// The newest `keep` comments on `readings`, newest first (the later reading's first at the same time).
+fn newest_comments(views: &Views, keep: usize, readings: impl Iterator<Item = ReadingId>) -> Vec<(ReadingId, usize)> {
+    let site = views.site;
+    // Each reading's newest are gathered once per build; the newest of them all are among those.
+    let mut all: Vec<(DateTime<FixedOffset>, ReadingId, usize)> = readings
+        .flat_map(|r| {
+            views.newest(r).iter().take(keep).map(move |&c| (site.readings[r.0].thread.comments[c].date, r, c))
         })
         .collect();
     let keep = keep.min(all.len());

@@ -186,7 +186,7 @@ impl PageJob {
     }
 
     /// The typed struct of its kind of page, before it becomes Tera's context: what a page's key hashes.
-    pub fn typed_context<'a>(self, views: &Views<'a>) -> PageContext<'a> {
+    pub fn typed_context<'a>(self, views: &'a Views<'a>) -> PageContext<'a> {
         let site = views.site;
         let about = match self {
             PageJob::Reading(id) => Some(&views.bodies.readings[id.0].summary),
@@ -198,7 +198,7 @@ impl PageJob {
             PageJob::Index(number) => {
                 let all: Vec<ReadingId> = all_readings(site).collect();
                 let (shown, pagination) = page_context::paginate(views, &all, number, PageJob::Index);
-                let readings = shown.iter().map(|&r| views.reading(r, false)).collect();
+                let readings = shown.iter().map(|&r| views.entry(r)).collect();
                 PageContext::Index(IndexPage { page, weeks: views.weeks(shown), readings, pagination })
             }
             PageJob::Section(i, number) => PageContext::Section(page_context::section(views, page, i, number)),
@@ -207,8 +207,8 @@ impl PageJob {
                 reading: views.reading(id, true),
                 thread: views.thread(id),
                 participants: views.participants(id),
-                previous: (id.0 + 1 < site.readings.len()).then(|| views.reading(ReadingId(id.0 + 1), false)),
-                next: id.0.checked_sub(1).map(|i| views.reading(ReadingId(i), false)),
+                previous: (id.0 + 1 < site.readings.len()).then(|| views.entry(ReadingId(id.0 + 1))),
+                next: id.0.checked_sub(1).map(|i| views.entry(ReadingId(i))),
             }),
             PageJob::Authors(number) => {
                 let mut people: Vec<PersonId> = (0..site.people.len()).map(PersonId).collect();
@@ -225,8 +225,8 @@ impl PageJob {
             }
             PageJob::Tag(i, number) => {
                 let (shown, pagination) =
-                    page_context::paginate(views, &site.tags[i].readings, number, |n| PageJob::Tag(i, n));
-                let readings = shown.iter().map(|&r| views.reading(r, false)).collect();
+                    page_context::paginate(views, &site.tags[i].readings, number, move |n| PageJob::Tag(i, n));
+                let readings = shown.iter().map(|&r| views.entry(r)).collect();
                 let comments = page_context::tag_comments(views, i, number);
                 PageContext::Tag(TagPage { page, tag: views.tag(i), readings, comments, pagination })
             }
@@ -235,7 +235,7 @@ impl PageJob {
             PageJob::CommentsFeed => PageContext::CommentsFeed(page_context::comments_feed(views, page, None)),
             PageJob::ReadingComments(id) => PageContext::ReadingComments(ReadingCommentsFeed {
                 feed: page_context::comments_feed(views, page, Some(id)),
-                reading: views.reading(id, false),
+                reading: views.entry(id),
             }),
             PageJob::PersonReplies(id) => PageContext::PersonReplies(page_context::person_feed(views, page, id)),
             PageJob::Sitemap => PageContext::Sitemap(page_context::sitemap(views, page)),

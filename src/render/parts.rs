@@ -1,9 +1,9 @@
 //! Parts' keys: the key of each reading's thread as its page shows it and of each of its comments'
 //! cards, made once and kept between rebuilds by exactly what they are made of.
 //!
-//! A page's key hashes its typed context (`key`), but a thread or a comment card whose part key is
-//! known goes in as that key ([`Keyed::Digest`]), so a page of 100 comments is keyed without its
-//! 100 views being made. A part's key is the hash of the part itself, made from the views as they
+//! A page's key hashes its typed context (`key`), but a thread or a comment card goes in as its part
+//! key ([`Keyed`]), so a page of 100 comments is keyed without its 100 views being made, and they
+//! are made only when the page is rendered, while Tera's context is made from the same typed context. A part's key is the hash of the part itself, made from the views as they
 //! are, never from rules about what it shows: the thread from its own page, a card with absolute
 //! links. A card on any other page differs from that one only in its links, each made from the same
 //! route, and every page's key holds where its links start from; so equal page keys still mean equal
@@ -27,22 +27,37 @@ use super::pages::PageJob;
 use crate::model::{Reading, ReadingId};
 use crate::routes::Links;
 
-/// A part of a page's context: made, or, while a page key is made, its key when it is known.
-#[derive(Debug)]
-pub enum Keyed<T> {
-    /// The part itself.
-    Built(T),
-    /// Its key: it stands for the part in a page key, and nowhere else.
-    Digest([u8; 32]),
+/// A part of a page's context, made only when the page is rendered: while its page's key is made,
+/// it stands as its key, so a page that is not rendered never makes it, and a page that is has its
+/// context built once, for its key and for Tera.
+///
+/// Its key must tell apart any two parts it may stand for on a page whose key holds where the page's
+/// links start from: a part's own key (`ReadingParts`, [`Entries`]), or what it is a function of.
+pub struct Keyed<'a, T> {
+    views: &'a Views<'a>,
+    key: [u8; 32],
+    make: Box<dyn Fn(&Views<'a>) -> T + 'a>,
 }
 
-impl<T: Serialize> Serialize for Keyed<T> {
+impl<'a, T> Keyed<'a, T> {
+    /// The part `make` makes from `views`, whose key is `key`.
+    pub(super) fn new(views: &'a Views<'a>, key: [u8; 32], make: impl Fn(&Views<'a>) -> T + 'a) -> Keyed<'a, T> {
+        Keyed { views, key, make: Box::new(make) }
+    }
+}
+
+impl<T: Serialize> Serialize for Keyed<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Keyed::Built(part) => part.serialize(serializer),
-            Keyed::Digest(digest) if hashing() => serializer.serialize_bytes(digest),
-            Keyed::Digest(_) => Err(serde::ser::Error::custom("a part's key stands for it only in a page key")),
+        match hashing() {
+            true => serializer.serialize_bytes(&self.key),
+            false => (self.make)(self.views).serialize(serializer),
         }
+    }
+}
+
+impl<T> std::fmt::Debug for Keyed<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Keyed({})", blake3::Hash::from(self.key).to_hex())
     }
 }
 
@@ -94,7 +109,27 @@ pub fn make(views: &Views, earlier: &PartKeys) -> Vec<([u8; 32], Arc<ReadingPart
         .collect()
 }
 
-fn digest(part: &impl Serialize) -> [u8; 32] {
+/// Every reading's key as lists show it (`Views::entry`), made again by each build: its view with
+/// absolute links and its summary as written. A list shows it with links from its page, made from
+/// the same routes, and its summary rebased to the reading's address from there (`Html::rebased`), so
+/// the view on any page is a function of this one and of where the page's links start from, which every
+/// page's key holds. (The summary as rebased to an absolute address could not tell a relative address
+/// from the same address written out whole.)
+pub fn entries(views: &Views) -> Vec<[u8; 32]> {
+    let site = views.site;
+    let absolute = views.at(Links::absolute(&site.config.base_url));
+    (0..site.readings.len())
+        .into_par_iter()
+        .map(|r| {
+            let mut view = absolute.reading(ReadingId(r), false);
+            view.summary = std::borrow::Cow::Borrowed(&views.bodies.readings[r].summary);
+            digest(&view)
+        })
+        .collect()
+}
+
+/// The key of a part: `part` fed into a page key of its own.
+pub(super) fn digest(part: &(impl Serialize + ?Sized)) -> [u8; 32] {
     let mut hasher = KeyHasher::from_hasher(blake3::Hasher::new());
     hasher.value(part);
     hasher.finish().0

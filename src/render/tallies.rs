@@ -44,3 +44,16 @@ pub(super) fn participants(reading: &Reading) -> Vec<PersonId> {
     }
     seen
 }
+
+/// The newest `keep` published comments of `thread`, newest first (the later of two at the same time
+/// first).
+pub(super) fn newest_published(thread: &crate::model::Thread, keep: usize) -> Vec<usize> {
+    let mut published: Vec<usize> = (0..thread.comments.len()).filter(|&c| thread.comments[c].is_published()).collect();
+    let newest = |a: &usize, b: &usize| (thread.comments[*b].date, *b).cmp(&(thread.comments[*a].date, *a));
+    if keep < published.len() {
+        published.select_nth_unstable_by(keep, newest);
+        published.truncate(keep);
+    }
+    published.sort_by(newest);
+    published
+}

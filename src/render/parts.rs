@@ -2,8 +2,9 @@
 //! cards, made once and kept between rebuilds by exactly what they are made of.
 //!
 //! A page's key hashes its typed context (`key`), but a thread or a comment card goes in as its part
-//! key ([`Keyed`]), so a page of 100 comments is keyed without its 100 views being made, and they
-//! are made only when the page is rendered, while Tera's context is made from the same typed context. A part's key is the hash of the part itself, made from the views as they
+//! key ([`Keyed`]), so a page of 100 comments is keyed without its 100 views being made; they are
+//! made only when the page is rendered, while Tera's context is made from the same typed context.
+//! A part's key is the hash of the part itself, made from the views as they
 //! are, never from rules about what it shows: the thread from its own page, a card with absolute
 //! links. A card on any other page differs from that one only in its links, each made from the same
 //! route, and every page's key holds where its links start from; so equal page keys still mean equal

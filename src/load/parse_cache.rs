@@ -341,14 +341,23 @@ fn decode(mut rest: &[u8]) -> Option<Vec<([u8; 32], Kept)>> {
 mod tests {
     use super::*;
 
+    /// A site folder holding `files` (paths under `content/`, and their text).
+    fn site_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(site.path().join("content")).unwrap();
+        for (path, text) in files {
+            std::fs::write(site.path().join("content").join(path), text).unwrap();
+        }
+        site
+    }
+
     #[test]
     fn a_saved_cache_loads_back_and_damage_is_a_warning() {
-        let site = tempfile::tempdir().unwrap();
+        let site = site_with(&[
+            ("a.md", "---\ntitle: A\ndate: 2024-01-01\ntags: [x, y]\n---\nBody.\n"),
+            ("a.comments.yaml", "- id: c1\n  author: Ann\n  body: Hi.\n"),
+        ]);
         let root = site.path();
-        std::fs::create_dir_all(root.join("content")).unwrap();
-        std::fs::write(root.join("content/a.md"), "---\ntitle: A\ndate: 2024-01-01\ntags: [x, y]\n---\nBody.\n")
-            .unwrap();
-        std::fs::write(root.join("content/a.comments.yaml"), "- id: c1\n  author: Ann\n  body: Hi.\n").unwrap();
         let mut cache = ParseCache::default();
         let (first, _, problems) = super::super::load_cached(root, &mut cache);
         assert!(!problems.has_errors(), "{problems:?}");
@@ -388,12 +397,12 @@ mod tests {
 
     #[test]
     fn a_one_off_build_saves_its_readings_when_loaded_and_keeps_none() {
-        let site = tempfile::tempdir().unwrap();
+        let site = site_with(&[
+            ("a.md", "---\ntitle: A\ndate: 2024-01-01\n---\nBody.\n"),
+            ("a.comments.yaml", "- id: c1\n  author: Ann\n  body: Hi.\n"),
+            ("b.md", "---\ntitle: B\ndate: nope: no\n---\nBody.\n"),
+        ]);
         let root = site.path();
-        std::fs::create_dir_all(root.join("content")).unwrap();
-        std::fs::write(root.join("content/a.md"), "---\ntitle: A\ndate: 2024-01-01\n---\nBody.\n").unwrap();
-        std::fs::write(root.join("content/a.comments.yaml"), "- id: c1\n  author: Ann\n  body: Hi.\n").unwrap();
-        std::fs::write(root.join("content/b.md"), "---\ntitle: B\ndate: nope: no\n---\nBody.\n").unwrap();
         let mut cache = ParseCache::default();
         cache.save_when_loaded(root);
         let (first, _, problems) = super::super::load_cached(root, &mut cache);
@@ -432,11 +441,8 @@ mod tests {
 
     #[test]
     fn only_a_settled_stamp_spares_reading_a_file_and_stamps_are_saved() {
-        let site = tempfile::tempdir().unwrap();
+        let site = site_with(&[("a.md", "---\ntitle: A\n---\nBody.\n"), ("a.comments.yaml", "- id: c1\n")]);
         let root = site.path();
-        std::fs::create_dir_all(root.join("content")).unwrap();
-        std::fs::write(root.join("content/a.md"), "---\ntitle: A\n---\nBody.\n").unwrap();
-        std::fs::write(root.join("content/a.comments.yaml"), "- id: c1\n").unwrap();
         let mut problems = Diagnostics::new();
         let files = walk::walk(root, &root.join("content"), &mut problems).readings.remove(0);
         // Files just written: as if read at once, and as if read long after they were written.

@@ -251,7 +251,6 @@ fn run(
     if problems.has_errors() {
         return Err(problems);
     }
-    state.views = renderer.views().kept();
     let written = if staging.is_some() { "rendered and written" } else { "rendered" };
     let rendered = format!("{} pages and feeds {written}, {} files copied", jobs.len(), files.len());
     let mut report = BuildReport {
@@ -278,14 +277,19 @@ fn run(
     };
     stage.next("search index", rendered);
     let written = LastOutput { folder, files: made.files, paths: Default::default() };
-    let views = renderer.views();
+    // The index is made from the model and the texts' HTML, not the pages' views: those go first
+    // (at L, 500,000 comments, their dates in words were about 100 MB). Only `serve` keeps what
+    // they made, for its next rebuild.
+    if after.is_some() {
+        state.views = renderer.views().kept();
+    }
+    drop(renderer);
+    let sources = search::Sources { site: &site, bodies: &bodies, language: &theme.language };
     let Some(After { pages_in, stop }) = after else {
         let indexing = Instant::now();
-        let index = search::SearchIndex::of(views);
+        let index = search::SearchIndex::of(sources);
         // The index holds what it reads (each text's cleaned HTML, shared with `state`): the
-        // model and the renderer go first, the members' Markdown with them (at L, 500,000
-        // comments, the peak while indexing fell by 230 MB).
-        drop(renderer);
+        // model goes first (at L, the peak while indexing fell by 230 MB).
         drop((jobs, files, site));
         let texts = index.len();
         let made = search::stage(index, &mut state.search, &staging, &options.output)?;
@@ -305,7 +309,7 @@ fn run(
         return Ok(report);
     }
     // Checked between the index's steps: the longest an edit waits is one of them.
-    let index = search::SearchIndex::of(views);
+    let index = search::SearchIndex::of(sources);
     let texts = index.len();
     let how = match search::replace(index, &mut state.search, &options.output, stop) {
         Ok(true) => "indexed after the pages",

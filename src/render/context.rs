@@ -23,6 +23,14 @@ use rayon::prelude::*;
 /// How many of each reading's newest comments are gathered: as many as the longest list of them shows.
 const NEWEST_KEPT: usize = if FEED_COMMENTS > TAG_COMMENTS { FEED_COMMENTS } else { TAG_COMMENTS };
 
+/// A date as pages show it: in `site`'s timezone and date format, in `language`'s words. Without
+/// views, for the search index, which is made once the views are let go of.
+pub fn shown_date(site: &Site, language: &Language, date: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    let config = &site.config;
+    let local = date.with_timezone(&config.timezone);
+    language.format_date(local, &config.date_format, |format| local.format(format).to_string())
+}
+
 /// Builds views from the model and the rendered bodies, with links made from one file of the site.
 pub struct Views<'a> {
     /// The model.
@@ -243,9 +251,7 @@ impl<'a> Views<'a> {
 
     /// A date as pages show it: in the site's timezone, date format and words.
     pub fn shown_date(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> String {
-        let config = &self.site.config;
-        let local = date.with_timezone(&config.timezone);
-        self.language.format_date(local, &config.date_format, |format| local.format(format).to_string())
+        shown_date(self.site, self.language, date)
     }
 
     /// A due date of `reading`, shown in words.

@@ -6,9 +6,11 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::model::{Comment, PersonId, Reading};
-use crate::render::context::Views;
+use crate::language::Language;
+use crate::model::{Comment, PersonId, Reading, Site};
+use crate::render::context::shown_date;
 use crate::render::sanitize::Html;
+use crate::render::Bodies;
 use crate::routes::Route;
 
 /// What a document is; also what the `kind` filter groups (readings, reflections, people, sections).
@@ -109,15 +111,28 @@ impl Document {
     }
 }
 
+/// What the documents are made from: the model, its texts' HTML, and the words pages write. Not
+/// the pages' views: those are let go of before the documents are made (at 500,000 comments, the
+/// comments' dates in words alone were about 100 MB).
+#[derive(Clone, Copy)]
+pub struct Sources<'a> {
+    /// The model.
+    pub site: &'a Site,
+    /// The HTML of every text.
+    pub bodies: &'a Bodies,
+    /// The words pages write, in the site's language.
+    pub language: &'a Language,
+}
+
 /// Every published text of the built site, in date order (bios and sections, which have no date,
 /// first), so that a document's number sorts by date. The site holds only what is published: no
 /// draft or scheduled reading unless the build asked for them; pending and removed comments are
 /// left out here.
-pub fn documents(views: &Views) -> Vec<Document> {
-    let site = views.site;
+pub fn documents(sources: Sources) -> Vec<Document> {
+    let site = sources.site;
     let mut all = Vec::new();
     for (s, section) in site.sections.iter().enumerate() {
-        let Some(intro) = &views.bodies.sections[s] else { continue };
+        let Some(intro) = &sources.bodies.sections[s] else { continue };
         all.push(Document {
             url: Route::section(&section.path).from_root().into(),
             kind: Kind::Section,
@@ -131,7 +146,7 @@ pub fn documents(views: &Views) -> Vec<Document> {
         });
     }
     for (p, person) in site.people.iter().enumerate() {
-        let Some(bio) = &views.bodies.bios[p] else { continue };
+        let Some(bio) = &sources.bodies.bios[p] else { continue };
         all.push(Document {
             url: Route::person(&person.slug, 0).from_root().into(),
             kind: Kind::Person,
@@ -157,17 +172,17 @@ pub fn documents(views: &Views) -> Vec<Document> {
     all.par_extend(dated.into_par_iter().map(|(_, r, c)| {
         let reading = &site.readings[r];
         match c {
-            None => reading_document(views, r, reading, &tags[r]),
+            None => reading_document(sources, r, reading, &tags[r]),
             Some(c) => {
-                let body = &views.bodies.comments[r][c];
-                comment_document(views, reading, &tags[r], &reading.thread.comments[c], body)
+                let body = &sources.bodies.comments[r][c];
+                comment_document(sources, reading, &tags[r], &reading.thread.comments[c], body)
             }
         }
     }));
     all
 }
 
-fn reading_document(views: &Views, r: usize, reading: &Reading, tags: &Arc<[usize]>) -> Document {
+fn reading_document(sources: Sources, r: usize, reading: &Reading, tags: &Arc<[usize]>) -> Document {
     Document {
         url: Route::reading(&reading.path).from_root().into(),
         kind: Kind::Reading,
@@ -176,29 +191,35 @@ fn reading_document(views: &Views, r: usize, reading: &Reading, tags: &Arc<[usiz
         person: reading.author.map(|p| p.0),
         tags: tags.clone(),
         week: reading.week,
-        day: views.shown_date(&reading.date).into(),
-        body: views.bodies.readings[r].content.clone(),
+        day: shown_date(sources.site, sources.language, &reading.date).into(),
+        body: sources.bodies.readings[r].content.clone(),
     }
 }
 
-fn comment_document(views: &Views, reading: &Reading, tags: &Arc<[usize]>, comment: &Comment, body: &Html) -> Document {
+fn comment_document(
+    sources: Sources,
+    reading: &Reading,
+    tags: &Arc<[usize]>,
+    comment: &Comment,
+    body: &Html,
+) -> Document {
     let (kind, key) = match comment.depth {
         0 => (Kind::Reflection, "search_reflection_by"),
         _ => (Kind::Reply, "search_reply_by"),
     };
     let name = match comment.author {
-        Some(PersonId(p)) => views.site.people[p].name.clone(),
-        None => views.language.say("anonymous", None, &[]),
+        Some(PersonId(p)) => sources.site.people[p].name.clone(),
+        None => sources.language.say("anonymous", None, &[]),
     };
     Document {
         url: Route::comment(&reading.path, &comment.id).from_root().into(),
         kind,
-        title: views.language.say(key, None, &[("name", &name), ("reading", &reading.title)]).into(),
+        title: sources.language.say(key, None, &[("name", &name), ("reading", &reading.title)]).into(),
         heading: Box::default(),
         person: comment.author.map(|p| p.0),
         tags: tags.clone(),
         week: reading.week,
-        day: views.shown_date(&comment.date).into(),
+        day: shown_date(sources.site, sources.language, &comment.date).into(),
         body: body.clone(),
     }
 }

@@ -31,11 +31,10 @@ use std::sync::{Arc, OnceLock};
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
-use crate::render::context::Views;
 use crate::routes::SEARCH_INDEX;
 use crate::write;
 
-pub use documents::{documents, Document, Kind};
+pub use documents::{documents, Document, Kind, Sources};
 pub use memory::{SearchMemory, SEARCH_CACHE_FILE};
 use output::{file_key, FileKey, Out, Staged, Stamp};
 
@@ -82,10 +81,10 @@ fn code() -> &'static [u8; 32] {
 
 impl SearchIndex {
     /// The documents of a rendered site, and their fingerprint.
-    pub fn of(views: &Views) -> SearchIndex {
-        let site = views.site;
+    pub fn of(sources: Sources) -> SearchIndex {
+        let site = sources.site;
         SearchIndex::new(
-            documents(views),
+            documents(sources),
             site.people.iter().map(|p| p.name.clone()).collect(),
             site.tags.iter().map(|t| t.name.clone()).collect(),
             &site.config.language,

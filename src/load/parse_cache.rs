@@ -30,7 +30,7 @@ pub const PARSE_CACHE_FILE: &str = ".roundtable/cache/parsed.bin";
 /// Where the stamps and hashes of the files last read live, relative to the site folder.
 pub const STAMPS_FILE: &str = ".roundtable/cache/stamps.bin";
 
-const MAGIC: &[u8] = b"roundtable parse cache 2\n";
+const MAGIC: &[u8] = b"roundtable parse cache 1\n";
 
 const STAMPS_MAGIC: &[u8] = b"roundtable file stamps 1\n";
 

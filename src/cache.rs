@@ -189,7 +189,7 @@ fn decode(mut rest: &[u8]) -> Option<Vec<([u8; 32], Cleaned)>> {
             mentions.push(PersonId(person));
             after = next;
         }
-        entries.push((*key, Cleaned { html: Html::from_cache(text.to_owned(), *digest), mentions }));
+        entries.push((*key, Cleaned { html: Html::from_cache(text, *digest), mentions }));
         rest = after;
     }
     Some(entries)

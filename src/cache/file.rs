@@ -86,6 +86,8 @@ impl<V: Send + Sync> Shards<V> {
             .map(|i| read_checked_shared(root, &shard_file(file, i), magic, fingerprint, &decode))
             .collect();
         let mut shards = Shards::default();
+        // Sized once: grown entry by entry, a warm build's 100,000 texts were moved at every doubling.
+        shards.entries.reserve(read.iter().filter_map(|(entries, _)| entries.as_ref()).map(Vec::len).sum());
         let mut warnings = Vec::new();
         for (i, (entries, warning)) in read.into_iter().enumerate() {
             warnings.extend(warning);

@@ -203,11 +203,17 @@ impl Drop for Closed {
     }
 }
 
+/// How many bytes a [`CheckedFile`] gathers before it hashes and writes them.
+const PENDING: usize = 256 * 1024;
+
 /// A cache file being written: magic, fingerprint, entries, then a checksum of all before it.
 ///
 /// It goes to a temporary file renamed into place at the end, so a reader sees the old file or the new one.
 pub(crate) struct CheckedFile {
-    file: io::BufWriter<fs::File>,
+    file: fs::File,
+    /// Bytes put but not yet hashed and written: BLAKE3 hashes many chunks at once only when given
+    /// them at once, and entries come a few bytes at a time.
+    pending: Vec<u8>,
     checksum: blake3::Hasher,
     temporary: PathBuf,
     path: PathBuf,
@@ -220,8 +226,10 @@ impl CheckedFile {
         fs::create_dir_all(folder)?;
         let name = path.file_name().expect("named").to_string_lossy();
         let temporary = folder.join(format!(".{name}.{}.tmp", std::process::id()));
-        let file = io::BufWriter::new(fs::File::create(&temporary)?);
-        let mut written = CheckedFile { file, checksum: blake3::Hasher::new(), temporary, path: path.to_path_buf() };
+        let file = fs::File::create(&temporary)?;
+        let pending = Vec::with_capacity(PENDING);
+        let checksum = blake3::Hasher::new();
+        let mut written = CheckedFile { file, pending, checksum, temporary, path: path.to_path_buf() };
         written.put(magic)?;
         written.put(&fingerprint)?;
         Ok(written)
@@ -229,8 +237,18 @@ impl CheckedFile {
 
     /// Appends bytes.
     pub(crate) fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.checksum.update(bytes);
-        let result = self.file.write_all(bytes);
+        self.pending.extend_from_slice(bytes);
+        match self.pending.len() >= PENDING {
+            true => self.flush_pending(),
+            false => Ok(()),
+        }
+    }
+
+    /// Hashes and writes the pending bytes.
+    fn flush_pending(&mut self) -> io::Result<()> {
+        self.checksum.update(&self.pending);
+        let result = self.file.write_all(&self.pending);
+        self.pending.clear();
         if result.is_err() {
             let _ = fs::remove_file(&self.temporary);
         }
@@ -255,11 +273,11 @@ impl CheckedFile {
 
     /// Writes the checksum and closes the file, still under its temporary name.
     fn close(mut self) -> io::Result<Closed> {
-        let sum = *self.checksum.finalize().as_bytes();
         let closed = Closed { temporary: self.temporary.clone(), path: self.path.clone(), placed: false };
+        self.flush_pending()?;
+        let sum = *self.checksum.finalize().as_bytes();
         // Not synced: a cache file cut short by a crash fails its checksum and costs one cold build.
         self.file.write_all(&sum)?;
-        self.file.flush()?;
         Ok(closed)
     }
 }

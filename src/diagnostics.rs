@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// How bad a problem is: errors stop the build, warnings are only printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -17,10 +18,11 @@ pub enum Severity {
 }
 
 /// A place in a source file: a path relative to the site root, 1-based line and column.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
-    /// The file, relative to the site root.
-    pub path: PathBuf,
+    /// The file, relative to the site root; shared by every place in the same file (a thread file
+    /// holds thousands, each read back from the parse cache).
+    pub path: Arc<Path>,
     /// 1-based line; 0 when the problem concerns the whole file.
     pub line: usize,
     /// 1-based column; 0 when unknown.
@@ -30,7 +32,12 @@ pub struct Span {
 impl Span {
     /// A place in `path` at `line`, `column`.
     pub fn new(path: impl Into<PathBuf>, line: usize, column: usize) -> Span {
-        Span { path: path.into(), line, column }
+        Span { path: path.into().into(), line, column }
+    }
+
+    /// A place in `path` at `line`, `column`, sharing `path`'s allocation.
+    pub fn at(path: &Arc<Path>, line: usize, column: usize) -> Span {
+        Span { path: Arc::clone(path), line, column }
     }
 
     /// The whole of `path`, when no line applies.

@@ -105,7 +105,10 @@ pub fn change(options: &ModerateOptions) -> Result<Vec<String>, Diagnostics> {
                     done.push(format!("{id} on /{}/ was already {}", address(*r), status_name(wanted)));
                     continue;
                 }
-                edits.entry(comment.span.path.clone()).or_default().push((comment, status_name(wanted).to_string()));
+                edits
+                    .entry(comment.span.path.to_path_buf())
+                    .or_default()
+                    .push((comment, status_name(wanted).to_string()));
                 done.push(format!("{id} on /{}/ {verb} ({})", address(*r), comment.span));
             }
             many => {

@@ -87,7 +87,7 @@ impl Terminal {
             return None;
         }
         let mut sources = self.sources.borrow_mut();
-        let source = sources.entry(span.path.clone()).or_insert_with(|| {
+        let source = sources.entry(span.path.to_path_buf()).or_insert_with(|| {
             std::fs::read(self.root.join(&span.path)).ok().map(|b| String::from_utf8_lossy(&b).into())
         });
         let line = source.as_deref()?.split('\n').nth(span.line - 1)?;
@@ -232,9 +232,9 @@ fn grouped(problems: &[Diagnostic]) -> Vec<(&Diagnostic, Vec<&Diagnostic>)> {
 
 /// `and 1,004 more files with the same problem: b.md, c.md, d.md, ...`
 fn more(first: &Diagnostic, others: &[&Diagnostic]) -> String {
-    let mut files: Vec<&Path> = others.iter().map(|d| d.span.path.as_path()).collect();
+    let mut files: Vec<&Path> = others.iter().map(|d| &*d.span.path).collect();
     files.dedup();
-    files.retain(|f| *f != first.span.path);
+    files.retain(|f| *f != &*first.span.path);
     let places = others.len() - files.len();
     let mut parts = Vec::new();
     if !files.is_empty() {

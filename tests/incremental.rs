@@ -455,3 +455,42 @@ fn a_reading_in_lists_is_keyed_by_all_its_list_view_shows() {
     edit(root, READING, |t| set_line(t, "  year", "  year: 2012"));
     assert_rebuild_matches(&mut session, root, &live, &[&reading]);
 }
+
+/// Runs `roundtable build` with the build cache; its output and what it said on stderr.
+fn cached_build(root: &Path, output: &Path) -> String {
+    let args = ["build".as_ref(), "--root".as_ref(), root.as_os_str(), "--output".as_ref(), output.as_os_str()];
+    let result = common::roundtable(args);
+    assert!(result.status.success(), "build failed:\n{}", String::from_utf8_lossy(&result.stderr));
+    String::from_utf8_lossy(&result.stderr).into_owned()
+}
+
+/// A warm `build` in a process of its own takes its unchanged readings from the parse cache's files
+/// (`load::parse_cache::encoding`): its site equals a cold build's after a thread is edited, and
+/// shards damaged on disk are a warning and a build from the files, with the same site again.
+#[test]
+fn readings_read_back_from_the_parse_cache_build_what_the_files_do() {
+    let site = example_site();
+    let root = site.path();
+    let out = tempfile::tempdir().unwrap();
+    let (warm, cold) = (out.path().join("warm"), out.path().join("cold"));
+    cached_build(root, &warm);
+    let shards = || fs::read_dir(root.join(".roundtable/cache")).unwrap().flatten().map(|e| e.path());
+    let parsed: Vec<PathBuf> = shards().filter(|p| p.to_string_lossy().contains("parsed-")).collect();
+    assert!(!parsed.is_empty(), "the first build saved its parsed readings");
+    edit(root, THREAD, |text| format!("{text}    One more line, edited.\n"));
+    cached_build(root, &warm);
+    common::build(root, &cold, &[]);
+    assert_eq!(read_tree(&warm), read_tree(&cold), "a warm build after a thread was edited");
+
+    edit(root, THREAD, |text| format!("{text}    And another.\n"));
+    for path in &parsed {
+        let Ok(mut bytes) = fs::read(path) else { continue };
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0x55;
+        fs::write(path, bytes).unwrap();
+    }
+    let said = cached_build(root, &warm);
+    assert!(said.contains("the build cache is damaged and was ignored"), "{said}");
+    common::build(root, &cold, &[]);
+    assert_eq!(read_tree(&warm), read_tree(&cold), "a build after the parse cache was damaged");
+}

@@ -7,10 +7,12 @@
 //! body cache.
 //!
 //! A one-off `build` holds each parsed reading once: what it reads from disk stays
-//! JSON until a reading is asked for, which is then decoded straight into the site's
+//! in the cache file's bytes until a reading is asked for, which is then decoded straight into the site's
 //! copy, and the cache files are written from the site's readings as soon as they
 //! are loaded, after which the cache lets go of everything (the files are put in
 //! place once the site resolves).
+
+mod encoding;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -46,6 +48,7 @@ const LOADING_SOURCES: &[&str] = &[
     include_str!("front_matter.rs"),
     include_str!("walk.rs"),
     include_str!("parse_cache.rs"),
+    include_str!("parse_cache/encoding.rs"),
     include_str!("../text.rs"),
     include_str!("../../Cargo.lock"),
 ];
@@ -69,8 +72,8 @@ pub struct ParseCache {
 pub(super) enum Kept {
     /// Parsed, and shared with the load that made it: `serve` asks again, and a copy is cheaper than decoding.
     Parsed(Arc<Parsed>),
-    /// As read from the cache file (JSON), decoded only when a load asks for it.
-    Saved(Box<[u8]>),
+    /// As read from the cache file (see [`encoding`]), decoded only when a load asks for it.
+    Saved(cache::Bytes),
 }
 
 /// What changes when a file is written: its size, modification time and, on Unix, its inode and
@@ -146,12 +149,12 @@ impl ParseCache {
     }
 
     /// The reading parsed from files of hash `key`: shared when it is kept parsed, else decoded from
-    /// its cache file's JSON (none when that fails, and it is parsed again).
+    /// its cache file's bytes (none when that fails, and it is parsed again).
     pub(super) fn get(&self, key: &[u8; 32]) -> Option<Arc<Parsed>> {
         match self.shards.entries.get(key)? {
             Kept::Parsed(parsed) => Some(Arc::clone(parsed)),
-            Kept::Saved(json) => {
-                let reading = serde_json::from_slice::<RawReading>(json).ok()?;
+            Kept::Saved(bytes) => {
+                let reading = encoding::decode(bytes.as_slice())?;
                 Some(Arc::new(Parsed { reading: Some(reading), problems: Diagnostics::new() }))
             }
         }
@@ -178,11 +181,11 @@ impl ParseCache {
     ) -> (ParseCache, Option<Diagnostic>) {
         let shards = Shards::next(&self.shards, loaded);
         let root = self.save_when_loaded.as_deref().expect("only a one-off build's cache saves when loaded");
-        // A reading read from a cache file is written back as it was read, not made into JSON again.
+        // A reading read from a cache file is written back as it was read, not encoded again.
         let written = shards.write(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), |file, key, reading| {
             match self.shards.entries.get(key) {
-                Some(Kept::Saved(json)) => put_entry(file, key, json),
-                _ => put_entry(file, key, &serde_json::to_vec(reading).map_err(std::io::Error::other)?),
+                Some(Kept::Saved(bytes)) => put_entry(file, key, bytes.as_slice()),
+                _ => encoding::encode(reading).map_or(Ok(()), |bytes| put_entry(file, key, &bytes)),
             }
         });
         let written = match written {
@@ -213,7 +216,7 @@ impl ParseCache {
     /// Reads the cache of the site in `root`, with the stamps of the files it was read from; missing or
     /// outdated is empty, damaged is a warning.
     pub fn load(root: &Path) -> (ParseCache, Vec<Diagnostic>) {
-        let (shards, mut warnings) = Shards::load(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), decode);
+        let (shards, mut warnings) = Shards::load_shared(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), decode);
         let (files, damaged) = cache::read_checked(root, STAMPS_FILE, STAMPS_MAGIC, fingerprint(), decode_stamps);
         warnings.extend(damaged);
         (ParseCache { shards, files: files.unwrap_or_default(), ..ParseCache::default() }, warnings)
@@ -222,20 +225,20 @@ impl ParseCache {
     /// Writes the files that changed, with the readings that parsed without a problem.
     pub fn save(&mut self, root: &Path) -> std::io::Result<()> {
         self.shards.save(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), |file, key, kept| match kept {
-            Kept::Saved(json) => put_entry(file, key, json),
+            Kept::Saved(bytes) => put_entry(file, key, bytes.as_slice()),
             Kept::Parsed(parsed) => match parsed.reading.as_ref().filter(|_| parsed.problems.is_empty()) {
-                Some(reading) => put_entry(file, key, &serde_json::to_vec(reading).map_err(std::io::Error::other)?),
+                Some(reading) => encoding::encode(reading).map_or(Ok(()), |bytes| put_entry(file, key, &bytes)),
                 None => Ok(()),
             },
         })
     }
 }
 
-/// Writes one entry: its key, the length of its JSON, the JSON.
-fn put_entry(file: &mut cache::CheckedFile, key: &[u8; 32], json: &[u8]) -> std::io::Result<()> {
+/// Writes one entry: its key, the length of the reading's bytes, the bytes.
+fn put_entry(file: &mut cache::CheckedFile, key: &[u8; 32], reading: &[u8]) -> std::io::Result<()> {
     file.put(key)?;
-    file.put_number(json.len())?;
-    file.put(json)
+    file.put_number(reading.len())?;
+    file.put(reading)
 }
 
 /// The hash of a reading's file names and bytes, and the stamp and hash of each file, for a load that
@@ -324,17 +327,20 @@ fn decode_stamps(mut rest: &[u8]) -> Option<HashMap<PathBuf, (Stamp, [u8; 32])>>
     Some(files)
 }
 
-/// Entries: (key, length, JSON of the reading), kept as JSON until a load asks for the reading.
-fn decode(mut rest: &[u8]) -> Option<Vec<([u8; 32], Kept)>> {
-    let mut entries = Vec::new();
+/// Entries: (key, length, the reading's bytes), kept undecoded, in the file's buffer, until a load asks
+/// for the reading.
+fn decode(entries: cache::Bytes) -> Option<Vec<([u8; 32], Kept)>> {
+    let mut rest = entries.as_slice();
+    let mut entries_read = Vec::new();
     while !rest.is_empty() {
         let (key, after) = rest.split_first_chunk::<32>()?;
         let (len, after) = cache::take_number(after)?;
-        let (json, after) = after.split_at_checked(len)?;
-        entries.push((*key, Kept::Saved(json.into())));
-        rest = after;
+        let start = entries.as_slice().len() - after.len();
+        let reading = entries.part(start..start.checked_add(len)?)?;
+        entries_read.push((*key, Kept::Saved(reading)));
+        rest = after.get(len..)?;
     }
-    Some(entries)
+    Some(entries_read)
 }
 
 #[cfg(test)]

@@ -4,13 +4,13 @@ use std::fmt;
 use std::path::PathBuf;
 
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::yaml::KeySpans;
 use crate::diagnostics::Span;
 
 /// A reading's front matter, as written.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     /// Required; checked in resolve so that every missing key is reported.
@@ -42,7 +42,7 @@ pub struct FrontMatter {
 }
 
 /// `comments: open | closed`; `true` and `false`, as other generators write it, mean the same.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CommentsMode {
     /// Replies are welcome.
@@ -54,7 +54,7 @@ pub enum CommentsMode {
 }
 
 /// A reading's `source:` block, as written.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
     /// The book's or article's title.
@@ -87,7 +87,7 @@ pub struct SectionFront {
 }
 
 /// One comment of a thread file or `comments/` folder, as written.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommentFields {
     /// Unique in the thread.
@@ -107,7 +107,7 @@ pub struct CommentFields {
 }
 
 /// `status: published | pending | removed` of a comment.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CommentStatus {
     /// Shown on the site (the default).
@@ -140,7 +140,7 @@ pub struct PersonFields {
 }
 
 /// A comment with where it was written.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct RawComment {
     /// The comment's first line.
     pub span: Span,
@@ -186,7 +186,7 @@ pub struct RawSectionIndex {
 }
 
 /// A reading: its front matter, body, thread and bundle files.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct RawReading {
     /// The Markdown file.
     pub span: Span,
@@ -206,11 +206,9 @@ pub struct RawReading {
     /// reading it parsed before costs nothing for its thread.
     pub comments: std::sync::Arc<[RawComment]>,
     /// Files of a bundle to copy beside the page (not kept in the parse cache: they come from the folder).
-    #[serde(skip)]
     pub assets: Vec<Asset>,
     /// The hash of its files' names and bytes, when the load had it (`serve`, and builds with the
     /// cache): what is made from the reading's files alone can be found again by it.
-    #[serde(skip)]
     pub files_key: Option<[u8; 32]>,
 }
 

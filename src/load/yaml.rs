@@ -29,7 +29,7 @@ pub struct Entry<T> {
 }
 
 /// Where each key of one mapping stands, so a later error can point at it.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct KeySpans {
     start: Option<Span>,
     keys: Vec<(String, Span)>,
@@ -53,6 +53,16 @@ impl KeySpans {
     /// not for others: a misspelt key would also be reported as the right one missing.
     pub fn refused(&self) -> &[String] {
         &self.refused
+    }
+
+    /// Its first line, its keys with where each stands, and its refused keys: what the parse cache keeps.
+    pub(super) fn parts(&self) -> (Option<&Span>, &[(String, Span)], &[String]) {
+        (self.start.as_ref(), &self.keys, &self.refused)
+    }
+
+    /// The spans of [`KeySpans::parts`], as the parse cache gives them back.
+    pub(super) fn from_parts(start: Option<Span>, keys: Vec<(String, Span)>, refused: Vec<String>) -> KeySpans {
+        KeySpans { start, keys, refused }
     }
 }
 

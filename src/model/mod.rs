@@ -294,7 +294,7 @@ pub fn resolve_reusing(
         if unfinished {
             problems.push(
                 Diagnostic::warning(
-                    Span::file(&raw.span.path),
+                    Span::at(&raw.span.path, 0, 0),
                     "this reading still holds the placeholder text of `new reading`, so it is a draft",
                 )
                 .with_help(format!("replace the line \"{PLACEHOLDER}\" with the reading's text to publish it")),

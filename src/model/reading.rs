@@ -144,8 +144,7 @@ fn check_reading(
     let mut ok = true;
     let missing = |key: &str, help: &str, problems: &mut Diagnostics| {
         problems.push(
-            Diagnostic::error(Span::new(raw.span.path.clone(), 1, 1), format!("this reading has no `{key}`"))
-                .with_help(help),
+            Diagnostic::error(Span::at(&raw.span.path, 1, 1), format!("this reading has no `{key}`")).with_help(help),
         );
     };
     let title = front.title.as_deref().map(clean_line).filter(|t| !t.is_empty());
@@ -269,7 +268,7 @@ impl Checked {
             problems.push(problem);
         }
         let reading = Reading {
-            body_span: Span::new(raw.span.path.clone(), raw.body_line, 1),
+            body_span: Span::at(&raw.span.path, raw.body_line, 1),
             summary_span: raw.keys.of("summary"),
             span: raw.span,
             section: raw.section,

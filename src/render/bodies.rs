@@ -436,7 +436,7 @@ fn pictures_in_reading(reading: &Reading, found: &[usize], dropped: usize) -> Ve
     }
     let located = found.iter().map(|&offset| {
         let (line, column) = crate::load::yaml::line_column(&reading.body, offset);
-        let span = Span::new(reading.body_span.path.clone(), reading.body_span.line + line - 1, column);
+        let span = Span::at(&reading.body_span.path, reading.body_span.line + line - 1, column);
         let message = "this picture has no address (an empty or missing src); only its alt text is shown";
         Diagnostic::warning(span, message).with_help(PICTURE_HELP)
     });

@@ -43,7 +43,8 @@ impl Html {
     /// HTML this policy cleaned in an earlier build, read back from the build cache with its digest.
     ///
     /// The cache lives in the site's own `.roundtable/` folder, which is as trusted as its templates.
-    pub(crate) fn from_cache(html: String, digest: [u8; 32]) -> Html {
+    pub(crate) fn from_cache(html: &str, digest: [u8; 32]) -> Html {
+        // Straight from the cache file's bytes: one copy, not a String made and then copied again.
         Html(html.into(), digest)
     }
 

@@ -262,7 +262,7 @@ fn check(
             && f.body.as_deref() == Some(&new.body)
     });
     if let Some(at) = source.readings.iter_mut().find(|r| r.span == *reading) {
-        let kept = at.comments.iter().filter(|c| c.span.path != target.shown).cloned();
+        let kept = at.comments.iter().filter(|c| *c.span.path != *target.shown).cloned();
         at.comments = kept.chain(parsed).collect();
     }
     let after = site_problems(source, problems);

@@ -271,3 +271,23 @@ fn the_search_index_is_made_after_the_reload() {
     assert!(index_after >= reload, "{rebuilt}\n{indexed}");
     assert_eq!(documents(&server), before + 1, "the new index is served");
 }
+
+#[test]
+fn a_burst_of_saves_is_one_rebuild() {
+    let site = copy_fixture("basic");
+    let server = Server::start(site.path());
+    let thread = site.path().join(THREAD);
+    let reading = thread.with_file_name("2011-08-08-client-focus.md");
+    let (thread_text, reading_text) = (fs::read_to_string(&thread).unwrap(), fs::read_to_string(&reading).unwrap());
+    // Back to back, as a `git checkout` or a search-and-replace over the site writes them.
+    for round in 1..=5 {
+        save(&thread, &format!("{thread_text}\n{}", "\n".repeat(round)));
+        save(&reading, &format!("{reading_text}\n{}", "\n".repeat(round)));
+    }
+    let line = server.wait_for("rebuilt ");
+    assert!(line.ends_with(&format!(": {THREAD} and 1 more")), "{line}");
+    // The next rebuild is the next save's: the burst made no other.
+    save(&thread, &thread_text);
+    let line = server.wait_for("rebuilt ");
+    assert!(line.ends_with(&format!(": {THREAD}")), "{line}");
+}

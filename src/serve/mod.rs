@@ -21,8 +21,10 @@ use crate::terminal::Terminal;
 use crate::BuildOptions;
 use session::{Rebuilt, Session};
 
-/// How long the watcher waits for a burst of saves to end before rebuilding.
-const SETTLE: Duration = Duration::from_millis(50);
+/// How long the watcher waits for a burst of saves to end before rebuilding: an editor's temporary
+/// file and its rename, or the files of a `git checkout`, are written back to back, and every
+/// millisecond here is one more before the page shows the edit (`MAX_DELAY` caps a longer burst).
+const SETTLE: Duration = Duration::from_millis(10);
 /// The longest a burst may put off its rebuild, however long the saves keep coming.
 const MAX_DELAY: Duration = Duration::from_millis(300);
 
@@ -91,7 +93,9 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
                 flag.store(true, Ordering::Relaxed);
             }
         }
-        let _ = events.send(event);
+        // Stamped here, when the save is seen: a rebuild or an index under way may keep the loop
+        // from reading it for a while, and that wait is part of how long the edit takes to show.
+        let _ = events.send((Instant::now(), event));
     };
     let mut watcher = notify::recommended_watcher(watch_all).map_err(|e| watch_problem(&root, &e.to_string()))?;
     watcher.watch(&root, RecursiveMode::NonRecursive).map_err(|e| watch_problem(&root, &e.to_string()))?;
@@ -122,19 +126,20 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
 /// would put the rebuild off for as long as a browser keeps asking for pages.
 fn next_burst(
     root: &std::path::Path,
-    events: &mpsc::Receiver<notify::Result<notify::Event>>,
+    events: &mpsc::Receiver<(Instant, notify::Result<notify::Event>)>,
     watcher: &mut impl Watcher,
 ) -> Option<(Vec<PathBuf>, Instant)> {
     let mut paths: Vec<PathBuf> = Vec::new();
     let mut deadline: Option<(Instant, Instant)> = None;
+    let mut first_seen = None;
     loop {
-        let event = match deadline {
+        let (seen, event) = match deadline {
             None => events.recv().ok()?,
             Some((settled, latest)) => {
                 let wait = settled.min(latest).saturating_duration_since(Instant::now());
                 match events.recv_timeout(wait) {
                     Ok(event) => event,
-                    Err(mpsc::RecvTimeoutError::Timeout) => return Some((paths, latest - MAX_DELAY)),
+                    Err(mpsc::RecvTimeoutError::Timeout) => return Some((paths, first_seen?)),
                     Err(mpsc::RecvTimeoutError::Disconnected) => return None,
                 }
             }
@@ -157,7 +162,9 @@ fn next_burst(
                 }
                 paths.extend(edits.into_iter().filter(|path| !paths.contains(path)).collect::<Vec<_>>());
                 let now = Instant::now();
-                let latest = deadline.map_or(now + MAX_DELAY, |(_, latest)| latest);
+                first_seen.get_or_insert(seen);
+                // The cap counts from the first save, however long it waited to be read.
+                let latest = deadline.map_or(seen + MAX_DELAY, |(_, latest)| latest);
                 deadline = Some((now + SETTLE, latest));
             }
             Ok(_) => {}

@@ -45,12 +45,22 @@ pub struct BuildState {
     pub(crate) search: SearchMemory,
     /// The output folder the last build wrote, with what each of its files was made from.
     pub(crate) output: Option<LastOutput>,
-    /// The last output before the last build, being removed on a thread of its own: the new site is
-    /// in place before its thousands of files are gone.
-    pub(crate) removing: Option<std::thread::JoinHandle<(PathBuf, std::io::Result<()>)>>,
+    /// Old outputs (and search indexes set aside) being removed, each on a thread of its own: the
+    /// new site is in place before their thousands of files are gone.
+    pub(crate) removing: Vec<std::thread::JoinHandle<(PathBuf, std::io::Result<()>)>>,
     /// Write the output in place once this state knows every file of it (`serve`'s own folder):
     /// the changed files are renamed into place, not a whole new folder swapped in.
     pub(crate) in_place: bool,
+}
+
+/// Waits for one removal; its failure as a warning.
+fn removal_problem(removal: std::thread::JoinHandle<(PathBuf, std::io::Result<()>)>) -> Option<Diagnostic> {
+    let (old, removed) = removal.join().expect("removing a folder does not panic");
+    let error = removed.err()?;
+    Some(
+        Diagnostic::warning(Span::file(old), format!("cannot remove the old output folder: {error}"))
+            .with_help("nothing to do: the site was built, and the next build removes it"),
+    )
 }
 
 /// The files of an output folder as a build wrote them.
@@ -109,24 +119,21 @@ impl BuildState {
         warnings
     }
 
-    /// Removes the old output `old` on a thread of its own, after waiting for the one before it.
-    pub(crate) fn remove_old_output(&mut self, old: PathBuf) -> Option<Diagnostic> {
-        let waited = self.finish_removing();
-        self.removing = Some(std::thread::spawn(move || {
+    /// Removes the old output `old` on a thread of its own; the problems of the removals already
+    /// over, never waiting for one under way (`serve` sets an index aside while the next edit waits).
+    pub(crate) fn remove_old_output(&mut self, old: PathBuf) -> Vec<Diagnostic> {
+        let (over, under_way) = std::mem::take(&mut self.removing).into_iter().partition(|r| r.is_finished());
+        self.removing = under_way;
+        self.removing.push(std::thread::spawn(move || {
             let removed = std::fs::remove_dir_all(&old);
             (old, removed)
         }));
-        waited
+        over.into_iter().filter_map(removal_problem).collect()
     }
 
-    /// Waits for the old output being removed; a failure is a warning (the next build removes it).
-    pub(crate) fn finish_removing(&mut self) -> Option<Diagnostic> {
-        let (old, removed) = self.removing.take()?.join().expect("removing a folder does not panic");
-        let error = removed.err()?;
-        Some(
-            Diagnostic::warning(Span::file(old), format!("cannot remove the old output folder: {error}"))
-                .with_help("nothing to do: the site was built, and the next build removes it"),
-        )
+    /// Waits for the old outputs being removed; a failure is a warning (the next build removes them).
+    pub(crate) fn finish_removing(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.removing).into_iter().filter_map(removal_problem).collect()
     }
 
     /// The last output, when it was written to `folder` (absolute).

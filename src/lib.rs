@@ -164,7 +164,7 @@ pub fn build_then_index(
     options: &BuildOptions,
     state: &mut BuildState,
     pages_in: &mut dyn FnMut(&BuildReport),
-    stop: &dyn Fn() -> bool,
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<BuildReport, Diagnostics> {
     write_site(options, state, Some(After { pages_in, stop }))
 }
@@ -197,7 +197,7 @@ struct Writing<'a> {
 /// to the next rebuild.
 struct After<'a> {
     pages_in: &'a mut dyn FnMut(&BuildReport),
-    stop: &'a dyn Fn() -> bool,
+    stop: &'a (dyn Fn() -> bool + Sync),
 }
 
 /// Runs the stages, keeping parsed readings and cleaned texts in `state`, and swaps the output in
@@ -312,8 +312,16 @@ fn run(
     let index = search::SearchIndex::of(sources);
     let texts = index.len();
     let how = match search::replace(index, &mut state.search, &options.output, stop) {
-        Ok(true) => "indexed after the pages",
-        Ok(false) => "unchanged, or left to the next edit's rebuild",
+        Ok(replaced) => {
+            // Removed while the next edit is rebuilt, or while nothing happens.
+            if let Some(old) = replaced.old {
+                report.warnings.extend(state.remove_old_output(old));
+            }
+            match replaced.made {
+                true => "indexed after the pages",
+                false => "unchanged, or left to the next edit's rebuild",
+            }
+        }
         Err(problem) => {
             // The pages are in and right; search keeps the last index until a rebuild makes it.
             report.warnings.push(Diagnostic { severity: Severity::Warning, ..problem });

@@ -241,11 +241,7 @@ impl Staging {
             }
             return Ok(Swapped { old: None, paths });
         }
-        // Numbered, so that an old output still being removed cannot be in the way of the next one.
-        static SWAPS: AtomicUsize = AtomicUsize::new(0);
-        let name =
-            self.staging.file_name().expect("named").to_string_lossy().replace("roundtable-new", "roundtable-old");
-        let old = self.staging.with_file_name(format!("{name}-{}", SWAPS.fetch_add(1, Ordering::Relaxed)));
+        let old = self.aside();
         let had_output = self.output.exists();
         if had_output {
             fs::rename(&self.output, &old)?;
@@ -258,6 +254,29 @@ impl Staging {
         }
         self.committed = true;
         Ok(Swapped { old: had_output.then_some(old), paths })
+    }
+
+    /// Gives up on the staging folder without waiting for its files to be removed: renames it aside,
+    /// as an old output is, and returns it for the caller to remove later. Removed now (on drop) when
+    /// it cannot be renamed; none for a build in place, whose temporary files are removed now.
+    pub fn set_aside(mut self) -> Option<PathBuf> {
+        if self.in_place.is_some() || self.staging == self.output {
+            return None;
+        }
+        let aside = self.aside();
+        fs::rename(&self.staging, &aside).ok()?;
+        self.committed = true;
+        Some(aside)
+    }
+
+    /// A new hidden name beside the staging folder for a folder set aside to be removed (with the
+    /// marker, so that the next build removes it if this process cannot).
+    fn aside(&self) -> PathBuf {
+        // Numbered, so that an old output still being removed cannot be in the way of the next one.
+        static SWAPS: AtomicUsize = AtomicUsize::new(0);
+        let name =
+            self.staging.file_name().expect("named").to_string_lossy().replace("roundtable-new", "roundtable-old");
+        self.staging.with_file_name(format!("{name}-{}", SWAPS.fetch_add(1, Ordering::Relaxed)))
     }
 }
 

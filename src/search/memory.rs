@@ -36,6 +36,13 @@ impl SearchMemory {
         self.chunks = Shards::next(&self.chunks, chunks);
     }
 
+    /// Adds `chunks` to those kept, for an index stopped before it was whole.
+    pub(super) fn add(&mut self, chunks: HashMap<[u8; 32], Arc<Counted>>) {
+        let mut entries = self.chunks.entries.clone();
+        entries.extend(chunks);
+        self.chunks = Shards::next(&self.chunks, entries);
+    }
+
     /// How many chunks it holds.
     pub fn len(&self) -> usize {
         self.chunks.entries.len()

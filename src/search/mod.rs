@@ -25,7 +25,7 @@ mod words;
 
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
@@ -139,7 +139,7 @@ impl SearchIndex {
     /// document files: they are the most of a large site's index. So are the documents' addresses,
     /// titles and dates, let go of once in their files, and the documents themselves once the
     /// filters are known: the postings are gathered with only the counts, kept compact.
-    fn make(self, memory: &mut SearchMemory, out: Out, stop: &dyn Fn() -> bool) -> io::Result<bool> {
+    fn make(self, memory: &mut SearchMemory, out: Out, stop: &(dyn Fn() -> bool + Sync)) -> io::Result<bool> {
         let SearchIndex { mut documents, hashes, people, tags, language, fingerprint } = self;
         let keys: Vec<[u8; 32]> = documents.par_iter().map(counts::document_key).collect();
         let chunks = counts::chunks(&keys);
@@ -149,23 +149,30 @@ impl SearchIndex {
         let mut counted: Vec<Arc<counts::Counted>> = Vec::with_capacity(chunks.len());
         let mut document_files = files::DocumentFiles::new(&hashes);
         for (batch, keys) in chunks.chunks(BATCH).zip(chunk_keys.chunks(BATCH)) {
-            if stop() {
-                return Ok(false);
-            }
-            let made: Vec<_> = batch
+            // Asked before each chunk is counted, not each batch: an edit waits for a chunk or two
+            // under way (at M, a batch was a fifth of a second).
+            let made: Vec<Option<_>> = batch
                 .par_iter()
                 .zip(keys)
                 // Kept counts of another number of documents cannot be this chunk's (a forged cache).
                 .map(|(&(a, b), key)| match memory.get(key).filter(|kept| kept.lengths.len() == b - a) {
-                    Some(kept) => (kept, None),
+                    Some(kept) => Some((kept, None)),
+                    None if stop() => None,
                     None => {
                         let documents = &documents[a..b];
                         let texts: Vec<String> = documents.iter().map(Document::text).collect();
-                        (Arc::new(counts::count(documents, &texts)), Some(texts))
+                        Some((Arc::new(counts::count(documents, &texts)), Some(texts)))
                     }
                 })
                 .collect();
-            for (chunk, texts) in made {
+            if made.iter().any(Option::is_none) || stop() {
+                // What is counted stays counted: the index after the next edit starts further on,
+                // so edits that keep coming before an index is whole do not each start it anew.
+                let this_batch = keys.iter().zip(made).filter_map(|(key, made)| Some((*key, made?.0)));
+                memory.add(chunk_keys.iter().copied().zip(counted).chain(this_batch).collect());
+                return Ok(false);
+            }
+            for (chunk, texts) in made.into_iter().flatten() {
                 document_files.add(&documents, &chunk.text_bytes, texts);
                 counted.push(chunk);
             }
@@ -248,33 +255,43 @@ pub fn carry(old: &Path, output: &Path) -> io::Result<()> {
     fs::rename(from, to)
 }
 
+/// What [`replace`] did.
+#[derive(Debug)]
+pub struct Replaced {
+    /// Whether the index was made again (not unchanged, not stopped by another edit).
+    pub made: bool,
+    /// A folder set aside for the caller to remove when it has time: the last index, or this one's
+    /// staging when it was stopped (removing its thousands of files put the next edit's rebuild off
+    /// by a quarter of a second at M).
+    pub old: Option<PathBuf>,
+}
+
 /// Makes the index again in `output`, which the pages are already in (`serve`), unless what it
 /// indexes is unchanged or `stop` says, once it is made, that another edit came (the next rebuild
-/// makes it then): its files are written to a folder of their own, swapped in whole. Returns
-/// whether it was made again.
+/// makes it then): its files are written to a folder of their own, swapped in whole.
 pub fn replace(
     index: SearchIndex,
     memory: &mut SearchMemory,
     output: &Path,
-    stop: &dyn Fn() -> bool,
-) -> Result<bool, Diagnostic> {
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Replaced, Diagnostic> {
     let folder = output.join(SEARCH_INDEX);
     let stamp = Stamp::read(&folder);
     if stamp.as_ref().is_some_and(|stamp| index.kept(stamp, &folder)) {
-        return Ok(false);
+        return Ok(Replaced { made: false, old: None });
     }
     let cannot = |error: io::Error| write::cannot_write(&folder, &error);
-    // A staging folder of its own, removed when dropped unless committed: a stopped index leaves nothing.
+    // A staging folder of its own, set aside unless swapped in: a stopped index leaves nothing.
     let staging = write::Staging::new(&folder).map_err(cannot)?;
     let sink = Staged { staging: &staging, prefix: "", last: &folder };
     if !index.make(memory, Out::new(&sink, stamp), stop).map_err(cannot)? || stop() {
-        return Ok(false);
+        return Ok(Replaced { made: false, old: staging.set_aside() });
     }
-    staging.commit().map_err(cannot)?;
+    let swapped = staging.swap().map_err(cannot)?;
     // The staging's marker says "roundtable's output" of a whole output folder; the index is not one,
     // and a build puts no marker there.
     fs::remove_file(folder.join(write::MARKER)).map_err(cannot)?;
-    Ok(true)
+    Ok(Replaced { made: true, old: swapped.old })
 }
 
 #[cfg(test)]
@@ -447,20 +464,53 @@ mod tests {
         let (first, second) = (|| index(&["one"]), || index(&["two", "three"]));
         let go_on = || false;
         let memory = &mut SearchMemory::default();
-        assert!(replace(first(), memory, &output, &go_on).unwrap(), "no index yet: made");
+        // Removes the folder set aside, as `serve` does later; a stopped index's staging is marked, for
+        // the next build to remove if this process cannot.
+        let remove = |replaced: Replaced| {
+            let old = replaced.old.expect("a folder set aside");
+            assert!(replaced.made || old.join(write::MARKER).is_file(), "{old:?}");
+            fs::remove_dir_all(old).unwrap();
+        };
+        let made = replace(first(), memory, &output, &go_on).unwrap();
+        assert!(made.made && made.old.is_none(), "no index yet: made, with nothing to set aside");
         let folder = output.join(SEARCH_INDEX);
         assert!(kept(&first(), &folder));
-        assert!(!replace(first(), memory, &output, &go_on).unwrap(), "unchanged: left as it is");
-        assert!(!replace(second(), memory, &output, &|| true).unwrap(), "another edit came: left to its rebuild");
+        let unchanged = replace(first(), memory, &output, &go_on).unwrap();
+        assert!(!unchanged.made && unchanged.old.is_none(), "unchanged: left as it is");
+        let stopped = replace(second(), memory, &output, &|| true).unwrap();
+        assert!(!stopped.made, "another edit came: left to its rebuild");
+        remove(stopped);
         // Stopped part way, once its texts are counted: what it wrote goes with its staging folder.
         let asked = std::sync::atomic::AtomicUsize::new(0);
         let later = || asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= 2;
-        assert!(!replace(second(), memory, &output, &later).unwrap(), "stopped after its second step");
+        let stopped = replace(second(), memory, &output, &later).unwrap();
+        assert!(!stopped.made, "stopped after its second step");
+        remove(stopped);
         assert!(kept(&first(), &folder), "the last index stays whole");
-        replace(second(), memory, &output, &go_on).unwrap();
-        assert!(kept(&second(), &folder) && !kept(&first(), &folder));
+        let made = replace(second(), memory, &output, &go_on).unwrap();
+        assert!(made.made && kept(&second(), &folder) && !kept(&first(), &folder));
+        remove(made);
         let beside: Vec<_> = fs::read_dir(output.join("search")).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(beside, ["index"], "no staging or old folder left behind");
+    }
+
+    #[test]
+    fn an_index_stopped_part_way_keeps_the_chunks_it_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        // Past the longest chunk twice over: at least three chunks, counted in one batch.
+        let texts: Vec<String> = (0..3 * counts::LONGEST).map(|i| format!("reflection {i}")).collect();
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let chunks =
+            counts::chunks(&index(&texts).documents.iter().map(counts::document_key).collect::<Vec<_>>()).len();
+        let memory = &mut SearchMemory::default();
+        // Another edit comes once the first chunk has asked.
+        let asked = std::sync::atomic::AtomicUsize::new(0);
+        let soon = || asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= 1;
+        assert!(!replace(index(&texts), memory, &output, &soon).unwrap().made);
+        assert!((1..chunks).contains(&memory.len()), "{} of {chunks} chunks kept", memory.len());
+        assert!(replace(index(&texts), memory, &output, &|| false).unwrap().made);
+        assert_eq!(memory.len(), chunks, "the rest counted by the next index");
     }
 
     #[cfg(unix)]
@@ -477,7 +527,7 @@ mod tests {
         let inode = |name: &str| fs::metadata(folder.join(name)).unwrap().ino();
         let (first, last) = (inode("docs/0.json.gz"), inode("docs/4.json.gz"));
         texts[8] = &other;
-        assert!(replace(index(&texts), memory, &output, &|| false).unwrap());
+        assert!(replace(index(&texts), memory, &output, &|| false).unwrap().made);
         assert_eq!(inode("docs/0.json.gz"), first, "an unchanged file is linked, not written again");
         assert_ne!(inode("docs/4.json.gz"), last, "a changed file is written");
         let mut there: Vec<File> = Vec::new();
@@ -492,7 +542,7 @@ mod tests {
         fs::write(folder.join("docs/0.json.gz"), "edited by hand").unwrap();
         let first = inode("docs/0.json.gz");
         texts[8] = &long;
-        assert!(replace(index(&texts), memory, &output, &|| false).unwrap());
+        assert!(replace(index(&texts), memory, &output, &|| false).unwrap().made);
         assert_ne!(inode("docs/0.json.gz"), first, "written again");
     }
 

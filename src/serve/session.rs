@@ -76,7 +76,7 @@ impl Session {
     pub fn rebuild_then_index(
         &mut self,
         pages_in: &mut dyn FnMut(&Rebuilt),
-        stop: &dyn Fn() -> bool,
+        stop: &(dyn Fn() -> bool + Sync),
     ) -> Result<Rebuilt, Diagnostics> {
         let mut warnings = Vec::new();
         let state = self.state.get_or_insert_with(|| {

@@ -215,6 +215,8 @@ fn check_reading(
         ok = false;
     }
     let thread = comments::check(&raw.comments, config, show_pending, &mut problems);
+    // Checked, the raw thread is not needed again: let go of now, not when the site is resolved.
+    raw.comments = Default::default();
     let fields = match (title, date, slug, ok) {
         (Some(title), Some(date), Some(slug), true) => Some((title, date, slug)),
         _ => None,
@@ -246,7 +248,7 @@ impl Checked {
             note(name, &|| raw.keys.of("author"), person);
             person
         });
-        self.thread.find_people(&raw.comments, directory, problems, &mut note);
+        self.thread.find_people(directory, problems, &mut note);
     }
 
     /// The reading with its thread and its tags' names, none when it has an error; with what was found.

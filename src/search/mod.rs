@@ -261,8 +261,8 @@ pub struct Replaced {
     /// Whether the index was made again (not unchanged, not stopped by another edit).
     pub made: bool,
     /// A folder set aside for the caller to remove when it has time: the last index, or this one's
-    /// staging when it was stopped (removing its thousands of files put the next edit's rebuild off
-    /// by a quarter of a second at M).
+    /// staging when it was stopped (removing its files put the next edit's rebuild off by about a
+    /// tenth of a second at M).
     pub old: Option<PathBuf>,
 }
 

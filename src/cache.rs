@@ -7,6 +7,7 @@
 //! upgrade simply starts from nothing. A damaged file is ignored with a warning.
 
 mod file;
+pub(crate) mod leb128;
 
 use std::io;
 use std::path::Path;

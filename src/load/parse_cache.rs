@@ -49,6 +49,7 @@ const LOADING_SOURCES: &[&str] = &[
     include_str!("walk.rs"),
     include_str!("parse_cache.rs"),
     include_str!("parse_cache/encoding.rs"),
+    include_str!("../cache/leb128.rs"),
     include_str!("../text.rs"),
     include_str!("../../Cargo.lock"),
 ];

@@ -11,6 +11,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::documents::Document;
 use super::words::each_word;
+use crate::cache::leb128;
 
 /// A heading word (a reading's title, a person's name) counts as this many words of the text.
 pub const HEADING_WEIGHT: u32 = 3;
@@ -37,7 +38,7 @@ pub struct Counted {
     word_starts: Vec<u32>,
     /// Each word's postings, word after word: for each document holding it, in increasing order,
     /// its distance from the one before, then how many times it holds the word (its heading's
-    /// words counted more), as [`put_number`] writes them...
+    /// words counted more), as [`leb128::put`] writes them...
     postings: Vec<u8>,
     /// ...each word's from its start here to the next one's (one more than words).
     posting_starts: Vec<u32>,
@@ -59,8 +60,8 @@ impl Counted {
                 self.postings.truncate(start);
                 return None;
             }
-            put_number(&mut self.postings, u64::from(doc - next));
-            put_number(&mut self.postings, u64::from(n));
+            leb128::put(&mut self.postings, u64::from(doc - next));
+            leb128::put(&mut self.postings, u64::from(n));
             next = doc + 1;
         }
         self.words.push_str(word);
@@ -86,8 +87,8 @@ impl Counted {
         let mut next = 0u16;
         std::iter::from_fn(move || {
             // Written by `push_word` or `count`, or read back from the cache by `push_word`: sound.
-            let gap = take_number(&mut rest)?;
-            let n = take_number(&mut rest)?;
+            let gap = leb128::take(&mut rest)?;
+            let n = leb128::take(&mut rest)?;
             let doc = next + gap as u16;
             next = doc + 1;
             Some((doc, n as u32))
@@ -96,17 +97,17 @@ impl Counted {
 
     /// The words and their postings as bytes, for the build cache: read back by [`Counted::read`].
     pub fn write(&self, out: &mut Vec<u8>) {
-        put_number(out, self.lengths.len() as u64);
+        leb128::put(out, self.lengths.len() as u64);
         for (length, bytes) in self.lengths.iter().zip(&self.text_bytes) {
-            put_number(out, u64::from(*length));
-            put_number(out, u64::from(*bytes));
+            leb128::put(out, u64::from(*length));
+            leb128::put(out, u64::from(*bytes));
         }
-        put_number(out, self.word_count() as u64);
+        leb128::put(out, self.word_count() as u64);
         for (w, word) in self.words().enumerate() {
-            put_number(out, word.len() as u64);
+            leb128::put(out, word.len() as u64);
             out.extend_from_slice(word.as_bytes());
             let postings = &self.postings[self.posting_starts[w] as usize..self.posting_starts[w + 1] as usize];
-            put_number(out, postings.len() as u64);
+            leb128::put(out, postings.len() as u64);
             out.extend_from_slice(postings);
         }
     }
@@ -114,15 +115,15 @@ impl Counted {
     /// Reads what [`Counted::write`] wrote at the start of `bytes`; `None` for anything it does not
     /// write, so that no damage can make counts the index cannot use.
     pub fn read(bytes: &mut &[u8]) -> Option<Counted> {
-        let documents = usize::try_from(take_number(bytes)?).ok().filter(|&n| n <= LONGEST)?;
+        let documents = usize::try_from(leb128::take(bytes)?).ok().filter(|&n| n <= LONGEST)?;
         let mut lengths = Vec::with_capacity(documents);
         let mut text_bytes = Vec::with_capacity(documents);
         for _ in 0..documents {
-            lengths.push(u32::try_from(take_number(bytes)?).ok()?);
-            text_bytes.push(u32::try_from(take_number(bytes)?).ok()?);
+            lengths.push(u32::try_from(leb128::take(bytes)?).ok()?);
+            text_bytes.push(u32::try_from(leb128::take(bytes)?).ok()?);
         }
         let mut counted = Counted::new(lengths, text_bytes);
-        let words = usize::try_from(take_number(bytes)?).ok().filter(|&n| n <= bytes.len())?;
+        let words = usize::try_from(leb128::take(bytes)?).ok().filter(|&n| n <= bytes.len())?;
         for _ in 0..words {
             let word = take_bytes(bytes)?;
             let word = std::str::from_utf8(word).ok()?;
@@ -130,8 +131,8 @@ impl Counted {
             let mut read = Vec::new();
             let mut next = 0u64;
             while !postings.is_empty() {
-                let doc = next.checked_add(take_number(&mut postings)?).filter(|&d| d < documents as u64)?;
-                read.push((doc as u16, u32::try_from(take_number(&mut postings)?).ok()?));
+                let doc = next.checked_add(leb128::take(&mut postings)?).filter(|&d| d < documents as u64)?;
+                read.push((doc as u16, u32::try_from(leb128::take(&mut postings)?).ok()?));
                 next = doc + 1;
             }
             counted.push_word(word, read)?;
@@ -140,50 +141,12 @@ impl Counted {
     }
 }
 
-/// Appends `n` as LEB128: seven bits a byte, lowest first, the high bit on in all but the last.
-pub fn put_number(out: &mut Vec<u8>, n: u64) {
-    let (bytes, len) = leb128(n);
-    out.extend_from_slice(&bytes[..len]);
-}
-
-/// `n` as [`put_number`] writes it: its bytes, and how many.
-fn leb128(mut n: u64) -> ([u8; 10], usize) {
-    let mut bytes = [0; 10];
-    let mut len = 0;
-    while n >= 0x80 {
-        bytes[len] = (n as u8) | 0x80;
-        len += 1;
-        n >>= 7;
-    }
-    bytes[len] = n as u8;
-    (bytes, len + 1)
-}
-
-/// Reads a number [`put_number`] wrote at the start of `bytes`, and moves past it.
-pub fn take_number(bytes: &mut &[u8]) -> Option<u64> {
-    let mut n = 0u64;
-    for shift in (0..64).step_by(7) {
-        let (&byte, rest) = bytes.split_first()?;
-        *bytes = rest;
-        n |= u64::from(byte & 0x7f).checked_shl(shift)?;
-        if byte < 0x80 {
-            return Some(n);
-        }
-    }
-    None
-}
-
 /// Reads a length, then that many bytes, and moves past them.
 fn take_bytes<'a>(bytes: &mut &'a [u8]) -> Option<&'a [u8]> {
-    let len = usize::try_from(take_number(bytes)?).ok()?;
+    let len = usize::try_from(leb128::take(bytes)?).ok()?;
     let (taken, rest) = bytes.split_at_checked(len)?;
     *bytes = rest;
     Some(taken)
-}
-
-/// How many bytes [`put_number`] writes for `n`.
-fn number_length(n: u32) -> usize {
-    (32 - n.leading_zeros() as usize).max(1).div_ceil(7)
 }
 
 /// What a document's counts are made from: its heading and its text (by its HTML's digest).
@@ -273,7 +236,7 @@ pub fn count(documents: &[Document], texts: &[String]) -> Counted {
     };
     each_posting(&mut |word, document, n| {
         let w = word as usize;
-        posting_starts[w + 1] += (number_length(document - next[w]) + number_length(n)) as u32;
+        posting_starts[w + 1] += (leb128::length(document - next[w]) + leb128::length(n)) as u32;
         next[w] = document + 1;
     });
     (1..posting_starts.len()).for_each(|w| posting_starts[w] += posting_starts[w - 1]);
@@ -283,7 +246,7 @@ pub fn count(documents: &[Document], texts: &[String]) -> Counted {
     each_posting(&mut |word, document, n| {
         let w = word as usize;
         for number in [document - next[w], n] {
-            let (bytes, len) = leb128(u64::from(number));
+            let (bytes, len) = leb128::encoded(u64::from(number));
             postings[at[w]..at[w] + len].copy_from_slice(&bytes[..len]);
             at[w] += len;
         }
@@ -343,12 +306,6 @@ mod tests {
         let mut bytes = Vec::new();
         counted.write(&mut bytes);
         assert_eq!(Counted::read(&mut &bytes[..]), Some(counted));
-        for n in [0, 1, 127, 128, 16_383, 16_384, u32::MAX] {
-            let mut out = Vec::new();
-            put_number(&mut out, u64::from(n));
-            assert_eq!(out.len(), number_length(n), "{n}");
-            assert_eq!(take_number(&mut &out[..]), Some(u64::from(n)));
-        }
     }
 
     #[test]

@@ -73,6 +73,7 @@ fn code() -> &'static [u8; 32] {
             include_str!("output.rs"),
             include_str!("postings.rs"),
             include_str!("words.rs"),
+            include_str!("../cache/leb128.rs"),
             include_str!("../render/sanitize/plain.rs"),
             include_str!("../../Cargo.lock"),
         ])

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::cache::leb128;
 use crate::diagnostics::Span;
 use crate::load::raw::{CommentFields, CommentStatus, CommentsMode, FrontMatter, RawComment, RawReading, RawSource};
 use crate::load::yaml::KeySpans;
@@ -108,12 +109,8 @@ impl<'a> Writer<'a> {
         self.bytes.push(byte);
     }
 
-    fn number(&mut self, mut number: u64) {
-        while number >= 0x80 {
-            self.bytes.push(number as u8 | 0x80);
-            number >>= 7;
-        }
-        self.bytes.push(number as u8);
+    fn number(&mut self, number: u64) {
+        leb128::put(&mut self.bytes, number);
     }
 
     fn text(&mut self, text: &str) {
@@ -227,15 +224,7 @@ impl<'a> Reader<'a> {
     }
 
     fn number(&mut self) -> Option<u64> {
-        let mut number = 0u64;
-        for shift in (0..64).step_by(7) {
-            let byte = self.byte()?;
-            number |= u64::from(byte & 0x7f).checked_shl(shift)?;
-            if byte < 0x80 {
-                return Some(number);
-            }
-        }
-        None
+        leb128::take(&mut self.rest)
     }
 
     fn size(&mut self) -> Option<usize> {

@@ -110,13 +110,10 @@ impl BodyCache {
         // Changed in place, not made anew: a warm build reuses almost every one of 100,000 texts.
         let shards = &mut self.shards;
         let mut live = std::collections::HashSet::with_capacity(shards.entries.len());
-        for (key, cleaned) in seen.chain(reused.into_iter().map(|(key, cleaned)| (key.0, cleaned))) {
-            live.insert(key);
-            if let std::collections::hash_map::Entry::Vacant(place) = shards.entries.entry(key) {
-                shards.stale[shard(&key)] = true;
-                place.insert(cleaned);
-            }
-        }
+        let all = seen.chain(reused.into_iter().map(|(key, cleaned)| (key.0, cleaned)));
+        shards.extend(all.inspect(|(key, _)| {
+            live.insert(*key);
+        }));
         let stale = &mut shards.stale;
         shards.entries.retain(|key, _| {
             let keep = live.contains(key);

@@ -50,6 +50,17 @@ impl<V: Send + Sync> Shards<V> {
         Shards { entries, stale }
     }
 
+    /// Adds `entries` whose keys it does not hold (an entry is right for as long as it is kept: its
+    /// key is everything it is made from); a shard that gained a key is stale.
+    pub(crate) fn extend(&mut self, entries: impl IntoIterator<Item = ([u8; 32], V)>) {
+        for (key, value) in entries {
+            if let std::collections::hash_map::Entry::Vacant(place) = self.entries.entry(key) {
+                self.stale[shard(&key)] = true;
+                place.insert(value);
+            }
+        }
+    }
+
     /// Lets go of every entry and counts the files as written: for a process that will not ask again.
     pub(crate) fn release(&mut self) {
         self.entries.clear();

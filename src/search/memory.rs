@@ -37,10 +37,8 @@ impl SearchMemory {
     }
 
     /// Adds `chunks` to those kept, for an index stopped before it was whole.
-    pub(super) fn add(&mut self, chunks: HashMap<[u8; 32], Arc<Counted>>) {
-        let mut entries = self.chunks.entries.clone();
-        entries.extend(chunks);
-        self.chunks = Shards::next(&self.chunks, entries);
+    pub(super) fn add(&mut self, chunks: impl IntoIterator<Item = ([u8; 32], Arc<Counted>)>) {
+        self.chunks.extend(chunks);
     }
 
     /// How many chunks it holds.

@@ -170,7 +170,7 @@ impl SearchIndex {
                 // What is counted stays counted: the index after the next edit starts further on,
                 // so edits that keep coming before an index is whole do not each start it anew.
                 let this_batch = keys.iter().zip(made).filter_map(|(key, made)| Some((*key, made?.0)));
-                memory.add(chunk_keys.iter().copied().zip(counted).chain(this_batch).collect());
+                memory.add(chunk_keys.iter().copied().zip(counted).chain(this_batch));
                 return Ok(false);
             }
             for (chunk, texts) in made.into_iter().flatten() {

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
@@ -22,7 +22,7 @@ pub struct Terminal {
     root: PathBuf,
     colour: bool,
     live: bool,
-    sources: RefCell<HashMap<PathBuf, Option<String>>>,
+    sources: RefCell<HashMap<Arc<Path>, Option<String>>>,
 }
 
 impl Terminal {
@@ -87,7 +87,7 @@ impl Terminal {
             return None;
         }
         let mut sources = self.sources.borrow_mut();
-        let source = sources.entry(span.path.to_path_buf()).or_insert_with(|| {
+        let source = sources.entry(Arc::clone(&span.path)).or_insert_with(|| {
             std::fs::read(self.root.join(&span.path)).ok().map(|b| String::from_utf8_lossy(&b).into())
         });
         let line = source.as_deref()?.split('\n').nth(span.line - 1)?;

@@ -211,7 +211,8 @@ fn run(
     let progress = &options.progress;
     let mut stage = progress::Stage::begin(progress, "load");
     let (source, theme, mut problems) = load::load_cached(&options.root, &mut state.parsed);
-    stage.next("resolve", format!("{} reading files", source.readings.len()));
+    let (parsed, read) = state.parsed.parsed();
+    stage.next("resolve", format!("{parsed} of {read} readings parsed"));
     let mut site = model::prepare::resolve_site(options, source, &mut problems, state.resolved.as_mut())?;
     // Only a site that resolves leaves parsed readings behind; they are right whatever happens next.
     problems.extend(state.parsed.put_saved_in_place().map(Diagnostics::from).unwrap_or_default());

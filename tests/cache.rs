@@ -51,6 +51,18 @@ fn a_changed_comment_is_cleaned_again() {
 }
 
 #[test]
+fn the_site_folder_named_another_way_parses_nothing_again() {
+    let site = copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    let (_, first) = build(site.path(), &out.path().join("first"), &["-v"]);
+    assert!(first.contains("3 of 3 readings parsed"), "{first}");
+    // As `serve` names the folder whole after a `build` given it as typed.
+    let (_, again) = build(&site.path().join("."), &out.path().join("second"), &["-v"]);
+    assert!(again.contains("0 of 3 readings parsed"), "{again}");
+    assert_eq!(read_tree(&out.path().join("first")), read_tree(&out.path().join("second")));
+}
+
+#[test]
 fn a_damaged_cache_is_a_warning_and_a_cold_build() {
     let site = copy_fixture("basic");
     let out = tempfile::tempdir().unwrap();

@@ -14,6 +14,7 @@ pub mod yaml;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -77,7 +78,9 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
             path,
         })
         .collect();
+    let parsed = AtomicUsize::new(0);
     let parse = |files: walk::ReadingFiles| {
+        parsed.fetch_add(1, Ordering::Relaxed);
         let mut found = Diagnostics::new();
         let reading = load_reading(root, files, &mut found);
         Parsed { reading, problems: found }
@@ -92,7 +95,7 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
         .into_par_iter()
         .map(|files| {
             let Some(cache) = cache else { return (parse(files), None) };
-            let Some(keyed) = reading_key(cache, &files, now) else { return (parse(files), None) };
+            let Some(keyed) = reading_key(cache, root, &files, now) else { return (parse(files), None) };
             let shared = cache.get(&keyed.0).unwrap_or_else(|| Arc::new(parse(files.clone())));
             let (parsed, kept) = match keeps {
                 true => (Parsed::clone(&shared), Some(shared)),
@@ -102,6 +105,7 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
             (with_files(parsed, &files, keyed.0), Some((keyed, clean, kept)))
         })
         .collect();
+    let read = results.len();
     let mut readings = Vec::new();
     let mut kept = HashMap::new();
     let mut saved = HashMap::new();
@@ -118,7 +122,7 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
         problems.extend(parsed.problems);
         readings.extend(parsed.reading);
     }
-    let next = cache.map(|cache| match keeps {
+    let mut next = cache.map(|cache| match keeps {
         true => cache.next(kept, stamps),
         false => {
             let (next, warning) =
@@ -127,6 +131,9 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
             next
         }
     });
+    if let Some(next) = &mut next {
+        next.parsed = (parsed.into_inner(), read);
+    }
     let theme = theme::load(root, &config.theme, &config.language, &mut problems);
     let site = SourceSite { config, people, sections, readings };
     (site, theme, problems, next)

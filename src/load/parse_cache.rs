@@ -66,6 +66,9 @@ pub struct ParseCache {
     save_when_loaded: Option<PathBuf>,
     /// The files a one-off build wrote when it loaded, until the site resolves.
     saved: Option<cache::Written>,
+    /// How many readings the load that left this cache parsed, not finding them in the one before,
+    /// and of how many.
+    pub(super) parsed: (usize, usize),
 }
 
 /// One reading of the cache.
@@ -131,6 +134,12 @@ impl ParseCache {
     /// Whether it holds nothing.
     pub fn is_empty(&self) -> bool {
         self.shards.entries.is_empty()
+    }
+
+    /// How many readings the load that left this cache parsed, not finding them in the one before,
+    /// and of how many.
+    pub fn parsed(&self) -> (usize, usize) {
+        self.parsed
     }
 
     /// Whether some of its files on disk do not hold what it does.
@@ -245,22 +254,38 @@ fn put_entry(file: &mut cache::CheckedFile, key: &[u8; 32], reading: &[u8]) -> s
 /// The hash of a reading's file names and bytes, and the stamp and hash of each file, for a load that
 /// started at `now`; none when a file cannot be read (parsing reports it). A file whose settled stamp
 /// `cache` knows is not read again.
-pub(super) fn reading_key(cache: &ParseCache, files: &walk::ReadingFiles, now: SystemTime) -> Option<Keyed> {
+///
+/// Files are named from the site folder `root`, so the key is the same whichever way the folder is
+/// spelled (`serve` names it whole, `build` as typed): a `serve` after a `build` parses nothing again.
+pub(super) fn reading_key(
+    cache: &ParseCache,
+    root: &Path,
+    files: &walk::ReadingFiles,
+    now: SystemTime,
+) -> Option<Keyed> {
+    let from_root = |path: &PathBuf| path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let named = walk::ReadingFiles {
+        markdown: from_root(&files.markdown),
+        thread_lists: files.thread_lists.iter().map(from_root).collect(),
+        thread_singles: files.thread_singles.iter().map(from_root).collect(),
+        assets: files.assets.iter().map(|(target, path)| (target.clone(), from_root(path))).collect(),
+        ..files.clone()
+    };
     let mut hasher = blake3::Hasher::new();
-    hasher.update(format!("{files:?}").as_bytes());
+    hasher.update(format!("{named:?}").as_bytes());
     let mut stamps = Vec::new();
-    for path in files.all() {
+    for (path, name) in files.all().zip(named.all()) {
         let meta = std::fs::metadata(path).ok()?;
         if meta.len() > MAX_FILE_BYTES {
             return None;
         }
         let stamp = Stamp::of(&meta, now);
-        let digest = match cache.files.get(path) {
+        let digest = match cache.files.get(name) {
             Some(&(known, digest)) if known.settled && known == stamp => digest,
             _ => *blake3::hash(&std::fs::read(path).ok()?).as_bytes(),
         };
         hasher.update(&digest);
-        stamps.push((path.clone(), (stamp, digest)));
+        stamps.push((name.clone(), (stamp, digest)));
     }
     Some((*hasher.finalize().as_bytes(), stamps))
 }
@@ -454,18 +479,35 @@ mod tests {
         let files = walk::walk(root, &root.join("content"), &mut problems).readings.remove(0);
         // Files just written: as if read at once, and as if read long after they were written.
         let (now, later) = (SystemTime::now(), SystemTime::now() + 10 * SETTLED);
-        let (key, stamps) = reading_key(&ParseCache::default(), &files, later).unwrap();
+        let (key, stamps) = reading_key(&ParseCache::default(), root, &files, later).unwrap();
         assert!(stamps.iter().all(|(_, (stamp, _))| stamp.settled));
-        assert!(reading_key(&ParseCache::default(), &files, now).unwrap().1.iter().all(|(_, (s, _))| !s.settled));
+        assert!(reading_key(&ParseCache::default(), root, &files, now).unwrap().1.iter().all(|(_, (s, _))| !s.settled));
         let forged = |stamps: Vec<(PathBuf, (Stamp, [u8; 32]))>| ParseCache {
             files: stamps.into_iter().map(|(path, (stamp, _))| (path, (stamp, [7; 32]))).collect(),
             ..ParseCache::default()
         };
         let known = forged(stamps.clone());
-        assert_ne!(reading_key(&known, &files, later).unwrap().0, key, "a settled stamp: the files were not read");
-        assert_eq!(reading_key(&known, &files, now).unwrap().0, key, "the files changed within the tick: read");
-        let racy = forged(reading_key(&ParseCache::default(), &files, now).unwrap().1);
-        assert_eq!(reading_key(&racy, &files, later).unwrap().0, key, "a stamp taken within the tick is not trusted");
+        assert_ne!(
+            reading_key(&known, root, &files, later).unwrap().0,
+            key,
+            "a settled stamp: the files were not read"
+        );
+        assert_eq!(reading_key(&known, root, &files, now).unwrap().0, key, "the files changed within the tick: read");
+        let racy = forged(reading_key(&ParseCache::default(), root, &files, now).unwrap().1);
+        assert_eq!(
+            reading_key(&racy, root, &files, later).unwrap().0,
+            key,
+            "a stamp taken within the tick is not trusted"
+        );
+
+        // The same folder by another name: the same key, and the stamps found under the same names.
+        let linked = tempfile::tempdir().unwrap();
+        let other = linked.path().join("site");
+        std::os::unix::fs::symlink(root, &other).unwrap();
+        let files_there = walk::walk(&other, &other.join("content"), &mut problems).readings.remove(0);
+        let (key_there, stamps_there) = reading_key(&ParseCache::default(), &other, &files_there, later).unwrap();
+        assert_eq!((key_there, &stamps_there), (key, &stamps));
+        assert_ne!(reading_key(&known, &other, &files_there, later).unwrap().0, key, "its stamps were found");
 
         let saved: HashMap<PathBuf, (Stamp, [u8; 32])> = stamps.into_iter().collect();
         write_stamps(root, &saved).unwrap().finish().unwrap();

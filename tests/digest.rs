@@ -75,8 +75,10 @@ fn each_person_gets_their_own_week() {
     assert!(text.contains("Replies to you:") && text.contains("Ben Ode on Two:\n> Ben answers Dee on time."), "{text}");
     assert!(text.contains("https://example.org/r/week/two/#comment-b2"), "{text}");
     assert!(html.contains("Ana answers Dee late."), "{html}");
-    let (text, _) = check_mail(&mails[2].1, "cy@example.org");
+    let (text, html) = check_mail(&mails[2].1, "cy@example.org");
     assert!(text.contains("Where you are mentioned:") && text.contains("> Ben on time. Where is @Cy Quiet?"), "{text}");
+    let mention = r#"<a class="mention" href="https://example.org/r/authors/cy/" rel="#;
+    assert!(html.contains(mention), "the mention links Cy's page at the site's whole address: {html}");
     let (text, _) = check_mail(&mails[4].1, "fay@example.org");
     assert!(
         text.contains("Not heard yet this week:\n  - Cy Quiet wrote nothing this week\n  - Dee Long has not answered a colleague\n"),

@@ -19,6 +19,7 @@ use crate::model::{due, PersonId, Site};
 use crate::render::markdown::{self, Author};
 use crate::render::sanitize::{self, Html};
 use crate::report::{self, permalink, Status, Window};
+use crate::routes::Route;
 
 /// What `roundtable digest` was asked.
 #[derive(Debug, Clone)]
@@ -335,10 +336,6 @@ fn week_comments(site: &Site, language: &Language, week: u32) -> Vec<Prepared> {
             Author::Member { id_prefix: &prefix, mentions: Some(&site.mention_names) },
         )
         .unwrap_or_default();
-        // Mentions link root-relative; a mail needs the site's whole address.
-        let root = &site.config.base_url.root;
-        let absolute_links =
-            converted.html.replace(&format!("href=\"{root}"), &format!("href=\"{}", site.config.base_url.absolute));
         all.push(Prepared {
             author: comment.author,
             answers: comment.parent.and_then(|p| comments[p].author),
@@ -351,16 +348,29 @@ fn week_comments(site: &Site, language: &Language, week: u32) -> Vec<Prepared> {
                 url: permalink(site, &reading.path, Some(&comment.id)),
                 text: crate::text::strip_controls(&comment.body).trim().to_string(),
                 // A mail shows no pictures from anywhere: each becomes a link, as on a site that allows none.
-                html: sanitize::member(
-                    &absolute_links,
-                    &prefix,
-                    &sanitize::Pictures { hosts: Vec::new(), site: false },
-                )
-                .html,
+                html: with_whole_addresses(
+                    site,
+                    sanitize::member(&converted.html, &prefix, &sanitize::Pictures { hosts: Vec::new(), site: false })
+                        .html,
+                ),
             },
         });
     }
     all
+}
+
+/// A comment's clean `html` with the site's whole address on its mention links and on its links from
+/// the site's root: a mail is read away from the site.
+fn with_whole_addresses(site: &Site, html: Html) -> Html {
+    let base = &site.config.base_url;
+    let page = |p: PersonId| Route::person(&site.people[p.0].slug, 0).permalink(base);
+    let mentions = html.relink_mentions(|href| site.mention_names.named_by(href).map(page));
+    let html = mentions.unwrap_or(html);
+    let rooted = format!("href=\"{}", base.root);
+    match html.as_str().contains(&rooted) {
+        true => Html::from_text(html.as_str().replace(&rooted, &format!("href=\"{}", base.absolute))),
+        false => html,
+    }
 }
 
 /// Replies to `person` and mentions of them by others during the week, oldest first.

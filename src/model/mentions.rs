@@ -14,7 +14,6 @@ use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::UnicodeNormalization;
 
 use super::{people, Person, PersonId};
-use crate::config::BaseUrl;
 use crate::routes::{Links, Route};
 
 /// Who a spelling names.
@@ -24,18 +23,21 @@ enum Named {
     Several,
 }
 
-/// The spellings of every person's name, longest first, and the address of each person's page.
+/// The spellings of every person's name, longest first, and the placeholder address of each person's page.
 #[derive(Debug, Default)]
 pub struct MentionNames {
     /// Spellings folded as names are (see [`fold`]), longest first.
     spellings: Vec<(Vec<char>, Named)>,
-    /// By person: the root-relative address of their page.
+    /// By person: their page's address as if the site were at `/`, what a cleaned text's mention link
+    /// holds until the page (or mail) it is shown in gives it the address that works there.
     hrefs: Vec<String>,
+    /// Who each of `hrefs` names.
+    by_href: HashMap<String, PersonId>,
 }
 
 impl MentionNames {
-    /// Gathers the spellings of `people`, whose pages are on the site at `base`.
-    pub fn new(people: &[Person], base: &BaseUrl) -> MentionNames {
+    /// Gathers the spellings of `people`.
+    pub fn new(people: &[Person]) -> MentionNames {
         let mut named: HashMap<Vec<char>, Named> = HashMap::new();
         let claim = |map: &mut HashMap<Vec<char>, Named>, spelling: Vec<char>, id: PersonId| {
             if spelling.is_empty() {
@@ -66,15 +68,23 @@ impl MentionNames {
         }
         let mut spellings: Vec<(Vec<char>, Named)> = named.into_iter().collect();
         spellings.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-        // Root-relative, the same on every page: each page makes them relative where it shows them.
-        let rooted = Links::rooted(base);
-        let hrefs = people.iter().map(|p| Route::person(&p.slug, 0).link(&rooted)).collect();
-        MentionNames { spellings, hrefs }
+        // Whatever the base URL: a text cleaned for `build` is the same text in `serve`, so the
+        // build cache serves both, and each page or mail makes the address work where it is shown.
+        let placeholder = Links::Rooted("/".into());
+        let hrefs: Vec<String> = people.iter().map(|p| Route::person(&p.slug, 0).link(&placeholder)).collect();
+        let by_href = hrefs.iter().enumerate().map(|(index, href)| (href.clone(), PersonId(index))).collect();
+        MentionNames { spellings, hrefs, by_href }
     }
 
     /// Everything that decides how a text's mentions are linked, as bytes for the build cache's key.
     pub fn fingerprint(&self) -> Vec<u8> {
         format!("{:?}", (&self.spellings, &self.hrefs)).into_bytes()
+    }
+
+    /// Whether mentions could be found in `markdown`: not without an `@`, typed or as a character
+    /// reference (`&#64;`, `&commat;`), so such a text's cleaning does not depend on who is named how.
+    pub fn could_be_in(markdown: &str) -> bool {
+        markdown.contains(['@', '&'])
     }
 
     /// The person named at the start of `text` (what follows an `@`) and how many bytes name them.
@@ -92,9 +102,14 @@ impl MentionNames {
         )
     }
 
-    /// The root-relative address of `person`'s page.
+    /// The placeholder address of `person`'s page, as a mention link holds it.
     pub fn href(&self, person: PersonId) -> &str {
         &self.hrefs[person.0]
+    }
+
+    /// Whom a mention link's placeholder address `href` names.
+    pub fn named_by(&self, href: &str) -> Option<PersonId> {
+        self.by_href.get(href).copied()
     }
 }
 
@@ -189,7 +204,7 @@ mod tests {
             person("Claire Martin", &[]),
             person("Priya Raman", &[]),
         ];
-        MentionNames::new(&people, &BaseUrl::parse("/").expect("a root"))
+        MentionNames::new(&people)
     }
 
     #[test]
@@ -219,7 +234,7 @@ mod tests {
     #[test]
     fn names_match_whether_typed_composed_or_decomposed_in_any_case() {
         let people = [person("Zoë Ng", &[]), person("Zoe Park", &[]), person("İlker Öz", &["Çağla"])];
-        let names = MentionNames::new(&people, &BaseUrl::parse("/").expect("a root"));
+        let names = MentionNames::new(&people);
         let decomposed = "Zoe\u{308} Ng, hi";
         assert_eq!(names.find(decomposed), Some((PersonId(0), "Zoe\u{308} Ng".len())));
         assert_eq!(names.find("ZOË NG"), Some((PersonId(0), "ZOË NG".len())));
@@ -235,7 +250,7 @@ mod tests {
     #[test]
     fn text_written_decomposed_matches_names_written_decomposed() {
         let people = [person("Rene\u{301}e Blanc", &[])];
-        let names = MentionNames::new(&people, &BaseUrl::parse("/").expect("a root"));
+        let names = MentionNames::new(&people);
         assert_eq!(names.find("Renée"), Some((PersonId(0), "Renée".len())));
         assert_eq!(names.find("RENE\u{301}E BLANC."), Some((PersonId(0), "RENE\u{301}E BLANC".len())));
     }

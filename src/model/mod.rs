@@ -338,7 +338,7 @@ pub fn resolve_reusing(
     if problems.has_errors() {
         return Err(problems);
     }
-    let mention_names = mentions::MentionNames::new(&directory.people, &config.base_url);
+    let mention_names = mentions::MentionNames::new(&directory.people);
     Ok(Site {
         mention_names,
         members,

@@ -386,7 +386,10 @@ impl Members<'_> {
         mentions: Option<&MentionNames>,
         span: &Span,
     ) -> Result<(Key, Cleaned), Diagnostic> {
-        let key = Key::of(id_prefix, &self.context(mentions.is_some()), markdown);
+        // A text that cannot mention anyone is keyed without the names: adding a person to
+        // `authors.yaml` has only the texts with an `@` cleaned again.
+        let names_matter = mentions.is_some() && MentionNames::could_be_in(markdown);
+        let key = Key::of(id_prefix, &self.context(names_matter), markdown);
         let cleaned = match self.cache.get(&key) {
             Some(cleaned) => cleaned,
             None => {

@@ -51,8 +51,6 @@ pub struct Views<'a> {
 struct Shared {
     /// Replies below each comment, at any depth, by reading then comment.
     descendants: Vec<Vec<usize>>,
-    /// Who each mention link's root-relative address names, to link it from the page it is on.
-    mentioned: HashMap<String, PersonId>,
     /// By person: how many of their comments start a thread, and how many answer someone else.
     /// Counted once here: a person is shown on every page of their reflections and on the list.
     reflections_and_replies: Vec<(usize, usize)>,
@@ -127,8 +125,6 @@ impl<'a> Views<'a> {
     /// when what decides them is the same.
     pub fn new(site: &'a Site, bodies: &'a Bodies, language: &'a Language, earlier: &'a ViewsKept) -> Views<'a> {
         let descendants = site.readings.iter().map(|r| descendant_counts(&r.thread)).collect();
-        let people = (0..site.people.len()).map(PersonId);
-        let mentioned = people.map(|p| (site.mention_names.href(p).to_string(), p)).collect();
         let reflections_and_replies =
             site.contributions.iter().map(|work| reflections_and_replies(site, work)).collect();
         let people = site
@@ -148,7 +144,6 @@ impl<'a> Views<'a> {
         let newest = site.readings.par_iter().map(|r| newest_published(&r.thread, NEWEST_KEPT)).collect();
         let shared = Shared {
             descendants,
-            mentioned,
             reflections_and_replies,
             people,
             comment_dates,
@@ -197,7 +192,7 @@ impl<'a> Views<'a> {
 
     /// A member's text with its mentions linked from this page.
     fn linked(&self, html: &Html) -> Html {
-        let relink = |href: &str| self.shared.mentioned.get(href).map(|&p| self.url(&person_route(self.site, p)));
+        let relink = |href: &str| self.site.mention_names.named_by(href).map(|p| self.url(&person_route(self.site, p)));
         html.relink_mentions(relink).unwrap_or_else(|| html.clone())
     }
 

@@ -489,12 +489,12 @@ mod tests {
             emails: Vec::new(),
             span: None,
         }];
-        let names = MentionNames::new(&people, &crate::config::BaseUrl::parse("/c/").expect("a root"));
+        let names = MentionNames::new(&people);
         let converted =
             to_html("\"@Ben's\" idea, `@Ben`", Author::Member { id_prefix: "ugc-c1-", mentions: Some(&names) })
                 .unwrap();
         assert!(
-            converted.html.contains("\u{201c}<a class=\"mention\" href=\"/c/authors/ben-ode/\">@Ben</a>\u{2019}s"),
+            converted.html.contains("\u{201c}<a class=\"mention\" href=\"/authors/ben-ode/\">@Ben</a>\u{2019}s"),
             "{}",
             converted.html
         );

@@ -17,6 +17,8 @@ use crate::load::parse_cache::PARSE_CACHE_FILE;
 use crate::load::raw::{Asset, AssetSource};
 use crate::load::ParseCache;
 use crate::render::bodies::Kept;
+use crate::render::context::ViewsKept;
+use crate::render::parts::PartKeys;
 use crate::render::PageKey;
 use crate::search::{SearchMemory, SEARCH_CACHE_FILE};
 use crate::write::Staging;
@@ -34,8 +36,9 @@ pub struct BuildState {
     /// Each reading's converted body and thread's cleaned texts, by its files and what cleaning them
     /// depends on (in memory only).
     pub(crate) kept: Kept,
-    /// Comments' dates in words and readings' part keys (in memory only).
-    pub(crate) views: crate::render::context::ViewsKept,
+    /// Comments' dates in words and readings' part keys (the part keys only, for `build`: saved by
+    /// the build as soon as its pages are made, in `PARTS_FILE`).
+    pub(crate) views: ViewsKept,
     /// Parsed readings, by the hash of their files.
     pub(crate) parsed: ParseCache,
     /// Resolved readings, by the hash of what they are made of (`serve` only, in memory: a one-off
@@ -86,8 +89,11 @@ impl BuildState {
         let (output, damaged_pages) =
             cache::read_checked(root, PAGES_FILE, PAGES_MAGIC, crate::fresh::program(), decode_pages);
         let (kept, damaged_threads) = Kept::load(root);
-        warnings.extend(damaged_parsed.into_iter().chain(damaged_search).chain(damaged_pages).chain(damaged_threads));
-        (BuildState { bodies, parsed, search, output, kept, ..Default::default() }, warnings)
+        let (parts, damaged_parts) = PartKeys::load(root);
+        let damaged = damaged_parsed.into_iter().chain(damaged_search).chain(damaged_pages).chain(damaged_threads);
+        warnings.extend(damaged.chain(damaged_parts));
+        let views = ViewsKept::of_parts(parts);
+        (BuildState { bodies, parsed, search, output, kept, views, ..Default::default() }, warnings)
     }
 
     /// Saves what the next `build` of the site at `root` can use; a failure is a warning, since it only

@@ -283,6 +283,12 @@ fn run(
     // they made, for its next rebuild.
     if after.is_some() {
         state.views = renderer.views().kept();
+    } else if options.cache {
+        // Saved now, not with the other caches at the end: kept until then, a large site's part keys
+        // would be held through the search index, when memory is at its highest.
+        if let Err(error) = renderer.views().all_part_keys().save(&options.root) {
+            report.warnings.push(cache::cannot_save(render::parts::PARTS_FILE, error));
+        }
     }
     drop(renderer);
     let sources = search::Sources { site: &site, bodies: &bodies, language: &theme.language };

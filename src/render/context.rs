@@ -83,6 +83,13 @@ pub struct ViewsKept {
     parts: PartKeys,
 }
 
+impl ViewsKept {
+    /// What a one-off build kept of its views: the part keys only (its dates in words are made again).
+    pub fn of_parts(parts: PartKeys) -> ViewsKept {
+        ViewsKept { parts, ..ViewsKept::default() }
+    }
+}
+
 /// Comments' dates in words as a build made them, for the next one: a comment's are a function of its
 /// date and its reading's, each with its offset, and of what `guard` hashes.
 #[derive(Debug, Default)]
@@ -163,8 +170,12 @@ impl<'a> Views<'a> {
 
     /// What this build's views made that the next can use.
     pub fn kept(&self) -> ViewsKept {
-        let parts = self.shared.parts.get().map(|made| PartKeys::of(made)).unwrap_or_default();
-        ViewsKept { dates: self.dates_in_words(), parts }
+        ViewsKept { dates: self.dates_in_words(), parts: self.all_part_keys() }
+    }
+
+    /// The part keys of every reading, what a one-off build saves of its views (`PartKeys::save`).
+    pub fn all_part_keys(&self) -> PartKeys {
+        self.shared.parts.get().map(|made| PartKeys::of(made)).unwrap_or_default()
     }
 
     /// The comments' dates in words this build made, for the next.

@@ -17,6 +17,7 @@
 //! for is not made again; nothing else of the site is read for it.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -25,6 +26,8 @@ use serde::ser::{Serialize, Serializer};
 use super::context::{exact, Views};
 use super::key::{hashing, KeyHasher};
 use super::pages::PageJob;
+use crate::cache::{self, CheckedFile};
+use crate::diagnostics::Diagnostic;
 use crate::model::{Reading, ReadingId};
 use crate::routes::Links;
 
@@ -63,7 +66,7 @@ impl<T> std::fmt::Debug for Keyed<'_, T> {
 }
 
 /// The part keys of one reading.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct ReadingParts {
     /// Its thread as its page shows it.
     pub thread: [u8; 32],
@@ -71,17 +74,62 @@ pub struct ReadingParts {
     pub cards: Vec<[u8; 32]>,
 }
 
-/// Every reading's part keys by its input key, as a build made them, for the next (`serve` keeps them).
-#[derive(Debug, Default)]
+/// Every reading's part keys by its input key, as a build made them, for the next (`serve` keeps them
+/// in memory, `build` in [`PARTS_FILE`]).
+#[derive(Debug, Default, PartialEq)]
 pub struct PartKeys {
     by_input: HashMap<[u8; 32], Arc<ReadingParts>>,
 }
+
+/// Where `build` keeps the part keys, relative to the site folder.
+pub const PARTS_FILE: &str = ".roundtable/cache/parts.bin";
+
+const PARTS_MAGIC: &[u8] = b"roundtable part keys 1\n";
 
 impl PartKeys {
     /// The part keys of `made`, each with its input key.
     pub fn of(made: &[([u8; 32], Arc<ReadingParts>)]) -> PartKeys {
         PartKeys { by_input: made.iter().map(|(input, parts)| (*input, Arc::clone(parts))).collect() }
     }
+
+    /// The part keys the last `build` of the site at `root` saved; none when missing, and with a
+    /// warning when damaged. They are tied to the program that made them (its views decide them).
+    pub fn load(root: &Path) -> (PartKeys, Option<Diagnostic>) {
+        let (keys, damaged) = cache::read_checked(root, PARTS_FILE, PARTS_MAGIC, crate::fresh::program(), decode);
+        (keys.unwrap_or_default(), damaged)
+    }
+
+    /// Saves them for the next `build` of the site at `root`. Layout: per reading, its input key, its
+    /// thread's key, the number of its cards and their keys.
+    pub fn save(&self, root: &Path) -> std::io::Result<()> {
+        let mut file = CheckedFile::create(&root.join(PARTS_FILE), PARTS_MAGIC, crate::fresh::program())?;
+        for (input, parts) in &self.by_input {
+            file.put(input)?;
+            file.put(&parts.thread)?;
+            file.put_number(parts.cards.len())?;
+            parts.cards.iter().try_for_each(|card| file.put(card))?;
+        }
+        file.finish()
+    }
+}
+
+fn decode(mut rest: &[u8]) -> Option<PartKeys> {
+    let mut by_input = HashMap::new();
+    while !rest.is_empty() {
+        let (input, after) = rest.split_first_chunk::<32>()?;
+        let (thread, after) = after.split_first_chunk::<32>()?;
+        let (count, mut after) = cache::take_number(after)?;
+        // A count the file cannot hold is damage, not a reason to reserve memory.
+        let mut cards = Vec::with_capacity(count.min(after.len() / 32));
+        for _ in 0..count {
+            let (card, next) = after.split_first_chunk::<32>()?;
+            cards.push(*card);
+            after = next;
+        }
+        by_input.insert(*input, Arc::new(ReadingParts { thread: *thread, cards }));
+        rest = after;
+    }
+    Some(PartKeys { by_input })
 }
 
 /// Every reading's part keys with its input key, taken from `earlier` when its input key is there.
@@ -165,4 +213,33 @@ fn input_key(views: &Views, shared: &[u8], id: ReadingId) -> [u8; 32] {
     }
     hasher.value(&(&thread.roots, &thread.children));
     hasher.finish().0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saved_part_keys_load_back_and_damage_is_a_warning() {
+        let root = tempfile::tempdir().unwrap();
+        let (none, warning) = PartKeys::load(root.path());
+        assert!(none.by_input.is_empty() && warning.is_none(), "no file: nothing, and nothing to say");
+        let made = [
+            ([1; 32], Arc::new(ReadingParts { thread: [2; 32], cards: vec![[3; 32], [4; 32]] })),
+            ([5; 32], Arc::new(ReadingParts { thread: [6; 32], cards: Vec::new() })),
+        ];
+        let keys = PartKeys::of(&made);
+        keys.save(root.path()).unwrap();
+        let (loaded, warning) = PartKeys::load(root.path());
+        assert!(warning.is_none());
+        assert_eq!(loaded, keys);
+        let path = root.path().join(PARTS_FILE);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 1;
+        std::fs::write(&path, bytes).unwrap();
+        let (loaded, warning) = PartKeys::load(root.path());
+        assert!(loaded.by_input.is_empty());
+        assert!(warning.is_some_and(|w| w.message.contains("damaged")));
+    }
 }

@@ -283,14 +283,16 @@ fn run(
     // they made, for its next rebuild.
     if after.is_some() {
         state.views = renderer.views().kept();
-    } else if options.cache {
+    } else if let Some(keys) = renderer.views().new_part_keys().filter(|_| options.cache) {
         // Saved now, not with the other caches at the end: kept until then, a large site's part keys
         // would be held through the search index, when memory is at its highest.
-        if let Err(error) = renderer.views().all_part_keys().save(&options.root) {
+        if let Err(error) = keys.save(&options.root) {
             report.warnings.push(cache::cannot_save(render::parts::PARTS_FILE, error));
         }
     }
     drop(renderer);
+    // The last build's part keys, for the same reason.
+    drop(earlier);
     let sources = search::Sources { site: &site, bodies: &bodies, language: &theme.language };
     let Some(After { pages_in, stop }) = after else {
         let indexing = Instant::now();

@@ -53,19 +53,24 @@ fn a_changed_comment_is_cleaned_again() {
 #[test]
 fn another_address_or_a_new_person_cleans_only_the_texts_that_could_mention_them() {
     let site = copy_fixture("basic");
+    let thread = site.path().join(THREAD);
+    let comment = "- id: c6\n  author: ben\n  date: 2011-08-08T13:00:00-04:00\n  body: \"Thanks, &#64;Bea New.\"\n";
+    fs::write(&thread, fs::read_to_string(&thread).unwrap() + comment).unwrap();
     let out = tempfile::tempdir().unwrap();
     build(site.path(), &out.path().join("first"), &[]);
     // As `serve` after `build` does: every page's links change, no cleaned text does.
     let (elsewhere, _) = build(site.path(), &out.path().join("elsewhere"), &["--base-url", "http://127.0.0.1:9/x/"]);
-    assert!(elsewhere.contains("(8 of 8 texts from the build cache)"), "{elsewhere}");
+    assert!(elsewhere.contains("(9 of 9 texts from the build cache)"), "{elsewhere}");
     let page = fs::read_to_string(out.path().join("elsewhere/week/client-focus/index.html")).unwrap();
     assert!(page.contains(r#"<a class="mention" href="../../authors/benjamin-ortiz/index.html""#), "{page}");
-    // A new person: only the one comment with an `@` could name them.
+    // A new person: only the comments with an `@`, typed or as a character reference, could name them.
     let authors = site.path().join("authors.yaml");
     let text = fs::read_to_string(&authors).unwrap();
     fs::write(&authors, format!("{text}bea-new:\n  name: Bea New\n")).unwrap();
     let (added, _) = build(site.path(), &out.path().join("added"), &[]);
-    assert!(added.contains("(7 of 8 texts from the build cache)"), "{added}");
+    assert!(added.contains("(7 of 9 texts from the build cache)"), "{added}");
+    let page = fs::read_to_string(out.path().join("added/week/client-focus/index.html")).unwrap();
+    assert!(page.contains(r#"<a class="mention" href="../../authors/bea-new/index.html""#), "{page}");
     build(site.path(), &out.path().join("uncached"), &["--no-cache"]);
     assert_eq!(read_tree(&out.path().join("added")), read_tree(&out.path().join("uncached")));
 }

@@ -1,4 +1,5 @@
-//! Readings parsed by an earlier build, found again by the hash of their files' names and bytes.
+//! Readings parsed by an earlier build, found again by the hash of their files' names (from the site
+//! folder) and bytes.
 //!
 //! Parsing YAML is the slowest part of loading, and between two builds almost
 //! every thread file is unchanged. `serve` keeps the cache in memory; `build`
@@ -22,7 +23,7 @@ use std::time::SystemTime;
 use super::raw::{Asset, AssetSource, RawReading};
 use super::{walk, MAX_FILE_BYTES};
 use crate::cache::{self, Shards};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{relative, Diagnostic, Diagnostics};
 
 /// Where the cache lives, relative to the site folder.
 pub const PARSE_CACHE_FILE: &str = ".roundtable/cache/parsed.bin";
@@ -58,16 +59,16 @@ const LOADING_SOURCES: &[&str] = &[
 #[derive(Debug, Default)]
 pub struct ParseCache {
     shards: Shards<Kept>,
-    /// Each file's stamp and the hash of its bytes when it was last read, so that a file whose stamp
-    /// is unchanged is not read again to be hashed (only settled stamps: see [`Stamp::settled`]).
+    /// Each file's stamp and the hash of its bytes when it was last read, by its path from the site
+    /// folder, so that a file whose stamp is unchanged is not read again to be hashed (only settled
+    /// stamps: see [`Stamp::settled`]).
     files: HashMap<PathBuf, (Stamp, [u8; 32])>,
     /// For a one-off build: the site folder whose cache files are written as soon as the readings are
     /// loaded, after which the cache holds nothing. `None` keeps the readings for the next load (`serve`).
     save_when_loaded: Option<PathBuf>,
     /// The files a one-off build wrote when it loaded, until the site resolves.
     saved: Option<cache::Written>,
-    /// How many readings the load that left this cache parsed, not finding them in the one before,
-    /// and of how many.
+    /// See [`ParseCache::parsed`].
     pub(super) parsed: (usize, usize),
 }
 
@@ -263,13 +264,14 @@ pub(super) fn reading_key(
     files: &walk::ReadingFiles,
     now: SystemTime,
 ) -> Option<Keyed> {
-    let from_root = |path: &PathBuf| path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let from_root = |path: &PathBuf| relative(root, path);
     let named = walk::ReadingFiles {
+        section: files.section.clone(),
+        name: files.name.clone(),
         markdown: from_root(&files.markdown),
         thread_lists: files.thread_lists.iter().map(from_root).collect(),
         thread_singles: files.thread_singles.iter().map(from_root).collect(),
         assets: files.assets.iter().map(|(target, path)| (target.clone(), from_root(path))).collect(),
-        ..files.clone()
     };
     let mut hasher = blake3::Hasher::new();
     hasher.update(format!("{named:?}").as_bytes());

@@ -217,6 +217,12 @@ mod tests {
     }
 
     #[test]
+    fn only_a_text_with_an_at_sign_or_a_character_reference_could_mention_anyone() {
+        assert!(MentionNames::could_be_in("thanks, @Ben") && MentionNames::could_be_in("thanks, &#64;Ben"));
+        assert!(MentionNames::could_be_in("Q&A") && !MentionNames::could_be_in("thanks, Ben (at) school"));
+    }
+
+    #[test]
     fn shared_first_names_and_unknown_names_match_no_one() {
         let names = names();
         assert_eq!(names.find("Claire, hi"), None);

@@ -178,6 +178,12 @@ impl<'a> Views<'a> {
         self.shared.parts.get().map(|made| PartKeys::of(made)).unwrap_or_default()
     }
 
+    /// The part keys of every reading, when they are not those the views were given (`earlier`): what
+    /// a one-off build has to save.
+    pub fn new_part_keys(&self) -> Option<PartKeys> {
+        Some(self.all_part_keys()).filter(|keys| *keys != self.earlier.parts)
+    }
+
     /// The comments' dates in words this build made, for the next.
     fn dates_in_words(&self) -> DatesInWords {
         let site = self.site;

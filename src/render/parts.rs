@@ -66,7 +66,7 @@ impl<T> std::fmt::Debug for Keyed<'_, T> {
 }
 
 /// The part keys of one reading.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct ReadingParts {
     /// Its thread as its page shows it.
     pub thread: [u8; 32],
@@ -76,7 +76,7 @@ pub struct ReadingParts {
 
 /// Every reading's part keys by its input key, as a build made them, for the next (`serve` keeps them
 /// in memory, `build` in [`PARTS_FILE`]).
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct PartKeys {
     by_input: HashMap<[u8; 32], Arc<ReadingParts>>,
 }

@@ -48,13 +48,34 @@ impl Html {
         Html(html.into(), digest)
     }
 
-    /// This HTML with the address of each mention link replaced by `relink`'s answer (see
-    /// [`relink_mentions`]); `None` when there is no mention: the text is shared, not copied.
+    /// This HTML with the address of each mention link (`<a class="mention" href="...">`, as the
+    /// Markdown pass writes it) replaced by `relink`'s answer; links it has no answer for stay as
+    /// written. `None` when there is no mention: the text is shared, not copied.
     ///
-    /// A mention is cleaned once with a placeholder address; each page gives it the address that
-    /// works from where the page is.
+    /// A mention is cleaned once with a placeholder address; each page (or mail) gives it the address
+    /// that works where it is shown. A member may write such a link by hand (the class is allowed on
+    /// links): `relink` answers only a person's placeholder, so it can only become a link to that
+    /// person's page.
     pub fn relink_mentions(&self, relink: impl Fn(&str) -> Option<String>) -> Option<Html> {
-        relink_mentions(&self.0, relink).map(Html::from_text)
+        const MENTION: &str = "<a class=\"mention\" href=\"";
+        if !self.0.contains(MENTION) {
+            return None;
+        }
+        let mut out = String::with_capacity(self.0.len() + 64);
+        let mut rest: &str = &self.0;
+        while let Some(at) = rest.find(MENTION) {
+            let start = at + MENTION.len();
+            out.push_str(&rest[..start]);
+            rest = &rest[start..];
+            let end = rest.find('"').unwrap_or(rest.len());
+            match relink(&rest[..end]) {
+                Some(address) => out.push_str(&address.replace('&', "&amp;").replace('"', "&quot;")),
+                None => out.push_str(&rest[..end]),
+            }
+            rest = &rest[end..];
+        }
+        out.push_str(rest);
+        Some(Html::from_text(out))
     }
 }
 
@@ -62,34 +83,6 @@ impl Default for Html {
     fn default() -> Html {
         Html::from_text(String::new())
     }
-}
-
-/// `html` with the address of each mention link (`<a class="mention" href="...">`, as the Markdown
-/// pass writes it) replaced by `relink`'s answer; links it has no answer for stay as written. `None`
-/// when there is no mention.
-///
-/// The sequence cannot come from members' text: the serializer escapes `<` in text and `"` in
-/// attribute values, and the Markdown pass escapes both in what members write.
-pub fn relink_mentions(html: &str, relink: impl Fn(&str) -> Option<String>) -> Option<String> {
-    const MENTION: &str = "<a class=\"mention\" href=\"";
-    if !html.contains(MENTION) {
-        return None;
-    }
-    let mut out = String::with_capacity(html.len() + 64);
-    let mut rest = html;
-    while let Some(at) = rest.find(MENTION) {
-        let start = at + MENTION.len();
-        out.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let end = rest.find('"').unwrap_or(rest.len());
-        match relink(&rest[..end]) {
-            Some(address) => out.push_str(&address.replace('&', "&amp;").replace('"', "&quot;")),
-            None => out.push_str(&rest[..end]),
-        }
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    Some(out)
 }
 
 impl Serialize for Html {

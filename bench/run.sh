@@ -58,11 +58,11 @@ stop_serve() {
     SERVE_PID=
     EDITED=
 }
-# Outputs and caches a timed build must not find are moved here, and deleted only when the script
-# ends: on ext4 without a journal (this project's machines) a file created within about 30 s of
-# thousands being deleted costs the kernel a scan past every one of them, which made a warm M build
-# 5.8-8.1 s after `rm -rf` of its output and 3.9 s after moving it aside (see the README). Hugo's
-# pairing (compare_hugo.py) moves its outputs aside the same way.
+# Outputs and caches a timed build must not find are moved here, and deleted only after the size's
+# runs (or when the script ends): on ext4 without a journal (this project's machines) a file created
+# within about 30 s of thousands being deleted costs the kernel a scan past every one of them, which
+# made a warm M build 5.8-8.1 s after `rm -rf` of its output and 3.9 s after moving it aside (see
+# the README). Hugo's pairing (compare_hugo.py) moves its outputs aside the same way.
 mkdir -p target
 TRASH=$(mktemp -d "$PWD/target/bench-trash.XXXXXX")
 set_aside() {
@@ -252,6 +252,12 @@ $(row "$size" nochange no-change)
 $(row "$size" onethread "one thread changed")
 $edit_row"
     set_aside "$out"
+    if [ "$size" != "${SIZES[-1]}" ]; then
+        # At L what is set aside runs to gigabytes: removed before the next size, then the kernel is
+        # given the half minute after which deleted inodes no longer slow new files down.
+        rm -rf "${TRASH:?}"/*
+        sleep 35
+    fi
 done
 
 # The pairing with Hugo: its cold build against roundtable's cold build and its build after one

@@ -15,6 +15,8 @@ use std::path::Path;
 use crate::diagnostics::Diagnostic;
 use crate::model::PersonId;
 use crate::render::sanitize::Html;
+#[cfg(test)]
+pub(crate) use file::damage;
 use file::shard;
 pub(crate) use file::{
     cannot_save, code_fingerprint, read_checked, take_number, take_text, Bytes, CheckedFile, Shards, Written,

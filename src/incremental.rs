@@ -232,11 +232,7 @@ mod tests {
         let (loaded, warnings) = BuildState::load(root.path());
         assert!(warnings.is_empty());
         assert_eq!(loaded.output, state.output);
-        let path = root.path().join(PAGES_FILE);
-        let mut bytes = std::fs::read(&path).unwrap();
-        let middle = bytes.len() / 2;
-        bytes[middle] ^= 1;
-        std::fs::write(&path, bytes).unwrap();
+        cache::damage(&root.path().join(PAGES_FILE)).unwrap();
         let (loaded, warnings) = BuildState::load(root.path());
         assert!(loaded.output.is_none());
         assert!(warnings[0].message.contains("damaged"), "{warnings:?}");

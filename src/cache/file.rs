@@ -365,6 +365,16 @@ impl Bytes {
     }
 }
 
+/// Flips one bit in the middle of the file at `path`, as damage on the disk would: for the tests that a
+/// damaged cache file is a warning and ignored.
+#[cfg(test)]
+pub(crate) fn damage(path: &Path) -> io::Result<()> {
+    let mut bytes = fs::read(path)?;
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 1;
+    fs::write(path, bytes)
+}
+
 /// The fingerprint of the code whose behaviour decides what a cache holds: its `sources` (source
 /// files, versions, `Cargo.lock`), each hashed with its length.
 pub(crate) fn code_fingerprint(sources: &[&str]) -> [u8; 32] {

@@ -233,11 +233,7 @@ mod tests {
         let (loaded, warning) = PartKeys::load(root.path());
         assert!(warning.is_none());
         assert_eq!(loaded, keys);
-        let path = root.path().join(PARTS_FILE);
-        let mut bytes = std::fs::read(&path).unwrap();
-        let middle = bytes.len() / 2;
-        bytes[middle] ^= 1;
-        std::fs::write(&path, bytes).unwrap();
+        cache::damage(&root.path().join(PARTS_FILE)).unwrap();
         let (loaded, warning) = PartKeys::load(root.path());
         assert!(loaded.by_input.is_empty());
         assert!(warning.is_some_and(|w| w.message.contains("damaged")));

@@ -112,10 +112,7 @@ mod tests {
         assert!(warnings.is_empty());
         assert_eq!(loaded.get(&[7; 32]).as_deref(), Some(&sample()));
         let file = root.path().join(shard_file(SEARCH_CACHE_FILE, 7 % crate::cache::SHARDS));
-        let mut bytes = std::fs::read(&file).unwrap();
-        let middle = bytes.len() / 2;
-        bytes[middle] ^= 1;
-        std::fs::write(&file, bytes).unwrap();
+        crate::cache::damage(&file).unwrap();
         let (loaded, warnings) = SearchMemory::load(root.path());
         assert!(loaded.is_empty() && warnings[0].message.contains("damaged"), "{warnings:?}");
     }

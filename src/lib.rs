@@ -283,10 +283,11 @@ fn run(
     // they made, for its next rebuild.
     if after.is_some() {
         state.views = renderer.views().kept();
-    } else if let Some(keys) = renderer.views().new_part_keys().filter(|_| options.cache) {
+    } else if options.cache {
         // Saved now, not with the other caches at the end: kept until then, a large site's part keys
         // would be held through the search index, when memory is at its highest.
-        if let Err(error) = keys.save(&options.root) {
+        let saved = renderer.views().new_part_keys().map(|keys| keys.save(&options.root));
+        if let Some(Err(error)) = saved {
             report.warnings.push(cache::cannot_save(render::parts::PARTS_FILE, error));
         }
     }

@@ -365,30 +365,8 @@ fn with_whole_addresses(site: &Site, html: Html) -> Html {
     let base = &site.config.base_url;
     let page = |p: PersonId| Route::person(&site.people[p.0].slug, 0).permalink(base);
     let mentions = html.relink_mentions(|href| site.mention_names.named_by(href).map(page));
-    rooted_made_whole(mentions.unwrap_or(html), &base.root, &base.absolute)
-}
-
-/// `html` with each link from the site's `root` (`/cohort/...`) given the site's whole address
-/// (`absolute`) instead.
-fn rooted_made_whole(html: Html, root: &str, absolute: &str) -> Html {
-    let rooted = format!("href=\"{root}");
-    if !html.as_str().contains(&rooted) {
-        return html;
-    }
-    let mut out = String::with_capacity(html.as_str().len() + 256);
-    let mut rest = html.as_str();
-    while let Some(at) = rest.find(&rooted) {
-        let after = &rest[at + rooted.len()..];
-        out.push_str(&rest[..at]);
-        // `//host/...` (with a root of `/`) is another site's address without its scheme: left as it is.
-        match after.starts_with('/') {
-            true => out.push_str(&rooted),
-            false => out.push_str(&format!("href=\"{absolute}")),
-        }
-        rest = after;
-    }
-    out.push_str(rest);
-    Html::from_text(out)
+    let html = mentions.unwrap_or(html);
+    html.made_whole(&base.root, &base.absolute).unwrap_or(html)
 }
 
 /// Replies to `person` and mentions of them by others during the week, oldest first.
@@ -403,21 +381,4 @@ fn comments_for(week: &[Prepared], person: PersonId) -> (Vec<CommentItem>, Vec<C
         }
     }
     (replies, mentions)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn links_from_the_root_get_the_whole_address_and_other_sites_keep_theirs() {
-        let html = |text: &str| Html::from_text(text.to_string());
-        let whole =
-            |text: &str, root: &str| rooted_made_whole(html(text), root, "https://x.org/c/").as_str().to_string();
-        let links = r#"<a href="/c/a/">a</a> <a href="/b/">b</a> <a href="https://y.org/">y</a>"#;
-        let made = r#"<a href="https://x.org/c/a/">a</a> <a href="/b/">b</a> <a href="https://y.org/">y</a>"#;
-        assert_eq!(whole(links, "/c/"), made);
-        let at_top = r#"<a href="/a/">a</a> <a href="//y.org/z">y</a>"#;
-        assert_eq!(whole(at_top, "/"), r#"<a href="https://x.org/c/a/">a</a> <a href="//y.org/z">y</a>"#);
-    }
 }

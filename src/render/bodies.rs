@@ -387,7 +387,7 @@ impl Members<'_> {
         span: &Span,
     ) -> Result<(Key, Cleaned), Diagnostic> {
         // A text that cannot mention anyone is keyed without the names: adding a person to
-        // `authors.yaml` has only the texts with an `@` cleaned again.
+        // `authors.yaml` has only the texts with an `@` (or an `&`, see `could_be_in`) cleaned again.
         let names_matter = mentions.is_some() && MentionNames::could_be_in(markdown);
         let key = Key::of(id_prefix, &self.context(names_matter), markdown);
         let cleaned = match self.cache.get(&key) {

@@ -13,20 +13,34 @@ impl Html {
     /// (`../readings/trust/index.html`): a relative path is put after `reading`'s folder, a
     /// fragment after `reading` itself; an address with a scheme or from the host's root stays.
     /// `None` when there is nothing to change: the text is shared, not copied.
+    pub fn rebased(&self, reading: &str) -> Option<Html> {
+        let folder = &reading[..reading.rfind('/').map_or(0, |slash| slash + 1)];
+        self.with_prefixes(|value| prefix_for(value, reading, folder))
+    }
+
+    /// This HTML read away from the site (a mail): each address from the site's `root` (`/cohort/...`)
+    /// is given the scheme and host of `absolute`, the site's whole address (`https://host/cohort/`);
+    /// `//host/...` is another site's and stays. `None` when there is nothing to change.
+    pub fn made_whole(&self, root: &str, absolute: &str) -> Option<Html> {
+        let origin = absolute.strip_suffix(root).filter(|origin| !origin.is_empty())?;
+        self.with_prefixes(|value| (value.starts_with(root) && !value.starts_with("//")).then_some(origin))
+    }
+
+    /// This HTML with `prefix_for`'s answer put before each address in its tags; `None` when it
+    /// answers none.
     ///
     /// Only tags are looked into: the serializer escapes `<` in text, and `"` in attribute values,
     /// so neither text nor a value can fake an attribute.
-    pub fn rebased(&self, reading: &str) -> Option<Html> {
+    fn with_prefixes<'p>(&self, prefix_for: impl Fn(&str) -> Option<&'p str>) -> Option<Html> {
         let html: &str = &self.0;
         let mut inserts: Vec<(usize, &str)> = Vec::new();
-        let folder = &reading[..reading.rfind('/').map_or(0, |slash| slash + 1)];
         let mut rest = html;
         while let Some(open) = rest.find('<') {
             let tag = &rest[open..];
             let after = skip_tag(tag);
             let start = html.len() - tag.len();
             for (at, value) in addresses(&tag[..tag.len() - after.len()]) {
-                if let Some(prefix) = prefix_for(value, reading, folder) {
+                if let Some(prefix) = prefix_for(value) {
                     inserts.push((start + at, prefix));
                 }
             }
@@ -35,7 +49,8 @@ impl Html {
         if inserts.is_empty() {
             return None;
         }
-        let mut out = String::with_capacity(html.len() + inserts.len() * reading.len());
+        let longest = inserts.iter().map(|(_, prefix)| prefix.len()).max().unwrap_or(0);
+        let mut out = String::with_capacity(html.len() + inserts.len() * longest);
         let mut from = 0;
         for (at, prefix) in inserts {
             out.push_str(&html[from..at]);
@@ -112,5 +127,25 @@ mod tests {
         ] {
             assert_eq!(rebased(html), None, "{html}");
         }
+    }
+
+    #[test]
+    fn addresses_from_the_root_are_made_whole_and_other_sites_and_text_stay() {
+        let whole = |markdown_html: &str, root: &str, absolute: &str| {
+            reading(markdown_html).html.made_whole(root, absolute).map(|h| h.as_str().to_string())
+        };
+        let links = r#"<p><a href="/c/a/">a</a> <a href="/b/">b</a> <a href="https://y.org/">y</a> href="/c/t"</p>"#;
+        assert_eq!(
+            whole(links, "/c/", "https://x.org/c/").as_deref(),
+            Some(
+                r#"<p><a href="https://x.org/c/a/">a</a> <a href="/b/">b</a> <a href="https://y.org/">y</a> href="/c/t"</p>"#
+            )
+        );
+        let at_top = r#"<p><a href="/a/">a</a> <a href="//y.org/z">y</a></p>"#;
+        assert_eq!(
+            whole(at_top, "/", "https://x.org/").as_deref(),
+            Some(r#"<p><a href="https://x.org/a/">a</a> <a href="//y.org/z">y</a></p>"#)
+        );
+        assert_eq!(whole(at_top, "/", "/"), None, "a site with no host has no whole address to give");
     }
 }

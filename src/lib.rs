@@ -130,6 +130,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     };
     if options.cache {
         state.parsed.save_when_loaded(&options.root);
+        state.empty_trash(&options.root, true);
     }
     let mut report = build_with(options, &mut state)?;
     report.warnings.extend(damaged);

@@ -184,3 +184,47 @@ fn a_warm_build_links_unchanged_pages_and_writes_changed_ones() {
     build(site.path(), &cold, &["--no-cache"]);
     assert_eq!(read_tree(&output), read_tree(&cold));
 }
+
+/// The names of the folders in the trash.
+fn trashed(site: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(site.join(".roundtable/trash")) else {
+        return Vec::new();
+    };
+    entries.map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned()).collect()
+}
+
+#[test]
+fn the_output_a_build_replaced_waits_in_the_trash_for_the_next_build() {
+    let site = copy_fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("public");
+    build(site.path(), &output, &[]);
+    assert_eq!(trashed(site.path()), Vec::<String>::new(), "the first build replaced nothing");
+    let thread = site.path().join(THREAD);
+    let edit = |from: &str, to: &str| {
+        let text = fs::read_to_string(&thread).unwrap();
+        assert!(text.contains(from));
+        fs::write(&thread, text.replace(from, to)).unwrap();
+    };
+    edit("Time is always short.", "Time flies.");
+    build(site.path(), &output, &[]);
+    let first = trashed(site.path());
+    assert_eq!(first.len(), 1, "{first:?}");
+    let old = site.path().join(".roundtable/trash").join(&first[0]);
+    let old_page = fs::read_to_string(old.join("week/client-focus/index.html")).unwrap();
+    assert!(old_page.contains("Time is always short."), "the output replaced, whole");
+    assert!(fs::read_to_string(output.join("week/client-focus/index.html")).unwrap().contains("Time flies."));
+
+    edit("Time flies.", "Time runs.");
+    build(site.path(), &output, &[]);
+    let second = trashed(site.path());
+    assert_eq!(second.len(), 1, "the next build removed what it found there: {second:?}");
+    assert_ne!(second, first);
+    let beside = || fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name()).collect::<Vec<_>>();
+    assert_eq!(beside(), ["public"], "nothing is left beside the output");
+
+    edit("Time runs.", "Time waits.");
+    build(site.path(), &output, &["--no-cache"]);
+    assert_eq!(trashed(site.path()), second, "--no-cache neither uses the trash nor empties it");
+    assert_eq!(beside(), ["public"], "the old output was removed");
+}

@@ -82,8 +82,10 @@ impl Session {
         let state = self.state.get_or_insert_with(|| {
             let mut state = match self.options.cache {
                 true => {
-                    let (state, damaged) = BuildState::load(&self.options.root);
+                    let (mut state, damaged) = BuildState::load(&self.options.root);
                     warnings = damaged;
+                    // Its own old outputs are removed as it goes: only what builds left is trashed.
+                    state.empty_trash(&self.options.root, false);
                     state
                 }
                 false => BuildState::default(),

@@ -55,19 +55,24 @@ impl Counted {
     /// are made by [`count`] and read back by [`Counted::read`].
     #[cfg(test)]
     pub fn push_word(&mut self, word: &str, postings: impl IntoIterator<Item = (u16, u32)>) -> Option<()> {
-        let start = self.postings.len();
+        let mut encoded = Vec::new();
         let mut next = 0;
         for (doc, n) in postings {
             if doc < next || usize::from(doc) >= self.lengths.len() {
-                self.postings.truncate(start);
                 return None;
             }
-            leb128::put(&mut self.postings, u64::from(doc - next));
-            leb128::put(&mut self.postings, u64::from(n));
+            leb128::put(&mut encoded, u64::from(doc - next));
+            leb128::put(&mut encoded, u64::from(n));
             next = doc + 1;
         }
+        self.push_encoded(word, &encoded)
+    }
+
+    /// Adds a word and its postings as [`Counted::postings`] reads them, already checked.
+    fn push_encoded(&mut self, word: &str, postings: &[u8]) -> Option<()> {
         self.words.push_str(word);
         self.word_starts.push(u32::try_from(self.words.len()).ok()?);
+        self.postings.extend_from_slice(postings);
         self.posting_starts.push(u32::try_from(self.postings.len()).ok()?);
         Some(())
     }
@@ -140,10 +145,7 @@ impl Counted {
                 u32::try_from(leb128::take(&mut rest)?).ok()?;
                 next = doc + 1;
             }
-            counted.words.push_str(word);
-            counted.word_starts.push(u32::try_from(counted.words.len()).ok()?);
-            counted.postings.extend_from_slice(postings);
-            counted.posting_starts.push(u32::try_from(counted.postings.len()).ok()?);
+            counted.push_encoded(word, postings)?;
         }
         Some(counted)
     }

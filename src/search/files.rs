@@ -22,6 +22,7 @@ use std::io::{self, Write};
 use flate2::write::DeflateEncoder;
 use flate2::{Compression, Crc};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 use serde_json::json;
 
 use super::documents::Document;
@@ -244,21 +245,44 @@ fn json_key(json: &[u8]) -> FileKey {
 
 /// Each filter's documents, by file name (`person-3`), in document order.
 pub fn filters(documents: &[Document]) -> BTreeMap<String, Vec<u32>> {
-    let mut filters: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    // Gathered by what they filter on and named once at the end: a name made and looked up for
+    // each of a document's three or four filters took 90 ms of a build at M.
+    let mut by: HashMap<Filter, Vec<u32>> = HashMap::default();
     for (n, document) in documents.iter().enumerate() {
         let n = n as u32;
-        filters.entry(format!("kind-{}", document.kind.group())).or_default().push(n);
+        by.entry(Filter::Kind(document.kind.group())).or_default().push(n);
         if let Some(person) = document.person {
-            filters.entry(format!("person-{person}")).or_default().push(n);
+            by.entry(Filter::Person(person)).or_default().push(n);
         }
-        for tag in document.tags.iter() {
-            filters.entry(format!("tag-{tag}")).or_default().push(n);
+        for &tag in document.tags.iter() {
+            by.entry(Filter::Tag(tag)).or_default().push(n);
         }
         if let Some(week) = document.week {
-            filters.entry(format!("week-{week}")).or_default().push(n);
+            by.entry(Filter::Week(week)).or_default().push(n);
         }
     }
-    filters
+    by.into_iter().map(|(filter, documents)| (filter.name(), documents)).collect()
+}
+
+/// What a filter keeps documents by.
+#[derive(PartialEq, Eq, Hash)]
+enum Filter {
+    Kind(&'static str),
+    Person(usize),
+    Tag(usize),
+    Week(u32),
+}
+
+impl Filter {
+    /// Its file's name, without the folder and extension.
+    fn name(&self) -> String {
+        match self {
+            Filter::Kind(group) => format!("kind-{group}"),
+            Filter::Person(person) => format!("person-{person}"),
+            Filter::Tag(tag) => format!("tag-{tag}"),
+            Filter::Week(week) => format!("week-{week}"),
+        }
+    }
 }
 
 /// The first item of each run of consecutive items whose sizes add up to `limit` (an item larger than

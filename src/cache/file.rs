@@ -353,6 +353,13 @@ pub(crate) struct Bytes {
 }
 
 impl Bytes {
+    /// All of `bytes`.
+    #[cfg(test)]
+    pub(crate) fn whole(bytes: Vec<u8>) -> Bytes {
+        let range = 0..bytes.len();
+        Bytes { file: Arc::new(bytes), range }
+    }
+
     /// The bytes.
     pub(crate) fn as_slice(&self) -> &[u8] {
         &self.file[self.range.clone()]

@@ -165,7 +165,7 @@ impl ParseCache {
         match self.shards.entries.get(key)? {
             Kept::Parsed(parsed) => Some(Arc::clone(parsed)),
             Kept::Saved(bytes) => {
-                let reading = encoding::decode(bytes.as_slice())?;
+                let reading = encoding::decode(bytes)?;
                 Some(Arc::new(Parsed { reading: Some(reading), problems: Diagnostics::new() }))
             }
         }

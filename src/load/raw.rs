@@ -99,7 +99,7 @@ pub struct CommentFields {
     /// The id of the comment it answers.
     pub reply_to: Option<String>,
     /// Markdown written by a cohort member; shared, so that resolving copies no text.
-    pub body: Option<std::sync::Arc<str>>,
+    pub body: Option<crate::text::SharedText>,
     /// Whether it is shown: published (the default), pending or removed.
     pub status: Option<CommentStatus>,
     /// A hash of the Message-ID of the e-mail it came from (`roundtable ingest`), so it is added once.

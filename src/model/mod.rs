@@ -158,7 +158,7 @@ pub struct Comment {
     pub date: DateTime<FixedOffset>,
     /// Its body (Markdown, untrusted), shared with the loaded file's; empty once `render::bodies` has converted it,
     /// unless `serve` keeps the thread for its next rebuild.
-    pub body: std::sync::Arc<str>,
+    pub body: crate::text::SharedText,
     /// The comment it answers, as an index into `Thread::comments`.
     pub parent: Option<usize>,
     /// 0 for a top-level comment, 1 for a reply to one, ...

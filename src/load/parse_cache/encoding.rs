@@ -10,10 +10,11 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::cache::leb128;
+use crate::cache::{leb128, Bytes};
 use crate::diagnostics::Span;
 use crate::load::raw::{CommentFields, CommentStatus, CommentsMode, FrontMatter, RawComment, RawReading, RawSource};
 use crate::load::yaml::KeySpans;
+use crate::text::SharedText;
 
 /// A reading in the parse cache's form (its bundle files and files' key are not kept: they come from
 /// its folder); none when one of its files' paths is not UTF-8 (it is not kept).
@@ -49,8 +50,10 @@ pub(super) fn encode(reading: &RawReading) -> Option<Vec<u8>> {
 
 /// A reading [`encode`] wrote; none when the bytes are not one (the cache file's checksum makes that
 /// rare: the reading is then parsed again).
-pub(super) fn decode(bytes: &[u8]) -> Option<RawReading> {
-    let mut input = Reader { rest: bytes, paths: Vec::new() };
+///
+/// Comments' bodies stay in `bytes`' buffer (see [`SharedText`]).
+pub(super) fn decode(bytes: &Bytes) -> Option<RawReading> {
+    let mut input = Reader { whole: bytes, rest: bytes.as_slice(), paths: Vec::new() };
     let span = input.span()?;
     let section = input.text()?;
     let name = input.text()?;
@@ -64,7 +67,7 @@ pub(super) fn decode(bytes: &[u8]) -> Option<RawReading> {
         let span = input.span()?;
         let keys = input.keys()?;
         let [id, author, date, reply_to] = [(); 4].map(|()| input.optional_text());
-        let body = input.optional_text()?.map(Arc::from);
+        let body = input.optional_shared_text()?;
         let status = match input.byte()? {
             0 => None,
             1 => Some(CommentStatus::Published),
@@ -211,6 +214,8 @@ impl<'a> Writer<'a> {
 }
 
 struct Reader<'a> {
+    whole: &'a Bytes,
+    /// What is left of `whole` to read.
     rest: &'a [u8],
     /// The files named so far, by their index.
     paths: Vec<Arc<Path>>,
@@ -247,6 +252,20 @@ impl<'a> Reader<'a> {
         match self.byte()? {
             0 => Some(None),
             1 => self.text().map(Some),
+            _ => None,
+        }
+    }
+
+    /// As [`Reader::optional_text`], the text left in the buffer.
+    fn optional_shared_text(&mut self) -> Option<Option<SharedText>> {
+        match self.byte()? {
+            0 => Some(None),
+            1 => {
+                let len = self.size()?;
+                let start = self.whole.as_slice().len() - self.rest.len();
+                self.rest = self.rest.get(len..)?;
+                SharedText::part(self.whole.part(start..start + len)?).map(Some)
+            }
             _ => None,
         }
     }
@@ -405,30 +424,36 @@ mod tests {
         }
     }
 
+    /// `bytes` decoded from the middle of a larger buffer, as a cache file holds them.
+    fn decoded(bytes: &[u8]) -> Option<RawReading> {
+        let file = Bytes::whole([b"before", bytes, b"after"].concat());
+        decode(&file.part(6..6 + bytes.len()).unwrap())
+    }
+
     #[test]
     fn a_reading_comes_back_as_it_was_and_its_places_share_their_file() {
         let reading = sample();
-        let back = decode(&encode(&reading).unwrap()).unwrap();
+        let back = decoded(&encode(&reading).unwrap()).unwrap();
         assert_eq!(format!("{back:?}"), format!("{reading:?}"));
         let (first, second) = (&back.comments[0].span.path, &back.comments[1].keys.of("body").path);
         assert!(Arc::ptr_eq(first, second), "one path for one file");
         let empty = RawReading { comments: Vec::new().into(), front: FrontMatter::default(), ..reading };
-        assert_eq!(format!("{:?}", decode(&encode(&empty).unwrap()).unwrap()), format!("{empty:?}"));
+        assert_eq!(format!("{:?}", decoded(&encode(&empty).unwrap()).unwrap()), format!("{empty:?}"));
     }
 
     #[test]
     fn bytes_cut_short_or_changed_are_refused_or_read_without_a_panic() {
         let bytes = encode(&sample()).unwrap();
         for len in 0..bytes.len() {
-            assert!(decode(&bytes[..len]).is_none(), "cut at {len}");
+            assert!(decoded(&bytes[..len]).is_none(), "cut at {len}");
         }
         let mut longer = bytes.clone();
         longer.push(0);
-        assert!(decode(&longer).is_none());
+        assert!(decoded(&longer).is_none());
         for at in 0..bytes.len() {
             let mut changed = bytes.clone();
             changed[at] ^= 0xff;
-            let _ = decode(&changed);
+            let _ = decoded(&changed);
         }
     }
 }

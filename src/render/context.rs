@@ -11,7 +11,7 @@ use super::parts::{self, Keyed, PartKeys, ReadingParts};
 use super::phrases::{after_reading, initials, join_names, tint};
 use super::sanitize::Html;
 use super::tallies::{descendant_counts, newest_published, participants, reflections_and_replies};
-use crate::language::Language;
+use crate::language::{DateFormat, Language};
 use crate::model::{Comment, CommentStatus, Person, PersonId, Reading, ReadingId, Site};
 use crate::routes::{Links, Route};
 use std::borrow::Cow;
@@ -22,14 +22,6 @@ use rayon::prelude::*;
 
 /// How many of each reading's newest comments are gathered: as many as the longest list of them shows.
 const NEWEST_KEPT: usize = if FEED_COMMENTS > TAG_COMMENTS { FEED_COMMENTS } else { TAG_COMMENTS };
-
-/// A date as pages show it: in `site`'s timezone and date format, in `language`'s words. Without
-/// views, for the search index, which is made once the views are let go of.
-pub fn shown_date(site: &Site, language: &Language, date: &chrono::DateTime<chrono::FixedOffset>) -> String {
-    let config = &site.config;
-    let local = date.with_timezone(&config.timezone);
-    language.format_date(local, &config.date_format, |format| local.format(format).to_string())
-}
 
 /// Builds views from the model and the rendered bodies, with links made from one file of the site.
 pub struct Views<'a> {
@@ -63,6 +55,8 @@ struct Shared {
     comment_dates: Vec<Vec<OnceLock<Arc<CommentDates>>>>,
     /// What decides how dates read: the time zone, the date format and the site's words, hashed.
     dates_guard: [u8; 32],
+    /// The site's date format in its words.
+    date_format: DateFormat,
     /// By reading: its dates in words and who commented, made the first time a page shows them: a
     /// reading is listed on many pages.
     readings: Vec<OnceLock<ReadingFacts>>,
@@ -155,6 +149,7 @@ impl<'a> Views<'a> {
             people,
             comment_dates,
             dates_guard,
+            date_format: language.date_format(&site.config.date_format),
             readings,
             parts: OnceLock::new(),
             entries: OnceLock::new(),
@@ -263,7 +258,7 @@ impl<'a> Views<'a> {
 
     /// A date as pages show it: in the site's timezone, date format and words.
     pub fn shown_date(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> String {
-        shown_date(self.site, self.language, date)
+        self.shared.date_format.write(&date.with_timezone(&self.site.config.timezone))
     }
 
     /// A due date of `reading`, shown in words.

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::language::DateFormat;
 use crate::language::Language;
 use crate::model::{Comment, PersonId, Reading, Site};
-use crate::render::context::shown_date;
 use crate::render::sanitize::Html;
 use crate::render::Bodies;
 use crate::routes::Route;
@@ -168,21 +168,34 @@ pub fn documents(sources: Sources) -> Vec<Document> {
         dated.extend(comments.map(|(c, comment)| (comment.date.timestamp(), r, Some(c))));
     }
     dated.par_sort_by_key(|&(second, ..)| second);
+    let dates = Dates { format: sources.language.date_format(&site.config.date_format), zone: site.config.timezone };
     let tags: Vec<Arc<[usize]>> = site.readings.iter().map(|reading| reading.tags.as_slice().into()).collect();
     all.par_extend(dated.into_par_iter().map(|(_, r, c)| {
         let reading = &site.readings[r];
         match c {
-            None => reading_document(sources, r, reading, &tags[r]),
+            None => reading_document(sources, &dates, r, reading, &tags[r]),
             Some(c) => {
                 let body = &sources.bodies.comments[r][c];
-                comment_document(sources, reading, &tags[r], &reading.thread.comments[c], body)
+                comment_document(sources, &dates, reading, &tags[r], &reading.thread.comments[c], body)
             }
         }
     }));
     all
 }
 
-fn reading_document(sources: Sources, r: usize, reading: &Reading, tags: &Arc<[usize]>) -> Document {
+/// Dates as pages show them: in the site's timezone, date format and words.
+struct Dates {
+    format: DateFormat,
+    zone: chrono_tz::Tz,
+}
+
+impl Dates {
+    fn write(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> Box<str> {
+        self.format.write(&date.with_timezone(&self.zone)).into()
+    }
+}
+
+fn reading_document(sources: Sources, dates: &Dates, r: usize, reading: &Reading, tags: &Arc<[usize]>) -> Document {
     Document {
         url: Route::reading(&reading.path).from_root().into(),
         kind: Kind::Reading,
@@ -191,13 +204,14 @@ fn reading_document(sources: Sources, r: usize, reading: &Reading, tags: &Arc<[u
         person: reading.author.map(|p| p.0),
         tags: tags.clone(),
         week: reading.week,
-        day: shown_date(sources.site, sources.language, &reading.date).into(),
+        day: dates.write(&reading.date),
         body: sources.bodies.readings[r].content.clone(),
     }
 }
 
 fn comment_document(
     sources: Sources,
+    dates: &Dates,
     reading: &Reading,
     tags: &Arc<[usize]>,
     comment: &Comment,
@@ -219,7 +233,7 @@ fn comment_document(
         person: comment.author.map(|p| p.0),
         tags: tags.clone(),
         week: reading.week,
-        day: shown_date(sources.site, sources.language, &comment.date).into(),
+        day: dates.write(&comment.date),
         body: body.clone(),
     }
 }

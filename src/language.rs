@@ -243,8 +243,8 @@ impl Language {
         write(&self.spelled(format, date.month0() as usize, date.weekday().num_days_from_monday() as usize))
     }
 
-    /// `format` ready to write many dates (see [`DateFormat`]).
-    pub fn date_format(&self, format: &str) -> DateFormat {
+    /// `format` ready to write many dates in timezone `zone` (see [`DateFormat`]).
+    pub fn date_format(&self, format: &str, zone: chrono_tz::Tz) -> DateFormat {
         let spelled = (0..12).flat_map(|month| (0..7).map(move |weekday| (month, weekday)));
         let by_month_and_weekday = spelled
             .map(|(month, weekday)| {
@@ -252,7 +252,7 @@ impl Language {
                 chrono::format::StrftimeItems::new(&spelled).parse_to_owned().map_err(|_| spelled)
             })
             .collect();
-        DateFormat { by_month_and_weekday }
+        DateFormat { by_month_and_weekday, zone }
     }
 
     /// The strftime `format` with the names of month `month` (from 0) and weekday `weekday` (from
@@ -294,19 +294,19 @@ pub struct DateFormat {
     /// By month (from 0) then weekday (from Monday): the parsed format, or the spelled one when
     /// it does not parse (written as `chrono` writes it).
     by_month_and_weekday: Vec<Result<Vec<chrono::format::Item<'static>>, String>>,
+    /// The timezone dates are written in.
+    zone: chrono_tz::Tz,
 }
 
 impl DateFormat {
-    /// `date` in this format, in its own timezone.
-    pub fn write<Tz: chrono::TimeZone>(&self, date: &chrono::DateTime<Tz>) -> String
-    where
-        Tz::Offset: std::fmt::Display,
-    {
+    /// `date` in this format and timezone.
+    pub fn write(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> String {
         use chrono::Datelike;
-        let at = date.month0() as usize * 7 + date.weekday().num_days_from_monday() as usize;
+        let local = date.with_timezone(&self.zone);
+        let at = local.month0() as usize * 7 + local.weekday().num_days_from_monday() as usize;
         match &self.by_month_and_weekday[at] {
-            Ok(items) => date.format_with_items(items.iter()).to_string(),
-            Err(spelled) => date.format(spelled).to_string(),
+            Ok(items) => local.format_with_items(items.iter()).to_string(),
+            Err(spelled) => local.format(spelled).to_string(),
         }
     }
 }
@@ -532,7 +532,7 @@ mod tests {
         // Every month and weekday, and a format that does not parse (an unknown specifier).
         let dates = (0..400).map(|n| chrono::DateTime::from_timestamp(1_300_000_000 + n * 86_400 * 5 / 4, 0).unwrap());
         for (code, format) in [("fr", "%A %-d %B %Y à %H:%M, %b/%a 100%%"), ("en", "%e %h %y"), ("en", "%Q %B")] {
-            let ready = language(code).date_format(format);
+            let ready = language(code).date_format(format, zone);
             for date in dates.clone() {
                 let local = date.with_timezone(&zone);
                 let slow = language(code).format_date(local, format, |f| {
@@ -540,7 +540,8 @@ mod tests {
                     let mut out = String::new();
                     write!(out, "{}", local.format(f)).map(|()| out).unwrap_or_else(|_| "refused".into())
                 });
-                let fast = std::panic::catch_unwind(|| ready.write(&local)).unwrap_or_else(|_| "refused".into());
+                let fast =
+                    std::panic::catch_unwind(|| ready.write(&date.fixed_offset())).unwrap_or_else(|_| "refused".into());
                 assert_eq!(fast, slow, "{code} {format} {local}");
             }
         }

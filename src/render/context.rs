@@ -55,7 +55,7 @@ struct Shared {
     comment_dates: Vec<Vec<OnceLock<Arc<CommentDates>>>>,
     /// What decides how dates read: the time zone, the date format and the site's words, hashed.
     dates_guard: [u8; 32],
-    /// The site's date format in its words.
+    /// The site's date format in its words and timezone.
     date_format: DateFormat,
     /// By reading: its dates in words and who commented, made the first time a page shows them: a
     /// reading is listed on many pages.
@@ -149,7 +149,7 @@ impl<'a> Views<'a> {
             people,
             comment_dates,
             dates_guard,
-            date_format: language.date_format(&site.config.date_format),
+            date_format: language.date_format(&site.config.date_format, site.config.timezone),
             readings,
             parts: OnceLock::new(),
             entries: OnceLock::new(),
@@ -258,7 +258,7 @@ impl<'a> Views<'a> {
 
     /// A date as pages show it: in the site's timezone, date format and words.
     pub fn shown_date(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> String {
-        self.shared.date_format.write(&date.with_timezone(&self.site.config.timezone))
+        self.shared.date_format.write(date)
     }
 
     /// A due date of `reading`, shown in words.

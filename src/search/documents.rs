@@ -6,8 +6,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::language::DateFormat;
-use crate::language::Language;
+use crate::language::{DateFormat, Language};
 use crate::model::{Comment, PersonId, Reading, Site};
 use crate::render::sanitize::Html;
 use crate::render::Bodies;
@@ -168,7 +167,7 @@ pub fn documents(sources: Sources) -> Vec<Document> {
         dated.extend(comments.map(|(c, comment)| (comment.date.timestamp(), r, Some(c))));
     }
     dated.par_sort_by_key(|&(second, ..)| second);
-    let dates = Dates { format: sources.language.date_format(&site.config.date_format), zone: site.config.timezone };
+    let dates = sources.language.date_format(&site.config.date_format, site.config.timezone);
     let tags: Vec<Arc<[usize]>> = site.readings.iter().map(|reading| reading.tags.as_slice().into()).collect();
     all.par_extend(dated.into_par_iter().map(|(_, r, c)| {
         let reading = &site.readings[r];
@@ -183,19 +182,13 @@ pub fn documents(sources: Sources) -> Vec<Document> {
     all
 }
 
-/// Dates as pages show them: in the site's timezone, date format and words.
-struct Dates {
-    format: DateFormat,
-    zone: chrono_tz::Tz,
-}
-
-impl Dates {
-    fn write(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> Box<str> {
-        self.format.write(&date.with_timezone(&self.zone)).into()
-    }
-}
-
-fn reading_document(sources: Sources, dates: &Dates, r: usize, reading: &Reading, tags: &Arc<[usize]>) -> Document {
+fn reading_document(
+    sources: Sources,
+    dates: &DateFormat,
+    r: usize,
+    reading: &Reading,
+    tags: &Arc<[usize]>,
+) -> Document {
     Document {
         url: Route::reading(&reading.path).from_root().into(),
         kind: Kind::Reading,
@@ -204,14 +197,14 @@ fn reading_document(sources: Sources, dates: &Dates, r: usize, reading: &Reading
         person: reading.author.map(|p| p.0),
         tags: tags.clone(),
         week: reading.week,
-        day: dates.write(&reading.date),
+        day: dates.write(&reading.date).into(),
         body: sources.bodies.readings[r].content.clone(),
     }
 }
 
 fn comment_document(
     sources: Sources,
-    dates: &Dates,
+    dates: &DateFormat,
     reading: &Reading,
     tags: &Arc<[usize]>,
     comment: &Comment,
@@ -233,7 +226,7 @@ fn comment_document(
         person: comment.author.map(|p| p.0),
         tags: tags.clone(),
         week: reading.week,
-        day: dates.write(&comment.date),
+        day: dates.write(&comment.date).into(),
         body: body.clone(),
     }
 }

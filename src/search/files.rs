@@ -10,8 +10,8 @@
 //!   prefix starts;
 //! - `terms/<n>.json.gz`: the postings of a run of stems, by stem (in sorted order, so a prefix's
 //!   stems lie together; `meta.json` lists each file's first stem), filled up to [`TERMS_FILE_BYTES`];
-//! - `docs/<n>.json.gz`: consecutive documents (address, kind, title, week, day, text), filled up
-//!   to [`DOCS_FILE_BYTES`], fetched for the results shown;
+//! - `docs/<n>.json.gz`: consecutive documents (address, kind, title, week, day, text), each file
+//!   ending where its documents say (see [`DOCS_FILE_LEAST`]), fetched for the results shown;
 //! - `filters/<kind|person|tag|week>-<value>.json.gz`: the documents a filter keeps, fetched when used.
 
 use std::borrow::Cow;
@@ -29,10 +29,19 @@ use super::documents::Document;
 use super::postings::{encode_documents, Inverted};
 use super::{file_key, FileKey, Out};
 
-/// A document file is closed once it holds this many bytes of JSON. A result shown costs its whole
-/// file: about 8 KB gzipped for English prose (a tenth of the 300 KB a first query may fetch), and
-/// the texts of a site of 100,000 comments fit in some 3,000 files.
-pub const DOCS_FILE_BYTES: usize = 32 * 1024;
+/// A document file holds at least this many bytes of JSON, then ends after a document whose hash
+/// is a multiple of [`DOCS_SPREAD`] (about one in so many), or before one that would take it past
+/// [`DOCS_FILE_MOST`]: about 32 KB on average. A result shown costs its whole file: about 8 KB
+/// gzipped for English prose (a tenth of the 300 KB a first query may fetch).
+///
+/// Where files end is decided by their documents, not by filling each up to a size: an edit that
+/// makes one text longer changes its own file, where filling moved the end of every file after it
+/// (at M, an edit of one comment wrote 421 document files again, not one).
+pub const DOCS_FILE_LEAST: usize = 16 * 1024;
+/// See [`DOCS_FILE_LEAST`].
+pub const DOCS_FILE_MOST: usize = 64 * 1024;
+/// See [`DOCS_FILE_LEAST`].
+const DOCS_SPREAD: u32 = 16;
 
 /// A term file is closed once it holds this many bytes (a stem with more has a file of its own).
 pub const TERMS_FILE_BYTES: usize = 12 * 1024;
@@ -86,16 +95,17 @@ pub struct DocumentFiles<'a> {
 impl<'a> DocumentFiles<'a> {
     /// The files of the documents whose `hashes` are given.
     pub fn new(hashes: &'a [[u8; 32]]) -> DocumentFiles<'a> {
-        DocumentFiles { hashes, fill: Fill::new(DOCS_FILE_BYTES), done: 0, texts: Vec::new() }
+        DocumentFiles { hashes, fill: Fill::new(DOCS_FILE_LEAST, DOCS_FILE_MOST), done: 0, texts: Vec::new() }
     }
 
     /// Adds the next documents of `documents`, by the length of each one's plain text, with their
     /// texts if read.
     pub fn add(&mut self, documents: &[Document], text_bytes: &[u32], texts: Option<Vec<String>>) {
         for &bytes in text_bytes {
-            let d = &documents[self.fill.count];
-            // Filled by the texts' lengths (JSON adds little to prose).
-            self.fill.push(d.url.len() + d.title.len() + d.day.len() + bytes as usize + 40);
+            let (d, hash) = (&documents[self.fill.count], &self.hashes[self.fill.count]);
+            let may_end = u32::from_le_bytes([hash[0], hash[1], hash[2], hash[3]]) % DOCS_SPREAD == 0;
+            // Measured by the texts' lengths (JSON adds little to prose).
+            self.fill.push(d.url.len() + d.title.len() + d.day.len() + bytes as usize + 40, may_end);
         }
         match texts {
             Some(texts) => self.texts.extend(texts.into_iter().map(Some)),
@@ -288,16 +298,20 @@ impl Filter {
 /// The first item of each run of consecutive items whose sizes add up to `limit` (an item larger than
 /// that has a run of its own).
 fn fill(sizes: impl Iterator<Item = usize>, limit: usize) -> Vec<usize> {
-    let mut fill = Fill::new(limit);
-    sizes.for_each(|size| fill.push(size));
+    let mut fill = Fill::new(limit, limit);
+    sizes.for_each(|size| fill.push(size, false));
     fill.firsts
 }
 
-/// Runs of consecutive items whose sizes add up to a limit, being filled one item at a time.
+/// Runs of consecutive items, made one item at a time: a run ends after an item that may end it
+/// once the run holds `least`, or before an item that would take it past `most`.
 struct Fill {
-    limit: usize,
+    least: usize,
+    most: usize,
     /// The size of the last run.
     size: usize,
+    /// Whether the last run is over (or none has begun).
+    ended: bool,
     /// The first item of each run.
     firsts: Vec<usize>,
     /// How many items were pushed.
@@ -305,18 +319,19 @@ struct Fill {
 }
 
 impl Fill {
-    fn new(limit: usize) -> Fill {
-        Fill { limit, size: limit, firsts: Vec::new(), count: 0 }
+    fn new(least: usize, most: usize) -> Fill {
+        Fill { least, most, size: 0, ended: true, firsts: Vec::new(), count: 0 }
     }
 
     /// Adds the next item, in the last run or at the start of a new one.
-    fn push(&mut self, item: usize) {
-        if self.size + item > self.limit && self.size > 0 {
+    fn push(&mut self, item: usize, may_end: bool) {
+        if self.ended || (self.size + item > self.most && self.size > 0) {
             self.firsts.push(self.count);
             self.size = 0;
         }
         self.size += item;
         self.count += 1;
+        self.ended = may_end && self.size >= self.least;
     }
 }
 
@@ -365,6 +380,22 @@ mod tests {
         assert_eq!(firsts, [0, 2, 3, 4]);
         assert_eq!(runs(&firsts, 6), [(0, 2), (2, 3), (3, 4), (4, 6)]);
         assert!(fill(std::iter::empty(), 8).is_empty());
+    }
+
+    #[test]
+    fn runs_end_where_their_items_say_once_they_hold_the_least() {
+        let mut fill = Fill::new(5, 12);
+        // (size, may end): the first may-end comes before the run holds 5; 10 and 11 would each take
+        // theirs past 12, so a run ends before them; the last may-end comes too early again.
+        let items = [(2, true), (2, false), (2, true), (3, false), (10, false), (11, true), (1, true), (1, false)];
+        items.into_iter().for_each(|(size, may_end)| fill.push(size, may_end));
+        assert_eq!(fill.firsts, [0, 3, 4, 5, 6]);
+        // One item longer early on moves no end after the first end that still falls the same way.
+        let mut longer = Fill::new(5, 12);
+        [(2, true), (3, false), (2, true), (3, false), (10, false), (11, true), (1, true), (1, false)]
+            .into_iter()
+            .for_each(|(size, may_end)| longer.push(size, may_end));
+        assert_eq!(longer.firsts, fill.firsts);
     }
 
     #[test]

@@ -130,7 +130,7 @@ mod tests {
                 self.0.lock().unwrap().push(path.to_string());
                 Ok(())
             }
-            fn keep(&self, _: &str, _: u64) -> io::Result<bool> {
+            fn keep(&self, _: &str, _: &str, _: u64) -> io::Result<bool> {
                 Ok(false)
             }
         }

@@ -338,7 +338,7 @@ mod tests {
             Ok(())
         }
 
-        fn keep(&self, _: &str, _: u64) -> io::Result<bool> {
+        fn keep(&self, _: &str, _: &str, _: u64) -> io::Result<bool> {
             Ok(false)
         }
     }
@@ -408,16 +408,53 @@ mod tests {
         assert_eq!(listed, others, "the fingerprint, then every other file: its key, size and path");
     }
 
+    /// `n` texts of about a kilobyte, each its own.
+    fn reflections(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("reflection {i} ") + &"trust grows slowly ".repeat(50 + i % 7)).collect()
+    }
+
+    /// The document files of `files`, by number, each with its documents' addresses.
+    fn document_files(files: &[File]) -> Vec<Vec<String>> {
+        let count = files.iter().filter(|(path, _)| path.starts_with("docs/")).count();
+        let rows = |n: usize| json(files, &format!("docs/{n}.json.gz")).as_array().unwrap().clone();
+        (0..count).map(|n| rows(n).iter().map(|row| row[0].as_str().unwrap().to_string()).collect()).collect()
+    }
+
     #[test]
-    fn document_files_are_filled_to_their_size_and_meta_says_where_each_starts() {
-        // Two texts fill a file; a third would pass its size.
-        let long = "word ".repeat(files::DOCS_FILE_BYTES / 12);
-        let texts: Vec<&str> = (0..9).map(|_| long.as_str()).collect();
-        let files = made(index(&texts));
-        let meta = json(&files, "meta.json");
-        assert_eq!(meta["docs"], postings::encode_documents(&[0, 2, 4, 6, 8]), "the first document of each file");
-        assert_eq!(json(&files, "docs/4.json.gz").as_array().unwrap().len(), 1);
-        assert!(files.iter().all(|(name, _)| !name.starts_with("docs/5")));
+    fn document_files_hold_every_document_in_order_and_meta_says_where_each_starts() {
+        let texts = reflections(400);
+        let files = made(index(&texts.iter().map(String::as_str).collect::<Vec<_>>()));
+        let laid_out = document_files(&files);
+        let urls: Vec<String> = laid_out.concat();
+        let expected: Vec<String> = (0..400).map(|i| format!("r/a/#comment-c{i}")).collect();
+        assert_eq!(urls, expected, "each document once, in order");
+        let firsts: Vec<u32> =
+            laid_out.iter().scan(0, |n, file| Some(std::mem::replace(n, *n + file.len() as u32))).collect();
+        assert_eq!(json(&files, "meta.json")["docs"], postings::encode_documents(&firsts));
+        assert!(laid_out.len() > 5, "some 32 KB each: {} files", laid_out.len());
+        for (path, bytes) in files.iter().filter(|(path, _)| path.starts_with("docs/")) {
+            let json = json(&files, path).to_string();
+            assert!(json.len() < files::DOCS_FILE_MOST + 2048, "{path}: {} bytes of JSON", json.len());
+            assert!(bytes.len() < json.len() / 2, "{path} is gzipped");
+        }
+    }
+
+    #[test]
+    fn a_longer_text_changes_its_own_document_file_not_those_after_it() {
+        let mut texts = reflections(1200);
+        let before = made(index(&texts.iter().map(String::as_str).collect::<Vec<_>>()));
+        for i in [100, 600, 1100] {
+            texts[i].push_str(&" Edited: one more sentence, as a member adds after a second thought.".repeat(8));
+        }
+        let after = made(index(&texts.iter().map(String::as_str).collect::<Vec<_>>()));
+        let docs = |files: &[File]| -> Vec<Vec<u8>> {
+            files.iter().filter(|(path, _)| path.starts_with("docs/")).map(|(_, bytes)| bytes.clone()).collect()
+        };
+        let (before, after) = (docs(&before), docs(&after));
+        let changed = after.iter().filter(|bytes| !before.contains(bytes)).count();
+        // Filled up to a size (texts of much the same length), the longer texts moved the end of
+        // nearly every file after the first: 20 of 21.
+        assert!((3..=6).contains(&changed), "{changed} of {} document files written again", after.len());
     }
 
     /// An output folder holding `files`, as a build leaves it.
@@ -520,17 +557,40 @@ mod tests {
         use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("public");
-        let (long, other) = ("word ".repeat(files::DOCS_FILE_BYTES / 12), "text ".repeat(files::DOCS_FILE_BYTES / 12));
-        let mut texts: Vec<&str> = (0..9).map(|_| long.as_str()).collect();
+        let mut texts = reflections(300);
         let memory = &mut SearchMemory::default();
-        replace(index(&texts), memory, &output, &|| false).unwrap();
+        // Each document named by its text's first words, so that one put first renames none.
+        let build = |texts: &[String]| {
+            let named =
+                texts.iter().map(|t| document(&format!("r/a/#{}", t.split(' ').take(3).collect::<String>()), t));
+            SearchIndex::new(named.collect(), vec!["Ana".into()], vec!["Trust".into()], "en")
+        };
+        let remade = |texts: &[String], memory: &mut SearchMemory| {
+            assert!(replace(build(texts), memory, &output, &|| false).unwrap().made);
+        };
+        remade(&texts, memory);
         let folder = output.join(SEARCH_INDEX);
         let inode = |name: &str| fs::metadata(folder.join(name)).unwrap().ino();
-        let (first, last) = (inode("docs/0.json.gz"), inode("docs/4.json.gz"));
-        texts[8] = &other;
-        assert!(replace(index(&texts), memory, &output, &|| false).unwrap().made);
+        let count = || fs::read_dir(folder.join("docs")).unwrap().count();
+        let inodes = |from: usize| (from..count()).map(|n| inode(&format!("docs/{n}.json.gz"))).collect::<Vec<_>>();
+        let (first, last, files) = (inode("docs/0.json.gz"), inode(&format!("docs/{}.json.gz", count() - 1)), count());
+        texts[299] = "the last text, written again".to_string();
+        remade(&texts, memory);
         assert_eq!(inode("docs/0.json.gz"), first, "an unchanged file is linked, not written again");
-        assert_ne!(inode("docs/4.json.gz"), last, "a changed file is written");
+        assert_ne!(inode(&format!("docs/{}.json.gz", files - 1)), last, "a changed file is written");
+        // A long text that ends its file, put first: every file after it is renumbered, and linked.
+        let long = (0..)
+            .map(|k| format!("an opening text {k} ") + &"about trust ".repeat(files::DOCS_FILE_LEAST / 10))
+            .find(|text| {
+                let hash = build(std::slice::from_ref(text)).hashes[0];
+                u32::from_le_bytes([hash[0], hash[1], hash[2], hash[3]]) % 16 == 0
+            })
+            .unwrap();
+        let following = inodes(0);
+        texts.insert(0, long);
+        remade(&texts, memory);
+        assert_eq!(count(), files + 1, "one more file, first");
+        assert_eq!(inodes(1), following, "the files after it are the same files under new numbers");
         let mut there: Vec<File> = Vec::new();
         for entry in walkdir::WalkDir::new(&folder).into_iter().map(Result::unwrap).filter(|e| e.file_type().is_file())
         {
@@ -538,13 +598,13 @@ mod tests {
             there.push((name, fs::read(entry.path()).unwrap()));
         }
         there.sort();
-        assert_eq!(there, made(index(&texts)), "byte for byte the index a cold build makes");
+        assert_eq!(there, made(build(&texts)), "as a cold build makes it");
         // A file that is not the size its stamp says is not taken (changed by hand since).
-        fs::write(folder.join("docs/0.json.gz"), "edited by hand").unwrap();
-        let first = inode("docs/0.json.gz");
-        texts[8] = &long;
-        assert!(replace(index(&texts), memory, &output, &|| false).unwrap().made);
-        assert_ne!(inode("docs/0.json.gz"), first, "written again");
+        fs::write(folder.join("docs/1.json.gz"), "edited by hand").unwrap();
+        let edited = inode("docs/1.json.gz");
+        texts[300] = "the last text, written a third time".to_string();
+        remade(&texts, memory);
+        assert_ne!(inode("docs/1.json.gz"), edited, "written again");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The index's files as they go out: each made from a key (what it is made from, see
-//! [`file_key`]), taken from the last index by hard link when that made it from the same key
-//! (its stamp says so), else made and written; and the stamp that says it for the next index.
+//! [`file_key`]), taken from the last index by hard link when that made a file from the same key
+//! (its stamp says so), whatever its name there, else made and written; and the stamp that says
+//! it for the next index.
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -71,16 +72,18 @@ impl Stamp {
 pub(super) trait Sink: Sync {
     /// Writes the file at `path` in the index's folder.
     fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
-    /// Takes the file at `path` from the last index, if it is there with `size` bytes; false if not.
-    fn keep(&self, path: &str, size: u64) -> io::Result<bool>;
+    /// Takes the file at `path` from the last index's file at `from`, if that is there with `size`
+    /// bytes; false if not.
+    fn keep(&self, path: &str, from: &str, size: u64) -> io::Result<bool>;
 }
 
-/// The index's files being laid out: each is taken from the last index when that made it from the
+/// The index's files being laid out: each is taken from the last index when that made one from the
 /// same key, else made and written; what each is made from goes into the stamp.
 pub(super) struct Out<'a> {
     sink: &'a dyn Sink,
-    /// The last index's files: key and size, by path.
-    last: HashMap<String, (FileKey, u64)>,
+    /// The last index's files: path and size, by key. By key, not by path: a document file added
+    /// early in the index renumbers those after it, which are still the same files.
+    last: HashMap<FileKey, (String, u64)>,
     /// This index's files so far: path, key, size.
     made: Mutex<Vec<(String, FileKey, u64)>>,
 }
@@ -89,16 +92,16 @@ impl<'a> Out<'a> {
     /// Files for `sink`, taken where they can be from the last index, whose stamp is `last`.
     pub(super) fn new(sink: &'a dyn Sink, last: Option<Stamp>) -> Out<'a> {
         let files = last.map(|stamp| stamp.files).unwrap_or_default();
-        let last = files.into_iter().map(|(path, key, size)| (path, (key, size))).collect();
+        let last = files.into_iter().map(|(path, key, size)| (key, (path, size))).collect();
         Out { sink, last, made: Mutex::new(Vec::new()) }
     }
 
-    /// Lays out the file at `path`, made from `key`: the last index's file when that was made from
-    /// the same, else `bytes()`.
+    /// Lays out the file at `path`, made from `key`: the last index's file made from the same,
+    /// else `bytes()`.
     pub(super) fn file(&self, path: &str, key: FileKey, bytes: impl FnOnce() -> Vec<u8>) -> io::Result<()> {
-        let kept = match self.last.get(path) {
-            Some(&(last, size)) if last == key => self.sink.keep(path, size)?.then_some(size),
-            _ => None,
+        let kept = match self.last.get(&key) {
+            Some((from, size)) => self.sink.keep(path, from, *size)?.then_some(*size),
+            None => None,
         };
         let size = match kept {
             Some(size) => size,
@@ -134,8 +137,8 @@ impl Sink for Staged<'_> {
         self.staging.put(&format!("{}{path}", self.prefix), bytes)
     }
 
-    fn keep(&self, path: &str, size: u64) -> io::Result<bool> {
-        let previous = self.last.join(path);
+    fn keep(&self, path: &str, from: &str, size: u64) -> io::Result<bool> {
+        let previous = self.last.join(from);
         if !fs::symlink_metadata(&previous).is_ok_and(|meta| meta.is_file() && meta.len() == size) {
             return Ok(false);
         }

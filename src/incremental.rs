@@ -21,7 +21,7 @@ use crate::render::context::ViewsKept;
 use crate::render::parts::PartKeys;
 use crate::render::PageKey;
 use crate::search::{SearchMemory, SEARCH_CACHE_FILE};
-use crate::write::Staging;
+use crate::write::{self, Staging};
 
 /// Where the keys of the last build's files live, relative to the site folder.
 pub const PAGES_FILE: &str = ".roundtable/cache/pages.bin";
@@ -60,6 +60,9 @@ pub struct BuildState {
     pub(crate) in_place: bool,
     /// Where old outputs are moved instead of removed (a one-off build with the cache): [`TRASH`].
     pub(crate) trash: Option<PathBuf>,
+    /// The old output the last build left in the trash, for this build to fill instead of an empty
+    /// staging folder (see `write::Staging::recycled`).
+    pub(crate) recycle: Option<PathBuf>,
 }
 
 /// Moves the folder `old` into `trash` under its own name (made from the process and a count, so
@@ -140,18 +143,29 @@ impl BuildState {
     }
 
     /// Starts removing, on threads of their own, the old outputs earlier builds of the site at `root`
-    /// left in its [`TRASH`]; with `keep`, this build's old output goes there too, for the next.
+    /// left in its [`TRASH`]; with `keep`, one old output of `output` is kept for this build to fill
+    /// (the last build's, as a rule), and this build's old output goes there too, for the next.
     ///
     /// Why: the old output of a build after one edit is some 5,000 files and folders (at M), and
     /// removing them took a fifth of that build. Most of its files are hard links to the new
     /// output's, so the trash holds little besides names.
-    pub(crate) fn empty_trash(&mut self, root: &Path, keep: bool) {
+    pub(crate) fn empty_trash(&mut self, root: &Path, output: &Path, keep: bool) {
         let trash = root.join(TRASH);
         // Listed now, before this build's own old output can be moved there.
-        let old: Vec<PathBuf> = match std::fs::read_dir(&trash) {
+        let mut old: Vec<PathBuf> = match std::fs::read_dir(&trash) {
             Ok(entries) => entries.flatten().map(|entry| entry.path()).collect(),
             Err(_) => Vec::new(),
         };
+        if keep {
+            // Any old output of this folder will do; the one changed last is likely the closest.
+            let changed = |path: &PathBuf| std::fs::metadata(path).and_then(|meta| meta.modified()).ok();
+            let named = |path: &&PathBuf| {
+                path.file_name().and_then(|name| name.to_str()).is_some_and(|name| write::is_old_output(output, name))
+            };
+            let last = old.iter().filter(named).max_by_key(|path| changed(path)).cloned();
+            old.retain(|path| Some(path) != last.as_ref());
+            self.recycle = last;
+        }
         old.into_iter().for_each(|old| self.remove(old));
         self.trash = keep.then_some(trash);
     }
@@ -192,14 +206,24 @@ impl BuildState {
     }
 
     /// Where this build writes `output` (at `folder`, absolute): in place when this state writes in
-    /// place and knows every file there, else in a staging folder swapped in whole.
-    pub(crate) fn staging(&self, output: &Path, folder: &Path) -> std::io::Result<Staging> {
+    /// place and knows every file there, else in a staging folder swapped in whole, made from the
+    /// old output kept in the trash when there is one.
+    pub(crate) fn staging(&mut self, output: &Path, folder: &Path) -> std::io::Result<Staging> {
         let known = self.last_output(folder).filter(|last| self.in_place && !last.paths.is_empty());
-        match known {
+        if let Some(last) = known {
             // A folder that lost its marker (removed by hand) is made anew.
-            Some(last) if output.join(crate::write::MARKER).is_file() => Staging::in_place(output, last.paths.clone()),
-            _ => Staging::new(output),
+            if output.join(write::MARKER).is_file() {
+                return Staging::in_place(output, last.paths.clone());
+            }
         }
+        if let Some(old) = self.recycle.take() {
+            match Staging::recycled(output, &old) {
+                Ok(staging) => return Ok(staging),
+                // Not on the output's file system: removed, as the trash was before.
+                Err(_) => self.remove(old),
+            }
+        }
+        Staging::new(output)
     }
 }
 
@@ -283,26 +307,41 @@ mod tests {
     }
 
     #[test]
-    fn an_old_output_goes_to_the_trash_or_is_removed_when_it_cannot() {
+    fn an_old_output_goes_to_the_trash_and_the_next_build_fills_it() {
         let root = tempfile::tempdir().unwrap();
         let old = |name: &str| {
             let folder = root.path().join(name);
             std::fs::create_dir_all(folder.join("week")).unwrap();
             std::fs::write(folder.join("week/index.html"), "old").unwrap();
+            std::fs::write(folder.join(write::MARKER), "").unwrap();
             folder
         };
+        let output = root.path().join("public");
         let mut state = BuildState::default();
-        state.empty_trash(root.path(), true);
+        state.empty_trash(root.path(), &output, true);
         assert!(state.remove_old_output(old(".public.roundtable-old-1-0")).is_empty());
+        assert!(state.remove_old_output(old(".public.roundtable-unused-1-1")).is_empty());
+        assert!(state.remove_old_output(old(".preview.roundtable-old-1-2")).is_empty());
         assert!(state.finish_removing().is_empty());
         let trash = root.path().join(TRASH);
         assert!(trash.join(".public.roundtable-old-1-0/week/index.html").is_file(), "moved, not removed");
 
-        // A later build removes it, and one that cannot move its own old output removes that too.
+        // The next build fills the old output of its own folder, and removes the rest.
         let mut state = BuildState::default();
-        state.empty_trash(root.path(), true);
+        state.empty_trash(root.path(), &output, true);
+        let staging = state.staging(&output, &output).unwrap();
         assert!(state.finish_removing().is_empty());
         assert_eq!(std::fs::read_dir(&trash).unwrap().count(), 0);
+        let beside = root.path().join(format!(".public.roundtable-new-{}", std::process::id()));
+        assert!(beside.join("week/index.html").is_file(), "the old output is the staging folder");
+        let swapped = staging.swap().unwrap();
+        assert!(!output.join("week").exists(), "what this build did not make is gone");
+        assert!(state.remove_old_output(swapped.unused.unwrap()).is_empty());
+
+        // A build that cannot move its own old output into the trash removes it.
+        let mut state = BuildState::default();
+        state.empty_trash(root.path(), &output, true);
+        assert!(state.finish_removing().is_empty());
         std::fs::remove_dir(&trash).unwrap();
         std::fs::write(&trash, "a file where the trash goes").unwrap();
         let second = old(".public.roundtable-old-2-0");

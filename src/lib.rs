@@ -130,7 +130,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     };
     if options.cache {
         state.parsed.save_when_loaded(&options.root);
-        state.empty_trash(&options.root, true);
+        state.empty_trash(&options.root, &options.output, true);
     }
     let mut report = build_with(options, &mut state)?;
     report.warnings.extend(damaged);
@@ -361,10 +361,13 @@ fn swap_in(
         write::cannot_write(output, &e)
     })?;
     state.output = Some(LastOutput { paths: swapped.paths, ..written });
-    let Some(old) = swapped.old else {
-        return Ok(Vec::new());
-    };
     let mut warnings = Vec::new();
+    if let Some(unused) = swapped.unused {
+        warnings.extend(state.remove_old_output(unused));
+    }
+    let Some(old) = swapped.old else {
+        return Ok(warnings);
+    };
     if carry {
         if let Err(error) = search::carry(&old, output) {
             // Only the index is missing: search says so, and the next build makes it again.

@@ -85,7 +85,7 @@ impl Session {
                     let (mut state, damaged) = BuildState::load(&self.options.root);
                     warnings = damaged;
                     // Its own old outputs are removed as it goes: only what builds left is trashed.
-                    state.empty_trash(&self.options.root, false);
+                    state.empty_trash(&self.options.root, &self.options.output, false);
                     state
                 }
                 false => BuildState::default(),

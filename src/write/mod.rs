@@ -3,11 +3,18 @@
 //! A failed or interrupted build leaves the previous site as it was, and files
 //! that no longer belong disappear with the old folder.
 //!
+//! A build with the cache fills the old output the build before set aside rather than an empty
+//! folder ([`Staging::recycled`], see [`recycle`]), so that its folders need not be made again.
+//!
 //! `serve`'s output is its own folder, rebuilt on every edit: there a [`Staging`] made by
 //! [`Staging::in_place`] writes each changed file beside its place under a hidden temporary
 //! name, renames them all into place only when the whole build succeeded, and then removes the
 //! files the build no longer makes. A reader sees each file old or new, never half-written, and
 //! an edit costs the files it changed rather than a new folder of every file.
+
+mod atomic;
+mod in_place;
+mod recycle;
 
 use std::collections::HashSet;
 use std::fs;
@@ -17,6 +24,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use crate::load::raw::AssetSource;
+use atomic::temporary_beside;
+pub use atomic::write_atomically;
+use in_place::{remove_temporary, remove_with_empty_folders, rename_all, InPlace};
+use recycle::Recycled;
 
 /// The file that marks a folder as roundtable's output, so a build never replaces anything else.
 pub const MARKER: &str = ".roundtable-output";
@@ -31,17 +42,11 @@ pub struct Staging {
     staging: PathBuf,
     /// Written in place: what is waiting to be renamed, and the files the last build made.
     in_place: Option<InPlace>,
+    /// Made from an old output: what it held, to be taken out where this build did not make it.
+    recycled: Option<Recycled>,
     /// Every file this build has put, copied or kept (the marker aside).
     paths: Mutex<HashSet<String>>,
     committed: bool,
-}
-
-/// What a build writing its output in place holds until it succeeds.
-struct InPlace {
-    /// Temporary files beside their places, each with its place.
-    pending: Mutex<Vec<(PathBuf, PathBuf)>>,
-    /// The files of the output as the last build left them: those this build does not make go.
-    previous: HashSet<String>,
 }
 
 /// What a finished [`Staging`] left.
@@ -52,6 +57,9 @@ pub struct Swapped {
     pub old: Option<PathBuf>,
     /// Every file of the output now, by path inside it (the marker aside).
     pub paths: HashSet<String>,
+    /// The folders of a recycled staging folder that this build did not fill, set aside in one
+    /// folder (hidden, with the marker) for the caller to remove.
+    pub unused: Option<PathBuf>,
 }
 
 /// Why the output folder cannot be used.
@@ -70,65 +78,40 @@ pub fn refuse_output(output: &Path) -> Option<String> {
     }
 }
 
-/// Replaces (or creates) the file at `path` with `bytes`, all or nothing.
-///
-/// The bytes go to a hidden temporary file in the same folder, reach the disk,
-/// and only then take the file's place with a rename. A full disk or a killed
-/// process leaves the old file whole (and at most a hidden temporary file,
-/// which `load` skips like every name starting with `.`).
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    use std::io::Write;
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let temporary = temporary_beside(path);
-    // A temporary file left by a killed run of the same process id is stale.
-    let _ = fs::remove_file(&temporary);
-    let result = (|| {
-        let mut file = fs::OpenOptions::new().write(true).create_new(true).open(&temporary)?;
-        file.write_all(bytes)?;
-        if let Ok(old) = fs::metadata(path) {
-            file.set_permissions(old.permissions())?;
-        }
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&temporary, path)?;
-        // The rename itself reaches the disk when the folder is synced; not every system allows it.
-        if let Ok(folder) = fs::File::open(folder) {
-            let _ = folder.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temporary);
-    }
-    result
-}
-
-/// The hidden name a file is written under before it takes `path`'s place, in the same folder.
-fn temporary_beside(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    path.with_file_name(format!(".{name}.roundtable-tmp-{}", std::process::id()))
-}
-
 impl Staging {
     /// Creates an empty staging folder beside `output`.
     pub fn new(output: &Path) -> io::Result<Staging> {
-        let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-        let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        fs::create_dir_all(parent)?;
-        remove_leftovers(parent, &name);
-        let staging = parent.join(format!(".{name}.roundtable-new-{}", std::process::id()));
-        if staging.exists() {
-            fs::remove_dir_all(&staging)?;
-        }
+        let staging = staging_beside(output)?;
         fs::create_dir(&staging)?;
         fs::write(staging.join(MARKER), MARKER_TEXT)?;
-        Ok(Staging {
-            output: output.to_path_buf(),
-            staging,
-            in_place: None,
-            paths: Default::default(),
-            committed: false,
-        })
+        Ok(Staging::at(output, staging, None))
+    }
+
+    /// Takes `old`, an old output of `output` that nothing else uses (the one the last build set
+    /// aside), as the staging folder: its folders stay, a file this build keeps that is already the
+    /// output's stays, and what it held that this build does not make is taken out by
+    /// [`Staging::swap`]. An error (another file system: it cannot be moved) leaves `old` where it
+    /// was; an old output that cannot be listed is removed.
+    pub fn recycled(output: &Path, old: &Path) -> io::Result<Staging> {
+        if !old.join(MARKER).is_file() {
+            let missing = format!("{} is not an output folder of roundtable", old.display());
+            return Err(io::Error::new(io::ErrorKind::NotFound, missing));
+        }
+        let staging = staging_beside(output)?;
+        fs::rename(old, &staging)?;
+        match Recycled::list(&staging) {
+            Ok(listed) => Ok(Staging::at(output, staging, Some(listed))),
+            Err(error) => {
+                let _ = fs::remove_dir_all(&staging);
+                Err(error)
+            }
+        }
+    }
+
+    /// A staging folder at `staging`, for `output`.
+    fn at(output: &Path, staging: PathBuf, recycled: Option<Recycled>) -> Staging {
+        let paths = Default::default();
+        Staging { output: output.to_path_buf(), staging, in_place: None, recycled, paths, committed: false }
     }
 
     /// Writes into `output` itself, whose files the last build made are `previous`: each file the
@@ -149,15 +132,23 @@ impl Staging {
             staging: output.clone(),
             output,
             in_place: Some(InPlace { pending: Default::default(), previous }),
+            recycled: None,
             paths: Default::default(),
             committed: false,
         })
     }
 
-    /// Where the file `relative` is written, refusing any path that would leave the folder; in place,
-    /// a hidden name beside it, to be renamed into place on success.
+    /// Where the file `relative` is written, refusing any path that would leave the folder, with
+    /// the folders it is in made; in place, a hidden name beside it, to be renamed into place on
+    /// success.
     fn target(&self, relative: &str) -> io::Result<PathBuf> {
-        let path = inside(&self.staging, relative)?;
+        let path = checked(&self.staging, relative)?;
+        if let Some(parent) = path.parent() {
+            match self.recycled {
+                Some(_) => recycle::make_folder(&self.staging, parent)?,
+                None => fs::create_dir_all(parent)?,
+            }
+        }
         self.paths.lock().expect("no panics while locked").insert(relative.to_string());
         Ok(match &self.in_place {
             None => path,
@@ -174,7 +165,17 @@ impl Staging {
         if self.in_place.is_some() && self.holds(relative, bytes) {
             return self.keep(relative, &self.output.join(relative));
         }
-        fs::write(self.target(relative)?, bytes)
+        fs::write(self.new_target(relative)?, bytes)
+    }
+
+    /// [`Staging::target`], with nothing there: in a recycled folder, what was there is removed
+    /// first, never written into (it may be the live output's file).
+    fn new_target(&self, relative: &str) -> io::Result<PathBuf> {
+        let target = self.target(relative)?;
+        if self.recycled.is_some() {
+            recycle::clear(&target)?;
+        }
+        Ok(target)
     }
 
     /// Whether the output's file `relative` holds `bytes` already.
@@ -188,7 +189,7 @@ impl Staging {
 
     /// Copies one asset; returns its size.
     pub fn copy(&self, relative: &str, source: &AssetSource) -> io::Result<u64> {
-        let target = self.target(relative)?;
+        let target = self.new_target(relative)?;
         match source {
             AssetSource::File(path) => fs::copy(path, target),
             AssetSource::Embedded(bytes) => fs::write(target, bytes).map(|()| bytes.len() as u64),
@@ -199,7 +200,7 @@ impl Staging {
     /// in place, the file where it is.
     ///
     /// The old output is only renamed and then removed by [`Staging::commit`], so a link keeps the file's
-    /// bytes whatever happens to it.
+    /// bytes whatever happens to it. In a recycled folder, a file that is already `previous` stays.
     pub fn keep(&self, relative: &str, previous: &Path) -> io::Result<()> {
         if self.in_place.is_some() && checked(&self.output, relative)? == previous {
             self.paths.lock().expect("no panics while locked").insert(relative.to_string());
@@ -209,6 +210,12 @@ impl Staging {
             };
         }
         let target = self.target(relative)?;
+        if self.recycled.is_some() {
+            if recycle::same_file(previous, &target) {
+                return Ok(());
+            }
+            recycle::clear(&target)?;
+        }
         match fs::hard_link(previous, &target) {
             Ok(()) => Ok(()),
             Err(error) if error.kind() == io::ErrorKind::NotFound => Err(error),
@@ -239,9 +246,16 @@ impl Staging {
             for gone in in_place.previous.iter().filter(|path| !paths.contains(*path)) {
                 remove_with_empty_folders(&self.output, gone)?;
             }
-            return Ok(Swapped { old: None, paths });
+            return Ok(Swapped { old: None, paths, unused: None });
         }
-        let old = self.aside();
+        let unused = match self.recycled.take() {
+            Some(recycled) => {
+                let unused = self.aside(UNUSED);
+                recycled.tidy(&self.staging, &paths, &unused)?.then_some(unused)
+            }
+            None => None,
+        };
+        let old = self.aside(OLD);
         let had_output = self.output.exists();
         if had_output {
             fs::rename(&self.output, &old)?;
@@ -253,7 +267,7 @@ impl Staging {
             return Err(error);
         }
         self.committed = true;
-        Ok(Swapped { old: had_output.then_some(old), paths })
+        Ok(Swapped { old: had_output.then_some(old), paths, unused })
     }
 
     /// Gives up on the staging folder without waiting for its files to be removed: renames it aside,
@@ -263,72 +277,49 @@ impl Staging {
         if self.in_place.is_some() || self.staging == self.output {
             return None;
         }
-        let aside = self.aside();
+        let aside = self.aside(OLD);
         fs::rename(&self.staging, &aside).ok()?;
         self.committed = true;
         Some(aside)
     }
 
     /// A new hidden name beside the staging folder for a folder set aside to be removed (with the
-    /// marker, so that the next build removes it if this process cannot).
-    fn aside(&self) -> PathBuf {
+    /// marker, so that the next build removes it if this process cannot): `what` is [`OLD`] for an
+    /// old output or a staging folder given up, [`UNUSED`] for what a recycled one did not use.
+    fn aside(&self, what: &str) -> PathBuf {
         // Numbered, so that an old output still being removed cannot be in the way of the next one.
         static SWAPS: AtomicUsize = AtomicUsize::new(0);
-        let name =
-            self.staging.file_name().expect("named").to_string_lossy().replace("roundtable-new", "roundtable-old");
+        let name = self.staging.file_name().expect("named").to_string_lossy().replace(NEW, what);
         self.staging.with_file_name(format!("{name}-{}", SWAPS.fetch_add(1, Ordering::Relaxed)))
     }
 }
 
-/// Renames each temporary file into its place; on the first failure, removes the temporary files left.
-fn rename_all(output: &Path, pending: &[(PathBuf, PathBuf)]) -> io::Result<()> {
-    for (done, (temporary, path)) in pending.iter().enumerate() {
-        if let Err(error) = fs::rename(temporary, path) {
-            remove_temporary(output, &pending[done..]);
-            return Err(error);
-        }
+/// How the folders beside the output are named, after a dot and the output's name: a staging
+/// folder, an old output set aside, and the unused folders of a recycled staging folder.
+const NEW: &str = "roundtable-new";
+const OLD: &str = "roundtable-old";
+const UNUSED: &str = "roundtable-unused";
+
+/// The hidden folder beside `output` for this process's staging folder, with what a killed build
+/// left there removed.
+fn staging_beside(output: &Path) -> io::Result<PathBuf> {
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(parent)?;
+    remove_leftovers(parent, &name);
+    let staging = parent.join(format!(".{name}.{NEW}-{}", std::process::id()));
+    if staging.exists() {
+        fs::remove_dir_all(&staging)?;
     }
-    Ok(())
+    Ok(staging)
 }
 
-/// Removes temporary files of a build in place into `output` that will not be renamed, and the folders
-/// made for them that are left empty.
-fn remove_temporary(output: &Path, pending: &[(PathBuf, PathBuf)]) {
-    for (temporary, _) in pending {
-        let _ = fs::remove_file(temporary);
-        remove_empty_folders(output, temporary);
-    }
-}
-
-/// Removes `folder/relative` (gone already is fine), then each folder above it that is left empty.
-fn remove_with_empty_folders(folder: &Path, relative: &str) -> io::Result<()> {
-    let path = checked(folder, relative)?;
-    match fs::remove_file(&path) {
-        Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
-        _ => {}
-    }
-    remove_empty_folders(folder, &path);
-    Ok(())
-}
-
-/// Removes each folder above `path` inside `folder` that is empty, nearest first.
-fn remove_empty_folders(folder: &Path, path: &Path) {
-    let mut above = path.parent();
-    while let Some(dir) = above.filter(|dir| *dir != folder && dir.starts_with(folder)) {
-        if fs::remove_dir(dir).is_err() {
-            break;
-        }
-        above = dir.parent();
-    }
-}
-
-/// `folder/relative`, with its folders made, refusing any path that would leave `folder`.
-fn inside(folder: &Path, relative: &str) -> io::Result<PathBuf> {
-    let target = checked(folder, relative)?;
-    if let Some(parent) = target.parent() {
-        fs::create_dir_all(parent)?;
-    }
-    Ok(target)
+/// Whether `name` is that of an old output of `output` set aside by a swap (see [`Swapped::old`]).
+pub fn is_old_output(output: &Path, name: &str) -> bool {
+    let output = output.file_name().map(|n| n.to_string_lossy()).unwrap_or_else(|| "public".into());
+    name.strip_prefix('.')
+        .and_then(|rest| rest.strip_prefix(&*output))
+        .is_some_and(|rest| rest.starts_with(&format!(".{OLD}-")))
 }
 
 /// `folder/relative`, refusing any path that would leave `folder`.
@@ -350,7 +341,7 @@ fn remove_leftovers(parent: &Path, name: &str) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
-    let prefixes = [format!(".{name}.roundtable-new-"), format!(".{name}.roundtable-old-")];
+    let prefixes = [NEW, OLD, UNUSED].map(|what| format!(".{name}.{what}-"));
     for entry in entries.flatten() {
         let file_name = entry.file_name();
         let pid = prefixes
@@ -483,7 +474,7 @@ mod tests {
     }
 
     /// Every file and folder under `root`, hidden ones too, with the bytes of files.
-    fn listing(root: &Path) -> Vec<(String, Option<Vec<u8>>)> {
+    pub(super) fn listing(root: &Path) -> Vec<(String, Option<Vec<u8>>)> {
         let mut all = Vec::new();
         let mut stack = vec![root.to_path_buf()];
         while let Some(dir) = stack.pop() {
@@ -502,65 +493,6 @@ mod tests {
         all
     }
 
-    /// An output of three files made by a swap, and the paths it reports.
-    fn first_output(output: &Path) -> HashSet<String> {
-        let first = Staging::new(output).unwrap();
-        first.put("a/index.html", b"same").unwrap();
-        first.put("b/index.html", b"old").unwrap();
-        first.put("c/d/index.html", b"going").unwrap();
-        first.swap().unwrap().paths
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn in_place_renames_changed_files_in_and_removes_those_no_longer_made() {
-        use std::os::unix::fs::MetadataExt;
-        let dir = tempfile::tempdir().unwrap();
-        let output = dir.path().join("serve");
-        let paths = first_output(&output);
-        assert_eq!(paths.len(), 3, "{paths:?}");
-        let inode = |path: &str| fs::metadata(output.join(path)).unwrap().ino();
-        let (same, old) = (inode("a/index.html"), inode("b/index.html"));
-        let second = Staging::in_place(&output, paths).unwrap();
-        second.put("a/index.html", b"same").unwrap();
-        second.put("b/index.html", b"new").unwrap();
-        second.put("e/index.html", b"added").unwrap();
-        assert_eq!(fs::read(output.join("b/index.html")).unwrap(), b"old", "nothing moves before the swap");
-        let swapped = second.swap().unwrap();
-        assert!(swapped.old.is_none());
-        let mut now: Vec<&str> = swapped.paths.iter().map(String::as_str).collect();
-        now.sort();
-        assert_eq!(now, ["a/index.html", "b/index.html", "e/index.html"]);
-        let want: Vec<(String, Option<Vec<u8>>)> = vec![
-            (MARKER.into(), Some(MARKER_TEXT.into())),
-            ("a".into(), None),
-            ("a/index.html".into(), Some(b"same".to_vec())),
-            ("b".into(), None),
-            ("b/index.html".into(), Some(b"new".to_vec())),
-            ("e".into(), None),
-            ("e/index.html".into(), Some(b"added".to_vec())),
-        ];
-        assert_eq!(listing(&output), want, "no temporary file, no empty folder `c/d` is left");
-        assert_eq!(inode("a/index.html"), same, "a file holding the same bytes is not written again");
-        assert_ne!(inode("b/index.html"), old, "a changed file is a new file renamed into place");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no staging folder beside it");
-    }
-
-    #[test]
-    fn a_dropped_build_in_place_leaves_the_folder_as_it_was() {
-        let dir = tempfile::tempdir().unwrap();
-        let output = dir.path().join("serve");
-        let paths = first_output(&output);
-        let before = listing(&output);
-        let failed = Staging::in_place(&output, paths).unwrap();
-        failed.put("b/index.html", b"half").unwrap();
-        failed.copy("new/style.css", &AssetSource::Embedded(b"x")).unwrap();
-        failed.put("new/deep/index.html", b"half").unwrap();
-        failed.keep("a/index.html", &std::path::absolute(output.join("a/index.html")).unwrap()).unwrap();
-        drop(failed);
-        assert_eq!(listing(&output), before);
-    }
-
     #[test]
     fn in_place_needs_a_folder_roundtable_wrote() {
         let dir = tempfile::tempdir().unwrap();
@@ -576,27 +508,6 @@ mod tests {
         for bad in ["../x", "/etc/x", "a/../../x", ""] {
             assert!(staging.put(bad, b"x").is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn write_atomically_replaces_whole_and_leaves_no_temporary_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.yaml");
-        write_atomically(&path, b"one").unwrap();
-        write_atomically(&path, b"two\n").unwrap();
-        assert_eq!(fs::read(&path).unwrap(), b"two\n");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
-    }
-
-    #[test]
-    fn a_failed_atomic_write_keeps_the_old_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.yaml");
-        fs::write(&path, b"kept").unwrap();
-        // A folder in the temporary file's place makes the write fail part way.
-        fs::create_dir(dir.path().join(format!(".t.yaml.roundtable-tmp-{}", std::process::id()))).unwrap();
-        assert!(write_atomically(&path, b"lost").is_err());
-        assert_eq!(fs::read(&path).unwrap(), b"kept");
     }
 
     #[test]

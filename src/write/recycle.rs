@@ -113,7 +113,8 @@ pub(super) fn make_folder(root: &Path, path: &Path) -> io::Result<()> {
     for part in path.strip_prefix(root).map_err(|_| io::Error::other("not inside the staging folder"))? {
         above.push(part);
         if fs::symlink_metadata(&above).is_ok_and(|meta| !meta.is_dir()) {
-            fs::remove_file(&above)?;
+            // Another page in the same folder may have removed it first.
+            clear(&above)?;
         }
     }
     fs::create_dir_all(path)

@@ -37,6 +37,7 @@ const POLICY_SOURCES: &[&str] = &[
     env!("CARGO_PKG_VERSION"),
     include_str!("render/markdown.rs"),
     include_str!("render/markdown/pictures.rs"),
+    include_str!("render/markdown/limits.rs"),
     include_str!("render/sanitize.rs"),
     include_str!("render/nesting.rs"),
     include_str!("render/bodies.rs"),

@@ -186,8 +186,13 @@ pub fn render(site: &mut Site, cache: &mut BodyCache, kept: &Kept) -> Result<Bod
     let fresh = threads.iter().filter(|(_, fresh)| *fresh).flat_map(|(thread, _)| thread.iter().cloned());
     let reused = threads.iter().filter(|(_, fresh)| !*fresh).flat_map(|(thread, _)| thread.iter().cloned());
     cache.update(seen.into_iter().chain(fresh), reused);
-    let kept =
-        Kept { readings: next_readings, threads: next_threads, on_disk: kept.on_disk.clone(), ..Kept::default() };
+    let kept = Kept {
+        readings: next_readings,
+        threads: next_threads,
+        on_disk: kept.on_disk.clone(),
+        readings_on_disk: kept.readings_on_disk.clone(),
+        ..Kept::default()
+    };
     Ok(Bodies {
         readings: reading_bodies,
         comments: comment_html,
@@ -211,7 +216,9 @@ type KeyedThread = (Option<[u8; 32]>, CleanedThread, bool);
 /// What a build converted and cleaned, for the next one (`serve` keeps it in memory): each reading's
 /// body by the hash of its files, each thread's comments by [`thread_key`]. `build` keeps each thread's
 /// texts' keys in the body cache, by its thread key, in [`THREADS_FILE`]: a warm build finds an
-/// unchanged thread's texts without hashing each text again.
+/// unchanged thread's texts without hashing each text again. It keeps the readings' bodies in
+/// [`READINGS_FILE`] (those with no warning): converting a thousand readings again was a tenth of a
+/// build after one thread changed.
 #[derive(Debug, Default)]
 pub struct Kept {
     readings: HashMap<[u8; 32], Arc<ConvertedReading>>,
@@ -220,12 +227,19 @@ pub struct Kept {
     saved: HashMap<[u8; 32], Box<[Key]>>,
     /// The thread keys [`THREADS_FILE`] holds, so that an unchanged file is not written again.
     on_disk: HashSet<[u8; 32]>,
+    /// The readings [`READINGS_FILE`] holds, likewise.
+    readings_on_disk: HashSet<[u8; 32]>,
 }
 
 /// Where `build` keeps each thread's texts' keys, relative to the site folder.
 pub const THREADS_FILE: &str = ".roundtable/cache/threads.bin";
 
 const THREADS_MAGIC: &[u8] = b"roundtable thread keys 1\n";
+
+/// Where `build` keeps the readings' converted bodies, relative to the site folder.
+pub const READINGS_FILE: &str = ".roundtable/cache/readings.bin";
+
+const READINGS_MAGIC: &[u8] = b"roundtable readings 1\n";
 
 impl Kept {
     /// The cleaned comments of the thread of key `key` with `count` comments: kept whole in memory, or
@@ -238,32 +252,63 @@ impl Kept {
         keys.iter().map(|key| Some((*key, cache.get(key)?))).collect()
     }
 
-    /// The thread keys the last `build` of the site at `root` saved; missing or from other code is
-    /// none, damaged is a warning.
-    pub fn load(root: &Path) -> (Kept, Option<Diagnostic>) {
+    /// The thread keys and readings the last `build` of the site at `root` saved; missing or from
+    /// other code is none, damaged is a warning.
+    pub fn load(root: &Path) -> (Kept, Vec<Diagnostic>) {
+        let fingerprint = threads_fingerprint();
         let (saved, damaged) =
-            crate::cache::read_checked(root, THREADS_FILE, THREADS_MAGIC, threads_fingerprint(), decode_threads);
+            crate::cache::read_checked(root, THREADS_FILE, THREADS_MAGIC, fingerprint, decode_threads);
+        let (readings, damaged_readings) =
+            crate::cache::read_checked(root, READINGS_FILE, READINGS_MAGIC, fingerprint, decode_readings);
         let saved: HashMap<[u8; 32], Box<[Key]>> = saved.unwrap_or_default();
-        (Kept { on_disk: saved.keys().copied().collect(), saved, ..Kept::default() }, damaged)
+        let readings: HashMap<[u8; 32], Arc<ConvertedReading>> = readings.unwrap_or_default();
+        let kept = Kept {
+            on_disk: saved.keys().copied().collect(),
+            saved,
+            readings_on_disk: readings.keys().copied().collect(),
+            readings,
+            ..Kept::default()
+        };
+        (kept, damaged.into_iter().chain(damaged_readings).collect())
     }
 
-    /// Saves this build's thread keys for the next `build` of the site at `root`, unless the file
-    /// already holds them.
+    /// Saves this build's thread keys and readings for the next `build` of the site at `root`, each
+    /// file unless it already holds them.
     pub fn save(&mut self, root: &Path) -> std::io::Result<()> {
-        if self.threads.len() == self.on_disk.len() && self.threads.keys().all(|key| self.on_disk.contains(key)) {
-            return Ok(());
+        if !same_keys(self.threads.keys(), &self.on_disk) {
+            let mut file =
+                crate::cache::CheckedFile::create(&root.join(THREADS_FILE), THREADS_MAGIC, threads_fingerprint())?;
+            for (key, thread) in &self.threads {
+                file.put(key)?;
+                file.put_number(thread.len())?;
+                thread.iter().try_for_each(|(text, _)| file.put(text.as_bytes()))?;
+            }
+            file.finish()?;
+            self.on_disk = self.threads.keys().copied().collect();
         }
-        let mut file =
-            crate::cache::CheckedFile::create(&root.join(THREADS_FILE), THREADS_MAGIC, threads_fingerprint())?;
-        for (key, thread) in &self.threads {
-            file.put(key)?;
-            file.put_number(thread.len())?;
-            thread.iter().try_for_each(|(text, _)| file.put(text.as_bytes()))?;
+        // A reading with warnings is converted again, and warns again: they are not saved.
+        let plain = || self.readings.iter().filter(|(_, reading)| reading.warnings.is_empty());
+        if !same_keys(plain().map(|(key, _)| key), &self.readings_on_disk) {
+            let mut file =
+                crate::cache::CheckedFile::create(&root.join(READINGS_FILE), READINGS_MAGIC, threads_fingerprint())?;
+            for (key, reading) in plain() {
+                file.put(key)?;
+                for html in [&reading.body.content, &reading.body.summary] {
+                    file.put_number(html.as_str().len())?;
+                    file.put(html.as_str().as_bytes())?;
+                }
+            }
+            file.finish()?;
+            self.readings_on_disk = plain().map(|(key, _)| *key).collect();
         }
-        file.finish()?;
-        self.on_disk = self.threads.keys().copied().collect();
         Ok(())
     }
+}
+
+/// Whether `keys` are those of `on_disk`, no more, no fewer.
+fn same_keys<'a>(keys: impl Iterator<Item = &'a [u8; 32]>, on_disk: &HashSet<[u8; 32]>) -> bool {
+    let mut count = 0;
+    keys.inspect(|_| count += 1).all(|key| on_disk.contains(key)) && count == on_disk.len()
 }
 
 /// What decides which texts a thread key stands for: the loading code (which texts a thread's files
@@ -291,6 +336,24 @@ fn decode_threads(mut rest: &[u8]) -> Option<HashMap<[u8; 32], Box<[Key]>>> {
         rest = after;
     }
     Some(threads)
+}
+
+/// Entries: (files' key, then the body and the summary, each its length and its HTML).
+fn decode_readings(mut rest: &[u8]) -> Option<HashMap<[u8; 32], Arc<ConvertedReading>>> {
+    let mut readings = HashMap::new();
+    while !rest.is_empty() {
+        let (key, mut after) = rest.split_first_chunk::<32>()?;
+        let mut html = || {
+            let (length, tail) = crate::cache::take_number(after)?;
+            let (text, tail) = tail.split_at_checked(length)?;
+            after = tail;
+            Some(Html::from_text(std::str::from_utf8(text).ok()?.to_owned()))
+        };
+        let body = ReadingBody { content: html()?, summary: html()? };
+        readings.insert(*key, Arc::new(ConvertedReading { body, warnings: Vec::new() }));
+        rest = after;
+    }
+    Some(readings)
 }
 
 /// A reading's body and summary as HTML, with the warnings about its pictures.
@@ -478,8 +541,8 @@ mod tests {
         kept.threads.insert([1; 32], vec![text("a"), text("b")].into());
         kept.threads.insert([2; 32], Vec::new().into());
         kept.save(root.path()).unwrap();
-        let (mut loaded, warning) = Kept::load(root.path());
-        assert!(warning.is_none());
+        let (mut loaded, warnings) = Kept::load(root.path());
+        assert!(warnings.is_empty());
         assert_eq!(loaded.saved[&[1; 32]].as_ref(), [text("a").0, text("b").0]);
         assert!(loaded.saved[&[2; 32]].is_empty());
 
@@ -489,8 +552,8 @@ mod tests {
         loaded.threads = kept.threads.clone();
         loaded.save(root.path()).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"left alone");
-        let (empty, warning) = Kept::load(root.path());
-        assert!(empty.saved.is_empty() && warning.unwrap().message.contains("damaged"));
+        let (empty, warnings) = Kept::load(root.path());
+        assert!(empty.saved.is_empty() && warnings[0].message.contains("damaged"));
 
         // A thread is found in the body cache by its saved keys, only with all its texts there.
         let mut cache = BodyCache::default();
@@ -500,5 +563,35 @@ mod tests {
         cache.update([text("a"), text("b")], []);
         assert_eq!(loaded.thread(&[1; 32], &cache, 2).unwrap().len(), 2);
         assert!(loaded.thread(&[1; 32], &cache, 3).is_none(), "another count of comments");
+    }
+
+    #[test]
+    fn readings_without_warnings_are_saved_and_load_back_whole() {
+        let root = tempfile::tempdir().unwrap();
+        let html = |s: &str| Html::from_text(s.to_string());
+        let reading = |content: &str, warnings: Vec<Diagnostic>| {
+            Arc::new(ConvertedReading {
+                body: ReadingBody { content: html(content), summary: html("<p>é</p>") },
+                warnings,
+            })
+        };
+        let mut kept = Kept::default();
+        kept.readings.insert([1; 32], reading("<p>Trust</p>", Vec::new()));
+        kept.readings.insert([2; 32], reading("<p>Mistakes</p>", vec![Diagnostic::warning(Span::file("r.md"), "x")]));
+        kept.save(root.path()).unwrap();
+        let (mut loaded, warnings) = Kept::load(root.path());
+        assert!(warnings.is_empty());
+        assert_eq!(loaded.readings.len(), 1, "a reading with warnings converts again, and warns again");
+        let back = &loaded.readings[&[1; 32]];
+        assert_eq!((&back.body.content, &back.body.summary), (&html("<p>Trust</p>"), &html("<p>é</p>")));
+        assert!(back.warnings.is_empty());
+
+        // The same readings: the file is left alone; damaged, a warning and none.
+        let path = root.path().join(READINGS_FILE);
+        std::fs::write(&path, b"left alone").unwrap();
+        loaded.save(root.path()).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"left alone");
+        let (empty, warnings) = Kept::load(root.path());
+        assert!(empty.readings.is_empty() && warnings[0].message.contains("damaged"));
     }
 }

@@ -67,7 +67,7 @@ pub(super) fn decode(bytes: &Bytes) -> Option<RawReading> {
         let span = input.span()?;
         let keys = input.keys()?;
         let [id, author, date, reply_to] = [(); 4].map(|()| input.optional_text());
-        let body = input.optional_shared_text()?;
+        let body = input.optional(Reader::shared_text)?;
         let status = match input.byte()? {
             0 => None,
             1 => Some(CommentStatus::Published),
@@ -236,46 +236,44 @@ impl<'a> Reader<'a> {
         usize::try_from(self.number()?).ok()
     }
 
-    fn str(&mut self) -> Option<&'a str> {
+    /// Bytes written after their length, with where they start in `whole`.
+    fn sized(&mut self) -> Option<(usize, &'a [u8])> {
         let len = self.size()?;
-        let (text, rest) = self.rest.split_at_checked(len)?;
+        let start = self.whole.as_slice().len() - self.rest.len();
+        let (bytes, rest) = self.rest.split_at_checked(len)?;
         self.rest = rest;
-        std::str::from_utf8(text).ok()
+        Some((start, bytes))
+    }
+
+    fn str(&mut self) -> Option<&'a str> {
+        std::str::from_utf8(self.sized()?.1).ok()
     }
 
     fn text(&mut self) -> Option<String> {
         self.str().map(str::to_owned)
     }
 
-    /// None when the bytes are not one; Some(None) for a text left out.
-    fn optional_text(&mut self) -> Option<Option<String>> {
+    /// A text left in the buffer, not copied out of it.
+    fn shared_text(&mut self) -> Option<SharedText> {
+        let (start, bytes) = self.sized()?;
+        SharedText::part(self.whole.part(start..start + bytes.len())?)
+    }
+
+    /// What `read` reads, or nothing when it was left out; None when the bytes are not one.
+    fn optional<T>(&mut self, read: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
         match self.byte()? {
             0 => Some(None),
-            1 => self.text().map(Some),
+            1 => read(self).map(Some),
             _ => None,
         }
     }
 
-    /// As [`Reader::optional_text`], the text left in the buffer.
-    fn optional_shared_text(&mut self) -> Option<Option<SharedText>> {
-        match self.byte()? {
-            0 => Some(None),
-            1 => {
-                let len = self.size()?;
-                let start = self.whole.as_slice().len() - self.rest.len();
-                self.rest = self.rest.get(len..)?;
-                SharedText::part(self.whole.part(start..start + len)?).map(Some)
-            }
-            _ => None,
-        }
+    fn optional_text(&mut self) -> Option<Option<String>> {
+        self.optional(Reader::text)
     }
 
     fn optional_number(&mut self) -> Option<Option<u32>> {
-        match self.byte()? {
-            0 => Some(None),
-            1 => u32::try_from(self.number()?).ok().map(Some),
-            _ => None,
-        }
+        self.optional(|input| u32::try_from(input.number()?).ok())
     }
 
     fn texts(&mut self) -> Option<Vec<String>> {

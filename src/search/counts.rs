@@ -174,13 +174,19 @@ pub fn chunks(keys: &[[u8; 32]]) -> Vec<(usize, usize)> {
     let mut start = 0;
     for (i, key) in keys.iter().enumerate() {
         let length = i + 1 - start;
-        let ends_here = u32::from_le_bytes([key[0], key[1], key[2], key[3]]) % SPREAD == 0;
+        let ends_here = may_end(key, SPREAD);
         if length >= LONGEST || (length >= SHORTEST && ends_here) || i + 1 == keys.len() {
             all.push((start, i + 1));
             start = i + 1;
         }
     }
     all
+}
+
+/// Whether a run of documents (a chunk, a document file) may end after the one of hash `key`:
+/// about one in `spread` may, decided by the document itself, so an edit moves no other end.
+pub fn may_end(key: &[u8; 32], spread: u32) -> bool {
+    u32::from_le_bytes([key[0], key[1], key[2], key[3]]).is_multiple_of(spread)
 }
 
 /// The key of a chunk's counts: its documents' keys, and `code` (what counts them).

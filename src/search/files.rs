@@ -25,6 +25,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use serde_json::json;
 
+use super::counts;
 use super::documents::Document;
 use super::postings::{encode_documents, Inverted};
 use super::{file_key, FileKey, Out};
@@ -41,7 +42,7 @@ pub const DOCS_FILE_LEAST: usize = 16 * 1024;
 /// See [`DOCS_FILE_LEAST`].
 pub const DOCS_FILE_MOST: usize = 64 * 1024;
 /// See [`DOCS_FILE_LEAST`].
-const DOCS_SPREAD: u32 = 16;
+pub const DOCS_SPREAD: u32 = 16;
 
 /// A term file is closed once it holds this many bytes (a stem with more has a file of its own).
 pub const TERMS_FILE_BYTES: usize = 12 * 1024;
@@ -103,7 +104,7 @@ impl<'a> DocumentFiles<'a> {
     pub fn add(&mut self, documents: &[Document], text_bytes: &[u32], texts: Option<Vec<String>>) {
         for &bytes in text_bytes {
             let (d, hash) = (&documents[self.fill.count], &self.hashes[self.fill.count]);
-            let may_end = u32::from_le_bytes([hash[0], hash[1], hash[2], hash[3]]) % DOCS_SPREAD == 0;
+            let may_end = counts::may_end(hash, DOCS_SPREAD);
             // Measured by the texts' lengths (JSON adds little to prose).
             self.fill.push(d.url.len() + d.title.len() + d.day.len() + bytes as usize + 40, may_end);
         }

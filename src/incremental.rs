@@ -187,10 +187,7 @@ impl BuildState {
     /// Starts removing `old` on a thread of its own; a folder already gone is no problem.
     fn remove(&mut self, old: PathBuf) {
         self.removing.push(std::thread::spawn(move || {
-            let removed = match std::fs::remove_dir_all(&old) {
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
-                removed => removed,
-            };
+            let removed = write::gone_is_fine(std::fs::remove_dir_all(&old));
             (old, removed)
         }));
     }

@@ -7,7 +7,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::checked;
+use super::{checked, gone_is_fine};
 
 /// What a build writing its output in place holds until it succeeds.
 pub(super) struct InPlace {
@@ -40,10 +40,7 @@ pub(super) fn remove_temporary(output: &Path, pending: &[(PathBuf, PathBuf)]) {
 /// Removes `folder/relative` (gone already is fine), then each folder above it that is left empty.
 pub(super) fn remove_with_empty_folders(folder: &Path, relative: &str) -> io::Result<()> {
     let path = checked(folder, relative)?;
-    match fs::remove_file(&path) {
-        Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
-        _ => {}
-    }
+    gone_is_fine(fs::remove_file(&path))?;
     remove_empty_folders(folder, &path);
     Ok(())
 }

@@ -93,10 +93,7 @@ impl Staging {
     /// [`Staging::swap`]. An error (another file system: it cannot be moved) leaves `old` where it
     /// was; an old output that cannot be listed is removed.
     pub fn recycled(output: &Path, old: &Path) -> io::Result<Staging> {
-        if !old.join(MARKER).is_file() {
-            let missing = format!("{} is not an output folder of roundtable", old.display());
-            return Err(io::Error::new(io::ErrorKind::NotFound, missing));
-        }
+        roundtables_own(old)?;
         let staging = staging_beside(output)?;
         fs::rename(old, &staging)?;
         match Recycled::list(&staging) {
@@ -122,20 +119,12 @@ impl Staging {
     /// writes: `serve`'s. Files are not flushed to the disk one by one, as the published site's are by
     /// the swap of a whole folder: a preview lost in a crash is rebuilt on the next start.
     pub fn in_place(output: &Path, previous: HashSet<String>) -> io::Result<Staging> {
-        if !output.join(MARKER).is_file() {
-            let missing = format!("{} is not an output folder of roundtable", output.display());
-            return Err(io::Error::new(io::ErrorKind::NotFound, missing));
-        }
+        roundtables_own(output)?;
         // Absolute, as the last output's folder is: a file kept in place is known by its path.
         let output = std::path::absolute(output)?;
-        Ok(Staging {
-            staging: output.clone(),
-            output,
-            in_place: Some(InPlace { pending: Default::default(), previous }),
-            recycled: None,
-            paths: Default::default(),
-            committed: false,
-        })
+        let mut staging = Staging::at(&output, output.clone(), None);
+        staging.in_place = Some(InPlace { pending: Default::default(), previous });
+        Ok(staging)
     }
 
     /// Where the file `relative` is written, refusing any path that would leave the folder, with
@@ -320,6 +309,25 @@ pub fn is_old_output(output: &Path, name: &str) -> bool {
     name.strip_prefix('.')
         .and_then(|rest| rest.strip_prefix(&*output))
         .is_some_and(|rest| rest.starts_with(&format!(".{OLD}-")))
+}
+
+/// An error unless `folder` holds the marker of roundtable's output.
+fn roundtables_own(folder: &Path) -> io::Result<()> {
+    match folder.join(MARKER).is_file() {
+        true => Ok(()),
+        false => {
+            let missing = format!("{} is not an output folder of roundtable", folder.display());
+            Err(io::Error::new(io::ErrorKind::NotFound, missing))
+        }
+    }
+}
+
+/// A removal's result, where what was to be removed being gone already is no error.
+pub(crate) fn gone_is_fine(removed: io::Result<()>) -> io::Result<()> {
+    match removed {
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
+        removed => removed,
+    }
 }
 
 /// `folder/relative`, refusing any path that would leave `folder`.

@@ -15,7 +15,7 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-use super::{MARKER, MARKER_TEXT};
+use super::{gone_is_fine, MARKER, MARKER_TEXT};
 
 /// What an old output held when it was taken as a staging folder.
 pub(super) struct Recycled {
@@ -73,10 +73,7 @@ impl Recycled {
             fs::rename(folder.join(path), unused.join(n.to_string()))?;
         }
         for path in self.files.iter().filter(|path| !in_use(path) && *path != MARKER && parent_stays(path)) {
-            match fs::remove_file(folder.join(path)) {
-                Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
-                _ => {}
-            }
+            gone_is_fine(fs::remove_file(folder.join(path)))?;
         }
         Ok(!going.is_empty())
     }
@@ -92,15 +89,11 @@ fn joined(inside: &str, name: &str) -> String {
 
 /// Removes whatever is at `path`, a file or a folder with all it holds; nothing there is fine.
 pub(super) fn clear(path: &Path) -> io::Result<()> {
-    let removed = match fs::symlink_metadata(path) {
+    gone_is_fine(match fs::symlink_metadata(path) {
         Ok(meta) if meta.is_dir() => fs::remove_dir_all(path),
         Ok(_) => fs::remove_file(path),
         Err(error) => Err(error),
-    };
-    match removed {
-        Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
-        _ => Ok(()),
-    }
+    })
 }
 
 /// Makes the folder `path` inside `root`, removing any file in the way of it or of the folders

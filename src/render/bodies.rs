@@ -255,7 +255,7 @@ impl Kept {
     /// The thread keys and readings the last `build` of the site at `root` saved; missing or from
     /// other code is none, damaged is a warning.
     pub fn load(root: &Path) -> (Kept, Vec<Diagnostic>) {
-        let fingerprint = threads_fingerprint();
+        let fingerprint = kept_fingerprint();
         let (saved, damaged) =
             crate::cache::read_checked(root, THREADS_FILE, THREADS_MAGIC, fingerprint, decode_threads);
         let (readings, damaged_readings) =
@@ -277,7 +277,7 @@ impl Kept {
     pub fn save(&mut self, root: &Path) -> std::io::Result<()> {
         if !same_keys(self.threads.keys(), &self.on_disk) {
             let mut file =
-                crate::cache::CheckedFile::create(&root.join(THREADS_FILE), THREADS_MAGIC, threads_fingerprint())?;
+                crate::cache::CheckedFile::create(&root.join(THREADS_FILE), THREADS_MAGIC, kept_fingerprint())?;
             for (key, thread) in &self.threads {
                 file.put(key)?;
                 file.put_number(thread.len())?;
@@ -290,7 +290,7 @@ impl Kept {
         let plain = || self.readings.iter().filter(|(_, reading)| reading.warnings.is_empty());
         if !same_keys(plain().map(|(key, _)| key), &self.readings_on_disk) {
             let mut file =
-                crate::cache::CheckedFile::create(&root.join(READINGS_FILE), READINGS_MAGIC, threads_fingerprint())?;
+                crate::cache::CheckedFile::create(&root.join(READINGS_FILE), READINGS_MAGIC, kept_fingerprint())?;
             for (key, reading) in plain() {
                 file.put(key)?;
                 for html in [&reading.body.content, &reading.body.summary] {
@@ -311,9 +311,9 @@ fn same_keys<'a>(keys: impl Iterator<Item = &'a [u8; 32]>, on_disk: &HashSet<[u8
     keys.inspect(|_| count += 1).all(|key| on_disk.contains(key)) && count == on_disk.len()
 }
 
-/// What decides which texts a thread key stands for: the loading code (which texts a thread's files
-/// hold) and the cleaning code (how each text's key is made).
-fn threads_fingerprint() -> [u8; 32] {
+/// What decides what a thread key or a reading's files' key stands for: the loading code (which
+/// texts a reading's files hold) and the cleaning code (how each text's key and HTML are made).
+fn kept_fingerprint() -> [u8; 32] {
     let mut hasher = blake3::Hasher::new();
     hasher.update(&crate::load::parse_cache::fingerprint());
     hasher.update(&crate::cache::policy_fingerprint());

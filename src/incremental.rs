@@ -52,8 +52,8 @@ pub struct BuildState {
     pub(crate) search: SearchMemory,
     /// The output folder the last build wrote, with what each of its files was made from.
     pub(crate) output: Option<LastOutput>,
-    /// Old outputs (and search indexes set aside) being removed, each on a thread of its own: the
-    /// new site is in place before their thousands of files are gone.
+    /// Old outputs being removed, each on a thread of its own: the new site is in place before their
+    /// thousands of files are gone.
     pub(crate) removing: Vec<std::thread::JoinHandle<(PathBuf, std::io::Result<()>)>>,
     /// Write the output in place once this state knows every file of it (`serve`'s own folder):
     /// the changed files are renamed into place, not a whole new folder swapped in.
@@ -172,7 +172,7 @@ impl BuildState {
 
     /// Moves the old output `old` into the trash when this build keeps one, else starts removing it
     /// on a thread of its own; the problems of the removals already over, never waiting for one
-    /// under way (`serve` sets an index aside while the next edit waits).
+    /// under way (the next build's pages need not wait for it).
     pub(crate) fn remove_old_output(&mut self, old: PathBuf) -> Vec<Diagnostic> {
         let (over, under_way) = std::mem::take(&mut self.removing).into_iter().partition(|r| r.is_finished());
         self.removing = under_way;

@@ -158,9 +158,8 @@ pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<Buil
 
 /// `serve`'s rebuild: as [`build_with`], but the pages are swapped in (with the last search index)
 /// and `pages_in` is told, so that browsers reload, before the search index is made again; the
-/// index then replaces the last one in a swap of its own, unless `stop` says another edit came
-/// (then the next rebuild makes it). The report's `elapsed` runs to the pages' swap, its
-/// `indexing` after it.
+/// index is then made again in place, unless `stop` says another edit came (then the next rebuild
+/// makes it). The report's `elapsed` runs to the pages' swap, its `indexing` after it.
 pub fn build_then_index(
     options: &BuildOptions,
     state: &mut BuildState,
@@ -323,16 +322,8 @@ fn run(
     let index = search::SearchIndex::of(sources);
     let texts = index.len();
     let how = match search::replace(index, &mut state.search, &options.output, stop) {
-        Ok(replaced) => {
-            // Removed while the next edit is rebuilt, or while nothing happens.
-            if let Some(old) = replaced.old {
-                report.warnings.extend(state.remove_old_output(old));
-            }
-            match replaced.made {
-                true => "indexed after the pages",
-                false => "unchanged, or left to the next edit's rebuild",
-            }
-        }
+        Ok(true) => "indexed after the pages",
+        Ok(false) => "unchanged, or left to the next edit's rebuild",
         Err(problem) => {
             // The pages are in and right; search keeps the last index until a rebuild makes it.
             report.warnings.push(Diagnostic { severity: Severity::Warning, ..problem });

@@ -23,20 +23,16 @@ mod output;
 mod postings;
 mod words;
 
-use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
-use crate::diagnostics::Diagnostic;
-use crate::routes::SEARCH_INDEX;
-use crate::write;
-
 pub use documents::{documents, Document, Kind, Sources};
 pub use memory::{SearchMemory, SEARCH_CACHE_FILE};
-use output::{file_key, FileKey, Out, Staged, Stamp};
+pub use output::{carry, replace, stage};
+use output::{file_key, FileKey, Out, Stamp};
 
 /// How many chunks of documents are read and counted at a time (each some 300 documents): enough
 /// to keep both threads busy, few enough that the texts held at once stay small.
@@ -222,83 +218,13 @@ fn document_hash(document: &Document) -> [u8; 32] {
     *hasher.finalize().as_bytes()
 }
 
-/// Puts the index into `staging` with the pages (`build`), unless what it indexes is unchanged
-/// since the build in `output`; returns whether it was made again. An unchanged index is moved
-/// into the new output by [`carry`] once that is swapped in.
-pub fn stage(
-    index: SearchIndex,
-    memory: &mut SearchMemory,
-    staging: &write::Staging,
-    output: &Path,
-) -> Result<bool, Diagnostic> {
-    let last = output.join(SEARCH_INDEX);
-    let stamp = Stamp::read(&last);
-    if stamp.as_ref().is_some_and(|stamp| index.kept(stamp, &last)) {
-        return Ok(false);
-    }
-    let prefix = format!("{SEARCH_INDEX}/");
-    let sink = Staged { staging, prefix: &prefix, last: &last };
-    index.make(memory, Out::new(&sink, stamp), &|| false).map_err(|error| write::cannot_write(output, &error))
-}
-
-/// Moves the index's folder of `old` (the output just swapped out) into `output` (just swapped in,
-/// without one): one rename, however many files it holds, so that `serve` reloads pages with the
-/// last index before making the next. Nothing to move is no error: the next build makes the index.
-pub fn carry(old: &Path, output: &Path) -> io::Result<()> {
-    let from = old.join(SEARCH_INDEX);
-    if !from.is_dir() {
-        return Ok(());
-    }
-    let to = output.join(SEARCH_INDEX);
-    if let Some(parent) = to.parent() {
-        fs::create_dir_all(parent)?;
-    }
-    fs::rename(from, to)
-}
-
-/// What [`replace`] did.
-#[derive(Debug)]
-pub struct Replaced {
-    /// Whether the index was made again (not unchanged, not stopped by another edit).
-    pub made: bool,
-    /// A folder set aside for the caller to remove when it has time: the last index, or this one's
-    /// staging when it was stopped (removing its files put the next edit's rebuild off by about a
-    /// tenth of a second at M).
-    pub old: Option<PathBuf>,
-}
-
-/// Makes the index again in `output`, which the pages are already in (`serve`), unless what it
-/// indexes is unchanged or `stop` says, once it is made, that another edit came (the next rebuild
-/// makes it then): its files are written to a folder of their own, swapped in whole.
-pub fn replace(
-    index: SearchIndex,
-    memory: &mut SearchMemory,
-    output: &Path,
-    stop: &(dyn Fn() -> bool + Sync),
-) -> Result<Replaced, Diagnostic> {
-    let folder = output.join(SEARCH_INDEX);
-    let stamp = Stamp::read(&folder);
-    if stamp.as_ref().is_some_and(|stamp| index.kept(stamp, &folder)) {
-        return Ok(Replaced { made: false, old: None });
-    }
-    let cannot = |error: io::Error| write::cannot_write(&folder, &error);
-    // A staging folder of its own, set aside unless swapped in: a stopped index leaves nothing.
-    let staging = write::Staging::new(&folder).map_err(cannot)?;
-    let sink = Staged { staging: &staging, prefix: "", last: &folder };
-    if !index.make(memory, Out::new(&sink, stamp), stop).map_err(cannot)? || stop() {
-        return Ok(Replaced { made: false, old: staging.set_aside() });
-    }
-    let swapped = staging.swap().map_err(cannot)?;
-    // The staging's marker says "roundtable's output" of a whole output folder; the index is not one,
-    // and a build puts no marker there.
-    fs::remove_file(folder.join(write::MARKER)).map_err(cannot)?;
-    Ok(Replaced { made: true, old: swapped.old })
-}
-
 #[cfg(test)]
 mod tests {
     use super::output::Sink;
     use super::*;
+    use crate::routes::SEARCH_INDEX;
+    use crate::write;
+    use std::fs;
     use std::sync::Mutex;
 
     fn document(url: &str, text: &str) -> Document {
@@ -495,47 +421,60 @@ mod tests {
         assert_eq!(Stamp::read(&folder).unwrap().files.len(), 1, "a sound stamp is read");
     }
 
+    /// An empty output folder of roundtable's, as `serve`'s is, in `dir`.
+    fn serve_output(dir: &Path) -> std::path::PathBuf {
+        let output = dir.join("public");
+        write::Staging::new(&output).unwrap().swap().unwrap();
+        output
+    }
+
+    /// Every file in `folder`, by its path there, with its bytes, in the order of their paths.
+    fn files_in(folder: &Path) -> Vec<File> {
+        let files = walkdir::WalkDir::new(folder).into_iter().map(Result::unwrap).filter(|e| e.file_type().is_file());
+        let mut there: Vec<File> = files
+            .map(|entry| {
+                let name = entry.path().strip_prefix(folder).unwrap().to_string_lossy().into_owned();
+                (name, fs::read(entry.path()).unwrap())
+            })
+            .collect();
+        there.sort();
+        there
+    }
+
     #[test]
-    fn serve_replaces_a_changed_index_whole_and_leaves_an_unchanged_one() {
+    fn serve_remakes_a_changed_index_in_place_and_leaves_an_unchanged_one() {
         let dir = tempfile::tempdir().unwrap();
-        let output = dir.path().join("public");
+        let output = serve_output(dir.path());
         let (first, second) = (|| index(&["one"]), || index(&["two", "three"]));
         let go_on = || false;
         let memory = &mut SearchMemory::default();
-        // Removes the folder set aside, as `serve` does later; a stopped index's staging is marked, for
-        // the next build to remove if this process cannot.
-        let remove = |replaced: Replaced| {
-            let old = replaced.old.expect("a folder set aside");
-            assert!(replaced.made || old.join(write::MARKER).is_file(), "{old:?}");
-            fs::remove_dir_all(old).unwrap();
-        };
-        let made = replace(first(), memory, &output, &go_on).unwrap();
-        assert!(made.made && made.old.is_none(), "no index yet: made, with nothing to set aside");
+        assert!(replace(first(), memory, &output, &go_on).unwrap(), "no index yet: made");
         let folder = output.join(SEARCH_INDEX);
-        assert!(kept(&first(), &folder));
-        let unchanged = replace(first(), memory, &output, &go_on).unwrap();
-        assert!(!unchanged.made && unchanged.old.is_none(), "unchanged: left as it is");
-        let stopped = replace(second(), memory, &output, &|| true).unwrap();
-        assert!(!stopped.made, "another edit came: left to its rebuild");
-        remove(stopped);
-        // Stopped part way, once its texts are counted: what it wrote goes with its staging folder.
+        assert_eq!(files_in(&folder), made(first()));
+        assert!(!replace(first(), memory, &output, &go_on).unwrap(), "unchanged: left as it is");
+        let whole = files_in(&output);
+        assert!(!replace(second(), memory, &output, &|| true).unwrap(), "another edit came: left to its rebuild");
+        assert_eq!(files_in(&output), whole, "nothing written, nothing left behind");
+        // Stopped part way, once its files are laid out: what it wrote is removed.
         let asked = std::sync::atomic::AtomicUsize::new(0);
         let later = || asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= 2;
-        let stopped = replace(second(), memory, &output, &later).unwrap();
-        assert!(!stopped.made, "stopped after its second step");
-        remove(stopped);
-        assert!(kept(&first(), &folder), "the last index stays whole");
-        let made = replace(second(), memory, &output, &go_on).unwrap();
-        assert!(made.made && kept(&second(), &folder) && !kept(&first(), &folder));
-        remove(made);
-        let beside: Vec<_> = fs::read_dir(output.join("search")).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(beside, ["index"], "no staging or old folder left behind");
+        assert!(!replace(second(), memory, &output, &later).unwrap(), "stopped after its second step");
+        assert_eq!(files_in(&output), whole, "the last index stays whole, with no temporary file beside it");
+        assert!(replace(second(), memory, &output, &go_on).unwrap());
+        assert_eq!(files_in(&folder), made(second()), "the first index's files are gone, no others are left");
+        // Without a stamp, every file in the folder is the last index's: one it does not make goes.
+        fs::remove_file(folder.join(STAMP)).unwrap();
+        fs::write(folder.join("docs/stray.json.gz"), "left by hand").unwrap();
+        assert!(replace(second(), memory, &output, &go_on).unwrap());
+        assert_eq!(files_in(&folder), made(second()));
+        let beside: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(beside, ["public"], "no staging or old folder beside the output");
     }
 
     #[test]
     fn an_index_stopped_part_way_keeps_the_chunks_it_counted() {
         let dir = tempfile::tempdir().unwrap();
-        let output = dir.path().join("public");
+        let output = serve_output(dir.path());
         // Past the longest chunk twice over: at least three chunks, counted in one batch.
         let texts: Vec<String> = (0..3 * counts::LONGEST).map(|i| format!("reflection {i}")).collect();
         let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
@@ -545,18 +484,18 @@ mod tests {
         // Another edit comes once the first chunk has asked.
         let asked = std::sync::atomic::AtomicUsize::new(0);
         let soon = || asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= 1;
-        assert!(!replace(index(&texts), memory, &output, &soon).unwrap().made);
+        assert!(!replace(index(&texts), memory, &output, &soon).unwrap());
         assert!((1..chunks).contains(&memory.len()), "{} of {chunks} chunks kept", memory.len());
-        assert!(replace(index(&texts), memory, &output, &|| false).unwrap().made);
+        assert!(replace(index(&texts), memory, &output, &|| false).unwrap());
         assert_eq!(memory.len(), chunks, "the rest counted by the next index");
     }
 
     #[cfg(unix)]
     #[test]
-    fn a_remade_index_links_its_unchanged_files_and_equals_a_fresh_one() {
+    fn a_remade_index_keeps_its_unchanged_files_and_equals_a_fresh_one() {
         use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().unwrap();
-        let output = dir.path().join("public");
+        let output = serve_output(dir.path());
         let mut texts = reflections(300);
         let memory = &mut SearchMemory::default();
         // Each document named by its text's first words, so that one put first renames none.
@@ -566,7 +505,7 @@ mod tests {
             SearchIndex::new(named.collect(), vec!["Ana".into()], vec!["Trust".into()], "en")
         };
         let remade = |texts: &[String], memory: &mut SearchMemory| {
-            assert!(replace(build(texts), memory, &output, &|| false).unwrap().made);
+            assert!(replace(build(texts), memory, &output, &|| false).unwrap());
         };
         remade(&texts, memory);
         let folder = output.join(SEARCH_INDEX);
@@ -576,9 +515,9 @@ mod tests {
         let (first, last, files) = (inode("docs/0.json.gz"), inode(&format!("docs/{}.json.gz", count() - 1)), count());
         texts[299] = "the last text, written again".to_string();
         remade(&texts, memory);
-        assert_eq!(inode("docs/0.json.gz"), first, "an unchanged file is linked, not written again");
+        assert_eq!(inode("docs/0.json.gz"), first, "an unchanged file stays, not written again");
         assert_ne!(inode(&format!("docs/{}.json.gz", files - 1)), last, "a changed file is written");
-        // A long text that ends its file, put first: every file after it is renumbered, and linked.
+        // A long text that ends its file, put first: every file after it is renumbered, by a link.
         let long = (0..)
             .map(|k| format!("an opening text {k} ") + &"about trust ".repeat(files::DOCS_FILE_LEAST / 10))
             .find(|text| counts::may_end(&build(std::slice::from_ref(text)).hashes[0], files::DOCS_SPREAD))
@@ -588,14 +527,7 @@ mod tests {
         remade(&texts, memory);
         assert_eq!(count(), files + 1, "one more file, first");
         assert_eq!(inodes(1), following, "the files after it are the same files under new numbers");
-        let mut there: Vec<File> = Vec::new();
-        for entry in walkdir::WalkDir::new(&folder).into_iter().map(Result::unwrap).filter(|e| e.file_type().is_file())
-        {
-            let name = entry.path().strip_prefix(&folder).unwrap().to_string_lossy().into_owned();
-            there.push((name, fs::read(entry.path()).unwrap()));
-        }
-        there.sort();
-        assert_eq!(there, made(build(&texts)), "as a cold build makes it");
+        assert_eq!(files_in(&folder), made(build(&texts)), "as a cold build makes it");
         // A file that is not the size its stamp says is not taken (changed by hand since).
         fs::write(folder.join("docs/1.json.gz"), "edited by hand").unwrap();
         let edited = inode("docs/1.json.gz");

@@ -1,7 +1,8 @@
 //! The index's files as they go out: each made from a key (what it is made from, see
 //! [`file_key`]), taken from the last index by hard link when that made a file from the same key
 //! (its stamp says so), whatever its name there, else made and written; and the stamp that says
-//! it for the next index.
+//! it for the next index. Where they go: with the pages in `build` ([`stage`]), moved whole when
+//! unchanged ([`carry`]), or in place after the pages in `serve` ([`replace`]).
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -12,9 +13,11 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use crate::diagnostics::Diagnostic;
+use crate::routes::SEARCH_INDEX;
 use crate::write;
 
-use super::{code, STAMP};
+use super::{code, SearchIndex, SearchMemory, STAMP};
 
 /// What a file of the index is made from, with the code that makes it: the start of a digest.
 pub(super) type FileKey = [u8; 16];
@@ -145,5 +148,90 @@ impl Sink for Staged<'_> {
         // Linked: after a small edit most files are unchanged, and creating thousands of new files
         // was most of such a build's indexing time.
         self.staging.keep(&format!("{}{path}", self.prefix), &previous).map(|()| true)
+    }
+}
+
+/// Puts the index into `staging` with the pages (`build`), unless what it indexes is unchanged
+/// since the build in `output`; returns whether it was made again. An unchanged index is moved
+/// into the new output by [`carry`] once that is swapped in.
+pub fn stage(
+    index: SearchIndex,
+    memory: &mut SearchMemory,
+    staging: &write::Staging,
+    output: &Path,
+) -> Result<bool, Diagnostic> {
+    let last = output.join(SEARCH_INDEX);
+    let stamp = Stamp::read(&last);
+    if stamp.as_ref().is_some_and(|stamp| index.kept(stamp, &last)) {
+        return Ok(false);
+    }
+    let prefix = format!("{SEARCH_INDEX}/");
+    let sink = Staged { staging, prefix: &prefix, last: &last };
+    index.make(memory, Out::new(&sink, stamp), &|| false).map_err(|error| write::cannot_write(output, &error))
+}
+
+/// Moves the index's folder of `old` (the output just swapped out) into `output` (just swapped in,
+/// without one): one rename, however many files it holds, so that `serve` reloads pages with the
+/// last index before making the next. Nothing to move is no error: the next build makes the index.
+pub fn carry(old: &Path, output: &Path) -> io::Result<()> {
+    let from = old.join(SEARCH_INDEX);
+    if !from.is_dir() {
+        return Ok(());
+    }
+    let to = output.join(SEARCH_INDEX);
+    if let Some(parent) = to.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::rename(from, to)
+}
+
+/// Makes the index again in `output`, which the pages are already in (`serve`'s folder, written in
+/// place), unless what it indexes is unchanged or `stop` says, once it is made, that another edit
+/// came (the next rebuild makes it then); returns whether it was made again.
+///
+/// Written in place, as `serve`'s pages are: each file that changed waits beside its place under a
+/// hidden name, all are renamed in once the index is whole, and the files of the last index that
+/// this one did not make are removed. After one edit that is a few files, where a folder of its own
+/// took every file by hard link (4,200 at M) and then removed as many. A stopped index removes what
+/// it wrote.
+pub fn replace(
+    index: SearchIndex,
+    memory: &mut SearchMemory,
+    output: &Path,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<bool, Diagnostic> {
+    let folder = output.join(SEARCH_INDEX);
+    let cannot = |error: io::Error| write::cannot_write(&folder, &error);
+    let stamp = Stamp::read(&folder);
+    if stamp.as_ref().is_some_and(|stamp| index.kept(stamp, &folder)) {
+        return Ok(false);
+    }
+    let prefix = format!("{SEARCH_INDEX}/");
+    let previous = last_files(&folder, stamp.as_ref()).into_iter().map(|path| format!("{prefix}{path}"));
+    let staging = write::Staging::in_place(output, previous.collect()).map_err(cannot)?;
+    // Absolute, as the staging's folder is: a file that stays where it is is known by its path.
+    let last = std::path::absolute(&folder).map_err(cannot)?;
+    let sink = Staged { staging: &staging, prefix: &prefix, last: &last };
+    if !index.make(memory, Out::new(&sink, stamp), stop).map_err(cannot)? || stop() {
+        return Ok(false);
+    }
+    // Gone while the files are renamed in, so that an index left half renamed is never taken for a
+    // whole one: the next is then made without taking files from it. The new stamp goes in last.
+    write::gone_is_fine(fs::remove_file(folder.join(STAMP))).map_err(cannot)?;
+    staging.swap().map_err(cannot)?;
+    Ok(true)
+}
+
+/// The files of the last index in `folder`, by their path there: those its stamp names and the
+/// stamp, or every file in the folder when it has no stamp that can be read.
+fn last_files(folder: &Path, stamp: Option<&Stamp>) -> Vec<String> {
+    match stamp {
+        Some(stamp) => stamp.files.iter().map(|(path, ..)| path.clone()).chain([STAMP.to_string()]).collect(),
+        None => walkdir::WalkDir::new(folder)
+            .into_iter()
+            .flatten()
+            .filter(|entry| entry.file_type().is_file())
+            .filter_map(|entry| Some(entry.path().strip_prefix(folder).ok()?.to_str()?.to_string()))
+            .collect(),
     }
 }

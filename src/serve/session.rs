@@ -7,7 +7,7 @@
 //! ones write in place (`write::Staging::in_place`): the changed files are renamed
 //! into place once all are rendered, and files no longer made are removed, so a
 //! failed rebuild leaves the last good site as it was. The search index follows
-//! the pages, in a swap of its own, so that browsers need not wait for it.
+//! the pages, written in place the same way, so that browsers need not wait for it.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

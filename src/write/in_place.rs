@@ -106,6 +106,29 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no staging folder beside it");
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_file_kept_from_another_that_is_already_the_same_file_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = std::path::absolute(dir.path().join("serve")).unwrap();
+        let paths = first_output(&output);
+        let from_b = output.join("b/index.html");
+        for _ in 0..2 {
+            // The second time, `a` is already a link to `b`'s file.
+            let again = Staging::in_place(&output, paths.clone()).unwrap();
+            for path in &paths {
+                match path.as_str() {
+                    "a/index.html" => again.keep(path, &from_b).unwrap(),
+                    _ => again.keep(path, &output.join(path)).unwrap(),
+                }
+            }
+            again.swap().unwrap();
+        }
+        let names: Vec<String> = listing(&output).into_iter().map(|(name, _)| name).collect();
+        assert_eq!(names, [MARKER, "a", "a/index.html", "b", "b/index.html", "c", "c/d", "c/d/index.html"]);
+        assert_eq!(fs::read(output.join("a/index.html")).unwrap(), b"old");
+    }
+
     #[test]
     fn a_dropped_build_in_place_leaves_the_folder_as_it_was() {
         let dir = tempfile::tempdir().unwrap();

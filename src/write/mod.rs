@@ -191,12 +191,17 @@ impl Staging {
     /// The old output is only renamed and then removed by [`Staging::commit`], so a link keeps the file's
     /// bytes whatever happens to it. In a recycled folder, a file that is already `previous` stays.
     pub fn keep(&self, relative: &str, previous: &Path) -> io::Result<()> {
-        if self.in_place.is_some() && checked(&self.output, relative)? == previous {
-            self.paths.lock().expect("no panics while locked").insert(relative.to_string());
-            return match fs::metadata(previous)?.is_file() {
-                true => Ok(()),
-                false => Err(io::Error::new(io::ErrorKind::NotFound, "not a file")),
-            };
+        if self.in_place.is_some() {
+            let path = checked(&self.output, relative)?;
+            if path == previous && !fs::metadata(previous)?.is_file() {
+                return Err(io::Error::new(io::ErrorKind::NotFound, "not a file"));
+            }
+            // Also when it is there as another name of the same file (two files of the same bytes, one
+            // linked from the other before): a link renamed over its own file stays where it is.
+            if path == previous || recycle::same_file(previous, &path) {
+                self.paths.lock().expect("no panics while locked").insert(relative.to_string());
+                return Ok(());
+            }
         }
         let target = self.target(relative)?;
         if self.recycled.is_some() {
@@ -259,22 +264,9 @@ impl Staging {
         Ok(Swapped { old: had_output.then_some(old), paths, unused })
     }
 
-    /// Gives up on the staging folder without waiting for its files to be removed: renames it aside,
-    /// as an old output is, and returns it for the caller to remove later. Removed now (on drop) when
-    /// it cannot be renamed; none for a build in place, whose temporary files are removed now.
-    pub fn set_aside(mut self) -> Option<PathBuf> {
-        if self.in_place.is_some() || self.staging == self.output {
-            return None;
-        }
-        let aside = self.aside(OLD);
-        fs::rename(&self.staging, &aside).ok()?;
-        self.committed = true;
-        Some(aside)
-    }
-
     /// A new hidden name beside the staging folder for a folder set aside to be removed (with the
     /// marker, so that the next build removes it if this process cannot): `what` is [`OLD`] for an
-    /// old output or a staging folder given up, [`UNUSED`] for what a recycled one did not use.
+    /// old output, [`UNUSED`] for what a recycled staging folder did not use.
     fn aside(&self, what: &str) -> PathBuf {
         // Numbered, so that an old output still being removed cannot be in the way of the next one.
         static SWAPS: AtomicUsize = AtomicUsize::new(0);

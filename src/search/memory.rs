@@ -148,7 +148,7 @@ mod tests {
             };
             let paths = Paths::default();
             let index = SearchIndex::new(vec![document], vec![], vec![], "en");
-            assert!(index.make(memory, Out::new(&paths, None), &|| false).unwrap());
+            assert!(index.make(memory, Out::new(&paths, None, &|| false)).unwrap());
             let mut words: Vec<String> = paths.0.into_inner().unwrap();
             words.retain(|path| path.starts_with("words/"));
             words.sort();

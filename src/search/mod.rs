@@ -128,15 +128,16 @@ impl SearchIndex {
         stamp.fingerprint == self.fingerprint && stamp.files.iter().all(|(path, ..)| folder.join(path).is_file())
     }
 
-    /// Indexes the documents, laying out each file as soon as it is made, the stamp last; false
-    /// when `stop` says so between its steps (then the stamp is not written). The counts of the
+    /// Indexes the documents, laying out each file as soon as it is made, the stamp last; false, or
+    /// the error [`output::stopped`] tells, when `out` says another edit came (asked before each
+    /// chunk is counted and each file laid out; the stamp is then not written). The counts of the
     /// chunks of documents are taken from `memory` where unchanged, and left there for the next.
     ///
     /// The texts are read a batch of chunks at a time, and let go of once counted and in their
     /// document files: they are the most of a large site's index. So are the documents' addresses,
     /// titles and dates, let go of once in their files, and the documents themselves once the
     /// filters are known: the postings are gathered with only the counts, kept compact.
-    fn make(self, memory: &mut SearchMemory, out: Out, stop: &(dyn Fn() -> bool + Sync)) -> io::Result<bool> {
+    fn make(self, memory: &mut SearchMemory, out: Out) -> io::Result<bool> {
         let SearchIndex { mut documents, hashes, people, tags, language, fingerprint } = self;
         let keys: Vec<[u8; 32]> = documents.par_iter().map(counts::document_key).collect();
         let chunks = counts::chunks(&keys);
@@ -154,7 +155,7 @@ impl SearchIndex {
                 // Kept counts of another number of documents cannot be this chunk's (a forged cache).
                 .map(|(&(a, b), key)| match memory.get(key).filter(|kept| kept.lengths.len() == b - a) {
                     Some(kept) => Some((kept, None)),
-                    None if stop() => None,
+                    None if out.stop() => None,
                     None => {
                         let documents = &documents[a..b];
                         let texts: Vec<String> = documents.iter().map(Document::text).collect();
@@ -162,7 +163,7 @@ impl SearchIndex {
                     }
                 })
                 .collect();
-            if made.iter().any(Option::is_none) || stop() {
+            if made.iter().any(Option::is_none) || out.stop() {
                 // What is counted stays counted: the index after the next edit starts further on,
                 // so edits that keep coming before an index is whole do not each start it anew.
                 let this_batch = keys.iter().zip(made).filter_map(|(key, made)| Some((*key, made?.0)));
@@ -173,19 +174,23 @@ impl SearchIndex {
                 document_files.add(&documents, &chunk.text_bytes, texts);
                 counted.push(chunk);
             }
-            document_files.lay_out_full(&mut documents, &out)?;
+            if let Err(error) = document_files.lay_out_full(&mut documents, &out) {
+                // Stopped, or failed: what is counted stays counted all the same.
+                memory.add(chunk_keys.iter().copied().zip(counted));
+                return Err(error);
+            }
         }
-        let firsts = document_files.finish(&mut documents, &out)?;
         memory.keep(chunk_keys.into_iter().zip(counted.iter().cloned()).collect());
+        let firsts = document_files.finish(&mut documents, &out)?;
         // The postings are gathered without the documents: only their filters are kept.
         let (count, filters) = (documents.len(), files::filters(&documents));
         drop((documents, hashes));
-        if stop() {
+        if out.stop() {
             return Ok(false);
         }
         let counted: Vec<&counts::Counted> = counted.iter().map(Arc::as_ref).collect();
         let inverted = postings::invert(&counted, &words::Stems::for_language(&language));
-        if stop() {
+        if out.stop() {
             return Ok(false);
         }
         let names = files::Names { people: &people, tags: &tags, language: &language };
@@ -272,7 +277,7 @@ mod tests {
     /// The files `make` hands out, in the order of their paths.
     fn made(index: SearchIndex) -> Vec<File> {
         let sink = Collected::default();
-        assert!(index.make(&mut SearchMemory::default(), Out::new(&sink, None), &|| false).unwrap());
+        assert!(index.make(&mut SearchMemory::default(), Out::new(&sink, None, &|| false)).unwrap());
         let mut files = sink.0.into_inner().unwrap();
         files.sort();
         files
@@ -469,6 +474,32 @@ mod tests {
         assert_eq!(files_in(&folder), made(second()));
         let beside: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(beside, ["public"], "no staging or old folder beside the output");
+    }
+
+    #[test]
+    fn an_index_stopped_at_any_point_leaves_the_last_one_whole() {
+        use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+        let (first, second) = (|| index(&["one"]), || index(&["two", "three", "four"]));
+        let dir = tempfile::tempdir().unwrap();
+        // How many times a whole index asks whether another edit came, on a copy of the output.
+        let asked = AtomicUsize::new(0);
+        let counting = || asked.fetch_add(1, Relaxed) == usize::MAX;
+        let copy = serve_output(&dir.path().join("copy"));
+        assert!(replace(first(), &mut SearchMemory::default(), &copy, &|| false).unwrap());
+        assert!(replace(second(), &mut SearchMemory::default(), &copy, &counting).unwrap());
+        let asks = asked.load(Relaxed);
+        assert!(asks > made(second()).len(), "{asks} asks: each file laid out asks first");
+        let output = serve_output(dir.path());
+        assert!(replace(first(), &mut SearchMemory::default(), &output, &|| false).unwrap());
+        let whole = files_in(&output);
+        for k in 0..asks {
+            let asked = AtomicUsize::new(0);
+            let after_k = || asked.fetch_add(1, Relaxed) >= k;
+            assert!(!replace(second(), &mut SearchMemory::default(), &output, &after_k).unwrap(), "{k}");
+            assert_eq!(files_in(&output), whole, "stopped at ask {k}: the last index as it was, nothing beside it");
+        }
+        assert!(replace(second(), &mut SearchMemory::default(), &output, &|| false).unwrap());
+        assert_eq!(files_in(&output.join(SEARCH_INDEX)), made(second()));
     }
 
     #[test]

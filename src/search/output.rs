@@ -89,19 +89,50 @@ pub(super) struct Out<'a> {
     last: HashMap<FileKey, (String, u64)>,
     /// This index's files so far: path, key, size.
     made: Mutex<Vec<(String, FileKey, u64)>>,
+    /// Says that another edit came (`serve`): then the index is left to the next rebuild.
+    stop: &'a (dyn Fn() -> bool + Sync),
+}
+
+/// The error of a file not laid out because another edit came: see [`stopped`].
+#[derive(Debug)]
+struct Stopped;
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("another edit came")
+    }
+}
+
+impl std::error::Error for Stopped {}
+
+/// Whether `error` says that the index was left to the next rebuild, not that a file failed.
+pub(super) fn stopped(error: &io::Error) -> bool {
+    error.get_ref().is_some_and(|inner| inner.is::<Stopped>())
 }
 
 impl<'a> Out<'a> {
-    /// Files for `sink`, taken where they can be from the last index, whose stamp is `last`.
-    pub(super) fn new(sink: &'a dyn Sink, last: Option<Stamp>) -> Out<'a> {
+    /// Files for `sink`, taken where they can be from the last index, whose stamp is `last`, until
+    /// `stop` says another edit came.
+    pub(super) fn new(sink: &'a dyn Sink, last: Option<Stamp>, stop: &'a (dyn Fn() -> bool + Sync)) -> Out<'a> {
         let files = last.map(|stamp| stamp.files).unwrap_or_default();
         let last = files.into_iter().map(|(path, key, size)| (key, (path, size))).collect();
-        Out { sink, last, made: Mutex::new(Vec::new()) }
+        Out { sink, last, made: Mutex::new(Vec::new()), stop }
+    }
+
+    /// Whether another edit came.
+    pub(super) fn stop(&self) -> bool {
+        (self.stop)()
     }
 
     /// Lays out the file at `path`, made from `key`: the last index's file made from the same,
-    /// else `bytes()`.
+    /// else `bytes()`; a [`Stopped`] error once another edit came.
+    ///
+    /// Asked at each file: a file is a few milliseconds, where a step of the index (its postings,
+    /// its document files) was a tenth of a second or more that the next edit's rebuild waited for.
     pub(super) fn file(&self, path: &str, key: FileKey, bytes: impl FnOnce() -> Vec<u8>) -> io::Result<()> {
+        if self.stop() {
+            return Err(io::Error::other(Stopped));
+        }
         let kept = match self.last.get(&key) {
             Some((from, size)) => self.sink.keep(path, from, *size)?.then_some(*size),
             None => None,
@@ -167,7 +198,7 @@ pub fn stage(
     }
     let prefix = format!("{SEARCH_INDEX}/");
     let sink = Staged { staging, prefix: &prefix, last: &last };
-    index.make(memory, Out::new(&sink, stamp), &|| false).map_err(|error| write::cannot_write(output, &error))
+    index.make(memory, Out::new(&sink, stamp, &|| false)).map_err(|error| write::cannot_write(output, &error))
 }
 
 /// Moves the index's folder of `old` (the output just swapped out) into `output` (just swapped in,
@@ -186,8 +217,9 @@ pub fn carry(old: &Path, output: &Path) -> io::Result<()> {
 }
 
 /// Makes the index again in `output`, which the pages are already in (`serve`'s folder, written in
-/// place), unless what it indexes is unchanged or `stop` says, once it is made, that another edit
-/// came (the next rebuild makes it then); returns whether it was made again.
+/// place), unless what it indexes is unchanged or `stop` says that another edit came (asked before
+/// each chunk of texts is counted and each file laid out; the next rebuild makes it then); returns
+/// whether it was made again.
 ///
 /// Written in place, as `serve`'s pages are: each file that changed waits beside its place under a
 /// hidden name, all are renamed in once the index is whole, and the files of the last index that
@@ -212,7 +244,11 @@ pub fn replace(
     // Absolute, as the staging's folder is: a file that stays where it is is known by its path.
     let last = std::path::absolute(&folder).map_err(cannot)?;
     let sink = Staged { staging: &staging, prefix: &prefix, last: &last };
-    if !index.make(memory, Out::new(&sink, stamp), stop).map_err(cannot)? || stop() {
+    let made = match index.make(memory, Out::new(&sink, stamp, stop)) {
+        Err(error) if stopped(&error) => false,
+        made => made.map_err(cannot)?,
+    };
+    if !made || stop() {
         return Ok(false);
     }
     // Gone while the files are renamed in, so that an index left half renamed is never taken for a

@@ -128,9 +128,9 @@ impl SearchIndex {
         stamp.fingerprint == self.fingerprint && stamp.files.iter().all(|(path, ..)| folder.join(path).is_file())
     }
 
-    /// Indexes the documents, laying out each file as soon as it is made, the stamp last; false, or
-    /// the error [`output::stopped`] tells, when `out` says another edit came (asked before each
-    /// chunk is counted and each file laid out; the stamp is then not written). The counts of the
+    /// Indexes the documents, laying out each file as soon as it is made, the stamp last. When `out`
+    /// says another edit came (asked before each chunk is counted and each file laid out), returns
+    /// false or an error that [`output::stopped`] tells apart, and writes no stamp. The counts of the
     /// chunks of documents are taken from `memory` where unchanged, and left there for the next.
     ///
     /// The texts are read a batch of chunks at a time, and let go of once counted and in their

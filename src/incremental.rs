@@ -28,6 +28,10 @@ pub const PAGES_FILE: &str = ".roundtable/cache/pages.bin";
 
 const PAGES_MAGIC: &[u8] = b"roundtable page keys 1\n";
 
+/// Where `serve` keeps the keys of the files in its own folder between sessions, relative to the
+/// site folder: the last build's (`PAGES_FILE`) are of another folder, made with another address.
+pub const SERVE_PAGES_FILE: &str = ".roundtable/cache/serve-pages.bin";
+
 /// Where a `build` leaves the output it replaced, relative to the site folder, for the next build to
 /// remove while it works: moving it there is one rename, removing its thousands of files is not.
 pub const TRASH: &str = ".roundtable/trash";
@@ -63,6 +67,9 @@ pub struct BuildState {
     /// The old output the last build left in the trash, for this build to fill instead of an empty
     /// staging folder (see `write::Staging::recycled`).
     pub(crate) recycle: Option<PathBuf>,
+    /// The site folder, when this state keeps the keys of its output in [`SERVE_PAGES_FILE`] as it
+    /// goes (`serve`), so that a preview started again renders only what changed since.
+    pub(crate) serve_keys: Option<PathBuf>,
 }
 
 /// Moves the folder `old` into `trash` under its own name (made from the process and a count, so
@@ -135,7 +142,7 @@ impl BuildState {
             warn(SEARCH_CACHE_FILE, error);
         }
         if let Some(output) = &self.output {
-            if let Err(error) = save_pages(root, output) {
+            if let Err(error) = save_pages(&root.join(PAGES_FILE), output) {
                 warn(PAGES_FILE, error);
             }
         }
@@ -197,6 +204,39 @@ impl BuildState {
         std::mem::take(&mut self.removing).into_iter().filter_map(removal_problem).collect()
     }
 
+    /// Takes the keys of the files `serve` left in its own folder when it last ran in place of the last
+    /// build's, and keeps them on disk from now on (see [`BuildState::forget_serve_keys`]); a
+    /// damaged file is a warning, and every page is made again.
+    pub(crate) fn keep_serve_keys(&mut self, root: &Path) -> Option<Diagnostic> {
+        let (output, damaged) =
+            cache::read_checked(root, SERVE_PAGES_FILE, PAGES_MAGIC, crate::fresh::program(), decode_pages);
+        self.output = output;
+        self.serve_keys = Some(root.to_path_buf());
+        damaged
+    }
+
+    /// Removes the kept keys of `serve`'s folder before its files change: keys left on disk must
+    /// never describe files they were not made with (a killed `serve`, then the edit undone, would
+    /// show the edited page). [`BuildState::save_serve_keys`] writes them again once the files are in.
+    pub(crate) fn forget_serve_keys(&mut self) -> Option<Diagnostic> {
+        let root = self.serve_keys.as_ref()?;
+        let file = root.join(SERVE_PAGES_FILE);
+        let error = write::gone_is_fine(std::fs::remove_file(&file)).err()?;
+        // Not kept any more: a file that cannot be removed may not be replaced either.
+        self.serve_keys = None;
+        Some(
+            Diagnostic::warning(Span::file(&file), format!("cannot remove the preview's page keys: {error}"))
+                .with_help("remove this file before you start `roundtable serve` again"),
+        )
+    }
+
+    /// Writes the keys of `serve`'s folder, now that its files are in; a failure is a warning, since
+    /// it only makes the next `serve` start slower.
+    pub(crate) fn save_serve_keys(&self) -> Option<Diagnostic> {
+        let (root, output) = (self.serve_keys.as_ref()?, self.output.as_ref()?);
+        save_pages(&root.join(SERVE_PAGES_FILE), output).err().map(|error| cannot_save(SERVE_PAGES_FILE, error))
+    }
+
     /// The last output, when it was written to `folder` (absolute).
     pub(crate) fn last_output(&self, folder: &Path) -> Option<&LastOutput> {
         self.output.as_ref().filter(|last| last.folder == folder)
@@ -253,8 +293,8 @@ pub(crate) fn asset_key(asset: &Asset) -> PageKey {
 }
 
 /// Layout: the folder, then (path, key, size) per file.
-fn save_pages(root: &Path, output: &LastOutput) -> std::io::Result<()> {
-    let mut file = CheckedFile::create(&root.join(PAGES_FILE), PAGES_MAGIC, crate::fresh::program())?;
+fn save_pages(path: &Path, output: &LastOutput) -> std::io::Result<()> {
+    let mut file = CheckedFile::create(path, PAGES_MAGIC, crate::fresh::program())?;
     file.put_text(&output.folder.to_string_lossy())?;
     let mut paths: Vec<&String> = output.files.keys().collect();
     paths.sort();
@@ -301,6 +341,29 @@ mod tests {
         let (loaded, warnings) = BuildState::load(root.path());
         assert!(loaded.output.is_none());
         assert!(warnings[0].message.contains("damaged"), "{warnings:?}");
+    }
+
+    #[test]
+    fn serve_keys_are_gone_while_its_files_change_and_back_once_they_are_in() {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join(SERVE_PAGES_FILE);
+        let mut state = BuildState { output: Some(sample(root.path())), ..Default::default() };
+        assert!(state.save_serve_keys().is_none() && !file.exists(), "only a state that keeps them saves them");
+        state.serve_keys = Some(root.path().to_path_buf());
+        assert!(state.save_serve_keys().is_none());
+        assert!(file.is_file());
+        assert!(state.forget_serve_keys().is_none());
+        assert!(!file.exists(), "removed before the files change");
+        assert!(state.forget_serve_keys().is_none(), "none there is no problem");
+        state.save_serve_keys();
+        let mut next = BuildState::default();
+        assert!(next.keep_serve_keys(root.path()).is_none());
+        assert_eq!(next.output, state.output, "the next session starts from them");
+        std::fs::remove_file(&file).unwrap();
+        std::fs::create_dir(&file).unwrap();
+        let warning = state.forget_serve_keys().expect("a folder in the way cannot be removed as a file");
+        assert!(warning.message.contains("cannot remove the preview's page keys"), "{warning:?}");
+        assert!(state.serve_keys.is_none(), "not kept any more");
     }
 
     #[test]

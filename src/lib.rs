@@ -313,6 +313,8 @@ fn run(
     report.warnings.extend(swap_in(staging, state, written, true, &options.output)?);
     report.elapsed = started.elapsed();
     pages_in(&report);
+    // After the reload, which need not wait for them.
+    report.warnings.extend(state.save_serve_keys());
     let indexing = Instant::now();
     if stop() {
         stage.end("not indexed: another edit came".to_string());
@@ -346,13 +348,14 @@ fn swap_in(
     carry: bool,
     output: &Path,
 ) -> Result<Vec<Diagnostic>, Diagnostics> {
+    let forgotten = state.forget_serve_keys();
     let swapped = staging.swap().map_err(|e| {
         // Written in place part way: what the last build left there is no longer known.
         state.output = None;
         write::cannot_write(output, &e)
     })?;
     state.output = Some(LastOutput { paths: swapped.paths, ..written });
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<Diagnostic> = forgotten.into_iter().collect();
     if let Some(unused) = swapped.unused {
         warnings.extend(state.remove_old_output(unused));
     }

@@ -494,3 +494,37 @@ fn readings_read_back_from_the_parse_cache_build_what_the_files_do() {
     common::build(root, &cold, &[]);
     assert_eq!(read_tree(&warm), read_tree(&cold), "a build after the parse cache was damaged");
 }
+
+/// `serve` keeps its own folder's page keys on disk (`incremental::SERVE_PAGES_FILE`): started again,
+/// it makes only what changed since it last ran, and an edit made and then undone between two of
+/// its sessions shows undone (the keys on disk are those of the files last written, never older).
+#[test]
+fn serve_started_again_makes_only_what_changed_since_it_last_ran() {
+    let site = example_site();
+    let root = site.path();
+    let out = tempfile::tempdir().unwrap();
+    let live = out.path().join("live");
+    let session = || Session::new(BuildOptions { cache: true, ..options(root, live.clone()) });
+    let first = assert_rebuild_matches(&mut session(), root, &live, &[]);
+    assert_eq!(first.rendered, first.pages, "the first session makes every page");
+
+    let again = assert_rebuild_matches(&mut session(), root, &live, &[]);
+    assert_eq!(again.rendered, 0, "nothing changed: every page is taken from the last session");
+
+    let before = fs::read_to_string(root.join(THREAD)).unwrap();
+    let mut running = session();
+    assert_rebuild_matches(&mut running, root, &live, &[]);
+    let thread = edit(root, THREAD, |text| format!("{text}    One more line, edited.\n"));
+    let edited = assert_rebuild_matches(&mut running, root, &live, &[&thread]);
+    assert!(edited.rendered > 0 && edited.rendered < edited.pages, "{edited:?}");
+    drop(running);
+    fs::write(&thread, &before).unwrap();
+    let undone = assert_rebuild_matches(&mut session(), root, &live, &[&thread]);
+    assert_eq!(undone.rendered, edited.rendered, "the pages the edit changed are made again, and only those");
+
+    let keys = root.join(".roundtable/cache/serve-pages.bin");
+    fs::write(&keys, b"damaged").unwrap();
+    let damaged = assert_rebuild_matches(&mut session(), root, &live, &[]);
+    assert_eq!(damaged.rendered, damaged.pages, "damaged keys: every page is made again");
+    assert!(damaged.warnings.iter().any(|w| w.message.contains("damaged")), "{:?}", damaged.warnings);
+}

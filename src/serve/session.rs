@@ -84,6 +84,8 @@ impl Session {
                 true => {
                     let (mut state, damaged) = BuildState::load(&self.options.root);
                     warnings = damaged;
+                    // Its own folder's keys, from the last session: only what changed since is made.
+                    warnings.extend(state.keep_serve_keys(&self.options.root));
                     // Its own old outputs are removed as it goes: only what builds left is trashed.
                     state.empty_trash(&self.options.root, &self.options.output, false);
                     state

@@ -97,8 +97,9 @@ pub struct LastOutput {
     pub(crate) folder: PathBuf,
     /// By path in the folder: the key the file was made from and its size.
     pub(crate) files: HashMap<String, (PageKey, u64)>,
-    /// Every file of the folder, keyed or not (the search index's), when this process wrote it; empty
-    /// when read from the build cache.
+    /// Every file of the folder, keyed or not (the search index's), when this process wrote it; when
+    /// read from the build cache, none for a build's output (swapped whole), and for `serve`'s folder
+    /// its keyed files (every file but the search index's, which its stamp lists).
     pub(crate) paths: HashSet<String>,
 }
 
@@ -205,12 +206,25 @@ impl BuildState {
     }
 
     /// Takes the keys of the files `serve` left in its own folder when it last ran in place of the last
-    /// build's, and keeps them on disk from now on (see [`BuildState::forget_serve_keys`]); a
+    /// build's, so that its first rebuild writes that folder in place, and keeps them on disk from now on (see [`BuildState::forget_serve_keys`]); a
     /// damaged file is a warning, and every page is made again.
+    ///
+    /// A key is taken only while its file is there with the size it was written with: `serve` does
+    /// not flush its files to the disk, and a page a power cut emptied or cut short is made again.
     pub(crate) fn keep_serve_keys(&mut self, root: &Path) -> Option<Diagnostic> {
         let (output, damaged) =
             cache::read_checked(root, SERVE_PAGES_FILE, PAGES_MAGIC, crate::fresh::program(), decode_pages);
-        self.output = output;
+        self.output = output.map(|mut last| {
+            // Written in place from the first rebuild on: a file it made that this session does not
+            // is removed, whatever its size.
+            last.paths = last.files.keys().cloned().collect();
+            let whole = |path: &str, size: u64| {
+                std::fs::metadata(last.folder.join(path)).is_ok_and(|meta| meta.is_file() && meta.len() == size)
+            };
+            last.files =
+                std::mem::take(&mut last.files).into_iter().filter(|(path, (_, size))| whole(path, *size)).collect();
+            last
+        });
         self.serve_keys = Some(root.to_path_buf());
         damaged
     }
@@ -356,9 +370,18 @@ mod tests {
         assert!(!file.exists(), "removed before the files change");
         assert!(state.forget_serve_keys().is_none(), "none there is no problem");
         state.save_serve_keys();
+        std::fs::create_dir(root.path().join("a")).unwrap();
+        std::fs::write(root.path().join("index.html"), "12345").unwrap();
+        std::fs::write(root.path().join("a/b.xml"), "").unwrap();
         let mut next = BuildState::default();
         assert!(next.keep_serve_keys(root.path()).is_none());
-        assert_eq!(next.output, state.output, "the next session starts from them");
+        let (last, known) = (next.output.as_ref().unwrap(), state.output.as_ref().unwrap());
+        assert_eq!((&last.folder, &last.files), (&known.folder, &known.files), "the next session starts from them");
+        assert_eq!(last.paths, known.files.keys().cloned().collect(), "and writes their folder in place");
+        std::fs::write(root.path().join("index.html"), "123").unwrap();
+        next.keep_serve_keys(root.path());
+        let kept = &next.output.as_ref().unwrap().files;
+        assert!(!kept.contains_key("index.html") && kept.contains_key("a/b.xml"), "not a file of another size");
         std::fs::remove_file(&file).unwrap();
         std::fs::create_dir(&file).unwrap();
         let warning = state.forget_serve_keys().expect("a folder in the way cannot be removed as a file");

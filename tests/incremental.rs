@@ -497,7 +497,8 @@ fn readings_read_back_from_the_parse_cache_build_what_the_files_do() {
 
 /// `serve` keeps its own folder's page keys on disk (`incremental::SERVE_PAGES_FILE`): started again,
 /// it makes only what changed since it last ran, and an edit made and then undone between two of
-/// its sessions shows undone (the keys on disk are those of the files last written, never older).
+/// its sessions shows undone (the keys on disk are those of the files last written, never older), as
+/// does a page whose file was cut short.
 #[test]
 fn serve_started_again_makes_only_what_changed_since_it_last_ran() {
     let site = example_site();
@@ -508,8 +509,10 @@ fn serve_started_again_makes_only_what_changed_since_it_last_ran() {
     let first = assert_rebuild_matches(&mut session(), root, &live, &[]);
     assert_eq!(first.rendered, first.pages, "the first session makes every page");
 
+    let folder = inode(&live);
     let again = assert_rebuild_matches(&mut session(), root, &live, &[]);
     assert_eq!(again.rendered, 0, "nothing changed: every page is taken from the last session");
+    assert_eq!(inode(&live), folder, "written in place, not a new folder swapped in");
 
     let before = fs::read_to_string(root.join(THREAD)).unwrap();
     let mut running = session();
@@ -521,6 +524,19 @@ fn serve_started_again_makes_only_what_changed_since_it_last_ran() {
     fs::write(&thread, &before).unwrap();
     let undone = assert_rebuild_matches(&mut session(), root, &live, &[&thread]);
     assert_eq!(undone.rendered, edited.rendered, "the pages the edit changed are made again, and only those");
+
+    // A reading added in one session and removed before the next: its pages go, and their folders.
+    let added = edit(root, NEW_READING, |_| "---\ntitle: A New Week\ndate: 2011-10-03\n---\n\nText.\n".into());
+    assert_rebuild_matches(&mut session(), root, &live, &[&added]);
+    fs::remove_file(&added).unwrap();
+    assert_rebuild_matches(&mut session(), root, &live, &[&added]);
+    assert!(!live.join("readings/a-new-week").exists());
+
+    let page = live.join("readings/trust-in-teams/index.html");
+    let cut = fs::read(&page).unwrap();
+    fs::write(&page, &cut[..cut.len() / 2]).unwrap();
+    let cut_short = assert_rebuild_matches(&mut session(), root, &live, &[]);
+    assert_eq!(cut_short.rendered, 1, "a page cut short (as by a power cut) is made again, and only it");
 
     let keys = root.join(".roundtable/cache/serve-pages.bin");
     fs::write(&keys, b"damaged").unwrap();

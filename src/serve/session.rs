@@ -3,8 +3,10 @@
 //! A session holds a [`BuildState`] between rebuilds: parsed readings and cleaned
 //! texts by the hash of their text, and the key of every page in the output. A
 //! rebuild runs [`crate::build_then_index`], so only pages whose context changed are
-//! rendered. The first rebuild makes the folder anew and swaps it in whole; later
-//! ones write in place (`write::Staging::in_place`): the changed files are renamed
+//! rendered. The first rebuild of a site never served before makes the folder anew
+//! and swaps it in whole; later ones, and the first one of a session that finds the
+//! last session's page keys (`incremental::SERVE_PAGES_FILE`), write in place
+//! (`write::Staging::in_place`): the changed files are renamed
 //! into place once all are rendered, and files no longer made are removed, so a
 //! failed rebuild leaves the last good site as it was. The search index follows
 //! the pages, written in place the same way, so that browsers need not wait for it.

@@ -117,7 +117,8 @@ impl Staging {
     ///
     /// Only for a folder that is roundtable's own (it has the marker) and that nothing but the build
     /// writes: `serve`'s. Files are not flushed to the disk one by one, as the published site's are by
-    /// the swap of a whole folder: a preview lost in a crash is rebuilt on the next start.
+    /// the swap of a whole folder: a page a crash cut short is made again on the next start (see
+    /// `BuildState::keep_serve_keys`).
     pub fn in_place(output: &Path, previous: HashSet<String>) -> io::Result<Staging> {
         roundtables_own(output)?;
         // Absolute, as the last output's folder is: a file kept in place is known by its path.

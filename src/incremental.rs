@@ -18,7 +18,7 @@ use crate::load::raw::{Asset, AssetSource};
 use crate::load::ParseCache;
 use crate::render::bodies::Kept;
 use crate::render::context::ViewsKept;
-use crate::render::parts::PartKeys;
+use crate::render::parts::{PartKeys, SERVE_PARTS_FILE};
 use crate::render::PageKey;
 use crate::search::{SearchMemory, SEARCH_CACHE_FILE};
 use crate::write::{self, Staging};
@@ -114,7 +114,7 @@ impl BuildState {
         let (output, damaged_pages) =
             cache::read_checked(root, PAGES_FILE, PAGES_MAGIC, crate::fresh::program(), decode_pages);
         let (kept, damaged_threads) = Kept::load(root);
-        let (parts, damaged_parts) = PartKeys::load(root);
+        let (parts, damaged_parts) = PartKeys::load(root, crate::render::parts::PARTS_FILE);
         let damaged = damaged_parsed.into_iter().chain(damaged_search).chain(damaged_pages).chain(damaged_threads);
         warnings.extend(damaged.chain(damaged_parts));
         let views = ViewsKept::of_parts(parts);
@@ -211,7 +211,9 @@ impl BuildState {
     ///
     /// A key is taken only while its file is there with the size it was written with: `serve` does
     /// not flush its files to the disk, and a page a power cut emptied or cut short is made again.
-    pub(crate) fn keep_serve_keys(&mut self, root: &Path) -> Option<Diagnostic> {
+    pub(crate) fn keep_serve_keys(&mut self, root: &Path) -> Vec<Diagnostic> {
+        let (parts, damaged_parts) = PartKeys::load(root, SERVE_PARTS_FILE);
+        self.views = ViewsKept::of_parts(parts);
         let (output, damaged) =
             cache::read_checked(root, SERVE_PAGES_FILE, PAGES_MAGIC, crate::fresh::program(), decode_pages);
         self.output = output.map(|mut last| {
@@ -226,7 +228,17 @@ impl BuildState {
             last
         });
         self.serve_keys = Some(root.to_path_buf());
-        damaged
+        damaged.into_iter().chain(damaged_parts).collect()
+    }
+
+    /// Saves the part keys of `serve`'s last rebuild for its next session, which then keys every
+    /// page without making each comment's card again (at M, 0.8 s of its first rebuild). They are
+    /// found by what they are made of, so keys saved once, after a session's first rebuild, are
+    /// never wrong later: only those of the edits since are made again.
+    pub(crate) fn save_serve_parts(&self) -> Option<Diagnostic> {
+        let root = self.serve_keys.as_ref()?;
+        let saved = self.views.parts().save(root, SERVE_PARTS_FILE);
+        saved.err().map(|error| cannot_save(SERVE_PARTS_FILE, error))
     }
 
     /// Removes the kept keys of `serve`'s folder before its files change: keys left on disk must
@@ -374,7 +386,7 @@ mod tests {
         std::fs::write(root.path().join("index.html"), "12345").unwrap();
         std::fs::write(root.path().join("a/b.xml"), "").unwrap();
         let mut next = BuildState::default();
-        assert!(next.keep_serve_keys(root.path()).is_none());
+        assert!(next.keep_serve_keys(root.path()).is_empty());
         let (last, known) = (next.output.as_ref().unwrap(), state.output.as_ref().unwrap());
         assert_eq!((&last.folder, &last.files), (&known.folder, &known.files), "the next session starts from them");
         assert_eq!(last.paths, known.files.keys().cloned().collect(), "and writes their folder in place");

@@ -286,7 +286,7 @@ fn run(
     } else if options.cache {
         // Saved now, not with the other caches at the end: kept until then, a large site's part keys
         // would be held through the search index, when memory is at its highest.
-        let saved = renderer.views().new_part_keys().map(|keys| keys.save(&options.root));
+        let saved = renderer.views().new_part_keys().map(|keys| keys.save(&options.root, render::parts::PARTS_FILE));
         if let Some(Err(error)) = saved {
             report.warnings.push(cache::cannot_save(render::parts::PARTS_FILE, error));
         }

@@ -82,6 +82,11 @@ impl ViewsKept {
     pub fn of_parts(parts: PartKeys) -> ViewsKept {
         ViewsKept { parts, ..ViewsKept::default() }
     }
+
+    /// The part keys of every reading.
+    pub fn parts(&self) -> &PartKeys {
+        &self.parts
+    }
 }
 
 /// Comments' dates in words as a build made them, for the next one: a comment's are a function of its

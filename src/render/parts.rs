@@ -84,6 +84,10 @@ pub struct PartKeys {
 /// Where `build` keeps the part keys, relative to the site folder.
 pub const PARTS_FILE: &str = ".roundtable/cache/parts.bin";
 
+/// Where `serve` keeps its own (its cards' absolute links start from the preview's address, so the
+/// build's are of no use to it), relative to the site folder.
+pub const SERVE_PARTS_FILE: &str = ".roundtable/cache/serve-parts.bin";
+
 const PARTS_MAGIC: &[u8] = b"roundtable part keys 1\n";
 
 impl PartKeys {
@@ -92,17 +96,18 @@ impl PartKeys {
         PartKeys { by_input: made.iter().map(|(input, parts)| (*input, Arc::clone(parts))).collect() }
     }
 
-    /// The part keys the last `build` of the site at `root` saved; none when missing, and with a
-    /// warning when damaged. They are tied to the program that made them (its views decide them).
-    pub fn load(root: &Path) -> (PartKeys, Option<Diagnostic>) {
-        let (keys, damaged) = cache::read_checked(root, PARTS_FILE, PARTS_MAGIC, crate::fresh::program(), decode);
+    /// The part keys saved in `file` ([`PARTS_FILE`], or `serve`'s [`SERVE_PARTS_FILE`]) of the site at
+    /// `root`; none when missing, and with a warning when damaged. They are tied to the program that
+    /// made them (its views decide them).
+    pub fn load(root: &Path, file: &str) -> (PartKeys, Option<Diagnostic>) {
+        let (keys, damaged) = cache::read_checked(root, file, PARTS_MAGIC, crate::fresh::program(), decode);
         (keys.unwrap_or_default(), damaged)
     }
 
-    /// Saves them for the next `build` of the site at `root`. Layout: per reading, its input key, its
-    /// thread's key, the number of its cards and their keys.
-    pub fn save(&self, root: &Path) -> std::io::Result<()> {
-        let mut file = CheckedFile::create(&root.join(PARTS_FILE), PARTS_MAGIC, crate::fresh::program())?;
+    /// Saves them in `file` of the site at `root`, for the next build or `serve`. Layout: per reading,
+    /// its input key, its thread's key, the number of its cards and their keys.
+    pub fn save(&self, root: &Path, file: &str) -> std::io::Result<()> {
+        let mut file = CheckedFile::create(&root.join(file), PARTS_MAGIC, crate::fresh::program())?;
         for (input, parts) in &self.by_input {
             file.put(input)?;
             file.put(&parts.thread)?;
@@ -222,19 +227,19 @@ mod tests {
     #[test]
     fn saved_part_keys_load_back_and_damage_is_a_warning() {
         let root = tempfile::tempdir().unwrap();
-        let (none, warning) = PartKeys::load(root.path());
+        let (none, warning) = PartKeys::load(root.path(), PARTS_FILE);
         assert!(none.by_input.is_empty() && warning.is_none(), "no file: nothing, and nothing to say");
         let made = [
             ([1; 32], Arc::new(ReadingParts { thread: [2; 32], cards: vec![[3; 32], [4; 32]] })),
             ([5; 32], Arc::new(ReadingParts { thread: [6; 32], cards: Vec::new() })),
         ];
         let keys = PartKeys::of(&made);
-        keys.save(root.path()).unwrap();
-        let (loaded, warning) = PartKeys::load(root.path());
+        keys.save(root.path(), PARTS_FILE).unwrap();
+        let (loaded, warning) = PartKeys::load(root.path(), PARTS_FILE);
         assert!(warning.is_none());
         assert_eq!(loaded, keys);
         cache::damage(&root.path().join(PARTS_FILE)).unwrap();
-        let (loaded, warning) = PartKeys::load(root.path());
+        let (loaded, warning) = PartKeys::load(root.path(), PARTS_FILE);
         assert!(loaded.by_input.is_empty());
         assert!(warning.is_some_and(|w| w.message.contains("damaged")));
     }
@@ -243,15 +248,7 @@ mod tests {
     /// put into the file by hand make the pages that show those parts rendered again.
     #[test]
     fn a_build_takes_part_keys_from_the_last_builds_file() {
-        let root = tempfile::tempdir().unwrap();
-        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
-        for entry in walkdir::WalkDir::new(&fixture).into_iter().map(Result::unwrap) {
-            let target = root.path().join(entry.path().strip_prefix(&fixture).unwrap());
-            match entry.file_type().is_dir() {
-                true => std::fs::create_dir_all(target).unwrap(),
-                false => drop(std::fs::copy(entry.path(), target).unwrap()),
-            }
-        }
+        let root = basic_site();
         let options = crate::BuildOptions {
             root: root.path().to_path_buf(),
             output: root.path().join("public"),
@@ -272,18 +269,54 @@ mod tests {
         crate::build(&options).unwrap();
         touched(10);
         assert_eq!(crate::build(&options).unwrap().rendered, 0, "nothing changed: no page rendered");
-        let (saved, _) = PartKeys::load(root.path());
+        let (saved, _) = PartKeys::load(root.path(), PARTS_FILE);
         assert!(!saved.by_input.is_empty());
-        let forged: Vec<_> = saved
-            .by_input
-            .keys()
-            .map(|input| {
-                (*input, Arc::new(ReadingParts { thread: [7; 32], cards: saved.by_input[input].cards.clone() }))
-            })
-            .collect();
-        PartKeys::of(&forged).save(root.path()).unwrap();
+        PartKeys::of(&forged(&saved)).save(root.path(), PARTS_FILE).unwrap();
         touched(5);
         let report = crate::build(&options).unwrap();
         assert!(report.rendered > 0, "the threads' keys came from the file, so their pages' keys changed");
+    }
+
+    /// `serve` saves its own part keys after a session's first rebuild, and the next session takes
+    /// them from there: keys put into the file by hand make pages rendered again.
+    #[test]
+    fn serve_takes_part_keys_from_its_last_session() {
+        let root = basic_site();
+        let options = crate::BuildOptions {
+            root: root.path().to_path_buf(),
+            output: crate::serve::session::output_folder(root.path()),
+            base_url: Some("http://127.0.0.1:1111/".into()),
+            cache: true,
+            ..Default::default()
+        };
+        let session = || crate::serve::session::Session::new(options.clone());
+        let first = session().rebuild().unwrap();
+        assert_eq!(first.rendered, first.pages);
+        let (saved, warning) = PartKeys::load(root.path(), SERVE_PARTS_FILE);
+        assert!(!saved.by_input.is_empty() && warning.is_none(), "saved after the first rebuild");
+        assert_eq!(session().rebuild().unwrap().rendered, 0, "nothing changed: no page rendered");
+        PartKeys::of(&forged(&saved)).save(root.path(), SERVE_PARTS_FILE).unwrap();
+        let report = session().rebuild().unwrap();
+        assert!(report.rendered > 0, "the threads' keys came from the file, so their pages' keys changed");
+    }
+
+    /// A copy of the `basic` fixture site.
+    fn basic_site() -> tempfile::TempDir {
+        let root = tempfile::tempdir().unwrap();
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        for entry in walkdir::WalkDir::new(&fixture).into_iter().map(Result::unwrap) {
+            let target = root.path().join(entry.path().strip_prefix(&fixture).unwrap());
+            match entry.file_type().is_dir() {
+                true => std::fs::create_dir_all(target).unwrap(),
+                false => drop(std::fs::copy(entry.path(), target).unwrap()),
+            }
+        }
+        root
+    }
+
+    /// `saved` with every thread's key replaced by another.
+    fn forged(saved: &PartKeys) -> Vec<([u8; 32], Arc<ReadingParts>)> {
+        let forge = |parts: &ReadingParts| ReadingParts { thread: [7; 32], cards: parts.cards.clone() };
+        saved.by_input.iter().map(|(input, parts)| (*input, Arc::new(forge(parts)))).collect()
     }
 }

@@ -54,12 +54,14 @@ pub struct Session {
     options: BuildOptions,
     /// None until the first rebuild reads the build cache.
     state: Option<BuildState>,
+    /// The part keys are still to be saved, after the first rebuild that succeeds.
+    save_parts: bool,
 }
 
 impl Session {
     /// A session that builds `options.root` into `options.output`; nothing is read until the first rebuild.
     pub fn new(options: BuildOptions) -> Session {
-        Session { options, state: None }
+        Session { options, state: None, save_parts: false }
     }
 
     /// The site folder.
@@ -88,6 +90,7 @@ impl Session {
                     warnings = damaged;
                     // Its own folder's keys, from the last session: only what changed since is made.
                     warnings.extend(state.keep_serve_keys(&self.options.root));
+                    self.save_parts = true;
                     // Its own old outputs are removed as it goes: only what builds left is trashed.
                     state.empty_trash(&self.options.root, &self.options.output, false);
                     state
@@ -106,6 +109,9 @@ impl Session {
             &mut |report| pages_in(&Rebuilt::of(report, &warnings)),
             stop,
         )?;
+        if std::mem::take(&mut self.save_parts) {
+            warnings.extend(state.save_serve_parts());
+        }
         Ok(Rebuilt::of(&report, &warnings))
     }
 }

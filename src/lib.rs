@@ -253,7 +253,10 @@ fn run(
         return Err(problems);
     }
     let written = if staging.is_some() { "rendered and written" } else { "rendered" };
-    let rendered = format!("{} pages and feeds {written}, {} files copied", jobs.len(), files.len());
+    // Of all: the others were taken from the last output as they were.
+    let (pages, copied) = (jobs.len(), made.written - made.rendered);
+    let rendered =
+        format!("{} of {pages} pages and feeds {written}, {copied} of {} files copied", made.rendered, files.len());
     let mut report = BuildReport {
         readings: site.readings.len(),
         comments,

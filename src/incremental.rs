@@ -206,10 +206,12 @@ impl BuildState {
     }
 
     /// Takes the keys of the files `serve` left in its own folder when it last ran in place of the last
-    /// build's, so that its first rebuild writes that folder in place, and keeps them on disk from now on (see [`BuildState::forget_serve_keys`]); a
-    /// damaged file is a warning, and every page is made again.
+    /// build's, and its part keys, and keeps its page keys on disk from now on (see
+    /// [`BuildState::forget_serve_keys`]); a damaged file is a warning, and every page is made again.
     ///
-    /// A key is taken only while its file is there with the size it was written with: `serve` does
+    /// Its first rebuild then writes the folder in place, and removes every file of it that it does
+    /// not make (but the search index's, which its stamp lists): temporary files a killed `serve`
+    /// left too. A key is taken only while its file has the size it was written with: `serve` does
     /// not flush its files to the disk, and a page a power cut emptied or cut short is made again.
     pub(crate) fn keep_serve_keys(&mut self, root: &Path) -> Vec<Diagnostic> {
         let (parts, damaged_parts) = PartKeys::load(root, SERVE_PARTS_FILE);
@@ -217,9 +219,7 @@ impl BuildState {
         let (output, damaged) =
             cache::read_checked(root, SERVE_PAGES_FILE, PAGES_MAGIC, crate::fresh::program(), decode_pages);
         self.output = output.map(|mut last| {
-            // Written in place from the first rebuild on: a file it made that this session does not
-            // is removed, whatever its size.
-            last.paths = last.files.keys().cloned().collect();
+            last.paths = folder_files(&last.folder);
             let whole = |path: &str, size: u64| {
                 std::fs::metadata(last.folder.join(path)).is_ok_and(|meta| meta.is_file() && meta.len() == size)
             };
@@ -318,6 +318,15 @@ pub(crate) fn asset_key(asset: &Asset) -> PageKey {
     PageKey(*hasher.finalize().as_bytes())
 }
 
+/// Every file of `serve`'s `folder` but its marker and the search index's, by path in the folder.
+fn folder_files(folder: &Path) -> HashSet<String> {
+    let index = Path::new(crate::routes::SEARCH_INDEX);
+    let files = walkdir::WalkDir::new(folder).into_iter().flatten().filter(|entry| entry.file_type().is_file());
+    let relative = files.filter_map(|entry| entry.path().strip_prefix(folder).ok().map(Path::to_path_buf));
+    let pages = relative.filter(|path| !path.starts_with(index) && path != Path::new(write::MARKER));
+    pages.filter_map(|path| path.to_str().map(str::to_string)).collect()
+}
+
 /// Layout: the folder, then (path, key, size) per file.
 fn save_pages(path: &Path, output: &LastOutput) -> std::io::Result<()> {
     let mut file = CheckedFile::create(path, PAGES_MAGIC, crate::fresh::program())?;
@@ -373,7 +382,8 @@ mod tests {
     fn serve_keys_are_gone_while_its_files_change_and_back_once_they_are_in() {
         let root = tempfile::tempdir().unwrap();
         let file = root.path().join(SERVE_PAGES_FILE);
-        let mut state = BuildState { output: Some(sample(root.path())), ..Default::default() };
+        let live = root.path().join("live");
+        let mut state = BuildState { output: Some(sample(&live)), ..Default::default() };
         assert!(state.save_serve_keys().is_none() && !file.exists(), "only a state that keeps them saves them");
         state.serve_keys = Some(root.path().to_path_buf());
         assert!(state.save_serve_keys().is_none());
@@ -382,15 +392,16 @@ mod tests {
         assert!(!file.exists(), "removed before the files change");
         assert!(state.forget_serve_keys().is_none(), "none there is no problem");
         state.save_serve_keys();
-        std::fs::create_dir(root.path().join("a")).unwrap();
-        std::fs::write(root.path().join("index.html"), "12345").unwrap();
-        std::fs::write(root.path().join("a/b.xml"), "").unwrap();
+        std::fs::create_dir_all(live.join("a")).unwrap();
+        std::fs::write(live.join("index.html"), "12345").unwrap();
+        std::fs::write(live.join("a/b.xml"), "").unwrap();
         let mut next = BuildState::default();
         assert!(next.keep_serve_keys(root.path()).is_empty());
         let (last, known) = (next.output.as_ref().unwrap(), state.output.as_ref().unwrap());
         assert_eq!((&last.folder, &last.files), (&known.folder, &known.files), "the next session starts from them");
-        assert_eq!(last.paths, known.files.keys().cloned().collect(), "and writes their folder in place");
-        std::fs::write(root.path().join("index.html"), "123").unwrap();
+        let listed: HashSet<String> = ["index.html", "a/b.xml"].map(String::from).into();
+        assert_eq!(last.paths, listed, "and writes their folder in place");
+        std::fs::write(live.join("index.html"), "123").unwrap();
         next.keep_serve_keys(root.path());
         let kept = &next.output.as_ref().unwrap().files;
         assert!(!kept.contains_key("index.html") && kept.contains_key("a/b.xml"), "not a file of another size");

@@ -510,6 +510,7 @@ fn serve_started_again_makes_only_what_changed_since_it_last_ran() {
     assert_eq!(first.rendered, first.pages, "the first session makes every page");
 
     let folder = inode(&live);
+    fs::write(live.join("readings/.index.html.roundtable-tmp-1"), "left by a killed serve").unwrap();
     let again = assert_rebuild_matches(&mut session(), root, &live, &[]);
     assert_eq!(again.rendered, 0, "nothing changed: every page is taken from the last session");
     assert_eq!(inode(&live), folder, "written in place, not a new folder swapped in");

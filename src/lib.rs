@@ -5,7 +5,7 @@
 //! 1. [`load`] reads the site folder into a `SourceSite` (YAML, front matter, positions);
 //! 2. [`model`] resolves it into an immutable [`model::Site`] (authors, threads, tags, weeks), checking everything;
 //! 3. [`render`] turns Markdown into sanitized HTML once per text, then renders every page with Tera;
-//! 4. [`write`] puts the pages in a staging folder and swaps it in only when all succeeded.
+//! 4. [`write`](mod@write) puts the pages in a staging folder and swaps it in only when all succeeded.
 //!
 //! Each stage returns its problems as [`Diagnostics`], so one run reports them all.
 //! `check` runs the same stages and stops before writing.

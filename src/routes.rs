@@ -3,7 +3,7 @@
 //! A [`Route`] is a place in the built site, named by its path from the site's
 //! root (`readings/trust/`, `atom.xml`) and, for a comment, the element id it
 //! points at. Everything else is computed from it: the address links use
-//! ([`Route::url`]), the absolute one feeds and the sitemap use
+//! ([`Route::link`]), the absolute one feeds and the sitemap use
 //! ([`Route::permalink`]) and the file that holds it ([`Route::output_path`]).
 //!
 //! Links between the site's own files are relative ([`Links::From`]): a page

@@ -1,10 +1,10 @@
 //! `roundtable import FORMAT SOURCE`: a cohort's history from Blogger, WordPress, Disqus or Jekyll.
 //!
 //! Each format has its own reader, which turns the export into one plain
-//! [`Archive`] (posts, comments with the export's own ids and parents, what
+//! `Archive` (posts, comments with the export's own ids and parents, what
 //! was skipped and why). From there every format takes the same road:
-//! [`threads`] settles moderation and nesting, [`infer`] optionally turns
-//! flat "@Claire, ..." comments into replies, and [`writer`] writes readings,
+//! `threads` settles moderation and nesting, `infer` optionally turns
+//! flat "@Claire, ..." comments into replies, and `writer` writes readings,
 //! threads and `authors.yaml`, read back through the real loader before any
 //! byte reaches the disk. E-mail and IP addresses are never read out of an
 //! export, so they cannot be written.

@@ -1,7 +1,7 @@
 //! A member's own words out of a reply: quoted history, signatures and "Sent from my phone" go.
 //!
 //! Mail clients put the mail being answered below the answer in several shapes: Apple Mail,
-//! Thunderbird and Gmail write "On <date>, <name> wrote:" (over one or two lines) and then `>` lines;
+//! Thunderbird and Gmail write "On `<date>`, `<name>` wrote:" (over one or two lines) and then `>` lines;
 //! Outlook writes a "From: ... Sent: ..." block (after a rule or not) and quotes nothing; forwarded
 //! mails start with "Forwarded message". Everything from the first such line on is history. Quoted
 //! (`>`) lines anywhere else are history too, as is everything after a `-- ` signature line, and the

@@ -214,7 +214,7 @@ type CleanedThread = Arc<[(Key, Cleaned)]>;
 type KeyedThread = (Option<[u8; 32]>, CleanedThread, bool);
 
 /// What a build converted and cleaned, for the next one (`serve` keeps it in memory): each reading's
-/// body by the hash of its files, each thread's comments by [`thread_key`]. `build` keeps each thread's
+/// body by the hash of its files, each thread's comments by `thread_key`. `build` keeps each thread's
 /// texts' keys in the body cache, by its thread key, in [`THREADS_FILE`]: a warm build finds an
 /// unchanged thread's texts without hashing each text again. It keeps the readings' bodies in
 /// [`READINGS_FILE`] (those with no warning): converting a thousand readings again was a tenth of a

@@ -10,7 +10,7 @@
 //! route, and every page's key holds where its links start from; so equal page keys still mean equal
 //! pages.
 //!
-//! Between rebuilds (`serve`), a reading's part keys are kept by its [`input key`](input_key): the
+//! Between rebuilds (`serve`), a reading's part keys are kept by its input key (`input_key`): the
 //! hash of everything its thread and cards are made of (the reading's address, title, date and
 //! whether its thread is open; each comment's id, writer, date, place in the thread, status and
 //! cleaned text; the people, the settings and the theme's words). A reading none of these changed
@@ -36,7 +36,7 @@ use crate::routes::Links;
 /// context built once, for its key and for Tera.
 ///
 /// Its key must tell apart any two parts it may stand for on a page whose key holds where the page's
-/// links start from: a part's own key (`ReadingParts`, [`Entries`]), or what it is a function of.
+/// links start from: a part's own key (`ReadingParts`, [`entries`]), or what it is a function of.
 pub struct Keyed<'a, T> {
     views: &'a Views<'a>,
     key: [u8; 32],

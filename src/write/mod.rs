@@ -4,7 +4,7 @@
 //! that no longer belong disappear with the old folder.
 //!
 //! A build with the cache fills the old output the build before set aside rather than an empty
-//! folder ([`Staging::recycled`], see [`recycle`]), so that its folders need not be made again.
+//! folder ([`Staging::recycled`], see `recycle`), so that its folders need not be made again.
 //!
 //! `serve`'s output is its own folder, rebuilt on every edit: there a [`Staging`] made by
 //! [`Staging::in_place`] writes each changed file beside its place under a hidden temporary

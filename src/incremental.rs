@@ -223,8 +223,7 @@ impl BuildState {
             let whole = |path: &str, size: u64| {
                 std::fs::metadata(last.folder.join(path)).is_ok_and(|meta| meta.is_file() && meta.len() == size)
             };
-            last.files =
-                std::mem::take(&mut last.files).into_iter().filter(|(path, (_, size))| whole(path, *size)).collect();
+            last.files.retain(|path, (_, size)| whole(path, *size));
             last
         });
         self.serve_keys = Some(root.to_path_buf());
@@ -321,10 +320,7 @@ pub(crate) fn asset_key(asset: &Asset) -> PageKey {
 /// Every file of `serve`'s `folder` but its marker and the search index's, by path in the folder.
 fn folder_files(folder: &Path) -> HashSet<String> {
     let index = Path::new(crate::routes::SEARCH_INDEX);
-    let files = walkdir::WalkDir::new(folder).into_iter().flatten().filter(|entry| entry.file_type().is_file());
-    let relative = files.filter_map(|entry| entry.path().strip_prefix(folder).ok().map(Path::to_path_buf));
-    let pages = relative.filter(|path| !path.starts_with(index) && path != Path::new(write::MARKER));
-    pages.filter_map(|path| path.to_str().map(str::to_string)).collect()
+    write::files_in(folder).filter(|path| !Path::new(path).starts_with(index) && path != write::MARKER).collect()
 }
 
 /// Layout: the folder, then (path, key, size) per file.

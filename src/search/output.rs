@@ -263,11 +263,6 @@ pub fn replace(
 fn last_files(folder: &Path, stamp: Option<&Stamp>) -> Vec<String> {
     match stamp {
         Some(stamp) => stamp.files.iter().map(|(path, ..)| path.clone()).chain([STAMP.to_string()]).collect(),
-        None => walkdir::WalkDir::new(folder)
-            .into_iter()
-            .flatten()
-            .filter(|entry| entry.file_type().is_file())
-            .filter_map(|entry| Some(entry.path().strip_prefix(folder).ok()?.to_str()?.to_string()))
-            .collect(),
+        None => write::files_in(folder).collect(),
     }
 }

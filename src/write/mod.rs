@@ -315,6 +315,13 @@ fn roundtables_own(folder: &Path) -> io::Result<()> {
     }
 }
 
+/// Every file under `folder`, by its path there, as an output's files are named (`readings/x/index.html`);
+/// what cannot be read is left out.
+pub(crate) fn files_in(folder: &Path) -> impl Iterator<Item = String> + '_ {
+    let files = walkdir::WalkDir::new(folder).into_iter().flatten().filter(|entry| entry.file_type().is_file());
+    files.filter_map(move |entry| Some(entry.path().strip_prefix(folder).ok()?.to_str()?.to_string()))
+}
+
 /// A removal's result, where what was to be removed being gone already is no error.
 pub(crate) fn gone_is_fine(removed: io::Result<()>) -> io::Result<()> {
     match removed {

@@ -162,8 +162,9 @@ fn take_bytes<'a>(bytes: &mut &'a [u8]) -> Option<&'a [u8]> {
 /// What a document's counts are made from: its heading and its text (by its HTML's digest).
 pub fn document_key(document: &Document) -> [u8; 32] {
     let mut hasher = blake3::Hasher::new();
-    hasher.update(&(document.heading.len() as u64).to_le_bytes());
-    hasher.update(document.heading.as_bytes());
+    let heading = document.labels().heading;
+    hasher.update(&(heading.len() as u64).to_le_bytes());
+    hasher.update(heading.as_bytes());
     hasher.update(document.body.digest());
     *hasher.finalize().as_bytes()
 }
@@ -215,7 +216,7 @@ pub fn count(documents: &[Document], texts: &[String]) -> Counted {
     let mut text_bytes = Vec::with_capacity(documents.len());
     for (document, text) in documents.iter().zip(texts) {
         let mut length = 0;
-        for (text, weight) in [(&*document.heading, HEADING_WEIGHT), (text, 1)] {
+        for (text, weight) in [(document.labels().heading, HEADING_WEIGHT), (text, 1)] {
             each_word(text, &mut folded, |word| {
                 let id = match ids.get(word) {
                     Some(&id) => id,

@@ -52,32 +52,78 @@ impl Kind {
 }
 
 /// One searchable text.
+///
+/// Kept small: a large site has half a million documents, all made at once while the site is still
+/// held, which is when a build's memory is at its highest.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
-    /// Where a result links, from the site's root: `readings/trust/#comment-c1`.
-    // The texts are boxed, no larger than they are: a large site has half a million documents.
-    pub url: Box<str>,
     /// What it is.
     pub kind: Kind,
-    /// The result's heading, in the site's language: "Reflection by Claire on “Trust in Teams”".
-    pub title: Box<str>,
-    /// Words searched as well as the text, counted more: a reading's or section's title, a person's name.
-    pub heading: Box<str>,
     /// Its writer (or, for a bio, its person): an index into the site's people.
-    pub person: Option<usize>,
+    pub person: Option<u32>,
     /// The tags of the reading it is, or is on (shared by its comments).
     pub tags: Arc<[usize]>,
     /// The week of the reading it is, or is on.
     pub week: Option<u32>,
-    /// Its date as pages write it, in the site's language (empty for bios and sections).
-    pub day: Box<str>,
     /// The cleaned HTML its page shows (shared, not copied). Its plain text is read out only where
     /// it is needed, a batch at a time: the texts of a large site are never all held at once, and
     /// those of an unchanged part of it are not read at all.
     pub body: Html,
+    /// Its [`Labels`] one after another, in one allocation rather than four.
+    labels: Box<str>,
+    /// Where each label but the last ends in `labels`.
+    ends: [u32; 3],
+}
+
+/// What a result shows of a document besides its text, and where it links.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Labels<'a> {
+    /// Where a result links, from the site's root: `readings/trust/#comment-c1`.
+    pub url: &'a str,
+    /// The result's heading, in the site's language: "Reflection by Claire on “Trust in Teams”".
+    pub title: &'a str,
+    /// Words searched as well as the text, counted more: a reading's or section's title, a person's name.
+    pub heading: &'a str,
+    /// Its date as pages write it, in the site's language (empty for bios and sections).
+    pub day: &'a str,
 }
 
 impl Document {
+    /// A document of `kind`, showing `labels`, written by `person`, on a reading with `tags` of `week`.
+    pub fn new(
+        kind: Kind,
+        labels: Labels,
+        person: Option<usize>,
+        tags: Arc<[usize]>,
+        week: Option<u32>,
+        body: Html,
+    ) -> Document {
+        let parts = [labels.url, labels.title, labels.heading, labels.day];
+        let mut ends = [0; 3];
+        let mut end = 0;
+        for (slot, part) in ends.iter_mut().zip(parts) {
+            end += part.len();
+            *slot = u32::try_from(end).expect("labels far shorter than 4 GB");
+        }
+        let person = person.map(|p| u32::try_from(p).expect("fewer than 4 billion people"));
+        Document { kind, person, tags, week, body, labels: parts.concat().into(), ends }
+    }
+
+    /// What a result shows of it besides its text (nothing once it is laid out).
+    pub fn labels(&self) -> Labels<'_> {
+        if self.labels.is_empty() {
+            return Labels::default();
+        }
+        let [url, title, heading] = self.ends.map(|end| end as usize);
+        let labels = &*self.labels;
+        Labels {
+            url: &labels[..url],
+            title: &labels[url..title],
+            heading: &labels[title..heading],
+            day: &labels[heading..],
+        }
+    }
+
     /// The plain text its page shows: tags dropped, entities decoded, words one space apart.
     pub fn text(&self) -> String {
         self.body.plain_text()
@@ -86,9 +132,7 @@ impl Document {
     /// Lets go of what only its document file needed, once that is laid out: what the filters
     /// need stays (at 500,000 texts, the addresses, titles and dates were 100 MB).
     pub fn laid_out(&mut self) {
-        for text in [&mut self.url, &mut self.title, &mut self.heading, &mut self.day] {
-            *text = Box::default();
-        }
+        self.labels = Box::default();
     }
 }
 
@@ -96,17 +140,8 @@ impl Document {
 impl Document {
     /// A reflection with only a `heading` and the HTML `text`, for the tests of what counts words.
     pub(super) fn reflection(heading: &str, text: &str) -> Document {
-        Document {
-            url: Box::default(),
-            kind: Kind::Reflection,
-            title: Box::default(),
-            heading: heading.into(),
-            person: None,
-            tags: Arc::new([]),
-            week: None,
-            day: Box::default(),
-            body: Html::from_text(text.into()),
-        }
+        let labels = Labels { heading, ..Labels::default() };
+        Document::new(Kind::Reflection, labels, None, Arc::new([]), None, Html::from_text(text.into()))
     }
 }
 
@@ -132,46 +167,33 @@ pub fn documents(sources: Sources) -> Vec<Document> {
     let mut all = Vec::new();
     for (s, section) in site.sections.iter().enumerate() {
         let Some(intro) = &sources.bodies.sections[s] else { continue };
-        all.push(Document {
-            url: Route::section(&section.path).from_root().into(),
-            kind: Kind::Section,
-            title: section.title.as_str().into(),
-            heading: section.title.as_str().into(),
-            person: None,
-            tags: Arc::new([]),
-            week: None,
-            day: Box::default(),
-            body: intro.clone(),
-        });
+        let url = Route::section(&section.path).from_root();
+        let labels = Labels { url: &url, title: &section.title, heading: &section.title, day: "" };
+        all.push(Document::new(Kind::Section, labels, None, Arc::new([]), None, intro.clone()));
     }
     for (p, person) in site.people.iter().enumerate() {
         let Some(bio) = &sources.bodies.bios[p] else { continue };
-        all.push(Document {
-            url: Route::person(&person.slug, 0).from_root().into(),
-            kind: Kind::Person,
-            title: person.name.as_str().into(),
-            heading: person.name.as_str().into(),
-            person: Some(p),
-            tags: Arc::new([]),
-            week: None,
-            day: Box::default(),
-            body: bio.clone(),
-        });
+        let url = Route::person(&person.slug, 0).from_root();
+        let labels = Labels { url: &url, title: &person.name, heading: &person.name, day: "" };
+        all.push(Document::new(Kind::Person, labels, Some(p), Arc::new([]), None, bio.clone()));
     }
-    // Ordered first as (second, reading, comment), small to move, then made in that order. Stable,
-    // so texts of the same second keep the site's order (a reading before its comments).
-    let mut dated: Vec<(i64, usize, Option<usize>)> = Vec::new();
+    // Ordered first as (second, reading, 0 for the reading or 1 + its comment), then made in that
+    // order: texts of the same second keep the site's order (a reading before its comments). Sorted
+    // whole, in place, not by the second with a stable sort: its scratch copy, and an `Option<usize>`
+    // for the comment, were 24 MB at the moment a large build holds the most.
+    let mut dated: Vec<(i64, u32, u32)> = Vec::new();
     for (r, reading) in site.readings.iter().enumerate() {
-        dated.push((reading.date.timestamp(), r, None));
+        dated.push((reading.date.timestamp(), r as u32, 0));
         let comments = reading.thread.comments.iter().enumerate().filter(|(_, c)| c.is_published());
-        dated.extend(comments.map(|(c, comment)| (comment.date.timestamp(), r, Some(c))));
+        dated.extend(comments.map(|(c, comment)| (comment.date.timestamp(), r as u32, c as u32 + 1)));
     }
-    dated.par_sort_by_key(|&(second, ..)| second);
+    dated.par_sort_unstable();
     let dates = sources.language.date_format(&site.config.date_format, site.config.timezone);
     let tags: Vec<Arc<[usize]>> = site.readings.iter().map(|reading| reading.tags.as_slice().into()).collect();
     all.par_extend(dated.into_par_iter().map(|(_, r, c)| {
+        let r = r as usize;
         let reading = &site.readings[r];
-        match c {
+        match (c as usize).checked_sub(1) {
             None => reading_document(sources, &dates, r, reading, &tags[r]),
             Some(c) => {
                 let body = &sources.bodies.comments[r][c];
@@ -189,17 +211,11 @@ fn reading_document(
     reading: &Reading,
     tags: &Arc<[usize]>,
 ) -> Document {
-    Document {
-        url: Route::reading(&reading.path).from_root().into(),
-        kind: Kind::Reading,
-        title: reading.title.as_str().into(),
-        heading: reading.title.as_str().into(),
-        person: reading.author.map(|p| p.0),
-        tags: tags.clone(),
-        week: reading.week,
-        day: dates.write(&reading.date).into(),
-        body: sources.bodies.readings[r].content.clone(),
-    }
+    let url = Route::reading(&reading.path).from_root();
+    let day = dates.write(&reading.date);
+    let labels = Labels { url: &url, title: &reading.title, heading: &reading.title, day: &day };
+    let body = sources.bodies.readings[r].content.clone();
+    Document::new(Kind::Reading, labels, reading.author.map(|p| p.0), tags.clone(), reading.week, body)
 }
 
 fn comment_document(
@@ -218,17 +234,11 @@ fn comment_document(
         Some(PersonId(p)) => sources.site.people[p].name.clone(),
         None => sources.language.say("anonymous", None, &[]),
     };
-    Document {
-        url: Route::comment(&reading.path, &comment.id).from_root().into(),
-        kind,
-        title: sources.language.say(key, None, &[("name", &name), ("reading", &reading.title)]).into(),
-        heading: Box::default(),
-        person: comment.author.map(|p| p.0),
-        tags: tags.clone(),
-        week: reading.week,
-        day: dates.write(&comment.date).into(),
-        body: body.clone(),
-    }
+    let url = Route::comment(&reading.path, &comment.id).from_root();
+    let title = sources.language.say(key, None, &[("name", &name), ("reading", &reading.title)]);
+    let day = dates.write(&comment.date);
+    let labels = Labels { url: &url, title: &title, heading: "", day: &day };
+    Document::new(kind, labels, comment.author.map(|p| p.0), tags.clone(), reading.week, body.clone())
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde_json::json;
 
 use super::counts;
-use super::documents::Document;
+use super::documents::{Document, Labels};
 use super::postings::{encode_documents, Inverted};
 use super::{file_key, FileKey, Out};
 
@@ -106,7 +106,8 @@ impl<'a> DocumentFiles<'a> {
             let (d, hash) = (&documents[self.fill.count], &self.hashes[self.fill.count]);
             let may_end = counts::may_end(hash, DOCS_SPREAD);
             // Measured by the texts' lengths (JSON adds little to prose).
-            self.fill.push(d.url.len() + d.title.len() + d.day.len() + bytes as usize + 40, may_end);
+            let labels = d.labels();
+            self.fill.push(labels.url.len() + labels.title.len() + labels.day.len() + bytes as usize + 40, may_end);
         }
         match texts {
             Some(texts) => self.texts.extend(texts.into_iter().map(Some)),
@@ -148,7 +149,10 @@ impl<'a> DocumentFiles<'a> {
                 let rows: Vec<_> = shown[start..end]
                     .iter()
                     .zip(&texts)
-                    .map(|(d, text)| (&d.url, d.kind.code(), &d.title, d.week, &d.day, text))
+                    .map(|(d, text)| {
+                        let Labels { url, title, day, .. } = d.labels();
+                        (url, d.kind.code(), title, d.week, day, text)
+                    })
                     .collect();
                 gzip(&to_json(&rows))
             })
@@ -279,7 +283,7 @@ pub fn filters(documents: &[Document]) -> BTreeMap<String, Vec<u32>> {
 #[derive(PartialEq, Eq, Hash)]
 enum Filter {
     Kind(&'static str),
-    Person(usize),
+    Person(u32),
     Tag(usize),
     Week(u32),
 }

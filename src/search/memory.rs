@@ -120,7 +120,7 @@ mod tests {
     #[test]
     fn only_chunks_whose_documents_changed_are_counted_again() {
         use super::super::output::{Out, Sink};
-        use super::super::{Document, Kind, SearchIndex};
+        use super::super::{Document, Kind, Labels, SearchIndex};
         use crate::render::sanitize::Html;
         /// Keeps the paths of the files it is handed.
         #[derive(Default)]
@@ -135,17 +135,9 @@ mod tests {
             }
         }
         let words_files = |memory: &mut SearchMemory, text: &str| {
-            let document = Document {
-                url: "r/".into(),
-                kind: Kind::Reading,
-                title: "R".into(),
-                heading: Box::default(),
-                person: None,
-                tags: std::sync::Arc::new([]),
-                week: None,
-                day: Box::default(),
-                body: Html::from_text(text.into()),
-            };
+            let labels = Labels { url: "r/", title: "R", ..Labels::default() };
+            let body = Html::from_text(text.into());
+            let document = Document::new(Kind::Reading, labels, None, std::sync::Arc::new([]), None, body);
             let paths = Paths::default();
             let index = SearchIndex::new(vec![document], vec![], vec![], "en");
             assert!(index.make(memory, Out::new(&paths, None, &|| false)).unwrap());

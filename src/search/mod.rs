@@ -29,7 +29,7 @@ use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
-pub use documents::{documents, Document, Kind, Sources};
+pub use documents::{documents, Document, Kind, Labels, Sources};
 pub use memory::{SearchMemory, SEARCH_CACHE_FILE};
 pub use output::{carry, replace, stage};
 use output::{file_key, FileKey, Out, Stamp};
@@ -209,11 +209,12 @@ fn hash_part(hasher: &mut blake3::Hasher, part: &str) {
 /// The hash of everything a document puts into the index (its text by the digest of its HTML).
 fn document_hash(document: &Document) -> [u8; 32] {
     let mut hasher = blake3::Hasher::new();
-    let sort = [document.person.map_or(u64::MAX, |p| p as u64), document.week.map_or(u64::MAX, u64::from)];
+    let sort = [document.person.map_or(u64::MAX, u64::from), document.week.map_or(u64::MAX, u64::from)];
     sort.iter().for_each(|n| {
         hasher.update(&n.to_le_bytes());
     });
-    for part in [&*document.url, document.kind.code(), &document.title, &document.heading, &document.day] {
+    let Labels { url, title, heading, day } = document.labels();
+    for part in [url, document.kind.code(), title, heading, day] {
         hash_part(&mut hasher, part);
     }
     hasher.update(document.body.digest());
@@ -233,17 +234,9 @@ mod tests {
     use std::sync::Mutex;
 
     fn document(url: &str, text: &str) -> Document {
-        Document {
-            url: url.into(),
-            kind: Kind::Reflection,
-            title: "Reflection by Ana on “Trust”".into(),
-            heading: Box::default(),
-            person: Some(0),
-            tags: Arc::new([0]),
-            week: Some(3),
-            day: "2 January 2024".into(),
-            body: crate::render::sanitize::Html::from_text(text.into()),
-        }
+        let labels = Labels { url, title: "Reflection by Ana on “Trust”", heading: "", day: "2 January 2024" };
+        let body = crate::render::sanitize::Html::from_text(text.into());
+        Document::new(Kind::Reflection, labels, Some(0), Arc::new([0]), Some(3), body)
     }
 
     fn index(texts: &[&str]) -> SearchIndex {

@@ -128,9 +128,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         true => BuildState::load(&options.root),
         false => Default::default(),
     };
-    if options.cache {
-        state.parsed.save_when_loaded(&options.root);
-        state.empty_trash(&options.root, &options.output, true);
+    match options.cache {
+        true => {
+            state.parsed.save_when_loaded(&options.root);
+            state.empty_trash(&options.root, &options.output, true);
+        }
+        false => state.parsed.keep_nothing(),
     }
     let mut report = build_with(options, &mut state)?;
     report.warnings.extend(damaged);
@@ -182,7 +185,9 @@ fn write_site(
 
 /// Runs every stage but writing and reports every problem.
 pub fn check(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
-    run(options, &mut BuildState::default(), None, Instant::now())
+    let mut state = BuildState::default();
+    state.parsed.keep_nothing();
+    run(options, &mut state, None, Instant::now())
 }
 
 /// Where a build writes, and, for `serve`, what comes after its pages.

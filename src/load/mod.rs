@@ -51,12 +51,19 @@ pub fn load(root: &Path) -> (SourceSite, Theme, Diagnostics) {
 /// Like [`load`], but takes readings whose files hold the same bytes as in an earlier load from
 /// `cache` instead of parsing them again, and leaves this load's readings in it.
 pub fn load_cached(root: &Path, cache: &mut ParseCache) -> (SourceSite, Theme, Diagnostics) {
+    if cache.keeps_nothing() {
+        let (site, theme, problems, after) = load_with(root, None);
+        cache.parsed = after.parsed;
+        return (site, theme, problems);
+    }
     let (site, theme, problems, next) = load_with(root, Some(cache));
-    *cache = next.unwrap_or_default();
+    *cache = next;
     (site, theme, problems)
 }
 
-fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Diagnostics, Option<ParseCache>) {
+/// Loads the site at `root`, with readings from `cache` where their files are unchanged; returns
+/// the cache that follows (only its count of readings parsed when there is none).
+fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Diagnostics, ParseCache) {
     let mut problems = Diagnostics::new();
     let config = load_config(root, &mut problems);
     let people = load_people(root, &mut problems);
@@ -122,18 +129,17 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
         problems.extend(parsed.problems);
         readings.extend(parsed.reading);
     }
-    let mut next = cache.map(|cache| match keeps {
-        true => cache.next(kept, stamps),
-        false => {
+    let mut next = match cache {
+        None => ParseCache::default(),
+        Some(cache) if keeps => cache.next(kept, stamps),
+        Some(cache) => {
             let (next, warning) =
                 cache.save_loaded(saved.into_iter().map(|(key, i)| (key, &readings[i])).collect(), stamps);
             problems.extend(warning.map(Diagnostics::from).unwrap_or_default());
             next
         }
-    });
-    if let Some(next) = &mut next {
-        next.parsed = (parsed.into_inner(), read);
-    }
+    };
+    next.parsed = (parsed.into_inner(), read);
     let theme = theme::load(root, &config.theme, &config.language, &mut problems);
     let site = SourceSite { config, people, sections, readings };
     (site, theme, problems, next)

@@ -63,13 +63,26 @@ pub struct ParseCache {
     /// folder, so that a file whose stamp is unchanged is not read again to be hashed (only settled
     /// stamps: see [`Stamp::settled`]).
     files: HashMap<PathBuf, (Stamp, [u8; 32])>,
-    /// For a one-off build: the site folder whose cache files are written as soon as the readings are
-    /// loaded, after which the cache holds nothing. `None` keeps the readings for the next load (`serve`).
-    save_when_loaded: Option<PathBuf>,
+    /// What a load does with the readings it parsed.
+    keeping: Keeping,
     /// The files a one-off build wrote when it loaded, until the site resolves.
     saved: Option<cache::Written>,
     /// See [`ParseCache::parsed`].
     pub(super) parsed: (usize, usize),
+}
+
+/// What a load leaves in the cache for the next.
+#[derive(Debug, Default, Clone)]
+enum Keeping {
+    /// The readings, shared with the site (`serve`).
+    #[default]
+    Readings,
+    /// Nothing: the readings are written to the cache files of this site folder as soon as they are
+    /// loaded, so each is held once (a one-off build).
+    Files(PathBuf),
+    /// Nothing at all, and nothing hashed: every reading is parsed (`check`, a build without the
+    /// cache). Kept, a large site's readings were held twice, and let go of only at the end.
+    Nothing,
 }
 
 /// One reading of the cache.
@@ -151,12 +164,23 @@ impl ParseCache {
     /// Makes this the cache of a one-off build of the site at `root`: the next load writes its files
     /// as soon as the readings are loaded and keeps nothing, so each reading is held once.
     pub fn save_when_loaded(&mut self, root: &Path) {
-        self.save_when_loaded = Some(root.to_path_buf());
+        self.keeping = Keeping::Files(root.to_path_buf());
+    }
+
+    /// Makes this the cache of a run that keeps nothing for another (`check`, a build without the
+    /// cache): the next load parses every reading, hashes no file and leaves nothing here.
+    pub fn keep_nothing(&mut self) {
+        self.keeping = Keeping::Nothing;
     }
 
     /// Whether a load keeps its readings here for the next one (`serve`), rather than only saving them.
     pub(super) fn keeps_readings(&self) -> bool {
-        self.save_when_loaded.is_none()
+        matches!(self.keeping, Keeping::Readings)
+    }
+
+    /// Whether a load neither takes readings from here nor leaves any (see [`ParseCache::keep_nothing`]).
+    pub(super) fn keeps_nothing(&self) -> bool {
+        matches!(self.keeping, Keeping::Nothing)
     }
 
     /// The reading parsed from files of hash `key`: shared when it is kept parsed, else decoded from
@@ -191,7 +215,7 @@ impl ParseCache {
         files: HashMap<PathBuf, (Stamp, [u8; 32])>,
     ) -> (ParseCache, Option<Diagnostic>) {
         let shards = Shards::next(&self.shards, loaded);
-        let root = self.save_when_loaded.as_deref().expect("only a one-off build's cache saves when loaded");
+        let Keeping::Files(root) = &self.keeping else { panic!("only a one-off build's cache saves when loaded") };
         // A reading read from a cache file is written back as it was read, not encoded again.
         let written = shards.write(root, PARSE_CACHE_FILE, MAGIC, fingerprint(), |file, key, reading| {
             match self.shards.entries.get(key) {
@@ -206,7 +230,7 @@ impl ParseCache {
             }),
             other => other,
         };
-        let mut next = ParseCache { save_when_loaded: self.save_when_loaded.clone(), ..ParseCache::default() };
+        let mut next = ParseCache { keeping: self.keeping.clone(), ..ParseCache::default() };
         next.shards.release();
         match written {
             Ok(written) => {
@@ -419,6 +443,27 @@ mod tests {
         }
         let (loaded, warnings) = ParseCache::load(root);
         assert!(loaded.is_empty() && !warnings.is_empty());
+    }
+
+    #[test]
+    fn a_run_that_keeps_nothing_parses_every_reading_hashes_nothing_and_leaves_nothing() {
+        let site = site_with(&[
+            ("a.md", "---\ntitle: A\ndate: 2024-01-01\n---\nBody.\n"),
+            ("a.comments.yaml", "- id: c1\n  author: Ann\n  body: Hi.\n"),
+        ]);
+        let root = site.path();
+        let mut cache = ParseCache::default();
+        cache.keep_nothing();
+        for _ in 0..2 {
+            let (loaded, _, problems) = super::super::load_cached(root, &mut cache);
+            assert!(!problems.has_errors(), "{problems:?}");
+            assert_eq!(loaded.readings[0].comments[0].fields.body.as_deref(), Some("Hi."));
+            assert_eq!(loaded.readings[0].files_key, None, "no file hashed");
+            assert_eq!(cache.parsed(), (1, 1), "parsed every time");
+            assert!(cache.keeps_nothing(), "still keeps nothing");
+            assert!(cache.is_empty() && cache.files.is_empty(), "holds nothing");
+        }
+        assert!(!root.join(".roundtable").exists(), "nothing written");
     }
 
     /// The inode of every parse cache file of the site at `root`: a file written again gets a new one.

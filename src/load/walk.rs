@@ -172,7 +172,10 @@ fn unused(root: &Path, path: &Path, problems: &mut Diagnostics, help: &str) {
 pub fn files_under(root: &Path, dir: &Path, problems: &mut Diagnostics) -> Vec<(String, PathBuf)> {
     let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut files = Vec::new();
-    let mut entries = WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter();
+    // Sorted at the end, by name part by part (the order of a walk with sorted folders): walkdir's
+    // own sort finds each name again at every comparison, a fifth of the walk that `serve` makes at
+    // every edit.
+    let mut entries = WalkDir::new(dir).follow_links(true).into_iter();
     while let Some(entry) = entries.next() {
         let entry = match entry {
             Ok(entry) => entry,
@@ -204,6 +207,7 @@ pub fn files_under(root: &Path, dir: &Path, problems: &mut Diagnostics) -> Vec<(
             ),
         }
     }
+    files.sort_unstable_by(|(a, _), (b, _)| a.split('/').cmp(b.split('/')));
     files
 }
 
@@ -229,4 +233,26 @@ fn inside(real_root: &Path, root: &Path, path: &Path, problems: &mut Diagnostics
 fn slash_path(path: &Path) -> Option<String> {
     let parts: Option<Vec<&str>> = path.components().map(|c| c.as_os_str().to_str()).collect();
     Some(parts?.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_come_in_the_order_of_a_walk_with_sorted_folders() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("content");
+        for name in ["b.md", "a-c.md", "a/b.md", "a/a.md", "a/z/y.md", "a.md.txt", ".hidden.md"] {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        let mut problems = Diagnostics::new();
+        let names: Vec<String> = files_under(root.path(), &dir, &mut problems).into_iter().map(|(n, _)| n).collect();
+        // A folder's files come where its name sorts among its neighbours' ("a" before "a-c.md"),
+        // not where its files' whole paths would ("a-c.md" before "a/a.md", as '-' < '/').
+        assert_eq!(names, ["a/a.md", "a/b.md", "a/z/y.md", "a-c.md", "a.md.txt", "b.md"]);
+        assert!(problems.is_empty());
+    }
 }

@@ -154,9 +154,7 @@ pub fn render(site: &mut Site, cache: &mut BodyCache, kept: &Kept) -> Result<Bod
         }
         threads.push((thread, fresh));
     }
-    for list in &mut mentioned_in {
-        crate::model::newest_first(&site.readings, list);
-    }
+    mentioned_in.par_iter_mut().for_each(|list| crate::model::newest_first(&site.readings, list));
     let mut keep = |result: Result<Html, Diagnostic>| result.map_err(|p| problems.push(p)).unwrap_or_default();
     let bios = bios.into_iter().map(|bio| bio.map(&mut keep)).collect();
     let sections = sections.into_iter().map(|intro| intro.map(&mut keep)).collect();

@@ -460,7 +460,11 @@ mod tests {
         assert_eq!(files_in(&output), whole, "the last index stays whole, with no temporary file beside it");
         assert!(replace(second(), memory, &output, &go_on).unwrap());
         assert_eq!(files_in(&folder), made(second()), "the first index's files are gone, no others are left");
-        // Without a stamp, every file in the folder is the last index's: one it does not make goes.
+        // Every file in the folder is the last index's: one it does not make goes, with a stamp
+        // (a temporary file left by a killed `serve`) or without.
+        fs::write(folder.join("docs/.1.json.gz.roundtable-tmp-7"), "left by a killed serve").unwrap();
+        assert!(replace(first(), memory, &output, &go_on).unwrap());
+        assert_eq!(files_in(&folder), made(first()));
         fs::remove_file(folder.join(STAMP)).unwrap();
         fs::write(folder.join("docs/stray.json.gz"), "left by hand").unwrap();
         assert!(replace(second(), memory, &output, &go_on).unwrap());

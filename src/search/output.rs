@@ -225,7 +225,7 @@ pub fn carry(old: &Path, output: &Path) -> io::Result<()> {
 /// hidden name, all are renamed in once the index is whole, and the files of the last index that
 /// this one did not make are removed. After one edit that is a few files, where a folder of its own
 /// took every file by hard link (4,200 at M) and then removed as many. A stopped index removes what
-/// it wrote.
+/// it wrote; files in the folder that the last index did not make (left by a killed `serve`) go.
 pub fn replace(
     index: SearchIndex,
     memory: &mut SearchMemory,
@@ -239,7 +239,9 @@ pub fn replace(
         return Ok(false);
     }
     let prefix = format!("{SEARCH_INDEX}/");
-    let previous = last_files(&folder, stamp.as_ref()).into_iter().map(|path| format!("{prefix}{path}"));
+    // Every file in the folder, not only those its stamp names: the index's folder is its own, and
+    // what a `serve` killed while it wrote left there (temporary files) goes with this index.
+    let previous = write::files_in(&folder).map(|path| format!("{prefix}{path}"));
     let staging = write::Staging::in_place(output, previous.collect()).map_err(cannot)?;
     // Absolute, as the staging's folder is: a file that stays where it is is known by its path.
     let last = std::path::absolute(&folder).map_err(cannot)?;
@@ -256,13 +258,4 @@ pub fn replace(
     write::gone_is_fine(fs::remove_file(folder.join(STAMP))).map_err(cannot)?;
     staging.swap().map_err(cannot)?;
     Ok(true)
-}
-
-/// The files of the last index in `folder`, by their path there: those its stamp names and the
-/// stamp, or every file in the folder when it has no stamp that can be read.
-fn last_files(folder: &Path, stamp: Option<&Stamp>) -> Vec<String> {
-    match stamp {
-        Some(stamp) => stamp.files.iter().map(|(path, ..)| path.clone()).chain([STAMP.to_string()]).collect(),
-        None => write::files_in(folder).collect(),
-    }
 }

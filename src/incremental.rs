@@ -99,7 +99,7 @@ pub struct LastOutput {
     pub(crate) files: HashMap<String, (PageKey, u64)>,
     /// Every file of the folder, keyed or not (the search index's), when this process wrote it; when
     /// read from the build cache, none for a build's output (swapped whole), and for `serve`'s folder
-    /// its keyed files (every file but the search index's, which its stamp lists).
+    /// its keyed files (every file but the search index's: the index's own rebuild removes those).
     pub(crate) paths: HashSet<String>,
 }
 
@@ -210,7 +210,7 @@ impl BuildState {
     /// [`BuildState::forget_serve_keys`]); a damaged file is a warning, and every page is made again.
     ///
     /// Its first rebuild then writes the folder in place, and removes every file of it that it does
-    /// not make (but the search index's, which its stamp lists): temporary files a killed `serve`
+    /// not make (but the search index's, which the index looks after): temporary files a killed `serve`
     /// left too. A key is taken only while its file has the size it was written with: `serve` does
     /// not flush its files to the disk, and a page a power cut emptied or cut short is made again.
     pub(crate) fn keep_serve_keys(&mut self, root: &Path) -> Vec<Diagnostic> {

@@ -8,6 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::{copy_tree, read_tree};
+use roundtable::load::Changes;
 use roundtable::serve::session::{Rebuilt, Session};
 use roundtable::BuildOptions;
 
@@ -70,7 +71,11 @@ fn set_line(text: String, key: &str, line: &str) -> String {
 
 /// Rebuilds the session after `changed`, builds warm into `live`'s sibling `warm/` (with the build cache),
 /// and compares both folders with a cold build of the same files.
+///
+/// The session is told what changed, as `serve`'s watcher tells it: when only files it knew were
+/// edited, it takes its last walk of `content/` and looks again only at those files.
 fn assert_rebuild_matches(session: &mut Session, root: &Path, live: &Path, changed: &[&Path]) -> Rebuilt {
+    session.changed_since_last_rebuild(Changes::Only(changed.iter().map(|path| path.to_path_buf()).collect()));
     let rebuilt = session.rebuild().unwrap_or_else(|p| panic!("rebuild failed: {:?}", p.sorted()));
     let warm = live.with_file_name("warm");
     let warm_options = BuildOptions { cache: true, ..options(root, warm.clone()) };

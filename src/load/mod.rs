@@ -6,6 +6,7 @@
 //! next stage can point at the line that is wrong.
 
 pub mod front_matter;
+pub mod last_walk;
 pub mod parse_cache;
 pub mod raw;
 pub mod theme;
@@ -21,6 +22,8 @@ use rayon::prelude::*;
 
 use crate::config::{RawConfig, SiteConfig};
 use crate::diagnostics::{relative, Diagnostic, Diagnostics, Span};
+pub use last_walk::Changes;
+use last_walk::LastWalk;
 pub use parse_cache::ParseCache;
 use parse_cache::{reading_key, with_files, Parsed};
 use raw::{Asset, AssetSource, FrontMatter, RawComment, RawPerson, RawReading, RawSection, RawSectionIndex};
@@ -68,8 +71,15 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
     let config = load_config(root, &mut problems);
     let people = load_people(root, &mut problems);
     let content = root.join("content");
-    let files = if content.is_dir() {
-        walk::walk(root, &content, &mut problems)
+    // `serve` may know that a walk would find the same files: then only the edited readings' files
+    // are looked at again.
+    let reused = cache.and_then(|cache| cache.walk_to_reuse(&content));
+    let mut walked = Diagnostics::new();
+    let files = if let Some((last, _)) = &reused {
+        walked = last.problems.clone();
+        last.files.clone()
+    } else if content.is_dir() {
+        walk::walk(root, &content, &mut walked)
     } else {
         problems.push(
             Diagnostic::error(Span::file("content"), "this site has no content/ folder")
@@ -77,6 +87,9 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
         );
         walk::ContentFiles::default()
     };
+    let keeps = cache.is_some_and(ParseCache::keeps_readings);
+    let walk = keeps.then(|| (files.clone(), walked.clone()));
+    problems.extend(walked);
     let sections = files
         .sections
         .into_iter()
@@ -95,14 +108,20 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
     // With a cache, each reading comes with its key and the stamps of its files. A cache that keeps
     // readings (`serve`) shares each with the next cache and the site gets a copy; a one-off build's
     // site gets the only one.
-    let keeps = cache.is_some_and(ParseCache::keeps_readings);
     let now = std::time::SystemTime::now();
     let results: Vec<_> = files
         .readings
         .into_par_iter()
-        .map(|files| {
+        .enumerate()
+        .map(|(index, files)| {
             let Some(cache) = cache else { return (parse(files), None) };
-            let Some(keyed) = reading_key(cache, root, &files, now) else { return (parse(files), None) };
+            let unchanged = match &reused {
+                Some((last, edited)) if !edited.contains(&index) => last.keys[index].clone(),
+                _ => None,
+            };
+            let Some(keyed) = unchanged.or_else(|| reading_key(cache, root, &files, now)) else {
+                return (parse(files), None);
+            };
             let shared = cache.get(&keyed.0).unwrap_or_else(|| Arc::new(parse(files.clone())));
             let (parsed, kept) = match keeps {
                 true => (Parsed::clone(&shared), Some(shared)),
@@ -117,7 +136,11 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
     let mut kept = HashMap::new();
     let mut saved = HashMap::new();
     let mut stamps = HashMap::new();
+    let mut keys = Vec::new();
     for (parsed, keyed) in results {
+        if keeps {
+            keys.push(keyed.as_ref().map(|(keyed, _, _)| keyed.clone()));
+        }
         if let Some(((key, files), clean, shared)) = keyed {
             match shared {
                 Some(shared) => drop(kept.insert(key, shared)),
@@ -131,7 +154,10 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
     }
     let mut next = match cache {
         None => ParseCache::default(),
-        Some(cache) if keeps => cache.next(kept, stamps),
+        Some(cache) if keeps => {
+            let (files, problems) = walk.expect("kept when the cache keeps readings");
+            cache.next(kept, stamps, LastWalk { content, files, problems, keys })
+        }
         Some(cache) => {
             let (next, warning) =
                 cache.save_loaded(saved.into_iter().map(|(key, i)| (key, &readings[i])).collect(), stamps);

@@ -15,11 +15,12 @@
 
 mod encoding;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 
+use super::last_walk::{Changes, LastWalk};
 use super::raw::{Asset, AssetSource, RawReading};
 use super::{walk, MAX_FILE_BYTES};
 use crate::cache::{self, Shards};
@@ -67,6 +68,10 @@ pub struct ParseCache {
     keeping: Keeping,
     /// The files a one-off build wrote when it loaded, until the site resolves.
     saved: Option<cache::Written>,
+    /// The walk of `content/` that found these readings (`serve` only).
+    walk: Option<LastWalk>,
+    /// What a file watcher saw change since that walk.
+    changes: Changes,
     /// See [`ParseCache::parsed`].
     pub(super) parsed: (usize, usize),
 }
@@ -200,9 +205,22 @@ impl ParseCache {
         &self,
         entries: HashMap<[u8; 32], Arc<Parsed>>,
         files: HashMap<PathBuf, (Stamp, [u8; 32])>,
+        walk: LastWalk,
     ) -> ParseCache {
         let entries = entries.into_iter().map(|(key, parsed)| (key, Kept::Parsed(parsed))).collect();
-        ParseCache { shards: Shards::next(&self.shards, entries), files, ..ParseCache::default() }
+        ParseCache { shards: Shards::next(&self.shards, entries), files, walk: Some(walk), ..ParseCache::default() }
+    }
+
+    /// Tells the next load what a file watcher saw change since this cache's load.
+    pub fn changed_since(&mut self, changes: Changes) {
+        self.changes = changes;
+    }
+
+    /// The last walk, and the readings of it whose files changed, when the watcher's changes say
+    /// that a walk now would find the same files.
+    pub(super) fn walk_to_reuse(&self, content: &Path) -> Option<(&LastWalk, HashSet<usize>)> {
+        let walk = self.walk.as_ref()?;
+        Some((walk, walk.edited(content, &self.changes)?))
     }
 
     /// For a one-off build: writes the files whose keys changed from `loaded` (each key with its
@@ -288,30 +306,38 @@ pub(super) fn reading_key(
     files: &walk::ReadingFiles,
     now: SystemTime,
 ) -> Option<Keyed> {
-    let from_root = |path: &PathBuf| relative(root, path);
-    let named = walk::ReadingFiles {
-        section: files.section.clone(),
-        name: files.name.clone(),
-        markdown: from_root(&files.markdown),
-        thread_lists: files.thread_lists.iter().map(from_root).collect(),
-        thread_singles: files.thread_singles.iter().map(from_root).collect(),
-        assets: files.assets.iter().map(|(target, path)| (target.clone(), from_root(path))).collect(),
-    };
     let mut hasher = blake3::Hasher::new();
-    hasher.update(format!("{named:?}").as_bytes());
+    // Each name after its length and each list after its count, so no two sets of files feed the same bytes.
+    let mut feed = |bytes: &[u8]| {
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    let from_root = |path: &PathBuf| relative(root, path);
+    let named: Vec<PathBuf> = files.all().map(from_root).collect();
+    feed(files.section.as_bytes());
+    feed(files.name.as_bytes());
+    for list in [&named[..1], &named[1..1 + files.thread_lists.len()], &named[1 + files.thread_lists.len()..]] {
+        feed(&(list.len() as u64).to_le_bytes());
+        list.iter().for_each(|name| feed(name.as_os_str().as_encoded_bytes()));
+    }
+    feed(&(files.assets.len() as u64).to_le_bytes());
+    for (target, path) in &files.assets {
+        feed(target.as_bytes());
+        feed(from_root(path).as_os_str().as_encoded_bytes());
+    }
     let mut stamps = Vec::new();
-    for (path, name) in files.all().zip(named.all()) {
+    for (path, name) in files.all().zip(named) {
         let meta = std::fs::metadata(path).ok()?;
         if meta.len() > MAX_FILE_BYTES {
             return None;
         }
         let stamp = Stamp::of(&meta, now);
-        let digest = match cache.files.get(name) {
+        let digest = match cache.files.get(&name) {
             Some(&(known, digest)) if known.settled && known == stamp => digest,
             _ => *blake3::hash(&std::fs::read(path).ok()?).as_bytes(),
         };
         hasher.update(&digest);
-        stamps.push((name.clone(), (stamp, digest)));
+        stamps.push((name, (stamp, digest)));
     }
     Some((*hasher.finalize().as_bytes(), stamps))
 }

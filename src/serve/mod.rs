@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use crate::diagnostics::Diagnostic;
+use crate::load::Changes;
 use crate::terminal::Terminal;
 use crate::BuildOptions;
 use session::{Rebuilt, Session};
@@ -112,14 +113,26 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     if options.open {
         open_browser(&url);
     }
-    while let Some((changed, first_seen)) = next_burst(&root, &edits, &mut watcher) {
+    while let Some(Burst { edits: changed, first_seen, changes }) = next_burst(&root, &edits, &mut watcher) {
+        session.changed_since_last_rebuild(changes);
         failing = rebuild(&mut session, &live, &changed, first_seen, options.quiet, failing, &edited);
     }
     Ok(())
 }
 
-/// Waits for an edit, then for the burst it starts to end (or `MAX_DELAY`); the files edited and when
-/// the first edit was seen, or `None` once the watcher is gone.
+/// A burst of edits.
+struct Burst {
+    /// The site's files edited, in order.
+    edits: Vec<PathBuf>,
+    /// When the first edit was seen.
+    first_seen: Instant,
+    /// Every path the watcher saw change since the last burst, edits or not (an editor's temporary
+    /// file, a hidden one), unless it lost some.
+    changes: Changes,
+}
+
+/// Waits for an edit, then for the burst it starts to end (or `MAX_DELAY`), or `None` once the
+/// watcher is gone.
 ///
 /// Only writes, creations, removals and renames of the site's own files count: the watcher also
 /// reports files being opened and the output folder being written and read, and counting those
@@ -128,8 +141,10 @@ fn next_burst(
     root: &std::path::Path,
     events: &mpsc::Receiver<(Instant, notify::Result<notify::Event>)>,
     watcher: &mut impl Watcher,
-) -> Option<(Vec<PathBuf>, Instant)> {
+) -> Option<Burst> {
     let mut paths: Vec<PathBuf> = Vec::new();
+    // None once the watcher lost events: then nothing is known of what changed.
+    let mut changed: Option<Vec<PathBuf>> = Some(Vec::new());
     let mut deadline: Option<(Instant, Instant)> = None;
     let mut first_seen = None;
     loop {
@@ -139,13 +154,24 @@ fn next_burst(
                 let wait = settled.min(latest).saturating_duration_since(Instant::now());
                 match events.recv_timeout(wait) {
                     Ok(event) => event,
-                    Err(mpsc::RecvTimeoutError::Timeout) => return Some((paths, first_seen?)),
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        let changes = changed.map_or(Changes::Unknown, Changes::Only);
+                        return Some(Burst { edits: paths, first_seen: first_seen?, changes });
+                    }
                     Err(mpsc::RecvTimeoutError::Disconnected) => return None,
                 }
             }
         };
+        if event.as_ref().is_ok_and(|event| event.need_rescan()) {
+            changed = None;
+        }
         match event {
             Ok(event) if is_change(&event.kind) => {
+                if let Some(changed) = &mut changed {
+                    // A file written line by line is reported at each write.
+                    let new = event.paths.iter().filter(|path| changed.last() != Some(*path));
+                    changed.extend(new.cloned().collect::<Vec<_>>());
+                }
                 let new_folders: Vec<PathBuf> =
                     event.paths.iter().filter(|path| watch::is_new_folder(root, path)).cloned().collect();
                 for folder in &new_folders {
@@ -167,8 +193,13 @@ fn next_burst(
                 let latest = deadline.map_or(seen + MAX_DELAY, |(_, latest)| latest);
                 deadline = Some((now + SETTLE, latest));
             }
+            // A kind the watcher cannot tell (some platforms' events): what changed is not known.
+            Ok(event) if matches!(event.kind, notify::EventKind::Any | notify::EventKind::Other) => changed = None,
             Ok(_) => {}
-            Err(error) => eprintln!("roundtable: the file watcher reported a problem: {error}"),
+            Err(error) => {
+                changed = None;
+                eprintln!("roundtable: the file watcher reported a problem: {error}");
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::incremental::BuildState;
+use crate::load::Changes;
 use crate::BuildOptions;
 
 /// What one rebuild did, for the line `serve` prints.
@@ -67,6 +68,14 @@ impl Session {
     /// The site folder.
     pub fn root(&self) -> &Path {
         &self.options.root
+    }
+
+    /// Tells the next rebuild what a file watcher saw change since the last one began, so that it
+    /// need not look at every file again; without it, every file is looked at.
+    pub fn changed_since_last_rebuild(&mut self, changes: Changes) {
+        if let Some(state) = &mut self.state {
+            state.parsed.changed_since(changes);
+        }
     }
 
     /// Rebuilds after an edit (the files that changed need not be named: unchanged ones are found by

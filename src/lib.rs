@@ -299,11 +299,11 @@ fn run(
             report.warnings.push(cache::cannot_save(render::parts::PARTS_FILE, error));
         }
     }
-    drop(renderer);
-    // The last build's part keys, for the same reason.
-    drop(earlier);
     let sources = search::Sources { site: &site, bodies: &bodies, language: &theme.language };
     let Some(After { pages_in, stop }) = after else {
+        drop(renderer);
+        // The last build's part keys, for the same reason.
+        drop(earlier);
         let indexing = Instant::now();
         let index = search::SearchIndex::of(sources);
         // The index holds what it reads (each text's cleaned HTML, shared with `state`): the
@@ -321,6 +321,9 @@ fn run(
     report.warnings.extend(swap_in(staging, state, written, true, &options.output)?);
     report.elapsed = started.elapsed();
     pages_in(&report);
+    // Let go of after the reload, which need not wait for it.
+    drop(renderer);
+    drop(earlier);
     // After the reload, which need not wait for them.
     report.warnings.extend(state.save_serve_keys());
     let indexing = Instant::now();

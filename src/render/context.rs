@@ -10,7 +10,7 @@ use super::pages::FEED_COMMENTS;
 use super::parts::{self, Keyed, PartKeys, ReadingParts};
 use super::phrases::{after_reading, initials, join_names, tint};
 use super::sanitize::Html;
-use super::tallies::{descendant_counts, newest_published, participants, reflections_and_replies};
+use super::tallies::{descendant_counts, newest_published, participants, reflections_and_replies, replies_received};
 use crate::language::{DateFormat, Language};
 use crate::model::{Comment, CommentStatus, Person, PersonId, Reading, ReadingId, Site};
 use crate::routes::{Links, Route};
@@ -46,6 +46,8 @@ struct Shared {
     /// By person: how many of their comments start a thread, and how many answer someone else.
     /// Counted once here: a person is shown on every page of their reflections and on the list.
     reflections_and_replies: Vec<(usize, usize)>,
+    /// By person: the published replies others wrote to their published comments (for their feed).
+    replies_received: Vec<Vec<(ReadingId, usize)>>,
     /// By person: their initials and role in words, the same on every page that links to them.
     people: Vec<PersonWords>,
     /// By reading then comment: its dates in words, made the first time a page shows it. A comment is
@@ -112,10 +114,12 @@ struct ReadingFacts {
     participants: Vec<PersonId>,
 }
 
-/// What a link to a person shows besides their name and address.
+/// What a link to a person shows besides their name, and where it leads: made once, not by each of
+/// the tens of thousands of links to people a site's pages hold (each reading lists who took part).
 struct PersonWords {
     initials: String,
     role_label: Option<String>,
+    route: Route,
 }
 
 /// A comment's date, and how long after its reading it came, in words.
@@ -130,15 +134,16 @@ impl<'a> Views<'a> {
     /// from the home page; comments' dates in words and readings' part keys are taken from `earlier`
     /// when what decides them is the same.
     pub fn new(site: &'a Site, bodies: &'a Bodies, language: &'a Language, earlier: &'a ViewsKept) -> Views<'a> {
-        let descendants = site.readings.iter().map(|r| descendant_counts(&r.thread)).collect();
+        let descendants = site.readings.par_iter().map(|r| descendant_counts(&r.thread)).collect();
         let reflections_and_replies =
-            site.contributions.iter().map(|work| reflections_and_replies(site, work)).collect();
+            site.contributions.par_iter().map(|work| reflections_and_replies(site, work)).collect();
         let people = site
             .people
             .iter()
             .map(|p| PersonWords {
                 initials: initials(&p.name),
                 role_label: p.role.as_deref().map(|role| language.role_label(role)),
+                route: Route::person(&p.slug, 0),
             })
             .collect();
         let comment_dates =
@@ -151,6 +156,7 @@ impl<'a> Views<'a> {
         let shared = Shared {
             descendants,
             reflections_and_replies,
+            replies_received: replies_received(site),
             people,
             comment_dates,
             dates_guard,
@@ -209,7 +215,7 @@ impl<'a> Views<'a> {
 
     /// A member's text with its mentions linked from this page.
     fn linked(&self, html: &Html) -> Html {
-        let relink = |href: &str| self.site.mention_names.named_by(href).map(|p| self.url(&person_route(self.site, p)));
+        let relink = |href: &str| self.site.mention_names.named_by(href).map(|p| self.url(self.person_route(p)));
         html.relink_mentions(relink).unwrap_or_else(|| html.clone())
     }
 
@@ -297,6 +303,16 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// The published replies others wrote to `person`'s published comments, in the site's order.
+    pub fn replies_received(&self, person: PersonId) -> &[(ReadingId, usize)] {
+        &self.shared.replies_received[person.0]
+    }
+
+    /// The first page of `person`.
+    fn person_route(&self, person: PersonId) -> &Route {
+        &self.shared.people[person.0].route
+    }
+
     /// A link to `person`, or to an anonymous writer.
     pub fn person_link(&self, person: Option<PersonId>) -> PersonLink<'a> {
         match person {
@@ -305,7 +321,7 @@ impl<'a> Views<'a> {
                 let words = &self.shared.people[id.0];
                 PersonLink {
                     name: self.name(Some(id)),
-                    url: Some(self.url(&person_route(self.site, id))),
+                    url: Some(self.url(&words.route)),
                     role: person.role.as_deref(),
                     role_label: words.role_label.clone(),
                     initials: words.initials.clone(),
@@ -590,11 +606,6 @@ impl<'a> Views<'a> {
             reading: ReadingRef { title: &reading.title, url: self.url(&route), permalink: self.permalink(&route) },
         }
     }
-}
-
-/// The first page of a person.
-fn person_route(site: &Site, person: PersonId) -> Route {
-    Route::person(&site.people[person.0].slug, 0)
 }
 
 fn comment_route(reading: &Reading, comment: &Comment) -> Route {

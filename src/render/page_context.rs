@@ -374,15 +374,8 @@ pub fn person_feed<'a>(views: &'a Views<'a>, page: PageView, id: PersonId) -> Pe
 fn replies_and_mentions(views: &Views, person: PersonId) -> Vec<(ReadingId, usize)> {
     let site = views.site;
     let mut all: Vec<(ReadingId, usize)> = views.bodies.mentioned_in[person.0].clone();
-    // Their own comments are published ones only, so a reply to a removed comment is not theirs any more.
-    for &(r, c) in &site.contributions[person.0].comments {
-        let thread = &site.readings[r.0].thread;
-        let replies = thread.children[c].iter().filter(|&&reply| {
-            let reply = &thread.comments[reply];
-            reply.is_published() && reply.author != Some(person)
-        });
-        all.extend(replies.map(|&reply| (r, reply)));
-    }
+    // Replies to their published comments only: a reply to a removed comment is not theirs any more.
+    all.extend_from_slice(views.replies_received(person));
     all.sort_unstable();
     all.dedup();
     if all.len() > FEED_COMMENTS {

@@ -1,6 +1,6 @@
 //! Counts the views show, made from a thread or a person's comments: replies, reflections, who took part.
 
-use crate::model::{Comment, PersonId, Reading, Site};
+use crate::model::{Comment, PersonId, Reading, ReadingId, Site};
 
 /// Of one person's comments, how many start a thread (reflections) and how many answer someone else.
 pub(super) fn reflections_and_replies(site: &Site, work: &crate::model::Contributions) -> (usize, usize) {
@@ -15,6 +15,27 @@ pub(super) fn reflections_and_replies(site: &Site, work: &crate::model::Contribu
         }
     }
     counts
+}
+
+/// By person: the published replies others wrote to their published comments, in the site's order.
+///
+/// Found in one pass over the threads, in the order they are held: going through each person's
+/// comments to their replies instead took most of their replies feeds' keys at each `serve` edit.
+pub(super) fn replies_received(site: &Site) -> Vec<Vec<(ReadingId, usize)>> {
+    let mut received = vec![Vec::new(); site.people.len()];
+    for (r, reading) in site.readings.iter().enumerate() {
+        let comments = &reading.thread.comments;
+        for (c, comment) in comments.iter().enumerate().filter(|(_, comment)| comment.is_published()) {
+            let Some(parent) = comment.parent.map(|p| &comments[p]) else { continue };
+            match parent.author {
+                Some(to) if parent.is_published() && comment.author != Some(to) => {
+                    received[to.0].push((ReadingId(r), c));
+                }
+                _ => {}
+            }
+        }
+    }
+    received
 }
 
 /// Replies at any depth below each comment, counted without recursion.

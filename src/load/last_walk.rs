@@ -8,6 +8,7 @@
 //! a folder, a link, events the watcher lost) walks again, as a load without a watcher does.
 
 use std::collections::{HashMap, HashSet};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use super::parse_cache::Keyed;
@@ -42,15 +43,16 @@ impl LastWalk {
         if content != self.content {
             return None;
         }
-        // Each file the walk found, with its reading (none for a section's `_index.md`).
-        let mut known: HashMap<&Path, Option<usize>> = HashMap::new();
+        // Each file the walk found, with its reading (none for a section's `_index.md`), by its
+        // path's bytes: a `Path` hashes part by part, which made this a third of a load.
+        let mut known: HashMap<&OsStr, Option<usize>> = HashMap::new();
         for (index, reading) in self.files.readings.iter().enumerate() {
             let assets = reading.assets.iter().map(|(_, path)| path);
-            known.extend(reading.all().chain(assets).map(|path| (path.as_path(), Some(index))));
+            known.extend(reading.all().chain(assets).map(|path| (path.as_os_str(), Some(index))));
         }
-        known.extend(self.files.sections.values().flatten().map(|path| (path.as_path(), None)));
+        known.extend(self.files.sections.values().flatten().map(|path| (path.as_os_str(), None)));
         // The folders holding a known file, from `content/` (itself `""`), made once a path not known is gone.
-        let mut folders: Option<HashSet<&Path>> = None;
+        let mut folders: Option<HashSet<&OsStr>> = None;
         let mut edited = HashSet::new();
         // A file written line by line is reported once for each write.
         let paths: HashSet<&PathBuf> = paths.iter().collect();
@@ -60,7 +62,7 @@ impl LastWalk {
             if inside.components().any(|part| part.as_os_str().to_string_lossy().starts_with('.')) {
                 continue;
             }
-            match known.get(path.as_path()) {
+            match known.get(path.as_os_str()) {
                 // Still a plain file, not a link: the walk would find it as it did.
                 Some(reading) if std::fs::symlink_metadata(path).is_ok_and(|meta| meta.is_file()) => {
                     edited.extend(*reading);
@@ -70,10 +72,10 @@ impl LastWalk {
                 // Gone again (an editor's or `sed -i`'s temporary file), unless a folder of known files.
                 None => {
                     let folders = folders.get_or_insert_with(|| {
-                        let inside = known.keys().filter_map(|known| known.strip_prefix(content).ok());
-                        inside.flat_map(|known| known.ancestors().skip(1)).collect()
+                        let inside = known.keys().filter_map(|known| Path::new(known).strip_prefix(content).ok());
+                        inside.flat_map(|known| known.ancestors().skip(1)).map(Path::as_os_str).collect()
                     });
-                    if folders.contains(inside) {
+                    if folders.contains(inside.as_os_str()) {
                         return None;
                     }
                 }

@@ -12,7 +12,7 @@ use super::phrases::{after_reading, initials, join_names, tint};
 use super::sanitize::Html;
 use super::tallies::{descendant_counts, newest_published, participants, reflections_and_replies, replies_received};
 use crate::language::{DateFormat, Language};
-use crate::model::{Comment, CommentStatus, Person, PersonId, Reading, ReadingId, Site};
+use crate::model::{Comment, CommentStatus, Person, PersonId, Reading, ReadingId, Site, Thread};
 use crate::routes::{Links, Route};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -41,8 +41,8 @@ pub struct Views<'a> {
 
 /// What the views of every page share.
 struct Shared {
-    /// Replies below each comment, at any depth, by reading then comment.
-    descendants: Vec<Vec<usize>>,
+    /// By reading: what is counted of its thread.
+    threads: Vec<Arc<ThreadCounts>>,
     /// By person: how many of their comments start a thread, and how many answer someone else.
     /// Counted once here: a person is shown on every page of their reflections and on the list.
     reflections_and_replies: Vec<(usize, usize)>,
@@ -66,9 +66,30 @@ struct Shared {
     parts: OnceLock<Vec<([u8; 32], Arc<ReadingParts>)>>,
     /// By reading: the key of its view in lists (`entry`).
     entries: OnceLock<Vec<[u8; 32]>>,
-    /// By reading: its newest published comments, newest first, as many as a feed shows; gathered
-    /// once, not by every feed and tag that shows some of them.
-    newest: Vec<Vec<usize>>,
+}
+
+/// What is counted of one thread, the same for as long as the thread is: `serve` shares an unchanged
+/// reading's thread between rebuilds, and its counts with it (at M, counting every thread again was
+/// a tenth of the CPU the views took before the page keys at each edit).
+#[derive(Debug)]
+struct ThreadCounts {
+    /// Replies below each comment, at any depth.
+    descendants: Vec<usize>,
+    /// Its newest published comments, newest first, as many as a feed shows; gathered once, not by
+    /// every feed and tag that shows some of them.
+    newest: Vec<usize>,
+    /// Everyone who wrote a published comment, in order of their first one.
+    participants: Vec<PersonId>,
+}
+
+impl ThreadCounts {
+    fn of(thread: &Thread) -> ThreadCounts {
+        ThreadCounts {
+            descendants: descendant_counts(thread),
+            newest: newest_published(thread, NEWEST_KEPT),
+            participants: participants(thread),
+        }
+    }
 }
 
 /// What a build's views made, for the next build (`serve` keeps it): comments' dates in words and
@@ -77,6 +98,9 @@ struct Shared {
 pub struct ViewsKept {
     dates: DatesInWords,
     parts: PartKeys,
+    /// Each thread's counts, by the address of the thread, which is held here so that no other
+    /// thread can be made at that address while its counts are kept.
+    threads: HashMap<usize, (Arc<Thread>, Arc<ThreadCounts>)>,
 }
 
 impl ViewsKept {
@@ -111,7 +135,6 @@ struct ReadingFacts {
     date: DateView,
     reflections_due: Option<DateView>,
     replies_due: Option<DateView>,
-    participants: Vec<PersonId>,
 }
 
 /// What a link to a person shows besides their name, and where it leads: made once, not by each of
@@ -134,7 +157,14 @@ impl<'a> Views<'a> {
     /// from the home page; comments' dates in words and readings' part keys are taken from `earlier`
     /// when what decides them is the same.
     pub fn new(site: &'a Site, bodies: &'a Bodies, language: &'a Language, earlier: &'a ViewsKept) -> Views<'a> {
-        let descendants = site.readings.par_iter().map(|r| descendant_counts(&r.thread)).collect();
+        let threads = site
+            .readings
+            .par_iter()
+            .map(|reading| match earlier.threads.get(&(Arc::as_ptr(&reading.thread) as usize)) {
+                Some((thread, counts)) if Arc::ptr_eq(thread, &reading.thread) => Arc::clone(counts),
+                _ => Arc::new(ThreadCounts::of(&reading.thread)),
+            })
+            .collect();
         let reflections_and_replies =
             site.contributions.par_iter().map(|work| reflections_and_replies(site, work)).collect();
         let people = site
@@ -152,9 +182,8 @@ impl<'a> Views<'a> {
         let guard = format!("{:?}\0{}\0{language:?}", config.timezone, config.date_format);
         let dates_guard = *blake3::hash(guard.as_bytes()).as_bytes();
         let readings = site.readings.iter().map(|_| OnceLock::new()).collect();
-        let newest = site.readings.par_iter().map(|r| newest_published(&r.thread, NEWEST_KEPT)).collect();
         let shared = Shared {
-            descendants,
+            threads,
             reflections_and_replies,
             replies_received: replies_received(site),
             people,
@@ -164,7 +193,6 @@ impl<'a> Views<'a> {
             readings,
             parts: OnceLock::new(),
             entries: OnceLock::new(),
-            newest,
         };
         let views =
             Views { site, bodies, language, links: Links::From(Route::home()), shared: Arc::new(shared), earlier };
@@ -176,7 +204,11 @@ impl<'a> Views<'a> {
 
     /// What this build's views made that the next can use.
     pub fn kept(&self) -> ViewsKept {
-        ViewsKept { dates: self.dates_in_words(), parts: self.all_part_keys() }
+        let threads = self.site.readings.iter().zip(&self.shared.threads);
+        let threads = threads.map(|(reading, counts)| {
+            (Arc::as_ptr(&reading.thread) as usize, (Arc::clone(&reading.thread), Arc::clone(counts)))
+        });
+        ViewsKept { dates: self.dates_in_words(), parts: self.all_part_keys(), threads: threads.collect() }
     }
 
     /// The part keys of every reading, what a one-off build saves of its views (`PartKeys::save`).
@@ -405,7 +437,7 @@ impl<'a> Views<'a> {
                 .find(|s| s.path == reading.section)
                 .map(|s| SectionLink { title: &s.title, url: self.url(&Route::section(&s.path)) }),
             comment_count: reading.thread.published_count(),
-            participant_count: facts.participants.len(),
+            participant_count: self.shared.threads[id.0].participants.len(),
             comments_open: reading.comments_open,
             reply_link: self.reply_link(reading, None),
             draft: reading.draft,
@@ -423,7 +455,7 @@ impl<'a> Views<'a> {
 
     /// The newest published comments of reading `id`, newest first: at least as many as a feed shows.
     pub fn newest(&self, id: ReadingId) -> &[usize] {
-        &self.shared.newest[id.0]
+        &self.shared.threads[id.0].newest
     }
 
     /// Readings grouped by week, newest week first, readings without a week last.
@@ -521,7 +553,7 @@ impl<'a> Views<'a> {
             parent: comment.parent.map(|p| self.reply_target(id, p)),
             in_reply_to: comment.parent.filter(|_| flat).map(|p| self.reply_target(id, p)),
             reply_count: reading.thread.children[index].len(),
-            descendant_count: self.shared.descendants[id.0][index],
+            descendant_count: self.shared.threads[id.0].descendants[index],
             replies: Vec::new(),
             reply_link: Some(comment).filter(|c| c.is_published()).and_then(|c| self.reply_link(reading, Some(&c.id))),
         }
@@ -569,7 +601,7 @@ impl<'a> Views<'a> {
 
     /// Everyone who commented on a reading, in order of their first comment.
     pub fn participants(&self, id: ReadingId) -> Vec<PersonLink<'a>> {
-        self.reading_facts(id).participants.iter().map(|&p| self.person_link(Some(p))).collect()
+        self.shared.threads[id.0].participants.iter().map(|&p| self.person_link(Some(p))).collect()
     }
 
     /// Reading `id`'s date and who commented on it.
@@ -580,7 +612,6 @@ impl<'a> Views<'a> {
                 date: self.date(&reading.date),
                 reflections_due: reading.due.reflections.map(|d| self.due(&d, reading)),
                 replies_due: reading.due.replies.map(|d| self.due(&d, reading)),
-                participants: participants(reading),
             }
         })
     }

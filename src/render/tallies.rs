@@ -1,6 +1,6 @@
 //! Counts the views show, made from a thread or a person's comments: replies, reflections, who took part.
 
-use crate::model::{Comment, PersonId, Reading, ReadingId, Site};
+use crate::model::{Comment, PersonId, ReadingId, Site, Thread};
 
 /// Of one person's comments, how many start a thread (reflections) and how many answer someone else.
 pub(super) fn reflections_and_replies(site: &Site, work: &crate::model::Contributions) -> (usize, usize) {
@@ -39,7 +39,7 @@ pub(super) fn replies_received(site: &Site) -> Vec<Vec<(ReadingId, usize)>> {
 }
 
 /// Replies at any depth below each comment, counted without recursion.
-pub(super) fn descendant_counts(thread: &crate::model::Thread) -> Vec<usize> {
+pub(super) fn descendant_counts(thread: &Thread) -> Vec<usize> {
     let mut order: Vec<usize> = (0..thread.comments.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(thread.comments[i].depth));
     let mut counts = vec![0; thread.comments.len()];
@@ -51,9 +51,9 @@ pub(super) fn descendant_counts(thread: &crate::model::Thread) -> Vec<usize> {
     counts
 }
 
-/// Everyone who wrote a published comment on `reading`, in order of their first one.
-pub(super) fn participants(reading: &Reading) -> Vec<PersonId> {
-    let mut by_date: Vec<&Comment> = reading.thread.comments.iter().filter(|c| c.is_published()).collect();
+/// Everyone who wrote a published comment in `thread`, in order of their first one.
+pub(super) fn participants(thread: &Thread) -> Vec<PersonId> {
+    let mut by_date: Vec<&Comment> = thread.comments.iter().filter(|c| c.is_published()).collect();
     by_date.sort_by_key(|c| c.date);
     let mut seen = Vec::new();
     for comment in by_date {
@@ -68,7 +68,7 @@ pub(super) fn participants(reading: &Reading) -> Vec<PersonId> {
 
 /// The newest `keep` published comments of `thread`, newest first (the later of two at the same time
 /// first).
-pub(super) fn newest_published(thread: &crate::model::Thread, keep: usize) -> Vec<usize> {
+pub(super) fn newest_published(thread: &Thread, keep: usize) -> Vec<usize> {
     let mut published: Vec<usize> = (0..thread.comments.len()).filter(|&c| thread.comments[c].is_published()).collect();
     let newest = |a: &usize, b: &usize| (thread.comments[*b].date, *b).cmp(&(thread.comments[*a].date, *a));
     if keep < published.len() {

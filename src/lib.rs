@@ -321,10 +321,9 @@ fn run(
     report.warnings.extend(swap_in(staging, state, written, true, &options.output)?);
     report.elapsed = started.elapsed();
     pages_in(&report);
-    // Let go of after the reload, which need not wait for it.
+    // After the reload, which need not wait for them: the views let go of, the page keys saved.
     drop(renderer);
     drop(earlier);
-    // After the reload, which need not wait for them.
     report.warnings.extend(state.save_serve_keys());
     let indexing = Instant::now();
     if stop() {

@@ -70,7 +70,7 @@ struct Shared {
 
 /// What is counted of one thread, the same for as long as the thread is: `serve` shares an unchanged
 /// reading's thread between rebuilds, and its counts with it (at M, counting every thread again was
-/// a tenth of the CPU the views took before the page keys at each edit).
+/// a fifth of the CPU the views took before the page keys at each edit).
 #[derive(Debug)]
 struct ThreadCounts {
     /// Replies below each comment, at any depth.
@@ -92,8 +92,8 @@ impl ThreadCounts {
     }
 }
 
-/// What a build's views made, for the next build (`serve` keeps it): comments' dates in words and
-/// the part keys of every reading.
+/// What a build's views made, for the next build (`serve` keeps it): comments' dates in words, the
+/// part keys of every reading and each thread's counts.
 #[derive(Debug, Default)]
 pub struct ViewsKept {
     dates: DatesInWords,
@@ -155,7 +155,7 @@ pub struct CommentDates {
 impl<'a> Views<'a> {
     /// Prepares the views (counts replies once for every thread, keys every thread's parts), with links
     /// from the home page; comments' dates in words and readings' part keys are taken from `earlier`
-    /// when what decides them is the same.
+    /// when what decides them is the same, and a thread's counts while it is the same thread.
     pub fn new(site: &'a Site, bodies: &'a Bodies, language: &'a Language, earlier: &'a ViewsKept) -> Views<'a> {
         let threads = site
             .readings

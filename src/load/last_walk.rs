@@ -10,6 +10,7 @@
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::parse_cache::Keyed;
 use super::walk::ContentFiles;
@@ -30,7 +31,7 @@ pub enum Changes {
 #[derive(Debug, Clone)]
 pub(super) struct LastWalk {
     pub(super) content: PathBuf,
-    pub(super) files: ContentFiles,
+    pub(super) files: Arc<ContentFiles>,
     pub(super) problems: Diagnostics,
     pub(super) keys: Vec<Option<Keyed>>,
 }
@@ -108,7 +109,7 @@ mod tests {
         let mut problems = Diagnostics::new();
         let files = walk::walk(root.path(), &content, &mut problems);
         let keys = vec![None; files.readings.len()];
-        let last = LastWalk { content: content.clone(), files, problems, keys };
+        let last = LastWalk { content: content.clone(), files: Arc::new(files), problems, keys };
         (root, content, last)
     }
 

@@ -75,31 +75,31 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
     // are looked at again.
     let reused = cache.and_then(|cache| cache.walk_to_reuse(&content));
     let mut walked = Diagnostics::new();
+    // Shared with the next cache when it keeps readings, not copied.
     let files = if let Some((last, _)) = &reused {
         walked = last.problems.clone();
-        last.files.clone()
+        Arc::clone(&last.files)
     } else if content.is_dir() {
-        walk::walk(root, &content, &mut walked)
+        Arc::new(walk::walk(root, &content, &mut walked))
     } else {
         problems.push(
             Diagnostic::error(Span::file("content"), "this site has no content/ folder")
                 .with_help("run roundtable in the site's folder, or point to it with --root"),
         );
-        walk::ContentFiles::default()
+        Arc::default()
     };
     let keeps = cache.is_some_and(ParseCache::keeps_readings);
-    let walk = keeps.then(|| (files.clone(), walked.clone()));
-    problems.extend(walked);
+    problems.extend(walked.clone());
     let sections = files
         .sections
-        .into_iter()
+        .iter()
         .map(|(path, index)| RawSection {
-            index: index.and_then(|file| load_section_index(root, &file, &mut problems)),
-            path,
+            index: index.as_ref().and_then(|file| load_section_index(root, file, &mut problems)),
+            path: path.clone(),
         })
         .collect();
     let parsed = AtomicUsize::new(0);
-    let parse = |files: walk::ReadingFiles| {
+    let parse = |files: &walk::ReadingFiles| {
         parsed.fetch_add(1, Ordering::Relaxed);
         let mut found = Diagnostics::new();
         let reading = load_reading(root, files, &mut found);
@@ -111,7 +111,7 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
     let now = std::time::SystemTime::now();
     let results: Vec<_> = files
         .readings
-        .into_par_iter()
+        .par_iter()
         .enumerate()
         .map(|(index, files)| {
             let Some(cache) = cache else { return (parse(files), None) };
@@ -119,16 +119,16 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
                 Some((last, edited)) if !edited.contains(&index) => last.keys[index].clone(),
                 _ => None,
             };
-            let Some(keyed) = unchanged.or_else(|| reading_key(cache, root, &files, now)) else {
+            let Some(keyed) = unchanged.or_else(|| reading_key(cache, root, files, now)) else {
                 return (parse(files), None);
             };
-            let shared = cache.get(&keyed.0).unwrap_or_else(|| Arc::new(parse(files.clone())));
+            let shared = cache.get(&keyed.0).unwrap_or_else(|| Arc::new(parse(files)));
             let (parsed, kept) = match keeps {
                 true => (Parsed::clone(&shared), Some(shared)),
                 false => (Arc::unwrap_or_clone(shared), None),
             };
             let clean = parsed.problems.is_empty();
-            (with_files(parsed, &files, keyed.0), Some((keyed, clean, kept)))
+            (with_files(parsed, files, keyed.0), Some((keyed, clean, kept)))
         })
         .collect();
     let read = results.len();
@@ -154,10 +154,7 @@ fn load_with(root: &Path, cache: Option<&ParseCache>) -> (SourceSite, Theme, Dia
     }
     let mut next = match cache {
         None => ParseCache::default(),
-        Some(cache) if keeps => {
-            let (files, problems) = walk.expect("kept when the cache keeps readings");
-            cache.next(kept, stamps, LastWalk { content, files, problems, keys })
-        }
+        Some(cache) if keeps => cache.next(kept, stamps, LastWalk { content, files, problems: walked, keys }),
         Some(cache) => {
             let (next, warning) =
                 cache.save_loaded(saved.into_iter().map(|(key, i)| (key, &readings[i])).collect(), stamps);
@@ -278,9 +275,9 @@ fn load_section_index(root: &Path, path: &Path, problems: &mut Diagnostics) -> O
     Some(RawSectionIndex { span: Span::file(shown), keys: parsed.keys, front, body: split.body.to_string() })
 }
 
-fn load_reading(root: &Path, files: walk::ReadingFiles, problems: &mut Diagnostics) -> Option<RawReading> {
+fn load_reading(root: &Path, files: &walk::ReadingFiles, problems: &mut Diagnostics) -> Option<RawReading> {
     let shown = relative(root, &files.markdown);
-    let comments = load_thread(root, &files, problems);
+    let comments = load_thread(root, files, problems);
     let text = read_source(root, &files.markdown, problems)?;
     let split = front_matter::split(&shown, &text).map_err(|p| problems.push(p)).ok()?;
     let (front, keys) = if yaml::is_empty(split.yaml) {
@@ -296,12 +293,15 @@ fn load_reading(root: &Path, files: walk::ReadingFiles, problems: &mut Diagnosti
             Some(_) | None => return None,
         }
     };
-    let assets =
-        files.assets.into_iter().map(|(target, path)| Asset { target, source: AssetSource::File(path) }).collect();
+    let assets = files
+        .assets
+        .iter()
+        .map(|(target, path)| Asset { target: target.clone(), source: AssetSource::File(path.clone()) });
+    let assets = assets.collect();
     Some(RawReading {
         span: Span::file(shown),
-        section: files.section,
-        name: files.name,
+        section: files.section.clone(),
+        name: files.name.clone(),
         keys,
         front,
         body: split.body.to_string(),

@@ -8,7 +8,7 @@ use walkdir::WalkDir;
 use crate::diagnostics::{relative, Diagnostic, Diagnostics, Span};
 
 /// The files of `content/`, sorted by role. Paths are absolute; names use `/`.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct ContentFiles {
     /// Section folders (relative to `content/`, `""` for the top) to their `_index.md`, if any.
     pub sections: BTreeMap<String, Option<PathBuf>>,

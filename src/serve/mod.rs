@@ -168,9 +168,12 @@ fn next_burst(
         match event {
             Ok(event) if is_change(&event.kind) => {
                 if let Some(changed) = &mut changed {
-                    // A file written line by line is reported at each write.
-                    let new = event.paths.iter().filter(|path| changed.last() != Some(*path));
-                    changed.extend(new.cloned().collect::<Vec<_>>());
+                    // A file written line by line is reported at each write: once is enough.
+                    for path in &event.paths {
+                        if changed.last() != Some(path) {
+                            changed.push(path.clone());
+                        }
+                    }
                 }
                 let new_folders: Vec<PathBuf> =
                     event.paths.iter().filter(|path| watch::is_new_folder(root, path)).cloned().collect();

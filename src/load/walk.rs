@@ -173,8 +173,9 @@ pub fn files_under(root: &Path, dir: &Path, problems: &mut Diagnostics) -> Vec<(
     let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut files = Vec::new();
     // Sorted at the end, by name part by part (the order of a walk with sorted folders): walkdir's
-    // own sort finds each name again at every comparison, a fifth of the walk that `serve` makes at
-    // every edit, and so did splitting the paths at each comparison.
+    // own sort finds each name again at every comparison, a fifth of the walk (which `serve` makes
+    // again whenever a file is added, removed or renamed), and so did splitting the paths at each
+    // comparison.
     let mut entries = WalkDir::new(dir).follow_links(true).into_iter();
     while let Some(entry) = entries.next() {
         let entry = match entry {

@@ -20,32 +20,97 @@ pub const LONGEST: usize = 40;
 pub fn each_word(text: &str, folded: &mut String, mut each: impl FnMut(&str)) {
     // Word boundaries always fall at spaces, so each run between them is cut on its own: by hand
     // when it is ASCII (most of any text, and several times faster), else by the Unicode rules.
+    // Each byte is classed by one look-up: the index reads every word of a site this way.
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i].is_ascii_whitespace() {
+        if CLASS[bytes[i] as usize] == SPACE {
             i += 1;
             continue;
         }
         let start = i;
-        let mut high = 0;
-        while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
-            high |= bytes[i];
+        let mut seen = 0;
+        while i < bytes.len() && CLASS[bytes[i] as usize] != SPACE {
+            seen |= CLASS[bytes[i] as usize];
             i += 1;
         }
         let run = &text[start..i];
-        if high.is_ascii() {
-            ascii_words(run, folded, &mut each);
+        if seen & HIGH != 0 {
+            unicode_words(run, folded, &mut each);
+        } else if let Some(word) = lone_word(run, seen) {
+            emit(word, seen & UPPER != 0, folded, &mut each);
         } else {
-            run.unicode_words().flat_map(|word| word.split(['\'', '’', 'ʼ'])).for_each(|part| {
-                fold_into(part, folded);
-                // Bytes are never fewer than characters: most words need no count.
-                if !folded.is_empty() && (folded.len() <= LONGEST || folded.chars().count() <= LONGEST) {
-                    each(folded);
-                }
-            });
+            ascii_words(run, folded, &mut each);
         }
     }
+}
+
+/// A capital letter, in [`CLASS`] (a small letter or a digit is 0).
+const UPPER: u8 = 1;
+/// ASCII other than letters, digits and white space; `_` too, which joins words but makes none.
+const OTHER: u8 = 2;
+/// A byte of a non-ASCII character.
+const HIGH: u8 = 4;
+/// ASCII white space, as `u8::is_ascii_whitespace` says.
+const SPACE: u8 = 8;
+
+/// What each byte is to [`each_word`].
+const CLASS: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = match byte {
+            b'a'..=b'z' | b'0'..=b'9' => 0,
+            b'A'..=b'Z' => UPPER,
+            0x80..=0xff => HIGH,
+            _ if byte.is_ascii_whitespace() => SPACE,
+            _ => OTHER,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// The one word of an ASCII run whose bytes' classes together are `seen`, when the run is letters
+/// and digits alone, or with other bytes only before and after them (`team`, `(team),`): most runs
+/// of prose. No byte at either end joins the letters, as only more of the same stands beyond it.
+fn lone_word(run: &str, seen: u8) -> Option<&str> {
+    let word = match seen & OTHER {
+        0 => run,
+        _ => {
+            let edge = |b: u8| b != b'_' && CLASS[b as usize] == OTHER;
+            let start = run.bytes().position(|b| !edge(b))?;
+            let end = run.bytes().rposition(|b| !edge(b))? + 1;
+            Some(&run[start..end]).filter(|w| w.bytes().all(|b| CLASS[b as usize] & OTHER == 0))?
+        }
+    };
+    Some(word).filter(|w| !w.is_empty() && w.len() <= LONGEST)
+}
+
+/// Passes `word` on, lower-cased into `folded` when it holds a capital, else as it is, uncopied
+/// (most words).
+fn emit(word: &str, upper: bool, folded: &mut String, each: &mut impl FnMut(&str)) {
+    match upper {
+        true => {
+            folded.clear();
+            folded.push_str(word);
+            folded.make_ascii_lowercase();
+            each(folded);
+        }
+        false => each(word),
+    }
+}
+
+/// The words of a run holding a non-ASCII character, by the Unicode rules, split at apostrophes.
+fn unicode_words(run: &str, folded: &mut String, each: &mut impl FnMut(&str)) {
+    run.unicode_words().flat_map(|word| word.split(['\'', '’', 'ʼ'])).for_each(|part| {
+        fold_into(part, folded);
+        // Bytes are never fewer than characters: most words need no count.
+        if !folded.is_empty() && (folded.len() <= LONGEST || folded.chars().count() <= LONGEST) {
+            each(folded);
+        }
+    });
 }
 
 /// The words of a run of ASCII text without white space, lower-cased into `folded`, by the rules
@@ -92,16 +157,7 @@ fn ascii_words(run: &str, folded: &mut String, each: &mut impl FnMut(&str)) {
         if !alphanumeric || found.len() > LONGEST {
             continue;
         }
-        // A word with no capital is already folded, and is passed as it is, uncopied (most words).
-        match upper {
-            true => {
-                folded.clear();
-                folded.push_str(found);
-                folded.make_ascii_lowercase();
-                each(folded);
-            }
-            false => each(found),
-        }
+        emit(found, upper, folded, each);
     }
 }
 
@@ -180,7 +236,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn the_ascii_path_folds_as_the_unicode_path_does(text in "[aB1_.:,;' \t!é-]{0,24}") {
+        fn the_ascii_path_folds_as_the_unicode_path_does(text in "[aB1_.:,;'() \t!é-]{0,24}") {
             let mut slow = Vec::new();
             for word in text.unicode_words().flat_map(|word| word.split('\'')) {
                 let mut folded = String::new();

@@ -8,17 +8,25 @@ impl Html {
     /// It reads only what the policies here write: quoted attribute values and
     /// the few entities the serializer makes.
     pub fn plain_text(&self) -> String {
-        // One pass over the bytes, runs of plain ASCII copied whole: the search index reads every
-        // text of a site this way, so it is on every build's path (it was a quarter of indexing
-        // when it went character by character).
+        // One pass over the bytes, runs of plain ASCII (and the single spaces between them) copied
+        // whole: the search index reads every text of a site this way, so it is on every build's
+        // path (it was a quarter of indexing when it went character by character).
         let html: &str = &self.0;
         let bytes = html.as_bytes();
         let mut text = Words { out: String::with_capacity(html.len()), space: false };
         let mut i = 0;
         while i < bytes.len() {
             let start = i;
-            while i < bytes.len() && COPIED[bytes[i] as usize] {
-                i += 1;
+            loop {
+                while i < bytes.len() && COPIED[bytes[i] as usize] {
+                    i += 1;
+                }
+                // A single space between words is copied with them: one copy a line, not a word.
+                let between = i > start && bytes.get(i) == Some(&b' ');
+                match between && bytes.get(i + 1).is_some_and(|&b| COPIED[b as usize]) {
+                    true => i += 1,
+                    false => break,
+                }
             }
             if i > start {
                 text.push(&html[start..i]);

@@ -82,7 +82,7 @@ struct Words {
 }
 
 impl Words {
-    /// Appends `part`, which holds no white space, to the word being written.
+    /// Appends `part`, which holds no white space but single spaces between words.
     fn push(&mut self, part: &str) {
         if self.space && !self.out.is_empty() {
             self.out.push(' ');

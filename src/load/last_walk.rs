@@ -55,7 +55,7 @@ impl LastWalk {
         // The folders holding a known file, from `content/` (itself `""`), made once a path not known is gone.
         let mut folders: Option<HashSet<&OsStr>> = None;
         let mut edited = HashSet::new();
-        // A file written line by line is reported once for each write.
+        // A path may be named more than once in a burst (written, then renamed over).
         let paths: HashSet<&PathBuf> = paths.iter().collect();
         for path in paths {
             let Ok(inside) = path.strip_prefix(content) else { continue };

@@ -160,9 +160,10 @@ impl<'a> Views<'a> {
         let threads = site
             .readings
             .par_iter()
+            // Found by its address: the kept thread holds that address, so it is this very thread.
             .map(|reading| match earlier.threads.get(&(Arc::as_ptr(&reading.thread) as usize)) {
-                Some((thread, counts)) if Arc::ptr_eq(thread, &reading.thread) => Arc::clone(counts),
-                _ => Arc::new(ThreadCounts::of(&reading.thread)),
+                Some((_, counts)) => Arc::clone(counts),
+                None => Arc::new(ThreadCounts::of(&reading.thread)),
             })
             .collect();
         let reflections_and_replies =

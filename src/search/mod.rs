@@ -34,9 +34,10 @@ pub use memory::{SearchMemory, SEARCH_CACHE_FILE};
 pub use output::{carry, replace, stage};
 use output::{file_key, FileKey, Out, Stamp};
 
-/// How many chunks of documents are read and counted at a time (each some 300 documents): enough
-/// to keep both threads busy, few enough that the texts held at once stay small.
-const BATCH: usize = 16;
+/// How many chunks of documents are read and counted at a time (each some 300 documents): few
+/// enough that the texts held at once stay small (at M, 20 MB), enough that the waits for a batch's
+/// last chunk and last file are few (at 16, there were 25 batches at M).
+const BATCH: usize = 64;
 
 /// The file in the index's folder that names what it was made from and the files it is: the
 /// fingerprint on its first line, then one file a line (its key, its size, its path).
@@ -182,14 +183,18 @@ impl SearchIndex {
         }
         memory.keep(chunk_keys.into_iter().zip(counted.iter().cloned()).collect());
         let firsts = document_files.finish(&mut documents, &out)?;
-        // The postings are gathered without the documents: only their filters are kept.
-        let (count, filters) = (documents.len(), files::filters(&documents));
-        drop((documents, hashes));
+        // The postings are gathered without the documents: only their filters are kept, found
+        // (and the documents let go of) while the postings are gathered, not before.
+        let count = documents.len();
         if out.stop() {
             return Ok(false);
         }
         let counted: Vec<&counts::Counted> = counted.iter().map(Arc::as_ref).collect();
-        let inverted = postings::invert(&counted, &words::Stems::for_language(&language));
+        let (filters, inverted) = rayon::join(
+            move || files::filters(&documents),
+            || postings::invert(&counted, &words::Stems::for_language(&language)),
+        );
+        drop(hashes);
         if out.stop() {
             return Ok(false);
         }

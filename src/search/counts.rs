@@ -206,16 +206,19 @@ pub fn count(documents: &[Document], texts: &[String]) -> Counted {
     let mut ids: HashMap<String, u32> = HashMap::default();
     let mut words = String::new();
     let mut word_starts = vec![0u32];
+    // For each word: how many times the document being read holds it, and how many documents hold it.
     let mut counts: Vec<u32> = Vec::new();
-    let mut touched: Vec<u32> = Vec::new();
+    let mut holding: Vec<u32> = Vec::new();
+    // The words the document being read holds so far, one more place than words (see below).
+    let mut touched: Vec<u32> = vec![0];
     let mut folded = String::new();
-    // Each document's words and counts, one document after another, then turned word by word.
+    // Each document's words and counts, one document after another.
     let mut terms: Vec<(u32, u32)> = Vec::new();
     let mut ends: Vec<usize> = Vec::with_capacity(documents.len());
     let mut lengths = Vec::with_capacity(documents.len());
     let mut text_bytes = Vec::with_capacity(documents.len());
     for (document, text) in documents.iter().zip(texts) {
-        let mut length = 0;
+        let (mut length, mut distinct) = (0, 0);
         for (text, weight) in [(document.labels().heading, HEADING_WEIGHT), (text, 1)] {
             each_word(text, &mut folded, |word| {
                 let id = match ids.get(word) {
@@ -226,49 +229,61 @@ pub fn count(documents: &[Document], texts: &[String]) -> Counted {
                         words.push_str(word);
                         word_starts.push(u32::try_from(words.len()).expect("a chunk's words fit in 4 GB"));
                         counts.push(0);
+                        holding.push(0);
+                        touched.push(0);
                         id
                     }
                 };
-                if counts[id as usize] == 0 {
-                    touched.push(id);
-                }
-                counts[id as usize] += weight;
+                // Written always and kept only when first seen, without a branch: whether a word is
+                // new to its document cannot be predicted.
+                let count = &mut counts[id as usize];
+                touched[distinct] = id;
+                distinct += usize::from(*count == 0);
+                *count += weight;
                 length += weight;
             });
         }
-        terms.extend(touched.drain(..).map(|id| (id, std::mem::take(&mut counts[id as usize]))));
+        for &id in &touched[..distinct] {
+            terms.push((id, std::mem::take(&mut counts[id as usize])));
+            holding[id as usize] += 1;
+        }
         ends.push(terms.len());
         lengths.push(length);
         text_bytes.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
     }
-    // Turned word by word: the bytes of each word's postings measured, then written, documents in order.
-    let mut posting_starts = vec![0u32; ids.len() + 1];
-    let mut next = vec![0u32; ids.len()];
-    let each_posting = |each: &mut dyn FnMut(u32, u32, u32)| {
-        let mut start = 0;
-        for (document, &end) in ends.iter().enumerate() {
-            terms[start..end].iter().for_each(|&(word, n)| each(word, document as u32, n));
-            start = end;
+    // The terms placed word by word (documents in order within each), then written in that order.
+    let mut at: Vec<u32> = holding
+        .iter()
+        .scan(0, |sum, &n| {
+            *sum += n;
+            Some(*sum - n)
+        })
+        .collect();
+    let mut placed = vec![(0u16, 0u32); terms.len()];
+    let mut start = 0;
+    for (document, &end) in ends.iter().enumerate() {
+        for &(word, n) in &terms[start..end] {
+            let slot = &mut at[word as usize];
+            placed[*slot as usize] = (document as u16, n);
+            *slot += 1;
         }
-    };
-    each_posting(&mut |word, document, n| {
-        let w = word as usize;
-        posting_starts[w + 1] += (leb128::length(document - next[w]) + leb128::length(n)) as u32;
-        next[w] = document + 1;
-    });
-    (1..posting_starts.len()).for_each(|w| posting_starts[w] += posting_starts[w - 1]);
-    let mut postings = vec![0u8; posting_starts[ids.len()] as usize];
-    let mut at: Vec<usize> = posting_starts.iter().map(|&s| s as usize).collect();
-    next.fill(0);
-    each_posting(&mut |word, document, n| {
-        let w = word as usize;
-        for number in [document - next[w], n] {
-            let (bytes, len) = leb128::encoded(u64::from(number));
-            postings[at[w]..at[w] + len].copy_from_slice(&bytes[..len]);
-            at[w] += len;
+        start = end;
+    }
+    let mut postings = Vec::with_capacity(2 * placed.len() + placed.len() / 4);
+    let mut posting_starts = Vec::with_capacity(holding.len() + 1);
+    posting_starts.push(0);
+    let mut rest = &placed[..];
+    for &n in &holding {
+        let (these, after) = rest.split_at(n as usize);
+        let mut next = 0;
+        for &(document, n) in these {
+            leb128::put(&mut postings, u64::from(document - next));
+            leb128::put(&mut postings, u64::from(n));
+            next = document + 1;
         }
-        next[w] = document + 1;
-    });
+        posting_starts.push(u32::try_from(postings.len()).expect("a chunk's postings fit in 4 GB"));
+        rest = after;
+    }
     Counted { lengths, text_bytes, words, word_starts, postings, posting_starts }
 }
 

@@ -146,15 +146,7 @@ impl<'a> DocumentFiles<'a> {
                     .zip(&texts[start - base..end - base])
                     .map(|(d, text)| text.as_deref().map_or_else(|| Cow::Owned(d.text()), Cow::Borrowed))
                     .collect();
-                let rows: Vec<_> = shown[start..end]
-                    .iter()
-                    .zip(&texts)
-                    .map(|(d, text)| {
-                        let Labels { url, title, day, .. } = d.labels();
-                        (url, d.kind.code(), title, d.week, day, text)
-                    })
-                    .collect();
-                gzip(&to_json(&rows))
+                gzip(&rows_json(&shown[start..end], &texts))
             })
         })?;
         let next = self.fill.firsts.get(last).copied().unwrap_or(self.fill.count);
@@ -375,9 +367,82 @@ fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).expect("plain data")
 }
 
+/// A document file's JSON: for each document, `[address, kind, title, week, day, text]`, the
+/// bytes `serde_json` writes for them. Written here, not by `serde_json`, so that a string
+/// needing no escapes (most of them, texts included) is copied whole: the texts are most of the
+/// index, and looking at them byte by byte took a twentieth of indexing.
+fn rows_json(documents: &[Document], texts: &[Cow<str>]) -> Vec<u8> {
+    let size = texts.iter().map(|text| text.len() + 160).sum();
+    let mut json = Vec::with_capacity(size);
+    json.push(b'[');
+    for (n, (document, text)) in documents.iter().zip(texts).enumerate() {
+        let Labels { url, title, day, .. } = document.labels();
+        json.extend_from_slice(if n == 0 { b"[" } else { b",[" });
+        for part in [url, document.kind.code(), title] {
+            json_string(&mut json, part);
+            json.push(b',');
+        }
+        match document.week {
+            Some(week) => json.extend_from_slice(week.to_string().as_bytes()),
+            None => json.extend_from_slice(b"null"),
+        }
+        json.push(b',');
+        json_string(&mut json, day);
+        json.push(b',');
+        json_string(&mut json, text);
+        json.push(b']');
+    }
+    json.push(b']');
+    json
+}
+
+/// Appends `text` as a JSON string, as `serde_json` writes it.
+fn json_string(json: &mut Vec<u8>, text: &str) {
+    // Without an early exit, so that it is checked many bytes at a time.
+    let escaped = text.bytes().fold(false, |escaped, b| escaped | (b < 0x20) | (b == b'"') | (b == b'\\'));
+    match escaped {
+        true => serde_json::to_writer(&mut *json, text).expect("writing to memory cannot fail"),
+        false => {
+            json.push(b'"');
+            json.extend_from_slice(text.as_bytes());
+            json.push(b'"');
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn document_rows_are_the_json_serde_json_writes() {
+        use super::super::documents::Kind;
+        use crate::render::sanitize::Html;
+        use std::sync::Arc;
+        let labels = |url| Labels { url, title: "Reply by \"Sam\" on \\ x", heading: "", day: "2 May" };
+        let documents = [
+            Document::new(
+                Kind::Reply,
+                labels("r/a/#comment-c1"),
+                Some(2),
+                Arc::new([]),
+                Some(3),
+                Html::from_text("".into()),
+            ),
+            Document::new(Kind::Reading, labels("r/a/"), None, Arc::new([]), None, Html::from_text("".into())),
+        ];
+        let texts: Vec<Cow<str>> = vec!["a \"quoted\" \\ and \u{1} é’".into(), "plain words".into()];
+        let rows: Vec<_> = documents
+            .iter()
+            .zip(&texts)
+            .map(|(d, text)| {
+                let Labels { url, title, day, .. } = d.labels();
+                (url, d.kind.code(), title, d.week, day, text)
+            })
+            .collect();
+        assert_eq!(String::from_utf8(rows_json(&documents, &texts)).unwrap(), serde_json::to_string(&rows).unwrap());
+        assert_eq!(rows_json(&[], &[]), b"[]");
+    }
 
     #[test]
     fn runs_fill_up_to_their_limit_and_a_large_item_has_its_own() {

@@ -105,9 +105,7 @@ impl<'a> DocumentFiles<'a> {
         for &bytes in text_bytes {
             let (d, hash) = (&documents[self.fill.count], &self.hashes[self.fill.count]);
             let may_end = counts::may_end(hash, DOCS_SPREAD);
-            // Measured by the texts' lengths (JSON adds little to prose).
-            let labels = d.labels();
-            self.fill.push(labels.url.len() + labels.title.len() + labels.day.len() + bytes as usize + 40, may_end);
+            self.fill.push(row_bytes(d, bytes as usize), may_end);
         }
         match texts {
             Some(texts) => self.texts.extend(texts.into_iter().map(Some)),
@@ -372,8 +370,8 @@ fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
 /// needing no escapes (most of them, texts included) is copied whole: the texts are most of the
 /// index, and looking at them byte by byte took a twentieth of indexing.
 fn rows_json(documents: &[Document], texts: &[Cow<str>]) -> Vec<u8> {
-    let size = texts.iter().map(|text| text.len() + 160).sum();
-    let mut json = Vec::with_capacity(size);
+    let size: usize = documents.iter().zip(texts).map(|(document, text)| row_bytes(document, text.len())).sum();
+    let mut json = Vec::with_capacity(size + 2);
     json.push(b'[');
     for (n, (document, text)) in documents.iter().zip(texts).enumerate() {
         let Labels { url, title, day, .. } = document.labels();
@@ -382,10 +380,7 @@ fn rows_json(documents: &[Document], texts: &[Cow<str>]) -> Vec<u8> {
             json_string(&mut json, part);
             json.push(b',');
         }
-        match document.week {
-            Some(week) => json.extend_from_slice(week.to_string().as_bytes()),
-            None => json.extend_from_slice(b"null"),
-        }
+        serde_json::to_writer(&mut json, &document.week).expect("writing to memory cannot fail");
         json.push(b',');
         json_string(&mut json, day);
         json.push(b',');
@@ -394,6 +389,13 @@ fn rows_json(documents: &[Document], texts: &[Cow<str>]) -> Vec<u8> {
     }
     json.push(b']');
     json
+}
+
+/// About how many bytes of JSON a document's row takes, its plain text `text_bytes` long: what
+/// document files are filled by, and their buffers sized by (JSON adds little to prose).
+fn row_bytes(document: &Document, text_bytes: usize) -> usize {
+    let labels = document.labels();
+    labels.url.len() + labels.title.len() + labels.day.len() + text_bytes + 40
 }
 
 /// Appends `text` as a JSON string, as `serde_json` writes it.

@@ -202,6 +202,31 @@ impl Language {
         self.text(key, n, args).unwrap_or_else(|| key.to_string())
     }
 
+    /// The string `key`, read for the blanks of `names`: [`Template::fill`] then writes what
+    /// [`Language::say`] writes with those names and no count.
+    pub fn template(&self, key: &str, names: &[&str]) -> Template {
+        let Some(text) = self.strings.get(key).or_else(|| self.english.get(key)) else {
+            return Template { pieces: vec![(key.to_string(), None)] };
+        };
+        let chosen = match text {
+            Text::Plain(s) | Text::Counted { other: s, .. } => s,
+        };
+        let mut pieces = vec![(String::new(), None)];
+        blanks(
+            chosen,
+            |name| names.iter().position(|n| *n == name),
+            |piece, blank| {
+                let last = pieces.last_mut().expect("one at least");
+                last.0.push_str(piece);
+                if blank.is_some() {
+                    last.1 = blank;
+                    pieces.push((String::new(), None));
+                }
+            },
+        );
+        Template { pieces }
+    }
+
     /// A person's `role` as a label: the known roles translated, any other capitalised as written.
     pub fn role_label(&self, role: &str) -> String {
         match role.to_lowercase().as_str() {
@@ -246,13 +271,14 @@ impl Language {
     /// `format` ready to write many dates in timezone `zone` (see [`DateFormat`]).
     pub fn date_format(&self, format: &str, zone: chrono_tz::Tz) -> DateFormat {
         let spelled = (0..12).flat_map(|month| (0..7).map(move |weekday| (month, weekday)));
-        let by_month_and_weekday = spelled
+        let by_month_and_weekday: Vec<_> = spelled
             .map(|(month, weekday)| {
                 let spelled = self.spelled(format, month, weekday);
                 chrono::format::StrftimeItems::new(&spelled).parse_to_owned().map_err(|_| spelled)
             })
             .collect();
-        DateFormat { by_month_and_weekday, zone }
+        let by_day = by_month_and_weekday.iter().all(|items| items.as_ref().is_ok_and(|items| writes_a_day(items)));
+        DateFormat { by_month_and_weekday, zone, by_day }
     }
 
     /// The strftime `format` with the names of month `month` (from 0) and weekday `weekday` (from
@@ -296,6 +322,38 @@ pub struct DateFormat {
     by_month_and_weekday: Vec<Result<Vec<chrono::format::Item<'static>>, String>>,
     /// The timezone dates are written in.
     zone: chrono_tz::Tz,
+    /// Whether what it writes depends on the day alone (no time of day, no offset).
+    by_day: bool,
+}
+
+/// Whether `items` write nothing but the day: its year, month, day, week and weekday, and text.
+fn writes_a_day(items: &[chrono::format::Item]) -> bool {
+    use chrono::format::{Fixed, Item, Numeric};
+    items.iter().all(|item| match item {
+        Item::Literal(_) | Item::OwnedLiteral(_) | Item::Space(_) | Item::OwnedSpace(_) => true,
+        Item::Numeric(numeric, _) => matches!(
+            numeric,
+            Numeric::Year
+                | Numeric::YearDiv100
+                | Numeric::YearMod100
+                | Numeric::IsoYear
+                | Numeric::IsoYearDiv100
+                | Numeric::IsoYearMod100
+                | Numeric::Month
+                | Numeric::Day
+                | Numeric::WeekFromSun
+                | Numeric::WeekFromMon
+                | Numeric::IsoWeek
+                | Numeric::NumDaysFromSun
+                | Numeric::WeekdayFromMon
+                | Numeric::Ordinal
+        ),
+        Item::Fixed(fixed) => matches!(
+            fixed,
+            Fixed::ShortMonthName | Fixed::LongMonthName | Fixed::ShortWeekdayName | Fixed::LongWeekdayName
+        ),
+        _ => false,
+    })
 }
 
 impl DateFormat {
@@ -309,29 +367,67 @@ impl DateFormat {
             Err(spelled) => local.format(spelled).to_string(),
         }
     }
+
+    /// The day `date` falls on where it is written, when that is all [`DateFormat::write`] writes
+    /// of it: dates of the same day are then written alike, and a writer of many can write each
+    /// day once.
+    pub fn day(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> Option<chrono::NaiveDate> {
+        self.by_day.then(|| date.with_timezone(&self.zone).date_naive())
+    }
 }
 
 /// `text` with each `{name}` that `value` knows replaced, in one pass: a filled-in value (a member's
 /// name) is never read again for blanks.
 fn fill<'v>(text: &str, value: impl Fn(&str) -> Option<&'v str>) -> String {
     let mut out = String::with_capacity(text.len() + 32);
+    blanks(text, value, |piece, filled| {
+        out.push_str(piece);
+        out.push_str(filled.unwrap_or_default());
+    });
+    out
+}
+
+/// Reads `text` as [`fill`] fills it: calls `each` with each piece of it in turn, and with what
+/// `value` gives for the `{name}` right after the piece, when it knows that name.
+fn blanks<'t, V>(text: &'t str, value: impl Fn(&str) -> Option<V>, mut each: impl FnMut(&'t str, Option<V>)) {
     let mut rest = text;
     while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         match after.find('}').and_then(|close| Some((close, value(&after[..close])?))) {
             Some((close, filled)) => {
-                out.push_str(filled);
+                each(&rest[..open], Some(filled));
                 rest = &after[close + 1..];
             }
             None => {
-                out.push('{');
+                each(&rest[..=open], None);
                 rest = after;
             }
         }
     }
-    out.push_str(rest);
-    out
+    each(rest, None);
+}
+
+/// A string of the language read once for the `{name}`s it is filled in with, then filled in as
+/// [`Language::say`] fills it, as many times as needed: the search index titles each comment so.
+#[derive(Debug)]
+pub struct Template {
+    /// Its pieces, each followed by the blank of the name of that index, if any.
+    pieces: Vec<(String, Option<usize>)>,
+}
+
+impl Template {
+    /// The string with the blank of each name filled in with the value at its index.
+    pub fn fill(&self, values: &[&str]) -> String {
+        let blanks = self.pieces.iter().filter_map(|(_, blank)| Some(values[(*blank)?].len()));
+        let mut out = String::with_capacity(
+            self.pieces.iter().map(|(piece, _)| piece.len()).sum::<usize>() + blanks.sum::<usize>(),
+        );
+        for (piece, blank) in &self.pieces {
+            out.push_str(piece);
+            out.push_str(blank.map_or("", |b| values[b]));
+        }
+        out
+    }
 }
 
 /// Gives `tera` the function `t` that writes `language`'s strings.
@@ -544,6 +640,38 @@ mod tests {
                     std::panic::catch_unwind(|| ready.write(&date.fixed_offset())).unwrap_or_else(|_| "refused".into());
                 assert_eq!(fast, slow, "{code} {format} {local}");
             }
+        }
+    }
+
+    #[test]
+    fn a_template_fills_in_as_say_does() {
+        let texts = ["By {name} on “{reading}”", "{reading}{name}{name}", "{ {name}} {nom} {n} }{", "", "{"];
+        let values = ["Ana {reading}", "Trust {name}"];
+        for text in texts {
+            let mut problems = Diagnostics::new();
+            let own = format!("strings:\n  search_reply_by: {}\n", serde_json::to_string(text).unwrap());
+            let en = Language::new("en", Some(("i18n/en.yaml", &own)), &mut problems);
+            assert!(problems.is_empty(), "{text}");
+            let args = [("name", values[0]), ("reading", values[1])];
+            let template = en.template("search_reply_by", &["name", "reading"]);
+            assert_eq!(template.fill(&values), en.say("search_reply_by", None, &args), "{text}");
+        }
+        let missing = language("fr").template("no_such_key", &["name"]);
+        assert_eq!(missing.fill(&["Ana"]), language("fr").say("no_such_key", None, &[("name", "Ana")]));
+    }
+
+    #[test]
+    fn a_format_of_the_day_alone_writes_each_day_alike() {
+        let zone: chrono_tz::Tz = "America/Toronto".parse().unwrap();
+        let morning = chrono::DateTime::parse_from_rfc3339("2024-03-10T01:30:00-05:00").unwrap();
+        // Across the change to daylight time, and just before the next day.
+        let evening = chrono::DateTime::parse_from_rfc3339("2024-03-10T23:59:00-04:00").unwrap();
+        let by_day = language("fr").date_format("%A %-d %B %Y (%j, %V, %u)", zone);
+        assert_eq!(by_day.day(&morning), chrono::NaiveDate::from_ymd_opt(2024, 3, 10));
+        assert_eq!(by_day.day(&morning), by_day.day(&evening));
+        assert_eq!(by_day.write(&morning), by_day.write(&evening));
+        for with_time in ["%d %B %Y %H:%M", "%d %b %Z", "%d %b %z", "%Q %B", "%s"] {
+            assert_eq!(language("en").date_format(with_time, zone).day(&morning), None, "{with_time}");
         }
     }
 

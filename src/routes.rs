@@ -222,6 +222,12 @@ impl Route {
         self.under("")
     }
 
+    /// A comment's address from the site's root, as [`Route::comment`] gives it, made from its
+    /// reading's (`Route::reading(path).from_root()`): the search index writes one for each comment.
+    pub fn comment_from_root(reading_from_root: &str, id: &str) -> String {
+        [reading_from_root, "#", COMMENT_ANCHOR, id].concat()
+    }
+
     /// `../` once for each folder its file is in: the relative path from its file to the site's root.
     fn to_root(&self) -> String {
         "../".repeat(self.depth())
@@ -322,6 +328,8 @@ mod tests {
         assert_eq!(meta.output_path(), "search/index/meta.json");
         assert_eq!(meta.link(&Links::rooted(&cohort)), "/cohort/search/index/meta.json");
         assert_eq!(Route::comment("readings/trust", "c1").from_root(), "readings/trust/#comment-c1");
+        let reading = Route::reading("readings/trust").from_root();
+        assert_eq!(Route::comment_from_root(&reading, "c1"), Route::comment("readings/trust", "c1").from_root());
         assert_eq!(Route::search().output_path(), "search/index.html");
     }
 

@@ -7,9 +7,13 @@
 //! [`chunks`]), not every so many documents: a text added or removed in the middle of the site
 //! changes the chunk it falls in, not every chunk after it.
 
-use rustc_hash::FxHashMap as HashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
 
 use super::documents::Document;
+use super::put_part;
 use super::words::each_word;
 use crate::cache::leb128;
 
@@ -159,14 +163,13 @@ fn take_bytes<'a>(bytes: &mut &'a [u8]) -> Option<&'a [u8]> {
     Some(taken)
 }
 
-/// What a document's counts are made from: its heading and its text (by its HTML's digest).
-pub fn document_key(document: &Document) -> [u8; 32] {
-    let mut hasher = blake3::Hasher::new();
-    let heading = document.labels().heading;
-    hasher.update(&(heading.len() as u64).to_le_bytes());
-    hasher.update(heading.as_bytes());
-    hasher.update(document.body.digest());
-    *hasher.finalize().as_bytes()
+/// What a document's counts are made from: its heading and its text (by its HTML's digest), put
+/// together in `bytes`.
+pub fn document_key(document: &Document, bytes: &mut Vec<u8>) -> [u8; 32] {
+    bytes.clear();
+    put_part(bytes, document.heading());
+    bytes.extend_from_slice(document.body.digest());
+    *blake3::hash(bytes).as_bytes()
 }
 
 /// The documents of `keys` (each document's [`document_key`]) cut into chunks, `(start, end)`.
@@ -194,16 +197,18 @@ pub fn may_end(key: &[u8; 32], spread: u32) -> bool {
 pub fn chunk_key(keys: &[[u8; 32]], code: &[u8; 32]) -> [u8; 32] {
     let mut hasher = blake3::Hasher::new();
     hasher.update(code);
-    keys.iter().for_each(|key| {
-        hasher.update(key);
-    });
+    hasher.update(keys.as_flattened());
     *hasher.finalize().as_bytes()
 }
 
 /// Counts the words of `documents` (consecutive, at most [`LONGEST`]), whose plain texts are `texts`.
 pub fn count(documents: &[Document], texts: &[String]) -> Counted {
     assert!(documents.len() <= LONGEST, "a chunk holds at most LONGEST documents");
-    let mut ids: HashMap<String, u32> = HashMap::default();
+    // Each word seen, by where it is in `words` (from, to) and its number: a new word is not a
+    // `String` of its own, made and let go of (one for each distinct word of each chunk: their
+    // pages, handed back between chunks and taken again, were a twentieth of indexing). Its place
+    // is kept here, not looked up in `word_starts` by its number: that was slower than the strings.
+    let mut ids: HashTable<(u32, u32, u32)> = HashTable::new();
     let mut words = String::new();
     let mut word_starts = vec![0u32];
     // For each word: how many times the document being read holds it, and how many documents hold it.
@@ -219,15 +224,22 @@ pub fn count(documents: &[Document], texts: &[String]) -> Counted {
     let mut text_bytes = Vec::with_capacity(documents.len());
     for (document, text) in documents.iter().zip(texts) {
         let (mut length, mut distinct) = (0, 0);
-        for (text, weight) in [(document.labels().heading, HEADING_WEIGHT), (text, 1)] {
+        for (text, weight) in [(document.heading(), HEADING_WEIGHT), (text, 1)] {
             each_word(text, &mut folded, |word| {
-                let id = match ids.get(word) {
-                    Some(&id) => id,
+                let hash = FxBuildHasher.hash_one(word.as_bytes());
+                let seen = words.as_bytes();
+                let id = match ids.find(hash, |&(from, to, _)| &seen[from as usize..to as usize] == word.as_bytes()) {
+                    Some(&(_, _, id)) => id,
                     None => {
-                        let id = u32::try_from(ids.len()).expect("fewer than 4 billion words");
-                        ids.insert(word.to_string(), id);
+                        let id = u32::try_from(counts.len()).expect("fewer than 4 billion words");
+                        let from = u32::try_from(words.len()).expect("a chunk's words fit in 4 GB");
                         words.push_str(word);
-                        word_starts.push(u32::try_from(words.len()).expect("a chunk's words fit in 4 GB"));
+                        let to = u32::try_from(words.len()).expect("a chunk's words fit in 4 GB");
+                        let seen = words.as_bytes();
+                        ids.insert_unique(hash, (from, to, id), |&(from, to, _)| {
+                            FxBuildHasher.hash_one(&seen[from as usize..to as usize])
+                        });
+                        word_starts.push(to);
                         counts.push(0);
                         holding.push(0);
                         touched.push(0);

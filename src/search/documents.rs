@@ -1,16 +1,22 @@
 //! What is searchable: one document per published reading, comment, bio and section introduction,
 //! as the plain text its page shows, numbered in date order.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
-use crate::language::{DateFormat, Language};
+use crate::language::{DateFormat, Language, Template};
 use crate::model::{Comment, PersonId, Reading, Site};
 use crate::render::sanitize::Html;
 use crate::render::Bodies;
 use crate::routes::Route;
+
+/// A date as the model holds it.
+type Date = chrono::DateTime<chrono::FixedOffset>;
 
 /// What a document is; also what the `kind` filter groups (readings, reflections, people, sections).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -82,7 +88,7 @@ pub struct Labels<'a> {
     pub url: &'a str,
     /// The result's heading, in the site's language: "Reflection by Claire on “Trust in Teams”".
     pub title: &'a str,
-    /// Words searched as well as the text, counted more: a reading's or section's title, a person's name.
+    /// Wording searched as well as the text, counted more: a reading's or section's title, a person's name.
     pub heading: &'a str,
     /// Its date as pages write it, in the site's language (empty for bios and sections).
     pub day: &'a str,
@@ -121,6 +127,15 @@ impl Document {
             title: &labels[url..title],
             heading: &labels[title..heading],
             day: &labels[heading..],
+        }
+    }
+
+    /// Wording searched as well as the text (see [`Labels::heading`]): none for a comment, read
+    /// without touching its labels, so that counting the words of a chunk does not.
+    pub fn heading(&self) -> &str {
+        match self.ends[1] == self.ends[2] {
+            true => "",
+            false => &self.labels[self.ends[1] as usize..self.ends[2] as usize],
         }
     }
 
@@ -188,57 +203,127 @@ pub fn documents(sources: Sources) -> Vec<Document> {
         dated.extend(comments.map(|(c, comment)| (comment.date.timestamp(), r as u32, c as u32 + 1)));
     }
     dated.par_sort_unstable();
-    let dates = sources.language.date_format(&site.config.date_format, site.config.timezone);
-    let tags: Vec<Arc<[usize]>> = site.readings.iter().map(|reading| reading.tags.as_slice().into()).collect();
+    let wording = Wording::of(site, sources.language);
+    let readings: Vec<OfReading> = site.readings.par_iter().map(OfReading::new).collect();
     all.par_extend(dated.into_par_iter().map(|(_, r, c)| {
         let r = r as usize;
         let reading = &site.readings[r];
         match (c as usize).checked_sub(1) {
-            None => reading_document(sources, &dates, r, reading, &tags[r]),
+            None => reading_document(sources, &wording, r, reading, &readings[r]),
             Some(c) => {
                 let body = &sources.bodies.comments[r][c];
-                comment_document(sources, &dates, reading, &tags[r], &reading.thread.comments[c], body)
+                comment_document(sources, &wording, reading, &readings[r], &reading.thread.comments[c], body)
             }
         }
     }));
     all
 }
 
-fn reading_document(
-    sources: Sources,
-    dates: &DateFormat,
-    r: usize,
-    reading: &Reading,
-    tags: &Arc<[usize]>,
-) -> Document {
-    let url = Route::reading(&reading.path).from_root();
-    let day = dates.write(&reading.date);
-    let labels = Labels { url: &url, title: &reading.title, heading: &reading.title, day: &day };
+/// What the documents' labels are written with, made ready once for the many documents.
+struct Wording {
+    days: Days,
+    /// A reflection's and a reply's title, by `name` and `reading`.
+    reflection: Template,
+    reply: Template,
+    /// The name of no one.
+    anonymous: String,
+}
+
+impl Wording {
+    fn of(site: &Site, language: &Language) -> Wording {
+        let titled = |key| language.template(key, &["name", "reading"]);
+        Wording {
+            days: Days::of(site, language),
+            reflection: titled("search_reflection_by"),
+            reply: titled("search_reply_by"),
+            anonymous: language.say("anonymous", None, &[]),
+        }
+    }
+}
+
+/// What the documents of a reading and its comments share, made once for the reading.
+struct OfReading {
+    /// Its address from the site's root; a comment's adds its anchor.
+    url: String,
+    tags: Arc<[usize]>,
+}
+
+impl OfReading {
+    fn new(reading: &Reading) -> OfReading {
+        OfReading { url: Route::reading(&reading.path).from_root(), tags: reading.tags.as_slice().into() }
+    }
+}
+
+/// The dates of the documents as pages write them: when the site's format writes the day alone,
+/// each day is written once (writing every comment's date was a fifth of making the documents).
+struct Days {
+    format: DateFormat,
+    written: HashMap<NaiveDate, String>,
+}
+
+impl Days {
+    /// The days of `site`'s readings and published comments, written in `language`.
+    fn of(site: &Site, language: &Language) -> Days {
+        let format = language.date_format(&site.config.date_format, site.config.timezone);
+        // A date of each day, from which it is written.
+        let some_date = site
+            .readings
+            .par_iter()
+            .flat_map_iter(|reading| {
+                let comments = reading.thread.comments.iter().filter(|c| c.is_published()).map(|c| &c.date);
+                std::iter::once(&reading.date).chain(comments)
+            })
+            .fold(HashMap::default, |mut days: HashMap<NaiveDate, &Date>, date| {
+                if let Some(day) = format.day(date) {
+                    days.entry(day).or_insert(date);
+                }
+                days
+            })
+            .reduce(HashMap::default, |mut days, more| {
+                days.extend(more);
+                days
+            });
+        let written = some_date.into_par_iter().map(|(day, date)| (day, format.write(date))).collect();
+        Days { format, written }
+    }
+
+    /// `date` as pages write it.
+    fn write(&self, date: &Date) -> Cow<'_, str> {
+        match self.format.day(date).and_then(|day| self.written.get(&day)) {
+            Some(written) => Cow::Borrowed(written),
+            None => Cow::Owned(self.format.write(date)),
+        }
+    }
+}
+
+fn reading_document(sources: Sources, wording: &Wording, r: usize, reading: &Reading, of: &OfReading) -> Document {
+    let day = wording.days.write(&reading.date);
+    let labels = Labels { url: &of.url, title: &reading.title, heading: &reading.title, day: &day };
     let body = sources.bodies.readings[r].content.clone();
-    Document::new(Kind::Reading, labels, reading.author.map(|p| p.0), tags.clone(), reading.week, body)
+    Document::new(Kind::Reading, labels, reading.author.map(|p| p.0), of.tags.clone(), reading.week, body)
 }
 
 fn comment_document(
     sources: Sources,
-    dates: &DateFormat,
+    wording: &Wording,
     reading: &Reading,
-    tags: &Arc<[usize]>,
+    of: &OfReading,
     comment: &Comment,
     body: &Html,
 ) -> Document {
-    let (kind, key) = match comment.depth {
-        0 => (Kind::Reflection, "search_reflection_by"),
-        _ => (Kind::Reply, "search_reply_by"),
+    let (kind, title) = match comment.depth {
+        0 => (Kind::Reflection, &wording.reflection),
+        _ => (Kind::Reply, &wording.reply),
     };
     let name = match comment.author {
-        Some(PersonId(p)) => sources.site.people[p].name.clone(),
-        None => sources.language.say("anonymous", None, &[]),
+        Some(PersonId(p)) => &sources.site.people[p].name,
+        None => &wording.anonymous,
     };
-    let url = Route::comment(&reading.path, &comment.id).from_root();
-    let title = sources.language.say(key, None, &[("name", &name), ("reading", &reading.title)]);
-    let day = dates.write(&comment.date);
+    let url = Route::comment_from_root(&of.url, &comment.id);
+    let title = title.fill(&[name, &reading.title]);
+    let day = wording.days.write(&comment.date);
     let labels = Labels { url: &url, title: &title, heading: "", day: &day };
-    Document::new(kind, labels, comment.author.map(|p| p.0), tags.clone(), reading.week, body.clone())
+    Document::new(kind, labels, comment.author.map(|p| p.0), of.tags.clone(), reading.week, body.clone())
 }
 
 #[cfg(test)]

@@ -88,7 +88,7 @@ pub struct Labels<'a> {
     pub url: &'a str,
     /// The result's heading, in the site's language: "Reflection by Claire on “Trust in Teams”".
     pub title: &'a str,
-    /// Wording searched as well as the text, counted more: a reading's or section's title, a person's name.
+    /// Words searched as well as the text, counted more: a reading's or section's title, a person's name.
     pub heading: &'a str,
     /// Its date as pages write it, in the site's language (empty for bios and sections).
     pub day: &'a str,
@@ -130,7 +130,7 @@ impl Document {
         }
     }
 
-    /// Wording searched as well as the text (see [`Labels::heading`]): none for a comment, read
+    /// Words searched as well as the text (see [`Labels::heading`]): none for a comment, read
     /// without touching its labels, so that counting the words of a chunk does not.
     pub fn heading(&self) -> &str {
         match self.ends[1] == self.ends[2] {
